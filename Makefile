@@ -1,0 +1,81 @@
+# cleval: build, test, demo. Out-of-tree output under build/.
+#   make          deps + build/cleval
+#   make check    unit, end-to-end and browser tests, then again under ASan+UBSan
+#   make demo     deps + build + simulated programme report in out/
+#   make bench    benchmarks (bench/*)
+#   make format   clang-format the sources
+
+CC      ?= cc
+PKGS    := sqlite3 gsl libmicrohttpd jansson libsodium readstat
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Werror
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+VERSION := $(shell cat VERSION)
+
+# Variant: B is the output directory, XFLAGS the variant's extra flags.
+B       ?= build
+XFLAGS  ?= -O2 -g
+CFLAGS_ALL = $(WARN) $(DEFS) $(XFLAGS) -DCLEVAL_VERSION='"$(VERSION)"' \
+             -Isrc -I$(B)/gen $(PKG_CFLAGS)
+
+SRCS      := $(wildcard src/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/instruments_embed.o
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TESTS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
+INSTRUMENTS := $(sort $(wildcard instruments/*.json))
+
+.PHONY: all deps build check check-build demo bench format clean tests asan
+all: deps build
+
+deps:
+	@tools/deps.sh build
+
+build: $(B)/cleval $(TESTS)
+
+$(B)/cleval: $(B)/obj/main.o $(LIB_OBJS)
+	$(CC) $(XFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj $(B)/gen/instruments_embed.h
+	$(CC) $(CFLAGS_ALL) -MMD -c -o $@ $<
+
+$(B)/obj/instruments_embed.o: $(B)/gen/instruments_embed.c | $(B)/obj
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The instruments are data, embedded into the binary so an installed cleval
+# needs nothing beside it.
+$(B)/gen/instruments_embed.c $(B)/gen/instruments_embed.h: $(INSTRUMENTS) tools/embed.c | $(B)/gen
+	$(CC) -std=c11 -O1 -o $(B)/gen/embed tools/embed.c
+	$(B)/gen/embed $(B)/gen/instruments_embed $(INSTRUMENTS)
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/testutil.h | $(B)/tests
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(LIB_OBJS) \
+	    $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(B)/obj $(B)/gen $(B)/tests:
+	mkdir -p $@
+
+-include $(wildcard $(B)/obj/*.d)
+
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+check:
+	@tools/deps.sh check
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory B=build/asan XFLAGS="$(ASAN_FLAGS)" build
+	@tools/run-tests.sh
+
+demo: deps build
+	@rm -rf out
+	$(B)/cleval demo -o out
+	@echo "report: $(CURDIR)/out/report.html"
+
+bench: deps build
+	@for b in bench/*.sh; do echo "== $$b"; sh $$b || exit 1; done
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h tools/*.c bench/*.c fuzz/*.c 2>/dev/null || true
+
+clean:
+	rm -rf build out

@@ -1,0 +1,10 @@
+/* The subcommands; each is defined in its own cmd_NAME.c. */
+#ifndef CLEVAL_COMMANDS_H
+#define CLEVAL_COMMANDS_H
+
+#include "cli.h"
+
+extern const command cmd_init;
+extern const command cmd_instruments;
+
+#endif

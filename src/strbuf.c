@@ -1,0 +1,121 @@
+/* Growable text buffer with escaping writers (see strbuf.h). */
+#include "strbuf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void strbuf_init(strbuf *b) {
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
+}
+
+void strbuf_free(strbuf *b) {
+  free(b->data);
+  strbuf_init(b);
+}
+
+void strbuf_reset(strbuf *b) {
+  b->len = 0;
+  if (b->data)
+    b->data[0] = '\0';
+}
+
+static void reserve(strbuf *b, size_t extra) {
+  b->data = xgrow(b->data, &b->cap, b->len + extra + 1, 1);
+}
+
+void strbuf_put(strbuf *b, const char *s, size_t n) {
+  reserve(b, n);
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void strbuf_puts(strbuf *b, const char *s) { strbuf_put(b, s, strlen(s)); }
+
+void strbuf_putc(strbuf *b, char c) { strbuf_put(b, &c, 1); }
+
+void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap) {
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  if (n < 0)
+    return;
+  reserve(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void strbuf_printf(strbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  strbuf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void strbuf_put_html(strbuf *b, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '&': strbuf_puts(b, "&amp;"); break;
+    case '<': strbuf_puts(b, "&lt;"); break;
+    case '>': strbuf_puts(b, "&gt;"); break;
+    case '"': strbuf_puts(b, "&quot;"); break;
+    case '\'': strbuf_puts(b, "&#39;"); break;
+    default: strbuf_putc(b, *s);
+    }
+  }
+}
+
+void strbuf_put_csv(strbuf *b, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    strbuf_puts(b, s);
+    return;
+  }
+  strbuf_putc(b, '"');
+  for (; *s; s++) {
+    if (*s == '"')
+      strbuf_putc(b, '"');
+    strbuf_putc(b, *s);
+  }
+  strbuf_putc(b, '"');
+}
+
+void strbuf_put_json(strbuf *b, const char *s) {
+  strbuf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': strbuf_puts(b, "\\\""); break;
+    case '\\': strbuf_puts(b, "\\\\"); break;
+    case '\n': strbuf_puts(b, "\\n"); break;
+    case '\r': strbuf_puts(b, "\\r"); break;
+    case '\t': strbuf_puts(b, "\\t"); break;
+    default:
+      if (*p < 0x20)
+        strbuf_printf(b, "\\u%04x", *p);
+      else
+        strbuf_putc(b, (char)*p);
+    }
+  }
+  strbuf_putc(b, '"');
+}
+
+void strbuf_put_number(strbuf *b, double x) {
+  if (!isfinite(x))
+    strbuf_puts(b, "null");
+  else
+    strbuf_printf(b, "%.17g", x);
+}
+
+const char *strbuf_str(const strbuf *b) { return b->data ? b->data : ""; }
+
+char *strbuf_detach(strbuf *b) {
+  char *s = b->data ? b->data : xstrdup("");
+  strbuf_init(b);
+  return s;
+}

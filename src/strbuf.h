@@ -1,0 +1,42 @@
+/* A growable byte buffer for building text (HTML, SVG, CSV, JSON, SQL
+ * messages). Escaping happens at the point of writing: strbuf_put_html,
+ * strbuf_put_csv, strbuf_put_json. */
+#ifndef CLEVAL_STRBUF_H
+#define CLEVAL_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct strbuf {
+  char *data; /* always NUL-terminated once anything was written */
+  size_t len;
+  size_t cap;
+} strbuf;
+
+#define STRBUF_INIT {NULL, 0, 0}
+
+void strbuf_init(strbuf *b);
+/* Frees the contents; the buffer may be reused after strbuf_init. */
+void strbuf_free(strbuf *b);
+void strbuf_reset(strbuf *b);
+void strbuf_put(strbuf *b, const char *s, size_t n);
+void strbuf_puts(strbuf *b, const char *s);
+void strbuf_putc(strbuf *b, char c);
+void strbuf_printf(strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
+/* Text escaped for HTML element content and attribute values. */
+void strbuf_put_html(strbuf *b, const char *s);
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
+void strbuf_put_csv(strbuf *b, const char *s);
+/* A JSON string literal with its quotes. */
+void strbuf_put_json(strbuf *b, const char *s);
+/* A double as JSON: %.17g, or null when not finite. */
+void strbuf_put_number(strbuf *b, double x);
+/* The contents as a C string ("" when empty); owned by the buffer. */
+const char *strbuf_str(const strbuf *b);
+/* Takes the contents; the caller frees them with free(). The buffer is
+ * left empty. */
+char *strbuf_detach(strbuf *b);
+
+#endif
