@@ -6,11 +6,12 @@
 #   make format   clang-format the sources
 
 CC      ?= cc
-PKGS    := sqlite3 gsl libmicrohttpd jansson libsodium readstat
+# readstat and libcsv ship no pkg-config file in Debian: linked by name.
+PKGS    := sqlite3 gsl libmicrohttpd jansson libsodium
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Werror
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadstat -lcsv -lm
 VERSION := $(shell cat VERSION)
 
 # Variant: B is the output directory, XFLAGS the variant's extra flags.

@@ -1,0 +1,380 @@
+/* Streaming CSV reader on libcsv that tracks line positions (see csvin.h).
+ * The input is fed to libcsv one line at a time, so each record completed
+ * by a feed ends on a known line, and memory stays bounded. */
+#include "csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xalloc.h"
+
+#define BLOCK (64 * 1024)
+/* A record (its fields together) may not exceed this: it bounds memory
+ * when a quote is never closed. */
+#define MAX_RECORD (4 * CSVIN_MAX_FIELD)
+
+struct csvin {
+  struct csv_parser parser;
+  char *name;
+  FILE *file;       /* NULL when reading memory */
+  bool owns_file;
+  const char *mem;  /* memory input */
+  size_t mem_len, mem_pos;
+
+  char *block;      /* current input block */
+  size_t block_len, block_pos;
+  bool eof, finished, fatal, first_block;
+
+  long line;        /* line of the next byte to feed */
+  long rec_line;    /* line where the record being built started */
+  bool at_record_start;
+  size_t rec_bytes; /* bytes fed for the record being built */
+  uint64_t bytes_read, total_bytes;
+
+  /* Fields of the record being built, then of the current record. */
+  char *text;
+  size_t text_len, text_cap;
+  size_t *offs, *lens;
+  size_t nfields, fields_cap;
+  bool record_ready;
+
+  /* The first problem found in the record being built. */
+  char problem[256];
+  long problem_col;
+};
+
+static void reset_record(csvin *r) {
+  r->text_len = 0;
+  r->nfields = 0;
+  r->record_ready = false;
+  r->problem[0] = '\0';
+  r->rec_bytes = 0;
+}
+
+/* Whether s[0..n) is valid UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF). */
+static bool valid_utf8(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len;
+    unsigned int cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n)
+      return false;
+    for (size_t k = 1; k < len; k++) {
+      if ((s[i + k] & 0xC0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+static void note_problem(csvin *r, long col, const char *msg) {
+  if (r->problem[0])
+    return;
+  snprintf(r->problem, sizeof r->problem, "%s", msg);
+  r->problem_col = col;
+}
+
+static void on_field(void *data, size_t len, void *ctx) {
+  csvin *r = ctx;
+  long col = (long)r->nfields + 1;
+  if (len > CSVIN_MAX_FIELD) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "field is %zu bytes long; the limit is %d bytes", len,
+             CSVIN_MAX_FIELD);
+    note_problem(r, col, msg);
+    len = 0;
+  } else if (!valid_utf8(data, len)) {
+    note_problem(r, col, "field is not valid UTF-8 (save the file as UTF-8)");
+  }
+  if (r->nfields + 1 > r->fields_cap) {
+    size_t cap = r->fields_cap;
+    r->offs = xgrow(r->offs, &cap, r->nfields + 1, sizeof *r->offs);
+    r->lens = xrealloc(r->lens, cap * sizeof *r->lens);
+    r->fields_cap = cap;
+  }
+  r->text = xgrow(r->text, &r->text_cap, r->text_len + len + 1, 1);
+  if (len)
+    memcpy(r->text + r->text_len, data, len);
+  r->offs[r->nfields] = r->text_len;
+  r->lens[r->nfields] = len;
+  r->text[r->text_len + len] = '\0';
+  r->text_len += len + 1;
+  r->nfields++;
+}
+
+static void on_record(int c, void *ctx) {
+  (void)c;
+  csvin *r = ctx;
+  r->record_ready = true;
+  r->at_record_start = true;
+}
+
+static int init_parser(csvin *r) {
+  if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+    return -1;
+  return 0;
+}
+
+static csvin *reader_new(const char *name) {
+  csvin *r = xcalloc(1, sizeof *r);
+  r->name = xstrdup(name);
+  r->block = xmalloc(BLOCK);
+  r->line = 1;
+  r->rec_line = 1;
+  r->at_record_start = true;
+  r->first_block = true;
+  return r;
+}
+
+int csvin_open(csvin **out, const char *path, char *err, size_t errlen) {
+  *out = NULL;
+  bool is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s: is a directory, not a CSV file", path);
+    if (!is_stdin)
+      fclose(f);
+    return -1;
+  }
+  csvin *r = reader_new(is_stdin ? "<stdin>" : path);
+  r->file = f;
+  r->owns_file = !is_stdin;
+  if (S_ISREG(st.st_mode))
+    r->total_bytes = (uint64_t)st.st_size;
+  if (init_parser(r) != 0) {
+    snprintf(err, errlen, "%s: cannot initialise the CSV parser", path);
+    csvin_close(r);
+    return -1;
+  }
+  *out = r;
+  return 0;
+}
+
+int csvin_open_mem(csvin **out, const char *name, const char *data, size_t len, char *err,
+                   size_t errlen) {
+  csvin *r = reader_new(name);
+  r->mem = data;
+  r->mem_len = len;
+  r->total_bytes = len;
+  if (init_parser(r) != 0) {
+    snprintf(err, errlen, "%s: cannot initialise the CSV parser", name);
+    csvin_close(r);
+    *out = NULL;
+    return -1;
+  }
+  *out = r;
+  return 0;
+}
+
+/* Refills the block; returns false at the end of input or on a read error
+ * (which sets err). */
+static bool refill(csvin *r, char *err, size_t errlen) {
+  if (r->eof)
+    return false;
+  size_t n;
+  if (r->file) {
+    n = fread(r->block, 1, BLOCK, r->file);
+    if (n < BLOCK && ferror(r->file)) {
+      snprintf(err, errlen, "%s: read error: %s", r->name, strerror(errno));
+      r->fatal = true;
+      r->eof = true;
+      return false;
+    }
+  } else {
+    n = r->mem_len - r->mem_pos < BLOCK ? r->mem_len - r->mem_pos : BLOCK;
+    memcpy(r->block, r->mem + r->mem_pos, n);
+    r->mem_pos += n;
+  }
+  r->block_len = n;
+  r->block_pos = 0;
+  if (n == 0) {
+    r->eof = true;
+    return false;
+  }
+  if (r->first_block) {
+    r->first_block = false;
+    if (n >= 3 && memcmp(r->block, "\xEF\xBB\xBF", 3) == 0) {
+      r->block_pos = 3;
+      r->bytes_read += 3;
+    }
+  }
+  return true;
+}
+
+static int report_problem(csvin *r, char *err, size_t errlen) {
+  snprintf(err, errlen, "%s:%ld:%ld: %s", r->name, r->rec_line, r->problem_col, r->problem);
+  return -1;
+}
+
+/* Skips input up to and including the next line feed, after a parse error. */
+static void skip_line(csvin *r, char *err, size_t errlen) {
+  for (;;) {
+    if (r->block_pos >= r->block_len && !refill(r, err, errlen))
+      return;
+    char *nl = memchr(r->block + r->block_pos, '\n', r->block_len - r->block_pos);
+    if (nl) {
+      size_t n = (size_t)(nl - (r->block + r->block_pos)) + 1;
+      r->bytes_read += n;
+      r->block_pos += n;
+      r->line++;
+      return;
+    }
+    r->bytes_read += r->block_len - r->block_pos;
+    r->block_pos = r->block_len;
+  }
+}
+
+static bool blank_piece(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != '\r' && s[i] != '\n')
+      return false;
+  return true;
+}
+
+int csvin_next(csvin *r, char *err, size_t errlen) {
+  if (err && errlen)
+    err[0] = '\0';
+  reset_record(r);
+  if (r->fatal || r->finished)
+    return 0;
+  for (;;) {
+    if (r->block_pos >= r->block_len && !refill(r, err, errlen)) {
+      if (r->fatal)
+        return -1;
+      /* End of input: flush a last record without a final newline. */
+      r->finished = true;
+      int rc = csv_fini(&r->parser, on_field, on_record, r);
+      if (rc != 0) {
+        snprintf(err, errlen, "%s:%ld:%zu: a quoted field is never closed (missing '\"')",
+                 r->name, r->rec_line, r->nfields + 1);
+        return -1;
+      }
+      if (!r->record_ready)
+        return 0;
+      return r->problem[0] ? report_problem(r, err, errlen) : 1;
+    }
+    /* Feed up to and including the next CR or LF. */
+    const char *start = r->block + r->block_pos;
+    size_t avail = r->block_len - r->block_pos, n = avail;
+    bool newline = false;
+    for (size_t i = 0; i < avail; i++) {
+      if (start[i] == '\n' || start[i] == '\r') {
+        n = i + 1;
+        newline = start[i] == '\n';
+        break;
+      }
+    }
+    if (r->at_record_start && !blank_piece(start, n)) {
+      r->at_record_start = false;
+      r->rec_line = r->line;
+    }
+    size_t used = csv_parse(&r->parser, start, n, on_field, on_record, r);
+    r->rec_bytes += n;
+    if (used < n) {
+      long col = (long)r->nfields + 1;
+      long line = r->line;
+      csv_free(&r->parser);
+      init_parser(r);
+      r->block_pos += used;
+      r->bytes_read += used;
+      skip_line(r, err, errlen);
+      snprintf(err, errlen, "%s:%ld:%ld: malformed quoting (a '\"' inside an unquoted field, "
+               "or text after a closing quote)", r->name, line, col);
+      r->at_record_start = true;
+      reset_record(r);
+      return -1;
+    }
+    r->block_pos += n;
+    r->bytes_read += n;
+    if (newline)
+      r->line++;
+    if (r->record_ready)
+      return r->problem[0] ? report_problem(r, err, errlen) : 1;
+    if (r->rec_bytes > MAX_RECORD) {
+      snprintf(err, errlen, "%s:%ld:%zu: record is longer than %d bytes (is a quote never "
+               "closed?); reading stopped here", r->name, r->rec_line, r->nfields + 1,
+               MAX_RECORD);
+      r->fatal = true;
+      return -1;
+    }
+  }
+}
+
+size_t csvin_nfields(const csvin *r) { return r->nfields; }
+
+const char *csvin_field(const csvin *r, size_t i) {
+  return i < r->nfields ? r->text + r->offs[i] : "";
+}
+
+size_t csvin_field_len(const csvin *r, size_t i) { return i < r->nfields ? r->lens[i] : 0; }
+
+long csvin_line(const csvin *r) { return r->rec_line; }
+
+const char *csvin_name(const csvin *r) { return r->name; }
+
+uint64_t csvin_bytes_read(const csvin *r) { return r->bytes_read; }
+
+uint64_t csvin_total_bytes(const csvin *r) { return r->total_bytes; }
+
+void csvin_close(csvin *r) {
+  if (!r)
+    return;
+  csv_free(&r->parser);
+  if (r->owns_file && r->file)
+    fclose(r->file);
+  free(r->name);
+  free(r->block);
+  free(r->text);
+  free(r->offs);
+  free(r->lens);
+  free(r);
+}
+
+int csvin_header_index(const csvin *hdr, const char *name) {
+  for (size_t i = 0; i < hdr->nfields; i++) {
+    const char *f = csvin_field(hdr, i);
+    size_t len = hdr->lens[i];
+    while (len && (*f == ' ' || *f == '\t')) {
+      f++;
+      len--;
+    }
+    while (len && (f[len - 1] == ' ' || f[len - 1] == '\t'))
+      len--;
+    if (len == strlen(name) && strncmp(f, name, len) == 0)
+      return (int)i;
+  }
+  return -1;
+}
