@@ -1,0 +1,492 @@
+/* SQLite storage: schema, migrations, transactions, audit log (see
+ * store.h). A cleval database is recognised by its application_id; its
+ * schema version is user_version. */
+#include "store.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "instrument.h"
+#include "xalloc.h"
+
+#define APPLICATION_ID 0x636C6576 /* "clev" */
+
+struct store {
+  sqlite3 *db;
+  char *path;
+};
+
+/* 1: the programme's data. */
+static const char *const migration1[] = {
+    "CREATE TABLE hubs (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE);\n",
+    "CREATE TABLE establishments (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  urn TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  type TEXT NOT NULL CHECK (type IN ('mainstream', 'special', 'ap', 'fe_college',\n"
+    "                                     'sixth_form_college')),\n"
+    "  region TEXT NOT NULL,\n"
+    "  hub_id INTEGER REFERENCES hubs(id),\n"
+    "  hub_joined TEXT,  -- date it joined its hub; NULL = a member throughout\n"
+    "  fsm_pct REAL CHECK (fsm_pct BETWEEN 0 AND 100));\n",
+    "CREATE TABLE leaders (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  leader_key TEXT NOT NULL UNIQUE,  -- the pseudonymous id used in files\n"
+    "  establishment_id INTEGER NOT NULL REFERENCES establishments(id),\n"
+    "  role TEXT NOT NULL CHECK (role IN ('school', 'college_strategic',\n"
+    "                                     'college_operational')),\n"
+    "  months_in_role INTEGER CHECK (months_in_role >= 0),\n"
+    "  contact_consent INTEGER NOT NULL DEFAULT 0 CHECK (contact_consent IN (0, 1)));\n",
+    "CREATE INDEX leaders_establishment ON leaders(establishment_id);\n",
+    "-- The key to real identities, apart from everything else.\n",
+    "CREATE TABLE leader_personal (\n"
+    "  leader_id INTEGER PRIMARY KEY REFERENCES leaders(id) ON DELETE CASCADE,\n"
+    "  name TEXT,\n"
+    "  email TEXT);\n",
+    "CREATE TABLE providers (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  provider_key TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  accreditation TEXT NOT NULL CHECK (accreditation IN ('none', 'level6', 'level7')));\n",
+    "CREATE TABLE enrolments (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  leader_id INTEGER NOT NULL REFERENCES leaders(id),\n"
+    "  provider_id INTEGER NOT NULL REFERENCES providers(id),\n"
+    "  wave INTEGER NOT NULL,\n"
+    "  start_date TEXT NOT NULL,\n"
+    "  completion_date TEXT,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('enrolled', 'completed', 'withdrawn')),\n"
+    "  UNIQUE (leader_id, provider_id, wave));\n",
+    "CREATE TABLE bursary_claims (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  enrolment_id INTEGER NOT NULL UNIQUE REFERENCES enrolments(id) ON DELETE CASCADE,\n"
+    "  claimed_date TEXT NOT NULL,\n"
+    "  amount_pence INTEGER NOT NULL DEFAULT 100000);\n",
+    "CREATE TABLE instruments (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key TEXT NOT NULL UNIQUE,\n"
+    "  version INTEGER NOT NULL,\n"
+    "  title TEXT NOT NULL,\n"
+    "  definition TEXT NOT NULL);  -- the instrument's JSON as installed\n",
+    "CREATE TABLE items (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  item_key TEXT NOT NULL UNIQUE,  -- stable forever once published\n"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),\n"
+    "  position INTEGER NOT NULL,\n"
+    "  role TEXT,\n"
+    "  area TEXT,\n"
+    "  topic TEXT,\n"
+    "  benchmark INTEGER,\n"
+    "  scale TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL);\n",
+    "CREATE TABLE responses (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  survey TEXT NOT NULL CHECK (survey IN ('self-assessment', 'long-term')),\n"
+    "  leader_id INTEGER REFERENCES leaders(id),  -- NULL: anonymous long-term survey\n"
+    "  stage TEXT NOT NULL CHECK (stage IN ('pre', 'post', 'followup')),\n"
+    "  role TEXT,  -- the role the leader answered as\n"
+    "  response_key TEXT UNIQUE,  -- the survey platform's anonymous response id\n"
+    "  submitted_at TEXT NOT NULL,\n"
+    "  UNIQUE (leader_id, stage));\n",
+    "CREATE TABLE answers (\n"
+    "  response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,\n"
+    "  item_id INTEGER NOT NULL REFERENCES items(id),\n"
+    "  value REAL,  -- Likert and 0/1 answers\n"
+    "  code TEXT,   -- categorical answers: the scale's code\n"
+    "  PRIMARY KEY (response_id, item_id)) WITHOUT ROWID;\n",
+    "-- Area percentage scores, computed once when answers land.\n",
+    "CREATE TABLE area_scores (\n"
+    "  response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,\n"
+    "  area TEXT NOT NULL CHECK (area IN ('leadership', 'management', 'coordination',\n"
+    "                                     'networking')),\n"
+    "  score REAL,  -- NULL when too few items were answered\n"
+    "  items_answered INTEGER NOT NULL,\n"
+    "  items_total INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (response_id, area)) WITHOUT ROWID;\n",
+    "CREATE TABLE compass_returns (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  establishment_id INTEGER NOT NULL REFERENCES establishments(id),\n"
+    "  submitted_at TEXT NOT NULL,\n"
+    "  instrument_id INTEGER REFERENCES instruments(id),\n"
+    "  UNIQUE (establishment_id, submitted_at));\n",
+    "CREATE TABLE compass_benchmarks (\n"
+    "  return_id INTEGER NOT NULL REFERENCES compass_returns(id) ON DELETE CASCADE,\n"
+    "  benchmark INTEGER NOT NULL CHECK (benchmark BETWEEN 1 AND 8),\n"
+    "  pct REAL NOT NULL CHECK (pct BETWEEN 0 AND 100),\n"
+    "  PRIMARY KEY (return_id, benchmark)) WITHOUT ROWID;\n",
+    "CREATE TABLE compass_answers (\n"
+    "  return_id INTEGER NOT NULL REFERENCES compass_returns(id) ON DELETE CASCADE,\n"
+    "  item_id INTEGER NOT NULL REFERENCES items(id),\n"
+    "  met INTEGER NOT NULL CHECK (met IN (0, 1)),\n"
+    "  PRIMARY KEY (return_id, item_id)) WITHOUT ROWID;\n",
+    "CREATE TABLE users (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  username TEXT NOT NULL UNIQUE,\n"
+    "  password_hash TEXT NOT NULL,  -- libsodium crypto_pwhash_str\n"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'provider', 'leader',\n"
+    "                                     'establishment')),\n"
+    "  provider_id INTEGER REFERENCES providers(id),\n"
+    "  establishment_id INTEGER REFERENCES establishments(id),\n"
+    "  leader_id INTEGER REFERENCES leaders(id),\n"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));\n",
+    "CREATE TABLE audit_log (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "  actor TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  detail TEXT);\n",
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n",
+    NULL};
+
+/* 2: settings, and one-time survey tokens for the web server. */
+static const char *const migration2[] = {
+    "CREATE TABLE settings (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL);\n",
+    "INSERT INTO settings (key, value) VALUES\n"
+    "  ('import.duplicates', 'latest_complete'),\n"
+    "  ('score.method', 'percent'),\n"
+    "  ('score.min_answered', '0.5');\n",
+    "CREATE TABLE survey_tokens (\n"
+    "  token_hash TEXT PRIMARY KEY,  -- SHA-256 of the token; the token itself is never stored\n"
+    "  leader_id INTEGER REFERENCES leaders(id),\n"
+    "  stage TEXT NOT NULL CHECK (stage IN ('pre', 'post', 'followup')),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  used_at TEXT);\n",
+    NULL};
+
+/* Numbered migrations: migrations[i] takes the schema from version i to
+ * i + 1, one statement per string. Published migrations never change; new
+ * ones are appended. */
+static const char *const *const migrations[] = {migration1, migration2};
+#define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_latest(void) { return LATEST; }
+
+int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen) {
+  snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+  return -1;
+}
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int pragma_int(sqlite3 *db, const char *pragma, int *out) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  int rc = sqlite3_step(st);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Opens the file with our connection settings. */
+static int connect(sqlite3 **db, const char *path, int flags, char *err, size_t errlen) {
+  if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+    store_fail(*db, path, err, errlen);
+    sqlite3_close(*db);
+    *db = NULL;
+    return -1;
+  }
+  sqlite3_busy_timeout(*db, 5000);
+  sqlite3_extended_result_codes(*db, 1);
+  if (exec(*db, "PRAGMA foreign_keys = ON", err, errlen) != 0) {
+    sqlite3_close(*db);
+    *db = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads the application id and version; fails when the file is not a
+ * SQLite database at all or belongs to something else. */
+static int identify(sqlite3 *db, const char *path, int *version, char *err, size_t errlen) {
+  int app = 0, tables = 0;
+  if (pragma_int(db, "PRAGMA application_id", &app) != 0 ||
+      pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0 ||
+      pragma_int(db, "PRAGMA user_version", version) != 0) {
+    snprintf(err, errlen, "%s: not a cleval database (%s)", path, sqlite3_errmsg(db));
+    return -1;
+  }
+  if (app != APPLICATION_ID && !(app == 0 && tables == 0 && *version == 0)) {
+    snprintf(err, errlen, "%s: not a cleval database (it belongs to another program)", path);
+    return -1;
+  }
+  return 0;
+}
+
+static bool file_exists(const char *path, off_t *size) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return false;
+  *size = st.st_size;
+  return true;
+}
+
+static int install_instruments(sqlite3 *db, const instrument_bank *bank, char *err,
+                               size_t errlen) {
+  /* Published items never change: existing ids are left as they are. */
+  const char *ins_instr = "INSERT INTO instruments (key, version, title, definition)"
+                          " VALUES (?1, ?2, ?3, ?4)"
+                          " ON CONFLICT (key) DO UPDATE SET version = excluded.version,"
+                          " title = excluded.title, definition = excluded.definition"
+                          " WHERE excluded.version > instruments.version";
+  const char *get_instr = "SELECT id FROM instruments WHERE key = ?1";
+  const char *ins_item = "INSERT OR IGNORE INTO items (item_key, instrument_id, position, role,"
+                         " area, topic, benchmark, scale, text)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  sqlite3_stmt *s1 = NULL, *s2 = NULL, *s3 = NULL;
+  int rc = -1;
+  if (sqlite3_prepare_v2(db, ins_instr, -1, &s1, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, get_instr, -1, &s2, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, ins_item, -1, &s3, NULL) != SQLITE_OK) {
+    store_fail(db, "installing instruments", err, errlen);
+    goto cleanup;
+  }
+  for (size_t i = 0; i < bank->n; i++) {
+    const instrument *in = bank->list[i];
+    sqlite3_reset(s1);
+    sqlite3_bind_text(s1, 1, in->key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s1, 2, in->version);
+    sqlite3_bind_text(s1, 3, in->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s1, 4, in->source, -1, SQLITE_STATIC);
+    sqlite3_reset(s2);
+    sqlite3_bind_text(s2, 1, in->key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s1) != SQLITE_DONE || sqlite3_step(s2) != SQLITE_ROW) {
+      store_fail(db, in->key, err, errlen);
+      goto cleanup;
+    }
+    sqlite3_int64 instr_id = sqlite3_column_int64(s2, 0);
+    for (size_t j = 0; j < in->nitems; j++) {
+      const instrument_item *it = &in->items[j];
+      sqlite3_reset(s3);
+      sqlite3_bind_text(s3, 1, it->id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(s3, 2, instr_id);
+      sqlite3_bind_int64(s3, 3, (sqlite3_int64)j + 1);
+      sqlite3_bind_text(s3, 4, it->role, -1, SQLITE_STATIC);
+      sqlite3_bind_text(s3, 5, it->area, -1, SQLITE_STATIC);
+      sqlite3_bind_text(s3, 6, it->topic, -1, SQLITE_STATIC);
+      if (it->benchmark)
+        sqlite3_bind_int(s3, 7, it->benchmark);
+      else
+        sqlite3_bind_null(s3, 7);
+      sqlite3_bind_text(s3, 8, it->scale->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text(s3, 9, it->text, -1, SQLITE_STATIC);
+      if (sqlite3_step(s3) != SQLITE_DONE) {
+        store_fail(db, it->id, err, errlen);
+        goto cleanup;
+      }
+    }
+  }
+  rc = 0;
+cleanup:
+  sqlite3_finalize(s1);
+  sqlite3_finalize(s2);
+  sqlite3_finalize(s3);
+  return rc;
+}
+
+int store_init(const char *path, const instrument_bank *bank, int *from_version,
+               int *was_current, char *err, size_t errlen) {
+  *from_version = 0;
+  *was_current = 0;
+  off_t size = 0;
+  bool existed = file_exists(path, &size);
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | (existed ? 0 : SQLITE_OPEN_CREATE);
+  if (connect(&db, path, flags, err, errlen) != 0)
+    return -1;
+  int version = 0;
+  if (identify(db, path, &version, err, errlen) != 0)
+    goto fail;
+  if (existed && size > 0 && version == 0) {
+    snprintf(err, errlen, "%s: not a cleval database; refusing to overwrite it", path);
+    goto fail;
+  }
+  *from_version = version;
+  if (version == LATEST) {
+    *was_current = 1;
+    snprintf(err, errlen, "%s: already a cleval database at schema version %d; nothing to do",
+             path, version);
+    goto fail;
+  }
+  if (version > LATEST) {
+    snprintf(err, errlen,
+             "%s: schema version %d is newer than this cleval understands (%d); upgrade cleval",
+             path, version, LATEST);
+    goto fail;
+  }
+  /* WAL cannot be switched on inside a transaction. */
+  if (exec(db, "PRAGMA journal_mode = WAL", err, errlen) != 0 ||
+      exec(db, "BEGIN IMMEDIATE", err, errlen) != 0)
+    goto fail;
+  for (int v = version; v < LATEST; v++) {
+    int failed = 0;
+    for (const char *const *stmt = migrations[v]; *stmt && !failed; stmt++)
+      failed = exec(db, *stmt, err, errlen) != 0;
+    if (failed) {
+      char msg[512];
+      snprintf(msg, sizeof msg, "%s: migration to schema version %d failed: %s", path, v + 1,
+               err);
+      snprintf(err, errlen, "%s", msg);
+      goto rollback;
+    }
+  }
+  char pragmas[128];
+  snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+           APPLICATION_ID, LATEST);
+  if (exec(db, pragmas, err, errlen) != 0 || install_instruments(db, bank, err, errlen) != 0)
+    goto rollback;
+  sqlite3_stmt *st;
+  char detail[128];
+  snprintf(detail, sizeof detail, "schema version %d -> %d", version, LATEST);
+  if (sqlite3_prepare_v2(db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
+                         -1, &st, NULL) != SQLITE_OK) {
+    store_fail(db, "audit", err, errlen);
+    goto rollback;
+  }
+  sqlite3_bind_text(st, 1, store_actor(), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, version ? "migrate" : "init", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    store_fail(db, "audit", err, errlen);
+    goto rollback;
+  }
+  if (exec(db, "COMMIT", err, errlen) != 0)
+    goto rollback;
+  sqlite3_close(db);
+  return 0;
+rollback:
+  sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+  sqlite3_close(db);
+  if (!existed)
+    remove(path);
+  return -1;
+}
+
+static int open_flags(store **out, const char *path, int flags, char *err, size_t errlen) {
+  *out = NULL;
+  off_t size;
+  if (!file_exists(path, &size)) {
+    snprintf(err, errlen, "%s: no such database (create it with 'cleval init %s')", path, path);
+    return -1;
+  }
+  sqlite3 *db;
+  if (connect(&db, path, flags, err, errlen) != 0)
+    return -1;
+  int version = 0;
+  if (identify(db, path, &version, err, errlen) != 0) {
+    sqlite3_close(db);
+    return -1;
+  }
+  if (version != LATEST) {
+    if (version == 0)
+      snprintf(err, errlen, "%s: not a cleval database (create one with 'cleval init')", path);
+    else if (version < LATEST)
+      snprintf(err, errlen,
+               "%s: schema version %d is older than this cleval's %d; migrate it with "
+               "'cleval init %s'",
+               path, version, LATEST, path);
+    else
+      snprintf(err, errlen, "%s: schema version %d is newer than this cleval understands (%d)",
+               path, version, LATEST);
+    sqlite3_close(db);
+    return -1;
+  }
+  store *s = xcalloc(1, sizeof *s);
+  s->db = db;
+  s->path = xstrdup(path);
+  *out = s;
+  return 0;
+}
+
+int store_open(store **out, const char *path, char *err, size_t errlen) {
+  return open_flags(out, path, SQLITE_OPEN_READWRITE, err, errlen);
+}
+
+int store_open_readonly(store **out, const char *path, char *err, size_t errlen) {
+  return open_flags(out, path, SQLITE_OPEN_READONLY, err, errlen);
+}
+
+void store_close(store *s) {
+  if (!s)
+    return;
+  sqlite3_close(s->db);
+  free(s->path);
+  free(s);
+}
+
+sqlite3 *store_db(store *s) { return s->db; }
+
+const char *store_path(const store *s) { return s->path; }
+
+int store_begin(store *s, char *err, size_t errlen) {
+  return exec(s->db, "BEGIN IMMEDIATE", err, errlen);
+}
+
+int store_commit(store *s, char *err, size_t errlen) {
+  if (exec(s->db, "COMMIT", err, errlen) != 0) {
+    store_rollback(s);
+    return -1;
+  }
+  return 0;
+}
+
+void store_rollback(store *s) {
+  if (!sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_audit(store *s, const char *actor, const char *action, const char *detail, char *err,
+                size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
+                         -1, &st, NULL) != SQLITE_OK)
+    return store_fail(s->db, "audit log", err, errlen);
+  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return store_fail(s->db, "audit log", err, errlen);
+  return 0;
+}
+
+const char *store_actor(void) {
+  const char *u = getenv("USER");
+  return u && *u ? u : "unknown";
+}
+
+char *store_setting(store *s, const char *key, const char *def) {
+  sqlite3_stmt *st;
+  char *v = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      v = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  return v ? v : xstrdup(def);
+}

@@ -1,0 +1,59 @@
+/* The SQLite database that holds one programme's data: opening, the schema
+ * and its numbered migrations, transactions and the append-only audit log.
+ * Other modules run their own prepared statements on store_db(). */
+#ifndef CLEVAL_STORE_H
+#define CLEVAL_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+typedef struct store store;
+struct instrument_bank;
+
+/* The schema version this build creates and expects. */
+int store_schema_latest(void);
+
+/* Creates a new database at path, or migrates an older cleval database to
+ * the latest schema, and installs the built-in instruments in bank. Refuses
+ * (returns -1, file untouched) when path exists and is not a cleval
+ * database, or is already at the latest version (*was_current set to 1 then,
+ * so the caller can say so). All changes happen in one transaction.
+ * *from_version gets the version found (0 for a new file). */
+int store_init(const char *path, const struct instrument_bank *bank, int *from_version,
+               int *was_current, char *err, size_t errlen);
+
+/* Opens an existing cleval database at the latest schema version. Fails
+ * with a message when the file does not exist, is not a cleval database,
+ * or needs migrating (run `cleval init`). Close with store_close(). */
+int store_open(store **out, const char *path, char *err, size_t errlen);
+
+/* Opens read-only (for reports and exports). */
+int store_open_readonly(store **out, const char *path, char *err, size_t errlen);
+
+void store_close(store *s);
+sqlite3 *store_db(store *s);
+const char *store_path(const store *s);
+
+/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1 with
+ * the SQLite message in err. store_rollback never fails visibly. */
+int store_begin(store *s, char *err, size_t errlen);
+int store_commit(store *s, char *err, size_t errlen);
+void store_rollback(store *s);
+
+/* Appends one entry to the audit log (inside the caller's transaction, if
+ * one is open). detail must never hold passwords, tokens or answers. */
+int store_audit(store *s, const char *actor, const char *action, const char *detail, char *err,
+                size_t errlen);
+
+/* The name of the person running the command, for audit entries: $USER or
+ * "unknown". */
+const char *store_actor(void);
+
+/* A setting from the settings table, or def when absent. The returned
+ * string is owned by the caller (free()). */
+char *store_setting(store *s, const char *key, const char *def);
+
+/* Writes "%s: %s" of what and sqlite3_errmsg into err; returns -1. */
+int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen);
+
+#endif
