@@ -305,6 +305,11 @@ cleanup:
 
 int store_init(const char *path, const instrument_bank *bank, int *from_version,
                int *was_current, char *err, size_t errlen) {
+  return store_init_version(path, bank, LATEST, from_version, was_current, err, errlen);
+}
+
+int store_init_version(const char *path, const instrument_bank *bank, int target,
+                       int *from_version, int *was_current, char *err, size_t errlen) {
   *from_version = 0;
   *was_current = 0;
   off_t size = 0;
@@ -321,23 +326,27 @@ int store_init(const char *path, const instrument_bank *bank, int *from_version,
     goto fail;
   }
   *from_version = version;
-  if (version == LATEST) {
+  if (target < 1 || target > LATEST) {
+    snprintf(err, errlen, "schema version %d does not exist (1 to %d)", target, LATEST);
+    goto fail;
+  }
+  if (version == target) {
     *was_current = 1;
     snprintf(err, errlen, "%s: already a cleval database at schema version %d; nothing to do",
              path, version);
     goto fail;
   }
-  if (version > LATEST) {
+  if (version > target) {
     snprintf(err, errlen,
              "%s: schema version %d is newer than this cleval understands (%d); upgrade cleval",
-             path, version, LATEST);
+             path, version, target);
     goto fail;
   }
   /* WAL cannot be switched on inside a transaction. */
   if (exec(db, "PRAGMA journal_mode = WAL", err, errlen) != 0 ||
       exec(db, "BEGIN IMMEDIATE", err, errlen) != 0)
     goto fail;
-  for (int v = version; v < LATEST; v++) {
+  for (int v = version; v < target; v++) {
     int failed = 0;
     for (const char *const *stmt = migrations[v]; *stmt && !failed; stmt++)
       failed = exec(db, *stmt, err, errlen) != 0;
@@ -351,12 +360,12 @@ int store_init(const char *path, const instrument_bank *bank, int *from_version,
   }
   char pragmas[128];
   snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-           APPLICATION_ID, LATEST);
+           APPLICATION_ID, target);
   if (exec(db, pragmas, err, errlen) != 0 || install_instruments(db, bank, err, errlen) != 0)
     goto rollback;
   sqlite3_stmt *st;
   char detail[128];
-  snprintf(detail, sizeof detail, "schema version %d -> %d", version, LATEST);
+  snprintf(detail, sizeof detail, "schema version %d -> %d", version, target);
   if (sqlite3_prepare_v2(db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
                          -1, &st, NULL) != SQLITE_OK) {
     store_fail(db, "audit", err, errlen);

@@ -22,6 +22,11 @@ int store_schema_latest(void);
 int store_init(const char *path, const struct instrument_bank *bank, int *from_version,
                int *was_current, char *err, size_t errlen);
 
+/* As store_init, but stops at schema version target (1 to the latest): for
+ * tests of migrations from older versions. */
+int store_init_version(const char *path, const struct instrument_bank *bank, int target,
+                       int *from_version, int *was_current, char *err, size_t errlen);
+
 /* Opens an existing cleval database at the latest schema version. Fails
  * with a message when the file does not exist, is not a cleval database,
  * or needs migrating (run `cleval init`). Close with store_close(). */
