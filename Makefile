@@ -27,8 +27,13 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 INSTRUMENTS := $(sort $(wildcard instruments/*.json))
 
-.PHONY: all deps build check check-build demo bench format clean tests asan
-all: deps build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build check demo bench format clean
+# Dependencies are installed first, then the build runs in a fresh make so
+# that pkg-config sees the newly installed libraries.
+all: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build
 
 deps:
 	@tools/deps.sh build
@@ -63,16 +68,16 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 check:
 	@tools/deps.sh check
-	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory B=build/asan XFLAGS="$(ASAN_FLAGS)" build
+	@$(MAKE) --no-print-directory -j$(JOBS) build
+	@$(MAKE) --no-print-directory -j$(JOBS) B=build/asan XFLAGS="$(ASAN_FLAGS)" build
 	@tools/run-tests.sh
 
-demo: deps build
+demo: all
 	@rm -rf out
 	$(B)/cleval demo -o out
 	@echo "report: $(CURDIR)/out/report.html"
 
-bench: deps build
+bench: all
 	@for b in bench/*.sh; do echo "== $$b"; sh $$b || exit 1; done
 
 format:
@@ -80,3 +85,20 @@ format:
 
 clean:
 	rm -rf build out
+
+# libFuzzer targets (clang): fuzz/NAME_fuzz.c -> build/fuzz/NAME_fuzz.
+# `make fuzz` builds them and runs each briefly from its seeds (fuzz/seeds/NAME);
+# run one longer with e.g. build/fuzz/csvin_fuzz -max_total_time=300 build/fuzz/corpus/csvin fuzz/seeds/csvin
+FUZZ_SRCS := $(wildcard fuzz/*_fuzz.c)
+FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) -Isrc -Ibuild/fuzz/gen \
+              -DCLEVAL_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build/fuzz build/fuzz/gen/instruments_embed.c
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f _fuzz); mkdir -p build/fuzz/corpus/$$n fuzz/seeds/$$n; \
+	  $$f -runs=20000 build/fuzz/corpus/$$n fuzz/seeds/$$n || exit 1; done
+
+build/fuzz/%: fuzz/%.c $(LIB_SRCS) | build/fuzz/gen/instruments_embed.c
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) build/fuzz/gen/instruments_embed.c $(PKG_LIBS)
