@@ -1,0 +1,1279 @@
+/* The statistical tests (see stats.h): GSL for distributions and linear
+ * algebra, exact rank distributions by counting, compensated sums so that
+ * ten million values lose no precision. */
+#include "stats.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_permutation.h>
+#include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_vector.h>
+
+#include "xalloc.h"
+
+/* Below this a p value from GSL is recomputed on the log scale. */
+#define TINY_P 1e-280
+/* A column of the scaled design is collinear with the columns before it when
+ * its residual norm is below this fraction of its own (as R's lm). */
+#define RANK_TOL 1e-7
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...) {
+  if (!err || errlen == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static void gsl_quiet(void) {
+  static int done;
+  if (!done) {
+    gsl_set_error_handler_off();
+    done = 1;
+  }
+}
+
+static int check_level(double level, char *err, size_t errlen) {
+  if (!(level > 0 && level < 1)) {
+    seterr(err, errlen, "confidence level must be between 0 and 1");
+    return -1;
+  }
+  return 0;
+}
+
+/* Neumaier's compensated sum. */
+typedef struct ksum {
+  double s, c;
+} ksum;
+
+static inline void ksum_add(ksum *k, double x) {
+  double t = k->s + x;
+  if (fabs(k->s) >= fabs(x))
+    k->c += (k->s - t) + x;
+  else
+    k->c += (x - t) + k->s;
+  k->s = t;
+}
+
+static inline double ksum_get(const ksum *k) { return k->s + k->c; }
+
+/* ---- distributions ---- */
+
+/* The continued fraction of the incomplete beta function I_x(a, b), for
+ * x < (a + 1) / (a + b + 2), by the modified Lentz method. */
+static double beta_cf(double a, double b, double x) {
+  const double tiny = 1e-300, eps = 1e-16;
+  double qab = a + b, qap = a + 1, qam = a - 1;
+  double c = 1, d = 1 - qab * x / qap;
+  if (fabs(d) < tiny)
+    d = tiny;
+  d = 1 / d;
+  double h = d;
+  for (int m = 1; m <= 100000; m++) {
+    int m2 = 2 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (fabs(d) < tiny)
+      d = tiny;
+    c = 1 + aa / c;
+    if (fabs(c) < tiny)
+      c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (fabs(d) < tiny)
+      d = tiny;
+    c = 1 + aa / c;
+    if (fabs(c) < tiny)
+      c = tiny;
+    d = 1 / d;
+    double del = d * c;
+    h *= del;
+    if (fabs(del - 1) < eps)
+      break;
+  }
+  return h;
+}
+
+/* P(|T| >= t) for t >= 0 is the regularized incomplete beta function
+ * I_x(df/2, 1/2) at x = df / (df + t^2): the upper tail itself, never
+ * 1 - cdf. (gsl_cdf_tdist_Q switches to a Cornish-Fisher approximation
+ * above 30 df, good to about 1e-8 relative; this is good to about 1e-12.) */
+static double t_p_gsl(double at, double df) {
+  double t2 = at * at;
+  double x = df / (df + t2);
+  gsl_sf_result r;
+  if (gsl_sf_beta_inc_e(df / 2, 0.5, x, &r) != GSL_SUCCESS || !isfinite(r.val))
+    return 0;
+  return r.val > 1 ? 1 : r.val;
+}
+
+/* log I_x(df/2, 1/2) from the continued fraction, all on the log scale. */
+static double t_logp_tail(double at, double df) {
+  double a = df / 2, b = 0.5;
+  double t2 = at * at;
+  /* log x = -log(1 + t^2/df), log(1 - x) = -log(1 + df/t^2), without
+   * overflow for huge t. */
+  double logx = -(2 * log(at) - log(df) + log1p(df / t2));
+  double log1mx = -log1p(df / t2);
+  double x = df / (df + t2);
+  double lnpre = a * logx + b * log1mx - gsl_sf_lnbeta(a, b) - log(a);
+  return lnpre + log(beta_cf(a, b, x));
+}
+
+double stats_t_p(double t, double df) {
+  gsl_quiet();
+  if (isnan(t) || !(df > 0))
+    return NAN;
+  double at = fabs(t);
+  if (isinf(at))
+    return 0;
+  double p = t_p_gsl(at, df);
+  if (p < TINY_P)
+    p = exp(t_logp_tail(at, df));
+  return p;
+}
+
+double stats_t_logp(double t, double df) {
+  gsl_quiet();
+  if (isnan(t) || !(df > 0))
+    return NAN;
+  double at = fabs(t);
+  if (isinf(at))
+    return -INFINITY;
+  double p = t_p_gsl(at, df);
+  if (p >= TINY_P)
+    return log(p);
+  return t_logp_tail(at, df);
+}
+
+double stats_z_p(double z) {
+  gsl_quiet();
+  if (isnan(z))
+    return NAN;
+  gsl_sf_result r;
+  if (gsl_sf_erfc_e(fabs(z) / M_SQRT2, &r) != GSL_SUCCESS)
+    return 0;
+  return r.val > 1 ? 1 : r.val;
+}
+
+double stats_z_logp(double z) {
+  gsl_quiet();
+  if (isnan(z))
+    return NAN;
+  return gsl_sf_log_erfc(fabs(z) / M_SQRT2);
+}
+
+double stats_t_crit(double df, double level) {
+  gsl_quiet();
+  return gsl_cdf_tdist_Qinv((1 - level) / 2, df);
+}
+
+static double z_crit(double level) { return gsl_cdf_ugaussian_Qinv((1 - level) / 2); }
+
+/* ---- t tests ---- */
+
+int stats_paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
+                   char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (check_level(level, err, errlen) < 0)
+    return -1;
+  ksum sum = {0, 0};
+  size_t m = 0, dropped = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(x[i]) || isnan(y[i])) {
+      dropped++;
+      continue;
+    }
+    double d = y[i] - x[i];
+    if (!isfinite(d)) {
+      seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
+      return -1;
+    }
+    ksum_add(&sum, d);
+    m++;
+  }
+  if (m < 2) {
+    seterr(err, errlen, "fewer than 2 usable pairs (%zu)", m);
+    return -1;
+  }
+  double mean = ksum_get(&sum) / (double)m;
+  ksum ss = {0, 0}, s1 = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(x[i]) || isnan(y[i]))
+      continue;
+    double e = (y[i] - x[i]) - mean;
+    ksum_add(&ss, e * e);
+    ksum_add(&s1, e);
+  }
+  double c = ksum_get(&s1);
+  double var = (ksum_get(&ss) - c * c / (double)m) / (double)(m - 1);
+  double sd = var > 0 ? sqrt(var) : 0;
+  double se = sd / sqrt((double)m);
+  /* R's t.test: "data are essentially constant" */
+  if (!(se > 0) || se < 10 * DBL_EPSILON * fabs(mean)) {
+    seterr(err, errlen, "all differences are equal (zero variance)");
+    return -1;
+  }
+  out->n = m;
+  out->dropped = dropped;
+  out->mean_diff = mean;
+  out->sd_diff = sd;
+  out->se = se;
+  out->df = (double)(m - 1);
+  out->t = mean / se;
+  out->p = stats_t_p(out->t, out->df);
+  double q = stats_t_crit(out->df, level);
+  out->ci_low = mean - q * se;
+  out->ci_high = mean + q * se;
+  out->cohens_dz = mean / sd;
+  return 0;
+}
+
+/* Mean and variance of the non-missing values of x. */
+static int moments(const double *x, size_t n, const char *name, size_t *used, size_t *dropped,
+                   double *mean, double *var, char *err, size_t errlen) {
+  ksum sum = {0, 0};
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(x[i])) {
+      (*dropped)++;
+      continue;
+    }
+    if (isinf(x[i])) {
+      seterr(err, errlen, "%s value %zu is infinite", name, i + 1);
+      return -1;
+    }
+    ksum_add(&sum, x[i]);
+    m++;
+  }
+  *used = m;
+  if (m == 0) {
+    *mean = *var = 0;
+    return 0;
+  }
+  double mu = ksum_get(&sum) / (double)m;
+  ksum ss = {0, 0}, s1 = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(x[i]))
+      continue;
+    double e = x[i] - mu;
+    ksum_add(&ss, e * e);
+    ksum_add(&s1, e);
+  }
+  double c = ksum_get(&s1);
+  double v = m > 1 ? (ksum_get(&ss) - c * c / (double)m) / (double)(m - 1) : 0;
+  *mean = mu;
+  *var = v > 0 ? v : 0;
+  return 0;
+}
+
+static int two_sample(const double *x, size_t nx, const double *y, size_t ny, double level,
+                      bool welch, stats_twosample *out, char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (check_level(level, err, errlen) < 0)
+    return -1;
+  size_t mx, my, dropped = 0;
+  double meanx, varx, meany, vary;
+  if (moments(x, nx, "x", &mx, &dropped, &meanx, &varx, err, errlen) < 0 ||
+      moments(y, ny, "y", &my, &dropped, &meany, &vary, err, errlen) < 0)
+    return -1;
+  if (mx < 2 || my < 2) {
+    seterr(err, errlen, "fewer than 2 values in %s (%zu)", mx < 2 ? "x" : "y",
+           mx < 2 ? mx : my);
+    return -1;
+  }
+  double dx = (double)mx, dy = (double)my;
+  double diff = meany - meanx;
+  double pooled = ((dx - 1) * varx + (dy - 1) * vary) / (dx + dy - 2);
+  double se, df;
+  if (welch) {
+    double ax = varx / dx, ay = vary / dy;
+    se = sqrt(ax + ay);
+    df = (ax + ay) * (ax + ay) / (ax * ax / (dx - 1) + ay * ay / (dy - 1));
+  } else {
+    se = sqrt(pooled * (1 / dx + 1 / dy));
+    df = dx + dy - 2;
+  }
+  if (!(se > 0) || se < 10 * DBL_EPSILON * fmax(fabs(meanx), fabs(meany)) || !isfinite(df)) {
+    seterr(err, errlen, "both samples are constant (zero variance)");
+    return -1;
+  }
+  out->n_x = mx;
+  out->n_y = my;
+  out->dropped = dropped;
+  out->mean_x = meanx;
+  out->mean_y = meany;
+  out->sd_x = sqrt(varx);
+  out->sd_y = sqrt(vary);
+  out->mean_diff = diff;
+  out->se = se;
+  out->df = df;
+  out->t = diff / se;
+  out->p = stats_t_p(out->t, df);
+  double q = stats_t_crit(df, level);
+  out->ci_low = diff - q * se;
+  out->ci_high = diff + q * se;
+  out->hedges_g = diff / sqrt(pooled) * (1 - 3 / (4 * (dx + dy) - 9));
+  return 0;
+}
+
+int stats_welch_t(const double *x, size_t nx, const double *y, size_t ny, double level,
+                  stats_twosample *out, char *err, size_t errlen) {
+  return two_sample(x, nx, y, ny, level, true, out, err, errlen);
+}
+
+int stats_student_t(const double *x, size_t nx, const double *y, size_t ny, double level,
+                    stats_twosample *out, char *err, size_t errlen) {
+  return two_sample(x, nx, y, ny, level, false, out, err, errlen);
+}
+
+int stats_mean_ci(const double *x, size_t n, double level, stats_mean *out, char *err,
+                  size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (check_level(level, err, errlen) < 0)
+    return -1;
+  size_t m, dropped = 0;
+  double mean, var;
+  if (moments(x, n, "x", &m, &dropped, &mean, &var, err, errlen) < 0)
+    return -1;
+  if (m < 2) {
+    seterr(err, errlen, "fewer than 2 values (%zu)", m);
+    return -1;
+  }
+  out->n = m;
+  out->dropped = dropped;
+  out->mean = mean;
+  out->sd = sqrt(var);
+  out->se = out->sd / sqrt((double)m);
+  out->df = (double)(m - 1);
+  double q = stats_t_crit(out->df, level);
+  out->ci_low = mean - q * out->se;
+  out->ci_high = mean + q * out->se;
+  return 0;
+}
+
+/* ---- rank tests ---- */
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Sorts n doubles ascending. Non-negative keys order as their bit patterns,
+ * so large arrays of them get an LSD radix sort (16-bit digits, passes in
+ * which every key has the same digit skipped); the rest go to qsort. */
+static void sort_doubles(double *a, size_t n, bool nonneg) {
+  if (!nonneg || n < 4096) {
+    qsort(a, n, sizeof *a, cmp_double);
+    return;
+  }
+  uint64_t *k = (uint64_t *)xmalloc(n * sizeof *k);
+  uint64_t *tmp = (uint64_t *)xmalloc(n * sizeof *tmp);
+  for (size_t i = 0; i < n; i++) {
+    double v = a[i] == 0 ? 0.0 : a[i]; /* -0 sorts as 0 */
+    memcpy(&k[i], &v, sizeof v);
+  }
+  size_t *count = (size_t *)xmalloc(65536 * sizeof *count);
+  for (int shift = 0; shift < 64; shift += 16) {
+    memset(count, 0, 65536 * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+      count[(k[i] >> shift) & 0xffff]++;
+    if (count[(k[0] >> shift) & 0xffff] == n)
+      continue; /* one digit value: nothing to do */
+    size_t pos = 0;
+    for (size_t d = 0; d < 65536; d++) {
+      size_t c = count[d];
+      count[d] = pos;
+      pos += c;
+    }
+    for (size_t i = 0; i < n; i++)
+      tmp[count[(k[i] >> shift) & 0xffff]++] = k[i];
+    uint64_t *s = k;
+    k = tmp;
+    tmp = s;
+  }
+  for (size_t i = 0; i < n; i++)
+    memcpy(&a[i], &k[i], sizeof a[i]);
+  free(count);
+  free(tmp);
+  free(k);
+}
+
+/* Walks two ascending arrays as one ranking with average ranks for ties:
+ * returns the rank sum of the members of a, the tie term sum(t^3 - t) in
+ * *ties_term, and whether any value was tied. */
+static double merged_rank_sum(const double *a, size_t na, const double *b, size_t nb,
+                              double *ties_term, bool *ties) {
+  size_t i = 0, j = 0;
+  double rank = 0; /* ranks assigned so far */
+  double sum = 0, tt = 0;
+  bool any = false;
+  while (i < na || j < nb) {
+    double v = (j >= nb || (i < na && a[i] <= b[j])) ? a[i] : b[j];
+    size_t ca = 0, cb = 0;
+    while (i < na && a[i] == v)
+      i++, ca++;
+    while (j < nb && b[j] == v)
+      j++, cb++;
+    double t = (double)(ca + cb);
+    double avg = rank + (t + 1) / 2;
+    sum += (double)ca * avg;
+    if (t > 1) {
+      any = true;
+      tt += t * t * t - t;
+    }
+    rank += t;
+  }
+  *ties_term = tt;
+  *ties = any;
+  return sum;
+}
+
+/* Exact two-sided p of the signed-rank statistic v for n untied nonzero
+ * differences (R's psignrank), by counting subsets of 1..n by their sum. */
+static double signrank_exact_p(double v, size_t n) {
+  size_t top = n * (n + 1) / 2;
+  double *c = (double *)xcalloc(top + 1, sizeof *c);
+  c[0] = 1;
+  for (size_t i = 1; i <= n; i++)
+    for (size_t k = top; k >= i; k--)
+      c[k] += c[k - i]; /* exact: every count is below 2^53 for n < 50 */
+  double total = ldexp(1.0, (int)n);
+  double tail = 0;
+  size_t iv = (size_t)v;
+  if (v > (double)top / 2) {
+    for (size_t k = iv; k <= top; k++)
+      tail += c[k];
+  } else {
+    for (size_t k = 0; k <= iv; k++)
+      tail += c[k];
+  }
+  free(c);
+  double p = 2 * tail / total;
+  return p > 1 ? 1 : p;
+}
+
+static int split_signs(const double *d, size_t n, double **pos, size_t *np, double **neg,
+                            size_t *nn, size_t *zeros) {
+  *pos = (double *)xmalloc((n ? n : 1) * sizeof **pos);
+  *neg = (double *)xmalloc((n ? n : 1) * sizeof **neg);
+  *np = *nn = *zeros = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (d[i] > 0)
+      (*pos)[(*np)++] = d[i];
+    else if (d[i] < 0)
+      (*neg)[(*nn)++] = -d[i];
+    else
+      (*zeros)++;
+  }
+  return 0;
+}
+
+int stats_wilcoxon(const double *x, const double *y, size_t n, stats_signrank *out, char *err,
+                   size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  double *d = (double *)xmalloc((n ? n : 1) * sizeof *d);
+  double *pos = NULL, *neg = NULL;
+  int rc = -1;
+  size_t m = 0, dropped = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(x[i]) || isnan(y[i])) {
+      dropped++;
+      continue;
+    }
+    double v = y[i] - x[i];
+    if (!isfinite(v)) {
+      seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
+      goto cleanup;
+    }
+    d[m++] = v;
+  }
+  if (m < 2) {
+    seterr(err, errlen, "fewer than 2 usable pairs (%zu)", m);
+    goto cleanup;
+  }
+  size_t np, nn, zeros;
+  split_signs(d, m, &pos, &np, &neg, &nn, &zeros);
+  size_t k = np + nn;
+  if (k == 0) {
+    seterr(err, errlen, "all differences are zero");
+    goto cleanup;
+  }
+  sort_doubles(pos, np, true);
+  sort_doubles(neg, nn, true);
+  double tt;
+  bool ties;
+  double v = merged_rank_sum(pos, np, neg, nn, &tt, &ties);
+  double dk = (double)k;
+  double z = v - dk * (dk + 1) / 4;
+  double sigma = sqrt(dk * (dk + 1) * (2 * dk + 1) / 24 - tt / 48);
+  double corr = z > 0 ? 0.5 : z < 0 ? -0.5 : 0;
+  z = (z - corr) / sigma;
+  out->n = k;
+  out->zeros = zeros;
+  out->dropped = dropped;
+  out->ties = ties;
+  out->v = v;
+  out->z = z;
+  out->p_normal = stats_z_p(z);
+  out->exact = k < 50 && !ties && zeros == 0;
+  out->p = out->exact ? signrank_exact_p(v, k) : out->p_normal;
+  rc = 0;
+cleanup:
+  free(neg);
+  free(pos);
+  free(d);
+  return rc;
+}
+
+/* Exact two-sided p of the Mann-Whitney W (pairs with a y above an x) for
+ * samples of m (y) and n (x) untied values: R's pwilcox, by the recurrence
+ * c(k; i, j) = c(k - j; i - 1, j) + c(k; i, j - 1), sums of positives only. */
+static double ranksum_exact_p(double w, size_t m, size_t n) {
+  size_t stride = m * n + 1;
+  double *prev = (double *)xcalloc((n + 1) * stride, sizeof *prev);
+  double *cur = (double *)xcalloc((n + 1) * stride, sizeof *cur);
+  for (size_t j = 0; j <= n; j++)
+    prev[j * stride] = 1; /* i = 0: only W = 0 */
+  for (size_t i = 1; i <= m; i++) {
+    memset(cur, 0, (n + 1) * stride * sizeof *cur);
+    cur[0] = 1; /* j = 0 */
+    for (size_t j = 1; j <= n; j++) {
+      double *cj = cur + j * stride, *cj1 = cur + (j - 1) * stride, *pj = prev + j * stride;
+      for (size_t k = 0; k <= i * j; k++) {
+        double a = (k >= j && k - j <= (i - 1) * j) ? pj[k - j] : 0;
+        double b = k <= i * (j - 1) ? cj1[k] : 0;
+        cj[k] = a + b;
+      }
+    }
+    double *s = prev;
+    prev = cur;
+    cur = s;
+  }
+  const double *c = prev + n * stride;
+  size_t top = m * n;
+  double total = 0, tail = 0;
+  for (size_t k = 0; k <= top; k++)
+    total += c[k];
+  size_t iw = (size_t)w;
+  if (w > (double)top / 2) {
+    for (size_t k = iw; k <= top; k++)
+      tail += c[k];
+  } else {
+    for (size_t k = 0; k <= iw; k++)
+      tail += c[k];
+  }
+  free(cur);
+  free(prev);
+  double p = 2 * tail / total;
+  return p > 1 ? 1 : p;
+}
+
+/* Copies the non-missing values of x into a new array. */
+static double *present(const double *x, size_t n, const char *name, size_t *m, size_t *dropped,
+                       char *err, size_t errlen) {
+  double *a = (double *)xmalloc((n ? n : 1) * sizeof *a);
+  *m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(x[i])) {
+      (*dropped)++;
+      continue;
+    }
+    if (isinf(x[i])) {
+      seterr(err, errlen, "%s value %zu is infinite", name, i + 1);
+      free(a);
+      return NULL;
+    }
+    a[(*m)++] = x[i];
+  }
+  return a;
+}
+
+int stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
+                       stats_ranksum *out, char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  int rc = -1;
+  size_t mx = 0, my = 0, dropped = 0;
+  double *a = present(x, nx, "x", &mx, &dropped, err, errlen);
+  double *b = a ? present(y, ny, "y", &my, &dropped, err, errlen) : NULL;
+  if (!a || !b)
+    goto cleanup;
+  if (mx == 0 || my == 0) {
+    seterr(err, errlen, "no values in %s", mx == 0 ? "x" : "y");
+    goto cleanup;
+  }
+  sort_doubles(a, mx, false);
+  sort_doubles(b, my, false);
+  double tt;
+  bool ties;
+  double ry = merged_rank_sum(b, my, a, mx, &tt, &ties);
+  double dx = (double)mx, dy = (double)my, N = dx + dy;
+  double w = ry - dy * (dy + 1) / 2;
+  double z = w - dx * dy / 2;
+  double var = dx * dy / 12 * ((N + 1) - tt / (N * (N - 1)));
+  if (!(var > 0)) {
+    seterr(err, errlen, "all values are equal (zero variance)");
+    goto cleanup;
+  }
+  double corr = z > 0 ? 0.5 : z < 0 ? -0.5 : 0;
+  z = (z - corr) / sqrt(var);
+  out->n_x = mx;
+  out->n_y = my;
+  out->dropped = dropped;
+  out->ties = ties;
+  out->w = w;
+  out->z = z;
+  out->p_normal = stats_z_p(z);
+  out->exact = mx < 50 && my < 50 && !ties;
+  out->p = out->exact ? ranksum_exact_p(w, my, mx) : out->p_normal;
+  rc = 0;
+cleanup:
+  free(b);
+  free(a);
+  return rc;
+}
+
+/* ---- contingency tables ---- */
+
+int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates,
+                     stats_chisq *out, char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (rows < 2 || cols < 2) {
+    seterr(err, errlen, "the table must have at least 2 rows and 2 columns (it has %zu x %zu)",
+           rows, cols);
+    return -1;
+  }
+  if (yates && (rows != 2 || cols != 2)) {
+    seterr(err, errlen, "the Yates correction applies only to a 2 x 2 table (it is %zu x %zu)",
+           rows, cols);
+    return -1;
+  }
+  double *rs = (double *)xcalloc(rows, sizeof *rs);
+  double *cs = (double *)xcalloc(cols, sizeof *cs);
+  double total = 0;
+  int rc = -1;
+  for (size_t i = 0; i < rows; i++)
+    for (size_t j = 0; j < cols; j++) {
+      double v = counts[i * cols + j];
+      if (!isfinite(v) || v < 0) {
+        seterr(err, errlen, "count in row %zu, column %zu is not a non-negative number", i + 1,
+               j + 1);
+        goto cleanup;
+      }
+      rs[i] += v;
+      cs[j] += v;
+      total += v;
+    }
+  for (size_t i = 0; i < rows; i++)
+    if (rs[i] == 0) {
+      seterr(err, errlen, "row %zu has no counts (its expected counts would be zero)", i + 1);
+      goto cleanup;
+    }
+  for (size_t j = 0; j < cols; j++)
+    if (cs[j] == 0) {
+      seterr(err, errlen, "column %zu has no counts (its expected counts would be zero)", j + 1);
+      goto cleanup;
+    }
+  double stat = 0, plain = 0;
+  for (size_t i = 0; i < rows; i++)
+    for (size_t j = 0; j < cols; j++) {
+      double e = rs[i] * cs[j] / total;
+      double dev = fabs(counts[i * cols + j] - e);
+      plain += dev * dev / e;
+      if (yates)
+        dev -= fmin(0.5, dev);
+      stat += dev * dev / e;
+    }
+  out->rows = rows;
+  out->cols = cols;
+  out->n = total;
+  out->statistic = stat;
+  out->df = (double)((rows - 1) * (cols - 1));
+  out->p = gsl_cdf_chisq_Q(stat, out->df);
+  out->cramers_v = sqrt(plain / (total * (double)((rows < cols ? rows : cols) - 1)));
+  out->yates = yates;
+  rc = 0;
+cleanup:
+  free(cs);
+  free(rs);
+  return rc;
+}
+
+/* ---- regression ---- */
+
+typedef struct idrow {
+  long id;
+  size_t row;
+} idrow;
+
+static int cmp_idrow(const void *a, const void *b) {
+  const idrow *x = (const idrow *)a, *y = (const idrow *)b;
+  if (x->id != y->id)
+    return (x->id > y->id) - (x->id < y->id);
+  return (x->row > y->row) - (x->row < y->row);
+}
+
+void stats_ols_clear(stats_ols *r) {
+  if (!r)
+    return;
+  free(r->coef); /* one block holds every array */
+  memset(r, 0, sizeof *r);
+}
+
+/* B = A M A, all p x p, row-major. */
+static void sandwich(const double *A, const double *M, size_t p, double *B) {
+  double *tmp = (double *)xcalloc(p * p, sizeof *tmp);
+  for (size_t i = 0; i < p; i++)
+    for (size_t k = 0; k < p; k++)
+      for (size_t j = 0; j < p; j++)
+        tmp[i * p + j] += A[i * p + k] * M[k * p + j];
+  for (size_t i = 0; i < p; i++)
+    for (size_t j = 0; j < p; j++) {
+      double s = 0;
+      for (size_t k = 0; k < p; k++)
+        s += tmp[i * p + k] * A[k * p + j];
+      B[i * p + j] = s;
+    }
+  free(tmp);
+}
+
+int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
+                  double level, stats_ols *out, char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (check_level(level, err, errlen) < 0)
+    return -1;
+  if (p == 0) {
+    seterr(err, errlen, "no coefficients to estimate");
+    return -1;
+  }
+  int rc = -1;
+  size_t *rows = (size_t *)xmalloc((n ? n : 1) * sizeof *rows);
+  gsl_matrix *qr = NULL;
+  gsl_vector *tau = NULL, *norm = NULL, *yv = NULL, *b = NULL, *res = NULL;
+  gsl_permutation *perm = NULL;
+  double *scale = NULL, *ainv = NULL, *meat = NULL, *v = NULL, *score = NULL;
+  idrow *ids = NULL;
+  size_t m = 0, dropped = 0;
+  for (size_t i = 0; i < n; i++) {
+    bool miss = isnan(y[i]), inf = isinf(y[i]);
+    for (size_t j = 0; j < p; j++) {
+      miss = miss || isnan(X[i * p + j]);
+      inf = inf || isinf(X[i * p + j]);
+    }
+    if (miss) {
+      dropped++;
+      continue;
+    }
+    if (inf) {
+      seterr(err, errlen, "row %zu holds an infinite value", i + 1);
+      goto cleanup;
+    }
+    rows[m++] = i;
+  }
+  if (m < p + 1) {
+    seterr(err, errlen, "fewer observations (%zu) than coefficients + 1 (%zu)", m, p + 1);
+    goto cleanup;
+  }
+  /* Scale each column to unit length, so the rank test is scale free. */
+  scale = (double *)xcalloc(p, sizeof *scale);
+  qr = gsl_matrix_alloc(m, p);
+  for (size_t j = 0; j < p; j++) {
+    double s = 0;
+    for (size_t r = 0; r < m; r++)
+      s = hypot(s, X[rows[r] * p + j]);
+    if (s == 0) {
+      seterr(err, errlen, "design matrix is singular (column %zu is all zero)", j + 1);
+      goto cleanup;
+    }
+    scale[j] = s;
+    for (size_t r = 0; r < m; r++)
+      gsl_matrix_set(qr, r, j, X[rows[r] * p + j] / s);
+  }
+  tau = gsl_vector_alloc(p);
+  norm = gsl_vector_alloc(p);
+  perm = gsl_permutation_alloc(p);
+  int signum;
+  if (gsl_linalg_QRPT_decomp(qr, tau, perm, &signum, norm) != GSL_SUCCESS) {
+    seterr(err, errlen, "QR decomposition failed");
+    goto cleanup;
+  }
+  for (size_t j = 0; j < p; j++)
+    if (!(fabs(gsl_matrix_get(qr, j, j)) > RANK_TOL)) {
+      seterr(err, errlen,
+             "design matrix is singular (a predictor is constant or a linear combination of "
+             "the others)");
+      goto cleanup;
+    }
+  yv = gsl_vector_alloc(m);
+  for (size_t r = 0; r < m; r++)
+    gsl_vector_set(yv, r, y[rows[r]]);
+  b = gsl_vector_alloc(p);
+  res = gsl_vector_alloc(m);
+  if (gsl_linalg_QRPT_lssolve(qr, tau, perm, yv, b, res) != GSL_SUCCESS) {
+    seterr(err, errlen, "least squares solve failed");
+    goto cleanup;
+  }
+  /* (X'X)^-1 from R: (P' Xs' Xs P)^-1 = R^-1 R^-T, then undo pivoting and
+   * scaling. */
+  ainv = (double *)xcalloc(p * p, sizeof *ainv);
+  {
+    double *ri = (double *)xcalloc(p * p, sizeof *ri);
+    for (size_t i = p; i-- > 0;) { /* invert upper triangular R */
+      ri[i * p + i] = 1 / gsl_matrix_get(qr, i, i);
+      for (size_t j = i + 1; j < p; j++) {
+        double s = 0;
+        for (size_t k = i + 1; k <= j; k++)
+          s += gsl_matrix_get(qr, i, k) * ri[k * p + j];
+        ri[i * p + j] = -s / gsl_matrix_get(qr, i, i);
+      }
+    }
+    for (size_t a = 0; a < p; a++)
+      for (size_t c = 0; c < p; c++) {
+        double s = 0;
+        for (size_t k = (a > c ? a : c); k < p; k++)
+          s += ri[a * p + k] * ri[c * p + k];
+        size_t pa = gsl_permutation_get(perm, a), pc = gsl_permutation_get(perm, c);
+        ainv[pa * p + pc] = s / (scale[pa] * scale[pc]);
+      }
+    free(ri);
+  }
+  double *coef = (double *)xcalloc(p, sizeof *coef);
+  for (size_t j = 0; j < p; j++)
+    coef[j] = gsl_vector_get(b, j) / scale[j];
+
+  ksum rss = {0, 0};
+  for (size_t r = 0; r < m; r++) {
+    double e = gsl_vector_get(res, r);
+    ksum_add(&rss, e * e);
+  }
+  double dm = (double)m, dp = (double)p;
+  double df = dm - dp;
+  double sigma2 = ksum_get(&rss) / df;
+  ksum y2 = {0, 0};
+  for (size_t r = 0; r < m; r++)
+    ksum_add(&y2, y[rows[r]] * y[rows[r]]);
+  /* residuals at rounding level (1e-12 of the size of y): an exact fit */
+  if (!(sqrt(sigma2) > 1e-12 * sqrt(ksum_get(&y2) / dm))) {
+    free(coef);
+    seterr(err, errlen, "the model fits exactly (zero residual variance)");
+    goto cleanup;
+  }
+  /* R-squared, centred when a column is constant (an intercept). */
+  bool icpt = false;
+  for (size_t j = 0; j < p && !icpt; j++) {
+    double first = X[rows[0] * p + j];
+    bool same = true;
+    for (size_t r = 1; r < m && same; r++)
+      same = X[rows[r] * p + j] == first;
+    icpt = same;
+  }
+  ksum ys = {0, 0};
+  for (size_t r = 0; r < m; r++)
+    ksum_add(&ys, y[rows[r]]);
+  double ybar = icpt ? ksum_get(&ys) / dm : 0;
+  ksum tss = {0, 0};
+  for (size_t r = 0; r < m; r++)
+    ksum_add(&tss, (y[rows[r]] - ybar) * (y[rows[r]] - ybar));
+  if (!(ksum_get(&tss) > 0)) {
+    free(coef);
+    seterr(err, errlen, "y is constant (zero variance)");
+    goto cleanup;
+  }
+
+  /* One block for every array of the result. */
+  size_t narr = cluster ? 12 : 7;
+  double *blk = (double *)xcalloc(narr * p, sizeof *blk);
+  memcpy(blk, coef, p * sizeof *coef);
+  free(coef);
+  out->coef = blk;
+  out->se = blk + p;
+  out->t = blk + 2 * p;
+  out->p_value = blk + 3 * p;
+  out->se_hc1 = blk + 4 * p;
+  out->ci_low = blk + 5 * p;
+  out->ci_high = blk + 6 * p;
+  out->n = m;
+  out->p = p;
+  out->dropped = dropped;
+  out->df_resid = df;
+  out->sigma = sqrt(sigma2);
+  out->r_squared = 1 - ksum_get(&rss) / ksum_get(&tss);
+  out->adj_r_squared = 1 - (1 - out->r_squared) * (dm - (icpt ? 1 : 0)) / df;
+  double q = stats_t_crit(df, level);
+  for (size_t j = 0; j < p; j++) {
+    out->se[j] = sqrt(sigma2 * ainv[j * p + j]);
+    out->t[j] = out->coef[j] / out->se[j];
+    out->p_value[j] = stats_t_p(out->t[j], df);
+    out->ci_low[j] = out->coef[j] - q * out->se[j];
+    out->ci_high[j] = out->coef[j] + q * out->se[j];
+  }
+  /* HC1: (X'X)^-1 [sum e_i^2 x_i x_i'] (X'X)^-1 n / (n - p). */
+  meat = (double *)xcalloc(p * p, sizeof *meat);
+  v = (double *)xcalloc(p * p, sizeof *v);
+  for (size_t r = 0; r < m; r++) {
+    const double *xr = X + rows[r] * p;
+    double e2 = gsl_vector_get(res, r) * gsl_vector_get(res, r);
+    for (size_t i = 0; i < p; i++)
+      for (size_t j = 0; j < p; j++)
+        meat[i * p + j] += e2 * xr[i] * xr[j];
+  }
+  sandwich(ainv, meat, p, v);
+  for (size_t j = 0; j < p; j++)
+    out->se_hc1[j] = sqrt(fmax(0, v[j * p + j] * dm / df));
+
+  if (cluster) {
+    out->se_cluster = blk + 7 * p;
+    out->t_cluster = blk + 8 * p;
+    out->p_cluster = blk + 9 * p;
+    out->ci_low_cluster = blk + 10 * p;
+    out->ci_high_cluster = blk + 11 * p;
+    ids = (idrow *)xmalloc(m * sizeof *ids);
+    for (size_t r = 0; r < m; r++) {
+      ids[r].id = cluster[rows[r]];
+      ids[r].row = r;
+    }
+    qsort(ids, m, sizeof *ids, cmp_idrow);
+    memset(meat, 0, p * p * sizeof *meat);
+    score = (double *)xcalloc(p, sizeof *score);
+    size_t g = 0;
+    for (size_t s = 0; s < m;) {
+      size_t e = s;
+      memset(score, 0, p * sizeof *score);
+      while (e < m && ids[e].id == ids[s].id) {
+        size_t r = ids[e].row;
+        const double *xr = X + rows[r] * p;
+        double res_r = gsl_vector_get(res, r);
+        for (size_t j = 0; j < p; j++)
+          score[j] += xr[j] * res_r;
+        e++;
+      }
+      for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++)
+          meat[i * p + j] += score[i] * score[j];
+      g++;
+      s = e;
+    }
+    if (g < 2) {
+      seterr(err, errlen, "fewer than 2 clusters (%zu)", g);
+      stats_ols_clear(out);
+      goto cleanup;
+    }
+    double dg = (double)g;
+    double adj = dg / (dg - 1) * (dm - 1) / df;
+    sandwich(ainv, meat, p, v);
+    out->n_clusters = g;
+    out->df_cluster = dg - 1;
+    double qc = stats_t_crit(dg - 1, level);
+    for (size_t j = 0; j < p; j++) {
+      double se = sqrt(fmax(0, v[j * p + j] * adj));
+      if (!(se > 0)) {
+        seterr(err, errlen, "the cluster-robust variance of coefficient %zu is zero", j + 1);
+        stats_ols_clear(out);
+        goto cleanup;
+      }
+      out->se_cluster[j] = se;
+      out->t_cluster[j] = out->coef[j] / se;
+      out->p_cluster[j] = stats_t_p(out->t_cluster[j], dg - 1);
+      out->ci_low_cluster[j] = out->coef[j] - qc * se;
+      out->ci_high_cluster[j] = out->coef[j] + qc * se;
+    }
+  }
+  for (size_t j = 0; j < p; j++)
+    if (!(out->se_hc1[j] > 0) || !isfinite(out->t[j])) {
+      seterr(err, errlen, "the variance of coefficient %zu is zero", j + 1);
+      stats_ols_clear(out);
+      goto cleanup;
+    }
+  rc = 0;
+cleanup:
+  free(score);
+  free(ids);
+  free(v);
+  free(meat);
+  free(ainv);
+  free(scale);
+  gsl_vector_free(res);
+  gsl_vector_free(b);
+  gsl_vector_free(yv);
+  gsl_permutation_free(perm);
+  gsl_vector_free(norm);
+  gsl_vector_free(tau);
+  gsl_matrix_free(qr);
+  free(rows);
+  return rc;
+}
+
+int stats_did_fit(const long *unit, const double *treated, const double *post, const double *y,
+                  size_t n, double level, stats_did *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  double *X = (double *)xmalloc((n ? n : 1) * 4 * sizeof *X);
+  for (size_t i = 0; i < n; i++) {
+    double tr = treated[i], po = post[i];
+    if ((!isnan(tr) && tr != 0 && tr != 1) || (!isnan(po) && po != 0 && po != 1)) {
+      seterr(err, errlen, "row %zu: %s must be 0 or 1", i + 1,
+             (!isnan(tr) && tr != 0 && tr != 1) ? "treated" : "post");
+      free(X);
+      return -1;
+    }
+    X[i * 4 + 0] = 1;
+    X[i * 4 + 1] = tr;
+    X[i * 4 + 2] = po;
+    X[i * 4 + 3] = tr * po;
+  }
+  stats_ols r;
+  int rc = stats_ols_fit(X, y, n, 4, unit, level, &r, err, errlen);
+  free(X);
+  if (rc < 0)
+    return -1;
+  out->n = r.n;
+  out->dropped = r.dropped;
+  out->n_clusters = r.n_clusters;
+  out->estimate = r.coef[3];
+  out->se = r.se[3];
+  out->t = r.t[3];
+  out->df = r.df_resid;
+  out->p = r.p_value[3];
+  out->se_cluster = r.se_cluster[3];
+  out->t_cluster = r.t_cluster[3];
+  out->df_cluster = r.df_cluster;
+  out->p_cluster = r.p_cluster[3];
+  out->ci_low = r.ci_low_cluster[3];
+  out->ci_high = r.ci_high_cluster[3];
+  stats_ols_clear(&r);
+  return 0;
+}
+
+/* ---- scales, comparisons, proportions ---- */
+
+int stats_cronbach_alpha(const double *items, size_t n, size_t k, stats_alpha *out, char *err,
+                         size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (k < 2) {
+    seterr(err, errlen, "fewer than 2 items (%zu)", k);
+    return -1;
+  }
+  double *col = (double *)xmalloc((n ? n : 1) * sizeof *col);
+  double *tot = (double *)xmalloc((n ? n : 1) * sizeof *tot);
+  size_t *rows = (size_t *)xmalloc((n ? n : 1) * sizeof *rows);
+  int rc = -1;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    bool miss = false;
+    double s = 0;
+    for (size_t j = 0; j < k; j++) {
+      double v = items[i * k + j];
+      if (isinf(v)) {
+        seterr(err, errlen, "row %zu, item %zu is infinite", i + 1, j + 1);
+        goto cleanup;
+      }
+      miss = miss || isnan(v);
+      s += v;
+    }
+    if (!miss) {
+      tot[m] = s;
+      rows[m++] = i;
+    }
+  }
+  if (m < 2) {
+    seterr(err, errlen, "fewer than 2 complete rows (%zu)", m);
+    goto cleanup;
+  }
+  size_t used, none = 0;
+  double mean, var, sumvar = 0;
+  for (size_t j = 0; j < k; j++) {
+    for (size_t r = 0; r < m; r++)
+      col[r] = items[rows[r] * k + j];
+    moments(col, m, "item", &used, &none, &mean, &var, err, errlen);
+    sumvar += var;
+  }
+  double vt;
+  moments(tot, m, "total", &used, &none, &mean, &vt, err, errlen);
+  if (!(vt > 0)) {
+    seterr(err, errlen, "the total score has zero variance");
+    goto cleanup;
+  }
+  out->n = m;
+  out->k = k;
+  out->dropped = n - m;
+  out->alpha = (double)k / (double)(k - 1) * (1 - sumvar / vt);
+  rc = 0;
+cleanup:
+  free(rows);
+  free(tot);
+  free(col);
+  return rc;
+}
+
+typedef struct pidx {
+  double p;
+  size_t i;
+} pidx;
+
+static int cmp_pidx(const void *a, const void *b) {
+  const pidx *x = (const pidx *)a, *y = (const pidx *)b;
+  if (x->p != y->p)
+    return (x->p > y->p) - (x->p < y->p);
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+int stats_p_adjust(const double *p, size_t n, stats_adjust method, double *out, char *err,
+                   size_t errlen) {
+  if (n == 0) {
+    seterr(err, errlen, "no p values");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!(p[i] >= 0 && p[i] <= 1)) {
+      seterr(err, errlen, "p value %zu is not between 0 and 1", i + 1);
+      return -1;
+    }
+  pidx *o = (pidx *)xmalloc(n * sizeof *o);
+  for (size_t i = 0; i < n; i++) {
+    o[i].p = p[i];
+    o[i].i = i;
+  }
+  qsort(o, n, sizeof *o, cmp_pidx); /* ascending, ties in input order */
+  double dn = (double)n;
+  if (method == STATS_HOLM) {
+    double run = 0;
+    for (size_t r = 0; r < n; r++) {
+      double v = (dn - (double)r) * o[r].p;
+      run = fmax(run, v);
+      o[r].p = fmin(1, run);
+    }
+  } else {
+    double run = INFINITY;
+    for (size_t r = n; r-- > 0;) {
+      double v = dn / (double)(r + 1) * o[r].p;
+      run = fmin(run, v);
+      o[r].p = fmin(1, run);
+    }
+  }
+  for (size_t r = 0; r < n; r++)
+    out[o[r].i] = o[r].p;
+  free(o);
+  return 0;
+}
+
+int stats_wilson(double k, double n, double level, stats_prop *out, char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (check_level(level, err, errlen) < 0)
+    return -1;
+  if (!(n > 0) || !isfinite(n)) {
+    seterr(err, errlen, "n must be positive");
+    return -1;
+  }
+  if (!(k >= 0 && k <= n)) {
+    seterr(err, errlen, "k must be between 0 and n");
+    return -1;
+  }
+  double z = z_crit(level), z2 = z * z;
+  double ph = k / n;
+  double centre = (k + z2 / 2) / (n + z2);
+  double half = z * sqrt(n) / (n + z2) * sqrt(ph * (1 - ph) + z2 / (4 * n));
+  out->k = k;
+  out->n = n;
+  out->estimate = ph;
+  out->ci_low = k == 0 ? 0 : fmax(0, centre - half);
+  out->ci_high = k == n ? 1 : fmin(1, centre + half);
+  return 0;
+}
+
+int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova *out, char *err,
+                       size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  idrow *ids = (idrow *)xmalloc((n ? n : 1) * sizeof *ids);
+  int rc = -1;
+  size_t m = 0, dropped = 0;
+  ksum all = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(y[i])) {
+      dropped++;
+      continue;
+    }
+    if (isinf(y[i])) {
+      seterr(err, errlen, "value %zu is infinite", i + 1);
+      goto cleanup;
+    }
+    ids[m].id = group[i];
+    ids[m++].row = i;
+    ksum_add(&all, y[i]);
+  }
+  qsort(ids, m, sizeof *ids, cmp_idrow);
+  size_t g = 0;
+  for (size_t s = 0; s < m; g++) {
+    size_t e = s;
+    while (e < m && ids[e].id == ids[s].id)
+      e++;
+    s = e;
+  }
+  if (g < 2) {
+    seterr(err, errlen, "fewer than 2 groups (%zu)", g);
+    goto cleanup;
+  }
+  if (m <= g) {
+    seterr(err, errlen, "no more observations (%zu) than groups (%zu)", m, g);
+    goto cleanup;
+  }
+  double grand = ksum_get(&all) / (double)m;
+  ksum ssb = {0, 0}, ssw = {0, 0};
+  for (size_t s = 0; s < m;) {
+    size_t e = s;
+    ksum gs = {0, 0};
+    while (e < m && ids[e].id == ids[s].id)
+      ksum_add(&gs, y[ids[e++].row]);
+    double cnt = (double)(e - s);
+    double gm = ksum_get(&gs) / cnt;
+    for (size_t r = s; r < e; r++) {
+      double d = y[ids[r].row] - gm;
+      ksum_add(&ssw, d * d);
+    }
+    ksum_add(&ssb, cnt * (gm - grand) * (gm - grand));
+    s = e;
+  }
+  double b = ksum_get(&ssb), w = ksum_get(&ssw);
+  if (!(w > 0)) {
+    seterr(err, errlen, "no variance within groups");
+    goto cleanup;
+  }
+  out->n = m;
+  out->groups = g;
+  out->dropped = dropped;
+  out->ss_between = b;
+  out->ss_within = w;
+  out->df1 = (double)(g - 1);
+  out->df2 = (double)(m - g);
+  out->f = (b / out->df1) / (w / out->df2);
+  out->p = gsl_cdf_fdist_Q(out->f, out->df1, out->df2);
+  out->eta_squared = b / (b + w);
+  rc = 0;
+cleanup:
+  free(ids);
+  return rc;
+}
