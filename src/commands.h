@@ -6,5 +6,6 @@
 
 extern const command cmd_init;
 extern const command cmd_instruments;
+extern const command cmd_stats;
 
 #endif

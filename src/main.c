@@ -9,6 +9,7 @@
 static const command *const commands[] = {
     &cmd_init,
     &cmd_instruments,
+    &cmd_stats,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
