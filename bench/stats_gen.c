@@ -17,7 +17,7 @@ int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 10000000L;
   printf("x,y\n");
   for (long i = 0; i < n; i++) {
-    long x = (long)(next() * 1000000);                           /* 0.0000 - 99.9999 */
+    long x = (long)(next() * 1000000);                                    /* 0.0000 - 99.9999 */
     long y = x + 100 + (long)((next() + next() + next() - 1.5) * 200000); /* noise */
     if (y < 0)
       y = 0;

@@ -164,8 +164,7 @@ static int parse_cell(const char *s, size_t len, double *out) {
   /* The general path: only digits, signs, a point and an exponent. */
   for (size_t k = 0; k < len; k++) {
     char c = s[k];
-    if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' ||
-          c == 'E'))
+    if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
       return -1;
   }
   char buf[128];
@@ -290,8 +289,8 @@ static void *read_part(void *arg) {
 /* Reads the rows after the header (header_end bytes into path) in parallel
  * into t. Returns true when it did; false when the file does not qualify or
  * a problem was found (t is then untouched). */
-static bool read_rows_parallel(const char *path, uint64_t header_end, const int *idx,
-                               size_t ncols, table *t) {
+static bool read_rows_parallel(const char *path, uint64_t header_end, const int *idx, size_t ncols,
+                               table *t) {
   if (strcmp(path, "-") == 0 || ncols == 0)
     return false;
   int fd = open(path, O_RDONLY);
@@ -330,8 +329,8 @@ static bool read_rows_parallel(const char *path, uint64_t header_end, const int 
       cut[k] = cut[k - 1];
   }
   for (size_t k = 0; k < NPARTS; k++) {
-    parts[k] = (part){t->name, cut[k], (size_t)(cut[k + 1] - cut[k]), idx, ncols,
-                      NULL, 0, 0, false};
+    parts[k] =
+        (part){t->name, cut[k], (size_t)(cut[k + 1] - cut[k]), idx, ncols, NULL, 0, 0, false};
     if (pthread_create(&th[k], NULL, read_part, &parts[k]) != 0)
       break;
     nstarted++;
@@ -404,8 +403,8 @@ static int find_columns(const csvin *r, const char *const *names, size_t n, int 
     if (idx[j] < 0) {
       strbuf b = STRBUF_INIT;
       list_header(r, &b);
-      cli_error("%s:%ld: no column named '%s' (the header has: %s)", csvin_name(r),
-                csvin_line(r), names[j], strbuf_str(&b));
+      cli_error("%s:%ld: no column named '%s' (the header has: %s)", csvin_name(r), csvin_line(r),
+                names[j], strbuf_str(&b));
       strbuf_free(&b);
       missing++;
     }
@@ -614,8 +613,7 @@ static int do_paired(ctx *c, table *t, bool wilcoxon) {
     json_end(&j);
     return EXIT_OK;
   }
-  strbuf_printf(c->out, "Wilcoxon signed-rank test of y - x, n = %zu nonzero differences",
-                r.n);
+  strbuf_printf(c->out, "Wilcoxon signed-rank test of y - x, n = %zu nonzero differences", r.n);
   if (r.zeros)
     strbuf_printf(c->out, " (%zu zero %s dropped)", r.zeros,
                   r.zeros == 1 ? "difference" : "differences");
@@ -628,8 +626,8 @@ static int do_paired(ctx *c, table *t, bool wilcoxon) {
     put_apa_p(c->out, r.p_normal);
     strbuf_puts(c->out, ")\n");
   } else {
-    strbuf_printf(c->out, " (normal approximation, z = %.2f, with continuity%s correction)\n",
-                  r.z, r.ties ? " and tie" : "");
+    strbuf_printf(c->out, " (normal approximation, z = %.2f, with continuity%s correction)\n", r.z,
+                  r.ties ? " and tie" : "");
   }
   return EXIT_OK;
 }
@@ -658,8 +656,9 @@ static int do_twosample(ctx *c, table *t, int kind) {
       json_end(&j);
       return EXIT_OK;
     }
-    strbuf_printf(c->out, "Mann-Whitney (Wilcoxon rank-sum) test of y against x, "
-                          "n_x = %zu, n_y = %zu\n",
+    strbuf_printf(c->out,
+                  "Mann-Whitney (Wilcoxon rank-sum) test of y against x, "
+                  "n_x = %zu, n_y = %zu\n",
                   r.n_x, r.n_y);
     put_dropped(c->out, r.dropped, "empty cell", "empty cells");
     strbuf_printf(c->out, "W = %.10g, ", r.w);
@@ -669,9 +668,8 @@ static int do_twosample(ctx *c, table *t, int kind) {
       put_apa_p(c->out, r.p_normal);
       strbuf_puts(c->out, ")\n");
     } else {
-      strbuf_printf(c->out,
-                    " (normal approximation, z = %.2f, with continuity%s correction)\n", r.z,
-                    r.ties ? " and tie" : "");
+      strbuf_printf(c->out, " (normal approximation, z = %.2f, with continuity%s correction)\n",
+                    r.z, r.ties ? " and tie" : "");
     }
     return EXIT_OK;
   }
@@ -782,8 +780,7 @@ static int do_did(ctx *c, table *t) {
   for (size_t i = 0; i < t->nrows; i++)
     y[i] = unit[i] < 0 ? NAN : t->col[2][i];
   stats_did r;
-  int rc = stats_did_fit(unit, t->col[0], t->col[1], y, t->nrows, LEVEL, &r, c->err,
-                         sizeof c->err);
+  int rc = stats_did_fit(unit, t->col[0], t->col[1], y, t->nrows, LEVEL, &r, c->err, sizeof c->err);
   free(y);
   free(unit);
   if (rc != 0)
@@ -880,8 +877,8 @@ static int do_alpha(ctx *c, table *t) {
     json_end(&j);
     return EXIT_OK;
   }
-  strbuf_printf(c->out, "Cronbach's alpha = %.3f (k = %zu items, n = %zu complete rows)\n",
-                r.alpha, r.k, r.n);
+  strbuf_printf(c->out, "Cronbach's alpha = %.3f (k = %zu items, n = %zu complete rows)\n", r.alpha,
+                r.k, r.n);
   put_dropped(c->out, r.dropped, "row", "rows");
   return EXIT_OK;
 }
@@ -972,8 +969,8 @@ static int do_prop(ctx *c, table *t) {
   } else {
     strbuf_puts(c->out, "proportions with 95% Wilson score intervals\n");
     for (size_t i = 0; i < n; i++)
-      strbuf_printf(c->out, "%.10g/%.10g = %.3f [%.3f, %.3f]\n", t->col[0][i], t->col[1][i],
-                    est[i], lo[i], hi[i]);
+      strbuf_printf(c->out, "%.10g/%.10g = %.3f [%.3f, %.3f]\n", t->col[0][i], t->col[1][i], est[i],
+                    lo[i], hi[i]);
   }
   free(est);
   return EXIT_OK;
@@ -1010,8 +1007,8 @@ static int do_chisq(ctx *c, csvin *r) {
       const char *cell = csvin_field(r, jj + 1);
       int pc = parse_cell(cell, csvin_field_len(r, jj + 1), &v);
       if (pc != 1 || v < 0) {
-        cli_error("%s:%ld:%zu: '%.40s' is not a count (a number 0 or more)", c->name,
-                  csvin_line(r), jj + 2, cell);
+        cli_error("%s:%ld:%zu: '%.40s' is not a count (a number 0 or more)", c->name, csvin_line(r),
+                  jj + 2, cell);
         problems++;
         v = 0;
       }
@@ -1042,8 +1039,8 @@ static int do_chisq(ctx *c, csvin *r) {
     json_bool(&j, "yates", s.yates);
     json_end(&j);
   } else {
-    strbuf_printf(c->out, "chi-square test of independence, %zu x %zu table, N = %.10g%s\n",
-                  rows, cols, s.n, s.yates ? ", Yates continuity correction" : "");
+    strbuf_printf(c->out, "chi-square test of independence, %zu x %zu table, N = %.10g%s\n", rows,
+                  cols, s.n, s.yates ? ", Yates continuity correction" : "");
     strbuf_printf(c->out, "chi2(%.0f, N = %.10g) = %.2f, ", s.df, s.n, s.statistic);
     put_apa_p(c->out, s.p);
     strbuf_printf(c->out, ", Cramer's V = %.2f\n", s.cramers_v);
@@ -1055,17 +1052,36 @@ cleanup:
 
 /* ---- dispatch ---- */
 
-enum kind { PAIRED_T, WILCOXON, WELCH_T, STUDENT_T, MANN_WHITNEY, CHISQ, OLS, DID, ANOVA,
-            ALPHA, P_ADJUST, PROP };
+enum kind {
+  PAIRED_T,
+  WILCOXON,
+  WELCH_T,
+  STUDENT_T,
+  MANN_WHITNEY,
+  CHISQ,
+  OLS,
+  DID,
+  ANOVA,
+  ALPHA,
+  P_ADJUST,
+  PROP
+};
 
 static const struct {
   const char *name;
   enum kind kind;
 } tests[] = {
-    {"paired-t", PAIRED_T},   {"welch-t", WELCH_T}, {"student-t", STUDENT_T},
-    {"wilcoxon", WILCOXON},   {"mann-whitney", MANN_WHITNEY},
-    {"chisq", CHISQ},         {"ols", OLS},         {"did", DID},
-    {"anova", ANOVA},         {"alpha", ALPHA},     {"p-adjust", P_ADJUST},
+    {"paired-t", PAIRED_T},
+    {"welch-t", WELCH_T},
+    {"student-t", STUDENT_T},
+    {"wilcoxon", WILCOXON},
+    {"mann-whitney", MANN_WHITNEY},
+    {"chisq", CHISQ},
+    {"ols", OLS},
+    {"did", DID},
+    {"anova", ANOVA},
+    {"alpha", ALPHA},
+    {"p-adjust", P_ADJUST},
     {"prop", PROP},
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
@@ -1127,8 +1143,7 @@ static int run_test(ctx *c, enum kind kind, csvin *r) {
     names = all;
     break;
   }
-  default:
-    break;
+  default: break;
   }
   if (!idx) {
     idx = xcalloc(n + 1, sizeof *idx);
@@ -1187,8 +1202,7 @@ static int run(int argc, char **argv) {
     strbuf b = STRBUF_INIT;
     for (size_t i = 0; i < NTESTS; i++)
       strbuf_printf(&b, " %s", tests[i].name);
-    int rc = cli_usage(&cmd_stats, "unknown test '%s'; expected one of:%s", pos[0],
-                       strbuf_str(&b));
+    int rc = cli_usage(&cmd_stats, "unknown test '%s'; expected one of:%s", pos[0], strbuf_str(&b));
     strbuf_free(&b);
     return rc;
   }

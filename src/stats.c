@@ -303,8 +303,7 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
       moments(y, ny, "y", &my, &dropped, &meany, &vary, err, errlen) < 0)
     return -1;
   if (mx < 2 || my < 2) {
-    seterr(err, errlen, "fewer than 2 values in %s (%zu)", mx < 2 ? "x" : "y",
-           mx < 2 ? mx : my);
+    seterr(err, errlen, "fewer than 2 values in %s (%zu)", mx < 2 ? "x" : "y", mx < 2 ? mx : my);
     return -1;
   }
   double dx = (double)mx, dy = (double)my;
@@ -616,8 +615,8 @@ static double *present(const double *x, size_t n, const char *name, size_t *m, s
   return a;
 }
 
-int stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
-                       stats_ranksum *out, char *err, size_t errlen) {
+int stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny, stats_ranksum *out,
+                       char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   int rc = -1;
@@ -663,8 +662,8 @@ cleanup:
 
 /* ---- contingency tables ---- */
 
-int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates,
-                     stats_chisq *out, char *err, size_t errlen) {
+int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates, stats_chisq *out,
+                     char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   if (rows < 2 || cols < 2) {

@@ -110,9 +110,9 @@ typedef struct stats_ranksum {
 
 /* Mann-Whitney (Wilcoxon rank-sum) test of y against x. W counts the pairs
  * with y > x (ties half), so it is R's wilcox.test(y, x)$statistic. Fails on
- * an empty sample, fewer than 3 values in all, or all values equal. */
-int stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
-                       stats_ranksum *out, char *err, size_t errlen);
+ * an empty sample or all values equal. */
+int stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny, stats_ranksum *out,
+                       char *err, size_t errlen);
 
 /* ---- contingency tables ---- */
 
@@ -129,8 +129,8 @@ typedef struct stats_chisq {
  * applies only to a 2 x 2 table (an error otherwise), as R's chisq.test.
  * Fails on a table smaller than 2 x 2, a negative or non-finite count, or a
  * row or column whose total is zero. */
-int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates,
-                     stats_chisq *out, char *err, size_t errlen);
+int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates, stats_chisq *out,
+                     char *err, size_t errlen);
 
 /* ---- regression ---- */
 
@@ -143,11 +143,11 @@ typedef struct stats_ols {
   double df_resid; /* n - p */
   /* Arrays of p values each, owned by the result (stats_ols_clear): */
   double *coef;
-  double *se, *t, *p_value;    /* classical */
-  double *se_hc1;              /* heteroskedasticity-robust, HC1 */
-  double *ci_low, *ci_high;    /* classical, on df_resid */
-  size_t n_clusters;           /* 0 when fitted without clusters */
-  double df_cluster;           /* n_clusters - 1 */
+  double *se, *t, *p_value;                   /* classical */
+  double *se_hc1;                             /* heteroskedasticity-robust, HC1 */
+  double *ci_low, *ci_high;                   /* classical, on df_resid */
+  size_t n_clusters;                          /* 0 when fitted without clusters */
+  double df_cluster;                          /* n_clusters - 1 */
   double *se_cluster, *t_cluster, *p_cluster; /* NULL without clusters */
   double *ci_low_cluster, *ci_high_cluster;   /* on df_cluster; NULL without */
 } stats_ols;
@@ -168,10 +168,10 @@ void stats_ols_clear(stats_ols *r);
 
 typedef struct stats_did {
   size_t n, dropped, n_clusters;
-  double estimate;                  /* the treated x post coefficient */
-  double se, t, df, p;              /* classical */
+  double estimate;                                     /* the treated x post coefficient */
+  double se, t, df, p;                                 /* classical */
   double se_cluster, t_cluster, df_cluster, p_cluster; /* clustered by unit */
-  double ci_low, ci_high;           /* cluster-robust, on df_cluster */
+  double ci_low, ci_high;                              /* cluster-robust, on df_cluster */
 } stats_did;
 
 /* Difference in differences: y = b0 + b1 treated + b2 post + b3 treated x post,
