@@ -2,16 +2,13 @@
  * on the columns of a CSV, printed APA style or as JSON. Reading and
  * printing only; the statistics are in stats.c. */
 #include <ctype.h>
-#include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "csvin.h"
@@ -92,6 +89,7 @@ const command cmd_stats = {
 typedef struct table {
   const char *name; /* file name for messages */
   size_t ncols;     /* numeric columns */
+  bool diff;        /* paired tests: col[0] holds y - x of columns x, y */
   char **names;     /* their header names */
   double **col;     /* col[j][i], NaN for an empty cell */
   size_t nrows, cap;
@@ -115,6 +113,23 @@ static void table_free(table *t) {
 static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Asks for transparent huge pages on a large array: first touching 4 KiB
+ * pages one fault at a time costs more than parsing the numbers going in. */
+static void *grow_array(void *p, size_t n) {
+  size_t bytes = n * sizeof(double);
+  p = xrealloc(p, bytes);
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if (bytes >= 2 * huge) {
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (end > start)
+      madvise((void *)start, end - start, MADV_HUGEPAGE); /* a hint: failure is harmless */
+  }
+#endif
+  return p;
+}
 
 /* Parses a cell: 1 for a number (in *out), 0 for an empty cell, -1 for
  * anything else (words, "nan", "inf", hex, a number too large). Plain
@@ -184,6 +199,7 @@ static int parse_cell(const char *s, size_t len, double *out) {
  * into t, and the text column tidx (or -1). Prints each problem. */
 static void read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t) {
   char err[512];
+  double pair[2] = {NAN, NAN};
   int rc;
   while ((rc = csvin_next(r, err, sizeof err)) != 0) {
     if (rc < 0) {
@@ -201,8 +217,8 @@ static void read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t
           want = (size_t)est;
       }
       t->cap = want;
-      for (size_t j = 0; j < ncols; j++)
-        t->col[j] = xrealloc(t->col[j], t->cap * sizeof **t->col);
+      for (size_t j = 0; j < (t->diff ? 1 : ncols); j++)
+        t->col[j] = grow_array(t->col[j], t->cap);
       if (tidx >= 0)
         t->text = xrealloc(t->text, t->cap * sizeof *t->text);
     }
@@ -216,160 +232,19 @@ static void read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t
                   f + 1, cell, strlen(cell) > 40 ? "..." : "", t->names[j]);
         t->problems++;
       }
-      t->col[j][t->nrows] = pc == 1 ? v : NAN;
+      if (t->diff)
+        pair[j] = pc == 1 ? v : NAN;
+      else
+        t->col[j][t->nrows] = pc == 1 ? v : NAN;
     }
+    if (t->diff)
+      t->col[0][t->nrows] = isnan(pair[0]) || isnan(pair[1]) ? NAN : pair[1] - pair[0];
     if (tidx >= 0) {
       const char *cell = csvin_field(r, (size_t)tidx);
       t->text[t->nrows] = cell[0] ? xstrdup(cell) : NULL;
     }
     t->nrows++;
   }
-}
-
-/* Large files are read by two threads, each with its own csvin reader on
- * one half of the mapped file. That is exact only when a record is a line,
- * so it is done only for files without a quote character; and any problem
- * in either half makes the caller read the file again the plain way, so
- * that messages name the right lines. */
-#define PARALLEL_MIN ((off_t)16 << 20)
-#define NPARTS 2
-
-typedef struct part {
-  const char *name;
-  const char *data;
-  size_t len;
-  const int *idx;
-  size_t ncols;
-  double **col;
-  size_t nrows, cap;
-  bool failed;
-} part;
-
-static void *read_part(void *arg) {
-  part *p = arg;
-  csvin *r;
-  char err[512];
-  p->col = xcalloc(p->ncols, sizeof *p->col);
-  if (csvin_open_mem(&r, p->name, p->data, p->len, err, sizeof err) != 0) {
-    p->failed = true;
-    return NULL;
-  }
-  int rc;
-  while (!p->failed && (rc = csvin_next(r, err, sizeof err)) != 0) {
-    if (rc < 0) {
-      p->failed = true;
-      break;
-    }
-    if (p->nrows == p->cap) {
-      /* about 16 bytes a row at first, then by the bytes read so far */
-      size_t want = p->cap ? 2 * p->cap : p->len / 16 + 1024;
-      uint64_t done = csvin_bytes_read(r);
-      if (p->cap && done > 0) {
-        double est = (double)p->len / (double)done * (double)p->nrows * 1.05 + 1024;
-        if (est > (double)want)
-          want = (size_t)est;
-      }
-      p->cap = want;
-      for (size_t j = 0; j < p->ncols; j++)
-        p->col[j] = xrealloc(p->col[j], p->cap * sizeof **p->col);
-    }
-    for (size_t j = 0; j < p->ncols; j++) {
-      size_t f = (size_t)p->idx[j];
-      double v = NAN;
-      if (parse_cell(csvin_field(r, f), csvin_field_len(r, f), &v) < 0)
-        p->failed = true;
-      p->col[j][p->nrows] = v;
-    }
-    p->nrows++;
-  }
-  csvin_close(r);
-  return NULL;
-}
-
-/* Reads the rows after the header (header_end bytes into path) in parallel
- * into t. Returns true when it did; false when the file does not qualify or
- * a problem was found (t is then untouched). */
-static bool read_rows_parallel(const char *path, uint64_t header_end, const int *idx, size_t ncols,
-                               table *t) {
-  if (strcmp(path, "-") == 0 || ncols == 0)
-    return false;
-  int fd = open(path, O_RDONLY);
-  if (fd < 0)
-    return false;
-  struct stat st;
-  /* CLEVAL_PARALLEL_MIN (bytes) lowers the threshold, for the tests. */
-  const char *env = getenv("CLEVAL_PARALLEL_MIN");
-  off_t min = env && *env ? (off_t)strtoll(env, NULL, 10) : PARALLEL_MIN;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < min ||
-      (uint64_t)st.st_size <= header_end) {
-    close(fd);
-    return false;
-  }
-  size_t size = (size_t)st.st_size;
-  char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
-  if (map == MAP_FAILED)
-    return false;
-  bool ok = false;
-  part parts[NPARTS];
-  pthread_t th[NPARTS];
-  size_t nstarted = 0;
-  memset(parts, 0, sizeof parts);
-  const char *start = map + header_end, *end = map + size;
-  if (memchr(start, '"', (size_t)(end - start)))
-    goto cleanup;
-  const char *cut[NPARTS + 1];
-  cut[0] = start;
-  cut[NPARTS] = end;
-  for (size_t k = 1; k < NPARTS; k++) {
-    const char *at = start + (size_t)(end - start) * k / NPARTS;
-    const char *nl = at < end ? memchr(at, '\n', (size_t)(end - at)) : NULL;
-    cut[k] = nl ? nl + 1 : end;
-    if (cut[k] < cut[k - 1])
-      cut[k] = cut[k - 1];
-  }
-  for (size_t k = 0; k < NPARTS; k++) {
-    parts[k] =
-        (part){t->name, cut[k], (size_t)(cut[k + 1] - cut[k]), idx, ncols, NULL, 0, 0, false};
-    if (pthread_create(&th[k], NULL, read_part, &parts[k]) != 0)
-      break;
-    nstarted++;
-  }
-  for (size_t k = 0; k < nstarted; k++)
-    pthread_join(th[k], NULL);
-  if (nstarted < NPARTS)
-    goto cleanup;
-  size_t total = 0;
-  for (size_t k = 0; k < NPARTS; k++) {
-    if (parts[k].failed)
-      goto cleanup;
-    total += parts[k].nrows;
-  }
-  /* The first part's arrays grow to hold the rest. */
-  t->nrows = total;
-  t->cap = total ? total : 1;
-  for (size_t j = 0; j < ncols; j++) {
-    double *c = xrealloc(parts[0].col[j], t->cap * sizeof *c);
-    parts[0].col[j] = NULL;
-    size_t at = parts[0].nrows;
-    for (size_t k = 1; k < NPARTS; k++) {
-      if (parts[k].nrows)
-        memcpy(c + at, parts[k].col[j], parts[k].nrows * sizeof *c);
-      at += parts[k].nrows;
-    }
-    free(t->col[j]);
-    t->col[j] = c;
-  }
-  ok = true;
-cleanup:
-  for (size_t k = 0; k < NPARTS; k++) {
-    if (parts[k].col)
-      for (size_t j = 0; j < ncols; j++)
-        free(parts[k].col[j]);
-    free(parts[k].col);
-  }
-  munmap(map, size);
-  return ok;
 }
 
 /* Opens the CSV and reads its header. */
@@ -549,7 +424,6 @@ static void put_dropped(strbuf *b, size_t dropped, const char *one, const char *
 
 typedef struct ctx {
   const char *test;
-  const char *path; /* as given ("-" for standard input) */
   const char *name; /* file name for messages */
   bool json, yates;
   strbuf *out;
@@ -562,11 +436,11 @@ static int stats_failed(ctx *c) {
 }
 
 static int do_paired(ctx *c, table *t, bool wilcoxon) {
-  const double *x = t->col[0], *y = t->col[1];
+  const double *d = t->col[0]; /* y - x, read so (table.diff) */
   jout j = {c->out, true};
   if (!wilcoxon) {
     stats_paired r;
-    if (stats_paired_t(x, y, t->nrows, LEVEL, &r, c->err, sizeof c->err) != 0)
+    if (stats_paired_t_diff(d, t->nrows, LEVEL, &r, c->err, sizeof c->err) != 0)
       return stats_failed(c);
     if (c->json) {
       json_str(&j, "test", c->test);
@@ -597,7 +471,7 @@ static int do_paired(ctx *c, table *t, bool wilcoxon) {
     return EXIT_OK;
   }
   stats_signrank r;
-  if (stats_wilcoxon(x, y, t->nrows, &r, c->err, sizeof c->err) != 0)
+  if (stats_wilcoxon_diff(d, t->nrows, &r, c->err, sizeof c->err) != 0)
     return stats_failed(c);
   if (c->json) {
     json_str(&j, "test", c->test);
@@ -1153,12 +1027,12 @@ static int run_test(ctx *c, enum kind kind, csvin *r) {
     missing++;
   table t;
   table_init(&t, c->name, names, n);
+  t.diff = kind == PAIRED_T || kind == WILCOXON;
   free(all);
   int status = EXIT_INVALID;
   if (missing)
     goto cleanup;
-  if (tidx >= 0 || !read_rows_parallel(c->path, csvin_bytes_read(r), idx, n, &t))
-    read_rows(r, idx, n, tidx, &t);
+  read_rows(r, idx, n, tidx, &t);
   if (t.problems)
     goto cleanup;
   switch (kind) {
@@ -1217,7 +1091,7 @@ static int run(int argc, char **argv) {
     return status;
   }
   strbuf out = STRBUF_INIT;
-  ctx c = {tests[which].name, path, csvin_name(r), json, yates, &out, {0}};
+  ctx c = {tests[which].name, csvin_name(r), json, yates, &out, {0}};
   status = run_test(&c, tests[which].kind, r);
   if (status == EXIT_OK) {
     fwrite(strbuf_str(&out), 1, out.len, stdout);

@@ -195,8 +195,18 @@ static double z_crit(double level) { return gsl_cdf_ugaussian_Qinv((1 - level) /
 
 /* ---- t tests ---- */
 
-int stats_paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
-                   char *err, size_t errlen) {
+/* Difference i of a paired sample: y - x, or d[i] itself when y is NULL
+ * (then x holds the differences); NaN when missing. */
+static inline double pair_diff(const double *x, const double *y, size_t i) {
+  if (!y)
+    return x[i];
+  if (isnan(x[i]) || isnan(y[i]))
+    return NAN;
+  return y[i] - x[i];
+}
+
+static int paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
+                    char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   if (check_level(level, err, errlen) < 0)
@@ -204,11 +214,11 @@ int stats_paired_t(const double *x, const double *y, size_t n, double level, sta
   ksum sum = {0, 0};
   size_t m = 0, dropped = 0;
   for (size_t i = 0; i < n; i++) {
-    if (isnan(x[i]) || isnan(y[i])) {
+    double d = pair_diff(x, y, i);
+    if (isnan(d)) {
       dropped++;
       continue;
     }
-    double d = y[i] - x[i];
     if (!isfinite(d)) {
       seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
       return -1;
@@ -223,9 +233,10 @@ int stats_paired_t(const double *x, const double *y, size_t n, double level, sta
   double mean = ksum_get(&sum) / (double)m;
   ksum ss = {0, 0}, s1 = {0, 0};
   for (size_t i = 0; i < n; i++) {
-    if (isnan(x[i]) || isnan(y[i]))
+    double d = pair_diff(x, y, i);
+    if (isnan(d))
       continue;
-    double e = (y[i] - x[i]) - mean;
+    double e = d - mean;
     ksum_add(&ss, e * e);
     ksum_add(&s1, e);
   }
@@ -251,6 +262,16 @@ int stats_paired_t(const double *x, const double *y, size_t n, double level, sta
   out->ci_high = mean + q * se;
   out->cohens_dz = mean / sd;
   return 0;
+}
+
+int stats_paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
+                   char *err, size_t errlen) {
+  return paired_t(x, y, n, level, out, err, errlen);
+}
+
+int stats_paired_t_diff(const double *d, size_t n, double level, stats_paired *out, char *err,
+                        size_t errlen) {
+  return paired_t(d, NULL, n, level, out, err, errlen);
 }
 
 /* Mean and variance of the non-missing values of x. */
@@ -481,8 +502,8 @@ static double signrank_exact_p(double v, size_t n) {
   return p > 1 ? 1 : p;
 }
 
-int stats_wilcoxon(const double *x, const double *y, size_t n, stats_signrank *out, char *err,
-                   size_t errlen) {
+static int wilcoxon(const double *x, const double *y, size_t n, stats_signrank *out, char *err,
+                    size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   double *a = NULL, *tmp = NULL;
@@ -490,11 +511,11 @@ int stats_wilcoxon(const double *x, const double *y, size_t n, stats_signrank *o
   /* First pass: check, and count the positive and negative differences. */
   size_t m = 0, dropped = 0, np = 0, nn = 0;
   for (size_t i = 0; i < n; i++) {
-    if (isnan(x[i]) || isnan(y[i])) {
+    double v = pair_diff(x, y, i);
+    if (isnan(v)) {
       dropped++;
       continue;
     }
-    double v = y[i] - x[i];
     if (!isfinite(v)) {
       seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
       goto cleanup;
@@ -516,9 +537,7 @@ int stats_wilcoxon(const double *x, const double *y, size_t n, stats_signrank *o
   a = (double *)xmalloc(k * sizeof *a);
   size_t ip = 0, in = np;
   for (size_t i = 0; i < n; i++) {
-    if (isnan(x[i]) || isnan(y[i]))
-      continue;
-    double v = y[i] - x[i];
+    double v = pair_diff(x, y, i);
     if (v > 0)
       a[ip++] = v;
     else if (v < 0)
@@ -550,6 +569,15 @@ cleanup:
   free(tmp);
   free(a);
   return rc;
+}
+
+int stats_wilcoxon(const double *x, const double *y, size_t n, stats_signrank *out, char *err,
+                   size_t errlen) {
+  return wilcoxon(x, y, n, out, err, errlen);
+}
+
+int stats_wilcoxon_diff(const double *d, size_t n, stats_signrank *out, char *err, size_t errlen) {
+  return wilcoxon(d, NULL, n, out, err, errlen);
 }
 
 /* Exact two-sided p of the Mann-Whitney W (pairs with a y above an x) for

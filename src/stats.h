@@ -52,6 +52,9 @@ typedef struct stats_paired {
  * fewer than 2 usable pairs or all differences equal (zero variance). */
 int stats_paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
                    char *err, size_t errlen);
+/* The same on the n differences d[i] = y[i] - x[i] themselves. */
+int stats_paired_t_diff(const double *d, size_t n, double level, stats_paired *out, char *err,
+                        size_t errlen);
 
 typedef struct stats_twosample {
   size_t n_x, n_y; /* values used */
@@ -100,6 +103,8 @@ typedef struct stats_signrank {
  * zero. */
 int stats_wilcoxon(const double *x, const double *y, size_t n, stats_signrank *out, char *err,
                    size_t errlen);
+/* The same on the n differences d[i] = y[i] - x[i] themselves. */
+int stats_wilcoxon_diff(const double *d, size_t n, stats_signrank *out, char *err, size_t errlen);
 
 typedef struct stats_ranksum {
   size_t n_x, n_y, dropped;

@@ -104,6 +104,30 @@ static void test_paired_missing_dropped(void **state) {
   assert_rel(r.t, 4.0621276833820366, 1e-12);
 }
 
+static void test_paired_on_differences(void **state) {
+  (void)state;
+  /* The _diff forms on d = y - x give the same results (sleep data). */
+  double d[11];
+  for (size_t i = 0; i < 10; i++)
+    d[i] = sleep_y[i] - sleep_x[i];
+  d[10] = NA;
+  stats_paired r;
+  assert_int_equal(stats_paired_t_diff(d, 11, 0.95, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 10);
+  assert_int_equal(r.dropped, 1);
+  assert_rel(r.t, 4.0621276833820366, 1e-12);
+  assert_rel(r.p, 0.0028328901973842702, 1e-10);
+  stats_signrank w;
+  assert_int_equal(stats_wilcoxon_diff(d, 11, &w, err, sizeof err), 0);
+  assert_rel(w.v, 45, 0);
+  assert_rel(w.p, 0.0090906980159250559, 1e-10);
+  assert_int_equal(w.zeros, 1);
+  assert_int_equal(w.dropped, 1);
+  const double same[] = {2, 2, 2};
+  assert_int_equal(stats_paired_t_diff(same, 3, 0.95, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "zero variance"));
+}
+
 static void test_paired_n2(void **state) {
   (void)state;
   const double x[] = {1, 2}, y[] = {2, 4.5};
@@ -719,6 +743,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_paired_sleep),
       cmocka_unit_test(test_paired_missing_dropped),
+      cmocka_unit_test(test_paired_on_differences),
       cmocka_unit_test(test_paired_n2),
       cmocka_unit_test(test_paired_large),
       cmocka_unit_test(test_paired_errors),
