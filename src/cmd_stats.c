@@ -132,66 +132,55 @@ static void *grow_array(void *p, size_t n) {
 }
 
 /* Parses a cell: 1 for a number (in *out), 0 for an empty cell, -1 for
- * anything else (words, "nan", "inf", hex, a number too large). Plain
- * decimals of up to 15 digits are converted exactly by one division
- * (Clinger's fast path, correctly rounded); everything else by strtod. */
+ * anything else (words, "nan", "inf", hex, a number too large). A plain
+ * decimal of at most 15 digits is an integer below 2^53 divided by an exact
+ * power of ten, one correctly rounded division (Clinger's fast path);
+ * everything else goes to strtod. */
 static int parse_cell(const char *s, size_t len, double *out) {
-  while (len && (*s == ' ' || *s == '\t')) {
-    s++;
-    len--;
-  }
-  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-    len--;
-  if (len == 0)
+  const char *p = s, *e = s + len;
+  while (p < e && (*p == ' ' || *p == '\t'))
+    p++;
+  while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+    e--;
+  if (p == e)
     return 0;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '-' || s[0] == '+') {
-    neg = s[0] == '-';
-    i++;
+  const char *q = p;
+  bool neg = *q == '-';
+  if (*q == '-' || *q == '+')
+    q++;
+  uint64_t mant = 0; /* wraps harmlessly past 19 digits: then unused */
+  const char *d0 = q;
+  while (q < e && (unsigned)(*q - '0') < 10)
+    mant = mant * 10 + (uint64_t)(*q++ - '0');
+  size_t nint = (size_t)(q - d0), nfrac = 0;
+  if (q < e && *q == '.') {
+    const char *f0 = ++q;
+    while (q < e && (unsigned)(*q - '0') < 10)
+      mant = mant * 10 + (uint64_t)(*q++ - '0');
+    nfrac = (size_t)(q - f0);
   }
-  uint64_t mant = 0;
-  int digits = 0, frac = 0;
-  bool dot = false, fast = true;
-  size_t start = i;
-  for (; i < len; i++) {
-    char c = s[i];
-    if (c >= '0' && c <= '9') {
-      if (mant || c != '0')
-        digits++;
-      mant = mant * 10 + (uint64_t)(c - '0');
-      if (dot)
-        frac++;
-      if (digits > 15)
-        fast = false;
-    } else if (c == '.' && !dot) {
-      dot = true;
-    } else {
-      fast = false;
-      break;
-    }
-  }
-  if (fast && i == len && i > start && !(dot && i == start + 1) && frac <= 22) {
-    double v = (double)mant / pow10_tab[frac];
-    *out = neg ? -v : v;
+  if (q == e && nint + nfrac > 0 && nint + nfrac <= 15) {
+    double v = (double)mant / pow10_tab[nfrac];
+    *out = neg && v != 0 ? -v : v; /* no negative zero */
     return 1;
   }
   /* The general path: only digits, signs, a point and an exponent. */
-  for (size_t k = 0; k < len; k++) {
-    char c = s[k];
+  size_t n = (size_t)(e - p);
+  for (size_t k = 0; k < n; k++) {
+    char c = p[k];
     if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
       return -1;
   }
   char buf[128];
-  if (len >= sizeof buf)
+  if (n >= sizeof buf)
     return -1;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
+  memcpy(buf, p, n);
+  buf[n] = '\0';
   char *end;
   double v = strtod(buf, &end);
-  if (end != buf + len || end == buf || !isfinite(v))
+  if (end != buf + n || end == buf || !isfinite(v))
     return -1;
-  *out = v;
+  *out = v == 0 ? 0.0 : v;
   return 1;
 }
 
