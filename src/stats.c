@@ -972,7 +972,8 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
   out->dropped = dropped;
   out->df_resid = df;
   out->sigma = sqrt(sigma2);
-  out->r_squared = 1 - ksum_get(&rss) / ksum_get(&tss);
+  /* an intercept alone explains nothing: 0, not a rounding residue */
+  out->r_squared = icpt && p == 1 ? 0 : 1 - ksum_get(&rss) / ksum_get(&tss);
   out->adj_r_squared = 1 - (1 - out->r_squared) * (dm - (icpt ? 1 : 0)) / df;
   double q = stats_t_crit(df, level);
   for (size_t j = 0; j < p; j++) {

@@ -538,6 +538,17 @@ static void test_ols_mtcars(void **state) {
   assert_null(r.se_cluster);
   stats_ols_clear(&r);
   stats_ols_clear(NULL);
+  /* intercept only: s <- summary(lm(mpg ~ 1, data=mtcars)); f(s$coefficients[1,1:2],
+   * s$r.squared): 20.090624999999996 1.0654239593728145 0 */
+
+  double one[32];
+  for (size_t i = 0; i < 32; i++)
+    one[i] = 1;
+  assert_int_equal(stats_ols_fit(one, mt_mpg, 32, 1, NULL, 0.95, &r, err, sizeof err), 0);
+  assert_rel(r.coef[0], 20.090624999999996, 1e-13);
+  assert_rel(r.se[0], 1.0654239593728145, 1e-12);
+  assert_true(r.r_squared == 0);
+  stats_ols_clear(&r);
 }
 
 /* u <- rep(1:20, each=4); tr <- as.numeric(u <= 8); po <- rep(c(0,0,1,1), 20)
