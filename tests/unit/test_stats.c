@@ -540,7 +540,6 @@ static void test_ols_mtcars(void **state) {
   stats_ols_clear(NULL);
   /* intercept only: s <- summary(lm(mpg ~ 1, data=mtcars)); f(s$coefficients[1,1:2],
    * s$r.squared): 20.090624999999996 1.0654239593728145 0 */
-
   double one[32];
   for (size_t i = 0; i < 32; i++)
     one[i] = 1;
@@ -604,6 +603,26 @@ static void test_ols_cluster_all_terms(void **state) {
   /* f(se) with se <- sqrt(diag(vcovCL(m, cluster=~u, type="HC1"))) as above */
   const double se[] = {0.26321753507086793, 0.38535097471016427, 0.23971565357222588,
                        0.37097885248259782};
+  for (size_t j = 0; j < 4; j++)
+    assert_rel(r.se_cluster[j], se[j], 1e-11);
+  stats_ols_clear(&r);
+  /* Rows with a missing value are dropped, clusters and all. */
+  long u2[82];
+  double X2[82 * 4], y2[82];
+  memcpy(u2, u, sizeof u);
+  memcpy(X2, X, sizeof X);
+  memcpy(y2, y, sizeof y);
+  for (size_t i = 80; i < 82; i++) {
+    u2[i] = 99;
+    X2[i * 4] = 1;
+    X2[i * 4 + 1] = i == 80 ? NA : 1;
+    X2[i * 4 + 2] = X2[i * 4 + 3] = 0;
+    y2[i] = i == 80 ? 5 : NA;
+  }
+  assert_int_equal(stats_ols_fit(X2, y2, 82, 4, u2, 0.95, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 80);
+  assert_int_equal(r.dropped, 2);
+  assert_int_equal(r.n_clusters, 20);
   for (size_t j = 0; j < 4; j++)
     assert_rel(r.se_cluster[j], se[j], 1e-11);
   stats_ols_clear(&r);
