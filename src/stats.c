@@ -826,7 +826,7 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
   gsl_matrix *qr = NULL;
   gsl_vector *tau = NULL, *norm = NULL, *yv = NULL, *b = NULL, *res = NULL;
   gsl_permutation *perm = NULL;
-  double *scale = NULL, *ainv = NULL, *meat = NULL, *v = NULL, *score = NULL;
+  double *scale = NULL, *ainv = NULL, *meat = NULL, *v = NULL, *score = NULL, *coef = NULL;
   idrow *ids = NULL;
   size_t m = 0, dropped = 0;
   for (size_t i = 0; i < n; i++) {
@@ -912,7 +912,7 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
       }
     free(ri);
   }
-  double *coef = (double *)xcalloc(p, sizeof *coef);
+  coef = (double *)xcalloc(p, sizeof *coef);
   for (size_t j = 0; j < p; j++)
     coef[j] = gsl_vector_get(b, j) / scale[j];
 
@@ -929,7 +929,6 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
     ksum_add(&y2, y[rows[r]] * y[rows[r]]);
   /* residuals at rounding level (1e-12 of the size of y): an exact fit */
   if (!(sqrt(sigma2) > 1e-12 * sqrt(ksum_get(&y2) / dm))) {
-    free(coef);
     seterr(err, errlen, "the model fits exactly (zero residual variance)");
     goto cleanup;
   }
@@ -950,7 +949,6 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
   for (size_t r = 0; r < m; r++)
     ksum_add(&tss, (y[rows[r]] - ybar) * (y[rows[r]] - ybar));
   if (!(ksum_get(&tss) > 0)) {
-    free(coef);
     seterr(err, errlen, "y is constant (zero variance)");
     goto cleanup;
   }
@@ -959,7 +957,6 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
   size_t narr = cluster ? 12 : 7;
   double *blk = (double *)xcalloc(narr * p, sizeof *blk);
   memcpy(blk, coef, p * sizeof *coef);
-  free(coef);
   out->coef = blk;
   out->se = blk + p;
   out->t = blk + 2 * p;
@@ -1062,6 +1059,7 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
     }
   rc = 0;
 cleanup:
+  free(coef);
   free(score);
   free(ids);
   free(v);
