@@ -51,7 +51,7 @@ $(B)/obj/instruments_embed.o: $(B)/gen/instruments_embed.c | $(B)/obj
 
 # The instruments are data, embedded into the binary so an installed cleval
 # needs nothing beside it.
-$(B)/gen/instruments_embed.c $(B)/gen/instruments_embed.h: $(INSTRUMENTS) tools/embed.c | $(B)/gen
+$(B)/gen/instruments_embed.c $(B)/gen/instruments_embed.h &: $(INSTRUMENTS) tools/embed.c | $(B)/gen
 	$(CC) -std=c11 -O1 -o $(B)/gen/embed tools/embed.c
 	$(B)/gen/embed $(B)/gen/instruments_embed $(INSTRUMENTS)
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cli.h"
 #include "csvin.h"
@@ -114,23 +113,6 @@ static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Asks for transparent huge pages on a large array: first touching 4 KiB
- * pages one fault at a time costs more than parsing the numbers going in. */
-static void *grow_array(void *p, size_t n) {
-  size_t bytes = n * sizeof(double);
-  p = xrealloc(p, bytes);
-#ifdef MADV_HUGEPAGE
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  if (bytes >= 2 * huge) {
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (end > start)
-      madvise((void *)start, end - start, MADV_HUGEPAGE); /* a hint: failure is harmless */
-  }
-#endif
-  return p;
-}
-
 /* Parses a cell: 1 for a number (in *out), 0 for an empty cell, -1 for
  * anything else (words, "nan", "inf", hex, a number too large). A plain
  * decimal of at most 15 digits is an integer below 2^53 divided by an exact
@@ -207,7 +189,7 @@ static void read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t
       }
       t->cap = want;
       for (size_t j = 0; j < (t->diff ? 1 : ncols); j++)
-        t->col[j] = grow_array(t->col[j], t->cap);
+        t->col[j] = xrealloc_big(t->col[j], t->cap * sizeof(double));
       if (tidx >= 0)
         t->text = xrealloc(t->text, t->cap * sizeof *t->text);
     }

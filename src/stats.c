@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
@@ -55,23 +54,6 @@ static int check_level(double level, char *err, size_t errlen) {
     return -1;
   }
   return 0;
-}
-
-/* xmalloc for large scratch arrays, with a hint for transparent huge
- * pages: faulting in 4 KiB pages one at a time costs more than the work
- * done on them (ranking ten million differences). */
-static void *big_alloc(size_t bytes) {
-  void *p = xmalloc(bytes ? bytes : 1);
-#ifdef MADV_HUGEPAGE
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  if (bytes >= 2 * huge) {
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (end > start)
-      madvise((void *)start, end - start, MADV_HUGEPAGE); /* a hint: failure is harmless */
-  }
-#endif
-  return p;
 }
 
 /* Neumaier's compensated sum. */
@@ -552,7 +534,7 @@ static int wilcoxon(const double *x, const double *y, size_t n, stats_signrank *
     goto cleanup;
   }
   /* |positive differences| first, then |negative| ones, each sorted. */
-  a = (double *)big_alloc(k * sizeof *a);
+  a = (double *)xrealloc_big(NULL, k * sizeof *a);
   size_t ip = 0, in = np;
   for (size_t i = 0; i < n; i++) {
     double v = pair_diff(x, y, i);
@@ -562,7 +544,7 @@ static int wilcoxon(const double *x, const double *y, size_t n, stats_signrank *
       a[in++] = -v;
   }
   if (k >= 4096)
-    tmp = (double *)big_alloc((np > nn ? np : nn) * sizeof *tmp);
+    tmp = (double *)xrealloc_big(NULL, (np > nn ? np : nn) * sizeof *tmp);
   sort_doubles(a, np, true, tmp);
   sort_doubles(a + np, nn, true, tmp);
   double tt;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void out_of_memory(size_t size) {
   fprintf(stderr, "cleval: out of memory allocating %zu bytes\n", size);
@@ -43,6 +44,20 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size) {
   }
   *cap = n;
   return xrealloc(p, n * size);
+}
+
+void *xrealloc_big(void *p, size_t bytes) {
+  p = xrealloc(p, bytes);
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if (bytes >= 2 * huge) {
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (end > start)
+      madvise((void *)start, end - start, MADV_HUGEPAGE); /* a hint: failure is harmless */
+  }
+#endif
+  return p;
 }
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
