@@ -60,6 +60,15 @@ static void reset_record(csvin *r) {
  * U+10FFFF). */
 static bool valid_utf8(const unsigned char *s, size_t n) {
   size_t i = 0;
+  /* Most fields are ASCII: skip eight bytes at a time while no high bit is
+   * set. */
+  while (i + 8 <= n) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & UINT64_C(0x8080808080808080))
+      break;
+    i += 8;
+  }
   while (i < n) {
     unsigned char c = s[i];
     if (c < 0x80) {
@@ -133,6 +142,11 @@ static void on_field(void *data, size_t len, void *ctx) {
 static void on_record(int c, void *ctx) {
   (void)c;
   csvin *r = ctx;
+  /* Feeds end at a line feed, so a second record in one feed means a bare
+   * carriage return ended a line (old Mac line ends). */
+  if (r->record_ready)
+    note_problem(r, (long)r->nfields, "a line ends with a bare carriage return; save the file "
+                                      "with LF or CRLF line ends");
   r->record_ready = true;
   r->at_record_start = true;
 }
@@ -286,17 +300,13 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
         return 0;
       return r->problem[0] ? report_problem(r, err, errlen) : 1;
     }
-    /* Feed up to and including the next CR or LF. */
+    /* Feed up to and including the next line feed. */
     const char *start = r->block + r->block_pos;
     size_t avail = r->block_len - r->block_pos, n = avail;
-    bool newline = false;
-    for (size_t i = 0; i < avail; i++) {
-      if (start[i] == '\n' || start[i] == '\r') {
-        n = i + 1;
-        newline = start[i] == '\n';
-        break;
-      }
-    }
+    const char *nl = memchr(start, '\n', avail);
+    bool newline = nl != NULL;
+    if (nl)
+      n = (size_t)(nl - start) + 1;
     if (r->at_record_start && !blank_piece(start, n)) {
       r->at_record_start = false;
       r->rec_line = r->line;

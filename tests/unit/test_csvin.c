@@ -112,6 +112,19 @@ static void test_field_too_long(void **state) {
   free(text);
 }
 
+static void test_bare_carriage_return(void **state) {
+  (void)state;
+  csvin *r = open_text("a,b\n1,2\r3,4\n5,6\n");
+  char err[256];
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_int_equal(csvin_next(r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "t.csv:2:"));
+  assert_non_null(strstr(err, "bare carriage return"));
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_string_equal(csvin_field(r, 0), "5");
+  csvin_close(r);
+}
+
 static void test_empty_input(void **state) {
   (void)state;
   csvin *r = open_text("");
@@ -166,6 +179,7 @@ int main(void) {
       cmocka_unit_test(test_unterminated_quote),
       cmocka_unit_test(test_invalid_utf8),
       cmocka_unit_test(test_field_too_long),
+      cmocka_unit_test(test_bare_carriage_return),
       cmocka_unit_test(test_empty_input),
       cmocka_unit_test(test_open_missing_file),
       cmocka_unit_test(test_file_across_blocks),
