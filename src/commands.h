@@ -6,5 +6,8 @@
 
 extern const command cmd_init;
 extern const command cmd_instruments;
+extern const command cmd_import;
+extern const command cmd_export;
+extern const command cmd_scores;
 
 #endif
