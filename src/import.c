@@ -422,6 +422,14 @@ enum { C_URN, C_WHEN, C_BM1, C_INSTRUMENT = C_BM1 + 8 };
 
 enum action { ACT_DISCARD, ACT_ADD, ACT_UPDATE, ACT_SAME };
 
+typedef struct spool_rec {
+  uint32_t sub;
+  uint16_t item;
+  uint16_t opt;
+} spool_rec;
+#define SPOOL_BUF 8192
+#define ANSWER_BATCH 100
+
 typedef struct submission {
   size_t leader;             /* self-assessment: index into the leader table */
   const char *key;           /* long-term: the response_id */
@@ -443,7 +451,7 @@ enum stmt_id {
   Q_PERSONAL_PUT, Q_PERSONAL_DEL, Q_PROV_GET, Q_PROV_PUT, Q_LEADER_ID, Q_PROV_ID, Q_ENROL_GET,
   Q_ENROL_PUT, Q_CLAIM_PUT, Q_CLAIM_DEL, Q_RET_GET, Q_RET_BMS, Q_RET_ANSWERS, Q_RET_ADD,
   Q_RET_SET, Q_BM_DEL, Q_BM_ADD, Q_CA_DEL, Q_CA_ADD, Q_RESP_SELF, Q_RESP_KEY, Q_ANSWERS_OF,
-  Q_RESP_ADD, Q_RESP_SET, Q_ANSWERS_DEL, Q_ANSWER_ADD, Q_LEADERS_ALL, Q_COUNT
+  Q_RESP_ADD, Q_RESP_SET, Q_ANSWERS_DEL, Q_ANSWER_ADD, Q_LEADERS_ALL, Q_RESP_MAX, Q_COUNT
 };
 
 typedef struct importer {
@@ -498,6 +506,15 @@ typedef struct importer {
   long last_sub;
 
   sqlite3_stmt *st[Q_COUNT];
+
+  /* Survey answers found in pass 1, spooled to a temporary file so that
+   * pass 2 need not parse the CSV again: 8 bytes per answer. */
+  FILE *spool;
+  struct spool_rec *spool_buf;
+  size_t spool_n;
+  /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
+  sqlite3_stmt *batch;
+  size_t batch_n;
 
   /* Progress display. */
   bool progress;
@@ -1567,6 +1584,16 @@ static void add_answer(importer *im, size_t si, int k, int opt, int col, const c
     return;
   }
   bits[k >> 6] |= bit;
+  if (im->spool) {
+    im->spool_buf[im->spool_n++] = (spool_rec){(uint32_t)si, (uint16_t)k, (uint16_t)opt};
+    if (im->spool_n == SPOOL_BUF) {
+      if (fwrite(im->spool_buf, sizeof *im->spool_buf, SPOOL_BUF, im->spool) != SPOOL_BUF) {
+        snprintf(im->err, im->errlen, "writing a temporary file failed: %s", strerror(errno));
+        im->failed = true;
+      }
+      im->spool_n = 0;
+    }
+  }
   submission *s = &im->subs[si];
   s->nanswers++;
   s->fp += answer_print(k, opt);
@@ -1712,28 +1739,86 @@ static long row_submission(importer *im, bool *fresh) {
   return (long)si;
 }
 
-static bool write_answer(importer *im, const submission *s, int k, int opt) {
-  sqlite3_stmt *w = im->st[Q_ANSWER_ADD];
+/* Binds one answer as row n of an INSERT statement. */
+static void bind_answer(importer *im, sqlite3_stmt *w, int n, const submission *s, int k,
+                        int opt) {
   const citem *ci = &im->cat.items[k];
   const instrument_option *o = &ci->it->scale->options[opt];
-  sqlite3_bind_int64(w, 1, s->response_id);
-  sqlite3_bind_int64(w, 2, ci->id);
+  int p = n * 4;
+  sqlite3_bind_int64(w, p + 1, s->response_id);
+  sqlite3_bind_int64(w, p + 2, ci->id);
   if (scale_numeric(ci->it->scale)) {
-    sqlite3_bind_double(w, 3, o->value);
-    sqlite3_bind_null(w, 4);
+    sqlite3_bind_double(w, p + 3, o->value);
+    sqlite3_bind_null(w, p + 4);
   } else {
-    sqlite3_bind_null(w, 3);
-    sqlite3_bind_text(w, 4, o->code, -1, SQLITE_STATIC);
+    sqlite3_bind_null(w, p + 3);
+    sqlite3_bind_text(w, p + 4, o->code, -1, SQLITE_STATIC);
   }
+}
+
+static bool step_answers(importer *im, sqlite3_stmt *w) {
   int rc = sqlite3_step(w);
   sqlite3_reset(w);
   if (rc != SQLITE_DONE) {
-    store_fail(im->db, "writing an answer", im->err, im->errlen);
+    store_fail(im->db, "writing answers", im->err, im->errlen);
     im->failed = true;
     return false;
   }
-  im->res->answers++;
   return true;
+}
+
+/* Pass 2: the answers of new and changed responses, from the spool. */
+static int write_answers(importer *im) {
+  strbuf q = STRBUF_INIT;
+  strbuf_puts(&q, "INSERT INTO answers (response_id, item_id, value, code) VALUES ");
+  for (int i = 0; i < ANSWER_BATCH; i++)
+    strbuf_puts(&q, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+  int rc = sqlite3_prepare_v2(im->db, strbuf_str(&q), -1, &im->batch, NULL);
+  strbuf_free(&q);
+  sqlite3_stmt *one = stmt(im, Q_ANSWER_ADD,
+                           "INSERT INTO answers (response_id, item_id, value, code)"
+                           " VALUES (?1, ?2, ?3, ?4)");
+  if (rc != SQLITE_OK || !one) {
+    store_fail(im->db, "writing answers", im->err, im->errlen);
+    im->failed = true;
+    return -1;
+  }
+  if (fflush(im->spool) != 0 || fseek(im->spool, 0, SEEK_SET) != 0) {
+    snprintf(im->err, im->errlen, "reading a temporary file failed: %s", strerror(errno));
+    im->failed = true;
+    return -1;
+  }
+  spool_rec pending[ANSWER_BATCH];
+  size_t npending = 0, n;
+  while ((n = fread(im->spool_buf, sizeof *im->spool_buf, SPOOL_BUF, im->spool)) > 0) {
+    for (size_t i = 0; i < n; i++) {
+      const spool_rec *r = &im->spool_buf[i];
+      const submission *s = &im->subs[r->sub];
+      if (s->action != ACT_ADD && s->action != ACT_UPDATE)
+        continue;
+      bind_answer(im, im->batch, (int)npending, s, r->item, r->opt);
+      pending[npending++] = *r;
+      im->res->answers++;
+      if (npending == ANSWER_BATCH) {
+        if (!step_answers(im, im->batch))
+          return -1;
+        npending = 0;
+      }
+    }
+    im->rows += n;
+    progress_tick(im);
+  }
+  if (ferror(im->spool)) {
+    snprintf(im->err, im->errlen, "reading a temporary file failed: %s", strerror(errno));
+    im->failed = true;
+    return -1;
+  }
+  for (size_t i = 0; i < npending; i++) {
+    bind_answer(im, one, 0, &im->subs[pending[i].sub], pending[i].item, pending[i].opt);
+    if (!step_answers(im, one))
+      return -1;
+  }
+  return 0;
 }
 
 static void row_survey(importer *im) {
@@ -1748,14 +1833,13 @@ static void row_survey(importer *im) {
     return;
   }
   const submission *s = si >= 0 ? &im->subs[si] : NULL;
-  bool write = im->pass == 2 && s && (s->action == ACT_ADD || s->action == ACT_UPDATE);
-  if (im->pass == 2 && !write)
-    return;
   if (!im->wide) {
     const char *item = F(im, S_ITEM), *v = F(im, S_VALUE);
     char showbuf[64];
     if (!*item) {
-      fproblem(im, S_ITEM, "empty; a value is required");
+      /* A response without answers is one row with item_id and value empty. */
+      if (*v)
+        fproblem(im, S_ITEM, "empty, but the row has a value; which item does it answer?");
       return;
     }
     int k = catalog_find(&im->cat, item, strlen(item));
@@ -1771,10 +1855,7 @@ static void row_survey(importer *im) {
     int opt = answer_option(im, k, v, C(im, S_VALUE), "value");
     if (opt < 0 || !s)
       return;
-    if (im->pass == 1)
-      add_answer(im, (size_t)si, k, opt, C(im, S_ITEM), "item_id");
-    else
-      write_answer(im, s, k, opt);
+    add_answer(im, (size_t)si, k, opt, C(im, S_ITEM), "item_id");
     return;
   }
   for (size_t c = 0; c < im->ncols; c++) {
@@ -1787,10 +1868,7 @@ static void row_survey(importer *im) {
     int opt = answer_option(im, k, v, (int)c + 1, im->cols[c]);
     if (opt < 0 || !s)
       continue;
-    if (im->pass == 1)
-      add_answer(im, (size_t)si, k, opt, (int)c + 1, im->cols[c]);
-    else if (!write_answer(im, s, k, opt))
-      return;
+    add_answer(im, (size_t)si, k, opt, (int)c + 1, im->cols[c]);
   }
 }
 
@@ -2152,15 +2230,23 @@ static int resolve_longterm(importer *im) {
 /* Pass 2, before the answers: new responses made, changed ones emptied. */
 static int write_responses(importer *im) {
   bool self = im->kind == K_SELF;
+  /* New responses take the ids after the largest: this transaction holds
+   * the write lock, so nothing else can take them. */
+  sqlite3_stmt *q = stmt(im, Q_RESP_MAX, "SELECT coalesce(max(id), 0) FROM responses");
+  if (!q || query(im, q) != 1)
+    return -1;
+  sqlite3_int64 next_id = sqlite3_column_int64(q, 0) + 1;
+  sqlite3_reset(q);
   for (size_t i = 0; i < im->nsubs && !im->failed; i++) {
     submission *s = &im->subs[i];
     if (s->action == ACT_ADD) {
       sqlite3_stmt *w = stmt(im, Q_RESP_ADD,
                              "INSERT INTO responses (survey, leader_id, stage, role,"
-                             " response_key, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                             " RETURNING id");
+                             " response_key, submitted_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       if (!w)
         return -1;
+      s->response_id = next_id++;
+      sqlite3_bind_int64(w, 7, s->response_id);
       sqlite3_bind_text(w, 1, self ? "self-assessment" : "long-term", -1, SQLITE_STATIC);
       if (self) {
         sqlite3_bind_int64(w, 2, im->leader_ids[s->leader]);
@@ -2172,9 +2258,6 @@ static int write_responses(importer *im) {
         sqlite3_bind_text(w, 5, s->key, -1, SQLITE_STATIC);
       }
       sqlite3_bind_text(w, 6, s->submitted_at, -1, SQLITE_STATIC);
-      if (query(im, w) != 1)
-        return -1;
-      s->response_id = sqlite3_column_int64(w, 0);
       if (!run(im, w, "writing a response"))
         return -1;
     } else if (s->action == ACT_UPDATE) {
@@ -2196,9 +2279,6 @@ static int write_responses(importer *im) {
         return -1;
     }
   }
-  if (!stmt(im, Q_ANSWER_ADD,
-            "INSERT INTO answers (response_id, item_id, value, code) VALUES (?1, ?2, ?3, ?4)"))
-    return -1;
   return im->failed ? -1 : 0;
 }
 
@@ -2206,6 +2286,7 @@ static int write_responses(importer *im) {
 static int write_scores(importer *im) {
   if (im->kind != K_SELF)
     return 0;
+  score_writer *w = NULL;
   for (size_t i = 0; i < im->nsubs; i++) {
     const submission *s = &im->subs[i];
     if ((s->action != ACT_ADD && s->action != ACT_UPDATE) || s->role < 0)
@@ -2216,11 +2297,17 @@ static int write_scores(importer *im) {
       t.answered[a] = s->cnt[a];
       t.total[a] = im->cat.total[s->role][a];
     }
-    if (score_store_tally(im->s, s->response_id, &t, &im->score, im->err, im->errlen) != 0) {
+    if (!w && score_writer_new(&w, im->s, &im->score, im->err, im->errlen) != 0) {
       im->failed = true;
       return -1;
     }
+    if (score_writer_put(w, s->response_id, &t, im->err, im->errlen) != 0) {
+      im->failed = true;
+      score_writer_free(w);
+      return -1;
+    }
   }
+  score_writer_free(w);
   return 0;
 }
 
@@ -2577,6 +2664,10 @@ static void importer_free(importer *im) {
   smap_free(&im->sub_index);
   strbuf_free(&im->keybuf);
   strbuf_free(&im->last_key);
+  if (im->spool)
+    fclose(im->spool);
+  free(im->spool_buf);
+  sqlite3_finalize(im->batch);
 }
 
 static int sql(sqlite3 *db, const char *text, char *err, size_t errlen) {
@@ -2622,7 +2713,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     im.col[i] = -1;
 
   int rc = -1;
-  bool outer = !sqlite3_get_autocommit(im.db), in_tx = false;
+  bool outer = !sqlite3_get_autocommit(im.db), in_tx = false, fk_off = false;
   /* The duplicates rule. */
   char *rule = opt->duplicates ? xstrdup(opt->duplicates)
                                : store_setting(s, "import.duplicates", "latest_complete");
@@ -2641,20 +2732,31 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   if (!opt->dry_run && hash_file(path, res->sha256, err, errlen) != 0)
     goto done;
   /* Everything happens in one transaction, taken before reading so that
-   * nothing changes between checking and writing. */
+   * nothing changes between checking and writing. Every id written was read
+   * in this transaction, so SQLite's own foreign key checks (two b-tree
+   * lookups per answer) are switched off for it. */
+  fk_off = !outer && !opt->dry_run && sql(im.db, "PRAGMA foreign_keys = OFF", err, errlen) == 0;
   if (sql(im.db,
           outer ? "SAVEPOINT import" : opt->dry_run ? "BEGIN" : "BEGIN IMMEDIATE", err,
           errlen) != 0)
     goto done;
   in_tx = true;
-  if (!opt->dry_run)
-    sql(im.db, "PRAGMA cache_size = -32768", err, errlen);
   if (catalog_load(&im.cat, s, err, errlen) != 0)
     goto done;
   if (k == K_SELF && load_leaders(&im) != 0)
     goto done;
   if (open_reader(&im, path) != 0)
     goto done;
+
+  bool survey = k == K_SELF || k == K_LONGTERM;
+  if (survey && !opt->dry_run) {
+    im.spool = tmpfile();
+    if (!im.spool) {
+      snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
+      goto done;
+    }
+    im.spool_buf = xmalloc(SPOOL_BUF * sizeof *im.spool_buf);
+  }
 
   /* Pass 1: check. */
   im.pass = 1;
@@ -2664,6 +2766,11 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   }
   if (run_pass(&im) != 0)
     goto done;
+  if (im.spool && im.spool_n &&
+      fwrite(im.spool_buf, sizeof *im.spool_buf, im.spool_n, im.spool) != im.spool_n) {
+    snprintf(err, errlen, "writing a temporary file failed: %s", strerror(errno));
+    goto done;
+  }
   if (res->problems_total == 0 && k == K_SELF && resolve_self(&im) != 0)
     goto done;
   if (res->problems_total == 0 && k == K_LONGTERM && resolve_longterm(&im) != 0)
@@ -2678,17 +2785,24 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     goto done;
   }
 
-  /* Pass 2: write. */
+  /* Pass 2: write. Surveys from the spool, the rest from the file again. */
   im.pass = 2;
-  if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1)
-    goto done;
-  if ((k == K_SELF || k == K_LONGTERM) && write_responses(&im) != 0)
-    goto done;
-  if (run_pass(&im) != 0 || write_scores(&im) != 0)
-    goto done;
-  if (res->problems_total || im.rows != res->rows_read) {
-    snprintf(err, errlen, "%s: the file changed while it was being imported", path);
-    goto done;
+  im.rows = 0;
+  if (survey) {
+    if (write_responses(&im) != 0)
+      goto done;
+    if (write_answers(&im) != 0)
+      goto done;
+    if (write_scores(&im) != 0)
+      goto done;
+  } else {
+    if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1 ||
+        run_pass(&im) != 0)
+      goto done;
+    if (res->problems_total || im.rows != res->rows_read) {
+      snprintf(err, errlen, "%s: the file changed while it was being imported", path);
+      goto done;
+    }
   }
   strbuf detail = STRBUF_INIT;
   strbuf_printf(&detail,
@@ -2715,8 +2829,8 @@ done:
       sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
     }
   }
-  if (!opt->dry_run)
-    sqlite3_exec(im.db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  if (fk_off)
+    sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   res->wide = im.wide;
   if (rc >= 0)
     make_summary(&im, path, rc == 1);
