@@ -273,7 +273,7 @@ static int setup(xsrc *x, char *err, size_t errlen) {
     x->nbase = 2;
     x->bm_col = x->ncols;
     for (int b = 1; b <= 8; b++) {
-      char name[8], label[64];
+      char name[16], label[64];
       snprintf(name, sizeof name, "bm%d", b);
       snprintf(label, sizeof label, "Gatsby Benchmark %d: criteria met (%%)", b);
       add_col(x, name, true, label, NULL);
