@@ -87,7 +87,7 @@ typedef struct sim_hub {
 } sim_hub;
 
 typedef struct sim_provider {
-  char id[8];
+  char id[16];
   const char *name;
   const char *accreditation; /* none, level6, level7 */
   double effect;             /* on the latent gain, all areas */
