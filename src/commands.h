@@ -7,5 +7,8 @@
 extern const command cmd_init;
 extern const command cmd_instruments;
 extern const command cmd_stats;
+extern const command cmd_import;
+extern const command cmd_export;
+extern const command cmd_scores;
 
 #endif

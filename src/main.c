@@ -10,6 +10,9 @@ static const command *const commands[] = {
     &cmd_init,
     &cmd_instruments,
     &cmd_stats,
+    &cmd_import,
+    &cmd_export,
+    &cmd_scores,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,128 @@
+/* cleval import DB KIND FILE.csv: validate a CSV file and load it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "import.h"
+#include "store.h"
+#include "strbuf.h"
+
+static int run(int argc, char **argv);
+
+const command cmd_import = {
+    "import",
+    "check a CSV file and load it into a database (all rows or none)",
+    "cleval import DB KIND FILE.csv [--dry-run] [--ignore-unknown] [--quiet] [--duplicates RULE]",
+    "Checks every row of FILE.csv and, when nothing is wrong, loads it into DB\n"
+    "in one transaction. KIND and its columns (a header row is required;\n"
+    "columns in any order; UTF-8, RFC 4180):\n\n"
+    "  establishments   urn, name, type (mainstream, special, ap, fe_college,\n"
+    "                   sixth_form_college), region, hub (empty = none),\n"
+    "                   fsm_pct (0-100), optional hub_joined (date)\n"
+    "  leaders          leader_id, urn, role (school, college_strategic,\n"
+    "                   college_operational), months_in_role, contact_consent\n"
+    "                   (0/1), optional name and email (kept apart, never\n"
+    "                   exported without --include-personal)\n"
+    "  providers        provider_id, name, accreditation (none, level6, level7)\n"
+    "  enrolments       leader_id, provider_id, wave, start_date,\n"
+    "                   completion_date (empty = not completed), status\n"
+    "                   (enrolled, completed, withdrawn), optional\n"
+    "                   bursary_claimed_date\n"
+    "  self-assessment  leader_id, stage (pre, post), submitted_at, item_id, value\n"
+    "                   or, one response per row, leader_id, stage, submitted_at\n"
+    "                   and one column per item id\n"
+    "  long-term        response_id, submitted_at, item_id, value (or wide)\n"
+    "  compass          urn, submitted_at, bm1 ... bm8 (0-100), optional\n"
+    "                   instrument and criterion item ids (0/1)\n\n"
+    "Dates are ISO 8601 (YYYY-MM-DD; submitted_at may carry a time). Item ids\n"
+    "and answer codes are those of 'cleval instruments'. Every problem is\n"
+    "reported as FILE:LINE:COLUMN: message (the first 100, then a count), and\n"
+    "then nothing is written. Re-importing a file changes nothing; a record\n"
+    "that differs is updated. Self-assessment area scores are computed as the\n"
+    "answers land. Every import is recorded in the audit log.\n\n"
+    "Options:\n"
+    "  --dry-run          check and say what would change; write nothing\n"
+    "  --ignore-unknown   skip columns that are not the KIND's, instead of failing\n"
+    "  --quiet            no progress display (shown on a terminal after 1 s)\n"
+    "  --duplicates RULE  what to do when a leader submitted a survey stage more\n"
+    "                     than once: latest_complete (the default, or the\n"
+    "                     database's import.duplicates setting), latest,\n"
+    "                     earliest, most_complete, error. Discarded\n"
+    "                     submissions are listed.\n\n"
+    "Exit status: 0 imported (or dry run passed); 1 runtime failure; 2 usage\n"
+    "error; 3 the file is invalid and nothing was written.\n",
+    run,
+};
+
+static int known(const char *s, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (strcmp(s, list[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void list(strbuf *b, const char *const *l) {
+  for (size_t i = 0; l[i]; i++)
+    strbuf_printf(b, "%s%s", i ? ", " : "", l[i]);
+}
+
+static int run(int argc, char **argv) {
+  bool dry = false, ignore = false, quiet = false;
+  const char *dups = NULL;
+  cli_option opts[] = {{"dry-run", 0, false, NULL, &dry},
+                       {"ignore-unknown", 0, false, NULL, &ignore},
+                       {"quiet", 'q', false, NULL, &quiet},
+                       {"duplicates", 0, true, &dups, NULL},
+                       {NULL, 0, false, NULL, NULL}};
+  const char *pos[3];
+  int npos;
+  if (cli_parse(&cmd_import, argc, argv, opts, pos, 3, &npos) != 0)
+    return EXIT_USAGE;
+  if (npos != 3)
+    return cli_usage(&cmd_import, "expected a database, a KIND and a CSV file");
+  strbuf b = STRBUF_INIT;
+  if (!known(pos[1], import_kinds)) {
+    list(&b, import_kinds);
+    cli_usage(&cmd_import, "unknown KIND '%s' (expected one of: %s)", pos[1], strbuf_str(&b));
+    strbuf_free(&b);
+    return EXIT_USAGE;
+  }
+  if (dups && !known(dups, import_duplicate_rules)) {
+    list(&b, import_duplicate_rules);
+    cli_usage(&cmd_import, "unknown duplicates rule '%s' (expected one of: %s)", dups,
+              strbuf_str(&b));
+    strbuf_free(&b);
+    return EXIT_USAGE;
+  }
+  char err[1024];
+  store *s;
+  if (store_open(&s, pos[0], err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  import_options opt = {dry, ignore, quiet, dups};
+  import_result res;
+  int rc = import_file(s, pos[1], pos[2], &opt, &res, err, sizeof err);
+  store_close(s);
+  int status = EXIT_OK;
+  if (rc < 0) {
+    cli_error("%s", err);
+    status = EXIT_RUNTIME;
+  } else if (rc == 1) {
+    for (size_t i = 0; i < res.nproblems; i++)
+      cli_error("%s", res.problems[i]);
+    if (res.problems_total > res.nproblems)
+      cli_error("%s: %zu more problems not shown (%zu in all)", pos[2],
+                res.problems_total - res.nproblems, res.problems_total);
+    fprintf(stderr, "cleval: %s", res.summary);
+    status = EXIT_INVALID;
+  } else {
+    fputs(res.summary, stdout);
+    if (fflush(stdout) != 0) {
+      cli_error("writing standard output failed");
+      status = EXIT_RUNTIME;
+    }
+  }
+  import_result_free(&res);
+  return status;
+}

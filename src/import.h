@@ -1,0 +1,83 @@
+/* Validation and loading of CSV files, one KIND at a time: establishments,
+ * leaders, providers, enrolments, self-assessment, long-term, compass (the
+ * columns are in DESIGN.md). A file is read twice, streaming: first to
+ * check every row (nothing is written when anything is wrong), then to
+ * write, in one transaction. */
+#ifndef CLEVAL_IMPORT_H
+#define CLEVAL_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "instrument.h"
+#include "store.h"
+
+typedef struct import_options {
+  bool dry_run;           /* validate and report, write nothing */
+  bool ignore_unknown;    /* unknown columns are ignored instead of an error */
+  bool quiet;             /* no progress display */
+  const char *duplicates; /* duplicate-submission rule; NULL = the database setting */
+} import_options;
+
+/* At most this many problems are kept; problems_total counts them all. */
+#define IMPORT_MAX_PROBLEMS 100
+
+typedef struct import_result {
+  size_t rows_read; /* data rows (the header excluded) */
+  /* Records compared with the database: establishments, leaders, providers,
+   * enrolments, Compass returns, or survey responses (submissions). With
+   * dry_run, what would be added or updated. */
+  size_t added, updated, unchanged;
+  size_t discarded;      /* duplicate survey submissions not kept */
+  char **discards;       /* one line per discarded submission (all of them) */
+  size_t ndiscards;
+  size_t answers;        /* survey answers written (or that would be) */
+  char **problems;       /* "FILE:LINE:COL: message", the first IMPORT_MAX_PROBLEMS */
+  size_t nproblems;
+  size_t problems_total; /* every problem found, kept or not */
+  char *summary;         /* what happened, for people: a few lines, ending in '\n' */
+  char sha256[65];       /* of the file, in hex ("" when it was not read) */
+  bool dry_run;
+  bool wide;             /* a survey file with one row per response */
+} import_result;
+
+/* The KINDs, NULL-terminated. */
+extern const char *const import_kinds[];
+
+/* Duplicate-submission rules (the import.duplicates setting), NULL-terminated:
+ * latest_complete (the default: the latest of the complete submissions, or
+ * the latest when none is complete), latest, earliest, most_complete (most
+ * items answered, then the latest), error (a second submission is a
+ * problem). A complete submission answers every knowledge item of the
+ * leader's role. The database's own response for the leader and stage, if
+ * it was submitted at another time, competes with the file's. */
+extern const char *const import_duplicate_rules[];
+
+/* Imports one CSV file of the given KIND (establishments, leaders, providers, enrolments,
+   self-assessment, long-term, compass) into s in one transaction, computing area scores for
+   self-assessment responses as answers land. Returns 0 on success, 1 when the file is invalid
+   (problems listed in res, nothing written), -1 on a runtime failure (message in err).
+
+   res is overwritten (free it with import_result_free, whatever the return).
+   Survey files come in long form (one answer per row: ..., item_id, value)
+   or wide form (one response per row, item ids as column names), told
+   apart by the header. Answers are stored as answers.value (likert and
+   binary scales: the option's value) or answers.code (categorical scales:
+   the option's code). Re-importing a file changes nothing; a response that
+   differs is replaced whole. Each import that writes is recorded in the
+   audit log (actor, file, SHA-256, counts). Unless opt->quiet, a file that
+   takes longer than a second shows its progress on stderr when stderr is a
+   terminal. When called inside an open transaction the import runs in a
+   savepoint of it. */
+int import_file(store *s, const char *kind, const char *path, const import_options *opt,
+                import_result *res, char *err, size_t errlen);
+
+/* Frees what res holds and zeroes it; NULL does nothing. */
+void import_result_free(import_result *res);
+
+/* The instruments installed in a database (parsed from their stored
+ * definitions), e.g. for labels in exports. Free with
+ * instrument_bank_free(). */
+int import_bank_from_store(store *s, instrument_bank **out, char *err, size_t errlen);
+
+#endif
