@@ -199,6 +199,7 @@ void sim_params_default(sim_params *p) {
       .post_response = 0.70,
       .post_knowledge_complete = 0.89,
       .consent = 0.56,
+      .months_unknown = 0.25,
       .followup_response = 0.378,
 
       .bm_level = {-1.45, -0.44, -0.93, -0.58, -0.28, -0.33, -1.01, -0.33},
@@ -568,6 +569,7 @@ static void make_enrolments(builder *b) {
     else
       m = 60 + gsl_ran_exponential(b->r, 40);
     l->months_in_role = m > 360 ? 360 : (int)m;
+    l->months_known = gsl_rng_uniform(b->r) >= s->params.months_unknown;
     l->consent = gsl_rng_uniform(b->r) < s->params.consent;
     l->provider = (int)pick(b->r, pw, SIM_PROVIDERS);
     int w = (int)pick(b->r, wave_p, 4);
@@ -1190,8 +1192,10 @@ static void write_leaders(const sim *s, out *o) {
   out_row(o);
   for (size_t i = 0; i < s->nleaders; i++) {
     const sim_leader *l = &s->leaders[i];
-    strbuf_printf(&o->b, "%s,%s,%s,%d,%d", l->id, s->est[l->est].urn, role_names[l->role],
-                  l->months_in_role, l->consent);
+    strbuf_printf(&o->b, "%s,%s,%s,", l->id, s->est[l->est].urn, role_names[l->role]);
+    if (l->months_known)
+      strbuf_printf(&o->b, "%d", l->months_in_role);
+    strbuf_printf(&o->b, ",%d", l->consent);
     out_row(o);
   }
 }
@@ -1335,6 +1339,7 @@ static json_t *params_json(const sim_params *p) {
   NUM(post_response);
   NUM(post_knowledge_complete);
   NUM(consent);
+  NUM(months_unknown);
   NUM(followup_response);
   ARR(bm_level, SIM_BENCHMARKS);
   ARR(bm_trend, SIM_BENCHMARKS);

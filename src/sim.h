@@ -57,6 +57,7 @@ typedef struct sim_params {
   double post_response_wave1, post_response;
   double post_knowledge_complete; /* post respondents who answered the knowledge items */
   double consent;               /* willing to be contacted for further research */
+  double months_unknown;        /* time in role not given */
   double followup_response;
 
   /* Compass: benchmark b is fully achieved when
@@ -119,6 +120,7 @@ typedef struct sim_leader {
   size_t est;
   sim_role role;
   int months_in_role;
+  int months_known; /* 0: not given (an empty months_in_role) */
   int consent;
   int provider;
   int wave;
