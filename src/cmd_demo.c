@@ -199,8 +199,11 @@ static int import_all(store *st, strbuf *line, char *err, size_t errlen) {
         cli_error("%s", res.problems[i]);
       snprintf(err, errlen, "%s: the simulated file did not pass validation", path);
     } else if (rc == 0) {
-      strbuf_printf(line, "%s%s (%s rows)", k ? ", " : "", sim_kinds[k],
+      strbuf_printf(line, "%s%s (%s rows", k ? ", " : "", sim_kinds[k],
                     grouped(res.rows_read, n));
+      if (res.discarded)
+        strbuf_printf(line, "; %zu duplicate submissions set aside", res.discarded);
+      strbuf_putc(line, ')');
     }
     import_result_free(&res);
     if (rc != 0)

@@ -200,6 +200,7 @@ void sim_params_default(sim_params *p) {
       .post_knowledge_complete = 0.89,
       .consent = 0.56,
       .months_unknown = 0.25,
+      .duplicate_rate = 0.02,
       .followup_response = 0.378,
 
       .bm_level = {-1.45, -0.44, -0.93, -0.58, -0.28, -0.33, -1.01, -0.33},
@@ -691,6 +692,50 @@ typedef struct standard {
   double area_m[SIM_AREAS], area_s[SIM_AREAS];
 } standard;
 
+/* Draws the answers of leader l at stage: the knowledge items (unless
+ * knowledge is 0) from the latent knowledge, then at the post stage the
+ * reflective items; an abandoned attempt stops after limit answers. */
+static void draw_answers(builder *b, sim_response *r, const sim_leader *l, int knowledge,
+                         const standard *z, size_t limit) {
+  const sim_params *p = &b->s->params;
+  if (knowledge) {
+    const double *theta = r->stage == SIM_PRE ? l->pre : l->post;
+    for (size_t j = 0; j < b->it.sa->nitems && r->nanswers < limit; j++) {
+      const instrument_item *item = &b->it.sa->items[j];
+      if (strcmp(item->role, role_names[l->role]) != 0)
+        continue;
+      double y = theta[area_index(item->area)] - b->it.difficulty[j] + gsl_ran_logistic(b->r, 1.0);
+      if (gsl_rng_uniform(b->r) < p->item_missing)
+        continue;
+      add_answer(b, r, item, option_by_value(item, ordinal(p->cut, y)));
+    }
+  }
+  if (r->stage != SIM_POST)
+    return;
+  double g = (f_gain(l, -1) - z->gain_m) / z->gain_s;
+  for (size_t j = 0; j < b->it.refl->nitems && r->nanswers < limit; j++) {
+    const instrument_item *item = &b->it.refl->items[j];
+    size_t k = 0;
+    while (reflective_params[k].id && strcmp(reflective_params[k].id, item->id) != 0)
+      k++;
+    double y = reflective_params[k].a + REFLECTIVE_GAIN * g +
+               reflective_params[k].s * gsl_ran_logistic(b->r, 1.0);
+    if (gsl_rng_uniform(b->r) < p->item_missing)
+      continue;
+    add_answer(b, r, item, option_by_value(item, ordinal(p->cut, y)));
+  }
+}
+
+static int role_items(const builder *b, sim_role role) {
+  int n = 0;
+  for (size_t j = 0; j < b->it.sa->nitems; j++)
+    n += strcmp(b->it.sa->items[j].role, role_names[role]) == 0;
+  return n;
+}
+
+/* Pre and post self-assessment surveys. Some leaders start a survey, give
+ * up part way and submit again later (a duplicate submission that import
+ * resolves by its rule: the later, complete one is kept). */
 static void make_self_assessment(builder *b, const standard *z) {
   sim *s = b->s;
   const sim_params *p = &s->params;
@@ -706,49 +751,43 @@ static void make_self_assessment(builder *b, const standard *z) {
     for (int stage = SIM_PRE; stage <= SIM_POST; stage++) {
       if (!(stage == SIM_PRE ? pre : post))
         continue;
+      int day;
+      if (stage == SIM_PRE) {
+        day = early ? opened + (int)gsl_rng_uniform_int(b->r, 31)
+                    : l->start - (int)gsl_rng_uniform_int(b->r, 15);
+        if (day >= l->completion)
+          day = l->completion - 1;
+      } else {
+        day = l->completion + (int)gsl_rng_uniform_int(b->r, 46);
+        if (day > closed)
+          day = l->completion +
+                (int)gsl_rng_uniform_int(b->r, (unsigned long)(closed - l->completion + 1));
+      }
+      int sec = 8 * 3600 + (int)gsl_rng_uniform_int(b->r, 13 * 3600);
+      if (gsl_rng_uniform(b->r) < p->duplicate_rate) {
+        sim_response *d = add_response(b);
+        d->leader = i;
+        d->stage = (sim_stage)stage;
+        d->discarded = 1;
+        d->day = day;
+        d->sec = sec - 300 - (int)gsl_rng_uniform_int(b->r, 5400);
+        if (d->sec < 0) {
+          d->sec += 86400;
+          d->day--;
+        }
+        size_t half = (size_t)role_items(b, l->role) / 2;
+        draw_answers(b, d, l, 1, z, 1 + gsl_rng_uniform_int(b->r, half ? half : 1));
+      }
       sim_response *r = add_response(b);
       r->leader = i;
       r->stage = (sim_stage)stage;
-      if (stage == SIM_PRE) {
-        r->day = early ? opened + (int)gsl_rng_uniform_int(b->r, 31)
-                       : l->start - (int)gsl_rng_uniform_int(b->r, 15);
-        if (r->day >= l->completion)
-          r->day = l->completion - 1;
+      r->day = day;
+      r->sec = sec;
+      if (stage == SIM_PRE)
         l->pre_response = (int)(s->nresponses - 1);
-      } else {
-        r->day = l->completion + (int)gsl_rng_uniform_int(b->r, 46);
-        if (r->day > closed)
-          r->day = l->completion + (int)gsl_rng_uniform_int(
-                                       b->r, (unsigned long)(closed - l->completion + 1));
+      else
         l->post_response = (int)(s->nresponses - 1);
-      }
-      if (stage == SIM_PRE || complete) {
-        const double *theta = stage == SIM_PRE ? l->pre : l->post;
-        for (size_t j = 0; j < b->it.sa->nitems; j++) {
-          const instrument_item *item = &b->it.sa->items[j];
-          if (strcmp(item->role, role_names[l->role]) != 0)
-            continue;
-          double y = theta[area_index(item->area)] - b->it.difficulty[j] +
-                     gsl_ran_logistic(b->r, 1.0);
-          if (gsl_rng_uniform(b->r) < p->item_missing)
-            continue;
-          add_answer(b, r, item, option_by_value(item, ordinal(p->cut, y)));
-        }
-      }
-      if (stage == SIM_POST) {
-        double g = (f_gain(l, -1) - z->gain_m) / z->gain_s;
-        for (size_t j = 0; j < b->it.refl->nitems; j++) {
-          const instrument_item *item = &b->it.refl->items[j];
-          size_t k = 0;
-          while (reflective_params[k].id && strcmp(reflective_params[k].id, item->id) != 0)
-            k++;
-          double y = reflective_params[k].a + REFLECTIVE_GAIN * g +
-                     reflective_params[k].s * gsl_ran_logistic(b->r, 1.0);
-          if (gsl_rng_uniform(b->r) < p->item_missing)
-            continue;
-          add_answer(b, r, item, option_by_value(item, ordinal(p->cut, y)));
-        }
-      }
+      draw_answers(b, r, l, stage == SIM_PRE || complete, z, (size_t)-1);
     }
   }
 }
@@ -785,14 +824,15 @@ static void make_followup(builder *b, const standard *z) {
   /* Anonymous: the order of the responses and their ids say nothing about
    * who answered. */
   gsl_ran_shuffle(b->r, resp, n, sizeof *resp);
-  int *days = xmalloc((n ? n : 1) * sizeof *days);
+  long long *when = xmalloc((n ? n : 1) * sizeof *when);
   for (size_t k = 0; k < n; k++)
-    days[k] = sent + (int)gsl_rng_uniform_int(b->r, 36);
+    when[k] = (long long)(sent + (int)gsl_rng_uniform_int(b->r, 36)) * 86400 + 8 * 3600 +
+              (long long)gsl_rng_uniform_int(b->r, 13 * 3600);
   for (size_t k = 1; k < n; k++) /* in submission order */
-    for (size_t j = k; j > 0 && days[j - 1] > days[j]; j--) {
-      int t = days[j];
-      days[j] = days[j - 1];
-      days[j - 1] = t;
+    for (size_t j = k; j > 0 && when[j - 1] > when[j]; j--) {
+      long long t = when[j];
+      when[j] = when[j - 1];
+      when[j - 1] = t;
     }
   const instrument *lt = b->it.lt;
   for (size_t k = 0; k < n; k++) {
@@ -800,7 +840,8 @@ static void make_followup(builder *b, const standard *z) {
     sim_response *r = add_response(b);
     r->leader = SIM_NONE;
     r->stage = SIM_FOLLOWUP;
-    r->day = days[k];
+    r->day = (int)(when[k] / 86400);
+    r->sec = (int)(when[k] % 86400);
     snprintf(r->id, sizeof r->id, "LT%05zu", k + 1);
     s->nfollowup++;
     double zg = (f_gain(l, -1) - z->gain_m) / z->gain_s;
@@ -866,7 +907,7 @@ static void make_followup(builder *b, const standard *z) {
       add_answer(b, r, item, opt);
     }
   }
-  free(days);
+  free(when);
   free(resp);
 }
 
@@ -1216,6 +1257,14 @@ static void write_enrolments(const sim *s, out *o) {
   }
 }
 
+/* A response's submission time, YYYY-MM-DDThh:mm:ssZ. */
+static void format_time(const sim_response *r, char *buf) {
+  char d[16];
+  sim_format_date(r->day, d);
+  unsigned sec = (unsigned)r->sec % 86400u;
+  snprintf(buf, 32, "%sT%02u:%02u:%02uZ", d, sec / 3600 % 24u, sec / 60 % 60u, sec % 60u);
+}
+
 static void put_answer(strbuf *b, const sim_answer *a) {
   strbuf_put_csv(b, a->item->id);
   strbuf_putc(b, ',');
@@ -1229,8 +1278,8 @@ static void write_self_assessment(const sim *s, out *o) {
     const sim_response *r = &s->responses[i];
     if (r->stage == SIM_FOLLOWUP)
       continue;
-    char d[16];
-    sim_format_date(r->day, d);
+    char d[32];
+    format_time(r, d);
     for (size_t k = 0; k < r->nanswers; k++) {
       strbuf_printf(&o->b, "%s,%s,%s,", s->leaders[r->leader].id,
                     r->stage == SIM_PRE ? "pre" : "post", d);
@@ -1247,8 +1296,8 @@ static void write_long_term(const sim *s, out *o) {
     const sim_response *r = &s->responses[i];
     if (r->stage != SIM_FOLLOWUP)
       continue;
-    char d[16];
-    sim_format_date(r->day, d);
+    char d[32];
+    format_time(r, d);
     for (size_t k = 0; k < r->nanswers; k++) {
       strbuf_printf(&o->b, "%s,%s,", r->id, d);
       put_answer(&o->b, &s->answers[r->answer0 + k]);
@@ -1340,6 +1389,7 @@ static json_t *params_json(const sim_params *p) {
   NUM(post_knowledge_complete);
   NUM(consent);
   NUM(months_unknown);
+  NUM(duplicate_rate);
   NUM(followup_response);
   ARR(bm_level, SIM_BENCHMARKS);
   ARR(bm_trend, SIM_BENCHMARKS);

@@ -58,6 +58,7 @@ typedef struct sim_params {
   double post_knowledge_complete; /* post respondents who answered the knowledge items */
   double consent;               /* willing to be contacted for further research */
   double months_unknown;        /* time in role not given */
+  double duplicate_rate;        /* a survey abandoned part way, then submitted again */
   double followup_response;
 
   /* Compass: benchmark b is fully achieved when
@@ -140,7 +141,8 @@ typedef struct sim_answer {
 typedef struct sim_response {
   size_t leader; /* SIM_NONE for the anonymous long-term survey */
   sim_stage stage;
-  int day;
+  int day, sec; /* submitted: day number and seconds into the day (UTC) */
+  int discarded; /* an abandoned first attempt that a later submission replaces */
   char id[24]; /* long-term response id */
   size_t answer0, nanswers;
 } sim_response;
