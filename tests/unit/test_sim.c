@@ -1,16 +1,15 @@
 /* Tests for the demo cohort simulator: determinism, scaling, calibration
  * against the seed report's sample sizes and figures, the ordinal answer
- * model, the CSV files, and recovery of the true effects by the standard
- * estimators (paired t interval, difference-in-differences with
- * heteroskedasticity-robust errors). */
+ * model, the CSV files, and recovery of the true effects by the report's
+ * estimators (stats.h: paired t interval; difference in differences with
+ * errors clustered by establishment). */
 #include "testutil.h"
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_linalg.h>
 #include <jansson.h>
 
 #include "instrument.h"
 #include "sim.h"
+#include "stats.h"
 
 static instrument_bank *bank;
 
@@ -104,9 +103,12 @@ typedef struct interval {
   size_t n;
 } interval;
 
-/* Paired t interval of post - pre per area over the matched sample. */
+/* Paired t interval of post - pre per area over the matched sample
+ * (stats_paired_t, as the report's fig1). */
 static void knowledge_intervals(const sim *s, interval out[SIM_AREAS]) {
-  double d[SIM_AREAS] = {0}, d2[SIM_AREAS] = {0};
+  double *d[SIM_AREAS];
+  for (int a = 0; a < SIM_AREAS; a++)
+    d[a] = malloc(s->nleaders * sizeof(double));
   size_t m = 0;
   for (size_t i = 0; i < s->nleaders; i++) {
     const sim_leader *l = &s->leaders[i];
@@ -115,18 +117,17 @@ static void knowledge_intervals(const sim *s, interval out[SIM_AREAS]) {
         !area_scores(s, &s->responses[l->pre_response], pre) ||
         !area_scores(s, &s->responses[l->post_response], post))
       continue;
+    for (int a = 0; a < SIM_AREAS; a++)
+      d[a][m] = post[a] - pre[a];
     m++;
-    for (int a = 0; a < SIM_AREAS; a++) {
-      d[a] += post[a] - pre[a];
-      d2[a] += (post[a] - pre[a]) * (post[a] - pre[a]);
-    }
   }
-  assert_true(m > 2);
-  double q = gsl_cdf_tdist_Pinv(0.975, (double)m - 1);
   for (int a = 0; a < SIM_AREAS; a++) {
-    double mean = d[a] / m, sd = sqrt((d2[a] - m * mean * mean) / (m - 1));
-    double se = sd / sqrt((double)m);
-    out[a] = (interval){mean, mean - q * se, mean + q * se, m};
+    stats_paired t;
+    char err[256];
+    if (stats_paired_t_diff(d[a], m, 0.95, &t, err, sizeof err) != 0)
+      fail_msg("paired t: %s", err);
+    out[a] = (interval){t.mean_diff, t.ci_low, t.ci_high, t.n};
+    free(d[a]);
   }
 }
 
@@ -137,58 +138,40 @@ static int achieved(const sim_return *r) {
   return n;
 }
 
-/* Difference in differences: the change in benchmarks achieved regressed
- * on trained and hub (at the post return), HC1 standard errors (with one
- * change per establishment, the cluster-robust errors of the two-period
- * panel). */
+/* Difference in differences on the two-period panel (baseline, post) of
+ * benchmarks achieved: y = b0 + b1 trained + b2 hub + b3 post + b4 hub x post
+ * + b5 trained x post, errors clustered by establishment (stats_ols_fit);
+ * b5 is the training effect. Hub is membership by the post return. */
 static interval benchmark_interval(const sim *s) {
-  double xtx[9] = {0}, xty[3] = {0};
   size_t n = 0;
+  for (size_t i = 0; i < s->nest; i++)
+    n += s->est[i].in_analysis ? 2 : 0;
+  double *x = malloc(n * 6 * sizeof(double)), *y = malloc(n * sizeof(double));
+  long *cl = malloc(n * sizeof(long));
+  size_t r = 0;
   for (size_t i = 0; i < s->nest; i++) {
     const sim_establishment *e = &s->est[i];
     if (!e->in_analysis)
       continue;
     const sim_return *b = &s->returns[e->baseline_return], *p = &s->returns[e->post_return];
-    double x[3] = {1, e->trained > 0, e->hub >= 0 && e->hub_joined <= p->day};
-    double y = achieved(p) - achieved(b);
-    for (int r = 0; r < 3; r++) {
-      xty[r] += x[r] * y;
-      for (int c = 0; c < 3; c++)
-        xtx[r * 3 + c] += x[r] * x[c];
+    double tr = e->trained > 0, hub = e->hub >= 0 && e->hub_joined <= p->day;
+    for (int post = 0; post < 2; post++, r++) {
+      double row[6] = {1, tr, hub, post, hub * post, tr * post};
+      memcpy(x + r * 6, row, sizeof row);
+      y[r] = achieved(post ? p : b);
+      cl[r] = (long)i;
     }
-    n++;
   }
-  gsl_matrix_view a = gsl_matrix_view_array(xtx, 3, 3);
-  gsl_matrix *inv = gsl_matrix_alloc(3, 3);
-  gsl_permutation *perm = gsl_permutation_alloc(3);
-  int sign;
-  gsl_linalg_LU_decomp(&a.matrix, perm, &sign);
-  gsl_linalg_LU_invert(&a.matrix, perm, inv);
-  double beta[3] = {0};
-  for (int r = 0; r < 3; r++)
-    for (int c = 0; c < 3; c++)
-      beta[r] += gsl_matrix_get(inv, r, c) * xty[c];
-  double meat[9] = {0};
-  for (size_t i = 0; i < s->nest; i++) {
-    const sim_establishment *e = &s->est[i];
-    if (!e->in_analysis)
-      continue;
-    const sim_return *b = &s->returns[e->baseline_return], *p = &s->returns[e->post_return];
-    double x[3] = {1, e->trained > 0, e->hub >= 0 && e->hub_joined <= p->day};
-    double res = achieved(p) - achieved(b) - (beta[0] + beta[1] * x[1] + beta[2] * x[2]);
-    for (int r = 0; r < 3; r++)
-      for (int c = 0; c < 3; c++)
-        meat[r * 3 + c] += res * res * x[r] * x[c];
-  }
-  double v = 0;
-  for (int r = 0; r < 3; r++)
-    for (int c = 0; c < 3; c++)
-      v += gsl_matrix_get(inv, 1, r) * meat[r * 3 + c] * gsl_matrix_get(inv, c, 1);
-  v *= (double)n / (double)(n - 3);
-  gsl_matrix_free(inv);
-  gsl_permutation_free(perm);
-  double se = sqrt(v), q = gsl_cdf_tdist_Pinv(0.975, (double)n - 3);
-  return (interval){beta[1], beta[1] - q * se, beta[1] + q * se, n};
+  stats_ols fit;
+  char err[256];
+  if (stats_ols_fit(x, y, n, 6, cl, 0.95, &fit, err, sizeof err) != 0)
+    fail_msg("ols: %s", err);
+  interval out = {fit.coef[5], fit.ci_low_cluster[5], fit.ci_high_cluster[5], fit.n_clusters};
+  stats_ols_clear(&fit);
+  free(x);
+  free(y);
+  free(cl);
+  return out;
 }
 
 /* ---- Tests ---------------------------------------------------------------- */
