@@ -458,7 +458,7 @@ static void make_establishments(builder *b, size_t ntrained) {
     double l = fsm_logit[e->type] + region_fsm[e->region] + (e->hub >= 0 ? 0.15 : 0) +
                gsl_ran_gaussian(b->r, 0.5);
     e->fsm_pct = floor(1000 * logistic(l) + 0.5) / 10;
-    e->completion = -1;
+    e->completion = e->start = -1;
     e->baseline_return = e->post_return = -1;
   }
 }
@@ -591,6 +591,8 @@ static void make_enrolments(builder *b) {
       e->trained++;
       if (e->completion < 0 || l->completion < e->completion)
         e->completion = l->completion;
+      if (e->start < 0 || l->start < e->start)
+        e->start = l->start;
     }
   }
 }
@@ -939,16 +941,6 @@ static double expected_achieved(const sim *s, const sim_establishment *e, int da
   return sum;
 }
 
-static int earliest_start(const sim *s, size_t est) {
-  int start = -1;
-  for (size_t i = 0; i < s->nleaders; i++) {
-    const sim_leader *l = &s->leaders[i];
-    if (l->est == est && l->status == SIM_COMPLETED && (start < 0 || l->start < start))
-      start = l->start;
-  }
-  return start;
-}
-
 static void add_return(builder *b, size_t est, int day, const double *z, const items *it) {
   sim *s = b->s;
   s->returns = xgrow(s->returns, &b->cap_ret, s->nreturns + 1, sizeof *s->returns);
@@ -964,7 +956,7 @@ static void add_return(builder *b, size_t est, int day, const double *z, const i
       size_t k = (size_t)floor(n * gsl_cdf_ugaussian_P((z[bm] + PARTIAL_SHIFT) / PARTIAL_SCALE));
       if (k > n - 1)
         k = n - 1;
-      ret->pct[bm] = floor(1000.0 * k / n + 0.5) / 10;
+      ret->pct[bm] = (float)(floor(1000.0 * k / n + 0.5) / 10);
     }
   }
 }
@@ -1005,7 +997,7 @@ static void make_compass(builder *b) {
     /* The default rules: baseline = latest return on or before 2018-07-31,
      * else (trained) the earliest before training started; post = latest
      * from 2020-03-01 to 2021-03-31, after training was completed. */
-    int start = e->trained ? earliest_start(s, i) : -1;
+    int start = e->start;
     for (size_t k = 0; k < e->nreturns; k++) {
       const sim_return *ret = &s->returns[e->return0 + k];
       if (ret->day <= cut)
@@ -1189,12 +1181,18 @@ static void put_date(strbuf *b, int day) {
   strbuf_puts(b, d);
 }
 
-/* A percentage as the shortest decimal with at most one decimal place. */
+/* A percentage (0-100) as the shortest decimal with at most one decimal
+ * place, from its whole tenths (no floating-point formatting: Compass files
+ * have millions of them at large scales). */
 static void put_pct(strbuf *b, double x) {
-  if (x == floor(x))
-    strbuf_printf(b, "%.0f", x);
-  else
-    strbuf_printf(b, "%.1f", x);
+  long t = lround(x * 10);
+  char buf[24];
+  int n = snprintf(buf, sizeof buf, "%ld", t / 10);
+  if (t % 10) {
+    buf[n++] = '.';
+    buf[n++] = (char)('0' + t % 10);
+  }
+  strbuf_put(b, buf, (size_t)n);
 }
 
 static void write_establishments(const sim *s, out *o) {

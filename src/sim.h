@@ -105,6 +105,7 @@ typedef struct sim_establishment {
   int hub_joined; /* day, or -1 */
   double fsm_pct;
   int trained;    /* leaders who completed */
+  int start;      /* earliest start of training of its leaders who completed, or -1 */
   int completion; /* earliest completion day of its leaders, or -1 */
   double capacity;
   double persistent[SIM_BENCHMARKS];
@@ -150,7 +151,7 @@ typedef struct sim_response {
 typedef struct sim_return {
   size_t est;
   int day;
-  double pct[SIM_BENCHMARKS];
+  float pct[SIM_BENCHMARKS]; /* criteria met, per cent (one decimal) */
 } sim_return;
 
 typedef struct sim_truth {
