@@ -422,28 +422,42 @@ enum { C_URN, C_WHEN, C_BM1, C_INSTRUMENT = C_BM1 + 8 };
 
 enum action { ACT_DISCARD, ACT_ADD, ACT_UPDATE, ACT_SAME };
 
+typedef struct spool_rec {
+  uint32_t sub;
+  uint16_t item;
+  uint16_t opt;
+} spool_rec;
+#define SPOOL_BUF 8192
+#define ANSWER_BATCH 100
+
 typedef struct submission {
-  size_t leader;             /* self-assessment: index into the leader table */
-  const char *key;           /* long-term: the response_id */
-  const char *submitted_at;
+  sqlite3_int64 id;        /* in the register; 0: none */
+  sqlite3_int64 leader_id; /* self-assessment: leaders.id */
+  strbuf name;             /* the leader's id, or the long-term response_id */
+  strbuf submitted_at;
   int64_t when;
   long line;
   int stage; /* 0 pre, 1 post; long-term: -1 */
   int role;  /* the leader's role; long-term: -1 */
-  int action;
   int nanswers, nknow;
   uint64_t fp; /* order-independent fingerprint of (item, option) pairs */
   double sum[SCORE_NAREAS];
   int cnt[SCORE_NAREAS];
-  sqlite3_int64 response_id; /* existing or new */
+  uint64_t *bits; /* the items answered: cat.nwords words */
+  bool dirty;     /* changed since read from the register */
 } submission;
+
+enum rstmt_id {
+  RQ_SEEN_ADD, RQ_SEEN_GET, RQ_SAVE, RQ_FIND, RQ_ADD, RQ_DECIDE, RQ_GROUPS, RQ_WRITES,
+  RQ_ACTION, RQ_SCORES, RQ_COUNT_ANSWERS, RQ_COUNT
+};
 
 enum stmt_id {
   Q_EST_GET, Q_HUB_ADD, Q_HUB_GET, Q_EST_PUT, Q_EST_ID, Q_LEADER_GET, Q_LEADER_PUT,
   Q_PERSONAL_PUT, Q_PERSONAL_DEL, Q_PROV_GET, Q_PROV_PUT, Q_LEADER_ID, Q_PROV_ID, Q_ENROL_GET,
   Q_ENROL_PUT, Q_CLAIM_PUT, Q_CLAIM_DEL, Q_RET_GET, Q_RET_BMS, Q_RET_ANSWERS, Q_RET_ADD,
   Q_RET_SET, Q_BM_DEL, Q_BM_ADD, Q_CA_DEL, Q_CA_ADD, Q_RESP_SELF, Q_RESP_KEY, Q_ANSWERS_OF,
-  Q_RESP_ADD, Q_RESP_SET, Q_ANSWERS_DEL, Q_ANSWER_ADD, Q_LEADERS_ALL, Q_COUNT
+  Q_RESP_ADD, Q_RESP_SET, Q_ANSWERS_DEL, Q_ANSWER_ADD, Q_LEADER_ROLE, Q_RESP_MAX, Q_COUNT
 };
 
 typedef struct importer {
@@ -473,31 +487,35 @@ typedef struct importer {
   bool has_items;
 
   catalog cat;
-  arena arena;
-  smap keys; /* keys seen in the file -> line (duplicates) */
   int rule;
   score_settings score;
 
-  /* Leaders (self-assessment). */
-  smap leader_index;
-  sqlite3_int64 *leader_ids;
-  int *leader_roles;
-  const char **leader_keys;
-  size_t nleaders;
-
-  /* Submissions (surveys). */
-  submission *subs;
-  size_t nsubs, subs_cap;
-  uint64_t *bits;
-  size_t bits_cap;
-  smap sub_index;
+  /* The register of keys and submissions (a private temporary database). */
+  sqlite3 *tmp;
+  sqlite3_stmt *rq[RQ_COUNT];
+  submission cur, proto; /* the current row's submission; a new one's fields */
+  size_t nsubs;
+  sqlite3_int64 next_response_id;
   strbuf keybuf;
-  /* The previous row's submission, so that consecutive rows of one
-   * submission need no lookups. */
+  /* The previous row's key, so that consecutive rows of one submission
+   * need no lookups, and its leader. */
   strbuf last_key;
-  long last_sub;
+  bool have_last;
+  strbuf leader_key;
+  sqlite3_int64 leader_id;
+  int leader_role;
+  bool leader_valid;
 
   sqlite3_stmt *st[Q_COUNT];
+
+  /* Survey answers found in pass 1, spooled to a temporary file so that
+   * pass 2 need not parse the CSV again: 8 bytes per answer. */
+  FILE *spool;
+  struct spool_rec *spool_buf;
+  size_t spool_n;
+  /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
+  sqlite3_stmt *batch;
+  size_t batch_n;
 
   /* Progress display. */
   bool progress;
@@ -827,18 +845,77 @@ static bool v_date(importer *im, int i, bool allow_time, bool allow_empty, bool 
   return rc == 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* The register: a private temporary database of the keys seen in the file
+ * and, for surveys, of the submissions. */
+
+static sqlite3_stmt *rstmt(importer *im, int id, const char *sql) {
+  if (!im->rq[id] && sqlite3_prepare_v2(im->tmp, sql, -1, &im->rq[id], NULL) != SQLITE_OK) {
+    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+    im->failed = true;
+    return NULL;
+  }
+  sqlite3_reset(im->rq[id]);
+  sqlite3_clear_bindings(im->rq[id]);
+  return im->rq[id];
+}
+
+static bool rdone(importer *im, sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+    im->failed = true;
+    return false;
+  }
+  return true;
+}
+
+static int register_open(importer *im) {
+  if (sqlite3_open_v2("", &im->tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+          SQLITE_OK ||
+      sqlite3_exec(im->tmp,
+                   "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                   "CREATE TABLE seen (key BLOB PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
+                   "CREATE TABLE sub (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE,"
+                   " name TEXT NOT NULL, leader_id INTEGER, stage INTEGER, role INTEGER,"
+                   " submitted_at TEXT NOT NULL, at INTEGER, line INTEGER,"
+                   " action INTEGER NOT NULL DEFAULT 0, nanswers INTEGER DEFAULT 0,"
+                   " nknow INTEGER DEFAULT 0, fp INTEGER DEFAULT 0, s0 REAL DEFAULT 0,"
+                   " s1 REAL DEFAULT 0, s2 REAL DEFAULT 0, s3 REAL DEFAULT 0,"
+                   " c0 INTEGER DEFAULT 0, c1 INTEGER DEFAULT 0, c2 INTEGER DEFAULT 0,"
+                   " c3 INTEGER DEFAULT 0, bits BLOB, response_id INTEGER);"
+                   /* One transaction for its whole life: no commit per row. */
+                   "BEGIN",
+                   NULL, NULL, NULL) != SQLITE_OK) {
+    store_fail(im->tmp, "making a temporary database", im->err, im->errlen);
+    return -1;
+  }
+  return 0;
+}
+
 /* Records key (of spec column i) as seen on this line; a second sighting
  * is a problem. Only in the checking pass. */
 static bool first_key(importer *im, const char *key, size_t len, int i, const char *what) {
   if (im->pass != 1)
     return true;
-  bool added;
-  size_t *line = smap_put(&im->keys, key, len, (size_t)line_no(im), &added);
-  if (!added) {
-    fproblem(im, i, "%s appears twice in the file (first on line %zu)", what, *line);
+  sqlite3_stmt *w = rstmt(im, RQ_SEEN_ADD, "INSERT OR IGNORE INTO seen (key, line) VALUES (?1, ?2)");
+  if (!w)
     return false;
-  }
-  return true;
+  sqlite3_bind_blob(w, 1, key, (int)len, SQLITE_STATIC);
+  sqlite3_bind_int64(w, 2, line_no(im));
+  if (!rdone(im, w))
+    return false;
+  if (sqlite3_changes(im->tmp) == 1)
+    return true;
+  sqlite3_stmt *q = rstmt(im, RQ_SEEN_GET, "SELECT line FROM seen WHERE key = ?1");
+  if (!q)
+    return false;
+  sqlite3_bind_blob(q, 1, key, (int)len, SQLITE_STATIC);
+  long first = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+  sqlite3_reset(q);
+  fproblem(im, i, "%s appears twice in the file (first on line %ld)", what, first);
+  return false;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1490,36 +1567,10 @@ static void row_compass(importer *im) {
 /* ---------------------------------------------------------------------- */
 /* Surveys. Pass 1 registers each submission (a leader, a stage and a
  * submission time; or a long-term response id) with a bitset of the items
- * it answers, a fingerprint and per-area sums. */
-
-static int load_leaders(importer *im) {
-  sqlite3_stmt *q = stmt(im, Q_LEADERS_ALL, "SELECT id, leader_key, role FROM leaders");
-  if (!q)
-    return -1;
-  size_t cap = 0;
-  int rc;
-  while ((rc = query(im, q)) == 1) {
-    if (im->nleaders + 1 > cap) {
-      size_t c = cap;
-      im->leader_ids = xgrow(im->leader_ids, &c, im->nleaders + 1, sizeof *im->leader_ids);
-      im->leader_roles = xrealloc(im->leader_roles, c * sizeof *im->leader_roles);
-      im->leader_keys = xrealloc(im->leader_keys, c * sizeof *im->leader_keys);
-      cap = c;
-    }
-    const char *key = (const char *)sqlite3_column_text(q, 1);
-    size_t len = (size_t)sqlite3_column_bytes(q, 1);
-    bool added;
-    size_t *v = smap_put(&im->leader_index, key, len, im->nleaders, &added);
-    im->leader_ids[im->nleaders] = sqlite3_column_int64(q, 0);
-    im->leader_roles[im->nleaders] = list_index((const char *)sqlite3_column_text(q, 2), roles);
-    im->leader_keys[im->nleaders] = arena_strndup(&im->arena, key, len);
-    if (!added) /* leader keys are unique in the database; never happens */
-      *v = im->nleaders;
-    im->nleaders++;
-  }
-  sqlite3_reset(q);
-  return rc < 0 ? -1 : 0;
-}
+ * it answers, a fingerprint and per-area sums. The register is a table in
+ * a private temporary database, so that memory stays the same however many
+ * submissions a file holds; only the submission of the current row is in
+ * memory (im->cur), and rows of one submission usually come together. */
 
 static uint64_t mix(uint64_t x) {
   x += 0x9e3779b97f4a7c15u;
@@ -1532,42 +1583,136 @@ static uint64_t answer_print(int item, int opt) {
   return mix(((uint64_t)(unsigned)item << 16) | (uint64_t)(opt & 0xFFFF));
 }
 
-static uint64_t *sub_bits(importer *im, size_t i) { return im->bits + i * im->cat.nwords; }
-
-/* The submission with this key (already in im->keybuf), made when absent
- * (then *added is set). */
-static size_t find_submission(importer *im, bool create, bool *added) {
-  *added = false;
-  if (!create) {
-    size_t *v = smap_get(&im->sub_index, im->keybuf.data, im->keybuf.len);
-    return v ? *v : (size_t)-1;
+/* Writes the current submission back to the register when it changed. */
+static bool cur_save(importer *im) {
+  submission *c = &im->cur;
+  if (!c->id || !c->dirty)
+    return true;
+  sqlite3_stmt *w = rstmt(im, RQ_SAVE,
+                          "UPDATE sub SET nanswers = ?2, nknow = ?3, fp = ?4, s0 = ?5, s1 = ?6,"
+                          " s2 = ?7, s3 = ?8, c0 = ?9, c1 = ?10, c2 = ?11, c3 = ?12,"
+                          " bits = ?13 WHERE id = ?1");
+  if (!w)
+    return false;
+  sqlite3_bind_int64(w, 1, c->id);
+  sqlite3_bind_int(w, 2, c->nanswers);
+  sqlite3_bind_int(w, 3, c->nknow);
+  sqlite3_bind_int64(w, 4, (sqlite3_int64)c->fp);
+  for (int a = 0; a < SCORE_NAREAS; a++) {
+    sqlite3_bind_double(w, 5 + a, c->sum[a]);
+    sqlite3_bind_int(w, 9 + a, c->cnt[a]);
   }
-  size_t *v = smap_put(&im->sub_index, im->keybuf.data, im->keybuf.len, im->nsubs, added);
-  if (!*added)
-    return *v;
-  im->subs = xgrow(im->subs, &im->subs_cap, im->nsubs + 1, sizeof *im->subs);
-  size_t words = im->cat.nwords;
-  im->bits = xgrow(im->bits, &im->bits_cap, (im->nsubs + 1) * words, sizeof *im->bits);
-  memset(im->bits + im->nsubs * words, 0, words * sizeof *im->bits);
-  submission *s = &im->subs[im->nsubs];
-  memset(s, 0, sizeof *s);
-  s->line = line_no(im);
-  s->stage = -1;
-  s->role = -1;
-  return im->nsubs++;
+  sqlite3_bind_blob(w, 13, c->bits, (int)(im->cat.nwords * sizeof *c->bits), SQLITE_STATIC);
+  c->dirty = false;
+  return rdone(im, w);
 }
 
-/* One answer of submission si to item k, from column col. */
-static void add_answer(importer *im, size_t si, int k, int opt, int col, const char *colname) {
-  uint64_t *bits = sub_bits(im, si);
+/* Makes the submission whose key is in im->keybuf current, registering it
+ * (with the fields of proto) when it is new; *added says which. Returns
+ * false on a failure. */
+static bool find_submission(importer *im, const submission *proto, bool *added) {
+  *added = false;
+  if (!cur_save(im))
+    return false;
+  submission *c = &im->cur;
+  size_t bytes = im->cat.nwords * sizeof *c->bits;
+  /* Most keys are new: try to add first. */
+  sqlite3_stmt *w = rstmt(im, RQ_ADD,
+                          "INSERT OR IGNORE INTO sub (key, name, leader_id, stage, role,"
+                          " submitted_at, at, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!w)
+    return false;
+  sqlite3_bind_blob(w, 1, im->keybuf.data, (int)im->keybuf.len, SQLITE_STATIC);
+  sqlite3_bind_text(w, 2, strbuf_str(&proto->name), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(w, 3, proto->leader_id);
+  sqlite3_bind_int(w, 4, proto->stage);
+  sqlite3_bind_int(w, 5, proto->role);
+  sqlite3_bind_text(w, 6, strbuf_str(&proto->submitted_at), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(w, 7, proto->when);
+  sqlite3_bind_int64(w, 8, line_no(im));
+  if (!rdone(im, w))
+    return false;
+  if (sqlite3_changes(im->tmp) == 0) {
+    sqlite3_stmt *q = rstmt(im, RQ_FIND,
+                            "SELECT id, name, leader_id, stage, role, submitted_at, at, line,"
+                            " nanswers, nknow, fp, s0, s1, s2, s3, c0, c1, c2, c3, bits"
+                            " FROM sub WHERE key = ?1");
+    if (!q)
+      return false;
+    sqlite3_bind_blob(q, 1, im->keybuf.data, (int)im->keybuf.len, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+      sqlite3_reset(q);
+      store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+      im->failed = true;
+      return false;
+    }
+    c->id = sqlite3_column_int64(q, 0);
+    strbuf_reset(&c->name);
+    strbuf_puts(&c->name, (const char *)sqlite3_column_text(q, 1));
+    c->leader_id = sqlite3_column_int64(q, 2);
+    c->stage = sqlite3_column_int(q, 3);
+    c->role = sqlite3_column_int(q, 4);
+    strbuf_reset(&c->submitted_at);
+    strbuf_puts(&c->submitted_at, (const char *)sqlite3_column_text(q, 5));
+    c->when = sqlite3_column_int64(q, 6);
+    c->line = (long)sqlite3_column_int64(q, 7);
+    c->nanswers = sqlite3_column_int(q, 8);
+    c->nknow = sqlite3_column_int(q, 9);
+    c->fp = (uint64_t)sqlite3_column_int64(q, 10);
+    for (int a = 0; a < SCORE_NAREAS; a++) {
+      c->sum[a] = sqlite3_column_double(q, 11 + a);
+      c->cnt[a] = sqlite3_column_int(q, 15 + a);
+    }
+    memset(c->bits, 0, bytes);
+    if ((size_t)sqlite3_column_bytes(q, 19) == bytes)
+      memcpy(c->bits, sqlite3_column_blob(q, 19), bytes);
+    sqlite3_reset(q);
+    return true;
+  }
+  c->id = sqlite3_last_insert_rowid(im->tmp);
+  strbuf_reset(&c->name);
+  strbuf_puts(&c->name, strbuf_str(&proto->name));
+  strbuf_reset(&c->submitted_at);
+  strbuf_puts(&c->submitted_at, strbuf_str(&proto->submitted_at));
+  c->leader_id = proto->leader_id;
+  c->stage = proto->stage;
+  c->role = proto->role;
+  c->when = proto->when;
+  c->line = line_no(im);
+  c->nanswers = c->nknow = 0;
+  c->fp = 0;
+  for (int a = 0; a < SCORE_NAREAS; a++) {
+    c->sum[a] = 0;
+    c->cnt[a] = 0;
+  }
+  memset(c->bits, 0, bytes);
+  c->dirty = false;
+  im->nsubs++;
+  *added = true;
+  return true;
+}
+
+/* One answer of the current submission to item k, from column col. */
+static void add_answer(importer *im, int k, int opt, int col, const char *colname) {
+  submission *s = &im->cur;
   uint64_t bit = (uint64_t)1 << (k & 63);
-  if (bits[k >> 6] & bit) {
+  if (s->bits[k >> 6] & bit) {
     problem(im, line_no(im), col, "%s: item %s is answered twice in the same response", colname,
             im->cat.items[k].it->id);
     return;
   }
-  bits[k >> 6] |= bit;
-  submission *s = &im->subs[si];
+  s->bits[k >> 6] |= bit;
+  s->dirty = true;
+  if (im->spool) {
+    im->spool_buf[im->spool_n++] = (spool_rec){(uint32_t)s->id, (uint16_t)k, (uint16_t)opt};
+    if (im->spool_n == SPOOL_BUF) {
+      if (fwrite(im->spool_buf, sizeof *im->spool_buf, SPOOL_BUF, im->spool) != SPOOL_BUF) {
+        snprintf(im->err, im->errlen, "writing a temporary file failed: %s", strerror(errno));
+        im->failed = true;
+      }
+      im->spool_n = 0;
+    }
+  }
   s->nanswers++;
   s->fp += answer_print(k, opt);
   const citem *ci = &im->cat.items[k];
@@ -1608,7 +1753,7 @@ static bool item_fits(importer *im, int k, const submission *s, int col, const c
   }
   if (s && ci->role != s->role) {
     problem(im, line_no(im), col, "%s: %s is a %s item, but leader %s is a %s Careers Leader",
-            colname, id, ci->it->role ? ci->it->role : "?", im->leader_keys[s->leader],
+            colname, id, ci->it->role ? ci->it->role : "?", strbuf_str(&s->name),
             s->role >= 0 ? roles[s->role] : "?");
     return false;
   }
@@ -1620,7 +1765,7 @@ static bool item_fits(importer *im, int k, const submission *s, int col, const c
 static int answer_option(importer *im, int k, const char *v, int col, const char *colname) {
   const instrument_scale *sc = im->cat.items[k].it->scale;
   int opt = scale_option(sc, v);
-  if (opt < 0 && im->pass == 1) {
+  if (opt < 0) {
     char showbuf[64];
     strbuf codes = STRBUF_INIT;
     for (size_t i = 0; i < sc->noptions; i++)
@@ -1632,130 +1777,115 @@ static int answer_option(importer *im, int k, const char *v, int col, const char
   return opt;
 }
 
-/* The submission a row belongs to (its key columns checked); -1 when the
- * key columns are not valid. */
-static long row_submission(importer *im, bool *fresh) {
+/* The leader with this id: its database id and role; a problem when none.
+ * The previous row's leader is remembered. */
+static bool find_leader(importer *im, const char *key, sqlite3_int64 *id, int *role) {
+  if (im->leader_valid && strcmp(strbuf_str(&im->leader_key), key) == 0) {
+    *id = im->leader_id;
+    *role = im->leader_role;
+    return *id != 0;
+  }
+  sqlite3_stmt *q = stmt(im, Q_LEADER_ROLE, "SELECT id, role FROM leaders WHERE leader_key = ?1");
+  if (!q)
+    return false;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  int found = query(im, q);
+  if (found < 0)
+    return false;
+  im->leader_id = found ? sqlite3_column_int64(q, 0) : 0;
+  im->leader_role = found ? list_index((const char *)sqlite3_column_text(q, 1), roles) : -1;
+  sqlite3_reset(q);
+  strbuf_reset(&im->leader_key);
+  strbuf_puts(&im->leader_key, key);
+  im->leader_valid = true;
+  *id = im->leader_id;
+  *role = im->leader_role;
+  return *id != 0;
+}
+
+/* Makes the submission of the current row current (its key columns
+ * checked). Returns false when the key columns are not valid. */
+static bool row_submission(importer *im, bool *fresh) {
   *fresh = false;
   bool self = im->kind == K_SELF;
   const char *key = F(im, S_KEY), *when_s = F(im, S_WHEN);
   const char *stage_s = self ? F(im, S_STAGE) : "";
   /* The same key as the previous row: the same submission. */
-  if (im->last_sub >= 0 && !im->wide) {
+  size_t a = strlen(key), b = strlen(stage_s), c = strlen(when_s);
+  if (im->have_last && !im->wide) {
     const char *p = im->last_key.data;
-    size_t a = strlen(key), b = strlen(stage_s), c = strlen(when_s);
     if (im->last_key.len == a + b + c + 2 && memcmp(p, key, a) == 0 && p[a] == '\x1f' &&
         memcmp(p + a + 1, stage_s, b) == 0 && p[a + 1 + b] == '\x1f' &&
         memcmp(p + a + b + 2, when_s, c) == 0)
-      return im->last_sub;
+      return true;
   }
+  im->have_last = false;
   bool ok = true, empty;
-  int64_t when;
-  size_t leader = 0;
-  int stage = -1;
   char showbuf[64];
   const char *dummy;
+  submission *proto = &im->proto;
+  proto->leader_id = 0;
+  proto->role = -1;
+  proto->stage = -1;
   if (!v_required(im, S_KEY, &dummy)) {
     ok = false;
-  } else if (self) {
-    size_t *v = smap_get(&im->leader_index, key, strlen(key));
-    if (v) {
-      leader = *v;
-    } else {
+  } else if (self && !find_leader(im, key, &proto->leader_id, &proto->role)) {
+    if (!im->failed)
       fproblem(im, S_KEY, "no Careers Leader has the id %s (import leaders first)", SHOW(key));
-      ok = false;
-    }
+    ok = false;
   }
   if (self)
-    ok &= v_enum(im, S_STAGE, stages, &stage);
-  ok &= v_date(im, S_WHEN, true, false, &empty, &when);
-  if (!ok)
-    return -1;
+    ok &= v_enum(im, S_STAGE, stages, &proto->stage);
+  ok &= v_date(im, S_WHEN, true, false, &empty, &proto->when);
+  if (!ok || im->failed)
+    return false;
+  strbuf_reset(&proto->name);
+  strbuf_puts(&proto->name, key);
+  strbuf_reset(&proto->submitted_at);
+  strbuf_puts(&proto->submitted_at, when_s);
   strbuf_reset(&im->keybuf);
   if (self) {
-    sqlite3_int64 id = im->leader_ids[leader];
+    sqlite3_int64 id = proto->leader_id;
     strbuf_put(&im->keybuf, (const char *)&id, sizeof id);
-    strbuf_putc(&im->keybuf, (char)('0' + stage));
+    strbuf_putc(&im->keybuf, (char)('0' + proto->stage));
     strbuf_puts(&im->keybuf, when_s);
   } else {
     strbuf_puts(&im->keybuf, key);
   }
-  bool added;
-  size_t si = find_submission(im, im->pass == 1, &added);
-  if (si == (size_t)-1) {
-    snprintf(im->err, im->errlen, "%s:%ld: the file changed while it was being imported",
-             im->name, line_no(im));
-    im->failed = true;
-    return -1;
-  }
-  submission *s = &im->subs[si];
-  if (added) {
-    s->when = when;
-    s->submitted_at = arena_strndup(&im->arena, when_s, strlen(when_s));
-    if (self) {
-      s->leader = leader;
-      s->stage = stage;
-      s->role = im->leader_roles[leader];
-    } else {
-      s->key = arena_strndup(&im->arena, key, strlen(key));
-    }
-    *fresh = true;
-  } else if (!self && strcmp(s->submitted_at, when_s) != 0) {
+  if (!find_submission(im, proto, fresh))
+    return false;
+  if (!*fresh && !self && strcmp(strbuf_str(&im->cur.submitted_at), when_s) != 0) {
     fproblem(im, S_WHEN,
              "response %s was submitted at %s on line %ld, but at %s here; a response has one "
              "submission time",
-             SHOW(key), s->submitted_at, s->line, when_s);
-    return -1;
+             SHOW(key), strbuf_str(&im->cur.submitted_at), im->cur.line, when_s);
+    return false;
   }
   strbuf_reset(&im->last_key);
   strbuf_printf(&im->last_key, "%s\x1f%s\x1f%s", key, stage_s, when_s);
-  im->last_sub = (long)si;
-  return (long)si;
-}
-
-static bool write_answer(importer *im, const submission *s, int k, int opt) {
-  sqlite3_stmt *w = im->st[Q_ANSWER_ADD];
-  const citem *ci = &im->cat.items[k];
-  const instrument_option *o = &ci->it->scale->options[opt];
-  sqlite3_bind_int64(w, 1, s->response_id);
-  sqlite3_bind_int64(w, 2, ci->id);
-  if (scale_numeric(ci->it->scale)) {
-    sqlite3_bind_double(w, 3, o->value);
-    sqlite3_bind_null(w, 4);
-  } else {
-    sqlite3_bind_null(w, 3);
-    sqlite3_bind_text(w, 4, o->code, -1, SQLITE_STATIC);
-  }
-  int rc = sqlite3_step(w);
-  sqlite3_reset(w);
-  if (rc != SQLITE_DONE) {
-    store_fail(im->db, "writing an answer", im->err, im->errlen);
-    im->failed = true;
-    return false;
-  }
-  im->res->answers++;
+  im->have_last = true;
   return true;
 }
 
 static void row_survey(importer *im) {
   bool fresh;
-  long si = row_submission(im, &fresh);
+  bool have = row_submission(im, &fresh);
   if (im->failed)
     return;
-  if (im->pass == 1 && si >= 0 && !fresh && im->wide) {
+  if (have && !fresh && im->wide) {
     problem(im, line_no(im), C(im, S_KEY),
             "%s: the same response (%s) appears twice in the file (first on line %ld)",
-            im->spec[S_KEY].name, F(im, S_KEY), im->subs[si].line);
+            im->spec[S_KEY].name, F(im, S_KEY), im->cur.line);
     return;
   }
-  const submission *s = si >= 0 ? &im->subs[si] : NULL;
-  bool write = im->pass == 2 && s && (s->action == ACT_ADD || s->action == ACT_UPDATE);
-  if (im->pass == 2 && !write)
-    return;
+  const submission *s = have ? &im->cur : NULL;
   if (!im->wide) {
     const char *item = F(im, S_ITEM), *v = F(im, S_VALUE);
     char showbuf[64];
     if (!*item) {
-      fproblem(im, S_ITEM, "empty; a value is required");
+      /* A response without answers is one row with item_id and value empty. */
+      if (*v)
+        fproblem(im, S_ITEM, "empty, but the row has a value; which item does it answer?");
       return;
     }
     int k = catalog_find(&im->cat, item, strlen(item));
@@ -1764,49 +1894,38 @@ static void row_survey(importer *im) {
                SHOW(item));
       return;
     }
-    if (im->pass == 1 && !item_fits(im, k, s, C(im, S_ITEM), "item_id"))
-      return;
-    if (!*v)
-      return; /* not answered */
+    if (!item_fits(im, k, s, C(im, S_ITEM), "item_id") || !*v)
+      return; /* an empty value: not answered */
     int opt = answer_option(im, k, v, C(im, S_VALUE), "value");
-    if (opt < 0 || !s)
-      return;
-    if (im->pass == 1)
-      add_answer(im, (size_t)si, k, opt, C(im, S_ITEM), "item_id");
-    else
-      write_answer(im, s, k, opt);
+    if (opt >= 0 && s)
+      add_answer(im, k, opt, C(im, S_ITEM), "item_id");
     return;
   }
   for (size_t c = 0; c < im->ncols; c++) {
     int k = im->itemcol[c];
     const char *v = csvin_field(im->r, c);
-    if (k < 0 || !*v)
-      continue;
-    if (im->pass == 1 && !item_fits(im, k, s, (int)c + 1, im->cols[c]))
+    if (k < 0 || !*v || !item_fits(im, k, s, (int)c + 1, im->cols[c]))
       continue;
     int opt = answer_option(im, k, v, (int)c + 1, im->cols[c]);
-    if (opt < 0 || !s)
-      continue;
-    if (im->pass == 1)
-      add_answer(im, (size_t)si, k, opt, (int)c + 1, im->cols[c]);
-    else if (!write_answer(im, s, k, opt))
-      return;
+    if (opt >= 0 && s)
+      add_answer(im, k, opt, (int)c + 1, im->cols[c]);
   }
 }
 
 /* ---------------------------------------------------------------------- */
 /* Resolving submissions: which is kept, and how it compares with the
- * database. */
+ * database. The register is read back in groups of one leader and stage. */
 
-/* A candidate for one leader and stage: a submission in the file (sub >= 0)
- * or the response already in the database (sub = -1). */
+/* A candidate for one leader and stage: a submission in the file (id > 0)
+ * or the response already in the database (id = 0). */
 typedef struct candidate {
-  long sub;
+  sqlite3_int64 id;
+  char *submitted_at;
   int64_t when;
   long line; /* 0 for the database's */
   bool complete;
-  int nknow;
-  const char *submitted_at;
+  int nknow, nanswers;
+  uint64_t fp;
 } candidate;
 
 static bool better(const candidate *a, const candidate *b, int rule) {
@@ -1870,32 +1989,23 @@ static int stored_print(importer *im, sqlite3_int64 rid, uint64_t *fp, int *n) {
   return rc < 0 ? -1 : 0;
 }
 
-/* Submissions sorted by leader, stage and line, to be resolved in groups. */
-typedef struct sort_key {
-  size_t leader;
-  int stage;
-  long line;
-  size_t sub;
-} sort_key;
-
-static int by_leader_stage(const void *a, const void *b) {
-  const sort_key *x = a, *y = b;
-  if (x->leader != y->leader)
-    return x->leader < y->leader ? -1 : 1;
-  if (x->stage != y->stage)
-    return x->stage - y->stage;
-  return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* The final (kept) pre or post of a leader, for the date check. */
+/* The kept pre or post of a leader, for the date check. */
 typedef struct final {
   bool have;
   int64_t when;
   long line;
-  const char *submitted_at;
+  strbuf submitted_at;
 } final;
 
-static void check_order(importer *im, size_t leader, final *pre, final *post) {
+static void final_set(final *f, int64_t when, long line, const char *at) {
+  f->have = true;
+  f->when = when;
+  f->line = line;
+  strbuf_reset(&f->submitted_at);
+  strbuf_puts(&f->submitted_at, at);
+}
+
+static void check_order(importer *im, const char *leader, final *pre, final *post) {
   if (!pre->have || !post->have || post->when >= pre->when)
     return;
   long line = post->line ? post->line : pre->line;
@@ -1907,15 +2017,13 @@ static void check_order(importer *im, size_t leader, final *pre, final *post) {
   problem(im, line, C(im, S_WHEN),
           "submitted_at: leader %s's post survey (%s%s) is dated before their pre survey (%s, "
           "%s)",
-          im->leader_keys[leader], post->submitted_at, post->line ? "" : ", in the database",
-          pre->submitted_at, where);
+          leader, strbuf_str(&post->submitted_at), post->line ? "" : ", in the database",
+          strbuf_str(&pre->submitted_at), where);
 }
 
-/* The stored response of a leader and stage, for the date check when the
- * file has none. */
 /* A leader's stored self-assessment response at a stage: id, submitted_at,
  * role, knowledge items answered, knowledge items in all. */
-static sqlite3_stmt *stored_response(importer *im, size_t leader, int stage) {
+static sqlite3_stmt *stored_response(importer *im, sqlite3_int64 leader_id, int stage) {
   sqlite3_stmt *q = stmt(im, Q_RESP_SELF,
                          "SELECT r.id, r.submitted_at, r.role,"
                          " (SELECT total(items_answered) FROM area_scores WHERE response_id = r.id),"
@@ -1923,46 +2031,61 @@ static sqlite3_stmt *stored_response(importer *im, size_t leader, int stage) {
                          " FROM responses r WHERE r.survey = 'self-assessment'"
                          " AND r.leader_id = ?1 AND r.stage = ?2");
   if (q) {
-    sqlite3_bind_int64(q, 1, im->leader_ids[leader]);
+    sqlite3_bind_int64(q, 1, leader_id);
     sqlite3_bind_text(q, 2, stages[stage], -1, SQLITE_STATIC);
   }
   return q;
 }
 
-static int stored_final(importer *im, size_t leader, int stage, final *f) {
-  sqlite3_stmt *q = stored_response(im, leader, stage);
+static int stored_final(importer *im, sqlite3_int64 leader_id, int stage, final *f) {
+  sqlite3_stmt *q = stored_response(im, leader_id, stage);
   if (!q)
     return -1;
   int found = query(im, q);
-  memset(f, 0, sizeof *f);
-  if (found == 1 && parse_when((const char *)sqlite3_column_text(q, 1), true, &f->when) == 0) {
-    f->have = true;
-    f->submitted_at = arena_strndup(&im->arena, (const char *)sqlite3_column_text(q, 1),
-                                    (size_t)sqlite3_column_bytes(q, 1));
-  }
+  f->have = false;
+  int64_t when;
+  if (found == 1 && parse_when((const char *)sqlite3_column_text(q, 1), true, &when) == 0)
+    final_set(f, when, 0, (const char *)sqlite3_column_text(q, 1));
   sqlite3_reset(q);
   return found < 0 ? -1 : 0;
 }
 
-/* Decides the submissions of one leader and stage: subs[order[from..to)]. */
-static int resolve_group(importer *im, const size_t *order, size_t from, size_t to, final *f) {
-  submission *first = &im->subs[order[from]];
-  size_t leader = first->leader;
-  int stage = first->stage, role = first->role;
-  sqlite3_stmt *q = stored_response(im, leader, stage);
+static bool decide(importer *im, sqlite3_int64 id, int action, sqlite3_int64 response_id) {
+  /* New responses take the ids after the largest: this transaction holds
+   * the write lock, so nothing else can take them. */
+  if (action == ACT_ADD)
+    response_id = im->next_response_id++;
+  sqlite3_stmt *w = rstmt(im, RQ_DECIDE, "UPDATE sub SET action = ?2, response_id = ?3 WHERE id = ?1");
+  if (!w)
+    return false;
+  sqlite3_bind_int64(w, 1, id);
+  sqlite3_bind_int(w, 2, action);
+  if (response_id)
+    sqlite3_bind_int64(w, 3, response_id);
+  count(im, action);
+  return rdone(im, w);
+}
+
+/* Decides the file's submissions of one leader and stage (g[0..n), in file
+ * order) against each other and the database's response. */
+static int resolve_group(importer *im, candidate *g, size_t n, sqlite3_int64 leader_id,
+                         const char *leader, int stage, int role, final *f) {
+  sqlite3_stmt *q = stored_response(im, leader_id, stage);
   if (!q)
     return -1;
   int found = query(im, q);
   if (found < 0)
     return -1;
-  candidate db = {-1, 0, 0, false, 0, NULL};
+  candidate db;
+  memset(&db, 0, sizeof db);
   sqlite3_int64 rid = 0;
   char *db_role = NULL;
   bool db_separate = false; /* stored at a time no file submission has */
+  size_t db_same = n;       /* the file submission stored already, if any */
   if (found) {
     rid = sqlite3_column_int64(q, 0);
     const char *at = (const char *)sqlite3_column_text(q, 1);
-    db.submitted_at = arena_strndup(&im->arena, at, strlen(at));
+    db.submitted_at = xstrdup(at);
     if (sqlite3_column_text(q, 2))
       db_role = xstrdup((const char *)sqlite3_column_text(q, 2));
     db.nknow = (int)sqlite3_column_double(q, 3);
@@ -1971,257 +2094,419 @@ static int resolve_group(importer *im, const size_t *order, size_t from, size_t 
     if (parse_when(at, true, &db.when) != 0)
       db.when = INT64_MIN; /* not a date cleval would store: it loses to any */
     db_separate = true;
-    for (size_t i = from; i < to; i++)
-      if (strcmp(im->subs[order[i]].submitted_at, at) == 0) {
+    for (size_t i = 0; i < n; i++)
+      if (strcmp(g[i].submitted_at, at) == 0) {
         db_separate = false;
-        im->subs[order[i]].response_id = rid;
+        db_same = i;
       }
   }
   sqlite3_reset(q);
+  for (size_t i = 0; i < n; i++)
+    g[i].complete = role >= 0 && g[i].nknow == im->cat.knowledge[role];
   /* The best candidate. */
-  candidate best = {-2, 0, 0, false, 0, NULL};
-  size_t ncand = 0;
-  for (size_t i = from; i <= to; i++) {
-    candidate c;
-    if (i == to) {
-      if (!db_separate)
-        break;
-      c = db;
-    } else {
-      const submission *s = &im->subs[order[i]];
-      c.sub = (long)order[i];
-      c.when = s->when;
-      c.line = s->line;
-      c.nknow = s->nknow;
-      c.complete = role >= 0 && s->nknow == im->cat.knowledge[role];
-      c.submitted_at = s->submitted_at;
-    }
-    ncand++;
-    if (im->rule == R_ERROR && ncand > 1) {
+  size_t ncand = n + (db_separate ? 1 : 0);
+  candidate *best = NULL;
+  for (size_t i = 0; i < ncand; i++) {
+    candidate *c = i < n ? &g[i] : &db;
+    if (best && im->rule == R_ERROR) {
       strbuf b = STRBUF_INIT;
-      describe(im, &b, &best, role);
-      long line = c.line ? c.line : best.line;
-      problem(im, line, C(im, S_KEY),
+      describe(im, &b, best, role);
+      problem(im, c->line ? c->line : best->line, C(im, S_KEY),
               "%s: leader %s has a second %s submission (submitted %s); the first is %s, and "
               "the duplicates rule is error",
-              im->spec[S_KEY].name, im->leader_keys[leader], stages[stage], c.submitted_at,
-              strbuf_str(&b));
+              im->spec[S_KEY].name, leader, stages[stage], c->submitted_at, strbuf_str(&b));
       strbuf_free(&b);
       continue;
     }
-    if (best.sub == -2 || better(&c, &best, im->rule))
+    if (!best || better(c, best, im->rule))
       best = c;
   }
+  int rc = 0;
   /* Discards, and the kept one's action. */
-  for (size_t i = from; i <= to; i++) {
-    candidate c;
-    if (i == to) {
-      if (!db_separate)
-        break;
-      c = db;
-    } else {
-      c.sub = (long)order[i];
-      c.line = im->subs[order[i]].line;
-      c.submitted_at = im->subs[order[i]].submitted_at;
-      c.nknow = im->subs[order[i]].nknow;
-      c.complete = role >= 0 && c.nknow == im->cat.knowledge[role];
-    }
-    if (c.sub == best.sub)
+  for (size_t i = 0; i < ncand && rc == 0; i++) {
+    candidate *c = i < n ? &g[i] : &db;
+    if (c == best)
       continue;
-    if (c.sub >= 0)
-      im->subs[c.sub].action = ACT_DISCARD;
+    if (c->id && !decide(im, c->id, ACT_DISCARD, 0))
+      rc = -1;
     strbuf b = STRBUF_INIT;
-    if (c.line)
-      strbuf_printf(&b, "line %ld: ", c.line);
+    if (c->line)
+      strbuf_printf(&b, "line %ld: ", c->line);
     else
       strbuf_puts(&b, "database: ");
-    strbuf_printf(&b, "leader %s %s submitted %s (", im->leader_keys[leader], stages[stage],
-                  c.submitted_at);
-    if (c.complete)
+    strbuf_printf(&b, "leader %s %s submitted %s (", leader, stages[stage], c->submitted_at);
+    if (c->complete)
       strbuf_puts(&b, "complete");
     else
-      strbuf_printf(&b, "%d of %d knowledge items", c.nknow,
+      strbuf_printf(&b, "%d of %d knowledge items", c->nknow,
                     role >= 0 ? im->cat.knowledge[role] : 0);
-    strbuf_puts(&b, c.line ? "): discarded; kept " : "): replaced by ");
-    describe(im, &b, &best, role);
+    strbuf_puts(&b, c->line ? "): discarded; kept " : "): replaced by ");
+    describe(im, &b, best, role);
     add_discard(im, strbuf_str(&b));
     strbuf_free(&b);
   }
-  int rc = 0;
-  if (best.sub >= 0) {
-    submission *s = &im->subs[best.sub];
-    if (!found) {
-      s->action = ACT_ADD;
-    } else if (db_separate) {
-      s->action = ACT_UPDATE;
-      s->response_id = rid;
-    } else {
+  if (rc == 0 && best && best->id) {
+    int action = ACT_ADD;
+    if (found && db_separate) {
+      action = ACT_UPDATE;
+    } else if (found && best == &g[db_same]) {
       uint64_t fp;
-      int n;
-      rc = stored_print(im, rid, &fp, &n);
-      bool same_role = db_role && s->role >= 0 && strcmp(db_role, roles[s->role]) == 0;
-      s->response_id = rid;
-      s->action = rc == 0 && fp == s->fp && n == s->nanswers && same_role ? ACT_SAME
-                                                                          : ACT_UPDATE;
+      int na;
+      rc = stored_print(im, rid, &fp, &na);
+      bool same_role = db_role && role >= 0 && strcmp(db_role, roles[role]) == 0;
+      action = fp == best->fp && na == best->nanswers && same_role ? ACT_SAME : ACT_UPDATE;
+    } else if (found) {
+      action = ACT_UPDATE; /* another file submission replaces the stored one */
     }
-    count(im, s->action);
-    f->have = true;
-    f->when = s->when;
-    f->line = s->line;
-    f->submitted_at = s->submitted_at;
-  } else if (best.sub == -1) {
-    f->have = true;
-    f->when = db.when;
-    f->line = 0;
-    f->submitted_at = db.submitted_at;
+    if (rc == 0 && !decide(im, best->id, action, found ? rid : 0))
+      rc = -1;
+    final_set(f, best->when, best->line, best->submitted_at);
+  } else if (rc == 0 && best) {
+    final_set(f, db.when, 0, db.submitted_at);
   }
+  free(db.submitted_at);
   free(db_role);
-  return rc;
+  return im->failed ? -1 : rc;
+}
+
+static void group_clear(candidate *g, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(g[i].submitted_at);
+}
+
+/* The first id new responses take. */
+static int first_response_id(importer *im) {
+  sqlite3_stmt *q = stmt(im, Q_RESP_MAX, "SELECT coalesce(max(id), 0) FROM responses");
+  if (!q || query(im, q) != 1)
+    return -1;
+  im->next_response_id = sqlite3_column_int64(q, 0) + 1;
+  sqlite3_reset(q);
+  return 0;
 }
 
 static int resolve_self(importer *im) {
-  sort_key *keys = xmalloc((im->nsubs + 1) * sizeof *keys);
-  for (size_t i = 0; i < im->nsubs; i++)
-    keys[i] = (sort_key){im->subs[i].leader, im->subs[i].stage, im->subs[i].line, i};
-  qsort(keys, im->nsubs, sizeof *keys, by_leader_stage);
-  size_t *order = xmalloc((im->nsubs + 1) * sizeof *order);
-  for (size_t i = 0; i < im->nsubs; i++)
-    order[i] = keys[i].sub;
-  free(keys);
-  int rc = 0;
-  size_t i = 0;
-  while (rc == 0 && i < im->nsubs) {
-    size_t leader = im->subs[order[i]].leader;
-    final f[2];
-    memset(f, 0, sizeof f);
-    bool seen[2] = {false, false};
-    while (rc == 0 && i < im->nsubs && im->subs[order[i]].leader == leader) {
-      int stage = im->subs[order[i]].stage;
-      size_t j = i;
-      while (j < im->nsubs && im->subs[order[j]].leader == leader &&
-             im->subs[order[j]].stage == stage)
-        j++;
-      rc = resolve_group(im, order, i, j, &f[stage]);
-      seen[stage] = true;
-      i = j;
+  if (!cur_save(im) || first_response_id(im) != 0)
+    return -1;
+  sqlite3_stmt *q = rstmt(im, RQ_GROUPS,
+                          "SELECT id, name, leader_id, stage, role, submitted_at, at, line,"
+                          " nanswers, nknow, fp FROM sub ORDER BY leader_id, stage, line");
+  if (!q)
+    return -1;
+  candidate *g = NULL;
+  size_t n = 0, cap = 0;
+  final f[2];
+  memset(f, 0, sizeof f);
+  bool seen[2] = {false, false};
+  sqlite3_int64 g_leader = 0;
+  int g_stage = -1, g_role = -1, rc = 0, step;
+  strbuf leader = STRBUF_INIT;
+  for (;;) {
+    step = sqlite3_step(q);
+    bool row = step == SQLITE_ROW;
+    sqlite3_int64 lid = row ? sqlite3_column_int64(q, 2) : 0;
+    int stage = row ? sqlite3_column_int(q, 3) : -1;
+    if (n && (!row || lid != g_leader || stage != g_stage)) {
+      rc = resolve_group(im, g, n, g_leader, strbuf_str(&leader), g_stage, g_role, &f[g_stage]);
+      seen[g_stage] = true;
+      group_clear(g, n);
+      n = 0;
     }
-    for (int st = 0; st < 2 && rc == 0; st++)
-      if (!seen[st])
-        rc = stored_final(im, leader, st, &f[st]);
-    if (rc == 0)
-      check_order(im, leader, &f[0], &f[1]);
+    if (rc == 0 && g_leader && (!row || lid != g_leader)) {
+      for (int st = 0; st < 2 && rc == 0; st++)
+        if (!seen[st])
+          rc = stored_final(im, g_leader, st, &f[st]);
+      if (rc == 0)
+        check_order(im, strbuf_str(&leader), &f[0], &f[1]);
+      f[0].have = f[1].have = false;
+      seen[0] = seen[1] = false;
+    }
+    if (!row || rc != 0)
+      break;
+    g_leader = lid;
+    g_stage = stage;
+    g_role = sqlite3_column_int(q, 4);
+    strbuf_reset(&leader);
+    strbuf_puts(&leader, (const char *)sqlite3_column_text(q, 1));
+    g = xgrow(g, &cap, n + 1, sizeof *g);
+    candidate *c = &g[n++];
+    c->id = sqlite3_column_int64(q, 0);
+    c->submitted_at = xstrdup((const char *)sqlite3_column_text(q, 5));
+    c->when = sqlite3_column_int64(q, 6);
+    c->line = (long)sqlite3_column_int64(q, 7);
+    c->nanswers = sqlite3_column_int(q, 8);
+    c->nknow = sqlite3_column_int(q, 9);
+    c->fp = (uint64_t)sqlite3_column_int64(q, 10);
   }
-  free(order);
+  if (rc == 0 && step != SQLITE_DONE) {
+    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+    rc = -1;
+  }
+  sqlite3_reset(q);
+  group_clear(g, n);
+  free(g);
+  strbuf_free(&leader);
+  strbuf_free(&f[0].submitted_at);
+  strbuf_free(&f[1].submitted_at);
   return rc;
 }
 
 static int resolve_longterm(importer *im) {
-  for (size_t i = 0; i < im->nsubs; i++) {
-    submission *s = &im->subs[i];
-    sqlite3_stmt *q = stmt(im, Q_RESP_KEY,
+  if (!cur_save(im) || first_response_id(im) != 0)
+    return -1;
+  sqlite3_stmt *q = rstmt(im, RQ_GROUPS,
+                          "SELECT id, name, submitted_at, line, nanswers, fp FROM sub ORDER BY id");
+  if (!q)
+    return -1;
+  int step, rc = 0;
+  while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    sqlite3_int64 id = sqlite3_column_int64(q, 0);
+    const char *key = (const char *)sqlite3_column_text(q, 1);
+    const char *at = (const char *)sqlite3_column_text(q, 2);
+    sqlite3_stmt *e = stmt(im, Q_RESP_KEY,
                            "SELECT id, submitted_at, survey FROM responses WHERE response_key = ?1");
-    if (!q)
-      return -1;
-    sqlite3_bind_text(q, 1, s->key, -1, SQLITE_STATIC);
-    int found = query(im, q);
-    if (found < 0)
-      return -1;
+    if (!e) {
+      rc = -1;
+      break;
+    }
+    sqlite3_bind_text(e, 1, key, -1, SQLITE_STATIC);
+    int found = query(im, e);
+    if (found < 0) {
+      rc = -1;
+      break;
+    }
     if (!found) {
-      s->action = ACT_ADD;
-    } else if (strcmp((const char *)sqlite3_column_text(q, 2), "long-term") != 0) {
+      sqlite3_reset(e);
+      rc = decide(im, id, ACT_ADD, 0) ? 0 : -1;
+    } else if (strcmp((const char *)sqlite3_column_text(e, 2), "long-term") != 0) {
       char showbuf[64];
-      problem(im, s->line, C(im, S_KEY),
-              "response_id: %s is already the id of a response to another survey",
-              SHOW(s->key));
+      problem(im, (long)sqlite3_column_int64(q, 3), C(im, S_KEY),
+              "response_id: %s is already the id of a response to another survey", SHOW(key));
+      sqlite3_reset(e);
     } else {
-      s->response_id = sqlite3_column_int64(q, 0);
-      bool same_time = strcmp((const char *)sqlite3_column_text(q, 1), s->submitted_at) == 0;
-      sqlite3_reset(q);
+      sqlite3_int64 rid = sqlite3_column_int64(e, 0);
+      bool same_time = strcmp((const char *)sqlite3_column_text(e, 1), at) == 0;
+      sqlite3_reset(e);
       uint64_t fp;
       int n;
-      if (stored_print(im, s->response_id, &fp, &n) != 0)
-        return -1;
-      s->action = same_time && fp == s->fp && n == s->nanswers ? ACT_SAME : ACT_UPDATE;
+      if (stored_print(im, rid, &fp, &n) != 0) {
+        rc = -1;
+        break;
+      }
+      int action = same_time && fp == (uint64_t)sqlite3_column_int64(q, 5) &&
+                           n == sqlite3_column_int(q, 4)
+                       ? ACT_SAME
+                       : ACT_UPDATE;
+      rc = decide(im, id, action, rid) ? 0 : -1;
     }
-    sqlite3_reset(q);
-    count(im, s->action);
   }
-  return 0;
+  sqlite3_reset(q);
+  if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW) {
+    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+    rc = -1;
+  }
+  return rc;
 }
 
 /* Pass 2, before the answers: new responses made, changed ones emptied. */
 static int write_responses(importer *im) {
   bool self = im->kind == K_SELF;
-  for (size_t i = 0; i < im->nsubs && !im->failed; i++) {
-    submission *s = &im->subs[i];
-    if (s->action == ACT_ADD) {
+  sqlite3_stmt *subs = rstmt(im, RQ_WRITES,
+                             "SELECT id, leader_id, stage, role, name, submitted_at, action,"
+                             " response_id FROM sub WHERE action IN (1, 2) ORDER BY id");
+  if (!subs)
+    return -1;
+  int step;
+  while (!im->failed && (step = sqlite3_step(subs)) == SQLITE_ROW) {
+    int stage = sqlite3_column_int(subs, 2), role = sqlite3_column_int(subs, 3);
+    const char *name = (const char *)sqlite3_column_text(subs, 4);
+    const char *at = (const char *)sqlite3_column_text(subs, 5);
+    if (sqlite3_column_int(subs, 6) == ACT_ADD) {
       sqlite3_stmt *w = stmt(im, Q_RESP_ADD,
                              "INSERT INTO responses (survey, leader_id, stage, role,"
-                             " response_key, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                             " RETURNING id");
+                             " response_key, submitted_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       if (!w)
-        return -1;
+        break;
+      sqlite3_int64 rid = sqlite3_column_int64(subs, 7);
       sqlite3_bind_text(w, 1, self ? "self-assessment" : "long-term", -1, SQLITE_STATIC);
       if (self) {
-        sqlite3_bind_int64(w, 2, im->leader_ids[s->leader]);
-        sqlite3_bind_text(w, 3, stages[s->stage], -1, SQLITE_STATIC);
-        if (s->role >= 0)
-          sqlite3_bind_text(w, 4, roles[s->role], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(w, 2, sqlite3_column_int64(subs, 1));
+        sqlite3_bind_text(w, 3, stages[stage], -1, SQLITE_STATIC);
+        if (role >= 0)
+          sqlite3_bind_text(w, 4, roles[role], -1, SQLITE_STATIC);
       } else {
         sqlite3_bind_text(w, 3, "followup", -1, SQLITE_STATIC);
-        sqlite3_bind_text(w, 5, s->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(w, 5, name, -1, SQLITE_STATIC);
       }
-      sqlite3_bind_text(w, 6, s->submitted_at, -1, SQLITE_STATIC);
-      if (query(im, w) != 1)
-        return -1;
-      s->response_id = sqlite3_column_int64(w, 0);
+      sqlite3_bind_text(w, 6, at, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(w, 7, rid);
       if (!run(im, w, "writing a response"))
-        return -1;
-    } else if (s->action == ACT_UPDATE) {
+        break;
+    } else {
+      sqlite3_int64 rid = sqlite3_column_int64(subs, 7);
       sqlite3_stmt *w = stmt(im, Q_RESP_SET,
                              "UPDATE responses SET submitted_at = ?2, role = ?3 WHERE id = ?1");
       if (!w)
-        return -1;
-      sqlite3_bind_int64(w, 1, s->response_id);
-      sqlite3_bind_text(w, 2, s->submitted_at, -1, SQLITE_STATIC);
-      if (self && s->role >= 0)
-        sqlite3_bind_text(w, 3, roles[s->role], -1, SQLITE_STATIC);
+        break;
+      sqlite3_bind_int64(w, 1, rid);
+      sqlite3_bind_text(w, 2, at, -1, SQLITE_STATIC);
+      if (self && role >= 0)
+        sqlite3_bind_text(w, 3, roles[role], -1, SQLITE_STATIC);
       if (!run(im, w, "writing a response"))
-        return -1;
+        break;
       w = stmt(im, Q_ANSWERS_DEL, "DELETE FROM answers WHERE response_id = ?1");
       if (!w)
-        return -1;
-      sqlite3_bind_int64(w, 1, s->response_id);
+        break;
+      sqlite3_bind_int64(w, 1, rid);
       if (!run(im, w, "replacing a response's answers"))
-        return -1;
+        break;
     }
   }
-  if (!stmt(im, Q_ANSWER_ADD,
-            "INSERT INTO answers (response_id, item_id, value, code) VALUES (?1, ?2, ?3, ?4)"))
-    return -1;
+  sqlite3_reset(subs);
   return im->failed ? -1 : 0;
+}
+
+/* Binds one answer as row n of an INSERT statement. */
+static void bind_answer(importer *im, sqlite3_stmt *w, int n, sqlite3_int64 rid, int k, int opt) {
+  const citem *ci = &im->cat.items[k];
+  const instrument_option *o = &ci->it->scale->options[opt];
+  int p = n * 4;
+  sqlite3_bind_int64(w, p + 1, rid);
+  sqlite3_bind_int64(w, p + 2, ci->id);
+  if (scale_numeric(ci->it->scale)) {
+    sqlite3_bind_double(w, p + 3, o->value);
+    sqlite3_bind_null(w, p + 4);
+  } else {
+    sqlite3_bind_null(w, p + 3);
+    sqlite3_bind_text(w, p + 4, o->code, -1, SQLITE_STATIC);
+  }
+}
+
+static bool step_answers(importer *im, sqlite3_stmt *w) {
+  int rc = sqlite3_step(w);
+  sqlite3_reset(w);
+  if (rc != SQLITE_DONE) {
+    store_fail(im->db, "writing answers", im->err, im->errlen);
+    im->failed = true;
+    return false;
+  }
+  return true;
+}
+
+/* Pass 2: the answers of new and changed responses, from the spool. */
+static int write_answers(importer *im) {
+  strbuf q = STRBUF_INIT;
+  strbuf_puts(&q, "INSERT INTO answers (response_id, item_id, value, code) VALUES ");
+  for (int i = 0; i < ANSWER_BATCH; i++)
+    strbuf_puts(&q, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+  int rc = sqlite3_prepare_v2(im->db, strbuf_str(&q), -1, &im->batch, NULL);
+  strbuf_free(&q);
+  sqlite3_stmt *one = stmt(im, Q_ANSWER_ADD,
+                           "INSERT INTO answers (response_id, item_id, value, code)"
+                           " VALUES (?1, ?2, ?3, ?4)");
+  if (rc != SQLITE_OK || !one) {
+    store_fail(im->db, "writing answers", im->err, im->errlen);
+    im->failed = true;
+    return -1;
+  }
+  if (fflush(im->spool) != 0 || fseek(im->spool, 0, SEEK_SET) != 0) {
+    snprintf(im->err, im->errlen, "reading a temporary file failed: %s", strerror(errno));
+    im->failed = true;
+    return -1;
+  }
+  struct pending {
+    sqlite3_int64 rid;
+    int item, opt;
+  } pending[ANSWER_BATCH];
+  size_t npending = 0, n;
+  uint32_t last = 0;
+  sqlite3_int64 last_rid = 0; /* 0: the submission writes nothing */
+  while ((n = fread(im->spool_buf, sizeof *im->spool_buf, SPOOL_BUF, im->spool)) > 0) {
+    for (size_t i = 0; i < n; i++) {
+      const spool_rec *r = &im->spool_buf[i];
+      if (r->sub != last) {
+        sqlite3_stmt *a = rstmt(im, RQ_ACTION, "SELECT action, response_id FROM sub WHERE id = ?1");
+        if (!a)
+          return -1;
+        sqlite3_bind_int64(a, 1, r->sub);
+        last_rid = 0;
+        if (sqlite3_step(a) == SQLITE_ROW) {
+          int action = sqlite3_column_int(a, 0);
+          if (action == ACT_ADD || action == ACT_UPDATE)
+            last_rid = sqlite3_column_int64(a, 1);
+        }
+        sqlite3_reset(a);
+        last = r->sub;
+      }
+      if (!last_rid)
+        continue;
+      bind_answer(im, im->batch, (int)npending, last_rid, r->item, r->opt);
+      pending[npending++] = (struct pending){last_rid, r->item, r->opt};
+      im->res->answers++;
+      if (npending == ANSWER_BATCH) {
+        if (!step_answers(im, im->batch))
+          return -1;
+        npending = 0;
+      }
+    }
+    im->rows += n;
+    progress_tick(im);
+  }
+  if (ferror(im->spool)) {
+    snprintf(im->err, im->errlen, "reading a temporary file failed: %s", strerror(errno));
+    im->failed = true;
+    return -1;
+  }
+  for (size_t i = 0; i < npending; i++) {
+    bind_answer(im, one, 0, pending[i].rid, pending[i].item, pending[i].opt);
+    if (!step_answers(im, one))
+      return -1;
+  }
+  return 0;
 }
 
 /* Pass 2, after the answers: the area scores of new and changed responses. */
 static int write_scores(importer *im) {
   if (im->kind != K_SELF)
     return 0;
-  for (size_t i = 0; i < im->nsubs; i++) {
-    const submission *s = &im->subs[i];
-    if ((s->action != ACT_ADD && s->action != ACT_UPDATE) || s->role < 0)
-      continue;
+  sqlite3_stmt *q = rstmt(im, RQ_SCORES,
+                          "SELECT response_id, role, s0, s1, s2, s3, c0, c1, c2, c3 FROM sub"
+                          " WHERE action IN (1, 2) AND role >= 0 ORDER BY id");
+  if (!q)
+    return -1;
+  score_writer *w = NULL;
+  int step, rc = 0;
+  while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    int role = sqlite3_column_int(q, 1);
     score_tally t;
     for (int a = 0; a < SCORE_NAREAS; a++) {
-      t.sum[a] = s->sum[a];
-      t.answered[a] = s->cnt[a];
-      t.total[a] = im->cat.total[s->role][a];
+      t.sum[a] = sqlite3_column_double(q, 2 + a);
+      t.answered[a] = sqlite3_column_int(q, 6 + a);
+      t.total[a] = im->cat.total[role][a];
     }
-    if (score_store_tally(im->s, s->response_id, &t, &im->score, im->err, im->errlen) != 0) {
-      im->failed = true;
-      return -1;
-    }
+    if (!w && score_writer_new(&w, im->s, &im->score, im->err, im->errlen) != 0)
+      rc = -1;
+    else if (score_writer_put(w, sqlite3_column_int64(q, 0), &t, im->err, im->errlen) != 0)
+      rc = -1;
   }
-  return 0;
+  if (rc == 0 && step != SQLITE_DONE) {
+    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+    rc = -1;
+  }
+  sqlite3_reset(q);
+  score_writer_free(w);
+  if (rc != 0)
+    im->failed = true;
+  return rc;
+}
+
+/* The answers a dry run would write: those of new and changed responses. */
+static void count_answers(importer *im) {
+  sqlite3_stmt *q = rstmt(im, RQ_COUNT_ANSWERS,
+                          "SELECT total(nanswers) FROM sub WHERE action IN (1, 2)");
+  if (q && sqlite3_step(q) == SQLITE_ROW)
+    im->res->answers = (size_t)sqlite3_column_double(q, 0);
+  if (q)
+    sqlite3_reset(q);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2443,7 +2728,7 @@ static void do_row(importer *im) {
 static int run_pass(importer *im) {
   char msg[512];
   int rc;
-  im->last_sub = -1;
+  im->have_last = false;
   strbuf_reset(&im->last_key);
   im->rows = 0;
   while ((rc = csvin_next(im->r, msg, sizeof msg)) != 0) {
@@ -2548,13 +2833,6 @@ static void make_summary(importer *im, const char *path, bool invalid) {
   res->summary = strbuf_detach(&b);
 }
 
-/* The answers a dry run would write: those of added and changed responses. */
-static void count_answers(importer *im) {
-  for (size_t i = 0; i < im->nsubs; i++)
-    if (im->subs[i].action == ACT_ADD || im->subs[i].action == ACT_UPDATE)
-      im->res->answers += (size_t)im->subs[i].nanswers;
-}
-
 static void importer_free(importer *im) {
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(im->st[i]);
@@ -2566,17 +2844,21 @@ static void importer_free(importer *im) {
   free(im->row_items);
   free(im->row_met);
   catalog_free(&im->cat);
-  arena_free(&im->arena);
-  smap_free(&im->keys);
-  smap_free(&im->leader_index);
-  free(im->leader_ids);
-  free(im->leader_roles);
-  free(im->leader_keys);
-  free(im->subs);
-  free(im->bits);
-  smap_free(&im->sub_index);
+  for (int i = 0; i < RQ_COUNT; i++)
+    sqlite3_finalize(im->rq[i]);
+  sqlite3_close(im->tmp);
+  strbuf_free(&im->cur.name);
+  strbuf_free(&im->cur.submitted_at);
+  free(im->cur.bits);
+  strbuf_free(&im->proto.name);
+  strbuf_free(&im->proto.submitted_at);
+  strbuf_free(&im->leader_key);
   strbuf_free(&im->keybuf);
   strbuf_free(&im->last_key);
+  if (im->spool)
+    fclose(im->spool);
+  free(im->spool_buf);
+  sqlite3_finalize(im->batch);
 }
 
 static int sql(sqlite3 *db, const char *text, char *err, size_t errlen) {
@@ -2622,7 +2904,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     im.col[i] = -1;
 
   int rc = -1;
-  bool outer = !sqlite3_get_autocommit(im.db), in_tx = false;
+  bool outer = !sqlite3_get_autocommit(im.db), in_tx = false, fk_off = false;
   /* The duplicates rule. */
   char *rule = opt->duplicates ? xstrdup(opt->duplicates)
                                : store_setting(s, "import.duplicates", "latest_complete");
@@ -2641,20 +2923,32 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   if (!opt->dry_run && hash_file(path, res->sha256, err, errlen) != 0)
     goto done;
   /* Everything happens in one transaction, taken before reading so that
-   * nothing changes between checking and writing. */
+   * nothing changes between checking and writing. Every id written was read
+   * in this transaction, so SQLite's own foreign key checks (two b-tree
+   * lookups per answer) are switched off for it. */
+  fk_off = !outer && !opt->dry_run && sql(im.db, "PRAGMA foreign_keys = OFF", err, errlen) == 0;
   if (sql(im.db,
           outer ? "SAVEPOINT import" : opt->dry_run ? "BEGIN" : "BEGIN IMMEDIATE", err,
           errlen) != 0)
     goto done;
   in_tx = true;
-  if (!opt->dry_run)
-    sql(im.db, "PRAGMA cache_size = -32768", err, errlen);
   if (catalog_load(&im.cat, s, err, errlen) != 0)
     goto done;
-  if (k == K_SELF && load_leaders(&im) != 0)
+  if (register_open(&im) != 0)
     goto done;
+  im.cur.bits = xcalloc(im.cat.nwords + 1, sizeof *im.cur.bits);
   if (open_reader(&im, path) != 0)
     goto done;
+
+  bool survey = k == K_SELF || k == K_LONGTERM;
+  if (survey && !opt->dry_run) {
+    im.spool = tmpfile();
+    if (!im.spool) {
+      snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
+      goto done;
+    }
+    im.spool_buf = xmalloc(SPOOL_BUF * sizeof *im.spool_buf);
+  }
 
   /* Pass 1: check. */
   im.pass = 1;
@@ -2664,6 +2958,11 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   }
   if (run_pass(&im) != 0)
     goto done;
+  if (im.spool && im.spool_n &&
+      fwrite(im.spool_buf, sizeof *im.spool_buf, im.spool_n, im.spool) != im.spool_n) {
+    snprintf(err, errlen, "writing a temporary file failed: %s", strerror(errno));
+    goto done;
+  }
   if (res->problems_total == 0 && k == K_SELF && resolve_self(&im) != 0)
     goto done;
   if (res->problems_total == 0 && k == K_LONGTERM && resolve_longterm(&im) != 0)
@@ -2678,17 +2977,24 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     goto done;
   }
 
-  /* Pass 2: write. */
+  /* Pass 2: write. Surveys from the spool, the rest from the file again. */
   im.pass = 2;
-  if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1)
-    goto done;
-  if ((k == K_SELF || k == K_LONGTERM) && write_responses(&im) != 0)
-    goto done;
-  if (run_pass(&im) != 0 || write_scores(&im) != 0)
-    goto done;
-  if (res->problems_total || im.rows != res->rows_read) {
-    snprintf(err, errlen, "%s: the file changed while it was being imported", path);
-    goto done;
+  im.rows = 0;
+  if (survey) {
+    if (write_responses(&im) != 0)
+      goto done;
+    if (write_answers(&im) != 0)
+      goto done;
+    if (write_scores(&im) != 0)
+      goto done;
+  } else {
+    if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1 ||
+        run_pass(&im) != 0)
+      goto done;
+    if (res->problems_total || im.rows != res->rows_read) {
+      snprintf(err, errlen, "%s: the file changed while it was being imported", path);
+      goto done;
+    }
   }
   strbuf detail = STRBUF_INIT;
   strbuf_printf(&detail,
@@ -2715,8 +3021,8 @@ done:
       sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
     }
   }
-  if (!opt->dry_run)
-    sqlite3_exec(im.db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  if (fk_off)
+    sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   res->wide = im.wide;
   if (rc >= 0)
     make_summary(&im, path, rc == 1);

@@ -68,31 +68,68 @@ double score_area(double sum, int answered, int total, const score_settings *cfg
   return sum / (5.0 * k) * 100.0;
 }
 
+struct score_writer {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  score_settings cfg;
+};
+
+int score_writer_new(score_writer **out, store *s, const score_settings *cfg, char *err,
+                     size_t errlen) {
+  score_writer *w = xcalloc(1, sizeof *w);
+  w->db = store_db(s);
+  w->cfg = *cfg;
+  /* The four areas in one statement. */
+  if (sqlite3_prepare_v2(w->db,
+                         "INSERT OR REPLACE INTO area_scores (response_id, area, score,"
+                         " items_answered, items_total) VALUES (?1, ?2, ?3, ?4, ?5),"
+                         " (?1, ?6, ?7, ?8, ?9), (?1, ?10, ?11, ?12, ?13),"
+                         " (?1, ?14, ?15, ?16, ?17)",
+                         -1, &w->st, NULL) != SQLITE_OK) {
+    store_fail(w->db, "storing area scores", err, errlen);
+    score_writer_free(w);
+    *out = NULL;
+    return -1;
+  }
+  *out = w;
+  return 0;
+}
+
+int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tally *t,
+                     char *err, size_t errlen) {
+  sqlite3_bind_int64(w->st, 1, response_id);
+  for (int a = 0; a < SCORE_NAREAS; a++) {
+    double v = score_area(t->sum[a], t->answered[a], t->total[a], &w->cfg);
+    int p = 2 + 4 * a;
+    sqlite3_bind_text(w->st, p, area_names[a], -1, SQLITE_STATIC);
+    if (isnan(v))
+      sqlite3_bind_null(w->st, p + 1);
+    else
+      sqlite3_bind_double(w->st, p + 1, v);
+    sqlite3_bind_int(w->st, p + 2, t->answered[a]);
+    sqlite3_bind_int(w->st, p + 3, t->total[a]);
+  }
+  int rc = sqlite3_step(w->st);
+  sqlite3_reset(w->st);
+  if (rc != SQLITE_DONE)
+    return store_fail(w->db, "storing area scores", err, errlen);
+  return 0;
+}
+
+void score_writer_free(score_writer *w) {
+  if (!w)
+    return;
+  sqlite3_finalize(w->st);
+  free(w);
+}
+
 int score_store_tally(store *s, sqlite3_int64 response_id, const score_tally *t,
                       const score_settings *cfg, char *err, size_t errlen) {
-  sqlite3 *db = store_db(s);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT OR REPLACE INTO area_scores (response_id, area, score,"
-                         " items_answered, items_total) VALUES (?1, ?2, ?3, ?4, ?5)",
-                         -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "storing area scores", err, errlen);
-  int rc = 0;
-  for (int a = 0; a < SCORE_NAREAS && rc == 0; a++) {
-    double v = score_area(t->sum[a], t->answered[a], t->total[a], cfg);
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, response_id);
-    sqlite3_bind_text(st, 2, area_names[a], -1, SQLITE_STATIC);
-    if (isnan(v))
-      sqlite3_bind_null(st, 3);
-    else
-      sqlite3_bind_double(st, 3, v);
-    sqlite3_bind_int(st, 4, t->answered[a]);
-    sqlite3_bind_int(st, 5, t->total[a]);
-    if (sqlite3_step(st) != SQLITE_DONE)
-      rc = store_fail(db, "storing area scores", err, errlen);
-  }
-  sqlite3_finalize(st);
+  score_writer *w;
+  if (score_writer_new(&w, s, cfg, err, errlen) != 0)
+    return -1;
+  int rc = score_writer_put(w, response_id, t, err, errlen);
+  score_writer_free(w);
   return rc;
 }
 

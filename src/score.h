@@ -55,6 +55,15 @@ typedef struct score_tally {
 int score_store_tally(store *s, sqlite3_int64 response_id, const score_tally *t,
                       const score_settings *cfg, char *err, size_t errlen);
 
+/* The same for many responses, with one prepared statement: make a writer,
+ * put each response's tally, free it (before closing the store). */
+typedef struct score_writer score_writer;
+int score_writer_new(score_writer **out, store *s, const score_settings *cfg, char *err,
+                     size_t errlen);
+int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tally *t,
+                     char *err, size_t errlen);
+void score_writer_free(score_writer *w);
+
 /* (Re)computes the area scores of one self-assessment response from its
  * answers in the database and the items of its role (responses.role), and
  * stores them. For the web form and after a settings change. Returns -1

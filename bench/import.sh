@@ -1,0 +1,74 @@
+#!/bin/sh
+# Import benchmark. Generates 1 million self-assessment answer rows (long
+# form; bench/gen_import.c, deterministic) into build/bench/, imports them
+# with `cleval import`, and loads the same file with the peer, the sqlite3
+# shell's `.import --csv` into a plain table. Prints rows per second and
+# peak memory of both (the best of 3 runs each) and their ratio, and fails
+# when cleval misses its targets: at least 500,000 rows/s, under 100 MB.
+# Run from the repository root after `make` (needs build/cleval).
+# ROWS=N changes the number of rows.
+set -eu
+ROWS=${ROWS:-1000000}
+RUNS=${RUNS:-3}
+C=build/cleval
+D=build/bench
+[ -x "$C" ] || { echo "bench/import.sh: $C is missing; run make first" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench/import.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  echo "bench/import.sh: installing the sqlite3 shell (the peer)"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y sqlite3 >/dev/null
+  else sudo apt-get install -y sqlite3 >/dev/null; fi
+fi
+mkdir -p "$D"
+${CC:-cc} -std=c11 -O2 -o "$D/gen" bench/gen_import.c
+"$D/gen" "$D" "$ROWS"
+
+# The database the answers go into: establishments and leaders first.
+rm -f "$D"/base.db*
+"$C" init "$D/base.db" >/dev/null
+"$C" import --quiet "$D/base.db" establishments "$D/establishments.csv" >/dev/null
+"$C" import --quiet "$D/base.db" leaders "$D/leaders.csv" >/dev/null
+
+now() { date +%s.%N; }
+# measure NAME COMMAND...: runs it RUNS times (after `prepare`), keeping
+# the shortest wall time and the largest peak memory.
+measure() {
+  name=$1; shift
+  best=""; peak=0
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    prepare
+    t0=$(now)
+    /usr/bin/time -v -o "$D/$name.time" "$@" >"$D/$name.out"
+    t1=$(now)
+    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$D/$name.time")
+    best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    [ "$kb" -gt "$peak" ] && peak=$kb
+    i=$((i + 1))
+  done
+  eval "${name}_time=$best ${name}_kb=$peak"
+}
+
+prepare() { rm -f "$D"/bench.db*; cp "$D/base.db" "$D/bench.db"; }
+measure cleval "$C" import --quiet "$D/bench.db" self-assessment "$D/answers.csv"
+grep -q "($ROWS answers written)" "$D/cleval.out" || {
+  echo "bench/import.sh: the import did not write $ROWS answers:" >&2; cat "$D/cleval.out" >&2; exit 1; }
+
+prepare() { rm -f "$D/peer.db"; }
+measure peer sqlite3 "$D/peer.db" ".import --csv $D/answers.csv answers"
+n=$(sqlite3 "$D/peer.db" "SELECT count(*) FROM answers")
+[ "$n" = "$ROWS" ] || { echo "bench/import.sh: sqlite3 loaded $n rows" >&2; exit 1; }
+
+awk -v rows="$ROWS" -v ct="$cleval_time" -v ck="$cleval_kb" -v pt="$peer_time" -v pk="$peer_kb" '
+BEGIN {
+  crate = rows / ct; prate = rows / pt
+  printf "input: %d self-assessment answer rows (long form), %s\n", rows, "build/bench/answers.csv"
+  printf "cleval import (check, resolve, write, score):  %6.2f s  %9.0f rows/s  peak %6.1f MB\n", ct, crate, ck / 1024
+  printf "sqlite3 .import --csv into a plain table:      %6.2f s  %9.0f rows/s  peak %6.1f MB\n", pt, prate, pk / 1024
+  printf "ratio cleval/sqlite3: %.2f x the time (%.2f x the rows per second)\n", ct / pt, crate / prate
+  ok = 1
+  if (crate >= 500000) printf "target >= 500000 rows/s: met\n"; else { printf "target >= 500000 rows/s: MISSED\n"; ok = 0 }
+  if (ck / 1024 < 100) printf "target < 100 MB peak memory: met\n"; else { printf "target < 100 MB peak memory: MISSED\n"; ok = 0 }
+  exit ok ? 0 : 1
+}'
