@@ -10,5 +10,6 @@ extern const command cmd_stats;
 extern const command cmd_import;
 extern const command cmd_export;
 extern const command cmd_scores;
+extern const command cmd_demo;
 
 #endif
