@@ -8,7 +8,7 @@
 #   check     shell script run afterwards in the same directory; must exit 0
 # Prints TAP. Usage: tests/cli/run.sh /path/to/cleval [CASE...]
 set -u
-CLEVAL=$1; shift
+CLEVAL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift
 export CLEVAL
 here=$(cd "$(dirname "$0")" && pwd)
 bindir=$(mktemp -d)

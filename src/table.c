@@ -1,0 +1,247 @@
+/* The report's tables: construction and ownership. */
+#include "table.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+static char *vformat(const char *fmt, va_list ap) {
+  strbuf b = STRBUF_INIT;
+  strbuf_vprintf(&b, fmt, ap);
+  char *s = strbuf_detach(&b);
+  return s ? s : xstrdup("");
+}
+
+static void push_string(char ***list, size_t *n, char *s) {
+  *list = xrealloc(*list, (*n + 1) * sizeof **list);
+  (*list)[(*n)++] = s;
+}
+
+report_table *report_table_new(const char *id, const char *title, report_section section,
+                               const char *const *columns, size_t ncols) {
+  report_table *t = xcalloc(1, sizeof *t);
+  t->id = xstrdup(id);
+  t->title = xstrdup(title);
+  t->section = section;
+  t->ncols = ncols;
+  t->columns = xcalloc(ncols ? ncols : 1, sizeof *t->columns);
+  t->headings = xcalloc(ncols ? ncols : 1, sizeof *t->headings);
+  t->digits = xcalloc(ncols ? ncols : 1, sizeof *t->digits);
+  for (size_t c = 0; c < ncols; c++) {
+    t->columns[c] = xstrdup(columns[c]);
+    t->digits[c] = 1;
+  }
+  t->n = -1;
+  t->chart.kind = CHART_NONE;
+  t->chart.series_col = -1;
+  t->chart.ci_low_col = -1;
+  t->chart.ci_high_col = -1;
+  return t;
+}
+
+void report_table_free(report_table *t) {
+  if (!t)
+    return;
+  for (size_t r = 0; r < t->nrows; r++)
+    for (size_t c = 0; c < t->ncols; c++)
+      free(t->cells[r * t->ncols + c].text);
+  free(t->cells);
+  for (size_t c = 0; c < t->ncols; c++) {
+    free(t->columns[c]);
+    free(t->headings[c]);
+  }
+  free(t->columns);
+  free(t->headings);
+  free(t->digits);
+  for (size_t i = 0; i < t->ntests; i++) {
+    free(t->tests[i].label);
+    free(t->tests[i].name);
+    free(t->tests[i].effect_name);
+  }
+  free(t->tests);
+  for (size_t i = 0; i < t->nnotes; i++)
+    free(t->notes[i]);
+  free(t->notes);
+  free(t->alt);
+  free(t->id);
+  free(t->title);
+  free(t);
+}
+
+void report_table_column(report_table *t, size_t col, const char *heading, int digits) {
+  if (col >= t->ncols)
+    return;
+  free(t->headings[col]);
+  t->headings[col] = heading ? xstrdup(heading) : NULL;
+  t->digits[col] = digits;
+}
+
+size_t report_table_add_row(report_table *t) {
+  if (t->nrows == t->caprows) {
+    t->caprows = t->caprows ? 2 * t->caprows : 8;
+    t->cells = xrealloc(t->cells, t->caprows * (t->ncols ? t->ncols : 1) * sizeof *t->cells);
+  }
+  cell *row = t->cells + t->nrows * t->ncols;
+  memset(row, 0, t->ncols * sizeof *row);
+  return t->nrows++;
+}
+
+static cell *cell_at(report_table *t, size_t row, size_t col) {
+  if (row >= t->nrows || col >= t->ncols)
+    return NULL;
+  cell *c = &t->cells[row * t->ncols + col];
+  free(c->text);
+  memset(c, 0, sizeof *c);
+  return c;
+}
+
+void report_table_set_num(report_table *t, size_t row, size_t col, double x) {
+  cell *c = cell_at(t, row, col);
+  if (!c || !isfinite(x))
+    return;
+  c->kind = CELL_NUMBER;
+  c->num = x;
+}
+
+void report_table_set_int(report_table *t, size_t row, size_t col, long long x) {
+  cell *c = cell_at(t, row, col);
+  if (!c)
+    return;
+  c->kind = CELL_INT;
+  c->i = x;
+}
+
+void report_table_set_text(report_table *t, size_t row, size_t col, const char *s) {
+  cell *c = cell_at(t, row, col);
+  if (!c || !s)
+    return;
+  c->kind = CELL_TEXT;
+  c->text = xstrdup(s);
+}
+
+const cell *report_table_cell(const report_table *t, size_t row, size_t col) {
+  if (row >= t->nrows || col >= t->ncols)
+    return NULL;
+  return &t->cells[row * t->ncols + col];
+}
+
+int report_table_find_column(const report_table *t, const char *name) {
+  for (size_t c = 0; c < t->ncols; c++)
+    if (strcmp(t->columns[c], name) == 0)
+      return (int)c;
+  return -1;
+}
+
+table_test *report_table_add_test(report_table *t, const char *label, const char *name,
+                                  double statistic, double df, double p) {
+  t->tests = xrealloc(t->tests, (t->ntests + 1) * sizeof *t->tests);
+  table_test *x = &t->tests[t->ntests++];
+  memset(x, 0, sizeof *x);
+  x->label = xstrdup(label ? label : "");
+  x->name = xstrdup(name ? name : "");
+  x->statistic = statistic;
+  x->df = df;
+  x->p = p;
+  x->p_adjusted = NAN;
+  x->effect = NAN;
+  return x;
+}
+
+void report_table_add_note(report_table *t, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  push_string(&t->notes, &t->nnotes, vformat(fmt, ap));
+  va_end(ap);
+}
+
+void report_table_set_alt(report_table *t, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  free(t->alt);
+  t->alt = vformat(fmt, ap);
+  va_end(ap);
+}
+
+report_doc *report_doc_new(const char *title) {
+  report_doc *d = xcalloc(1, sizeof *d);
+  d->title = xstrdup(title);
+  return d;
+}
+
+static void free_strings(char **list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(list[i]);
+  free(list);
+}
+
+void report_doc_free(report_doc *d) {
+  if (!d)
+    return;
+  for (size_t i = 0; i < d->ntables; i++)
+    report_table_free(d->tables[i]);
+  free(d->tables);
+  free_strings(d->key_messages, d->nkey_messages);
+  free_strings(d->conclusions, d->nconclusions);
+  free_strings(d->methods, d->nmethods);
+  free_strings(d->provenance, 2 * d->nprovenance);
+  free_strings(d->question_bank, 5 * d->nquestions);
+  free(d->title);
+  free(d);
+}
+
+void report_doc_add(report_doc *d, report_table *t) {
+  d->tables = xrealloc(d->tables, (d->ntables + 1) * sizeof *d->tables);
+  d->tables[d->ntables++] = t;
+}
+
+report_table *report_doc_table(const report_doc *d, const char *id) {
+  for (size_t i = 0; i < d->ntables; i++)
+    if (strcmp(d->tables[i]->id, id) == 0)
+      return d->tables[i];
+  return NULL;
+}
+
+void report_doc_key_message(report_doc *d, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  push_string(&d->key_messages, &d->nkey_messages, vformat(fmt, ap));
+  va_end(ap);
+}
+
+void report_doc_conclusion(report_doc *d, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  push_string(&d->conclusions, &d->nconclusions, vformat(fmt, ap));
+  va_end(ap);
+}
+
+void report_doc_method(report_doc *d, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  push_string(&d->methods, &d->nmethods, vformat(fmt, ap));
+  va_end(ap);
+}
+
+void report_doc_provenance(report_doc *d, const char *key, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  size_t n = 2 * d->nprovenance;
+  push_string(&d->provenance, &n, xstrdup(key));
+  push_string(&d->provenance, &n, vformat(fmt, ap));
+  d->nprovenance++;
+  va_end(ap);
+}
+
+void report_doc_question(report_doc *d, const char *instrument, const char *role,
+                         const char *area, const char *item_id, const char *text) {
+  const char *f[5] = {instrument, role, area, item_id, text};
+  size_t n = 5 * d->nquestions;
+  for (int i = 0; i < 5; i++)
+    push_string(&d->question_bank, &n, xstrdup(f[i] ? f[i] : ""));
+  d->nquestions++;
+}

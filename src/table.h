@@ -1,0 +1,148 @@
+/* The report's tables: what analysis produces and the report renders. A
+ * report_doc holds every table and figure (keyed by its report.json id), the
+ * key messages, the methods notes and the provenance; it is plain data, so
+ * analysis computes it without I/O and the report writes it without
+ * computing anything. */
+#ifndef CLEVAL_TABLE_H
+#define CLEVAL_TABLE_H
+
+#include <stddef.h>
+
+typedef enum cell_kind {
+  CELL_NULL,   /* missing: JSON null, empty in CSV, "–" in HTML */
+  CELL_NUMBER, /* a double; JSON %.17g, HTML rounded to the column's digits */
+  CELL_INT,    /* a count */
+  CELL_TEXT,   /* a label, or a suppression such as "fewer than 5" */
+} cell_kind;
+
+typedef struct cell {
+  cell_kind kind;
+  double num;    /* CELL_NUMBER */
+  long long i;   /* CELL_INT */
+  char *text;    /* CELL_TEXT, owned by the table */
+} cell;
+
+/* The report's chapters, in the order they are printed. */
+typedef enum report_section {
+  SECTION_SAMPLES,   /* who took part: samples, attrition, representativeness */
+  SECTION_LEVEL2,    /* Kirkpatrick level 2: knowledge (fig1-3, table1, providers) */
+  SECTION_LEVEL3,    /* level 3: behaviour and practice (fig4-17) */
+  SECTION_LEVEL4,    /* level 4: results, Compass benchmarks (fig18-21, did) */
+  SECTION_APPENDIX,  /* reliability, question bank, data sources */
+  SECTION_NSECTIONS
+} report_section;
+
+typedef enum chart_kind {
+  CHART_NONE,    /* a table only */
+  CHART_BAR,     /* one bar per row: value_cols[0] against category_col */
+  CHART_GROUPED, /* bars grouped by category_col, one series per value column
+                    (e.g. pre_mean and post_mean), or one series per distinct
+                    value of series_col when series_col >= 0 */
+  CHART_STACKED, /* one 100 % bar per category, a segment per value column */
+} chart_kind;
+
+#define CHART_MAX_SERIES 8
+
+/* How to draw a table as a chart; columns are indices into the table. */
+typedef struct chart_spec {
+  chart_kind kind;
+  int category_col;  /* x-axis categories */
+  int series_col;    /* -1: the series are the value columns */
+  int value_cols[CHART_MAX_SERIES];
+  int nvalues;
+  int ci_low_col, ci_high_col; /* error bars around value_cols[0] (or each
+                                  series' single value); -1 for none */
+  const char *x_label, *y_label; /* static strings */
+  double y_max;      /* 0: from the data */
+} chart_spec;
+
+/* A statistical test reported with a table (report.json "tests"). */
+typedef struct table_test {
+  char *label;     /* what was compared, e.g. "leadership" */
+  char *name;      /* "paired-t", "wilcoxon", "did", "anova", ... */
+  double statistic, df, p, p_adjusted; /* NAN where not applicable */
+  double effect;   /* effect size (dz, g, V), NAN when none */
+  char *effect_name; /* "cohens_dz", ...; NULL when none */
+} table_test;
+
+typedef struct report_table {
+  char *id;        /* "fig1", "table1", "did", ...; the HTML element id */
+  char *title;
+  report_section section;
+  size_t ncols;
+  char **columns;  /* report.json column names (fixed for the DESIGN.md ids) */
+  char **headings; /* human headings for HTML, NULL entries = use the name */
+  int *digits;     /* decimals shown in HTML per column (JSON is full precision) */
+  size_t nrows, caprows;
+  cell *cells;     /* nrows x ncols, row-major */
+  long long n;     /* respondents or establishments behind it; -1 when none */
+  table_test *tests;
+  size_t ntests;
+  chart_spec chart;
+  char *alt;       /* the chart's text alternative (NULL when no chart) */
+  char **notes;    /* sentences printed under the table: sources, suppression,
+                      what is missing and why */
+  size_t nnotes;
+} report_table;
+
+typedef struct report_doc {
+  char *title;
+  report_table **tables;
+  size_t ntables;
+  char **key_messages; /* sentences generated from the numbers */
+  size_t nkey_messages;
+  char **conclusions;
+  size_t nconclusions;
+  char **methods;      /* the rules used and what each kept or excluded */
+  size_t nmethods;
+  char **provenance;   /* "key", "value" pairs: version, settings, SHA-256, date */
+  size_t nprovenance;  /* number of pairs */
+  char **question_bank; /* "instrument", "role", "area", "item_id", "text" rows
+                           flattened, 5 strings per row */
+  size_t nquestions;
+} report_doc;
+
+/* A new empty table with the given columns (copied). Caller frees with
+ * report_table_free, or hands it to report_doc_add. */
+report_table *report_table_new(const char *id, const char *title, report_section section,
+                               const char *const *columns, size_t ncols);
+void report_table_free(report_table *t);
+
+/* Sets the HTML heading and decimals of column col. */
+void report_table_column(report_table *t, size_t col, const char *heading, int digits);
+
+/* Appends a row of NULL cells and returns its index. */
+size_t report_table_add_row(report_table *t);
+void report_table_set_num(report_table *t, size_t row, size_t col, double x); /* NaN -> NULL */
+void report_table_set_int(report_table *t, size_t row, size_t col, long long x);
+void report_table_set_text(report_table *t, size_t row, size_t col, const char *s);
+const cell *report_table_cell(const report_table *t, size_t row, size_t col);
+/* The column's index, or -1. */
+int report_table_find_column(const report_table *t, const char *name);
+
+/* Adds a test (strings copied); returns it for effect sizes to be set. */
+table_test *report_table_add_test(report_table *t, const char *label, const char *name,
+                                  double statistic, double df, double p);
+void report_table_add_note(report_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void report_table_set_alt(report_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+report_doc *report_doc_new(const char *title);
+void report_doc_free(report_doc *d);
+/* Takes ownership of t. */
+void report_doc_add(report_doc *d, report_table *t);
+/* The table with this id, or NULL. */
+report_table *report_doc_table(const report_doc *d, const char *id);
+void report_doc_key_message(report_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void report_doc_conclusion(report_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void report_doc_method(report_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void report_doc_provenance(report_doc *d, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void report_doc_question(report_doc *d, const char *instrument, const char *role,
+                         const char *area, const char *item_id, const char *text);
+
+#endif
