@@ -10,6 +10,8 @@
 set -u
 CLEVAL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift
 export CLEVAL
+# Shared test data (tests/data) for cases that need more than their own files.
+TESTDATA=$(cd "$(dirname "$0")/../data" && pwd); export TESTDATA
 here=$(cd "$(dirname "$0")" && pwd)
 bindir=$(mktemp -d)
 ln -s "$CLEVAL" "$bindir/cleval"
