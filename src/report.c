@@ -1,0 +1,1024 @@
+/* The report written out (see report.h): one self-contained HTML file with
+ * inline SVG charts, report.json keyed by table id, and tables/ID.csv. It
+ * walks a report_doc with one render_ function per element and computes no
+ * statistics; rounding and layout are presentation. */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "svg.h"
+#include "xalloc.h"
+
+/* ---- Chapters ------------------------------------------------------------ */
+
+typedef struct chapter {
+  const char *id, *title, *intro;
+} chapter;
+
+static const chapter chapters[SECTION_NSECTIONS] = {
+    [SECTION_SAMPLES] = {"ch-samples", "Who took part",
+                         "The surveys issued and returned, the establishments whose Compass "
+                         "returns were compared, and how far those who answered resemble "
+                         "everyone who was trained."},
+    [SECTION_LEVEL2] = {"ch-knowledge", "Did the training improve Careers Leader knowledge?",
+                        "Level 2 of the Kirkpatrick model: the knowledge Careers Leaders gained "
+                        "in the four responsibility areas (leadership, management, coordination "
+                        "and networking), from the matched pre- and post-training "
+                        "self-assessment surveys, by type of establishment, time in the role "
+                        "and training provider."},
+    [SECTION_LEVEL3] = {"ch-practice", "Did the training lead to a change in Careers Leader "
+                                       "practice?",
+                        "Level 3 of the Kirkpatrick model: confidence and practice 6 to 24 "
+                        "months after the training, from the anonymous long-term impact "
+                        "survey, and the reflective questions of the post-training survey."},
+    [SECTION_LEVEL4] = {"ch-results", "Did the training improve careers programmes?",
+                        "Level 4 of the Kirkpatrick model: Gatsby Benchmarks fully achieved in "
+                        "establishments' Compass returns at baseline and after the training, "
+                        "for establishments with and without a trained Careers Leader, in and "
+                        "out of Careers Hubs."},
+    [SECTION_APPENDIX] = {"ch-reliability", "Reliability and further tables",
+                          "The internal consistency of the self-assessment scales and the "
+                          "further tables behind the chapters."},
+};
+
+static report_section section_of(const report_table *t) {
+  return (int)t->section >= 0 && (int)t->section < (int)SECTION_NSECTIONS ? t->section : SECTION_APPENDIX;
+}
+
+/* ---- Numbers as text ----------------------------------------------------- */
+
+/* n with thousands separators ("1,466"). */
+static void put_grouped(strbuf *b, long long n) {
+  char digits[32];
+  int len = snprintf(digits, sizeof digits, "%lld", n);
+  int start = digits[0] == '-' ? 1 : 0;
+  if (start)
+    strbuf_putc(b, '-');
+  for (int i = start; i < len; i++) {
+    if (i > start && (len - i) % 3 == 0)
+      strbuf_putc(b, ',');
+    strbuf_putc(b, digits[i]);
+  }
+}
+
+/* x rounded to digits decimals, never "-0.0". */
+static void put_fixed(strbuf *b, double x, int digits) {
+  char buf[64];
+  if (digits < 0)
+    digits = 0;
+  if (digits > 10)
+    digits = 10;
+  snprintf(buf, sizeof buf, "%.*f", digits, x);
+  const char *s = buf;
+  if (*s == '-' && strspn(s + 1, "0.") == strlen(s + 1))
+    s++;
+  strbuf_puts(b, s);
+}
+
+/* A p value column: "p", "p_holm", "wilcoxon_p", ... */
+static int is_p_column(const char *name) {
+  size_t n = strlen(name);
+  return strcmp(name, "p") == 0 || strncmp(name, "p_", 2) == 0 ||
+         (n > 2 && strcmp(name + n - 2, "_p") == 0);
+}
+
+static void put_cell_html(strbuf *b, const report_table *t, size_t col, const cell *x) {
+  int digits = t->digits[col];
+  switch (x->kind) {
+  case CELL_NULL: strbuf_puts(b, "\xE2\x80\x93"); break; /* – */
+  case CELL_INT: put_grouped(b, x->i); break;
+  case CELL_TEXT: strbuf_put_html(b, x->text); break;
+  case CELL_NUMBER:
+    /* A positive p that rounds to zero is shown as a bound, not as 0. */
+    if (is_p_column(t->columns[col]) && x->num > 0 && digits >= 1 && digits <= 10 &&
+        x->num < 0.5 * pow(10, -digits)) {
+      strbuf_puts(b, "&lt; 0.");
+      for (int i = 1; i < digits; i++)
+        strbuf_putc(b, '0');
+      strbuf_putc(b, '1');
+    } else {
+      put_fixed(b, x->num, digits);
+    }
+    break;
+  }
+}
+
+/* ---- Tests in APA style -------------------------------------------------- */
+
+static const struct {
+  const char *name, *label, *symbol;
+} test_names[] = {
+    {"paired-t", "paired t-test", "t"},
+    {"welch-t", "Welch t-test", "t"},
+    {"student-t", "Student t-test", "t"},
+    {"t", "t-test", "t"},
+    {"one-sample-t", "one-sample t-test", "t"},
+    {"wilcoxon", "Wilcoxon signed-rank test", "V"},
+    {"mann-whitney", "Mann\xE2\x80\x93Whitney test", "W"},
+    {"chisq", "chi-square test", "\xCF\x87\xC2\xB2"},
+    {"chi-square", "chi-square test", "\xCF\x87\xC2\xB2"},
+    {"anova", "one-way ANOVA", "F"},
+    {"welch-anova", "Welch ANOVA", "F"},
+    {"kruskal-wallis", "Kruskal\xE2\x80\x93Wallis test", "H"},
+    {"two-proportion", "two-proportion z-test", "z"},
+    {"prop", "two-proportion z-test", "z"},
+    {"z", "z-test", "z"},
+    {"did", "difference-in-differences", "t"},
+};
+
+static const struct {
+  const char *name, *symbol;
+} effect_names[] = {
+    {"cohens_dz", "dz"},       {"cohens_d", "d"},    {"hedges_g", "g"},
+    {"cramers_v", "V"},        {"eta_squared", "\xCE\xB7\xC2\xB2"},
+    {"omega_squared", "\xCF\x89\xC2\xB2"}, {"r", "r"}, {"odds_ratio", "OR"},
+    {"difference", "difference"},
+};
+
+/* "p < .001", "p = .034", "p > .999": APA style, no leading zero. */
+static void put_apa_p(strbuf *b, const char *prefix, double p) {
+  strbuf_puts(b, prefix);
+  if (p < 0.001) {
+    strbuf_puts(b, "p &lt; .001");
+  } else if (p > 0.999) {
+    strbuf_puts(b, "p &gt; .999");
+  } else {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.3f", p);
+    strbuf_puts(b, "p = ");
+    strbuf_puts(b, buf + 1); /* "0.034" -> ".034" */
+  }
+}
+
+static void render_test(strbuf *b, const table_test *x) {
+  const char *label = NULL, *symbol = NULL;
+  for (size_t i = 0; i < sizeof test_names / sizeof *test_names; i++)
+    if (strcmp(x->name, test_names[i].name) == 0) {
+      label = test_names[i].label;
+      symbol = test_names[i].symbol;
+    }
+  strbuf_puts(b, "<li>");
+  if (x->label && *x->label) {
+    strbuf_put_html(b, x->label);
+    strbuf_puts(b, ", ");
+  }
+  strbuf_put_html(b, label ? label : x->name);
+  strbuf_puts(b, ": ");
+  int parts = 0;
+  if (isfinite(x->statistic)) {
+    strbuf_put_html(b, symbol ? symbol : "statistic");
+    /* t and chi-square carry their degrees of freedom in brackets. */
+    int bracket_df = symbol && (strcmp(symbol, "t") == 0 || symbol[0] == '\xCF');
+    if (bracket_df && isfinite(x->df)) {
+      strbuf_putc(b, '(');
+      put_fixed(b, x->df, fabs(x->df - round(x->df)) < 1e-9 ? 0 : 2);
+      strbuf_putc(b, ')');
+    }
+    strbuf_puts(b, " = ");
+    put_fixed(b, x->statistic, 2);
+    if (!bracket_df && isfinite(x->df)) {
+      strbuf_puts(b, ", df = ");
+      put_fixed(b, x->df, fabs(x->df - round(x->df)) < 1e-9 ? 0 : 2);
+    }
+    parts++;
+  }
+  if (isfinite(x->p)) {
+    put_apa_p(b, parts++ ? ", " : "", x->p);
+  }
+  if (isfinite(x->p_adjusted))
+    put_apa_p(b, parts++ ? ", adjusted " : "adjusted ", x->p_adjusted);
+  if (isfinite(x->effect)) {
+    const char *sym = x->effect_name ? x->effect_name : "effect";
+    for (size_t i = 0; i < sizeof effect_names / sizeof *effect_names; i++)
+      if (x->effect_name && strcmp(x->effect_name, effect_names[i].name) == 0)
+        sym = effect_names[i].symbol;
+    if (parts++)
+      strbuf_puts(b, ", ");
+    strbuf_put_html(b, sym);
+    strbuf_puts(b, " = ");
+    put_fixed(b, x->effect, 2);
+  }
+  if (!parts)
+    strbuf_puts(b, "not computed");
+  strbuf_puts(b, "</li>\n");
+}
+
+/* ---- Charts: a table's columns as an svg_chart --------------------------- */
+
+typedef struct chart_data {
+  svg_chart c;
+  char **cats, **series;
+  double *values, *lo, *hi;
+} chart_data;
+
+/* A cell as a label: its text, its count, its number at the column's digits. */
+static char *cell_label(const report_table *t, size_t row, size_t col) {
+  const cell *x = report_table_cell(t, row, col);
+  strbuf b = STRBUF_INIT;
+  switch (x->kind) {
+  case CELL_NULL: strbuf_puts(&b, "n/a"); break;
+  case CELL_INT: strbuf_printf(&b, "%lld", x->i); break;
+  case CELL_TEXT: strbuf_puts(&b, x->text); break;
+  case CELL_NUMBER: put_fixed(&b, x->num, t->digits[col]); break;
+  }
+  return strbuf_detach(&b);
+}
+
+static double cell_value(const report_table *t, size_t row, int col) {
+  if (col < 0)
+    return NAN;
+  const cell *x = report_table_cell(t, row, (size_t)col);
+  return x->kind == CELL_NUMBER ? x->num : x->kind == CELL_INT ? (double)x->i : NAN;
+}
+
+static const char *column_heading(const report_table *t, size_t col) {
+  return t->headings[col] ? t->headings[col] : t->columns[col];
+}
+
+static int valid_col(const report_table *t, int col) { return col >= 0 && (size_t)col < t->ncols; }
+
+static int chart_valid(const report_table *t) {
+  const chart_spec *s = &t->chart;
+  if (s->kind != CHART_BAR && s->kind != CHART_GROUPED && s->kind != CHART_STACKED)
+    return 0;
+  if (!valid_col(t, s->category_col) || s->nvalues < 1 || s->nvalues > CHART_MAX_SERIES)
+    return 0;
+  for (int v = 0; v < s->nvalues; v++)
+    if (!valid_col(t, s->value_cols[v]))
+      return 0;
+  if (s->series_col != -1 && !valid_col(t, s->series_col))
+    return 0;
+  if ((s->ci_low_col != -1 && !valid_col(t, s->ci_low_col)) ||
+      (s->ci_high_col != -1 && !valid_col(t, s->ci_high_col)))
+    return 0;
+  return 1;
+}
+
+/* The index of s in list, appending it when new. Takes ownership of s. */
+static size_t intern(char ***list, size_t *n, char *s) {
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*list)[i], s) == 0) {
+      free(s);
+      return i;
+    }
+  *list = xrealloc(*list, (*n + 1) * sizeof **list);
+  (*list)[*n] = s;
+  return (*n)++;
+}
+
+static void chart_build(const report_table *t, chart_data *d) {
+  const chart_spec *s = &t->chart;
+  memset(d, 0, sizeof *d);
+  size_t nv = (size_t)s->nvalues, ncats = 0, nser = 0;
+  int pivot = s->series_col >= 0 && s->kind != CHART_BAR;
+  size_t *cat_of = xcalloc(t->nrows ? t->nrows : 1, sizeof *cat_of);
+  size_t *ser_of = xcalloc(t->nrows ? t->nrows : 1, sizeof *ser_of);
+  char **groups = NULL;
+  size_t ngroups = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    char *label = cell_label(t, r, (size_t)s->category_col);
+    if (pivot) {
+      cat_of[r] = intern(&d->cats, &ncats, label);
+      ser_of[r] = intern(&groups, &ngroups, cell_label(t, r, (size_t)s->series_col));
+    } else {
+      d->cats = xrealloc(d->cats, (ncats + 1) * sizeof *d->cats);
+      d->cats[ncats] = label;
+      cat_of[r] = ncats++;
+    }
+  }
+  /* Series: the value columns, or each group (times each value column). */
+  if (pivot) {
+    nser = ngroups * nv;
+    d->series = xcalloc(nser ? nser : 1, sizeof *d->series);
+    for (size_t g = 0; g < ngroups; g++)
+      for (size_t v = 0; v < nv; v++) {
+        strbuf b = STRBUF_INIT;
+        strbuf_puts(&b, groups[g]);
+        if (nv > 1)
+          strbuf_printf(&b, ": %s", column_heading(t, (size_t)s->value_cols[v]));
+        d->series[g * nv + v] = strbuf_detach(&b);
+      }
+  } else {
+    nser = nv;
+    d->series = xcalloc(nser, sizeof *d->series);
+    for (size_t v = 0; v < nv; v++)
+      d->series[v] = xstrdup(column_heading(t, (size_t)s->value_cols[v]));
+  }
+  size_t cells = (ncats ? ncats : 1) * (nser ? nser : 1);
+  d->values = xmalloc(cells * sizeof *d->values);
+  d->lo = xmalloc(cells * sizeof *d->lo);
+  d->hi = xmalloc(cells * sizeof *d->hi);
+  for (size_t i = 0; i < cells; i++)
+    d->values[i] = d->lo[i] = d->hi[i] = NAN;
+  for (size_t r = 0; r < t->nrows; r++)
+    for (size_t v = 0; v < nv; v++) {
+      size_t k = cat_of[r] * nser + (pivot ? ser_of[r] * nv : 0) + v;
+      d->values[k] = cell_value(t, r, s->value_cols[v]);
+      if (v == 0) {
+        d->lo[k] = cell_value(t, r, s->ci_low_col);
+        d->hi[k] = cell_value(t, r, s->ci_high_col);
+      }
+    }
+  for (size_t g = 0; g < ngroups; g++)
+    free(groups[g]);
+  free(groups);
+  free(cat_of);
+  free(ser_of);
+
+  const char *first = t->columns[s->value_cols[0]];
+  size_t flen = strlen(first);
+  d->c.kind = s->kind == CHART_BAR ? SVG_BAR : s->kind == CHART_GROUPED ? SVG_GROUPED : SVG_STACKED;
+  d->c.title = t->title;
+  d->c.desc = t->alt;
+  d->c.x_label = s->x_label;
+  d->c.y_label = s->y_label;
+  d->c.ncats = ncats;
+  d->c.nseries = nser;
+  d->c.categories = (const char *const *)d->cats;
+  d->c.series = (const char *const *)d->series;
+  d->c.values = d->values;
+  d->c.ci_low = s->ci_low_col >= 0 && s->ci_high_col >= 0 ? d->lo : NULL;
+  d->c.ci_high = s->ci_low_col >= 0 && s->ci_high_col >= 0 ? d->hi : NULL;
+  d->c.y_max = s->y_max;
+  d->c.digits = t->digits[s->value_cols[0]];
+  d->c.unit = flen >= 3 && strcmp(first + flen - 3, "pct") == 0 ? "%" : NULL;
+}
+
+static void chart_free(chart_data *d) {
+  for (size_t i = 0; i < d->c.ncats; i++)
+    free(d->cats[i]);
+  for (size_t i = 0; i < d->c.nseries; i++)
+    free(d->series[i]);
+  free(d->cats);
+  free(d->series);
+  free(d->values);
+  free(d->lo);
+  free(d->hi);
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+
+static const char css[] =
+    ":root{--ink:#1a1a1a;--muted:#4a4a4a;--rule:#d0d7de;--accent:#0072B2;--tint:#f3f7fa}\n"
+    "*{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
+    "body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
+    "line-height:1.5;color:var(--ink);background:#fff}\n"
+    ".page{max-width:72rem;margin:0 auto;padding:0 1rem 3rem}\n"
+    "h1,h2,h3{line-height:1.25;overflow-wrap:break-word}\n"
+    "h1{font-size:2rem;margin:0 0 .5rem}\n"
+    "h2{font-size:1.5rem;margin:2.5rem 0 1rem;padding-bottom:.25rem;"
+    "border-bottom:2px solid var(--accent)}\n"
+    "h3{font-size:1.15rem;margin:1.5rem 0 .5rem}\n"
+    "p,li,td,th,figcaption,dd{overflow-wrap:break-word}\n"
+    "a{color:var(--accent)}\n"
+    ".title-page{padding:3rem 0 1rem}\n"
+    ".subtitle{font-size:1.1rem;color:var(--muted);margin:0 0 1.5rem}\n"
+    ".key-messages{background:var(--tint);border-left:4px solid var(--accent);"
+    "padding:.75rem 1rem 1rem;margin:1.5rem 0}\n"
+    ".key-messages h2{margin-top:.5rem;border:0}\n"
+    ".toc ol{padding-left:1.5rem}\n.toc li{margin:.15rem 0}\n"
+    ".chapter-number{color:var(--accent)}\n"
+    ".intro{max-width:48rem}\n"
+    "figure{margin:2rem 0;padding-top:1rem;border-top:1px solid var(--rule)}\n"
+    "figcaption{font-weight:600;margin-bottom:.75rem}\n"
+    ".figure-body{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}\n"
+    "@media (min-width:64rem){.figure-body.with-chart{"
+    "grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start}}\n"
+    "svg.chart{display:block;width:100%;height:auto;max-width:42rem}\n"
+    ".table-wrap{overflow-x:auto;max-width:100%}\n"
+    "table{border-collapse:collapse;font-size:.875rem;font-variant-numeric:tabular-nums}\n"
+    "th,td{padding:.3rem .5rem;border-bottom:1px solid var(--rule);text-align:left;"
+    "vertical-align:top}\n"
+    "thead th{border-bottom:2px solid var(--ink)}\n"
+    "td.num,th.num{text-align:right;white-space:nowrap}\n"
+    ".kv th{white-space:nowrap}\n.kv td{overflow-wrap:anywhere}\n"
+    ".tests{margin:.75rem 0 0}\n.tests ul{margin:.25rem 0;padding-left:1.25rem}\n"
+    ".note{font-size:.875rem;color:var(--muted);margin:.5rem 0 0}\n"
+    ".empty{font-style:italic;color:var(--muted)}\n"
+    "footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}\n"
+    "@page{size:A4;margin:16mm}\n"
+    "@media print{body{font-size:10pt}.page{max-width:none;padding:0}"
+    ".title-page,.toc{break-after:page}.chapter{break-before:page}"
+    "figure{break-inside:avoid}.table-wrap{overflow:visible}"
+    "a{color:inherit;text-decoration:none}"
+    ".key-messages{background:none}h2,h3,figcaption{break-after:avoid}}\n";
+
+/* "Figure 1: " for fig1, "Table 1: " for table1, nothing for other ids. */
+static void put_figure_label(strbuf *b, const char *id) {
+  const char *num = NULL, *word = NULL;
+  if (strncmp(id, "fig", 3) == 0)
+    num = id + 3, word = "Figure";
+  else if (strncmp(id, "table", 5) == 0)
+    num = id + 5, word = "Table";
+  if (!num || !*num || strspn(num, "0123456789") != strlen(num))
+    return;
+  strbuf_printf(b, "<span class=\"figure-number\">%s %s:</span> ", word, num);
+}
+
+static void render_chart(strbuf *b, const report_table *t) {
+  chart_data d;
+  chart_build(t, &d);
+  strbuf_puts(b, "<div class=\"chart-wrap\">");
+  svg_render(&d.c, b);
+  strbuf_puts(b, "</div>\n");
+  chart_free(&d);
+}
+
+static void render_table_grid(strbuf *b, const report_table *t) {
+  if (t->ncols == 0) {
+    strbuf_puts(b, "<p class=\"empty\">No data.</p>\n");
+    return;
+  }
+  strbuf_puts(b, "<div class=\"table-wrap\"><table>\n<thead><tr>");
+  for (size_t c = 0; c < t->ncols; c++) {
+    /* Numeric columns align right: judged by their first non-empty cell. */
+    int num = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+      const cell *x = report_table_cell(t, r, c);
+      if (x->kind != CELL_NULL) {
+        num = x->kind == CELL_NUMBER || x->kind == CELL_INT;
+        break;
+      }
+    }
+    strbuf_puts(b, num ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">");
+    strbuf_put_html(b, column_heading(t, c));
+    strbuf_puts(b, "</th>");
+  }
+  strbuf_puts(b, "</tr></thead>\n<tbody>\n");
+  if (t->nrows == 0)
+    strbuf_printf(b, "<tr><td colspan=\"%zu\" class=\"empty\">No rows.</td></tr>\n", t->ncols);
+  for (size_t r = 0; r < t->nrows; r++) {
+    strbuf_puts(b, "<tr>");
+    for (size_t c = 0; c < t->ncols; c++) {
+      const cell *x = report_table_cell(t, r, c);
+      int num = x->kind == CELL_NUMBER || x->kind == CELL_INT || x->kind == CELL_NULL;
+      strbuf_puts(b, num ? "<td class=\"num\">" : "<td>");
+      put_cell_html(b, t, c, x);
+      strbuf_puts(b, "</td>");
+    }
+    strbuf_puts(b, "</tr>\n");
+  }
+  strbuf_puts(b, "</tbody>\n</table></div>\n");
+}
+
+static void render_figure(strbuf *b, const report_table *t) {
+  int chart = t->chart.kind != CHART_NONE && chart_valid(t);
+  strbuf_puts(b, "<figure id=\"");
+  strbuf_put_html(b, t->id);
+  strbuf_puts(b, "\">\n<figcaption>");
+  put_figure_label(b, t->id);
+  strbuf_put_html(b, t->title);
+  if (t->n >= 0) {
+    strbuf_puts(b, " (N = ");
+    put_grouped(b, t->n);
+    strbuf_putc(b, ')');
+  }
+  strbuf_puts(b, "</figcaption>\n");
+  strbuf_puts(b, chart ? "<div class=\"figure-body with-chart\">\n"
+                       : "<div class=\"figure-body\">\n");
+  if (chart)
+    render_chart(b, t);
+  render_table_grid(b, t);
+  strbuf_puts(b, "</div>\n");
+  if (t->ntests) {
+    strbuf_puts(b, "<div class=\"tests\"><p class=\"note\">Statistical tests (two-sided):</p><ul "
+                   "class=\"note\">\n");
+    for (size_t i = 0; i < t->ntests; i++)
+      render_test(b, &t->tests[i]);
+    strbuf_puts(b, "</ul></div>\n");
+  }
+  for (size_t i = 0; i < t->nnotes; i++) {
+    strbuf_puts(b, "<p class=\"note\">");
+    strbuf_put_html(b, t->notes[i]);
+    strbuf_puts(b, "</p>\n");
+  }
+  strbuf_puts(b, "</figure>\n");
+}
+
+static void render_list(strbuf *b, const char *tag, char **items, size_t n, const char *none) {
+  if (n == 0) {
+    strbuf_printf(b, "<p class=\"empty\">%s</p>\n", none);
+    return;
+  }
+  strbuf_printf(b, "<%s>\n", tag);
+  for (size_t i = 0; i < n; i++) {
+    strbuf_puts(b, "<li>");
+    strbuf_put_html(b, items[i]);
+    strbuf_puts(b, "</li>\n");
+  }
+  strbuf_printf(b, "</%s>\n", tag);
+}
+
+/* The value of a provenance key, or NULL. */
+static const char *provenance(const report_doc *doc, const char *key) {
+  for (size_t i = 0; i < doc->nprovenance; i++)
+    if (strcmp(doc->provenance[2 * i], key) == 0)
+      return doc->provenance[2 * i + 1];
+  return NULL;
+}
+
+static void render_title_page(strbuf *b, const report_doc *doc) {
+  strbuf_puts(b, "<header class=\"title-page\" id=\"ch-title\">\n<h1>");
+  strbuf_put_html(b, doc->title);
+  strbuf_puts(b, "</h1>\n<p class=\"subtitle\">Impact of Careers Leader training on knowledge, "
+                 "practice and careers programmes, measured against the Gatsby Benchmarks");
+  const char *date = provenance(doc, "date");
+  if (date) {
+    strbuf_puts(b, ". ");
+    strbuf_put_html(b, date);
+  }
+  strbuf_puts(b, "</p>\n<section class=\"key-messages\" id=\"ch-key-messages\">\n"
+                 "<h2>Key messages</h2>\n");
+  render_list(b, "ul", doc->key_messages, doc->nkey_messages, "No key messages were generated.");
+  strbuf_puts(b, "</section>\n</header>\n");
+}
+
+/* One entry of the contents, with the tables of a chapter beneath it. */
+static void toc_entry(strbuf *b, const report_doc *doc, const char *id, const char *title,
+                      int section) {
+  strbuf_printf(b, "<li><a href=\"#%s\">", id);
+  strbuf_put_html(b, title);
+  strbuf_puts(b, "</a>");
+  int any = 0;
+  for (size_t i = 0; section >= 0 && i < doc->ntables; i++) {
+    const report_table *t = doc->tables[i];
+    if ((int)section_of(t) != section)
+      continue;
+    strbuf_puts(b, any++ ? "<li><a href=\"#" : "\n<ol>\n<li><a href=\"#");
+    strbuf_put_html(b, t->id);
+    strbuf_puts(b, "\">");
+    put_figure_label(b, t->id);
+    strbuf_put_html(b, t->title);
+    strbuf_puts(b, "</a></li>\n");
+  }
+  if (any)
+    strbuf_puts(b, "</ol>\n");
+  strbuf_puts(b, "</li>\n");
+}
+
+static const char *const appendix_ids[4] = {"ch-methods", "ch-sources", "ch-reliability",
+                                            "ch-questions"};
+static const char *const appendix_titles[4] = {
+    "Appendix 1: Methods and the rules used", "Appendix 2: Data sources and provenance",
+    "Appendix 3: Reliability and further tables", "Appendix 4: Question bank"};
+
+static void render_toc(strbuf *b, const report_doc *doc) {
+  strbuf_puts(b, "<nav class=\"toc\" id=\"ch-contents\" aria-label=\"Contents\">\n"
+                 "<h2>Contents</h2>\n<ol>\n");
+  for (int s = SECTION_SAMPLES; s <= SECTION_LEVEL4; s++)
+    toc_entry(b, doc, chapters[s].id, chapters[s].title, s);
+  toc_entry(b, doc, "ch-conclusions", "Conclusions", -1);
+  strbuf_puts(b, "</ol>\n<ul>\n");
+  for (int a = 0; a < 4; a++)
+    toc_entry(b, doc, appendix_ids[a], appendix_titles[a], a == 2 ? SECTION_APPENDIX : -1);
+  strbuf_puts(b, "</ul>\n</nav>\n");
+}
+
+static void render_section_tables(strbuf *b, const report_doc *doc, report_section s) {
+  int any = 0;
+  for (size_t i = 0; i < doc->ntables; i++)
+    if (section_of(doc->tables[i]) == s) {
+      render_figure(b, doc->tables[i]);
+      any = 1;
+    }
+  if (!any)
+    strbuf_puts(b, "<p class=\"empty\">No tables in this chapter.</p>\n");
+}
+
+static void render_chapter(strbuf *b, const report_doc *doc, report_section s, int number) {
+  const chapter *ch = &chapters[s];
+  strbuf_printf(b, "<section class=\"chapter\" id=\"%s\">\n<h2>", ch->id);
+  if (number)
+    strbuf_printf(b, "<span class=\"chapter-number\">%d |</span> ", number);
+  strbuf_put_html(b, ch->title);
+  strbuf_puts(b, "</h2>\n<p class=\"intro\">");
+  strbuf_put_html(b, ch->intro);
+  strbuf_puts(b, "</p>\n");
+  render_section_tables(b, doc, s);
+  strbuf_puts(b, "</section>\n");
+}
+
+static void render_appendix_start(strbuf *b, int a) {
+  strbuf_printf(b, "<section class=\"chapter appendix\" id=\"%s\">\n<h2>", appendix_ids[a]);
+  strbuf_put_html(b, appendix_titles[a]);
+  strbuf_puts(b, "</h2>\n");
+}
+
+static void render_provenance(strbuf *b, const report_doc *doc) {
+  strbuf_puts(b, "<p class=\"intro\">What a reader needs to reproduce this report exactly: the "
+                 "program version, the settings used and a digest of the data read.</p>\n");
+  if (doc->nprovenance == 0) {
+    strbuf_puts(b, "<p class=\"empty\">No provenance was recorded.</p>\n");
+    return;
+  }
+  strbuf_puts(b, "<div class=\"table-wrap\"><table class=\"kv\">\n<tbody>\n");
+  for (size_t i = 0; i < doc->nprovenance; i++) {
+    strbuf_puts(b, "<tr><th scope=\"row\">");
+    strbuf_put_html(b, doc->provenance[2 * i]);
+    strbuf_puts(b, "</th><td>");
+    strbuf_put_html(b, doc->provenance[2 * i + 1]);
+    strbuf_puts(b, "</td></tr>\n");
+  }
+  strbuf_puts(b, "</tbody>\n</table></div>\n");
+}
+
+static void render_question_bank(strbuf *b, const report_doc *doc) {
+  if (doc->nquestions == 0) {
+    strbuf_puts(b, "<p class=\"empty\">No questions were recorded.</p>\n");
+    return;
+  }
+  static const char *const heads[5] = {"Instrument", "Role", "Area", "Item", "Question"};
+  strbuf_puts(b, "<div class=\"table-wrap\"><table class=\"questions\">\n<thead><tr>");
+  for (int k = 0; k < 5; k++)
+    strbuf_printf(b, "<th scope=\"col\">%s</th>", heads[k]);
+  strbuf_puts(b, "</tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < doc->nquestions; i++) {
+    strbuf_puts(b, "<tr>");
+    for (int k = 0; k < 5; k++) {
+      strbuf_puts(b, "<td>");
+      strbuf_put_html(b, doc->question_bank[5 * i + (size_t)k]);
+      strbuf_puts(b, "</td>");
+    }
+    strbuf_puts(b, "</tr>\n");
+  }
+  strbuf_puts(b, "</tbody>\n</table></div>\n");
+}
+
+void report_html(const report_doc *doc, strbuf *b) {
+  strbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                 "<meta name=\"generator\" content=\"cleval\">\n<title>");
+  strbuf_put_html(b, doc->title);
+  strbuf_puts(b, "</title>\n<style>\n");
+  strbuf_puts(b, css);
+  strbuf_puts(b, "</style>\n</head>\n<body>\n<div class=\"page\">\n");
+  render_title_page(b, doc);
+  render_toc(b, doc);
+  strbuf_puts(b, "<main>\n");
+  for (int s = SECTION_SAMPLES; s <= SECTION_LEVEL4; s++)
+    render_chapter(b, doc, (report_section)s, s + 1);
+
+  strbuf_puts(b, "<section class=\"chapter\" id=\"ch-conclusions\">\n<h2><span "
+                 "class=\"chapter-number\">5 |</span> Conclusions</h2>\n");
+  if (doc->nconclusions == 0)
+    strbuf_puts(b, "<p class=\"empty\">No conclusions were generated.</p>\n");
+  for (size_t i = 0; i < doc->nconclusions; i++) {
+    strbuf_puts(b, "<p>");
+    strbuf_put_html(b, doc->conclusions[i]);
+    strbuf_puts(b, "</p>\n");
+  }
+  strbuf_puts(b, "</section>\n");
+
+  render_appendix_start(b, 0);
+  render_list(b, "ol", doc->methods, doc->nmethods, "No methods notes were recorded.");
+  strbuf_puts(b, "</section>\n");
+  render_appendix_start(b, 1);
+  render_provenance(b, doc);
+  strbuf_puts(b, "</section>\n");
+  render_appendix_start(b, 2);
+  strbuf_puts(b, "<p class=\"intro\">");
+  strbuf_put_html(b, chapters[SECTION_APPENDIX].intro);
+  strbuf_puts(b, "</p>\n");
+  render_section_tables(b, doc, SECTION_APPENDIX);
+  strbuf_puts(b, "</section>\n");
+  render_appendix_start(b, 3);
+  strbuf_puts(b, "<p class=\"intro\">The items of the built-in instruments, as each respondent "
+                 "role saw them.</p>\n");
+  render_question_bank(b, doc);
+  strbuf_puts(b, "</section>\n</main>\n<footer><p>Written by cleval");
+  const char *version = provenance(doc, "version");
+  if (version) {
+    strbuf_putc(b, ' ');
+    strbuf_put_html(b, version);
+  }
+  strbuf_puts(b, ". Every table's numbers are also in report.json and tables/ID.csv beside "
+                 "this file.</p></footer>\n</div>\n</body>\n</html>\n");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void json_cell(strbuf *b, const cell *x) {
+  switch (x->kind) {
+  case CELL_NULL: strbuf_puts(b, "null"); break;
+  case CELL_NUMBER: strbuf_put_number(b, x->num); break;
+  case CELL_INT: strbuf_printf(b, "%lld", x->i); break;
+  case CELL_TEXT: strbuf_put_json(b, x->text); break;
+  }
+}
+
+static void json_strings(strbuf *b, char **items, size_t n) {
+  strbuf_putc(b, '[');
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      strbuf_puts(b, ", ");
+    strbuf_put_json(b, items[i]);
+  }
+  strbuf_putc(b, ']');
+}
+
+static const char *const section_names[SECTION_NSECTIONS] = {"samples", "level2", "level3",
+                                                             "level4", "appendix"};
+
+static void json_table(strbuf *b, const report_table *t) {
+  strbuf_puts(b, "{\n    \"title\": ");
+  strbuf_put_json(b, t->title);
+  strbuf_printf(b, ",\n    \"section\": \"%s\",\n    \"columns\": ", section_names[section_of(t)]);
+  json_strings(b, t->columns, t->ncols);
+  strbuf_puts(b, ",\n    \"rows\": [");
+  for (size_t r = 0; r < t->nrows; r++) {
+    strbuf_puts(b, r ? ",\n      [" : "\n      [");
+    for (size_t c = 0; c < t->ncols; c++) {
+      if (c)
+        strbuf_puts(b, ", ");
+      json_cell(b, report_table_cell(t, r, c));
+    }
+    strbuf_putc(b, ']');
+  }
+  strbuf_puts(b, t->nrows ? "\n    ]" : "]");
+  if (t->n >= 0)
+    strbuf_printf(b, ",\n    \"n\": %lld", t->n);
+  strbuf_puts(b, ",\n    \"tests\": [");
+  for (size_t i = 0; i < t->ntests; i++) {
+    const table_test *x = &t->tests[i];
+    strbuf_puts(b, i ? ",\n      {\"label\": " : "\n      {\"label\": ");
+    strbuf_put_json(b, x->label);
+    strbuf_puts(b, ", \"name\": ");
+    strbuf_put_json(b, x->name);
+    strbuf_puts(b, ", \"statistic\": ");
+    strbuf_put_number(b, x->statistic);
+    strbuf_puts(b, ", \"df\": ");
+    strbuf_put_number(b, x->df);
+    strbuf_puts(b, ", \"p\": ");
+    strbuf_put_number(b, x->p);
+    strbuf_puts(b, ", \"p_adjusted\": ");
+    strbuf_put_number(b, x->p_adjusted);
+    strbuf_puts(b, ", \"effect\": ");
+    strbuf_put_number(b, x->effect);
+    strbuf_puts(b, ", \"effect_name\": ");
+    if (x->effect_name)
+      strbuf_put_json(b, x->effect_name);
+    else
+      strbuf_puts(b, "null");
+    strbuf_putc(b, '}');
+  }
+  strbuf_puts(b, t->ntests ? "\n    ]" : "]");
+  strbuf_puts(b, ",\n    \"notes\": ");
+  json_strings(b, t->notes, t->nnotes);
+  strbuf_puts(b, "\n  }");
+}
+
+void report_json(const report_doc *doc, strbuf *b) {
+  strbuf_puts(b, "{\n");
+  for (size_t i = 0; i < doc->ntables; i++) {
+    strbuf_puts(b, "  ");
+    strbuf_put_json(b, doc->tables[i]->id);
+    strbuf_puts(b, ": ");
+    json_table(b, doc->tables[i]);
+    strbuf_puts(b, ",\n");
+  }
+  strbuf_puts(b, "  \"_meta\": {\n    \"title\": ");
+  strbuf_put_json(b, doc->title);
+  strbuf_puts(b, ",\n    \"key_messages\": ");
+  json_strings(b, doc->key_messages, doc->nkey_messages);
+  strbuf_puts(b, ",\n    \"conclusions\": ");
+  json_strings(b, doc->conclusions, doc->nconclusions);
+  strbuf_puts(b, ",\n    \"methods\": ");
+  json_strings(b, doc->methods, doc->nmethods);
+  strbuf_puts(b, ",\n    \"provenance\": {");
+  for (size_t i = 0; i < doc->nprovenance; i++) {
+    strbuf_puts(b, i ? ",\n      " : "\n      ");
+    strbuf_put_json(b, doc->provenance[2 * i]);
+    strbuf_puts(b, ": ");
+    strbuf_put_json(b, doc->provenance[2 * i + 1]);
+  }
+  strbuf_puts(b, doc->nprovenance ? "\n    }" : "}");
+  strbuf_puts(b, ",\n    \"question_bank\": [");
+  static const char *const keys[5] = {"instrument", "role", "area", "item_id", "text"};
+  for (size_t i = 0; i < doc->nquestions; i++) {
+    strbuf_puts(b, i ? ",\n      {" : "\n      {");
+    for (int k = 0; k < 5; k++) {
+      strbuf_printf(b, "%s\"%s\": ", k ? ", " : "", keys[k]);
+      strbuf_put_json(b, doc->question_bank[5 * i + (size_t)k]);
+    }
+    strbuf_putc(b, '}');
+  }
+  strbuf_puts(b, doc->nquestions ? "\n    ]\n  }\n}\n" : "]\n  }\n}\n");
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+void report_table_csv(const report_table *t, strbuf *b) {
+  for (size_t c = 0; c < t->ncols; c++) {
+    if (c)
+      strbuf_putc(b, ',');
+    strbuf_put_csv(b, t->columns[c]);
+  }
+  strbuf_putc(b, '\n');
+  for (size_t r = 0; r < t->nrows; r++) {
+    for (size_t c = 0; c < t->ncols; c++) {
+      const cell *x = report_table_cell(t, r, c);
+      if (c)
+        strbuf_putc(b, ',');
+      if (x->kind == CELL_NUMBER)
+        strbuf_put_number(b, x->num);
+      else if (x->kind == CELL_INT)
+        strbuf_printf(b, "%lld", x->i);
+      else if (x->kind == CELL_TEXT)
+        strbuf_put_csv(b, x->text);
+    }
+    strbuf_putc(b, '\n');
+  }
+}
+
+/* ---- Writing the files --------------------------------------------------- */
+
+/* Table ids become element ids, JSON keys and file names: letters, digits,
+ * '_' and '-', starting with a letter or digit, unique, and not "ch-..."
+ * (the chapters' element ids). */
+static int check_ids(const report_doc *doc, char *err, size_t errlen) {
+  for (size_t i = 0; i < doc->ntables; i++) {
+    const char *id = doc->tables[i]->id;
+    size_t n = strlen(id);
+    int ok = n > 0 && n <= 64 && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789_-") == n &&
+             id[0] != '_' && id[0] != '-' && strncmp(id, "ch-", 3) != 0;
+    if (!ok) {
+      snprintf(err, errlen, "table id \"%.80s\" is not usable as a file name and element id", id);
+      return -1;
+    }
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(doc->tables[j]->id, id) == 0) {
+        snprintf(err, errlen, "table id \"%s\" is used twice", id);
+        return -1;
+      }
+  }
+  return 0;
+}
+
+typedef struct dirlist {
+  char **paths;
+  size_t n;
+} dirlist;
+
+/* mkdir -p, recording each directory it created. */
+static int make_dirs(const char *path, dirlist *made, char *err, size_t errlen) {
+  char *buf = xstrdup(path);
+  int rc = -1;
+  for (char *p = buf + 1;; p++) {
+    if (*p != '/' && *p != '\0')
+      continue;
+    char c = *p;
+    *p = '\0';
+    if (mkdir(buf, 0777) == 0) {
+      made->paths = xrealloc(made->paths, (made->n + 1) * sizeof *made->paths);
+      made->paths[made->n++] = xstrdup(buf);
+    } else if (errno != EEXIST) {
+      snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
+      goto cleanup;
+    }
+    *p = c;
+    if (!c)
+      break;
+  }
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s: not a directory", path);
+    goto cleanup;
+  }
+  rc = 0;
+cleanup:
+  free(buf);
+  return rc;
+}
+
+/* Writes text to a new temporary file beside path; returns its name
+ * (caller frees) or NULL with a message. */
+static char *write_temp(const char *path, const strbuf *text, char *err, size_t errlen) {
+  const char *slash = strrchr(path, '/');
+  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+  strbuf name = STRBUF_INIT;
+  int fd = -1;
+  for (int k = 0; k < 100 && fd < 0; k++) {
+    strbuf_reset(&name);
+    strbuf_put(&name, path, dirlen);
+    strbuf_printf(&name, ".%s.tmp%ld.%d", path + dirlen, (long)getpid(), k);
+    fd = open(strbuf_str(&name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST)
+      break;
+  }
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+    strbuf_free(&name);
+    return NULL;
+  }
+  const char *p = strbuf_str(text);
+  size_t left = text->len;
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      snprintf(err, errlen, "%s: cannot write: %s", path, w < 0 ? strerror(errno) : "no space");
+      close(fd);
+      unlink(strbuf_str(&name));
+      strbuf_free(&name);
+      return NULL;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  if (close(fd) != 0) {
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    unlink(strbuf_str(&name));
+    strbuf_free(&name);
+    return NULL;
+  }
+  return strbuf_detach(&name);
+}
+
+int report_write(const report_doc *doc, const char *outdir, char *err, size_t errlen) {
+  if (!outdir || !*outdir) {
+    snprintf(err, errlen, "no output directory given");
+    return -1;
+  }
+  if (check_ids(doc, err, errlen) != 0)
+    return -1;
+  size_t nfiles = 2 + doc->ntables;
+  strbuf *text = xcalloc(nfiles, sizeof *text);
+  char **final = xcalloc(nfiles, sizeof *final);
+  char **temp = xcalloc(nfiles, sizeof *temp);
+  dirlist made = {NULL, 0};
+  int rc = -1;
+  strbuf path = STRBUF_INIT;
+
+  /* Everything is rendered before anything touches the disk. */
+  report_html(doc, &text[0]);
+  report_json(doc, &text[1]);
+  strbuf_printf(&path, "%s/report.html", outdir);
+  final[0] = strbuf_detach(&path);
+  strbuf_printf(&path, "%s/report.json", outdir);
+  final[1] = strbuf_detach(&path);
+  for (size_t i = 0; i < doc->ntables; i++) {
+    report_table_csv(doc->tables[i], &text[2 + i]);
+    strbuf_printf(&path, "%s/tables/%s.csv", outdir, doc->tables[i]->id);
+    final[2 + i] = strbuf_detach(&path);
+  }
+
+  if (make_dirs(outdir, &made, err, errlen) != 0)
+    goto cleanup;
+  strbuf_printf(&path, "%s/tables", outdir);
+  if (make_dirs(strbuf_str(&path), &made, err, errlen) != 0)
+    goto cleanup;
+  /* A directory (or anything else) where a file must go would make a rename
+   * fail half way: refuse before writing. */
+  for (size_t i = 0; i < nfiles; i++) {
+    struct stat st;
+    if (lstat(final[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+      snprintf(err, errlen, "%s: exists and is not a regular file", final[i]);
+      goto cleanup;
+    }
+  }
+  for (size_t i = 0; i < nfiles; i++)
+    if (!(temp[i] = write_temp(final[i], &text[i], err, errlen)))
+      goto cleanup;
+  for (size_t i = 0; i < nfiles; i++) {
+    if (rename(temp[i], final[i]) != 0) {
+      snprintf(err, errlen, "%s: cannot replace: %s", final[i], strerror(errno));
+      goto cleanup;
+    }
+    free(temp[i]);
+    temp[i] = NULL;
+  }
+  rc = 0;
+
+cleanup:
+  for (size_t i = 0; i < nfiles; i++) {
+    if (temp[i])
+      unlink(temp[i]);
+    free(temp[i]);
+    free(final[i]);
+    strbuf_free(&text[i]);
+  }
+  /* Directories this call created go again on failure (rmdir removes only
+   * empty ones). */
+  for (size_t i = made.n; i-- > 0;) {
+    if (rc != 0)
+      rmdir(made.paths[i]);
+    free(made.paths[i]);
+  }
+  free(made.paths);
+  free(temp);
+  free(final);
+  free(text);
+  strbuf_free(&path);
+  return rc;
+}

@@ -1,0 +1,427 @@
+/* Inline SVG charts for the report (see svg.h). Categories run down the
+ * left, values along the bottom: long labels stay readable on a phone. */
+#include "svg.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define WIDTH 640.0
+#define CHAR_W 6.8      /* average advance of a 12px sans-serif character */
+#define LABEL_MAX 34    /* category labels longer than this are clipped */
+#define RIGHT_PAD 64.0  /* room for value labels right of the longest bar */
+#define NEG_PAD 52.0    /* room for value labels left of negative bars */
+
+/* Okabe, M. and Ito, K. (2008) Color Universal Design: distinguishable with
+ * every common colour-vision deficiency. Grouped bars start with the two
+ * most distinct; stacked segments run blue to vermillion, so an ordered
+ * scale (very ... not at all) reads as one. */
+static const char *const palette[8] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                       "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+static const char *const stack_palette[8] = {"#0072B2", "#56B4E9", "#E69F00", "#D55E00",
+                                             "#CC79A7", "#009E73", "#F0E442", "#000000"};
+
+const char *svg_colour(svg_kind kind, size_t i) {
+  return (kind == SVG_STACKED ? stack_palette : palette)[i % 8];
+}
+
+/* Text drawn on a fill: white only where black would fail WCAG contrast. */
+static const char *ink_on(const char *fill) {
+  return strcmp(fill, "#0072B2") == 0 || strcmp(fill, "#000000") == 0 ? "#fff" : "#000";
+}
+
+static size_t utf8_len(const char *s) {
+  size_t n = 0;
+  for (; *s; s++)
+    if (((unsigned char)*s & 0xC0) != 0x80)
+      n++;
+  return n;
+}
+
+/* s escaped, clipped to max characters with an ellipsis. */
+static void put_clipped(strbuf *b, const char *s, size_t max) {
+  if (utf8_len(s) <= max) {
+    strbuf_put_html(b, s);
+    return;
+  }
+  size_t n = 0;
+  const char *p = s;
+  for (; *p; p++)
+    if (((unsigned char)*p & 0xC0) != 0x80 && n++ == max - 1)
+      break;
+  char *cut = xstrndup(s, (size_t)(p - s));
+  strbuf_put_html(b, cut);
+  strbuf_puts(b, "\xE2\x80\xA6"); /* … */
+  free(cut);
+}
+
+static size_t clipped_len(const char *s) {
+  size_t n = utf8_len(s);
+  return n > LABEL_MAX ? LABEL_MAX : n;
+}
+
+/* v with digits decimals and the unit; "n/a" when not finite; never "-0". */
+static void format_value(char *buf, size_t n, double v, int digits, const char *unit) {
+  if (!isfinite(v)) {
+    snprintf(buf, n, "n/a");
+    return;
+  }
+  if (digits < 0)
+    digits = 0;
+  if (digits > 10)
+    digits = 10;
+  snprintf(buf, n, "%.*f%s", digits, v, unit ? unit : "");
+  if (buf[0] == '-') {
+    const char *q = buf + 1;
+    while (*q == '0' || *q == '.')
+      q++;
+    if (!isdigit((unsigned char)*q))
+      memmove(buf, buf + 1, strlen(buf));
+  }
+}
+
+static const char *category(const svg_chart *c, size_t i) {
+  return c->categories && c->categories[i] ? c->categories[i] : "n/a";
+}
+
+static const char *series_name(const svg_chart *c, size_t s, char *buf, size_t n) {
+  if (c->series && c->series[s])
+    return c->series[s];
+  snprintf(buf, n, "Series %zu", s + 1);
+  return buf;
+}
+
+static double at(const double *a, const svg_chart *c, size_t i, size_t s) {
+  return a ? a[i * c->nseries + s] : NAN;
+}
+
+/* The value axis: [lo, hi] in steps of step, drawn from x0 to x1. */
+typedef struct scale {
+  double lo, hi, step, x0, x1;
+} scale;
+
+static double nice_step(double raw) {
+  double e = pow(10, floor(log10(raw)));
+  double f = raw / e;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+}
+
+static double sx(const scale *s, double v) {
+  return s->x0 + (v - s->lo) / (s->hi - s->lo) * (s->x1 - s->x0);
+}
+
+static void widen(double *lo, double *hi, double v) {
+  if (!isfinite(v))
+    return;
+  if (v < *lo)
+    *lo = v;
+  if (v > *hi)
+    *hi = v;
+}
+
+/* The domain of a bar chart: zero, every value and error bar end, y_max. */
+static void bar_domain(const svg_chart *c, size_t nb, scale *s) {
+  double lo = 0, hi = 0;
+  for (size_t i = 0; i < c->ncats; i++)
+    for (size_t k = 0; k < nb; k++) {
+      widen(&lo, &hi, at(c->values, c, i, k));
+      widen(&lo, &hi, at(c->ci_low, c, i, k));
+      widen(&lo, &hi, at(c->ci_high, c, i, k));
+    }
+  if (isfinite(c->y_max) && c->y_max > hi)
+    hi = c->y_max;
+  if (!(hi - lo > 0) || !isfinite(hi - lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  s->step = nice_step((hi - lo) / 5);
+  s->lo = floor(lo / s->step + 1e-9) * s->step;
+  s->hi = ceil(hi / s->step - 1e-9) * s->step;
+  if (!(s->hi > s->lo))
+    s->hi = s->lo + s->step;
+}
+
+static void put_title_el(strbuf *b, const char *text) {
+  strbuf_puts(b, "<title>");
+  strbuf_put_html(b, text);
+  strbuf_puts(b, "</title>");
+}
+
+/* The <desc>: the caller's text alternative, or every value in words. */
+static void put_desc(strbuf *b, const svg_chart *c, size_t nb) {
+  strbuf_puts(b, "<desc>");
+  if (c->desc) {
+    strbuf_put_html(b, c->desc);
+  } else if (c->ncats == 0 || c->nseries == 0) {
+    strbuf_puts(b, "No data.");
+  } else {
+    char v[64], nm[32];
+    for (size_t i = 0; i < c->ncats; i++) {
+      strbuf_put_html(b, category(c, i));
+      strbuf_puts(b, ": ");
+      for (size_t k = 0; k < nb; k++) {
+        if (k)
+          strbuf_puts(b, ", ");
+        if (nb > 1) {
+          strbuf_put_html(b, series_name(c, k, nm, sizeof nm));
+          strbuf_putc(b, ' ');
+        }
+        format_value(v, sizeof v, at(c->values, c, i, k), c->digits, c->unit);
+        strbuf_put_html(b, v);
+      }
+      strbuf_puts(b, i + 1 < c->ncats ? "; " : ".");
+    }
+  }
+  strbuf_puts(b, "</desc>");
+}
+
+/* The legend, wrapped to the width; returns its height. */
+static double put_legend(strbuf *b, const svg_chart *c, double top) {
+  double x = 8, y = top, row = 18;
+  char nm[32];
+  for (size_t s = 0; s < c->nseries; s++) {
+    const char *name = series_name(c, s, nm, sizeof nm);
+    double w = 12 + 6 + (double)clipped_len(name) * CHAR_W + 16;
+    if (x > 8 && x + w > WIDTH - 8) {
+      x = 8;
+      y += row;
+    }
+    strbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>", x,
+                  y + 1, svg_colour(c->kind, s));
+    strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 18, y + 11);
+    put_clipped(b, name, LABEL_MAX);
+    strbuf_puts(b, "</text>");
+    x += w;
+  }
+  return y + row - top + 4;
+}
+
+static void put_ticks(strbuf *b, const scale *s, double top, double h, const char *unit) {
+  int decimals = s->step >= 1 ? 0 : (int)ceil(-log10(s->step) - 1e-9);
+  if (decimals > 10)
+    decimals = 10;
+  strbuf_puts(b, "<g class=\"axis\" text-anchor=\"middle\">");
+  for (int k = 0; k <= 50; k++) {
+    double v = s->lo + k * s->step;
+    if (v > s->hi + s->step * 1e-6)
+      break;
+    if (fabs(v) < s->step * 1e-6)
+      v = 0;
+    double x = sx(s, v);
+    strbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", x,
+                  top, x, top + h, v == 0 ? "#555" : "#ddd");
+    char lab[64];
+    format_value(lab, sizeof lab, v, decimals, unit);
+    strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">", x, top + h + 15);
+    strbuf_put_html(b, lab);
+    strbuf_puts(b, "</text>");
+  }
+  strbuf_puts(b, "</g>");
+}
+
+static void put_category_label(strbuf *b, const char *label, double x, double y) {
+  strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" text-anchor=\"end\">", x, y);
+  if (utf8_len(label) > LABEL_MAX)
+    put_title_el(b, label);
+  put_clipped(b, label, LABEL_MAX);
+  strbuf_puts(b, "</text>");
+}
+
+/* The tooltip of a bar: "category, series: value". */
+static void put_bar_title(strbuf *b, const svg_chart *c, size_t i, size_t k, size_t nb,
+                          const char *value) {
+  char nm[32];
+  strbuf_puts(b, "<title>");
+  strbuf_put_html(b, category(c, i));
+  if (nb > 1 || c->kind == SVG_STACKED) {
+    strbuf_puts(b, ", ");
+    strbuf_put_html(b, series_name(c, k, nm, sizeof nm));
+  }
+  strbuf_puts(b, ": ");
+  strbuf_put_html(b, value);
+  strbuf_puts(b, "</title>");
+}
+
+static void draw_bars(strbuf *b, const svg_chart *c, const scale *s, size_t nb, double top,
+                      double band, double bh) {
+  double zero = sx(s, s->lo > 0 ? s->lo : s->hi < 0 ? s->hi : 0);
+  for (size_t i = 0; i < c->ncats; i++) {
+    for (size_t k = 0; k < nb; k++) {
+      double y = top + (double)i * band + 7 + (double)k * bh;
+      double v = at(c->values, c, i, k), lo = at(c->ci_low, c, i, k),
+             hi = at(c->ci_high, c, i, k);
+      char lab[64];
+      format_value(lab, sizeof lab, v, c->digits, c->unit);
+      if (!isfinite(v)) {
+        strbuf_printf(b,
+                      "<text class=\"na\" x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" "
+                      "font-style=\"italic\" fill=\"#595959\">n/a</text>",
+                      zero + 4, y + (bh - 3) / 2);
+        continue;
+      }
+      const char *fill = svg_colour(c->kind, k);
+      double xv = sx(s, v);
+      strbuf_printf(b,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                    "fill=\"%s\">",
+                    xv < zero ? xv : zero, y, fabs(xv - zero), bh - 3, fill);
+      put_bar_title(b, c, i, k, nb, lab);
+      strbuf_puts(b, "</rect>");
+      double cy = y + (bh - 3) / 2, end = xv;
+      if (isfinite(lo) && isfinite(hi)) {
+        double xl = sx(s, lo), xh = sx(s, hi);
+        strbuf_printf(b,
+                      "<path class=\"ci\" d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\" "
+                      "stroke=\"#222\" stroke-width=\"1.2\" fill=\"none\"/>",
+                      xl, cy, xh, xl, cy - 4, cy + 4, xh, cy - 4, cy + 4);
+        end = v >= 0 ? (xh > xv ? xh : xv) : (xl < xv ? xl : xv);
+      }
+      if (v >= 0)
+        strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"11\">", end + 4,
+                      cy);
+      else
+        strbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"11\" "
+                      "text-anchor=\"end\">",
+                      end - 4, cy);
+      strbuf_put_html(b, lab);
+      strbuf_puts(b, "</text>");
+    }
+  }
+}
+
+static void draw_stacked(strbuf *b, const svg_chart *c, const scale *s, double top, double band,
+                         double bh) {
+  for (size_t i = 0; i < c->ncats; i++) {
+    double y = top + (double)i * band + 5, total = 0;
+    for (size_t k = 0; k < c->nseries; k++) {
+      double v = at(c->values, c, i, k);
+      if (isfinite(v) && v > 0)
+        total += v;
+    }
+    if (!(total > 0) || !isfinite(total)) {
+      strbuf_printf(b,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                    "stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
+                    "<text class=\"na\" x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" "
+                    "text-anchor=\"middle\" font-style=\"italic\" fill=\"#595959\">n/a</text>",
+                    s->x0, y, s->x1 - s->x0, bh, (s->x0 + s->x1) / 2, y + bh / 2);
+      continue;
+    }
+    double cum = 0;
+    for (size_t k = 0; k < c->nseries; k++) {
+      double v = at(c->values, c, i, k);
+      if (!isfinite(v) || v <= 0)
+        continue;
+      double xa = sx(s, cum / total * 100), xb = sx(s, (cum + v) / total * 100);
+      cum += v;
+      const char *fill = svg_colour(c->kind, k);
+      char lab[64];
+      format_value(lab, sizeof lab, v, c->digits, c->unit);
+      strbuf_printf(b,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+                    "stroke=\"#fff\" stroke-width=\"0.5\">",
+                    xa, y, xb - xa, bh, fill);
+      put_bar_title(b, c, i, k, c->nseries, lab);
+      strbuf_puts(b, "</rect>");
+      if (xb - xa >= (double)strlen(lab) * 6.2 + 6) {
+        strbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" text-anchor=\"middle\" "
+                      "font-size=\"11\" fill=\"%s\">",
+                      (xa + xb) / 2, y + bh / 2, ink_on(fill));
+        strbuf_put_html(b, lab);
+        strbuf_puts(b, "</text>");
+      }
+    }
+  }
+}
+
+void svg_render(const svg_chart *c, strbuf *out) {
+  int stacked = c->kind == SVG_STACKED;
+  size_t nb = c->kind == SVG_BAR ? (c->nseries ? 1 : 0) : c->nseries;
+  int empty = c->ncats == 0 || nb == 0 || !c->values;
+
+  /* The value axis first: negative values need room on the left. */
+  scale s = {0, 100, 20, 0, 0};
+  if (!stacked && !empty)
+    bar_domain(c, nb, &s);
+
+  strbuf body = STRBUF_INIT;
+  double top = 8;
+  if (c->show_title && c->title) {
+    strbuf_printf(&body, "<text x=\"8\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">",
+                  top + 13);
+    put_clipped(&body, c->title, 90);
+    strbuf_puts(&body, "</text>");
+    top += 24;
+  }
+  if (!empty && (stacked || nb > 1))
+    top += put_legend(&body, c, top);
+
+  double height;
+  if (empty) {
+    strbuf_printf(&body,
+                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-style=\"italic\" "
+                  "fill=\"#595959\">No data</text>",
+                  WIDTH / 2, top + 20);
+    height = top + 36;
+  } else {
+    double label_w = 0;
+    for (size_t i = 0; i < c->ncats; i++) {
+      double w = (double)clipped_len(category(c, i)) * CHAR_W;
+      if (w > label_w)
+        label_w = w;
+    }
+    if (label_w < 24)
+      label_w = 24;
+    double left = 8 + (c->x_label ? 20 : 0);
+    double label_x = left + label_w;
+    s.x0 = label_x + 10 + (s.lo < 0 ? NEG_PAD : 0);
+    s.x1 = WIDTH - (stacked ? 16 : RIGHT_PAD);
+    double bh = stacked ? 26 : nb == 1 ? 22 : nb == 2 ? 18 : 14;
+    double band = stacked ? 36 : (double)nb * bh + 14;
+    double plot_top = top + 4, plot_h = (double)c->ncats * band;
+
+    put_ticks(&body, &s, plot_top, plot_h, stacked ? "%" : c->unit);
+    for (size_t i = 0; i < c->ncats; i++)
+      put_category_label(&body, category(c, i), label_x, plot_top + (double)i * band + band / 2);
+    if (stacked)
+      draw_stacked(&body, c, &s, plot_top, band, bh);
+    else
+      draw_bars(&body, c, &s, nb, plot_top, band, bh);
+
+    height = plot_top + plot_h + 24;
+    if (c->y_label) {
+      strbuf_printf(&body, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                    (s.x0 + s.x1) / 2, height + 8);
+      put_clipped(&body, c->y_label, 90);
+      strbuf_puts(&body, "</text>");
+      height += 20;
+    }
+    if (c->x_label) {
+      strbuf_printf(&body,
+                    "<text transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\">",
+                    plot_top + plot_h / 2);
+      put_clipped(&body, c->x_label, 40);
+      strbuf_puts(&body, "</text>");
+    }
+    height += 4;
+  }
+
+  strbuf_printf(out,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %.0f "
+                "%.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+                "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif\" "
+                "font-size=\"12\" fill=\"#1a1a1a\">",
+                WIDTH, ceil(height), WIDTH, ceil(height));
+  put_title_el(out, c->title ? c->title : "Chart");
+  put_desc(out, c, nb);
+  strbuf_put(out, strbuf_str(&body), body.len);
+  strbuf_puts(out, "</svg>");
+  strbuf_free(&body);
+}
