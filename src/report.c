@@ -90,11 +90,26 @@ static int is_p_column(const char *name) {
          (n > 2 && strcmp(name + n - 2, "_p") == 0);
 }
 
+/* A column of codes rather than quantities: no thousands separators. */
+static int is_code_column(const char *name) {
+  static const char *const codes[] = {"wave", "year", "benchmark", "urn", "id", "code"};
+  size_t n = strlen(name);
+  for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+    if (strcmp(name, codes[i]) == 0)
+      return 1;
+  return n > 3 && strcmp(name + n - 3, "_id") == 0;
+}
+
 static void put_cell_html(strbuf *b, const report_table *t, size_t col, const cell *x) {
   int digits = t->digits[col];
   switch (x->kind) {
   case CELL_NULL: strbuf_puts(b, "\xE2\x80\x93"); break; /* – */
-  case CELL_INT: put_grouped(b, x->i); break;
+  case CELL_INT:
+    if (is_code_column(t->columns[col]))
+      strbuf_printf(b, "%lld", x->i);
+    else
+      put_grouped(b, x->i);
+    break;
   case CELL_TEXT: strbuf_put_html(b, x->text); break;
   case CELL_NUMBER:
     /* A positive p that rounds to zero is shown as a bound, not as 0. */
@@ -183,7 +198,10 @@ static void render_test(strbuf *b, const table_test *x) {
       strbuf_putc(b, ')');
     }
     strbuf_puts(b, " = ");
-    put_fixed(b, x->statistic, 2);
+    /* Rank sums (V, W) are whole numbers: no decimals. */
+    int whole = symbol && (strcmp(symbol, "V") == 0 || strcmp(symbol, "W") == 0) &&
+                fabs(x->statistic - round(x->statistic)) < 1e-9;
+    put_fixed(b, x->statistic, whole ? 0 : 2);
     if (!bracket_df && isfinite(x->df)) {
       strbuf_puts(b, ", df = ");
       put_fixed(b, x->df, fabs(x->df - round(x->df)) < 1e-9 ? 0 : 2);
@@ -393,7 +411,7 @@ static const char css[] =
     ".figure-body{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}\n"
     "@media (min-width:64rem){.figure-body.with-chart{"
     "grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start}}\n"
-    "svg.chart{display:block;width:100%;height:auto;max-width:42rem}\n"
+    "svg.chart{display:block;width:100%;height:auto;max-width:36rem}\n"
     ".table-wrap{overflow-x:auto;max-width:100%}\n"
     "table{border-collapse:collapse;font-size:.875rem;font-variant-numeric:tabular-nums}\n"
     "th,td{padding:.3rem .5rem;border-bottom:1px solid var(--rule);text-align:left;"
@@ -773,6 +791,9 @@ static void json_table(strbuf *b, const report_table *t) {
   strbuf_puts(b, t->ntests ? "\n    ]" : "]");
   strbuf_puts(b, ",\n    \"notes\": ");
   json_strings(b, t->notes, t->nnotes);
+  /* Which chart report.html draws for it (the browser test checks it). */
+  static const char *const kinds[] = {"null", "\"bar\"", "\"grouped\"", "\"stacked\""};
+  strbuf_printf(b, ",\n    \"chart\": %s", chart_valid(t) ? kinds[t->chart.kind] : "null");
   strbuf_puts(b, "\n  }");
 }
 

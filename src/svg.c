@@ -11,11 +11,11 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define WIDTH 640.0
+#define WIDTH 480.0     /* view box width: text stays legible scaled to a phone */
 #define CHAR_W 6.8      /* average advance of a 12px sans-serif character */
-#define LABEL_MAX 34    /* category labels longer than this are clipped */
-#define RIGHT_PAD 64.0  /* room for value labels right of the longest bar */
-#define NEG_PAD 52.0    /* room for value labels left of negative bars */
+#define LABEL_MAX 24    /* category labels longer than this are clipped */
+#define RIGHT_PAD 56.0  /* room for value labels right of the longest bar */
+#define NEG_PAD 44.0    /* room for value labels left of negative bars */
 
 /* Okabe, M. and Ito, K. (2008) Color Universal Design: distinguishable with
  * every common colour-vision deficiency. Grouped bars start with the two
@@ -356,7 +356,7 @@ void svg_render(const svg_chart *c, strbuf *out) {
   if (c->show_title && c->title) {
     strbuf_printf(&body, "<text x=\"8\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">",
                   top + 13);
-    put_clipped(&body, c->title, 90);
+    put_clipped(&body, c->title, 64);
     strbuf_puts(&body, "</text>");
     top += 24;
   }
@@ -399,7 +399,7 @@ void svg_render(const svg_chart *c, strbuf *out) {
     if (c->y_label) {
       strbuf_printf(&body, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                     (s.x0 + s.x1) / 2, height + 8);
-      put_clipped(&body, c->y_label, 90);
+      put_clipped(&body, c->y_label, 64);
       strbuf_puts(&body, "</text>");
       height += 20;
     }

@@ -499,7 +499,7 @@ static void test_html_numbers_and_tests(void **state) {
             "dz = 0.94</li>");
   find(fig, "<li>networking, paired t-test: t(408) = 20.00, p &lt; .001, adjusted p = .002, "
             "dz = 0.99</li>");
-  find(fig, "<li>leadership, Wilcoxon signed-rank test: V = 70123.00, p &lt; .001</li>");
+  find(fig, "<li>leadership, Wilcoxon signed-rank test: V = 70123, p &lt; .001</li>");
   free(fig);
   fig = figure_of(html, "samples");
   find(fig, "<td class=\"num\">1,466</td><td class=\"num\">649</td><td class=\"num\">44.2</td>");
@@ -513,6 +513,9 @@ static void test_html_numbers_and_tests(void **state) {
   /* Never "-0.0". */
   fig = figure_of(html, "awkward");
   find(fig, "<td>nothing</td><td class=\"num\">\xE2\x80\x93</td><td class=\"num\">0.0</td>");
+  free(fig);
+  fig = figure_of(html, "fig21");
+  find(fig, "<td class=\"num\">1</td><td>trained</td><td class=\"num\">1,100</td>");
   free(fig);
   fig = figure_of(html, "did");
   find(fig, "<li>trained_x_post, difference-in-differences: t(2599) = 7.50, p &lt; .001</li>");
@@ -535,7 +538,7 @@ static void test_html_numbers_and_tests(void **state) {
   find(html, "<li>a, Welch t-test: t(12.35) = -2.35, p = .034</li>");
   find(html, "<li>b, chi-square test: \xCF\x87\xC2\xB2(2) = 7.80, p &gt; .999</li>");
   find(html, "<li>c, one-way ANOVA: F = 2.10, df = 11, p = .100</li>");
-  find(html, "<li>d, Mann\xE2\x80\x93Whitney test: W = 10.00, p = .001</li>");
+  find(html, "<li>d, Mann\xE2\x80\x93Whitney test: W = 10, p = .001</li>");
   find(html, "<li>custom: p = .500</li>");
   find(html, "<li>f, paired t-test: not computed</li>");
   free(html);
@@ -628,6 +631,12 @@ static void test_json_parses_and_round_trips(void **state) {
   assert_true(json_real_value(json_array_get(json_array_get(json_object_get(fig1, "rows"), 3),
                                              4)) == 14.000000000000002);
   assert_string_equal(json_string_value(json_object_get(fig1, "section")), "level2");
+  assert_string_equal(json_string_value(json_object_get(fig1, "chart")), "grouped");
+  assert_string_equal(
+      json_string_value(json_object_get(json_object_get(root, "fig4"), "chart")), "stacked");
+  assert_string_equal(
+      json_string_value(json_object_get(json_object_get(root, "fig5"), "chart")), "bar");
+  assert_true(json_is_null(json_object_get(json_object_get(root, "samples"), "chart")));
   assert_int_equal(json_array_size(json_object_get(json_object_get(root, "norows"), "rows")), 0);
   assert_int_equal(json_array_size(json_object_get(json_object_get(root, "nocols"), "columns")),
                    0);
