@@ -12,7 +12,7 @@
 #include "xalloc.h"
 
 #define WIDTH 480.0     /* view box width: text stays legible scaled to a phone */
-#define CHAR_W 6.8      /* average advance of a 12px sans-serif character */
+#define CHAR_W 7.4      /* average advance of a 13px sans-serif character */
 #define LABEL_MAX 24    /* category labels longer than this are clipped */
 #define RIGHT_PAD 56.0  /* room for value labels right of the longest bar */
 #define NEG_PAD 44.0    /* room for value labels left of negative bars */
@@ -282,11 +282,11 @@ static void draw_bars(strbuf *b, const svg_chart *c, const scale *s, size_t nb, 
         end = v >= 0 ? (xh > xv ? xh : xv) : (xl < xv ? xl : xv);
       }
       if (v >= 0)
-        strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"11\">", end + 4,
+        strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"12\">", end + 4,
                       cy);
       else
         strbuf_printf(b,
-                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"11\" "
+                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"12\" "
                       "text-anchor=\"end\">",
                       end - 4, cy);
       strbuf_put_html(b, lab);
@@ -329,10 +329,10 @@ static void draw_stacked(strbuf *b, const svg_chart *c, const scale *s, double t
                     xa, y, xb - xa, bh, fill);
       put_bar_title(b, c, i, k, c->nseries, lab);
       strbuf_puts(b, "</rect>");
-      if (xb - xa >= (double)strlen(lab) * 6.2 + 6) {
+      if (xb - xa >= (double)strlen(lab) * 6.8 + 6) {
         strbuf_printf(b,
                       "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" text-anchor=\"middle\" "
-                      "font-size=\"11\" fill=\"%s\">",
+                      "font-size=\"12\" fill=\"%s\">",
                       (xa + xb) / 2, y + bh / 2, ink_on(fill));
         strbuf_put_html(b, lab);
         strbuf_puts(b, "</text>");
@@ -383,7 +383,7 @@ void svg_render(const svg_chart *c, strbuf *out) {
     double label_x = left + label_w;
     s.x0 = label_x + 10 + (s.lo < 0 ? NEG_PAD : 0);
     s.x1 = WIDTH - (stacked ? 16 : RIGHT_PAD);
-    double bh = stacked ? 26 : nb == 1 ? 22 : nb == 2 ? 18 : 14;
+    double bh = stacked ? 26 : nb == 1 ? 22 : nb == 2 ? 19 : 16;
     double band = stacked ? 36 : (double)nb * bh + 14;
     double plot_top = top + 4, plot_h = (double)c->ncats * band;
 
@@ -421,7 +421,7 @@ void svg_render(const svg_chart *c, strbuf *out) {
   put_desc(out, c, nb);
   /* Text style on a group: HTML checkers know these attributes on <g>. */
   strbuf_puts(out, "<g font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Arial, "
-                   "sans-serif\" font-size=\"12\" fill=\"#1a1a1a\">");
+                   "sans-serif\" font-size=\"13\" fill=\"#1a1a1a\">");
   strbuf_put(out, strbuf_str(&body), body.len);
   strbuf_puts(out, "</g></svg>");
   strbuf_free(&body);
