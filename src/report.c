@@ -34,8 +34,8 @@ static const chapter chapters[SECTION_NSECTIONS] = {
                         "and networking), from the matched pre- and post-training "
                         "self-assessment surveys, by type of establishment, time in the role "
                         "and training provider."},
-    [SECTION_LEVEL3] = {"ch-practice", "Did the training lead to a change in Careers Leader "
-                                       "practice?",
+    [SECTION_LEVEL3] = {"ch-practice",
+                        "Did the training lead to a change in Careers Leader practice?",
                         "Level 3 of the Kirkpatrick model: confidence and practice 6 to 24 "
                         "months after the training, from the anonymous long-term impact "
                         "survey, and the reflective questions of the post-training survey."},
@@ -50,7 +50,8 @@ static const chapter chapters[SECTION_NSECTIONS] = {
 };
 
 static report_section section_of(const report_table *t) {
-  return (int)t->section >= 0 && (int)t->section < (int)SECTION_NSECTIONS ? t->section : SECTION_APPENDIX;
+  return (int)t->section >= 0 && (int)t->section < (int)SECTION_NSECTIONS ? t->section
+                                                                          : SECTION_APPENDIX;
 }
 
 /* ---- Numbers as text ----------------------------------------------------- */
@@ -152,9 +153,14 @@ static const struct {
 static const struct {
   const char *name, *symbol;
 } effect_names[] = {
-    {"cohens_dz", "dz"},       {"cohens_d", "d"},    {"hedges_g", "g"},
-    {"cramers_v", "V"},        {"eta_squared", "\xCE\xB7\xC2\xB2"},
-    {"omega_squared", "\xCF\x89\xC2\xB2"}, {"r", "r"}, {"odds_ratio", "OR"},
+    {"cohens_dz", "dz"},
+    {"cohens_d", "d"},
+    {"hedges_g", "g"},
+    {"cramers_v", "V"},
+    {"eta_squared", "\xCE\xB7\xC2\xB2"},
+    {"omega_squared", "\xCF\x89\xC2\xB2"},
+    {"r", "r"},
+    {"odds_ratio", "OR"},
     {"difference", "difference"},
 };
 
@@ -501,8 +507,8 @@ static void render_figure(strbuf *b, const report_table *t) {
     strbuf_putc(b, ')');
   }
   strbuf_puts(b, "</figcaption>\n");
-  strbuf_puts(b, chart ? "<div class=\"figure-body with-chart\">\n"
-                       : "<div class=\"figure-body\">\n");
+  strbuf_puts(b,
+              chart ? "<div class=\"figure-body with-chart\">\n" : "<div class=\"figure-body\">\n");
   if (chart)
     render_chart(b, t);
   render_table_grid(b, t);
@@ -869,8 +875,9 @@ static int check_ids(const report_doc *doc, char *err, size_t errlen) {
   for (size_t i = 0; i < doc->ntables; i++) {
     const char *id = doc->tables[i]->id;
     size_t n = strlen(id);
-    int ok = n > 0 && n <= 64 && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789_-") == n &&
+    int ok = n > 0 && n <= 64 &&
+             strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789_-") == n &&
              id[0] != '_' && id[0] != '-' && strncmp(id, "ch-", 3) != 0;
     if (!ok) {
       snprintf(err, errlen, "table id \"%.80s\" is not usable as a file name and element id", id);

@@ -11,11 +11,11 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define WIDTH 480.0     /* view box width: text stays legible scaled to a phone */
-#define CHAR_W 7.4      /* average advance of a 13px sans-serif character */
-#define LABEL_MAX 24    /* category labels longer than this are clipped */
-#define RIGHT_PAD 56.0  /* room for value labels right of the longest bar */
-#define NEG_PAD 44.0    /* room for value labels left of negative bars */
+#define WIDTH 480.0    /* view box width: text stays legible scaled to a phone */
+#define CHAR_W 7.4     /* average advance of a 13px sans-serif character */
+#define LABEL_MAX 24   /* category labels longer than this are clipped */
+#define RIGHT_PAD 56.0 /* room for value labels right of the longest bar */
+#define NEG_PAD 44.0   /* room for value labels left of negative bars */
 
 /* Okabe, M. and Ito, K. (2008) Color Universal Design: distinguishable with
  * every common colour-vision deficiency. Grouped bars start with the two
@@ -253,8 +253,7 @@ static void draw_bars(strbuf *b, const svg_chart *c, const scale *s, size_t nb, 
   for (size_t i = 0; i < c->ncats; i++) {
     for (size_t k = 0; k < nb; k++) {
       double y = top + (double)i * band + 7 + (double)k * bh;
-      double v = at(c->values, c, i, k), lo = at(c->ci_low, c, i, k),
-             hi = at(c->ci_high, c, i, k);
+      double v = at(c->values, c, i, k), lo = at(c->ci_low, c, i, k), hi = at(c->ci_high, c, i, k);
       char lab[64];
       format_value(lab, sizeof lab, v, c->digits, c->unit);
       if (!isfinite(v)) {
@@ -397,8 +396,8 @@ void svg_render(const svg_chart *c, strbuf *out) {
 
     height = plot_top + plot_h + 24;
     if (c->y_label) {
-      strbuf_printf(&body, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                    (s.x0 + s.x1) / 2, height + 8);
+      strbuf_printf(&body, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (s.x0 + s.x1) / 2,
+                    height + 8);
       put_clipped(&body, c->y_label, 64);
       strbuf_puts(&body, "</text>");
       height += 20;

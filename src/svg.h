@@ -25,16 +25,16 @@ typedef struct svg_chart {
   const char *x_label; /* the category axis; NULL for none */
   const char *y_label; /* the value axis; NULL for none */
   size_t ncats, nseries;
-  const char *const *categories; /* ncats labels (NULL entries: "n/a") */
-  const char *const *series;     /* nseries legend names; may be NULL when
-                                    nseries is 1 */
-  const double *values; /* ncats x nseries, values[cat * nseries + s];
-                           NAN for missing (no bar, labelled "n/a") */
+  const char *const *categories;  /* ncats labels (NULL entries: "n/a") */
+  const char *const *series;      /* nseries legend names; may be NULL when
+                                     nseries is 1 */
+  const double *values;           /* ncats x nseries, values[cat * nseries + s];
+                                     NAN for missing (no bar, labelled "n/a") */
   const double *ci_low, *ci_high; /* error bars, same shape as values, or
                                      NULL; a NAN end: no error bar there */
-  double y_max;     /* upper end of the value axis; 0: from the data */
-  int digits;       /* decimals of the value labels */
-  const char *unit; /* appended to value labels ("%"); NULL for none */
+  double y_max;                   /* upper end of the value axis; 0: from the data */
+  int digits;                     /* decimals of the value labels */
+  const char *unit;               /* appended to value labels ("%"); NULL for none */
 } svg_chart;
 
 /* Appends one <svg> element (role="img", with <title> and <desc>) drawing

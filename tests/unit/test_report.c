@@ -83,9 +83,9 @@ static report_doc *sample_doc(void) {
   report_doc_provenance(d, "compass.baseline_cutoff", "2018-07-31");
   report_doc_question(d, "self-assessment", "school", "leadership", "sa_school_lead_1",
                       "Lead others in your school who deliver career guidance");
-  report_doc_question(d, "self-assessment", "college_strategic", "management",
-                      "sa_cs_manage_1", "Ensure that a programme of career guidance is in place "
-                                        "& that an appropriate <operational> team exists");
+  report_doc_question(d, "self-assessment", "college_strategic", "management", "sa_cs_manage_1",
+                      "Ensure that a programme of career guidance is in place "
+                      "& that an appropriate <operational> team exists");
   report_doc_question(d, "long-term", "", "", "lt_conf_leadership",
                       "How confident are you in leadership?");
 
@@ -100,21 +100,22 @@ static report_doc *sample_doc(void) {
   digits(t, "pct", "Achieved (%)", 1);
   report_table_add_note(t, "Issued: leaders who completed the training.");
 
-  static const char *const fig1_cols[] = {"area", "n", "pre_mean", "post_mean", "mean_diff",
-                                          "ci_low", "ci_high", "t", "df", "p", "p_holm",
-                                          "cohens_dz", "wilcoxon_v", "wilcoxon_p"};
-  t = table(d, "fig1", "Average knowledge score in each responsibility area, pre and post "
-                       "training",
+  static const char *const fig1_cols[] = {
+      "area", "n",  "pre_mean", "post_mean", "mean_diff", "ci_low",     "ci_high",
+      "t",    "df", "p",        "p_holm",    "cohens_dz", "wilcoxon_v", "wilcoxon_p"};
+  t = table(d, "fig1",
+            "Average knowledge score in each responsibility area, pre and post "
+            "training",
             SECTION_LEVEL2, fig1_cols, LEN(fig1_cols));
   t->n = 409;
   row(t, "sinnnnnnnnnnnn", "leadership", 409LL, 74.34567, 89.25, 14.90433, 13.3, 16.5,
       19.034999999999997, 408.0, 1e-300, 4e-300, 0.9412, 70123.0, 2.5e-60);
-  row(t, "sinnnnnnnnnnnn", "management", 409LL, 73.1, 88.0, 14.9, 13.4, 16.4, 21.0, 408.0,
-      3.2e-70, 1.28e-69, 1.04, 70456.0, 1e-62);
-  row(t, "sinnnnnnnnnnnn", "coordination", 409LL, 76.0, 89.0, 13.0, 11.5, 14.5, 17.0, 408.0,
-      1e-40, 2e-40, 0.84, 66000.0, 1e-50);
-  row(t, "sinnnnnnnnnnnn", "networking", 409LL, 71.0, 85.0, 14.000000000000002, 12.6, 15.4,
-      20.0, 408.0, 0.0004, 0.0008, 0.99, 69000.0, 0.034);
+  row(t, "sinnnnnnnnnnnn", "management", 409LL, 73.1, 88.0, 14.9, 13.4, 16.4, 21.0, 408.0, 3.2e-70,
+      1.28e-69, 1.04, 70456.0, 1e-62);
+  row(t, "sinnnnnnnnnnnn", "coordination", 409LL, 76.0, 89.0, 13.0, 11.5, 14.5, 17.0, 408.0, 1e-40,
+      2e-40, 0.84, 66000.0, 1e-50);
+  row(t, "sinnnnnnnnnnnn", "networking", 409LL, 71.0, 85.0, 14.000000000000002, 12.6, 15.4, 20.0,
+      408.0, 0.0004, 0.0008, 0.99, 69000.0, 0.034);
   digits(t, "area", "Area", 0);
   digits(t, "n", "N", 0);
   digits(t, "pre_mean", "Pre (%)", 1);
@@ -141,17 +142,16 @@ static report_doc *sample_doc(void) {
   report_table_add_test(t, "leadership", "wilcoxon", 70123.0, NAN, 2.5e-60);
   report_table_add_note(t, "Matched sample: pre and post responses of the same leader.");
 
-  static const char *const t1_cols[] = {"group", "area", "n", "pre_mean", "post_mean",
+  static const char *const t1_cols[] = {"group",     "area",   "n",       "pre_mean", "post_mean",
                                         "mean_diff", "ci_low", "ci_high", "p"};
-  t = table(d, "table1", "Average knowledge score by establishment type", SECTION_LEVEL2,
-            t1_cols, LEN(t1_cols));
+  t = table(d, "table1", "Average knowledge score by establishment type", SECTION_LEVEL2, t1_cols,
+            LEN(t1_cols));
   row(t, "ssinnnnnn", "college", "leadership", 50LL, 77.0, 90.0, 13.0, 9.0, 17.0, 1e-9);
   row(t, "ssinnnnnn", "send_ap", "leadership", 55LL, 71.0, 89.0, 18.0, 14.0, 22.0, 1e-12);
   row(t, "ssis-----", "send_ap", "networking", 3LL, "fewer than 5");
   digits(t, "p", "p", 3);
 
-  static const char *const fig2_cols[] = {"band", "area", "n", "mean_change", "ci_low",
-                                          "ci_high"};
+  static const char *const fig2_cols[] = {"band", "area", "n", "mean_change", "ci_low", "ci_high"};
   t = table(d, "fig2", "Change in knowledge score by time in role", SECTION_LEVEL2, fig2_cols,
             LEN(fig2_cols));
   row(t, "ssinnn", "under 1 year", "leadership", 120LL, 19.5, 16.0, 23.0);
@@ -174,8 +174,8 @@ static report_doc *sample_doc(void) {
   chart(t, CHART_BAR, "band", NULL, agree, 1, "ci_low", "ci_high", "Agree or strongly agree (%)",
         100);
 
-  static const char *const fig4_cols[] = {"area", "n", "very_pct", "quite_pct", "not_very_pct",
-                                          "not_at_all_pct"};
+  static const char *const fig4_cols[] = {
+      "area", "n", "very_pct", "quite_pct", "not_very_pct", "not_at_all_pct"};
   t = table(d, "fig4", "Confidence in each responsibility area 6-24 months after the training",
             SECTION_LEVEL3, fig4_cols, LEN(fig4_cols));
   t->n = 225;
@@ -202,8 +202,8 @@ static report_doc *sample_doc(void) {
   static const char *const pct[] = {"pct"};
   chart(t, CHART_BAR, "answer", NULL, pct, 1, NULL, NULL, "Responses (%)", 100);
 
-  static const char *const fig18_cols[] = {"group", "n", "baseline_mean", "post_mean", "change",
-                                           "ci_low", "ci_high"};
+  static const char *const fig18_cols[] = {"group",  "n",      "baseline_mean", "post_mean",
+                                           "change", "ci_low", "ci_high"};
   t = table(d, "fig18", "Average number of Gatsby Benchmarks achieved at baseline and post",
             SECTION_LEVEL4, fig18_cols, LEN(fig18_cols));
   row(t, "sinnnnn", "trained", 1100LL, 2.1, 4.5, 2.4, 2.3, 2.5);
@@ -220,10 +220,9 @@ static report_doc *sample_doc(void) {
   digits(t, "group", "Group", 0);
   chart(t, CHART_GROUPED, "group", NULL, bm, 2, NULL, NULL, "Benchmarks achieved (of 8)", 8);
 
-  static const char *const fig21_cols[] = {"benchmark", "group", "n", "baseline_pct",
-                                           "post_pct"};
-  t = table(d, "fig21", "Establishments fully achieving each benchmark", SECTION_LEVEL4,
-            fig21_cols, LEN(fig21_cols));
+  static const char *const fig21_cols[] = {"benchmark", "group", "n", "baseline_pct", "post_pct"};
+  t = table(d, "fig21", "Establishments fully achieving each benchmark", SECTION_LEVEL4, fig21_cols,
+            LEN(fig21_cols));
   for (long long b = 1; b <= 8; b++) {
     row(t, "isinn", b, "trained", 1100LL, 7.0 + 3 * (double)b, 41.0 + 4 * (double)b);
     row(t, "isinn", b, "untrained", 1500LL, 7.0 + 3 * (double)b, 32.0 + 3 * (double)b);
@@ -231,10 +230,10 @@ static report_doc *sample_doc(void) {
   static const char *const bp[] = {"baseline_pct", "post_pct"};
   chart(t, CHART_GROUPED, "benchmark", "group", bp, 2, NULL, NULL, "Fully achieved (%)", 100);
 
-  static const char *const did_cols[] = {"term", "estimate", "se_cluster", "ci_low", "ci_high",
-                                         "p"};
-  t = table(d, "did", "Difference-in-differences regression of benchmarks achieved",
-            SECTION_LEVEL4, did_cols, LEN(did_cols));
+  static const char *const did_cols[] = {"term",   "estimate", "se_cluster",
+                                         "ci_low", "ci_high",  "p"};
+  t = table(d, "did", "Difference-in-differences regression of benchmarks achieved", SECTION_LEVEL4,
+            did_cols, LEN(did_cols));
   row(t, "snnnnn", "intercept", 1.9, 0.05, 1.8, 2.0, 1e-200);
   row(t, "snnnnn", "trained_x_post", 0.6, 0.08, 0.44, 0.76, 3e-13);
   digits(t, "estimate", "Estimate", 2);
@@ -452,16 +451,16 @@ static void test_html_structure(void **state) {
   free(fig);
 
   /* The chapters in the seed report's order, each table in its own. */
-  const char *order[] = {"id=\"ch-title\"",        "id=\"ch-key-messages\"",
-                         "id=\"ch-contents\"",     "id=\"ch-samples\"",
-                         "id=\"samples\"",         "id=\"ch-knowledge\"",
-                         "id=\"fig1\"",            "id=\"table1\"",
-                         "id=\"ch-practice\"",     "id=\"fig4\"",
-                         "id=\"ch-results\"",      "id=\"fig18\"",
-                         "id=\"fig19\"",           "id=\"did\"",
-                         "id=\"ch-conclusions\"",  "id=\"ch-methods\"",
-                         "id=\"ch-sources\"",      "id=\"ch-reliability\"",
-                         "id=\"alpha\"",           "id=\"ch-questions\""};
+  const char *order[] = {"id=\"ch-title\"",       "id=\"ch-key-messages\"",
+                         "id=\"ch-contents\"",    "id=\"ch-samples\"",
+                         "id=\"samples\"",        "id=\"ch-knowledge\"",
+                         "id=\"fig1\"",           "id=\"table1\"",
+                         "id=\"ch-practice\"",    "id=\"fig4\"",
+                         "id=\"ch-results\"",     "id=\"fig18\"",
+                         "id=\"fig19\"",          "id=\"did\"",
+                         "id=\"ch-conclusions\"", "id=\"ch-methods\"",
+                         "id=\"ch-sources\"",     "id=\"ch-reliability\"",
+                         "id=\"alpha\"",          "id=\"ch-questions\""};
   const char *prev = html;
   for (size_t i = 0; i < LEN(order); i++) {
     const char *p = find(html, order[i]);
@@ -632,14 +631,13 @@ static void test_json_parses_and_round_trips(void **state) {
                                              4)) == 14.000000000000002);
   assert_string_equal(json_string_value(json_object_get(fig1, "section")), "level2");
   assert_string_equal(json_string_value(json_object_get(fig1, "chart")), "grouped");
-  assert_string_equal(
-      json_string_value(json_object_get(json_object_get(root, "fig4"), "chart")), "stacked");
-  assert_string_equal(
-      json_string_value(json_object_get(json_object_get(root, "fig5"), "chart")), "bar");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(root, "fig4"), "chart")),
+                      "stacked");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(root, "fig5"), "chart")),
+                      "bar");
   assert_true(json_is_null(json_object_get(json_object_get(root, "samples"), "chart")));
   assert_int_equal(json_array_size(json_object_get(json_object_get(root, "norows"), "rows")), 0);
-  assert_int_equal(json_array_size(json_object_get(json_object_get(root, "nocols"), "columns")),
-                   0);
+  assert_int_equal(json_array_size(json_object_get(json_object_get(root, "nocols"), "columns")), 0);
   json_t *meta = json_object_get(root, "_meta");
   assert_true(json_is_object(meta));
   assert_int_equal(json_array_size(json_object_get(meta, "key_messages")), 2);

@@ -109,9 +109,17 @@ static void test_bar_labels_values(void **state) {
   (void)state;
   const char *cats[] = {"under 1 year", "1 to 3 years", "3 to 5 years"};
   double v[] = {97.26, 96.0, 98.5};
-  svg_chart c = {.kind = SVG_BAR, .title = "Training increased my knowledge", .ncats = 3,
-                 .nseries = 1, .categories = cats, .values = v, .digits = 1, .unit = "%",
-                 .y_max = 100, .y_label = "Agree (%)", .x_label = "Time in role"};
+  svg_chart c = {.kind = SVG_BAR,
+                 .title = "Training increased my knowledge",
+                 .ncats = 3,
+                 .nseries = 1,
+                 .categories = cats,
+                 .values = v,
+                 .digits = 1,
+                 .unit = "%",
+                 .y_max = 100,
+                 .y_label = "Agree (%)",
+                 .x_label = "Time in role"};
   char *s = render(&c);
   assert_non_null(strstr(s, "<title>Training increased my knowledge</title>"));
   assert_non_null(strstr(s, ">97.3%</text>"));
@@ -145,8 +153,15 @@ static void test_grouped_legend_and_series(void **state) {
   const char *cats[] = {"leadership", "management", "coordination", "networking"};
   const char *series[] = {"Pre", "Post"};
   double v[] = {74, 89, 73, 88, 76, 89, 71, 85};
-  svg_chart c = {.kind = SVG_GROUPED, .title = "Knowledge", .ncats = 4, .nseries = 2,
-                 .categories = cats, .series = series, .values = v, .digits = 0, .y_max = 100};
+  svg_chart c = {.kind = SVG_GROUPED,
+                 .title = "Knowledge",
+                 .ncats = 4,
+                 .nseries = 2,
+                 .categories = cats,
+                 .series = series,
+                 .values = v,
+                 .digits = 0,
+                 .y_max = 100};
   char *s = render(&c);
   double pre[4], post[4];
   assert_int_equal(rect_widths(s, svg_colour(SVG_GROUPED, 0), pre, 4), 4 + 1); /* + legend */
@@ -164,8 +179,14 @@ static void test_missing_values(void **state) {
   const char *cats[] = {"college", "send_ap", NULL};
   const char *series[] = {"Pre", "Post"};
   double v[] = {77, NAN, NAN, NAN, 70, 88};
-  svg_chart c = {.kind = SVG_GROUPED, .title = "t", .ncats = 3, .nseries = 2,
-                 .categories = cats, .series = series, .values = v, .digits = 1};
+  svg_chart c = {.kind = SVG_GROUPED,
+                 .title = "t",
+                 .ncats = 3,
+                 .nseries = 2,
+                 .categories = cats,
+                 .series = series,
+                 .values = v,
+                 .digits = 1};
   char *s = render(&c);
   /* Two bars of the first colour (77, 70) and one of the second (88), plus
    * the legend swatches; the three missing ones are labelled instead. */
@@ -178,8 +199,8 @@ static void test_missing_values(void **state) {
 
   /* Every value missing: an axis, no bars, no NaN coordinates. */
   double none[] = {NAN, NAN, NAN};
-  svg_chart all = {.kind = SVG_BAR, .title = "t", .ncats = 3, .nseries = 1,
-                   .categories = cats, .values = none};
+  svg_chart all = {
+      .kind = SVG_BAR, .title = "t", .ncats = 3, .nseries = 1, .categories = cats, .values = none};
   s = render(&all);
   assert_int_equal(rect_widths(s, svg_colour(SVG_BAR, 0), w, 8), 0);
   assert_int_equal(count(s, "class=\"na\""), 3);
@@ -190,8 +211,13 @@ static void test_all_zero_and_one_category(void **state) {
   (void)state;
   const char *cats[] = {"only"};
   double zero[] = {0};
-  svg_chart c = {.kind = SVG_BAR, .title = "zero", .ncats = 1, .nseries = 1,
-                 .categories = cats, .values = zero, .digits = 2};
+  svg_chart c = {.kind = SVG_BAR,
+                 .title = "zero",
+                 .ncats = 1,
+                 .nseries = 1,
+                 .categories = cats,
+                 .values = zero,
+                 .digits = 2};
   char *s = render(&c);
   double w[2];
   assert_int_equal(rect_widths(s, svg_colour(SVG_BAR, 0), w, 2), 1);
@@ -206,12 +232,19 @@ static void test_negative_values_and_error_bars(void **state) {
   (void)state;
   const char *cats[] = {"under 1 year", "over 5 years"};
   double v[] = {16.5, -2.25}, lo[] = {12.0, -6.5}, hi[] = {21.0, 2.0};
-  svg_chart c = {.kind = SVG_BAR, .title = "Change", .ncats = 2, .nseries = 1,
-                 .categories = cats, .values = v, .ci_low = lo, .ci_high = hi, .digits = 1};
+  svg_chart c = {.kind = SVG_BAR,
+                 .title = "Change",
+                 .ncats = 2,
+                 .nseries = 1,
+                 .categories = cats,
+                 .values = v,
+                 .ci_low = lo,
+                 .ci_high = hi,
+                 .digits = 1};
   char *s = render(&c);
   assert_int_equal(count(s, "class=\"ci\""), 2);
   assert_non_null(strstr(s, ">-2.3</text>") ? strstr(s, ">-2.3</text>")
-                                             : strstr(s, ">-2.2</text>"));
+                                            : strstr(s, ">-2.2</text>"));
   assert_non_null(strstr(s, ">16.5</text>"));
   /* The axis covers the lower error bar end: a tick at -10 or below. */
   assert_non_null(strstr(s, ">-10</text>"));
@@ -229,8 +262,8 @@ static void test_negative_values_and_error_bars(void **state) {
 
   /* Only negative values. */
   double neg[] = {-3, -1};
-  svg_chart n = {.kind = SVG_BAR, .title = "neg", .ncats = 2, .nseries = 1,
-                 .categories = cats, .values = neg};
+  svg_chart n = {
+      .kind = SVG_BAR, .title = "neg", .ncats = 2, .nseries = 1, .categories = cats, .values = neg};
   s = render(&n);
   assert_non_null(strstr(s, ">-3</text>"));
   free(s);
@@ -241,8 +274,15 @@ static void test_stacked_shares(void **state) {
   const char *cats[] = {"leadership", "networking", "nobody answered"};
   const char *series[] = {"very", "quite", "not very", "not at all"};
   double v[] = {56, 40, 3, 1, 30, 30, 20, 20, NAN, 0, NAN, 0};
-  svg_chart c = {.kind = SVG_STACKED, .title = "Confidence", .ncats = 3, .nseries = 4,
-                 .categories = cats, .series = series, .values = v, .digits = 0, .unit = "%"};
+  svg_chart c = {.kind = SVG_STACKED,
+                 .title = "Confidence",
+                 .ncats = 3,
+                 .nseries = 4,
+                 .categories = cats,
+                 .series = series,
+                 .values = v,
+                 .digits = 0,
+                 .unit = "%"};
   char *s = render(&c);
   double w[4][8];
   size_t n[4];
@@ -273,9 +313,17 @@ static void test_escaping(void **state) {
   const char *cats[] = {"<script>alert(1)</script>", "a & b \"quoted\" 'single'"};
   const char *series[] = {"x<y", "p&q"};
   double v[] = {1, 2, 3, 4};
-  svg_chart c = {.kind = SVG_GROUPED, .title = "T<i>&", .show_title = 1,
-                 .desc = "D</desc><script>", .x_label = "<x>", .y_label = "&y",
-                 .ncats = 2, .nseries = 2, .categories = cats, .series = series, .values = v,
+  svg_chart c = {.kind = SVG_GROUPED,
+                 .title = "T<i>&",
+                 .show_title = 1,
+                 .desc = "D</desc><script>",
+                 .x_label = "<x>",
+                 .y_label = "&y",
+                 .ncats = 2,
+                 .nseries = 2,
+                 .categories = cats,
+                 .series = series,
+                 .values = v,
                  .unit = "<u>"};
   char *s = render(&c);
   assert_null(strstr(s, "<script"));
@@ -296,8 +344,8 @@ static void test_long_labels_clipped(void **state) {
    * boundary with an ellipsis; the whole label stays in a <title>. */
   const char *cats[] = {"Établissements de l’enseignement supérieur ok"};
   double v[] = {5};
-  svg_chart c = {.kind = SVG_BAR, .title = "t", .ncats = 1, .nseries = 1,
-                 .categories = cats, .values = v};
+  svg_chart c = {
+      .kind = SVG_BAR, .title = "t", .ncats = 1, .nseries = 1, .categories = cats, .values = v};
   char *s = render(&c);
   assert_non_null(strstr(s, "<title>Établissements de l’enseignement supérieur ok</title>"));
   assert_non_null(strstr(s, "Établissements de l’ens\xE2\x80\xA6</text>"));
@@ -333,14 +381,21 @@ static void test_palette(void **state) {
 static void test_many_series_legend_wraps(void **state) {
   (void)state;
   const char *cats[] = {"1", "2"};
-  const char *series[] = {"trained_hub: baseline", "trained_hub: post", "trained_nohub: baseline",
-                          "trained_nohub: post", "untrained_hub: baseline", "untrained_hub: post",
-                          "untrained_nohub: baseline", "untrained_nohub: post", "ninth"};
+  const char *series[] = {
+      "trained_hub: baseline",     "trained_hub: post",       "trained_nohub: baseline",
+      "trained_nohub: post",       "untrained_hub: baseline", "untrained_hub: post",
+      "untrained_nohub: baseline", "untrained_nohub: post",   "ninth"};
   double v[18];
   for (int i = 0; i < 18; i++)
     v[i] = i * 5.5;
-  svg_chart c = {.kind = SVG_GROUPED, .title = "many", .ncats = 2, .nseries = 9,
-                 .categories = cats, .series = series, .values = v, .digits = 1};
+  svg_chart c = {.kind = SVG_GROUPED,
+                 .title = "many",
+                 .ncats = 2,
+                 .nseries = 9,
+                 .categories = cats,
+                 .series = series,
+                 .values = v,
+                 .digits = 1};
   char *s = render(&c);
   /* All legend entries lie inside the view box. */
   double width = strtod(strstr(s, "viewBox=\"0 0 ") + 13, NULL);
