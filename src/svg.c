@@ -173,6 +173,16 @@ static void put_desc(strbuf *b, const svg_chart *c, size_t nb) {
         }
         format_value(v, sizeof v, at(c->values, c, i, k), c->digits, c->unit);
         strbuf_put_html(b, v);
+        double lo = at(c->ci_low, c, i, k), hi = at(c->ci_high, c, i, k);
+        if (isfinite(at(c->values, c, i, k)) && isfinite(lo) && isfinite(hi)) {
+          strbuf_puts(b, " (CI ");
+          format_value(v, sizeof v, lo, c->digits, c->unit);
+          strbuf_put_html(b, v);
+          strbuf_puts(b, " to ");
+          format_value(v, sizeof v, hi, c->digits, c->unit);
+          strbuf_put_html(b, v);
+          strbuf_putc(b, ')');
+        }
       }
       strbuf_puts(b, i + 1 < c->ncats ? "; " : ".");
     }

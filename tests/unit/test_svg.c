@@ -243,6 +243,7 @@ static void test_negative_values_and_error_bars(void **state) {
                  .digits = 1};
   char *s = render(&c);
   assert_int_equal(count(s, "class=\"ci\""), 2);
+  assert_non_null(strstr(s, "<desc>under 1 year: 16.5 (CI 12.0 to 21.0); over 5 years: "));
   assert_non_null(strstr(s, ">-2.3</text>") ? strstr(s, ">-2.3</text>")
                                             : strstr(s, ">-2.2</text>"));
   assert_non_null(strstr(s, ">16.5</text>"));
