@@ -419,6 +419,7 @@ static const char css[] =
     "grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start}}\n"
     "svg.chart{display:block;width:100%;height:auto;max-width:36rem}\n"
     ".table-wrap{overflow-x:auto;max-width:100%}\n"
+    ".table-wrap:focus{outline:2px solid var(--accent);outline-offset:2px}\n"
     "table{border-collapse:collapse;font-size:.875rem;font-variant-numeric:tabular-nums}\n"
     "th,td{padding:.3rem .5rem;border-bottom:1px solid var(--rule);text-align:left;"
     "vertical-align:top}\n"
@@ -462,7 +463,10 @@ static void render_table_grid(strbuf *b, const report_table *t) {
     strbuf_puts(b, "<p class=\"empty\">No data.</p>\n");
     return;
   }
-  strbuf_puts(b, "<div class=\"table-wrap\"><table>\n<thead><tr>");
+  /* A scrolling box that keyboard users can reach and screen readers name. */
+  strbuf_puts(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
+  strbuf_put_html(b, t->title);
+  strbuf_puts(b, " (table)\"><table>\n<thead><tr>");
   for (size_t c = 0; c < t->ncols; c++) {
     /* Numeric columns align right: judged by their first non-empty cell. */
     int num = 0;

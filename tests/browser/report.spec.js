@@ -4,7 +4,7 @@
 // every table of report.json renders (visible, titled, with its chart),
 // nothing is fetched, no console errors, the contents links resolve, no
 // horizontal overflow on a 375px-wide phone, page breaks when printed.
-// Saves SHOT_DIR/first-page.png and SHOT_DIR/fig19.png.
+// Saves SHOT_DIR/first-page.png, fig19.png, mobile.png and report.pdf.
 'use strict';
 
 const fs = require('fs');
@@ -150,6 +150,11 @@ async function main() {
       .map((c) => getComputedStyle(c).breakBefore));
     ok(breaks.length > 0 && breaks.every((b) => b === 'page'), 'printed, each chapter starts a page',
       breaks.join(', '));
+    // Printed to A4: at least a page per chapter, charts and all.
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    fs.writeFileSync(path.join(shotDir, 'report.pdf'), pdf);
+    ok(pages > breaks.length, `prints to PDF (${pages} A4 pages for ${breaks.length} chapters)`);
 
     ok(errors.length === 0, 'no console errors', errors.join('\n'));
     await context.close();

@@ -10,7 +10,8 @@
 #               `cleval demo -o build/browser-demo --scale 0.2` when cleval
 #               has the report command, else the sample report that
 #               build/tests/test_report writes under CLEVAL_SAMPLE_OUT.
-# Screenshots go to build/screenshots/ (first-page.png, fig19.png, mobile.png).
+# Screenshots go to build/screenshots/ (first-page.png, fig19.png, mobile.png,
+# and the report printed to report.pdf).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)

@@ -480,12 +480,34 @@ static void test_html_structure(void **state) {
   report_doc_free(d);
 }
 
+static void test_html_empty_document(void **state) {
+  (void)state;
+  /* Nothing computed at all: every chapter is still there and says so. */
+  report_doc *d = report_doc_new("Empty & <new>");
+  char *html = html_of(d);
+  find(html, "<title>Empty &amp; &lt;new&gt;</title>");
+  find(html, "<h1>Empty &amp; &lt;new&gt;</h1>");
+  find(html, "No key messages were generated.");
+  assert_int_equal(count(html, "No tables in this chapter."), 5);
+  find(html, "No conclusions were generated.");
+  find(html, "No methods notes were recorded.");
+  find(html, "No provenance was recorded.");
+  find(html, "No questions were recorded.");
+  assert_null(strstr(html, "<figure"));
+  assert_null(strstr(html, "<ol>\n</ol>"));
+  assert_null(strstr(html, "<ul>\n</ul>"));
+  free(html);
+  report_doc_free(d);
+}
+
 static void test_html_numbers_and_tests(void **state) {
   (void)state;
   report_doc *d = sample_doc();
   char *html = html_of(d);
   char *fig = figure_of(html, "fig1");
   /* Rounded to the column's digits; counts with thousands separators. */
+  find(fig, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Average "
+            "knowledge score in each responsibility area, pre and post training (table)\">");
   find(fig, "<td>leadership</td><td class=\"num\">409</td><td class=\"num\">74.3</td>"
             "<td class=\"num\">89.2</td>");
   find(fig, "<td class=\"num\">19.03</td><td class=\"num\">408</td>");
@@ -939,6 +961,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_html_escapes_everything),
       cmocka_unit_test(test_html_structure),
+      cmocka_unit_test(test_html_empty_document),
       cmocka_unit_test(test_html_numbers_and_tests),
       cmocka_unit_test(test_json_parses_and_round_trips),
       cmocka_unit_test(test_csv),
