@@ -434,6 +434,8 @@ static const char css[] =
     "@media print{body{font-size:10pt}.page{max-width:none;padding:0}"
     ".title-page,.toc{break-after:page}.chapter{break-before:page}"
     "figure{break-inside:avoid}.table-wrap{overflow:visible}"
+    "table{font-size:7.5pt}th,td{padding:2px 4px}thead th{overflow-wrap:anywhere}"
+    "svg.chart{max-width:26rem}"
     "a{color:inherit;text-decoration:none}"
     ".key-messages{background:none}h2,h3,figcaption{break-after:avoid}}\n";
 
