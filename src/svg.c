@@ -215,6 +215,20 @@ static void put_ticks(strbuf *b, const scale *s, double top, double h, const cha
   int decimals = s->step >= 1 ? 0 : (int)ceil(-log10(s->step) - 1e-9);
   if (decimals > 10)
     decimals = 10;
+  /* Label every tick, or every second, third ...: whatever keeps the
+   * longest label clear of its neighbours. */
+  char lab[64];
+  size_t widest = 0;
+  for (int k = 0; k <= 50 && s->lo + k * s->step <= s->hi + s->step * 1e-6; k++) {
+    format_value(lab, sizeof lab, s->lo + k * s->step, decimals, unit);
+    if (strlen(lab) > widest)
+      widest = strlen(lab);
+  }
+  double px = (sx(s, s->lo + s->step) - sx(s, s->lo));
+  int every = px > 0 ? (int)ceil(((double)widest * 7.2 + 8) / px) : 1;
+  if (every < 1)
+    every = 1;
+  int kzero = (int)lround(-s->lo / s->step);
   strbuf_puts(b, "<g class=\"axis\" text-anchor=\"middle\">");
   for (int k = 0; k <= 50; k++) {
     double v = s->lo + k * s->step;
@@ -225,7 +239,9 @@ static void put_ticks(strbuf *b, const scale *s, double top, double h, const cha
     double x = sx(s, v);
     strbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", x,
                   top, x, top + h, v == 0 ? "#555" : "#ddd");
-    char lab[64];
+    /* Counted from zero, which the axis always holds, so 0 is labelled. */
+    if ((k - kzero) % every != 0)
+      continue;
     format_value(lab, sizeof lab, v, decimals, unit);
     strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">", x, top + h + 15);
     strbuf_put_html(b, lab);

@@ -363,6 +363,56 @@ static void test_no_data(void **state) {
   free(s);
 }
 
+/* The x of every tick label (text in the axis group), in order. */
+static size_t tick_xs(const char *svg, double *xs, size_t max) {
+  const char *g = strstr(svg, "<g class=\"axis\"");
+  assert_non_null(g);
+  const char *end = strstr(g, "</g>");
+  size_t n = 0;
+  for (const char *p = g; (p = strstr(p, "<text x=\"")) && p < end; p++)
+    if (n < max)
+      xs[n++] = strtod(p + 9, NULL);
+  return n;
+}
+
+static void test_tick_labels_do_not_collide(void **state) {
+  (void)state;
+  /* Tiny values make long tick labels (-0.00010): fewer labels, still
+   * every grid line. */
+  const char *cats[] = {"a label of 24 characters", "b"};
+  double v[] = {-0.0001, 0.00002};
+  svg_chart c = {.kind = SVG_BAR,
+                 .title = "tiny",
+                 .ncats = 2,
+                 .nseries = 1,
+                 .categories = cats,
+                 .values = v,
+                 .digits = 5,
+                 .x_label = "x"};
+  char *s = render(&c);
+  double xs[32];
+  size_t n = tick_xs(s, xs, 32);
+  assert_true(n >= 2);
+  for (size_t i = 1; i < n; i++)
+    assert_true(xs[i] - xs[i - 1] >= 8 * 7.2);
+  assert_true(count(s, "<line ") > n);
+  assert_non_null(strstr(s, "fill=\"#333\">0.00000</text>"));
+  free(s);
+  /* Ordinary percentages keep a label on every tick. */
+  double p[] = {45, 90};
+  svg_chart q = {.kind = SVG_BAR,
+                 .title = "pct",
+                 .ncats = 2,
+                 .nseries = 1,
+                 .categories = cats,
+                 .values = p,
+                 .y_max = 100,
+                 .unit = "%"};
+  s = render(&q);
+  assert_int_equal(tick_xs(s, xs, 32), 6);
+  free(s);
+}
+
 static void test_palette(void **state) {
   (void)state;
   /* Okabe-Ito: eight distinct colours per kind, repeating after eight. */
@@ -420,6 +470,7 @@ int main(void) {
       cmocka_unit_test(test_escaping),
       cmocka_unit_test(test_long_labels_clipped),
       cmocka_unit_test(test_no_data),
+      cmocka_unit_test(test_tick_labels_do_not_collide),
       cmocka_unit_test(test_palette),
       cmocka_unit_test(test_many_series_legend_wraps),
   };
