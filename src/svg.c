@@ -15,7 +15,6 @@
 #define CHAR_W 7.4     /* average advance of a 13px sans-serif character */
 #define LABEL_MAX 24   /* category labels longer than this are clipped */
 #define RIGHT_PAD 56.0 /* room for value labels right of the longest bar */
-#define NEG_PAD 44.0   /* room for value labels left of negative bars */
 
 /* Okabe, M. and Ito, K. (2008) Color Universal Design: distinguishable with
  * every common colour-vision deficiency. Grouped bars start with the two
@@ -406,7 +405,18 @@ void svg_render(const svg_chart *c, strbuf *out) {
       label_w = 24;
     double left = 8 + (c->x_label ? 20 : 0);
     double label_x = left + label_w;
-    s.x0 = label_x + 10 + (s.lo < 0 ? NEG_PAD : 0);
+    /* Labels of negative bars sit left of them: room for the longest. */
+    double neg_pad = 0;
+    for (size_t i = 0; !stacked && s.lo < 0 && i < c->ncats; i++)
+      for (size_t k = 0; k < nb; k++) {
+        double v = at(c->values, c, i, k);
+        char lab[64];
+        format_value(lab, sizeof lab, v, c->digits, c->unit);
+        double w = (double)strlen(lab) * 7.2 + 8;
+        if (isfinite(v) && v < 0 && w > neg_pad)
+          neg_pad = w;
+      }
+    s.x0 = label_x + 10 + neg_pad;
     s.x1 = WIDTH - (stacked ? 16 : RIGHT_PAD);
     double bh = stacked ? 26 : nb == 1 ? 22 : nb == 2 ? 19 : 16;
     double band = stacked ? 36 : (double)nb * bh + 14;
