@@ -77,7 +77,7 @@ def main(outdir):
     # withdrawn = the only leader withdrew; noenrol = leaders without
     # enrolments; noleader = no leader on file.
     plan = [('trained', 'mainstream', 38), ('trained', 'special', 3), ('trained', 'ap', 1),
-            ('trained', 'fe_college', 2), ('trained', 'sixth_form_college', 2),
+            ('trained', 'fe_college', 3), ('trained', 'sixth_form_college', 3),
             ('enrolled', 'mainstream', 3), ('withdrawn', 'mainstream', 1),
             ('noenrol', 'mainstream', 7), ('noenrol', 'special', 1),
             ('noleader', 'mainstream', 9), ('noleader', 'ap', 1), ('noleader', 'fe_college', 1),
@@ -92,12 +92,15 @@ def main(outdir):
             n += 1
             urn = '%d' % (140000 + 7 * n)
             ests.append({'urn': urn, 'cat': cat, 'type': etype, 'k': k, 'n': n})
-    # hubs: trained about 60 %, untrained comparison: 4 in a hub at post
+    # hubs: trained about 60 %, untrained comparison: fewer than 5 in a hub at post
     for e in ests:
         if e['cat'] == 'trained':
             e['hub'] = hubs[e['n'] % 3] if e['n'] % 5 in (0, 1, 3) else ''
         elif e['cat'] in ('noenrol', 'noleader'):
-            e['hub'] = hubs[e['k'] % 3] if e['k'] % 4 == 0 else ''
+            inhub = ((e['cat'] == 'noenrol' and e['type'] == 'mainstream' and e['k'] in (0, 4)) or
+                     (e['cat'] == 'noleader' and e['type'] == 'mainstream' and e['k'] in (0, 4)) or
+                     (e['cat'] == 'noleader' and e['type'] == 'ap'))
+            e['hub'] = hubs[e['k'] % 3] if inhub else ''
         else:
             e['hub'] = hubs[1]
         e['hub_joined'] = ''
@@ -289,7 +292,7 @@ def main(outdir):
                           score_float(area_vals(pre, role, a)))
                     ok = seen[a].get(fd, dd) == dd
                     if a == 'coordination':
-                        ok = ok and fd != 0 and fd not in seen[a]
+                        ok = ok and fd != 0 and fd not in seen[a] and -fd not in seen[a]
                         if ok:
                             seen[a][fd] = dd
                     if ok:
