@@ -4,6 +4,7 @@
 Usage:
   compare.py REPORT_DIR EXPECTED.json    every expected table, two checks each
   compare.py --thin REPORT_DIR           a report of thin data (no surveys)
+  compare.py --scores SCORES.csv EXPECTED.json   `cleval scores` output
 
 Prints one TAP line per check without a number ("ok - ..." / "not ok -
 ..."); run.sh numbers them. Details of a failure follow as "# " lines.
@@ -190,6 +191,8 @@ def full(outdir, expected_path):
     tap(html is not None, 'report.html exists', [])
     html = html or ''
     for tid, exp in expected.items():
+        if tid.startswith('_'):
+            continue
         probs = check_json(rep, tid, exp)
         tap(not probs, '%s: report.json rows' % tid, probs)
         probs = check_csv_html(outdir, rep, tid, html)
@@ -239,14 +242,39 @@ def thin(outdir):
     tap(not probs, 'thin data: fig1 has no rows or suppressed rows', probs)
 
 
+def scores(path, expected_path):
+    """`cleval scores --format csv` against expected.py's "_scores"."""
+    with open(expected_path) as f:
+        exp = json.load(f)['_scores']
+    probs = []
+    with open(path, newline='') as f:
+        rows = list(csv.reader(f))
+    if not rows or rows[0] != exp['columns']:
+        probs.append('header %r, expected %r' % (rows[:1], exp['columns']))
+    else:
+        got = {(r[0], r[1]): r for r in rows[1:]}
+        want = {(r[0], r[1]): r for r in exp['rows']}
+        for k in sorted(set(got) | set(want)):
+            if k not in got or k not in want:
+                probs.append('%s %s: %s' % (k[0], k[1], 'missing' if k not in got else 'extra'))
+                continue
+            for c, g, w in zip(exp['columns'], got[k], want[k]):
+                if not csv_cell_matches(g, w):
+                    probs.append('%s %s %s: got %r, expected %r' % (k[0], k[1], c, g, w))
+    tap(not probs, 'stored area scores (cleval scores) of every response', probs)
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 2 and a[0] == '--thin':
         thin(a[1])
+    elif len(a) == 3 and a[0] == '--scores':
+        scores(a[1], a[2])
     elif len(a) == 2:
         full(a[0], a[1])
     else:
-        sys.stderr.write('usage: compare.py REPORT_DIR EXPECTED.json | --thin REPORT_DIR\n')
+        sys.stderr.write('usage: compare.py REPORT_DIR EXPECTED.json | --thin REPORT_DIR | '
+                         '--scores SCORES.csv EXPECTED.json\n')
         return 2
     return 0
 

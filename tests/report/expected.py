@@ -2,7 +2,8 @@
 """Computes every table of docs/analysis.md from the programme's CSV files
 (as make_data.py writes them), independently of cleval: not from the
 database, not from cleval's output. Writes the expected tables as JSON for
-compare.py.
+compare.py, and under "_scores" the area scores every response should have
+been stored with (the `cleval scores DB --format csv` rows).
 
 Usage: /usr/bin/python3 tests/report/expected.py DATADIR OUT.json [--coverage]
 
@@ -503,21 +504,51 @@ def compute(datadir):
         for d, _, _ in returns[u]:
             assert d != start[u] and d != done[u], 'a return on a start or completion date'
 
+    def count(key):
+        cov[key] = cov.get(key, 0) + 1
+
     def baseline(u):
         rs = [r for r in returns[u] if r[0] <= CUTOFF]
         if rs:
-            cov['baseline: by the cut-off'] = cov.get('baseline: by the cut-off', 0) + 1
+            count('baseline: latest by the cut-off')
+            if len(rs) > 1:
+                count('baseline: latest of several by the cut-off')
+            if max(rs)[0] == CUTOFF:
+                count('baseline: on the cut-off date')
             return max(rs)
         if u in trained:
             rs = [r for r in returns[u] if r[0] < start[u]]
             if rs:
-                cov['baseline: fallback'] = cov.get('baseline: fallback', 0) + 1
+                count('baseline: fallback, earliest before training start')
+                if len(rs) > 1:
+                    count('baseline: fallback, earliest of several')
                 return min(rs)
+            count('baseline: none for a trained establishment')
+        elif any(r[0] > CUTOFF for r in returns[u]):
+            count('baseline: none for an untrained one with later returns (no fallback)')
         return None
 
     def post(u):
         rs = [r for r in returns[u] if POST_FROM <= r[0] <= POST_TO
               and (u not in trained or r[0] > done[u])]
+        if any(r[0] > POST_TO for r in returns[u]):
+            count('post: a return after post_to passed over')
+        if any(CUTOFF < r[0] < POST_FROM for r in returns[u]):
+            count('post: a return before post_from passed over')
+        if u in trained and any(POST_FROM <= r[0] <= POST_TO and r[0] < done[u]
+                                for r in returns[u]):
+            count('post: an in-window return before completion passed over')
+            if not rs:
+                count('post: none, every in-window return before completion')
+            if len(trained[u]) > 1 and any(
+                    POST_FROM <= r[0] <= POST_TO and
+                    min(e['completion_date'] for e in trained[u]) < r[0] < done[u]
+                    for r in returns[u]):
+                count('post: between two leaders\' completions passed over')
+        if rs and max(rs)[0] == POST_FROM:
+            count('post: on post_from')
+        if rs and max(rs)[0] == POST_TO:
+            count('post: on post_to')
         return max(rs) if rs else None
 
     units = []  # (urn, trained, hub, baseline return, post return)
@@ -533,8 +564,13 @@ def compute(datadir):
             continue
         e = ests[u]
         hub = e['hub'] != '' and (e['hub_joined'] == '' or e['hub_joined'] <= p[0])
+        if e['hub_joined']:
+            count('hub_joined %s the post return' % ('by' if hub else 'after'))
         units.append((u, istr, hub, b, p))
     cov['excluded: enrolled but not trained'] = len(enrolled_any - set(trained))
+    cov['excluded: only withdrawn leaders'] = len(
+        [u for u in enrolled_any - set(trained)
+         if all(e['status'] == 'withdrawn' for e in enrol if leaders[e['leader_id']]['urn'] == u)])
 
     def bm_row(t, name, us, **kv):
         if len(us) < SMALL:
@@ -631,18 +667,62 @@ def compute(datadir):
                 t.add(role=role, area=a, k=len(its), n=len(mat), alpha=float(alpha(mat)))
     T['alpha'] = t
 
+    # ---- the stored area scores (`cleval scores`), keyed by leader, stage ----
+    t = Table(['leader_id', 'stage', 'role'] + AREAS)
+    for lid in leaders:
+        for st in ('pre', 'post'):
+            if lid in has[st]:
+                t.add(leader_id=lid, stage=st, role=leaders[lid]['role'],
+                      **{a: score(lid, st, a) for a in AREAS})
+    S = t
+
     for tid, tb in T.items():
         cov['%s rows (suppressed)' % tid] = [len(tb.rows),
                                              sum(1 for r in tb.rows if SUPPRESSED in r)]
-    return T, cov
+    return T, S, cov
+
+
+# What the data must exercise (make_data.py's purpose); expected.py fails
+# when a change of the generator loses one of these.
+REQUIRED = [
+    'baseline: latest of several by the cut-off', 'baseline: on the cut-off date',
+    'baseline: fallback, earliest of several', 'baseline: none for a trained establishment',
+    'baseline: none for an untrained one with later returns (no fallback)',
+    'post: a return after post_to passed over', 'post: a return before post_from passed over',
+    'post: none, every in-window return before completion',
+    'post: between two leaders\' completions passed over', 'post: on post_from',
+    'post: on post_to', 'hub_joined by the post return', 'hub_joined after the post return',
+    'excluded (no post): untrained', 'excluded: only withdrawn leaders',
+    'matched leader-areas without a score', 'matched leaders without months_in_role',
+    'post-only leaders']
+SUPPRESSION_REQUIRED = ['table1', 'cohorts', 'fig2', 'fig3', 'providers', 'fig4', 'fig19',
+                        'alpha']
+
+
+def check_coverage(T, cov):
+    missing = [k for k in REQUIRED if not cov.get(k)]
+    missing += ['a suppressed row in ' + k for k in SUPPRESSION_REQUIRED
+                if not any(SUPPRESSED in r for r in T[k].rows)]
+    fig1 = {r[0]: r for r in T['fig1'].rows}
+    if cov['fig1 coordination: zeros, ties'] != [0, 0] or fig1['coordination'][1] >= 50:
+        missing.append('fig1 coordination: the exact Wilcoxon branch')
+    if not any(cov['fig1 %s: zeros, ties' % a][0] for a in AREAS):
+        missing.append('fig1: zero differences')
+    if not any(cov['fig1 %s: zeros, ties' % a][1] for a in AREAS):
+        missing.append('fig1: tied differences')
+    return missing
 
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     if len(args) != 2:
         sys.exit('usage: expected.py DATADIR OUT.json [--coverage]')
-    T, cov = compute(args[0])
+    T, S, cov = compute(args[0])
+    missing = check_coverage(T, cov)
+    if missing:
+        sys.exit('expected.py: the data no longer exercise: ' + '; '.join(missing))
     out = OrderedDict((k, {'columns': t.columns, 'rows': t.rows}) for k, t in T.items())
+    out['_scores'] = {'columns': S.columns, 'rows': S.rows}  # not a report table
     with open(args[1], 'w') as f:
         json.dump(out, f, indent=1, allow_nan=False)
     if '--coverage' in sys.argv:

@@ -43,8 +43,10 @@ for kind in establishments leaders providers enrolments self-assessment long-ter
 done
 check "cleval report" "$CLEVAL" report "$tmp/p.db" -o "$tmp/out"
 if [ -f "$tmp/expected.json" ]; then
-  "$PY" "$here/compare.py" "$tmp/out" "$tmp/expected.json" >"$tmp/.cmp" 2>&1 ||
-    echo "not ok - compare.py failed" >>"$tmp/.cmp"
+  { "$CLEVAL" scores "$tmp/p.db" --format csv >"$tmp/scores.csv" &&
+    "$PY" "$here/compare.py" --scores "$tmp/scores.csv" "$tmp/expected.json" &&
+    "$PY" "$here/compare.py" "$tmp/out" "$tmp/expected.json"; } >"$tmp/.cmp" 2>&1 ||
+    echo "not ok - cleval scores or compare.py failed" >>"$tmp/.cmp"
   while IFS= read -r line; do
     case $line in
       "ok - "*) tap ok "${line#ok - }" ;;
