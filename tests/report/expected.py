@@ -467,7 +467,10 @@ def compute(datadir):
         t = distribution(vals, codes, codes)
         n = len(vals)
         s = vals.count('direct') + vals.count('improved')
-        t.add(answer='supported', n=s, pct=100.0 * s / n)
+        if n < SMALL:
+            t.suppressed(answer='supported', n=s)
+        else:
+            t.add(answer='supported', n=s, pct=100.0 * s / n)
         T['fig%d' % (6 + k)] = t
     t = Table(['topic', 'n', 'pct'])
     for i in lt_items:
