@@ -12,8 +12,8 @@ The default settings of src/config.h are assumed: baseline cut-off
 small_cell 5, role bands [1, 3, 5] years, 95 % intervals; and the score
 defaults (percent method, an area needs at least half its items answered).
 
-Readings of docs/analysis.md where it leaves a choice (each marked
-AMBIGUITY below, listed in the report to the lead):
+Readings of docs/analysis.md where it leaves a choice (A1-A15, named in
+the code where it applies them; listed in the report to the lead):
  A1 Suppression: a row whose n is below small_cell keeps its labels and n;
     the first column after n holds "fewer than 5", the rest are null (the
     table1 rule, applied to every table). Groups with n = 0 are still rows.
@@ -33,9 +33,9 @@ AMBIGUITY below, listed in the report to the lead):
     date), the earliest start_date if several; the same enrolment gives
     the leader's wave in cohorts.
  A6 Trained establishment's training start: the earliest start_date of its
-    leaders' completed enrolments (not of their withdrawn ones). The data
-    avoid the other choices mattering: no return falls on a start or
-    completion date.
+    leaders' completed enrolments (not of their withdrawn ones, nor of other
+    leaders' at the establishment). The data make the readings agree
+    (asserted below).
  A7 samples: issued for pre/post/matched = leaders with a completed
     enrolment; achieved = those of them with a pre response / a post
     response / matched (not responses of leaders who never completed).
@@ -53,6 +53,21 @@ AMBIGUITY below, listed in the report to the lead):
     bands "under 1 year", "1 to 3 years", "3 to 5 years", "over 5 years".
  A9 hub in did/fig19 is one value per establishment (at its post return's
     date), the same in its baseline and post rows.
+ A11 Dates compare as dates (the first 10 characters): the fallback
+    baseline is strictly before the training start, the post return
+    strictly after the completion (asserted: no return falls on a start or
+    completion date, so "on" never decides).
+ A12 fig3 counts every post response (post-only leaders too) by the band
+    of the leader's months_in_role; fig2 only matched leaders.
+ A13 fig1 p_holm: Holm over the areas that are not suppressed; the Wilcoxon
+    "n < 50" is the number of pairs (with zeros the normal approximation is
+    used anyway); ties are exact equality (make_data.py makes differences
+    equal in exact arithmetic equal doubles, so a tolerance agrees).
+ A14 fig18/19 change = mean of (post - baseline) = post_mean -
+    baseline_mean; fig20/21 n = establishments in the group.
+ A15 cohorts: rows only for waves with matched leaders; the leader's wave
+    is that of the enrolment of A5 (L011 withdrew from wave 1 and completed
+    wave 2: wave 2, provider P03).
  A10 attrition (characteristic, level, ... p) is not checked: its levels
     and where its p goes are not pinned down. The `tests` of fig16/17 and
     of providers (ANOVA) are not checked either.
@@ -570,6 +585,19 @@ def compute(datadir):
         if e['hub_joined']:
             count('hub_joined %s the post return' % ('by' if hub else 'after'))
         units.append((u, istr, hub, b, p))
+    # A6: the data must give the same baselines whichever enrolments count
+    # for an establishment's training start (its leaders' completed ones,
+    # all of their enrolments, or every enrolment at the establishment).
+    for u in trained:
+        alts = [min(e['start_date'] for e in enrol if e['leader_id'] in
+                    {x['leader_id'] for x in trained[u]}),
+                min(e['start_date'] for e in enrol if leaders[e['leader_id']]['urn'] == u)]
+        for alt in alts:
+            if not [r for r in returns[u] if r[0] <= CUTOFF]:
+                a = [r for r in returns[u] if r[0] < alt]
+                b = [r for r in returns[u] if r[0] < start[u]]
+                assert (min(a) if a else None) == (min(b) if b else None), \
+                    'A6 matters for %s' % u
     cov['excluded: enrolled but not trained'] = len(enrolled_any - set(trained))
     cov['excluded: only withdrawn leaders'] = len(
         [u for u in enrolled_any - set(trained)
