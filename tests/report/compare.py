@@ -5,6 +5,8 @@ Usage:
   compare.py REPORT_DIR EXPECTED.json    every expected table, two checks each
   compare.py --thin REPORT_DIR           a report of thin data (no surveys)
   compare.py --scores SCORES.csv EXPECTED.json   `cleval scores` output
+  compare.py --selftest EXPECTED.json    a faithful fake report passes, planted
+                                         errors fail
 
 Prints one TAP line per check without a number ("ok - ..." / "not ok -
 ..."); run.sh numbers them. Details of a failure follow as "# " lines.
@@ -265,10 +267,80 @@ def scores(path, expected_path):
     tap(not probs, 'stored area scores (cleval scores) of every response', probs)
 
 
+def write_fake(expected, outdir, edit=None):
+    """A report as cleval should write it for these expected tables; edit
+    (rep -> None) plants an error in report.json."""
+    os.makedirs(os.path.join(outdir, 'tables'), exist_ok=True)
+    rep, html = {}, ['<!doctype html><title>x</title>']
+    for tid, t in expected.items():
+        if tid.startswith('_'):
+            continue
+        rep[tid] = {'title': tid, 'columns': list(t['columns']),
+                    'rows': json.loads(json.dumps(t['rows'])), 'n': 1}
+        with open(os.path.join(outdir, 'tables', tid + '.csv'), 'w', newline='') as f:
+            w = csv.writer(f, lineterminator='\n')
+            w.writerow(t['columns'])
+            for r in t['rows']:
+                w.writerow(['' if c is None else '%.17g' % c if isinstance(c, float) else c
+                            for c in r])
+        html.append('<section id="%s"></section>' % tid)
+    if edit:
+        edit(rep)
+    with open(os.path.join(outdir, 'report.json'), 'w') as f:
+        json.dump(rep, f)
+    with open(os.path.join(outdir, 'report.html'), 'w') as f:
+        f.write('\n'.join(html))
+
+
+def selftest(expected_path):
+    """compare.py itself: a faithful report passes, planted errors fail."""
+    import contextlib
+    import io
+    import tempfile
+    with open(expected_path) as f:
+        expected = json.load(f)
+
+    def sup_row(rep):
+        return [r for r in rep['table1']['rows'] if SUPPRESSED in r][0]
+
+    def scale(t, i, j, f):
+        return lambda rep: rep[t]['rows'][i].__setitem__(j, rep[t]['rows'][i][j] * f)
+    plants = [  # (what, edit, the check that must fail)
+        ('a mean off by 1e-8', scale('fig1', 0, 2, 1 + 1e-8), 'fig1: report.json rows'),
+        ('a p value off by 1e-5', scale('did', 1, 5, 1 + 1e-5), 'did: report.json rows'),
+        ('a number in a suppressed row', lambda rep: sup_row(rep).__setitem__(4, 1.5),
+         'table1: report.json rows'),
+        ('rows reordered', lambda rep: rep['fig2']['rows'].reverse(), 'fig2: report.json rows'),
+        ('a renamed column', lambda rep: rep['fig18']['columns'].__setitem__(4, 'diff'),
+         'fig18: report.json rows'),
+        ('a missing table', lambda rep: rep.pop('fig17'), 'fig17: report.json rows'),
+        ('a count off by one', lambda rep: rep['samples']['rows'][0].__setitem__(1, 99),
+         'samples: report.json rows')]
+    probs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [('a faithful report', None, None)] + plants
+        for k, (what, edit, must_fail) in enumerate(cases):
+            d = os.path.join(tmp, str(k))
+            write_fake(expected, d, edit)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                full(d, expected_path)
+            failed = [l[len('not ok - '):] for l in out.getvalue().splitlines()
+                      if l.startswith('not ok')]
+            if must_fail is None and failed:
+                probs.append('%s fails %s' % (what, failed))
+            if must_fail is not None and must_fail not in failed:
+                probs.append('%s is not caught by "%s"' % (what, must_fail))
+    tap(not probs, 'compare.py passes a faithful report and catches %d planted errors'
+        % len(plants), probs)
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 2 and a[0] == '--thin':
         thin(a[1])
+    elif len(a) == 2 and a[0] == '--selftest':
+        selftest(a[1])
     elif len(a) == 3 and a[0] == '--scores':
         scores(a[1], a[2])
     elif len(a) == 2:

@@ -22,6 +22,15 @@ check() { # description, command... (ok when it exits 0; its stderr shown)
   if "$@" >"$tmp/.out" 2>"$tmp/.err"; then tap ok "$what"; else
     tap "not ok" "$what (status $?)"; head -20 "$tmp/.err" | sed 's/^/#   /'; fi
 }
+relay() { # file of compare.py's unnumbered TAP lines: numbered, comments kept
+  while IFS= read -r line; do
+    case $line in
+      "ok - "*) tap ok "${line#ok - }" ;;
+      "not ok - "*) tap "not ok" "${line#not ok - }" ;;
+      *) echo "$line" ;;
+    esac
+  done <"$1"
+}
 
 if ! "$CLEVAL" help report >/dev/null 2>&1; then
   tap "not ok" "cleval report is missing (cleval help report failed)"
@@ -35,6 +44,11 @@ trap 'rm -rf "$tmp"' EXIT
 check "make_data.py writes the programme" "$PY" "$here/make_data.py" "$tmp/data"
 check "expected.py computes the tables from the CSV files" \
   "$PY" "$here/expected.py" "$tmp/data" "$tmp/expected.json"
+if "$PY" "$here/compare.py" --selftest "$tmp/expected.json" >"$tmp/.self" 2>&1; then
+  relay "$tmp/.self"
+else
+  tap "not ok" "compare.py --selftest failed"; sed 's/^/#   /' "$tmp/.self" | head -20
+fi
 
 # The full programme: every KIND, in dependency order.
 check "cleval init" "$CLEVAL" init "$tmp/p.db"
@@ -44,16 +58,12 @@ done
 check "cleval report" "$CLEVAL" report "$tmp/p.db" -o "$tmp/out"
 if [ -f "$tmp/expected.json" ]; then
   { "$CLEVAL" scores "$tmp/p.db" --format csv >"$tmp/scores.csv" &&
-    "$PY" "$here/compare.py" --scores "$tmp/scores.csv" "$tmp/expected.json" &&
-    "$PY" "$here/compare.py" "$tmp/out" "$tmp/expected.json"; } >"$tmp/.cmp" 2>&1 ||
-    echo "not ok - cleval scores or compare.py failed" >>"$tmp/.cmp"
-  while IFS= read -r line; do
-    case $line in
-      "ok - "*) tap ok "${line#ok - }" ;;
-      "not ok - "*) tap "not ok" "${line#not ok - }" ;;
-      *) echo "$line" ;;
-    esac
-  done <"$tmp/.cmp"
+    "$PY" "$here/compare.py" --scores "$tmp/scores.csv" "$tmp/expected.json"; } \
+    >"$tmp/.cmp" 2>&1 || echo "not ok - cleval scores or compare.py --scores failed" >>"$tmp/.cmp"
+  relay "$tmp/.cmp"
+  "$PY" "$here/compare.py" "$tmp/out" "$tmp/expected.json" >"$tmp/.cmp" 2>&1 ||
+    echo "not ok - compare.py failed" >>"$tmp/.cmp"
+  relay "$tmp/.cmp"
 fi
 
 # Thin data: establishments and leaders only.
@@ -65,13 +75,7 @@ done
 check "thin data: cleval report exits 0" "$CLEVAL" report "$tmp/thin.db" -o "$tmp/thin"
 "$PY" "$here/compare.py" --thin "$tmp/thin" >"$tmp/.cmp" 2>&1 ||
   echo "not ok - compare.py --thin failed" >>"$tmp/.cmp"
-while IFS= read -r line; do
-  case $line in
-    "ok - "*) tap ok "${line#ok - }" ;;
-    "not ok - "*) tap "not ok" "${line#not ok - }" ;;
-    *) echo "$line" ;;
-  esac
-done <"$tmp/.cmp"
+relay "$tmp/.cmp"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
