@@ -167,7 +167,7 @@ def read_text(path):
     try:
         with open(path, encoding='utf-8') as f:
             return f.read()
-    except OSError as e:
+    except OSError:
         return None
 
 

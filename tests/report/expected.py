@@ -274,7 +274,6 @@ def compute(datadir):
     lt_items = instrument('long-term')['items']
     items = {(r, a): [i['id'] for i in sa_items if i['role'] == r and i['area'] == a]
              for r in ROLES for a in AREAS}
-    area_of = {i['id']: i['area'] for i in sa_items}
 
     ests = {e['urn']: e for e in read(datadir, 'establishments.csv')}
     leaders = OrderedDict((l['leader_id'], l) for l in read(datadir, 'leaders.csv'))
