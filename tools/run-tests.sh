@@ -43,6 +43,9 @@ fi
 if [ -f tests/pspp/run.sh ]; then
   run_suite "pspp" tests/pspp/run.sh "$top/build/cleval"
 fi
+if [ -f tests/report/run.sh ]; then
+  run_suite "report" tests/report/run.sh "$top/build/cleval"
+fi
 
 passed=$(cat "$log"/*.tap | grep -c '^ok')
 failed=$(cat "$log"/*.tap | grep -c '^not ok')

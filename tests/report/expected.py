@@ -1,0 +1,764 @@
+#!/usr/bin/python3
+"""Computes every table of docs/analysis.md from the programme's CSV files
+(as make_data.py writes them), independently of cleval: not from the
+database, not from cleval's output. Writes the expected tables as JSON for
+compare.py, and under "_scores" the area scores every response should have
+been stored with (the `cleval scores DB --format csv` rows).
+
+Usage: /usr/bin/python3 tests/report/expected.py DATADIR OUT.json [--coverage]
+
+The default settings of src/config.h are assumed: baseline cut-off
+2018-07-31, post window 2020-03-01..2021-03-31, fully achieved at 100 %,
+small_cell 5, role bands [1, 3, 5] years, 95 % intervals; and the score
+defaults (percent method, an area needs at least half its items answered).
+
+Readings of docs/analysis.md where it leaves a choice (A1-A15, named in
+the code where it applies them; listed in the report to the lead):
+ A1 Suppression: a row whose n is below small_cell keeps its labels and n;
+    the first column after n holds "fewer than 5", the rest are null (the
+    table1 rule, applied to every table). Groups with n = 0 are still rows.
+ A2 Row sets: table1, fig2, fig3, fig4, accreditation, fig18-21 always have
+    every group/band/area row in the documented order (areas within
+    groups); providers lists every provider (by provider_id, the file's
+    key, ascending) that has a matched leader; cohorts lists the waves of
+    matched leaders' enrolments, ascending.
+ A3 Distributions (fig5-17): answer rows are never suppressed one by one;
+    small_cell applies to the number answering the item. pct is of those
+    answering; the "supported" row of fig6-15 is direct + improved.
+ A4 support: one row per lt_support_* item in instrument order; topic is
+    the item id without "lt_support_" (e.g. "evaluate"); n is the number
+    answering the item (as fig4's n), pct the % of them selecting it.
+ A5 providers: provider is the provider's name; a matched leader's
+    enrolment is the completed one (status completed with a completion
+    date), the earliest start_date if several; the same enrolment gives
+    the leader's wave in cohorts.
+ A6 Trained establishment's training start: the earliest start_date of its
+    leaders' completed enrolments (not of their withdrawn ones, nor of other
+    leaders' at the establishment). The data make the readings agree
+    (asserted below).
+ A7 samples: issued for pre/post/matched = leaders with a completed
+    enrolment; achieved = those of them with a pre response / a post
+    response / matched (not responses of leaders who never completed).
+    long-term: issued = leaders with contact_consent 1 and a completion
+    date at least 6 calendar months before the first long-term response's
+    date; achieved = long-term responses. Compass trained: issued = trained
+    establishments, achieved = those with a baseline and a post return.
+    Compass comparison: issued = establishments with no leader with any
+    enrolment (with or without leaders), achieved = those with a baseline
+    and a post return. pct = achieved / issued x 100. Labels: "pre
+    survey", "post survey", "matched", "long-term", "Compass trained",
+    "Compass comparison" (compared ignoring case).
+ A8 Labels are compared ignoring case: fig5 answers "strongly disagree",
+    "disagree", "neither agree nor disagree", "agree", "strongly agree";
+    bands "under 1 year", "1 to 3 years", "3 to 5 years", "over 5 years".
+ A9 hub in did/fig19 is one value per establishment (at its post return's
+    date), the same in its baseline and post rows.
+ A11 Dates compare as dates (the first 10 characters): the fallback
+    baseline is strictly before the training start, the post return
+    strictly after the completion (asserted: no return falls on a start or
+    completion date, so "on" never decides).
+ A12 fig3 counts every post response (post-only leaders too) by the band
+    of the leader's months_in_role; fig2 only matched leaders.
+ A13 fig1 p_holm: Holm over the areas that are not suppressed; the Wilcoxon
+    "n < 50" is the number of pairs (with zeros the normal approximation is
+    used anyway); ties are exact equality (make_data.py makes differences
+    equal in exact arithmetic equal doubles, so a tolerance agrees).
+ A14 fig18/19 change = mean of (post - baseline) = post_mean -
+    baseline_mean; fig20/21 n = establishments in the group.
+ A15 cohorts: rows only for waves with matched leaders; the leader's wave
+    is that of the enrolment of A5 (L011 withdrew from wave 1 and completed
+    wave 2: wave 2, provider P03).
+ A10 attrition (characteristic, level, ... p) is not checked: its levels
+    and where its p goes are not pinned down. The `tests` of fig16/17 and
+    of providers (ANOVA) are not checked either.
+"""
+import csv
+import json
+import math
+import os
+import sys
+from collections import OrderedDict, defaultdict
+
+import numpy as np
+from scipy import special, stats
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, '..', '..')
+AREAS = ['leadership', 'management', 'coordination', 'networking']
+ROLES = ['school', 'college_strategic', 'college_operational']
+GROUPS = [('college', ('fe_college', 'sixth_form_college')), ('send_ap', ('special', 'ap')),
+          ('mainstream', ('mainstream',))]
+BANDS = [('under 1 year', 0, 1), ('1 to 3 years', 1, 3), ('3 to 5 years', 3, 5),
+         ('over 5 years', 5, math.inf)]
+AGREE = ['strongly disagree', 'disagree', 'neither agree nor disagree', 'agree', 'strongly agree']
+SMALL = 5
+SUPPRESSED = 'fewer than %d' % SMALL
+CUTOFF, POST_FROM, POST_TO, FULL = '2018-07-31', '2020-03-01', '2021-03-31', 100.0
+Z = stats.norm.ppf(0.975)
+
+
+def instrument(name):
+    with open(os.path.join(ROOT, 'instruments', name + '.json')) as f:
+        return json.load(f)
+
+
+def read(datadir, name):
+    with open(os.path.join(datadir, name), newline='') as f:
+        return list(csv.DictReader(f))
+
+
+# ---- statistics (scipy / numpy) -------------------------------------------
+
+def tq(df):
+    """t(0.975, df). scipy 1.10's t.ppf is off by about 2.5e-9 relative
+    (t.ppf(0.975, 43) = 2.0166921941428133; R's qt gives 2.016692199227824),
+    so the quantile is polished by Newton steps on the upper tail
+    0.5 I_{df/(df+x^2)}(df/2, 1/2) (regularized incomplete beta), after
+    which it agrees with R's qt(0.975, df) to the last digit or two."""
+    x = stats.t.ppf(0.975, df)
+    for _ in range(4):
+        tail = 0.5 * special.betainc(df / 2.0, 0.5, df / (df + x * x))
+        x += (tail - 0.025) / stats.t.pdf(x, df)
+    return float(x)
+
+
+def tci(x):
+    """mean, ci_low, ci_high: mean +- t(0.975, n-1) sd / sqrt(n)."""
+    x = np.asarray(x, float)
+    n = len(x)
+    m = x.mean()
+    if n < 2:
+        return m, None, None
+    h = tq(n - 1) * x.std(ddof=1) / math.sqrt(n)
+    return m, m - h, m + h
+
+
+def paired(pre, post):
+    """Paired t of post - pre: the fig1 numbers (scipy.stats.ttest_rel)."""
+    pre, post = np.asarray(pre, float), np.asarray(post, float)
+    d = post - pre
+    n = len(d)
+    res = stats.ttest_rel(post, pre)
+    m, lo, hi = tci(d)
+    return {'n': n, 'pre_mean': pre.mean(), 'post_mean': post.mean(), 'mean_diff': m,
+            'ci_low': lo, 'ci_high': hi, 't': float(res.statistic), 'df': n - 1,
+            'p': float(res.pvalue), 'cohens_dz': m / d.std(ddof=1)}
+
+
+def wilcoxon(pre, post):
+    """V = sum of ranks (of |d|, average ranks for ties) of the positive
+    differences, zeros dropped; p exact when fewer than 50 pairs with no
+    ties and no zeros, else normal with continuity and tie correction
+    (scipy.stats.wilcoxon zero_method='wilcox', correction=True, method
+    'exact' / 'approx'; R's wilcox.test(paired = TRUE) makes the same
+    choice). make_data.py guarantees that differences equal in exact
+    arithmetic are equal doubles, so exact comparison finds the ties."""
+    d = np.asarray(post, float) - np.asarray(pre, float)
+    zeros = int(np.sum(d == 0))
+    nz = d[d != 0]
+    if len(nz) == 0:
+        return None, None
+    r = stats.rankdata(np.abs(nz))
+    v = float(r[nz > 0].sum())
+    ties = len(np.unique(np.abs(nz))) < len(nz)
+    exact = len(d) < 50 and not ties and zeros == 0
+    res = stats.wilcoxon(nz, zero_method='wilcox', correction=True,
+                         method='exact' if exact else 'approx')
+    return v, float(res.pvalue)
+
+
+def holm(ps):
+    """Holm-adjusted p values (R's p.adjust(method = "holm")); None stays."""
+    idx = [i for i, p in enumerate(ps) if p is not None]
+    m = len(idx)
+    order = sorted(idx, key=lambda i: ps[i])
+    out = list(ps)
+    run = 0.0
+    for k, i in enumerate(order):
+        run = max(run, min(1.0, (m - k) * ps[i]))
+        out[i] = run
+    return out
+
+
+def wilson(x, n):
+    """Wilson 95 % interval of x / n, in percent."""
+    p = x / n
+    den = 1 + Z * Z / n
+    c = (p + Z * Z / (2 * n)) / den
+    h = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / den
+    return 100 * (c - h), 100 * (c + h)
+
+
+def alpha(mat):
+    """Cronbach's alpha of an n x k matrix."""
+    mat = np.asarray(mat, float)
+    k = mat.shape[1]
+    return k / (k - 1) * (1 - mat.var(axis=0, ddof=1).sum() / mat.sum(axis=1).var(ddof=1))
+
+
+# Checked once against R 4 (2026-11-24) on this data (make_data.py seed
+# 20240917), the DiD rows dumped as /tmp/did.csv (unit,trained,post,hub,y):
+#   m <- lm(y ~ trained * post + hub + hub:post, data = d)
+#   V <- sandwich::vcovCL(m, cluster = ~unit, type = "HC1")
+#   G <- length(unique(d$unit)); se <- sqrt(diag(V)); tq <- qt(0.975, G - 1)
+#   cbind(coef(m), se, coef(m) - tq * se, coef(m) + tq * se,
+#         2 * pt(-abs(coef(m) / se), G - 1))
+# gave trained:post 1.157992565055763, se 0.604263253761875, CI
+# -0.0524921897835293 .. 2.36847731989505, p 0.0604269481230753, and
+# intercept se 0.264024729416192: equal to ols_cluster() below to 1e-14
+# relative. fig1 agreed likewise with t.test(post, pre, paired = TRUE) and
+# wilcox.test(post, pre, paired = TRUE, correct = TRUE) (coordination: V
+# 608, exact p 3.41127037245315e-04; leadership V 615, normal-approximation
+# p 9.26579106049798e-07).
+def ols_cluster(X, y, cl):
+    """OLS with HC1-type cluster-robust covariance (sandwich::vcovCL(type =
+    "HC1")): V = G/(G-1) (N-1)/(N-K) (X'X)^-1 (sum_g X_g'u_g u_g'X_g) (X'X)^-1;
+    t on G-1 df. Returns rows (estimate, se, ci_low, ci_high, p)."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    N, K = X.shape
+    bread = np.linalg.inv(X.T @ X)
+    b = bread @ X.T @ y
+    u = y - X @ b
+    groups = sorted(set(cl))
+    G = len(groups)
+    meat = np.zeros((K, K))
+    for g in groups:
+        s = np.zeros(K)
+        for i in range(N):
+            if cl[i] == g:
+                s += X[i] * u[i]
+        meat += np.outer(s, s)
+    V = (G / (G - 1)) * ((N - 1) / (N - K)) * bread @ meat @ bread
+    se = np.sqrt(np.diag(V))
+    q = tq(G - 1)
+    out = []
+    for j in range(K):
+        t = b[j] / se[j]
+        out.append((float(b[j]), float(se[j]), float(b[j] - q * se[j]), float(b[j] + q * se[j]),
+                    float(2 * stats.t.sf(abs(t), G - 1))))
+    return out
+
+
+# ---- tables -------------------------------------------------------------------
+
+class Table:
+    def __init__(self, columns):
+        self.columns = columns
+        self.rows = []
+
+    def add(self, **kv):
+        self.rows.append([kv.get(c) for c in self.columns])
+
+    def suppressed(self, **kv):
+        """A1: labels and n kept, "fewer than 5" after n, nulls."""
+        row = [kv.get(c) for c in self.columns]
+        k = self.columns.index('n')
+        row[k + 1] = SUPPRESSED
+        for j in range(k + 2, len(row)):
+            row[j] = None
+        self.rows.append(row)
+
+
+def band_of(months):
+    if months == '':
+        return None
+    y = float(months) / 12.0
+    for name, lo, hi in BANDS:
+        if lo <= y < hi:
+            return name
+    return None
+
+
+def compute(datadir):
+    sa_items = instrument('self-assessment')['items']
+    lt_items = instrument('long-term')['items']
+    items = {(r, a): [i['id'] for i in sa_items if i['role'] == r and i['area'] == a]
+             for r in ROLES for a in AREAS}
+
+    ests = {e['urn']: e for e in read(datadir, 'establishments.csv')}
+    leaders = OrderedDict((l['leader_id'], l) for l in read(datadir, 'leaders.csv'))
+    providers = OrderedDict((p['provider_id'], p) for p in read(datadir, 'providers.csv'))
+    enrol = read(datadir, 'enrolments.csv')
+    sa = read(datadir, 'self-assessment.csv')
+    lt = read(datadir, 'long-term.csv')
+    comp = read(datadir, 'compass.csv')
+    cov = OrderedDict()
+
+    # ---- area scores (one response per leader and stage in this data) ----
+    answers = defaultdict(dict)  # (leader, stage) -> item -> value
+    for r in sa:
+        answers[(r['leader_id'], r['stage'])][r['item_id']] = float(r['value'])
+
+    def score(lid, stage, area):
+        role = leaders[lid]['role']
+        its = items[(role, area)]
+        vals = [answers[(lid, stage)][i] for i in its if i in answers[(lid, stage)]]
+        # percent method: sum / (5 x answered) x 100; missing when fewer
+        # than half the area's items were answered
+        if not vals or len(vals) < 0.5 * len(its):
+            return None
+        return sum(vals) / (5.0 * len(vals)) * 100.0
+
+    has = {st: {lid for (lid, s) in answers if s == st} for st in ('pre', 'post')}
+    # matched: a pre and a post response (roles never change in this data)
+    matched = [lid for lid in leaders if lid in has['pre'] and lid in has['post']]
+    cov['matched leaders'] = len(matched)
+    cov['post-only leaders'] = len([l for l in leaders if l in has['post'] and l not in has['pre']])
+
+    def pairs(lids, area):
+        pre, post = [], []
+        for lid in lids:
+            a, b = score(lid, 'pre', area), score(lid, 'post', area)
+            if a is not None and b is not None:
+                pre.append(a)
+                post.append(b)
+        return pre, post
+
+    missing = sum(1 for lid in matched for a in AREAS
+                  if score(lid, 'pre', a) is None or score(lid, 'post', a) is None)
+    cov['matched leader-areas without a score'] = missing
+
+    T = OrderedDict()
+
+    # ---- fig1 -------------------------------------------------------------
+    t = Table(['area', 'n', 'pre_mean', 'post_mean', 'mean_diff', 'ci_low', 'ci_high', 't', 'df',
+               'p', 'p_holm', 'cohens_dz', 'wilcoxon_v', 'wilcoxon_p'])
+    res = []
+    for a in AREAS:
+        pre, post = pairs(matched, a)
+        if len(pre) < SMALL:
+            res.append((a, len(pre), None))
+            continue
+        r = paired(pre, post)
+        r['wilcoxon_v'], r['wilcoxon_p'] = wilcoxon(pre, post)
+        d = np.asarray(post) - np.asarray(pre)
+        cov['fig1 %s: zeros, ties' % a] = [int(np.sum(d == 0)),
+                                           len(d[d != 0]) - len(np.unique(np.abs(d[d != 0])))]
+        res.append((a, len(pre), r))
+    adj = holm([r['p'] if r else None for _, _, r in res])
+    for (a, n, r), ph in zip(res, adj):
+        if r is None:
+            t.suppressed(area=a, n=n)
+        else:
+            t.add(area=a, p_holm=ph, **r)
+    T['fig1'] = t
+
+    # ---- table1 and cohorts ---------------------------------------------------
+    def type_group(lid):
+        et = ests[leaders[lid]['urn']]['type']
+        return [g for g, types in GROUPS if et in types][0]
+
+    t = Table(['group', 'area', 'n', 'pre_mean', 'post_mean', 'mean_diff', 'ci_low', 'ci_high',
+               'p'])
+    for g, _ in GROUPS:
+        lids = [l for l in matched if type_group(l) == g]
+        for a in AREAS:
+            pre, post = pairs(lids, a)
+            if len(pre) < SMALL:
+                t.suppressed(group=g, area=a, n=len(pre))
+            else:
+                t.add(group=g, area=a, **paired(pre, post))
+    T['table1'] = t
+
+    def completed_enrolment(lid):
+        # A5: the completed enrolment, the earliest start if several
+        es = [e for e in enrol if e['leader_id'] == lid and e['status'] == 'completed'
+              and e['completion_date']]
+        return min(es, key=lambda e: e['start_date']) if es else None
+
+    t = Table(['wave', 'area', 'n', 'pre_mean', 'post_mean', 'mean_diff', 'ci_low', 'ci_high',
+               'p'])
+    wave_of = {l: int(completed_enrolment(l)['wave']) for l in matched if completed_enrolment(l)}
+    for w in sorted(set(wave_of.values())):
+        lids = [l for l in matched if wave_of.get(l) == w]
+        for a in AREAS:
+            pre, post = pairs(lids, a)
+            if len(pre) < SMALL:
+                t.suppressed(wave=w, area=a, n=len(pre))
+            else:
+                t.add(wave=w, area=a, **paired(pre, post))
+    T['cohorts'] = t
+
+    # ---- fig2, fig3 -----------------------------------------------------------
+    t = Table(['band', 'area', 'n', 'mean_change', 'ci_low', 'ci_high'])
+    for b, _, _ in BANDS:
+        lids = [l for l in matched if band_of(leaders[l]['months_in_role']) == b]
+        for a in AREAS:
+            pre, post = pairs(lids, a)
+            if len(pre) < SMALL:
+                t.suppressed(band=b, area=a, n=len(pre))
+            else:
+                m, lo, hi = tci(np.asarray(post) - np.asarray(pre))
+                t.add(band=b, area=a, n=len(pre), mean_change=m, ci_low=lo, ci_high=hi)
+    T['fig2'] = t
+    cov['matched leaders without months_in_role'] = len(
+        [l for l in matched if leaders[l]['months_in_role'] == ''])
+
+    t = Table(['band', 'n', 'agree_pct', 'ci_low', 'ci_high'])
+    for b, _, _ in BANDS:
+        vals = [answers[(l, 'post')]['post_knowledge'] for l in leaders
+                if l in has['post'] and 'post_knowledge' in answers[(l, 'post')]
+                and band_of(leaders[l]['months_in_role']) == b]
+        n = len(vals)
+        if n < SMALL:
+            t.suppressed(band=b, n=n)
+        else:
+            x = sum(1 for v in vals if v >= 4)
+            lo, hi = wilson(x, n)
+            t.add(band=b, n=n, agree_pct=100.0 * x / n, ci_low=lo, ci_high=hi)
+    T['fig3'] = t
+
+    # ---- providers, accreditation ------------------------------------------------
+    prov_of = {l: completed_enrolment(l)['provider_id'] for l in matched if completed_enrolment(l)}
+    t = Table(['provider', 'accreditation', 'area', 'n', 'mean_change', 'ci_low', 'ci_high'])
+    for pid in sorted(providers):
+        lids = [l for l in matched if prov_of.get(l) == pid]
+        if not lids:
+            continue
+        p = providers[pid]
+        for a in AREAS:
+            pre, post = pairs(lids, a)
+            kv = dict(provider=p['name'], accreditation=p['accreditation'], area=a, n=len(pre))
+            if len(pre) < SMALL:
+                t.suppressed(**kv)
+            else:
+                m, lo, hi = tci(np.asarray(post) - np.asarray(pre))
+                t.add(mean_change=m, ci_low=lo, ci_high=hi, **kv)
+    T['providers'] = t
+    t = Table(['accreditation', 'area', 'n', 'mean_change', 'ci_low', 'ci_high'])
+    for acc in ('none', 'level6', 'level7'):
+        lids = [l for l in matched if l in prov_of and providers[prov_of[l]]['accreditation'] == acc]
+        for a in AREAS:
+            pre, post = pairs(lids, a)
+            if len(pre) < SMALL:
+                t.suppressed(accreditation=acc, area=a, n=len(pre))
+            else:
+                m, lo, hi = tci(np.asarray(post) - np.asarray(pre))
+                t.add(accreditation=acc, area=a, n=len(pre), mean_change=m, ci_low=lo, ci_high=hi)
+    T['accreditation'] = t
+
+    # ---- level 3 ---------------------------------------------------------------------
+    ltans = defaultdict(dict)  # response -> item -> value (text)
+    ltdate = {}
+    for r in lt:
+        ltans[r['response_id']][r['item_id']] = r['value']
+        ltdate[r['response_id']] = r['submitted_at'][:10]
+
+    t = Table(['area', 'n', 'very_pct', 'quite_pct', 'not_very_pct', 'not_at_all_pct'])
+    for a in AREAS:
+        vals = [r['lt_conf_' + a] for r in ltans.values() if 'lt_conf_' + a in r]
+        n = len(vals)
+        if n < SMALL:
+            t.suppressed(area=a, n=n)
+            continue
+        kv = {c + '_pct': 100.0 * vals.count(c) / n for c in ('very', 'quite', 'not_very',
+                                                              'not_at_all')}
+        t.add(area=a, n=n, **kv)
+    T['fig4'] = t
+
+    def distribution(vals, codes, labels):
+        t = Table(['answer', 'n', 'pct'])
+        n = len(vals)
+        for c, lab in zip(codes, labels):
+            k = vals.count(c)
+            if n < SMALL:
+                t.suppressed(answer=lab, n=k)
+            else:
+                t.add(answer=lab, n=k, pct=100.0 * k / n)
+        return t
+
+    def post_item(item):
+        return [str(int(answers[(l, 'post')][item])) for l in leaders
+                if l in has['post'] and item in answers[(l, 'post')]]
+
+    likert = ['1', '2', '3', '4', '5']
+    T['fig5'] = distribution(post_item('post_actions'), likert, AGREE)
+    practice = [i['id'] for i in lt_items if i['id'].startswith('lt_practice_')]
+    assert len(practice) == 10
+    for k, item in enumerate(practice):
+        vals = [r[item] for r in ltans.values() if item in r]
+        codes = ['direct', 'improved', 'not_result', 'not_done']
+        t = distribution(vals, codes, codes)
+        n = len(vals)
+        s = vals.count('direct') + vals.count('improved')
+        if n < SMALL:
+            t.suppressed(answer='supported', n=s)
+        else:
+            t.add(answer='supported', n=s, pct=100.0 * s / n)
+        T['fig%d' % (6 + k)] = t
+    t = Table(['topic', 'n', 'pct'])
+    for i in lt_items:
+        if not i['id'].startswith('lt_support_'):
+            continue
+        vals = [r[i['id']] for r in ltans.values() if i['id'] in r]
+        n = len(vals)
+        topic = i['id'][len('lt_support_'):]
+        if n < SMALL:
+            t.suppressed(topic=topic, n=n)
+        else:
+            t.add(topic=topic, n=n, pct=100.0 * vals.count('1') / n)
+    T['support'] = t
+    T['fig16'] = distribution(post_item('post_faster'), likert, AGREE)
+    T['fig17'] = distribution([r['lt_faster'] for r in ltans.values() if 'lt_faster' in r],
+                              likert, AGREE)
+
+    # ---- level 4: Compass ---------------------------------------------------------------
+    returns = defaultdict(list)  # urn -> [(date, achieved, [fully achieved per bm])]
+    for r in comp:
+        full = [float(r['bm%d' % b]) >= FULL for b in range(1, 9)]
+        returns[r['urn']].append((r['submitted_at'][:10], sum(full), full))
+    lead_of = defaultdict(list)
+    for l in leaders.values():
+        lead_of[l['urn']].append(l['leader_id'])
+    enrolled_any = {leaders[e['leader_id']]['urn'] for e in enrol}
+    done_enrol = [e for e in enrol if e['status'] == 'completed' and e['completion_date']]
+    trained = defaultdict(list)
+    for e in done_enrol:
+        trained[leaders[e['leader_id']]['urn']].append(e)
+    start = {u: min(e['start_date'] for e in es) for u, es in trained.items()}  # A6
+    done = {u: max(e['completion_date'] for e in es) for u, es in trained.items()}
+    for u in trained:
+        for d, _, _ in returns[u]:
+            assert d != start[u] and d != done[u], 'a return on a start or completion date'
+
+    def count(key):
+        cov[key] = cov.get(key, 0) + 1
+
+    def baseline(u):
+        rs = [r for r in returns[u] if r[0] <= CUTOFF]
+        if rs:
+            count('baseline: latest by the cut-off')
+            if len(rs) > 1:
+                count('baseline: latest of several by the cut-off')
+            if max(rs)[0] == CUTOFF:
+                count('baseline: on the cut-off date')
+            return max(rs)
+        if u in trained:
+            rs = [r for r in returns[u] if r[0] < start[u]]
+            if rs:
+                count('baseline: fallback, earliest before training start')
+                if len(rs) > 1:
+                    count('baseline: fallback, earliest of several')
+                return min(rs)
+            count('baseline: none for a trained establishment')
+        elif any(r[0] > CUTOFF for r in returns[u]):
+            count('baseline: none for an untrained one with later returns (no fallback)')
+        return None
+
+    def post(u):
+        rs = [r for r in returns[u] if POST_FROM <= r[0] <= POST_TO
+              and (u not in trained or r[0] > done[u])]
+        if any(r[0] > POST_TO for r in returns[u]):
+            count('post: a return after post_to passed over')
+        if any(CUTOFF < r[0] < POST_FROM for r in returns[u]):
+            count('post: a return before post_from passed over')
+        if u in trained and any(POST_FROM <= r[0] <= POST_TO and r[0] < done[u]
+                                for r in returns[u]):
+            count('post: an in-window return before completion passed over')
+            if not rs:
+                count('post: none, every in-window return before completion')
+            if len(trained[u]) > 1 and any(
+                    POST_FROM <= r[0] <= POST_TO and
+                    min(e['completion_date'] for e in trained[u]) < r[0] < done[u]
+                    for r in returns[u]):
+                count('post: between two leaders\' completions passed over')
+        if rs and max(rs)[0] == POST_FROM:
+            count('post: on post_from')
+        if rs and max(rs)[0] == POST_TO:
+            count('post: on post_to')
+        return max(rs) if rs else None
+
+    units = []  # (urn, trained, hub, baseline return, post return)
+    for u in sorted(ests):
+        istr = u in trained
+        if not istr and u in enrolled_any:
+            continue  # a leader enrolled (withdrew or not finished): in neither group
+        b, p = baseline(u), post(u)
+        if b is None or p is None:
+            key = 'excluded (no %s): %s' % ('baseline' if b is None else 'post',
+                                            'trained' if istr else 'untrained')
+            cov[key] = cov.get(key, 0) + 1
+            continue
+        e = ests[u]
+        hub = e['hub'] != '' and (e['hub_joined'] == '' or e['hub_joined'] <= p[0])
+        if e['hub_joined']:
+            count('hub_joined %s the post return' % ('by' if hub else 'after'))
+        units.append((u, istr, hub, b, p))
+    # A6: the data must give the same baselines whichever enrolments count
+    # for an establishment's training start (its leaders' completed ones,
+    # all of their enrolments, or every enrolment at the establishment).
+    for u in trained:
+        alts = [min(e['start_date'] for e in enrol if e['leader_id'] in
+                    {x['leader_id'] for x in trained[u]}),
+                min(e['start_date'] for e in enrol if leaders[e['leader_id']]['urn'] == u)]
+        for alt in alts:
+            if not [r for r in returns[u] if r[0] <= CUTOFF]:
+                a = [r for r in returns[u] if r[0] < alt]
+                b = [r for r in returns[u] if r[0] < start[u]]
+                assert (min(a) if a else None) == (min(b) if b else None), \
+                    'A6 matters for %s' % u
+    cov['excluded: enrolled but not trained'] = len(enrolled_any - set(trained))
+    cov['excluded: only withdrawn leaders'] = len(
+        [u for u in enrolled_any - set(trained)
+         if all(e['status'] == 'withdrawn' for e in enrol if leaders[e['leader_id']]['urn'] == u)])
+
+    def bm_row(t, name, us, **kv):
+        if len(us) < SMALL:
+            t.suppressed(group=name, n=len(us), **kv)
+            return
+        y0 = [x[3][1] for x in us]
+        y1 = [x[4][1] for x in us]
+        m, lo, hi = tci(np.asarray(y1, float) - np.asarray(y0, float))
+        t.add(group=name, n=len(us), baseline_mean=float(np.mean(y0)),
+              post_mean=float(np.mean(y1)), change=m, ci_low=lo, ci_high=hi)
+
+    cols = ['group', 'n', 'baseline_mean', 'post_mean', 'change', 'ci_low', 'ci_high']
+    t = Table(cols)
+    bm_row(t, 'trained', [x for x in units if x[1]])
+    bm_row(t, 'untrained', [x for x in units if not x[1]])
+    T['fig18'] = t
+    t = Table(cols)
+    for name, tr, hub in (('trained_hub', True, True), ('trained_nohub', True, False),
+                          ('untrained_hub', False, True), ('untrained_nohub', False, False)):
+        us = [x for x in units if x[1] == tr and x[2] == hub]
+        cov['fig19 ' + name] = len(us)
+        bm_row(t, name, us)
+    T['fig19'] = t
+
+    X, y, cl = [], [], []
+    for u, tr, hub, b, p in units:
+        for per, r in ((0, b), (1, p)):
+            X.append([1, int(tr), per, int(tr) * per, int(hub), int(hub) * per])
+            y.append(r[1])
+            cl.append(u)
+    t = Table(['term', 'estimate', 'se_cluster', 'ci_low', 'ci_high', 'p'])
+    terms = ['intercept', 'trained', 'post', 'trained_x_post', 'hub', 'hub_x_post']
+    for term, (est, se, lo, hi, p) in zip(terms, ols_cluster(X, y, cl)):
+        t.add(term=term, estimate=est, se_cluster=se, ci_low=lo, ci_high=hi, p=p)
+    T['did'] = t
+
+    t20 = Table(['benchmark', 'group', 'n', 'post_pct', 'ci_low', 'ci_high'])
+    t21 = Table(['benchmark', 'group', 'n', 'baseline_pct', 'post_pct'])
+    for bm in range(1, 9):
+        for name, tr in (('trained', True), ('untrained', False)):
+            us = [x for x in units if x[1] == tr]
+            n = len(us)
+            if n < SMALL:
+                t20.suppressed(benchmark=bm, group=name, n=n)
+                t21.suppressed(benchmark=bm, group=name, n=n)
+                continue
+            kb = sum(1 for x in us if x[3][2][bm - 1])
+            kp = sum(1 for x in us if x[4][2][bm - 1])
+            lo, hi = wilson(kp, n)
+            t20.add(benchmark=bm, group=name, n=n, post_pct=100.0 * kp / n, ci_low=lo, ci_high=hi)
+            t21.add(benchmark=bm, group=name, n=n, baseline_pct=100.0 * kb / n,
+                    post_pct=100.0 * kp / n)
+    T['fig20'] = t20
+    T['fig21'] = t21
+
+    # ---- samples ---------------------------------------------------------------------------
+    completers = {e['leader_id'] for e in done_enrol}
+    t = Table(['source', 'issued', 'achieved', 'pct'])
+
+    def srow(src, issued, achieved):
+        t.add(source=src, issued=issued, achieved=achieved,
+              pct=100.0 * achieved / issued if issued else None)
+
+    srow('pre survey', len(completers), len(completers & has['pre']))
+    srow('post survey', len(completers), len(completers & has['post']))
+    srow('matched', len(completers), len(completers & set(matched)))
+    first_lt = min(ltdate.values())
+    y_, m_, d_ = int(first_lt[:4]), int(first_lt[5:7]), first_lt[8:10]
+    m_ -= 6
+    if m_ < 1:
+        m_, y_ = m_ + 12, y_ - 1
+    limit = '%04d-%02d-%s' % (y_, m_, d_)  # 6 calendar months before
+    lt_issued = {e['leader_id'] for e in done_enrol if e['completion_date'] <= limit
+                 and leaders[e['leader_id']]['contact_consent'] == '1'}
+    assert all(e['completion_date'] != limit for e in done_enrol)
+    srow('long-term', len(lt_issued), len(ltans))
+    tr_units = [x for x in units if x[1]]
+    srow('Compass trained', len(trained), len(tr_units))
+    comparison = [u for u in ests if u not in enrolled_any]
+    srow('Compass comparison', len(comparison), len(units) - len(tr_units))
+    T['samples'] = t
+
+    # ---- alpha ----------------------------------------------------------------------------------
+    t = Table(['role', 'area', 'k', 'n', 'alpha'])
+    for role in ROLES:
+        pre_lids = [l for l in leaders if l in has['pre'] and leaders[l]['role'] == role]
+        for a in AREAS:
+            its = items[(role, a)]
+            mat = [[answers[(l, 'pre')][i] for i in its] for l in pre_lids
+                   if all(i in answers[(l, 'pre')] for i in its)]
+            if len(mat) < SMALL:
+                t.suppressed(role=role, area=a, k=len(its), n=len(mat))
+            else:
+                t.add(role=role, area=a, k=len(its), n=len(mat), alpha=float(alpha(mat)))
+    T['alpha'] = t
+
+    # ---- the stored area scores (`cleval scores`), keyed by leader, stage ----
+    t = Table(['leader_id', 'stage', 'role'] + AREAS)
+    for lid in leaders:
+        for st in ('pre', 'post'):
+            if lid in has[st]:
+                t.add(leader_id=lid, stage=st, role=leaders[lid]['role'],
+                      **{a: score(lid, st, a) for a in AREAS})
+    S = t
+
+    for tid, tb in T.items():
+        cov['%s rows (suppressed)' % tid] = [len(tb.rows),
+                                             sum(1 for r in tb.rows if SUPPRESSED in r)]
+    return T, S, cov
+
+
+# What the data must exercise (make_data.py's purpose); expected.py fails
+# when a change of the generator loses one of these.
+REQUIRED = [
+    'baseline: latest of several by the cut-off', 'baseline: on the cut-off date',
+    'baseline: fallback, earliest of several', 'baseline: none for a trained establishment',
+    'baseline: none for an untrained one with later returns (no fallback)',
+    'post: a return after post_to passed over', 'post: a return before post_from passed over',
+    'post: none, every in-window return before completion',
+    'post: between two leaders\' completions passed over', 'post: on post_from',
+    'post: on post_to', 'hub_joined by the post return', 'hub_joined after the post return',
+    'excluded (no post): untrained', 'excluded: only withdrawn leaders',
+    'matched leader-areas without a score', 'matched leaders without months_in_role',
+    'post-only leaders']
+SUPPRESSION_REQUIRED = ['table1', 'cohorts', 'fig2', 'fig3', 'providers', 'fig4', 'fig19',
+                        'alpha']
+
+
+def check_coverage(T, cov):
+    missing = [k for k in REQUIRED if not cov.get(k)]
+    missing += ['a suppressed row in ' + k for k in SUPPRESSION_REQUIRED
+                if not any(SUPPRESSED in r for r in T[k].rows)]
+    fig1 = {r[0]: r for r in T['fig1'].rows}
+    if cov['fig1 coordination: zeros, ties'] != [0, 0] or fig1['coordination'][1] >= 50:
+        missing.append('fig1 coordination: the exact Wilcoxon branch')
+    if not any(cov['fig1 %s: zeros, ties' % a][0] for a in AREAS):
+        missing.append('fig1: zero differences')
+    if not any(cov['fig1 %s: zeros, ties' % a][1] for a in AREAS):
+        missing.append('fig1: tied differences')
+    return missing
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    if len(args) != 2:
+        sys.exit('usage: expected.py DATADIR OUT.json [--coverage]')
+    T, S, cov = compute(args[0])
+    missing = check_coverage(T, cov)
+    if missing:
+        sys.exit('expected.py: the data no longer exercise: ' + '; '.join(missing))
+    out = OrderedDict((k, {'columns': t.columns, 'rows': t.rows}) for k, t in T.items())
+    out['_scores'] = {'columns': S.columns, 'rows': S.rows}  # not a report table
+    with open(args[1], 'w') as f:
+        json.dump(out, f, indent=1, allow_nan=False)
+    if '--coverage' in sys.argv:
+        for k, v in cov.items():
+            print('%-50s %s' % (k, v))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,81 @@
+#!/bin/sh
+# End-to-end test of `cleval report` (issue 5): builds a small programme
+# with known answers (make_data.py), imports every KIND into a new
+# database, writes the report, and checks every table of report.json,
+# tables/ID.csv and report.html against the figures expected.py computes
+# independently from the same CSV files (compare.py). Then a report of thin
+# data (establishments and leaders only) must succeed with nothing
+# non-finite in it. Prints TAP. Usage: tests/report/run.sh /path/to/cleval
+set -u
+CLEVAL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3 # Debian's, with numpy and scipy (not a pyenv one on PATH)
+n=0
+fails=0
+tap() { # ok|not ok, description
+  n=$((n + 1))
+  [ "$1" = ok ] || fails=$((fails + 1))
+  echo "$1 $n - $2"
+}
+check() { # description, command... (ok when it exits 0; its stderr shown)
+  what=$1; shift
+  if "$@" >"$tmp/.out" 2>"$tmp/.err"; then tap ok "$what"; else
+    tap "not ok" "$what (status $?)"; head -20 "$tmp/.err" | sed 's/^/#   /'; fi
+}
+relay() { # file of compare.py's unnumbered TAP lines: numbered, comments kept
+  while IFS= read -r line; do
+    case $line in
+      "ok - "*) tap ok "${line#ok - }" ;;
+      "not ok - "*) tap "not ok" "${line#not ok - }" ;;
+      *) echo "$line" ;;
+    esac
+  done <"$1"
+}
+
+if ! "$CLEVAL" help report >/dev/null 2>&1; then
+  tap "not ok" "cleval report is missing (cleval help report failed)"
+  echo "1..$n"
+  exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check "make_data.py writes the programme" "$PY" "$here/make_data.py" "$tmp/data"
+check "expected.py computes the tables from the CSV files" \
+  "$PY" "$here/expected.py" "$tmp/data" "$tmp/expected.json"
+if "$PY" "$here/compare.py" --selftest "$tmp/expected.json" >"$tmp/.self" 2>&1; then
+  relay "$tmp/.self"
+else
+  tap "not ok" "compare.py --selftest failed"; sed 's/^/#   /' "$tmp/.self" | head -20
+fi
+
+# The full programme: every KIND, in dependency order.
+check "cleval init" "$CLEVAL" init "$tmp/p.db"
+for kind in establishments leaders providers enrolments self-assessment long-term compass; do
+  check "cleval import $kind" "$CLEVAL" import "$tmp/p.db" "$kind" "$tmp/data/$kind.csv"
+done
+check "cleval report" "$CLEVAL" report "$tmp/p.db" -o "$tmp/out"
+if [ -f "$tmp/expected.json" ]; then
+  { "$CLEVAL" scores "$tmp/p.db" --format csv >"$tmp/scores.csv" &&
+    "$PY" "$here/compare.py" --scores "$tmp/scores.csv" "$tmp/expected.json"; } \
+    >"$tmp/.cmp" 2>&1 || echo "not ok - cleval scores or compare.py --scores failed" >>"$tmp/.cmp"
+  relay "$tmp/.cmp"
+  "$PY" "$here/compare.py" "$tmp/out" "$tmp/expected.json" >"$tmp/.cmp" 2>&1 ||
+    echo "not ok - compare.py failed" >>"$tmp/.cmp"
+  relay "$tmp/.cmp"
+fi
+
+# Thin data: establishments and leaders only.
+check "thin data: cleval init" "$CLEVAL" init "$tmp/thin.db"
+for kind in establishments leaders; do
+  check "thin data: cleval import $kind" "$CLEVAL" import "$tmp/thin.db" "$kind" \
+    "$tmp/data/$kind.csv"
+done
+check "thin data: cleval report exits 0" "$CLEVAL" report "$tmp/thin.db" -o "$tmp/thin"
+"$PY" "$here/compare.py" --thin "$tmp/thin" >"$tmp/.cmp" 2>&1 ||
+  echo "not ok - compare.py --thin failed" >>"$tmp/.cmp"
+relay "$tmp/.cmp"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
