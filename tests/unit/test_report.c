@@ -900,31 +900,6 @@ static void test_write_fails_when_writing_fails(void **state) {
   report_doc_free(d);
 }
 
-static void test_write_fails_in_unwritable_directory(void **state) {
-  (void)state;
-  /* Permissions bind everyone but root (root is covered by the tests
-   * above, which make the I/O fail in other ways). */
-  if (geteuid() == 0)
-    return;
-  report_doc *d = sample_doc();
-  char *dir = test_tmpdir(), *ro = path_in(dir, "ro"), *out = path_in(ro, "out"), err[512];
-  assert_int_equal(mkdir(ro, 0555), 0);
-  assert_int_equal(report_write(d, out, err, sizeof err), -1);
-  find(err, out);
-  assert_listing(ro, "");
-  /* An existing but read-only output directory: nothing is left in it. */
-  assert_int_equal(chmod(ro, 0755), 0);
-  assert_int_equal(mkdir(out, 0555), 0);
-  assert_int_equal(report_write(d, out, err, sizeof err), -1);
-  find(err, out);
-  assert_listing(out, "");
-  assert_int_equal(chmod(out, 0755), 0);
-  free(out);
-  free(ro);
-  test_rmdir(dir);
-  report_doc_free(d);
-}
-
 static void test_write_rejects_bad_ids(void **state) {
   (void)state;
   const char *bad[] = {"../escape", "a/b", "", "_meta", "ch-samples", "with space", "-x"};
@@ -942,22 +917,22 @@ static void test_write_rejects_bad_ids(void **state) {
   test_rmdir(dir);
 }
 
-/* Not a test: with CLEVAL_SAMPLE_OUT=DIR, writes the sample report there
- * for the browser test and for eyes. Without it, it does nothing (cmocka
- * 1.1's TAP output reports a skip as "not ok"). */
-static void test_sample_out(void **state) {
-  (void)state;
-  const char *dir = getenv("CLEVAL_SAMPLE_OUT");
-  if (!dir || !*dir)
-    return;
+/* With CLEVAL_SAMPLE_OUT=DIR the program writes the sample report there
+ * (for the browser test and for eyes) instead of running the tests. */
+static int write_sample(const char *dir) {
   report_doc *d = sample_doc();
   char err[512];
-  if (report_write(d, dir, err, sizeof err) != 0)
-    fail_msg("%s", err);
+  int rc = report_write(d, dir, err, sizeof err);
+  if (rc != 0)
+    fprintf(stderr, "%s\n", err);
   report_doc_free(d);
+  return rc == 0 ? 0 : 1;
 }
 
 int main(void) {
+  const char *sample = getenv("CLEVAL_SAMPLE_OUT");
+  if (sample && *sample)
+    return write_sample(sample);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_html_escapes_everything),
       cmocka_unit_test(test_html_structure),
@@ -969,9 +944,7 @@ int main(void) {
       cmocka_unit_test(test_write_fails_on_directory_where_file_goes),
       cmocka_unit_test(test_write_fails_on_file_where_directory_goes),
       cmocka_unit_test(test_write_fails_when_writing_fails),
-      cmocka_unit_test(test_write_fails_in_unwritable_directory),
       cmocka_unit_test(test_write_rejects_bad_ids),
-      cmocka_unit_test(test_sample_out),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
