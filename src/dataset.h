@@ -1,0 +1,148 @@
+/* Everything the report needs from a store, read once into plain arrays so
+ * that analysis computes without touching the database. Rows refer to each
+ * other by index into these arrays (never by SQL id); dates are ISO
+ * "YYYY-MM-DD" strings ("" when missing), so they compare with strcmp. */
+#ifndef CLEVAL_DATASET_H
+#define CLEVAL_DATASET_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+
+#define DS_NAREAS 4 /* leadership, management, coordination, networking */
+#define DS_NBENCHMARKS 8
+#define DS_NONE ((size_t)-1)
+
+typedef enum ds_type { /* establishments.type, in schema order */
+  DS_MAINSTREAM,
+  DS_SPECIAL,
+  DS_AP,
+  DS_FE_COLLEGE,
+  DS_SIXTH_FORM_COLLEGE,
+  DS_NTYPES
+} ds_type;
+
+typedef enum ds_role { DS_SCHOOL, DS_COLLEGE_STRATEGIC, DS_COLLEGE_OPERATIONAL, DS_NROLES } ds_role;
+
+typedef enum ds_status { DS_ENROLLED, DS_COMPLETED, DS_WITHDRAWN } ds_status;
+
+typedef enum ds_stage { DS_PRE, DS_POST, DS_FOLLOWUP } ds_stage;
+
+typedef enum ds_survey { DS_SELF_ASSESSMENT, DS_LONG_TERM } ds_survey;
+
+typedef enum ds_match { /* as score_match_status */
+  DS_MATCHED,
+  DS_NO_PRE,
+  DS_NO_POST,
+  DS_ROLE_CHANGED,
+  DS_NO_RESPONSE
+} ds_match;
+
+typedef struct ds_establishment {
+  char *urn;
+  char *name;
+  ds_type type;
+  char *region;
+  size_t hub;           /* index into hubs, DS_NONE when in none */
+  char hub_joined[11];  /* "" = a member throughout */
+  double fsm_pct;       /* NAN when unknown */
+} ds_establishment;
+
+typedef struct ds_leader {
+  char *key;            /* the pseudonymous leader id */
+  size_t establishment;
+  ds_role role;
+  int months_in_role;   /* -1 when unknown */
+  int contact_consent;  /* 0 or 1 */
+  ds_match match;
+  size_t pre, post;     /* indices into responses, DS_NONE when absent */
+} ds_leader;
+
+typedef struct ds_provider {
+  char *key;
+  char *name;
+  char *accreditation; /* "none", "level6", "level7" */
+} ds_provider;
+
+typedef struct ds_enrolment {
+  size_t leader, provider;
+  int wave;
+  char start_date[11];
+  char completion_date[11]; /* "" when not completed */
+  ds_status status;
+} ds_enrolment;
+
+typedef struct ds_answer {
+  size_t item;  /* index into items */
+  double value; /* likert and binary answers; NAN for categorical ones */
+  char *code;   /* categorical answers' code; NULL for numeric ones */
+} ds_answer;
+
+typedef struct ds_response {
+  ds_survey survey;
+  ds_stage stage;
+  size_t leader;        /* DS_NONE for the anonymous long-term survey */
+  int role;             /* ds_role answered as, -1 when not recorded */
+  char submitted[11];
+  double score[DS_NAREAS]; /* stored area scores; NAN when none */
+  ds_answer *answers;   /* sorted by item index */
+  size_t nanswers;
+} ds_response;
+
+typedef struct ds_item {
+  char *key;        /* "school_lead_01", "post_knowledge", "lt_conf_leadership" */
+  char *instrument; /* instruments.key */
+  int position;     /* order within its instrument */
+  char *role;       /* NULL for every role */
+  int area;         /* 0-3, -1 when none */
+  char *topic;      /* NULL when none */
+  int benchmark;    /* 1-8 for Compass criteria, else 0 */
+  char *text;
+} ds_item;
+
+typedef struct ds_return { /* a Compass return */
+  size_t establishment;
+  char submitted[11];
+  double pct[DS_NBENCHMARKS]; /* NAN for a benchmark not recorded */
+} ds_return;
+
+typedef struct dataset {
+  char **hubs;
+  size_t nhubs;
+  ds_establishment *establishments;
+  size_t nestablishments;
+  ds_leader *leaders; /* ordered by key */
+  size_t nleaders;
+  ds_provider *providers; /* ordered by key */
+  size_t nproviders;
+  ds_enrolment *enrolments; /* ordered by leader, then start date */
+  size_t nenrolments;
+  ds_response *responses; /* ordered by survey, stage, submission */
+  size_t nresponses;
+  ds_item *items; /* ordered by instrument, then position */
+  size_t nitems;
+  ds_return *returns; /* ordered by establishment, then date */
+  size_t nreturns;
+  char *score_method; /* setting score.method */
+  double score_min_answered;
+  char sha256[65]; /* of everything read, in the order read: the data's fingerprint */
+} dataset;
+
+/* Reads the store. Returns 0, or -1 with a message (a database error, a
+ * value the schema should have prevented). Free with dataset_free. */
+int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, size_t errlen);
+void dataset_free(dataset *ds);
+
+/* The item with this key, or DS_NONE (binary search on a sorted index is
+ * not worth it at a few hundred items). */
+size_t dataset_item(const dataset *ds, const char *key);
+
+/* The answer of response r to item i, or NULL. */
+const ds_answer *dataset_answer(const dataset *ds, size_t r, size_t item);
+
+/* Name strings of the enums: "mainstream", "school", "completed", "pre". */
+const char *ds_type_name(ds_type t);
+const char *ds_role_name(int r);
+
+#endif
