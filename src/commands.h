@@ -11,5 +11,6 @@ extern const command cmd_import;
 extern const command cmd_export;
 extern const command cmd_scores;
 extern const command cmd_demo;
+extern const command cmd_report;
 
 #endif

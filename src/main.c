@@ -13,6 +13,7 @@ static const command *const commands[] = {
     &cmd_import,
     &cmd_export,
     &cmd_scores,
+    &cmd_report,
     &cmd_demo,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,1517 @@
+/* The report's tables from a dataset, following docs/analysis.md rule by
+ * rule. Every statistic comes from stats.c; this file chooses the data,
+ * applies the small-cell rule and words the findings. */
+#include "analysis.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compass.h"
+#include "dataset.h"
+#include "stats.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#ifndef CLEVAL_VERSION
+#define CLEVAL_VERSION "0"
+#endif
+
+static const char *const AREAS[DS_NAREAS] = {"leadership", "management", "coordination",
+                                             "networking"};
+static const char *const AGREE[5] = {"strongly disagree", "disagree",
+                                     "neither agree nor disagree", "agree", "strongly agree"};
+
+/* Establishment types grouped as the seed report's table 1 does. */
+enum { GROUP_COLLEGE, GROUP_SEND_AP, GROUP_MAINSTREAM, NGROUPS };
+static const char *const GROUPS[NGROUPS] = {"college", "send_ap", "mainstream"};
+
+static int type_group(ds_type t) {
+  switch (t) {
+  case DS_FE_COLLEGE:
+  case DS_SIXTH_FORM_COLLEGE: return GROUP_COLLEGE;
+  case DS_SPECIAL:
+  case DS_AP: return GROUP_SEND_AP;
+  default: return GROUP_MAINSTREAM;
+  }
+}
+
+typedef struct analysis {
+  const dataset *ds;
+  const report_config *cfg;
+  report_doc *doc;
+  char fewer[32];      /* "fewer than 5" */
+  size_t *matched;     /* leaders with a matched pre and post response */
+  size_t nmatched;
+  size_t *enrolment;   /* per leader: the completed enrolment (earliest), DS_NONE */
+  char (*bands)[48];   /* band labels */
+  int nbands;
+  compass_unit *units;
+  size_t nunits;
+  compass_counts cc;
+  double *pre, *post;  /* scratch, nleaders each */
+} analysis;
+
+/* ---- tables ---------------------------------------------------------------- */
+
+typedef struct column {
+  const char *name, *heading;
+  int digits;
+} column;
+
+static report_table *table(analysis *a, const char *id, const char *title, report_section s,
+                           const column *cols, size_t ncols) {
+  const char *names[16];
+  for (size_t c = 0; c < ncols; c++)
+    names[c] = cols[c].name;
+  report_table *t = report_table_new(id, title, s, names, ncols);
+  for (size_t c = 0; c < ncols; c++)
+    report_table_column(t, c, cols[c].heading, cols[c].digits);
+  report_doc_add(a->doc, t);
+  return t;
+}
+
+#define TABLE(a, id, title, s, cols) table(a, id, title, s, cols, sizeof cols / sizeof *cols)
+
+static size_t col(const report_table *t, const char *name) {
+  int c = report_table_find_column(t, name);
+  if (c < 0)
+    abort(); /* a column name misspelt here: a programming error */
+  return (size_t)c;
+}
+
+static void put_num(report_table *t, size_t r, const char *name, double x) {
+  report_table_set_num(t, r, col(t, name), x);
+}
+
+static void put_int(report_table *t, size_t r, const char *name, long long x) {
+  report_table_set_int(t, r, col(t, name), x);
+}
+
+static void put_text(report_table *t, size_t r, const char *name, const char *s) {
+  report_table_set_text(t, r, col(t, name), s);
+}
+
+/* The small-cell rule: labels and n stay, the cell after n says "fewer
+ * than N" and the rest stay empty. */
+static void suppress(const analysis *a, report_table *t, size_t r) {
+  report_table_set_text(t, r, col(t, "n") + 1, a->fewer);
+}
+
+static void chart(report_table *t, chart_kind kind, const char *cat, const char *series,
+                  const char *const *values, int nvalues, const char *lo, const char *hi,
+                  const char *x_label, const char *y_label, double y_max) {
+  t->chart.kind = kind;
+  t->chart.category_col = (int)col(t, cat);
+  t->chart.series_col = series ? (int)col(t, series) : -1;
+  for (int v = 0; v < nvalues; v++)
+    t->chart.value_cols[v] = (int)col(t, values[v]);
+  t->chart.nvalues = nvalues;
+  t->chart.ci_low_col = lo ? (int)col(t, lo) : -1;
+  t->chart.ci_high_col = hi ? (int)col(t, hi) : -1;
+  t->chart.x_label = x_label;
+  t->chart.y_label = y_label;
+  t->chart.y_max = y_max;
+}
+
+static const cell *at(const report_table *t, size_t r, const char *name) {
+  return report_table_cell(t, r, col(t, name));
+}
+
+/* A number of a table, NAN when the cell holds none. */
+static double num(const report_table *t, size_t r, const char *name) {
+  const cell *c = at(t, r, name);
+  return c->kind == CELL_NUMBER ? c->num : c->kind == CELL_INT ? (double)c->i : NAN;
+}
+
+/* ---- small computations ------------------------------------------------------- */
+
+static double mean(const double *x, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++)
+    s += x[i];
+  return n ? s / (double)n : NAN;
+}
+
+/* The pre and post area scores of the leaders (both present) into a->pre,
+ * a->post; returns how many. */
+static size_t pairs(analysis *a, const size_t *leaders, size_t n, int area) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    const ds_leader *l = &a->ds->leaders[leaders[i]];
+    double x = a->ds->responses[l->pre].score[area], y = a->ds->responses[l->post].score[area];
+    if (isnan(x) || isnan(y))
+      continue;
+    a->pre[k] = x;
+    a->post[k] = y;
+    k++;
+  }
+  return k;
+}
+
+/* post - pre of the first n pairs, into a->post (a->pre keeps the pre). */
+static void differences(analysis *a, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    a->post[i] -= a->pre[i];
+}
+
+/* Fills a before/after row (n, pre_mean, post_mean, mean_diff, ci, and t,
+ * df, p, cohens_dz where the table has them) from the first n pairs.
+ * Returns 1 with *res set when a paired t test was possible. */
+static int paired_row(analysis *a, report_table *t, size_t r, size_t n, stats_paired *res) {
+  put_int(t, r, "n", (long long)n);
+  if (n < (size_t)a->cfg->small_cell || n == 0) {
+    suppress(a, t, r);
+    return 0;
+  }
+  put_num(t, r, "pre_mean", mean(a->pre, n));
+  put_num(t, r, "post_mean", mean(a->post, n));
+  char err[256];
+  if (stats_paired_t(a->pre, a->post, n, a->cfg->confidence, res, err, sizeof err) != 0) {
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+      s += a->post[i] - a->pre[i];
+    put_num(t, r, "mean_diff", s / (double)n);
+    report_table_add_note(t, "Row %zu has no test: %s.", r + 1, err);
+    return 0;
+  }
+  put_num(t, r, "mean_diff", res->mean_diff);
+  put_num(t, r, "ci_low", res->ci_low);
+  put_num(t, r, "ci_high", res->ci_high);
+  if (report_table_find_column(t, "t") >= 0) {
+    put_num(t, r, "t", res->t);
+    put_int(t, r, "df", (long long)res->df);
+    put_num(t, r, "cohens_dz", res->cohens_dz);
+  }
+  put_num(t, r, "p", res->p);
+  return 1;
+}
+
+/* Fills n, mean_change and its interval from the first n pairs. */
+static void change_row(analysis *a, report_table *t, size_t r, size_t n) {
+  put_int(t, r, "n", (long long)n);
+  if (n < (size_t)a->cfg->small_cell || n == 0) {
+    suppress(a, t, r);
+    return;
+  }
+  differences(a, n);
+  stats_mean m;
+  char err[256];
+  if (stats_mean_ci(a->post, n, a->cfg->confidence, &m, err, sizeof err) == 0) {
+    put_num(t, r, "mean_change", m.mean);
+    put_num(t, r, "ci_low", m.ci_low);
+    put_num(t, r, "ci_high", m.ci_high);
+  } else {
+    put_num(t, r, "mean_change", mean(a->post, n));
+  }
+}
+
+/* The band of a leader's time in role, or -1. */
+static int band_of(const analysis *a, const ds_leader *l) {
+  if (l->months_in_role < 0)
+    return -1;
+  double y = l->months_in_role / 12.0;
+  for (int b = 0; b < a->cfg->nbands; b++)
+    if (y < a->cfg->role_bands[b])
+      return b;
+  return a->cfg->nbands;
+}
+
+static void band_labels(analysis *a) {
+  const report_config *c = a->cfg;
+  a->nbands = c->nbands + 1;
+  a->bands = xcalloc((size_t)a->nbands, sizeof *a->bands);
+  for (int b = 0; b <= c->nbands; b++) {
+    if (b == 0)
+      snprintf(a->bands[b], sizeof a->bands[b], "under %g year%s", c->role_bands[0],
+               c->role_bands[0] == 1 ? "" : "s");
+    else if (b == c->nbands)
+      snprintf(a->bands[b], sizeof a->bands[b], "over %g years", c->role_bands[b - 1]);
+    else
+      snprintf(a->bands[b], sizeof a->bands[b], "%g to %g years", c->role_bands[b - 1],
+               c->role_bands[b]);
+  }
+}
+
+/* "p < .001" or "p = .023": APA style for sentences. */
+static void fmt_p(char *buf, size_t len, double p) {
+  if (!(p >= 0))
+    snprintf(buf, len, "no test");
+  else if (p < 0.001)
+    snprintf(buf, len, "p < .001");
+  else {
+    char tmp[16];
+    snprintf(tmp, sizeof tmp, "%.3f", p);
+    snprintf(buf, len, "p = %s", tmp[0] == '0' ? tmp + 1 : tmp);
+  }
+}
+
+static double conf_pct(const analysis *a) { return a->cfg->confidence * 100; }
+
+/* ---- level 2: knowledge ---------------------------------------------------------- */
+
+static const column BEFORE_AFTER[] = {
+    {"n", "n", 0},           {"pre_mean", "Before (%)", 1}, {"post_mean", "After (%)", 1},
+    {"mean_diff", "Change", 1}, {"ci_low", "CI low", 1},    {"ci_high", "CI high", 1},
+    {"p", "p", 4},
+};
+
+static void fig1(analysis *a) {
+  static const column cols[] = {
+      {"area", "Area", 0},           {"n", "n", 0},
+      {"pre_mean", "Before (%)", 1}, {"post_mean", "After (%)", 1},
+      {"mean_diff", "Change", 1},    {"ci_low", "CI low", 1},
+      {"ci_high", "CI high", 1},     {"t", "t", 2},
+      {"df", "df", 0},               {"p", "p", 4},
+      {"p_holm", "p (Holm)", 4},     {"cohens_dz", "Cohen's dz", 2},
+      {"wilcoxon_v", "Wilcoxon V", 0}, {"wilcoxon_p", "Wilcoxon p", 4},
+  };
+  report_table *t = TABLE(a, "fig1", "Knowledge before and after the training, by area",
+                          SECTION_LEVEL2, cols);
+  double p[DS_NAREAS], adj[DS_NAREAS];
+  size_t tested[DS_NAREAS], nt = 0;
+  stats_paired res[DS_NAREAS];
+  for (int ar = 0; ar < DS_NAREAS; ar++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "area", AREAS[ar]);
+    size_t n = pairs(a, a->matched, a->nmatched, ar);
+    if (!paired_row(a, t, r, n, &res[ar]))
+      continue;
+    p[nt] = res[ar].p;
+    tested[nt++] = (size_t)ar;
+    stats_signrank w;
+    char err[256];
+    if (stats_wilcoxon(a->pre, a->post, n, &w, err, sizeof err) == 0) {
+      put_num(t, r, "wilcoxon_v", w.v);
+      put_num(t, r, "wilcoxon_p", w.p);
+      report_table_add_test(t, AREAS[ar], "wilcoxon", w.v, NAN, w.p);
+    }
+  }
+  if (nt > 0) {
+    char err[256];
+    if (stats_p_adjust(p, nt, STATS_HOLM, adj, err, sizeof err) == 0)
+      for (size_t i = 0; i < nt; i++) {
+        size_t ar = tested[i];
+        put_num(t, ar, "p_holm", adj[i]);
+        table_test *x =
+            report_table_add_test(t, AREAS[ar], "paired-t", res[ar].t, res[ar].df, res[ar].p);
+        x->p_adjusted = adj[i];
+        x->effect = res[ar].cohens_dz;
+        x->effect_name = xstrdup("cohens_dz");
+      }
+  }
+  t->n = (long long)a->nmatched;
+  chart(t, CHART_GROUPED, "area", NULL, (const char *const[]){"pre_mean", "post_mean"}, 2, NULL,
+        NULL, "Area", "Mean score (%)", 100);
+  report_table_add_note(t,
+                        "Careers Leaders who answered the self-assessment before and after "
+                        "the training in the same role (%zu). Scores are the percentage of "
+                        "the maximum; change is after minus before with its %g %% confidence "
+                        "interval (paired t test). p (Holm) adjusts for the four areas.",
+                        a->nmatched, conf_pct(a));
+}
+
+static void by_group(analysis *a, report_table *t, const char *label_col, const char *label,
+                     const size_t *leaders, size_t n) {
+  for (int ar = 0; ar < DS_NAREAS; ar++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, label_col, label);
+    put_text(t, r, "area", AREAS[ar]);
+    stats_paired res;
+    paired_row(a, t, r, pairs(a, leaders, n, ar), &res);
+  }
+}
+
+static void table1(analysis *a) {
+  column cols[2 + sizeof BEFORE_AFTER / sizeof *BEFORE_AFTER] = {{"group", "Establishment", 0},
+                                                                 {"area", "Area", 0}};
+  memcpy(cols + 2, BEFORE_AFTER, sizeof BEFORE_AFTER);
+  report_table *t = TABLE(a, "table1", "Knowledge before and after, by type of establishment",
+                          SECTION_LEVEL2, cols);
+  size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls);
+  for (int g = 0; g < NGROUPS; g++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->nmatched; i++) {
+      const ds_leader *l = &a->ds->leaders[a->matched[i]];
+      if (type_group(a->ds->establishments[l->establishment].type) == g)
+        ls[n++] = a->matched[i];
+    }
+    by_group(a, t, "group", GROUPS[g], ls, n);
+  }
+  free(ls);
+  t->n = (long long)a->nmatched;
+  chart(t, CHART_GROUPED, "area", "group", (const char *const[]){"mean_diff"}, 1, "ci_low",
+        "ci_high", "Area", "Change in mean score (points)", 0);
+  report_table_add_note(t, "college: further education and sixth form colleges; send_ap: "
+                           "special schools and alternative provision; mainstream: other "
+                           "schools.");
+}
+
+static void cohorts(analysis *a) {
+  column cols[2 + sizeof BEFORE_AFTER / sizeof *BEFORE_AFTER] = {{"wave", "Wave", 0},
+                                                                 {"area", "Area", 0}};
+  memcpy(cols + 2, BEFORE_AFTER, sizeof BEFORE_AFTER);
+  report_table *t = TABLE(a, "cohorts", "Knowledge before and after, by training wave",
+                          SECTION_LEVEL2, cols);
+  int lo = 0, hi = -1;
+  for (size_t i = 0; i < a->nmatched; i++) {
+    size_t e = a->enrolment[a->matched[i]];
+    if (e == DS_NONE)
+      continue;
+    int w = a->ds->enrolments[e].wave;
+    if (hi < lo) {
+      lo = hi = w;
+    } else {
+      lo = w < lo ? w : lo;
+      hi = w > hi ? w : hi;
+    }
+  }
+  size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls);
+  for (int w = lo; w <= hi; w++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->nmatched; i++) {
+      size_t e = a->enrolment[a->matched[i]];
+      if (e != DS_NONE && a->ds->enrolments[e].wave == w)
+        ls[n++] = a->matched[i];
+    }
+    if (n == 0)
+      continue;
+    for (int ar = 0; ar < DS_NAREAS; ar++) {
+      size_t r = report_table_add_row(t);
+      put_int(t, r, "wave", w);
+      put_text(t, r, "area", AREAS[ar]);
+      stats_paired res;
+      paired_row(a, t, r, pairs(a, ls, n, ar), &res);
+    }
+  }
+  free(ls);
+  t->n = (long long)a->nmatched;
+  if (t->nrows == 0)
+    report_table_add_note(t, "No matched Careers Leader has a completed enrolment.");
+  chart(t, CHART_GROUPED, "area", "wave", (const char *const[]){"mean_diff"}, 1, "ci_low",
+        "ci_high", "Area", "Change in mean score (points)", 0);
+  report_table_add_note(t, "Each matched Careers Leader counts in the wave of their completed "
+                           "enrolment (the earliest, if several).");
+}
+
+static void fig2(analysis *a) {
+  static const column cols[] = {{"band", "Time in role", 0}, {"area", "Area", 0},
+                                {"n", "n", 0},               {"mean_change", "Change", 1},
+                                {"ci_low", "CI low", 1},     {"ci_high", "CI high", 1}};
+  report_table *t = TABLE(a, "fig2", "Change in knowledge by time in role", SECTION_LEVEL2, cols);
+  size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls), unknown = 0;
+  for (size_t i = 0; i < a->nmatched; i++)
+    if (a->ds->leaders[a->matched[i]].months_in_role < 0)
+      unknown++;
+  for (int b = 0; b < a->nbands; b++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->nmatched; i++)
+      if (band_of(a, &a->ds->leaders[a->matched[i]]) == b)
+        ls[n++] = a->matched[i];
+    for (int ar = 0; ar < DS_NAREAS; ar++) {
+      size_t r = report_table_add_row(t);
+      put_text(t, r, "band", a->bands[b]);
+      put_text(t, r, "area", AREAS[ar]);
+      change_row(a, t, r, pairs(a, ls, n, ar));
+    }
+  }
+  free(ls);
+  t->n = (long long)a->nmatched;
+  chart(t, CHART_GROUPED, "area", "band", (const char *const[]){"mean_change"}, 1, "ci_low",
+        "ci_high", "Area", "Change in mean score (points)", 0);
+  report_table_add_note(t, "Time in role at the pre survey. %zu matched Careers Leader%s gave "
+                           "no time in role and %s in no band.",
+                        unknown, unknown == 1 ? "" : "s", unknown == 1 ? "is" : "are");
+}
+
+/* The percentage of answers >= 4 (agree) with its Wilson interval. */
+static void agree_row(analysis *a, report_table *t, size_t r, size_t k, size_t n) {
+  put_int(t, r, "n", (long long)n);
+  if (n < (size_t)a->cfg->small_cell || n == 0) {
+    suppress(a, t, r);
+    return;
+  }
+  stats_prop pr;
+  char err[256];
+  put_num(t, r, "agree_pct", 100.0 * (double)k / (double)n);
+  if (stats_wilson((double)k, (double)n, a->cfg->confidence, &pr, err, sizeof err) == 0) {
+    put_num(t, r, "ci_low", 100 * pr.ci_low);
+    put_num(t, r, "ci_high", 100 * pr.ci_high);
+  }
+}
+
+static void fig3(analysis *a) {
+  static const column cols[] = {{"band", "Time in role", 0}, {"n", "n", 0},
+                                {"agree_pct", "Agree (%)", 1}, {"ci_low", "CI low", 1},
+                                {"ci_high", "CI high", 1}};
+  report_table *t = TABLE(a, "fig3",
+                          "\"The training increased my knowledge of careers leadership\": "
+                          "agreement by time in role",
+                          SECTION_LEVEL2, cols);
+  const dataset *ds = a->ds;
+  size_t item = dataset_item(ds, "post_knowledge");
+  size_t *k = xcalloc((size_t)a->nbands, sizeof *k), *n = xcalloc((size_t)a->nbands, sizeof *n);
+  size_t total = 0;
+  for (size_t i = 0; i < ds->nleaders && item != DS_NONE; i++) {
+    const ds_leader *l = &ds->leaders[i];
+    if (l->post == DS_NONE)
+      continue;
+    const ds_answer *x = dataset_answer(ds, l->post, item);
+    int b = band_of(a, l);
+    if (!x || isnan(x->value))
+      continue;
+    total++;
+    if (b < 0)
+      continue;
+    n[b]++;
+    if (x->value >= 4)
+      k[b]++;
+  }
+  for (int b = 0; b < a->nbands; b++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "band", a->bands[b]);
+    agree_row(a, t, r, k[b], n[b]);
+  }
+  free(k);
+  free(n);
+  t->n = (long long)total;
+  chart(t, CHART_BAR, "band", NULL, (const char *const[]){"agree_pct"}, 1, "ci_low", "ci_high",
+        "Time in role", "Agree or strongly agree (%)", 100);
+  report_table_add_note(t, "Post survey respondents answering the item (%zu); %g %% Wilson "
+                           "intervals.",
+                        total, conf_pct(a));
+}
+
+static void providers(analysis *a) {
+  static const column cols[] = {{"provider", "Provider", 0}, {"accreditation", "Accreditation", 0},
+                                {"area", "Area", 0},         {"n", "n", 0},
+                                {"mean_change", "Change", 1}, {"ci_low", "CI low", 1},
+                                {"ci_high", "CI high", 1}};
+  report_table *t = TABLE(a, "providers", "Change in knowledge by training provider",
+                          SECTION_LEVEL2, cols);
+  const dataset *ds = a->ds;
+  size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls);
+  for (size_t p = 0; p < ds->nproviders; p++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->nmatched; i++) {
+      size_t e = a->enrolment[a->matched[i]];
+      if (e != DS_NONE && ds->enrolments[e].provider == p)
+        ls[n++] = a->matched[i];
+    }
+    if (n == 0)
+      continue;
+    for (int ar = 0; ar < DS_NAREAS; ar++) {
+      size_t r = report_table_add_row(t);
+      put_text(t, r, "provider", ds->providers[p].name);
+      put_text(t, r, "accreditation", ds->providers[p].accreditation);
+      put_text(t, r, "area", AREAS[ar]);
+      change_row(a, t, r, pairs(a, ls, n, ar));
+    }
+  }
+  /* One-way ANOVA of the change across providers, per area. */
+  double *y = xmalloc((a->nmatched + 1) * sizeof *y);
+  long *g = xmalloc((a->nmatched + 1) * sizeof *g);
+  for (int ar = 0; ar < DS_NAREAS; ar++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->nmatched; i++) {
+      size_t e = a->enrolment[a->matched[i]];
+      const ds_leader *l = &ds->leaders[a->matched[i]];
+      double d = ds->responses[l->post].score[ar] - ds->responses[l->pre].score[ar];
+      if (e == DS_NONE || isnan(d))
+        continue;
+      y[n] = d;
+      g[n++] = (long)ds->enrolments[e].provider;
+    }
+    stats_anova an;
+    char err[256];
+    if (stats_anova_oneway(y, g, n, &an, err, sizeof err) == 0) {
+      table_test *x = report_table_add_test(t, AREAS[ar], "anova", an.f, an.df1, an.p);
+      x->effect = an.eta_squared;
+      x->effect_name = xstrdup("eta_squared");
+    }
+  }
+  free(y);
+  free(g);
+  free(ls);
+  t->n = (long long)a->nmatched;
+  report_table_add_note(t, "Matched Careers Leaders by the provider of their completed "
+                           "enrolment (the earliest, if several). The tests compare the "
+                           "providers' mean changes by one-way ANOVA, area by area.");
+}
+
+static void accreditation(analysis *a) {
+  static const column cols[] = {{"accreditation", "Accreditation", 0}, {"area", "Area", 0},
+                                {"n", "n", 0},  {"mean_change", "Change", 1},
+                                {"ci_low", "CI low", 1}, {"ci_high", "CI high", 1}};
+  static const char *const levels[] = {"none", "level6", "level7"};
+  report_table *t = TABLE(a, "accreditation", "Change in knowledge by the provider's accreditation",
+                          SECTION_LEVEL2, cols);
+  const dataset *ds = a->ds;
+  size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls);
+  for (int v = 0; v < 3; v++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->nmatched; i++) {
+      size_t e = a->enrolment[a->matched[i]];
+      if (e != DS_NONE &&
+          strcmp(ds->providers[ds->enrolments[e].provider].accreditation, levels[v]) == 0)
+        ls[n++] = a->matched[i];
+    }
+    for (int ar = 0; ar < DS_NAREAS; ar++) {
+      size_t r = report_table_add_row(t);
+      put_text(t, r, "accreditation", levels[v]);
+      put_text(t, r, "area", AREAS[ar]);
+      change_row(a, t, r, pairs(a, ls, n, ar));
+    }
+  }
+  free(ls);
+  t->n = (long long)a->nmatched;
+  chart(t, CHART_GROUPED, "area", "accreditation", (const char *const[]){"mean_change"}, 1,
+        "ci_low", "ci_high", "Area", "Change in mean score (points)", 0);
+}
+
+/* ---- level 3: practice and confidence ----------------------------------------- */
+
+/* Answers of the long-term responses to an item: n answering, and per
+ * code (or per value 1-5 for numeric items) how many. */
+static size_t count_answers(const analysis *a, size_t item, ds_survey survey, int post_only,
+                            const char *const *codes, size_t ncodes, size_t *k) {
+  const dataset *ds = a->ds;
+  size_t n = 0;
+  memset(k, 0, ncodes * sizeof *k);
+  if (item == DS_NONE)
+    return 0;
+  for (size_t r = 0; r < ds->nresponses; r++) {
+    const ds_response *resp = &ds->responses[r];
+    if (resp->survey != survey || (post_only && resp->stage != DS_POST))
+      continue;
+    const ds_answer *x = dataset_answer(ds, r, item);
+    if (!x)
+      continue;
+    if (codes) {
+      if (!x->code)
+        continue;
+      for (size_t c = 0; c < ncodes; c++)
+        if (strcmp(x->code, codes[c]) == 0) {
+          k[c]++;
+          n++;
+          break;
+        }
+    } else if (!isnan(x->value)) {
+      long v = lround(x->value);
+      if (v >= 1 && (size_t)v <= ncodes)
+        k[v - 1]++;
+      n++;
+    }
+  }
+  return n;
+}
+
+/* A distribution table: answer, n, pct; suppressed as a whole when fewer
+ * than small_cell answered. */
+static report_table *distribution(analysis *a, const char *id, const char *title,
+                                  const char *const *labels, const size_t *k, size_t ncodes,
+                                  size_t n) {
+  static const column cols[] = {{"answer", "Answer", 0}, {"n", "n", 0}, {"pct", "%", 1}};
+  report_table *t = TABLE(a, id, title, SECTION_LEVEL3, cols);
+  for (size_t c = 0; c < ncodes; c++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "answer", labels[c]);
+    put_int(t, r, "n", (long long)k[c]);
+    if (n < (size_t)a->cfg->small_cell || n == 0)
+      suppress(a, t, r);
+    else
+      put_num(t, r, "pct", 100.0 * (double)k[c] / (double)n);
+  }
+  t->n = (long long)n;
+  chart(t, CHART_BAR, "answer", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Answer",
+        "Respondents (%)", 100);
+  if (n < (size_t)a->cfg->small_cell)
+    report_table_add_note(t, "%zu answered: %s, so no percentages are shown.", n, a->fewer);
+  return t;
+}
+
+static const char *item_text(const dataset *ds, size_t item, const char *fallback) {
+  return item == DS_NONE ? fallback : ds->items[item].text;
+}
+
+static void fig4(analysis *a) {
+  static const column cols[] = {{"area", "Area", 0},        {"n", "n", 0},
+                                {"very_pct", "Very (%)", 1}, {"quite_pct", "Quite (%)", 1},
+                                {"not_very_pct", "Not very (%)", 1},
+                                {"not_at_all_pct", "Not at all (%)", 1}};
+  static const char *const codes[] = {"very", "quite", "not_very", "not_at_all"};
+  report_table *t = TABLE(a, "fig4", "Confidence in each area of the role, some months after "
+                                     "the training",
+                          SECTION_LEVEL3, cols);
+  size_t most = 0;
+  for (int ar = 0; ar < DS_NAREAS; ar++) {
+    char key[64];
+    snprintf(key, sizeof key, "lt_conf_%s", AREAS[ar]);
+    size_t k[4];
+    size_t n = count_answers(a, dataset_item(a->ds, key), DS_LONG_TERM, 0, codes, 4, k);
+    most = n > most ? n : most;
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "area", AREAS[ar]);
+    put_int(t, r, "n", (long long)n);
+    if (n < (size_t)a->cfg->small_cell || n == 0) {
+      suppress(a, t, r);
+      continue;
+    }
+    for (int c = 0; c < 4; c++) {
+      char name[32];
+      snprintf(name, sizeof name, "%s_pct", codes[c]);
+      put_num(t, r, name, 100.0 * (double)k[c] / (double)n);
+    }
+  }
+  t->n = (long long)most;
+  chart(t, CHART_STACKED, "area", NULL,
+        (const char *const[]){"very_pct", "quite_pct", "not_very_pct", "not_at_all_pct"}, 4,
+        NULL, NULL, "Area", "Respondents (%)", 100);
+  report_table_add_note(t, "Long-term survey respondents answering each item.");
+}
+
+static void practice(analysis *a) {
+  static const char *const codes[] = {"direct", "improved", "not_result", "not_done"};
+  static const char *const labels[] = {"direct", "improved", "not_result", "not_done"};
+  const dataset *ds = a->ds;
+  int fig = 6;
+  for (size_t i = 0; i < ds->nitems && fig <= 15; i++) {
+    if (strncmp(ds->items[i].key, "lt_practice_", 12) != 0)
+      continue;
+    size_t k[4];
+    size_t n = count_answers(a, i, DS_LONG_TERM, 0, codes, 4, k);
+    char id[16], title[512];
+    snprintf(id, sizeof id, "fig%d", fig++);
+    snprintf(title, sizeof title, "\"%s\"", ds->items[i].text);
+    report_table *t = distribution(a, id, title, labels, k, 4, n);
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "answer", "supported");
+    put_int(t, r, "n", (long long)(k[0] + k[1]));
+    if (n < (size_t)a->cfg->small_cell || n == 0)
+      suppress(a, t, r);
+    else
+      put_num(t, r, "pct", 100.0 * (double)(k[0] + k[1]) / (double)n);
+    report_table_add_note(t, "direct: done as a direct result of the training; improved: done "
+                             "before and improved as a result; not_result: done, but not as a "
+                             "result of the training; not_done: not done. supported = direct + "
+                             "improved.");
+  }
+  for (; fig <= 15; fig++) {
+    char id[16];
+    snprintf(id, sizeof id, "fig%d", fig);
+    size_t k[4] = {0};
+    report_table *t = distribution(a, id, "A practice item missing from the item bank", labels,
+                                   k, 4, 0);
+    report_table_add_note(t, "The database holds fewer than ten practice items.");
+  }
+}
+
+static void support(analysis *a) {
+  static const column cols[] = {{"topic", "Topic", 0}, {"n", "n", 0}, {"pct", "Wanted (%)", 1}};
+  report_table *t = TABLE(a, "support", "Further support wanted", SECTION_LEVEL3, cols);
+  const dataset *ds = a->ds;
+  size_t most = 0;
+  for (size_t i = 0; i < ds->nitems; i++) {
+    if (strncmp(ds->items[i].key, "lt_support_", 11) != 0)
+      continue;
+    size_t k[1]; /* answers 1 (selected); 0 counts in n only */
+    size_t n = count_answers(a, i, DS_LONG_TERM, 0, NULL, 1, k);
+    most = n > most ? n : most;
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "topic", ds->items[i].key + 11);
+    put_int(t, r, "n", (long long)n);
+    if (n < (size_t)a->cfg->small_cell || n == 0)
+      suppress(a, t, r);
+    else
+      put_num(t, r, "pct", 100.0 * (double)k[0] / (double)n);
+  }
+  t->n = (long long)most;
+  chart(t, CHART_BAR, "topic", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Topic",
+        "Respondents wanting support (%)", 100);
+  report_table_add_note(t, "Long-term survey respondents answering each topic; %% of them "
+                           "selecting it.");
+}
+
+static void fig5(analysis *a) {
+  size_t k[5], item = dataset_item(a->ds, "post_actions");
+  size_t n = count_answers(a, item, DS_SELF_ASSESSMENT, 1, NULL, 5, k);
+  report_table *t = distribution(
+      a, "fig5", item_text(a->ds, item, "The training helped me identify actions to improve my "
+                                        "practice"),
+      AGREE, k, 5, n);
+  report_table_add_note(t, "Post survey respondents.");
+}
+
+/* Faster progress towards the benchmarks: at the end of the training
+ * (fig16) and months later (fig17), strongly agree compared. */
+static void fig16_17(analysis *a) {
+  const dataset *ds = a->ds;
+  size_t k16[5], k17[5];
+  size_t item = dataset_item(ds, "post_faster");
+  size_t n16 = count_answers(a, item, DS_SELF_ASSESSMENT, 1, NULL, 5, k16);
+  report_table *t16 =
+      distribution(a, "fig16", item_text(ds, item, "Faster progress towards the benchmarks"),
+                   AGREE, k16, 5, n16);
+  report_table_add_note(t16, "Post survey respondents, at the end of the training.");
+  item = dataset_item(ds, "lt_faster");
+  size_t n17 = count_answers(a, item, DS_LONG_TERM, 0, NULL, 5, k17);
+  report_table *t17 = distribution(
+      a, "fig17", item_text(ds, item, "Faster progress towards the benchmarks, months later"),
+      AGREE, k17, 5, n17);
+  report_table_add_note(t17, "Long-term survey respondents, some months after the training.");
+  size_t small = (size_t)a->cfg->small_cell;
+  if (n16 < small || n17 < small || n16 == 0 || n17 == 0)
+    return;
+  double counts[4] = {(double)k16[4], (double)(n16 - k16[4]), (double)k17[4],
+                      (double)(n17 - k17[4])};
+  stats_chisq c;
+  char err[256];
+  if (stats_chisq_test(counts, 2, 2, false, &c, err, sizeof err) != 0)
+    return;
+  for (int i = 0; i < 2; i++) {
+    table_test *x = report_table_add_test(i ? t17 : t16, "strongly agree, post vs long-term",
+                                          "chisq", c.statistic, c.df, c.p);
+    x->effect = c.cramers_v;
+    x->effect_name = xstrdup("cramers_v");
+  }
+}
+
+/* ---- level 4: benchmarks --------------------------------------------------------- */
+
+static const column BM_COLS[] = {{"group", "Group", 0},
+                                 {"n", "n", 0},
+                                 {"baseline_mean", "Baseline", 2},
+                                 {"post_mean", "Post", 2},
+                                 {"change", "Change", 2},
+                                 {"ci_low", "CI low", 2},
+                                 {"ci_high", "CI high", 2}};
+
+static void bm_row(analysis *a, report_table *t, const char *name, int trained, int hub) {
+  size_t n = 0;
+  double *d = a->post, *b0 = a->pre;
+  for (size_t i = 0; i < a->nunits; i++) {
+    const compass_unit *u = &a->units[i];
+    if (!compass_compared(u) || (u->group == COMPASS_TRAINED) != trained ||
+        (hub >= 0 && u->hub != hub))
+      continue;
+    b0[n] = u->achieved_baseline;
+    d[n++] = u->achieved_post - u->achieved_baseline;
+  }
+  size_t r = report_table_add_row(t);
+  put_text(t, r, "group", name);
+  put_int(t, r, "n", (long long)n);
+  if (n < (size_t)a->cfg->small_cell || n == 0) {
+    suppress(a, t, r);
+    return;
+  }
+  double mb = mean(b0, n), md = mean(d, n);
+  put_num(t, r, "baseline_mean", mb);
+  put_num(t, r, "post_mean", mb + md);
+  stats_mean m;
+  char err[256];
+  if (stats_mean_ci(d, n, a->cfg->confidence, &m, err, sizeof err) == 0) {
+    put_num(t, r, "change", m.mean);
+    put_num(t, r, "ci_low", m.ci_low);
+    put_num(t, r, "ci_high", m.ci_high);
+  } else {
+    put_num(t, r, "change", md);
+  }
+}
+
+static void fig18_19(analysis *a) {
+  report_table *t = TABLE(a, "fig18", "Gatsby Benchmarks fully achieved: trained and comparison "
+                                      "establishments",
+                          SECTION_LEVEL4, BM_COLS);
+  bm_row(a, t, "trained", 1, -1);
+  bm_row(a, t, "untrained", 0, -1);
+  t->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
+  chart(t, CHART_GROUPED, "group", NULL, (const char *const[]){"baseline_mean", "post_mean"}, 2,
+        NULL, NULL, "Group", "Mean benchmarks fully achieved (of 8)", 8);
+  report_table_add_note(t, "Establishments with a baseline and a post Compass return; change is "
+                           "post minus baseline with its %g %% confidence interval.",
+                        conf_pct(a));
+  /* Welch t of the change, trained against untrained. */
+  size_t nt = 0, nu = 0;
+  double *xt = xmalloc((a->nunits + 1) * sizeof *xt), *xu = xmalloc((a->nunits + 1) * sizeof *xu);
+  for (size_t i = 0; i < a->nunits; i++) {
+    const compass_unit *u = &a->units[i];
+    if (!compass_compared(u))
+      continue;
+    double d = u->achieved_post - u->achieved_baseline;
+    if (u->group == COMPASS_TRAINED)
+      xt[nt++] = d;
+    else
+      xu[nu++] = d;
+  }
+  stats_twosample w;
+  char err[256];
+  if (nt >= (size_t)a->cfg->small_cell && nu >= (size_t)a->cfg->small_cell &&
+      stats_welch_t(xu, nu, xt, nt, a->cfg->confidence, &w, err, sizeof err) == 0) {
+    table_test *x = report_table_add_test(t, "change, trained vs untrained", "welch-t", w.t, w.df,
+                                          w.p);
+    x->effect = w.hedges_g;
+    x->effect_name = xstrdup("hedges_g");
+  }
+  free(xt);
+  free(xu);
+
+  t = TABLE(a, "fig19", "Gatsby Benchmarks fully achieved, by training and hub membership",
+            SECTION_LEVEL4, BM_COLS);
+  bm_row(a, t, "trained_hub", 1, 1);
+  bm_row(a, t, "trained_nohub", 1, 0);
+  bm_row(a, t, "untrained_hub", 0, 1);
+  bm_row(a, t, "untrained_nohub", 0, 0);
+  t->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
+  chart(t, CHART_GROUPED, "group", NULL, (const char *const[]){"baseline_mean", "post_mean"}, 2,
+        NULL, NULL, "Group", "Mean benchmarks fully achieved (of 8)", 8);
+  report_table_add_note(t, "In a hub: a member of a Careers Hub by the date of the post return.");
+}
+
+static void did(analysis *a) {
+  static const column cols[] = {{"term", "Term", 0},           {"estimate", "Estimate", 3},
+                                {"se_cluster", "SE (cluster)", 3}, {"ci_low", "CI low", 3},
+                                {"ci_high", "CI high", 3},     {"p", "p", 4}};
+  static const char *const terms[] = {"intercept", "trained", "post",
+                                      "trained_x_post", "hub", "hub_x_post"};
+  report_table *t = TABLE(a, "did", "Difference in differences: benchmarks achieved",
+                          SECTION_LEVEL4, cols);
+  size_t n = 0;
+  for (size_t i = 0; i < a->nunits; i++)
+    n += compass_compared(&a->units[i]);
+  t->n = (long long)n;
+  double *X = xmalloc((2 * n + 1) * 6 * sizeof *X), *y = xmalloc((2 * n + 1) * sizeof *y);
+  long *cl = xmalloc((2 * n + 1) * sizeof *cl);
+  size_t rows = 0;
+  int hubs = 0;
+  for (size_t i = 0; i < a->nunits; i++) {
+    const compass_unit *u = &a->units[i];
+    if (!compass_compared(u))
+      continue;
+    hubs |= 1 << u->hub;
+    for (int per = 0; per < 2; per++) {
+      double tr = u->group == COMPASS_TRAINED, hb = u->hub;
+      double row[6] = {1, tr, per, tr * per, hb, hb * per};
+      memcpy(X + rows * 6, row, sizeof row);
+      y[rows] = per ? u->achieved_post : u->achieved_baseline;
+      cl[rows++] = (long)i;
+    }
+  }
+  /* Without establishments both in and out of a hub the hub terms cannot
+   * be estimated: the model drops them. */
+  size_t k = hubs == 3 ? 6 : 4;
+  if (k == 4)
+    for (size_t r = 0; r < rows; r++)
+      memmove(X + r * 4, X + r * 6, 4 * sizeof *X);
+  stats_ols fit;
+  char err[256];
+  memset(&fit, 0, sizeof fit);
+  if (n >= 2 && stats_ols_fit(X, y, rows, k, cl, a->cfg->confidence, &fit, err, sizeof err) == 0) {
+    for (size_t j = 0; j < k; j++) {
+      size_t r = report_table_add_row(t);
+      put_text(t, r, "term", terms[j]);
+      put_num(t, r, "estimate", fit.coef[j]);
+      put_num(t, r, "se_cluster", fit.se_cluster[j]);
+      put_num(t, r, "ci_low", fit.ci_low_cluster[j]);
+      put_num(t, r, "ci_high", fit.ci_high_cluster[j]);
+      put_num(t, r, "p", fit.p_cluster[j]);
+    }
+    report_table_add_test(t, "trained_x_post", "did", fit.t_cluster[3], fit.df_cluster,
+                          fit.p_cluster[3]);
+    chart(t, CHART_BAR, "term", NULL, (const char *const[]){"estimate"}, 1, "ci_low", "ci_high",
+          "Term", "Estimate (benchmarks)", 0);
+    report_table_add_note(t,
+                          "Ordinary least squares on two rows per establishment (baseline and "
+                          "post, %zu establishments): benchmarks achieved ~ trained + post + "
+                          "trained x post%s. Standard errors are cluster-robust by "
+                          "establishment (HC1), with t on %zu degrees of freedom. "
+                          "trained_x_post is the training effect.",
+                          n, k == 6 ? " + hub + hub x post" : "", fit.n_clusters - 1);
+    if (k == 4)
+      report_table_add_note(t, "The hub terms are left out: every establishment compared is %s "
+                               "a hub.",
+                            hubs == 2 ? "in" : "outside");
+  } else {
+    report_table_add_note(t, "No estimate: %s.",
+                          n < 2 ? "fewer than two establishments have a baseline and a post "
+                                  "return"
+                                : err);
+  }
+  stats_ols_clear(&fit);
+  free(X);
+  free(y);
+  free(cl);
+}
+
+static void fig20_21(analysis *a) {
+  static const column c20[] = {{"benchmark", "Benchmark", 0}, {"group", "Group", 0},
+                               {"n", "n", 0},                 {"post_pct", "Post (%)", 1},
+                               {"ci_low", "CI low", 1},       {"ci_high", "CI high", 1}};
+  static const column c21[] = {{"benchmark", "Benchmark", 0},
+                               {"group", "Group", 0},
+                               {"n", "n", 0},
+                               {"baseline_pct", "Baseline (%)", 1},
+                               {"post_pct", "Post (%)", 1}};
+  report_table *t20 = TABLE(a, "fig20", "Each benchmark fully achieved at the post return",
+                            SECTION_LEVEL4, c20);
+  report_table *t21 =
+      TABLE(a, "fig21", "Each benchmark fully achieved, baseline and post", SECTION_LEVEL4, c21);
+  const dataset *ds = a->ds;
+  for (int b = 0; b < DS_NBENCHMARKS; b++)
+    for (int g = 0; g < 2; g++) {
+      size_t n = 0, kb = 0, kp = 0;
+      for (size_t i = 0; i < a->nunits; i++) {
+        const compass_unit *u = &a->units[i];
+        if (!compass_compared(u) || (u->group == COMPASS_TRAINED) != (g == 0))
+          continue;
+        n++;
+        kb += ds->returns[u->baseline].pct[b] >= a->cfg->fully_achieved;
+        kp += ds->returns[u->post].pct[b] >= a->cfg->fully_achieved;
+      }
+      const char *name = g == 0 ? "trained" : "untrained";
+      size_t r20 = report_table_add_row(t20), r21 = report_table_add_row(t21);
+      put_int(t20, r20, "benchmark", b + 1);
+      put_int(t21, r21, "benchmark", b + 1);
+      put_text(t20, r20, "group", name);
+      put_text(t21, r21, "group", name);
+      put_int(t20, r20, "n", (long long)n);
+      put_int(t21, r21, "n", (long long)n);
+      if (n < (size_t)a->cfg->small_cell || n == 0) {
+        suppress(a, t20, r20);
+        suppress(a, t21, r21);
+        continue;
+      }
+      put_num(t20, r20, "post_pct", 100.0 * (double)kp / (double)n);
+      put_num(t21, r21, "baseline_pct", 100.0 * (double)kb / (double)n);
+      put_num(t21, r21, "post_pct", 100.0 * (double)kp / (double)n);
+      stats_prop pr;
+      char err[256];
+      if (stats_wilson((double)kp, (double)n, a->cfg->confidence, &pr, err, sizeof err) == 0) {
+        put_num(t20, r20, "ci_low", 100 * pr.ci_low);
+        put_num(t20, r20, "ci_high", 100 * pr.ci_high);
+      }
+    }
+  t20->n = t21->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
+  chart(t20, CHART_GROUPED, "benchmark", "group", (const char *const[]){"post_pct"}, 1, "ci_low",
+        "ci_high", "Benchmark", "Establishments fully achieving it (%)", 100);
+  chart(t21, CHART_GROUPED, "benchmark", "group",
+        (const char *const[]){"baseline_pct", "post_pct"}, 2, NULL, NULL, "Benchmark",
+        "Establishments fully achieving it (%)", 100);
+  report_table_add_note(t20, "%g %% Wilson intervals.", conf_pct(a));
+}
+
+/* ---- samples and beyond ---------------------------------------------------------------- */
+
+/* The date six calendar months before d (the day kept, as text compares). */
+static void six_months_before(const char *d, char out[11]) {
+  unsigned y = (unsigned)atoi(d) % 10000, m = (unsigned)atoi(d + 5) % 100;
+  if (m <= 6) {
+    m += 6;
+    y = (y + 9999) % 10000;
+  } else {
+    m -= 6;
+  }
+  snprintf(out, 11, "%04u-%02u-%.2s", y, m % 100, d + 8);
+}
+
+static void samples(analysis *a) {
+  static const column cols[] = {{"source", "Source", 0}, {"issued", "Invited", 0},
+                                {"achieved", "Responded", 0}, {"pct", "Response rate (%)", 1}};
+  report_table *t = TABLE(a, "samples", "Samples: who was asked and who answered",
+                          SECTION_SAMPLES, cols);
+  const dataset *ds = a->ds;
+  unsigned char *completer = xcalloc(ds->nleaders + 1, 1);
+  char first_lt[11] = "";
+  size_t nlt = 0;
+  for (size_t r = 0; r < ds->nresponses; r++)
+    if (ds->responses[r].survey == DS_LONG_TERM) {
+      nlt++;
+      if (!first_lt[0] || strcmp(ds->responses[r].submitted, first_lt) < 0)
+        strcpy(first_lt, ds->responses[r].submitted);
+    }
+  char limit[11] = "";
+  if (first_lt[0])
+    six_months_before(first_lt, limit);
+  unsigned char *lt_issued = xcalloc(ds->nleaders + 1, 1);
+  for (size_t i = 0; i < ds->nenrolments; i++) {
+    const ds_enrolment *e = &ds->enrolments[i];
+    if (e->status != DS_COMPLETED || !e->completion_date[0])
+      continue;
+    completer[e->leader] = 1;
+    if (limit[0] && strcmp(e->completion_date, limit) <= 0 &&
+        ds->leaders[e->leader].contact_consent)
+      lt_issued[e->leader] = 1;
+  }
+  size_t issued = 0, pre = 0, post = 0, matched = 0, lti = 0;
+  for (size_t i = 0; i < ds->nleaders; i++) {
+    lti += lt_issued[i];
+    if (!completer[i])
+      continue;
+    issued++;
+    pre += ds->leaders[i].pre != DS_NONE;
+    post += ds->leaders[i].post != DS_NONE;
+    matched += ds->leaders[i].match == DS_MATCHED;
+  }
+  struct {
+    const char *source;
+    size_t issued, achieved;
+  } rows[] = {{"pre survey", issued, pre},
+              {"post survey", issued, post},
+              {"matched", issued, matched},
+              {"long-term", lti, nlt},
+              {"Compass trained", a->cc.trained, a->cc.kept[0]},
+              {"Compass comparison", a->cc.untrained, a->cc.kept[1]}};
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "source", rows[i].source);
+    put_int(t, r, "issued", (long long)rows[i].issued);
+    put_int(t, r, "achieved", (long long)rows[i].achieved);
+    if (rows[i].issued)
+      put_num(t, r, "pct", 100.0 * (double)rows[i].achieved / (double)rows[i].issued);
+  }
+  free(completer);
+  free(lt_issued);
+  chart(t, CHART_BAR, "source", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Source",
+        "Achieved (%)", 0);
+  report_table_add_note(t, "Surveys: Careers Leaders who completed the training. Long-term: "
+                           "those who agreed to be contacted and completed at least six months "
+                           "before the survey opened%s%s%s. Compass: establishments with a "
+                           "baseline and a post return.",
+                        first_lt[0] ? " (" : "", first_lt[0] ? first_lt : "",
+                        first_lt[0] ? ")" : "");
+}
+
+static void attrition(analysis *a) {
+  static const column cols[] = {{"characteristic", "Characteristic", 0},
+                                {"level", "Level", 0},
+                                {"matched_pct", "Matched", 1},
+                                {"post_only_pct", "Post only", 1},
+                                {"p", "p", 4}};
+  report_table *t = TABLE(a, "attrition", "Attrition: matched and post-only respondents compared",
+                          SECTION_SAMPLES, cols);
+  const dataset *ds = a->ds;
+  /* counts[level][0 matched, 1 post only] */
+  double type[NGROUPS][2] = {{0}}, hub[2][2] = {{0}};
+  double *fm = xmalloc((ds->nleaders + 1) * sizeof *fm), *fp = xmalloc((ds->nleaders + 1) * sizeof *fp);
+  size_t nm = 0, np = 0, nfm = 0, nfp = 0;
+  for (size_t i = 0; i < ds->nleaders; i++) {
+    const ds_leader *l = &ds->leaders[i];
+    int s = l->match == DS_MATCHED ? 0 : l->match == DS_NO_PRE ? 1 : -1;
+    if (s < 0)
+      continue;
+    const ds_establishment *e = &ds->establishments[l->establishment];
+    type[type_group(e->type)][s]++;
+    hub[e->hub != DS_NONE ? 0 : 1][s]++;
+    if (s == 0) {
+      nm++;
+      if (!isnan(e->fsm_pct))
+        fm[nfm++] = e->fsm_pct;
+    } else {
+      np++;
+      if (!isnan(e->fsm_pct))
+        fp[nfp++] = e->fsm_pct;
+    }
+  }
+  char err[256];
+  /* Chi-square over the levels that occur. */
+  double counts[NGROUPS * 2];
+  size_t lv = 0;
+  for (int g = 0; g < NGROUPS; g++)
+    if (type[g][0] + type[g][1] > 0) {
+      counts[2 * lv] = type[g][0];
+      counts[2 * lv + 1] = type[g][1];
+      lv++;
+    }
+  stats_chisq c;
+  double p_type = NAN, p_hub = NAN;
+  if (nm && np && lv >= 2 && stats_chisq_test(counts, lv, 2, false, &c, err, sizeof err) == 0) {
+    p_type = c.p;
+    report_table_add_test(t, "establishment type", "chisq", c.statistic, c.df, c.p);
+  }
+  double hc[4] = {hub[0][0], hub[0][1], hub[1][0], hub[1][1]};
+  if (nm && np && hub[0][0] + hub[0][1] > 0 && hub[1][0] + hub[1][1] > 0 &&
+      stats_chisq_test(hc, 2, 2, false, &c, err, sizeof err) == 0) {
+    p_hub = c.p;
+    report_table_add_test(t, "hub membership", "chisq", c.statistic, c.df, c.p);
+  }
+  for (int g = 0; g < NGROUPS; g++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "characteristic", "type");
+    put_text(t, r, "level", GROUPS[g]);
+    put_num(t, r, "matched_pct", nm ? 100 * type[g][0] / (double)nm : NAN);
+    put_num(t, r, "post_only_pct", np ? 100 * type[g][1] / (double)np : NAN);
+    put_num(t, r, "p", p_type);
+  }
+  static const char *const hub_levels[] = {"in a hub", "not in a hub"};
+  for (int h = 0; h < 2; h++) {
+    size_t r = report_table_add_row(t);
+    put_text(t, r, "characteristic", "hub");
+    put_text(t, r, "level", hub_levels[h]);
+    put_num(t, r, "matched_pct", nm ? 100 * hub[h][0] / (double)nm : NAN);
+    put_num(t, r, "post_only_pct", np ? 100 * hub[h][1] / (double)np : NAN);
+    put_num(t, r, "p", p_hub);
+  }
+  size_t r = report_table_add_row(t);
+  put_text(t, r, "characteristic", "fsm");
+  put_text(t, r, "level", "mean free school meals %");
+  put_num(t, r, "matched_pct", nfm ? mean(fm, nfm) : NAN);
+  put_num(t, r, "post_only_pct", nfp ? mean(fp, nfp) : NAN);
+  stats_twosample w;
+  if (stats_welch_t(fm, nfm, fp, nfp, a->cfg->confidence, &w, err, sizeof err) == 0) {
+    put_num(t, r, "p", w.p);
+    table_test *x = report_table_add_test(t, "free school meals %", "welch-t", w.t, w.df, w.p);
+    x->effect = w.hedges_g;
+    x->effect_name = xstrdup("hedges_g");
+  }
+  free(fm);
+  free(fp);
+  t->n = (long long)(nm + np);
+  report_table_add_note(t, "%zu matched and %zu post-only Careers Leaders. Type and hub: %% of "
+                           "each group, chi-square test; free school meals: mean %% of pupils, "
+                           "Welch t test. A small p suggests the matched sample differs from "
+                           "those who answered only after the training.",
+                        nm, np);
+}
+
+static void alpha(analysis *a) {
+  static const column cols[] = {{"role", "Role", 0}, {"area", "Area", 0}, {"k", "Items", 0},
+                                {"n", "n", 0},       {"alpha", "Cronbach's alpha", 2}};
+  report_table *t = TABLE(a, "alpha", "Reliability of the self-assessment areas (Cronbach's alpha)",
+                          SECTION_APPENDIX, cols);
+  const dataset *ds = a->ds;
+  size_t *items = xmalloc((ds->nitems + 1) * sizeof *items);
+  double *m = NULL;
+  for (int role = 0; role < DS_NROLES; role++)
+    for (int ar = 0; ar < DS_NAREAS; ar++) {
+      size_t k = 0;
+      for (size_t i = 0; i < ds->nitems; i++)
+        if (strcmp(ds->items[i].instrument, "self-assessment") == 0 && ds->items[i].role &&
+            strcmp(ds->items[i].role, ds_role_name(role)) == 0 && ds->items[i].area == ar)
+          items[k++] = i;
+      m = xrealloc(m, (ds->nleaders + 1) * (k + 1) * sizeof *m);
+      size_t n = 0;
+      for (size_t l = 0; l < ds->nleaders; l++) {
+        const ds_leader *ld = &ds->leaders[l];
+        if (ld->pre == DS_NONE || (int)ld->role != role)
+          continue;
+        size_t j = 0;
+        for (; j < k; j++) {
+          const ds_answer *x = dataset_answer(ds, ld->pre, items[j]);
+          if (!x || isnan(x->value))
+            break;
+          m[n * k + j] = x->value;
+        }
+        n += j == k;
+      }
+      size_t r = report_table_add_row(t);
+      put_text(t, r, "role", ds_role_name(role));
+      put_text(t, r, "area", AREAS[ar]);
+      put_int(t, r, "k", (long long)k);
+      put_int(t, r, "n", (long long)n);
+      if (n < (size_t)a->cfg->small_cell || n == 0 || k < 2) {
+        suppress(a, t, r);
+        continue;
+      }
+      stats_alpha al;
+      char err[256];
+      if (stats_cronbach_alpha(m, n, k, &al, err, sizeof err) == 0)
+        put_num(t, r, "alpha", al.alpha);
+      else
+        report_table_add_note(t, "%s, %s: no alpha (%s).", ds_role_name(role), AREAS[ar], err);
+    }
+  free(items);
+  free(m);
+  report_table_add_note(t, "Pre survey responses with every item of the area answered.");
+}
+
+/* ---- words ---------------------------------------------------------------------------- */
+
+static void key_messages(analysis *a) {
+  report_doc *d = a->doc;
+  report_table *t = report_doc_table(d, "fig1");
+  int up = 0, sig = 0, tested = 0, best = -1, worst = -1;
+  for (int ar = 0; ar < DS_NAREAS; ar++) {
+    double diff = num(t, (size_t)ar, "mean_diff"), ph = num(t, (size_t)ar, "p_holm");
+    if (isnan(diff))
+      continue;
+    tested++;
+    up += diff > 0;
+    sig += ph < 0.05 && diff > 0;
+    if (best < 0 || diff > num(t, (size_t)best, "mean_diff"))
+      best = ar;
+    if (worst < 0 || diff < num(t, (size_t)worst, "mean_diff"))
+      worst = ar;
+  }
+  if (tested == 0) {
+    report_doc_key_message(d, "Knowledge before and after the training cannot be compared: "
+                              "fewer than %d Careers Leaders answered both surveys.",
+                           a->cfg->small_cell);
+  } else {
+    char p[32];
+    fmt_p(p, sizeof p, num(t, (size_t)best, "p_holm"));
+    report_doc_key_message(
+        d,
+        "Of %zu Careers Leaders who assessed their knowledge before and after the training, "
+        "mean scores rose in %d of the %d areas compared; the largest change was in %s (from "
+        "%.1f %% to %.1f %%, %+.1f points, %g %% CI %.1f to %.1f, %s after Holm correction) and "
+        "the smallest in %s (%+.1f points).",
+        a->nmatched, up, tested, AREAS[best], num(t, (size_t)best, "pre_mean"),
+        num(t, (size_t)best, "post_mean"), num(t, (size_t)best, "mean_diff"), conf_pct(a),
+        num(t, (size_t)best, "ci_low"), num(t, (size_t)best, "ci_high"), p, AREAS[worst],
+        num(t, (size_t)worst, "mean_diff"));
+    if (sig == tested)
+      report_doc_key_message(d, "Every rise is statistically significant after correction for "
+                                "testing four areas.");
+    else
+      report_doc_key_message(d, "%d of the %d changes %s statistically significant after "
+                                "correction for four areas; the others may be due to chance.",
+                             sig, tested, sig == 1 ? "is" : "are");
+  }
+  /* Agreement that the training increased knowledge, all bands together. */
+  t = report_doc_table(d, "fig3");
+  double k = 0, n = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double pct = num(t, r, "agree_pct"), m = num(t, r, "n");
+    if (!isnan(pct)) {
+      k += pct * m / 100;
+      n += m;
+    }
+  }
+  if (n > 0)
+    report_doc_key_message(d, "%.0f %% of Careers Leaders answering the post survey agreed that "
+                              "the training increased their knowledge of careers leadership.",
+                           100 * k / n);
+  /* Practice: the range of "supported". */
+  double lo = INFINITY, hi = -INFINITY;
+  const char *top = NULL;
+  for (int f = 6; f <= 15; f++) {
+    char id[8];
+    snprintf(id, sizeof id, "fig%d", f);
+    t = report_doc_table(d, id);
+    double s = num(t, 4, "pct");
+    if (isnan(s))
+      continue;
+    lo = s < lo ? s : lo;
+    if (s > hi) {
+      hi = s;
+      top = t->title;
+    }
+  }
+  if (top)
+    report_doc_key_message(d, "Months after the training, between %.0f %% and %.0f %% of "
+                              "Careers Leaders said it led them to start or improve each of ten "
+                              "practices; most often %s.",
+                           lo, hi, top);
+  /* Benchmarks. */
+  t = report_doc_table(d, "fig18");
+  double ct = num(t, 0, "change"), cu = num(t, 1, "change");
+  if (!isnan(ct) && !isnan(cu))
+    report_doc_key_message(d, "Establishments whose Careers Leader completed the training went "
+                              "from %.2f to %.2f of the eight Gatsby Benchmarks fully achieved "
+                              "(%+.2f); comparison establishments went from %.2f to %.2f "
+                              "(%+.2f).",
+                           num(t, 0, "baseline_mean"), num(t, 0, "post_mean"), ct,
+                           num(t, 1, "baseline_mean"), num(t, 1, "post_mean"), cu);
+  t = report_doc_table(d, "did");
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *c = at(t, r, "term");
+    if (c->kind != CELL_TEXT || strcmp(c->text, "trained_x_post") != 0)
+      continue;
+    double est = num(t, r, "estimate"), p = num(t, r, "p");
+    char ps[32];
+    fmt_p(ps, sizeof ps, p);
+    if (p < 0.05)
+      report_doc_key_message(d, "Allowing for hub membership, training is associated with %.2f "
+                                "more benchmarks fully achieved (%g %% CI %.2f to %.2f, %s).",
+                             est, conf_pct(a), num(t, r, "ci_low"), num(t, r, "ci_high"), ps);
+    else
+      report_doc_key_message(d, "Allowing for hub membership, the estimated effect of training "
+                                "is %.2f benchmarks (%g %% CI %.2f to %.2f, %s): too uncertain to "
+                                "rule out no effect.",
+                             est, conf_pct(a), num(t, r, "ci_low"), num(t, r, "ci_high"), ps);
+  }
+}
+
+static void conclusions(analysis *a) {
+  report_doc *d = a->doc;
+  report_table *t = report_doc_table(d, "table1");
+  /* Which group of establishments gained most in leadership knowledge. */
+  int best = -1;
+  double bd = -INFINITY;
+  for (size_t r = 0; r < t->nrows; r += DS_NAREAS) {
+    double v = num(t, r, "mean_diff");
+    if (v > bd) {
+      bd = v;
+      best = (int)r;
+    }
+  }
+  if (best >= 0)
+    report_doc_conclusion(d, "The largest gain in leadership knowledge was among Careers "
+                             "Leaders in %s establishments (%+.1f points).",
+                          at(t, (size_t)best, "group")->text, bd);
+  t = report_doc_table(d, "fig2");
+  double first = num(t, 0, "mean_change"), last = num(t, t->nrows - 4, "mean_change");
+  if (!isnan(first) && !isnan(last))
+    report_doc_conclusion(d, "Careers Leaders %s in the role gained %s in leadership knowledge "
+                             "(%+.1f points) than those %s (%+.1f points).",
+                          a->bands[0], first > last ? "more" : "less", first,
+                          a->bands[a->nbands - 1], last);
+  t = report_doc_table(d, "fig19");
+  double th = num(t, 0, "change"), tn = num(t, 1, "change");
+  if (!isnan(th) && !isnan(tn))
+    report_doc_conclusion(d, "Trained establishments in a Careers Hub gained %+.2f benchmarks, "
+                             "those outside a hub %+.2f.",
+                          th, tn);
+  if (d->nconclusions == 0)
+    report_doc_conclusion(d, "The data are too thin for conclusions: see the samples table for "
+                             "what is missing.");
+}
+
+static void methods(analysis *a) {
+  report_doc *d = a->doc;
+  const report_config *c = a->cfg;
+  const compass_counts *k = &a->cc;
+  const dataset *ds = a->ds;
+  size_t st[5] = {0};
+  for (size_t i = 0; i < ds->nleaders; i++)
+    st[ds->leaders[i].match]++;
+  report_doc_method(d, "Knowledge: area scores are %s scores of the self-assessment items "
+                       "(an area needs at least %g %% of its items answered). Before and after "
+                       "are matched by Careers Leader: %zu matched, %zu answered only after, "
+                       "%zu only before, %zu changed role between the surveys and are left out, "
+                       "%zu answered neither.",
+                    strcmp(ds->score_method, "rescaled") == 0 ? "rescaled (0 = all 1s)"
+                                                              : "percentage",
+                    100 * ds->score_min_answered, st[DS_MATCHED], st[DS_NO_PRE], st[DS_NO_POST],
+                    st[DS_ROLE_CHANGED], st[DS_NO_RESPONSE]);
+  report_doc_method(d, "Tests: paired t tests with %g %% confidence intervals and Cohen's dz; "
+                       "Wilcoxon signed-rank tests (exact below 50 pairs without ties or zeros); "
+                       "Holm correction across the four areas; Wilson intervals for "
+                       "percentages.",
+                    conf_pct(a));
+  report_doc_method(d, "Small numbers: any group of fewer than %d respondents shows \"%s\" "
+                       "instead of figures.",
+                    c->small_cell, a->fewer);
+  report_doc_method(d, "Benchmarks: a benchmark counts as fully achieved at %g %% of its "
+                       "criteria. Trained establishments: a Careers Leader completed the "
+                       "training (%zu); comparison establishments: no Careers Leader enrolled "
+                       "(%zu); %zu establishments where a Careers Leader enrolled but did not "
+                       "complete (%zu of them only withdrawals) are in neither group.",
+                    c->fully_achieved, k->trained, k->untrained, k->neither,
+                    k->neither_withdrawn_only);
+  report_doc_method(d, "Baseline: the latest Compass return on or before %s (%zu trained, %zu "
+                       "comparison); when there is none, for a trained establishment, its "
+                       "earliest return before its training started (%zu). No baseline: %zu "
+                       "trained and %zu comparison establishments excluded.",
+                    c->baseline_cutoff, k->baseline_cutoff[0], k->baseline_cutoff[1],
+                    k->baseline_fallback[0], k->no_baseline[0], k->no_baseline[1]);
+  report_doc_method(d, "Post: the latest return from %s to %s, and for a trained establishment "
+                       "after its training was completed (%zu trained establishments had a "
+                       "return in the window before completion passed over). No post return: "
+                       "%zu trained and %zu comparison establishments excluded. Compared: %zu "
+                       "trained and %zu comparison establishments.",
+                    c->post_from, c->post_to, k->post_before_completion, k->no_post[0],
+                    k->no_post[1], k->kept[0], k->kept[1]);
+  report_doc_method(d, "Hubs: an establishment counts as in a Careers Hub when it joined by the "
+                       "date of its post return (%zu compared establishments joined later and "
+                       "count as outside).",
+                    k->hub_joined_later);
+  char bands[256] = "";
+  for (int b = 0; b < a->nbands; b++) {
+    size_t len = strlen(bands);
+    snprintf(bands + len, sizeof bands - len, "%s%s", b ? "; " : "", a->bands[b]);
+  }
+  report_doc_method(d, "Time in role bands at the pre survey: %s.", bands);
+}
+
+static void provenance(analysis *a) {
+  report_doc *d = a->doc;
+  const report_config *c = a->cfg;
+  const dataset *ds = a->ds;
+  report_doc_provenance(d, "cleval version", "%s", CLEVAL_VERSION);
+  report_doc_provenance(d, "report date", "%s", c->date[0] ? c->date : "not set");
+  report_doc_provenance(d, "data SHA-256", "%s", ds->sha256);
+  report_doc_provenance(d, "establishments", "%zu", ds->nestablishments);
+  report_doc_provenance(d, "Careers Leaders", "%zu", ds->nleaders);
+  report_doc_provenance(d, "survey responses", "%zu", ds->nresponses);
+  report_doc_provenance(d, "Compass returns", "%zu", ds->nreturns);
+  report_doc_provenance(d, "compass.baseline_cutoff", "%s", c->baseline_cutoff);
+  report_doc_provenance(d, "compass.post_from", "%s", c->post_from);
+  report_doc_provenance(d, "compass.post_to", "%s", c->post_to);
+  report_doc_provenance(d, "compass.fully_achieved", "%g", c->fully_achieved);
+  report_doc_provenance(d, "small_cell", "%d", c->small_cell);
+  report_doc_provenance(d, "confidence", "%g", c->confidence);
+  report_doc_provenance(d, "score.method", "%s", ds->score_method);
+  report_doc_provenance(d, "score.min_answered", "%g", ds->score_min_answered);
+}
+
+static void question_bank(analysis *a) {
+  const dataset *ds = a->ds;
+  for (size_t i = 0; i < ds->nitems; i++) {
+    const ds_item *it = &ds->items[i];
+    report_doc_question(a->doc, it->instrument, it->role ? it->role : "",
+                        it->area >= 0 ? AREAS[it->area] : it->topic ? it->topic : "", it->key,
+                        it->text);
+  }
+}
+
+/* ---- the whole report -------------------------------------------------------------------- */
+
+report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
+  analysis a = {.ds = ds, .cfg = cfg};
+  a.doc = report_doc_new(cfg->title);
+  snprintf(a.fewer, sizeof a.fewer, "fewer than %d", cfg->small_cell);
+  band_labels(&a);
+  size_t nl = ds->nleaders + 1;
+  a.matched = xmalloc(nl * sizeof *a.matched);
+  a.enrolment = xmalloc(nl * sizeof *a.enrolment);
+  a.pre = xmalloc((nl > ds->nestablishments ? nl : ds->nestablishments + 1) * sizeof *a.pre);
+  a.post = xmalloc((nl > ds->nestablishments ? nl : ds->nestablishments + 1) * sizeof *a.post);
+  for (size_t i = 0; i < ds->nleaders; i++) {
+    a.enrolment[i] = DS_NONE;
+    if (ds->leaders[i].match == DS_MATCHED)
+      a.matched[a.nmatched++] = i;
+  }
+  for (size_t e = 0; e < ds->nenrolments; e++) {
+    const ds_enrolment *x = &ds->enrolments[e];
+    if (x->status != DS_COMPLETED || !x->completion_date[0])
+      continue;
+    size_t *cur = &a.enrolment[x->leader];
+    if (*cur == DS_NONE || strcmp(x->start_date, ds->enrolments[*cur].start_date) < 0)
+      *cur = e;
+  }
+  compass_units(ds, cfg, &a.units, &a.nunits, &a.cc);
+
+  samples(&a);
+  attrition(&a);
+  fig1(&a);
+  table1(&a);
+  fig2(&a);
+  fig3(&a);
+  providers(&a);
+  accreditation(&a);
+  cohorts(&a);
+  fig4(&a);
+  fig5(&a);
+  practice(&a);
+  support(&a);
+  fig16_17(&a);
+  fig18_19(&a);
+  did(&a);
+  fig20_21(&a);
+  alpha(&a);
+  key_messages(&a);
+  conclusions(&a);
+  methods(&a);
+  provenance(&a);
+  question_bank(&a);
+
+  free(a.bands);
+  free(a.matched);
+  free(a.enrolment);
+  free(a.pre);
+  free(a.post);
+  free(a.units);
+  return a.doc;
+}

@@ -1,0 +1,21 @@
+/* The whole path from a database to a written report: read the data
+ * (dataset), compute the tables (analysis), write them (report). Shared by
+ * `cleval report` and `cleval demo`. */
+#ifndef CLEVAL_PUBLISH_H
+#define CLEVAL_PUBLISH_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+#include "table.h"
+
+/* Reads s, builds the report with cfg (cfg->date "" = today, UTC) and
+ * writes it into outdir. On success returns 0 and, when doc is not NULL,
+ * hands over the document (caller frees with report_doc_free) for a
+ * summary. Returns -1 with a message on failure; nothing is left half
+ * written. */
+int publish_report(store *s, const report_config *cfg, const char *outdir, report_doc **doc,
+                   char *err, size_t errlen);
+
+#endif
