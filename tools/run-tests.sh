@@ -45,6 +45,7 @@ if [ -f tests/pspp/run.sh ]; then
 fi
 if [ -f tests/report/run.sh ]; then
   run_suite "report" tests/report/run.sh "$top/build/cleval"
+  run_suite "recovery" /usr/bin/python3 tests/report/recovery.py "$top/build/cleval"
 fi
 
 passed=$(cat "$log"/*.tap | grep -c '^ok')
