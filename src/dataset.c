@@ -38,6 +38,8 @@ typedef struct idx_entry {
 typedef struct idmap {
   idx_entry *e;
   size_t n, cap;
+  idx_entry last; /* the previous hit: rows of answers and benchmarks come in runs */
+  int has_last;
 } idmap;
 
 static void idmap_put(idmap *m, sqlite3_int64 id, size_t idx) {
@@ -58,12 +60,18 @@ static void idmap_sort(idmap *m) {
 }
 
 /* The index of id, or DS_NONE. */
-static size_t idmap_get(const idmap *m, sqlite3_int64 id) {
+static size_t idmap_get(idmap *m, sqlite3_int64 id) {
+  if (m->has_last && m->last.id == id)
+    return m->last.idx;
   if (!m->n)
     return DS_NONE;
   idx_entry key = {id, 0};
   const idx_entry *hit = bsearch(&key, m->e, m->n, sizeof *m->e, cmp_entry);
-  return hit ? hit->idx : DS_NONE;
+  if (!hit)
+    return DS_NONE;
+  m->last = *hit;
+  m->has_last = 1;
+  return hit->idx;
 }
 
 /* The state of one load: the database, the hash, the id maps. */
@@ -90,40 +98,47 @@ static void hash_bytes(loader *ld, const void *p, size_t n) {
   ld->nbuf += n;
 }
 
-/* Hashes every column of the current row: a type tag, the value as text
- * (integers and reals formatted the same way everywhere), and a separator
- * byte, so that ("a", "bc") and ("ab", "c") differ. Text holding the
- * separator cannot fake a field boundary either: its length goes first. */
+/* Eight bytes of v, least significant first: the same fingerprint on any
+ * machine. */
+static void put_u64(unsigned char *out, unsigned long long v) {
+  for (int k = 0; k < 8; k++)
+    out[k] = (unsigned char)(v >> (8 * k));
+}
+
+/* Hashes every column of the current row: a type tag, the value (integers
+ * and reals as their 64 bits; text as its length, then its bytes) and a
+ * separator byte, so that ("a", "bc") and ("ab", "c") differ. */
 static void hash_row(loader *ld, sqlite3_stmt *st) {
   int n = sqlite3_column_count(st);
   for (int i = 0; i < n; i++) {
-    char num[64];
+    unsigned char head[9];
     const void *p = NULL;
-    size_t len = 0;
-    char tag;
+    size_t len = 0, hn = 9;
     switch (sqlite3_column_type(st, i)) {
     case SQLITE_NULL:
-      tag = 'N';
+      head[0] = 'N';
+      hn = 1;
       break;
     case SQLITE_INTEGER:
-      tag = 'I';
-      len = (size_t)snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
-      p = num;
+      head[0] = 'I';
+      put_u64(head + 1, (unsigned long long)sqlite3_column_int64(st, i));
       break;
-    case SQLITE_FLOAT:
-      tag = 'R';
-      len = (size_t)snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, i));
-      p = num;
-      break;
-    default: /* text, or a blob taken as its bytes */
-      tag = 'T';
-      p = sqlite3_column_blob(st, i);
-      len = (size_t)sqlite3_column_bytes(st, i);
+    case SQLITE_FLOAT: {
+      double d = sqlite3_column_double(st, i);
+      unsigned long long bits;
+      memcpy(&bits, &d, sizeof bits);
+      head[0] = 'R';
+      put_u64(head + 1, bits);
       break;
     }
-    char head[32];
-    int hn = snprintf(head, sizeof head, "%c%zu:", tag, len);
-    hash_bytes(ld, head, (size_t)hn);
+    default: /* text, or a blob taken as its bytes */
+      head[0] = 'T';
+      p = sqlite3_column_blob(st, i);
+      len = (size_t)sqlite3_column_bytes(st, i);
+      put_u64(head + 1, len);
+      break;
+    }
+    hash_bytes(ld, head, hn);
     if (len)
       hash_bytes(ld, p, len);
     hash_bytes(ld, "\x1f", 1);
@@ -203,7 +218,7 @@ static int enum_col(loader *ld, sqlite3_stmt *st, int i, const char *const *name
 /* The index of a foreign key's row, or DS_NONE with a message when it
  * refers to nothing. A NULL column gives DS_NONE without a message: *ok
  * tells the two apart. */
-static size_t ref_col(loader *ld, sqlite3_stmt *st, int i, const idmap *m, const char *what,
+static size_t ref_col(loader *ld, sqlite3_stmt *st, int i, idmap *m, const char *what,
                       int *ok) {
   *ok = 1;
   if (sqlite3_column_type(st, i) == SQLITE_NULL)
