@@ -63,8 +63,8 @@ typedef struct column {
 
 static report_table *table(analysis *a, const char *id, const char *title, report_section s,
                            const column *cols, size_t ncols) {
-  const char *names[16];
-  for (size_t c = 0; c < ncols; c++)
+  const char *names[16] = {NULL};
+  for (size_t c = 0; c < ncols && c < 16; c++)
     names[c] = cols[c].name;
   report_table *t = report_table_new(id, title, s, names, ncols);
   for (size_t c = 0; c < ncols; c++)
@@ -313,6 +313,17 @@ static void fig1(analysis *a) {
                         a->nmatched, conf_pct(a));
 }
 
+/* A paired t test of a group's row in the table's tests, with its effect
+ * size, so that every comparison reports one. */
+static void add_paired_test(report_table *t, const char *group, int area,
+                            const stats_paired *res) {
+  char label[96];
+  snprintf(label, sizeof label, "%s, %s", group, AREAS[area]);
+  table_test *x = report_table_add_test(t, label, "paired-t", res->t, res->df, res->p);
+  x->effect = res->cohens_dz;
+  x->effect_name = xstrdup("cohens_dz");
+}
+
 static void by_group(analysis *a, report_table *t, const char *label_col, const char *label,
                      const size_t *leaders, size_t n) {
   for (int ar = 0; ar < DS_NAREAS; ar++) {
@@ -320,7 +331,8 @@ static void by_group(analysis *a, report_table *t, const char *label_col, const 
     put_text(t, r, label_col, label);
     put_text(t, r, "area", AREAS[ar]);
     stats_paired res;
-    paired_row(a, t, r, pairs(a, leaders, n, ar), &res);
+    if (paired_row(a, t, r, pairs(a, leaders, n, ar), &res))
+      add_paired_test(t, label, ar, &res);
   }
 }
 
@@ -383,7 +395,10 @@ static void cohorts(analysis *a) {
       put_int(t, r, "wave", w);
       put_text(t, r, "area", AREAS[ar]);
       stats_paired res;
-      paired_row(a, t, r, pairs(a, ls, n, ar), &res);
+      char label[32];
+      snprintf(label, sizeof label, "wave %d", w);
+      if (paired_row(a, t, r, pairs(a, ls, n, ar), &res))
+        add_paired_test(t, label, ar, &res);
     }
   }
   free(ls);
@@ -1253,10 +1268,11 @@ static void key_messages(analysis *a) {
     report_doc_key_message(
         d,
         "Of %zu Careers Leaders who assessed their knowledge before and after the training, "
-        "mean scores rose in %d of the %d areas compared; the largest change was in %s (from "
+        "mean scores rose in %s of the %s areas compared; the largest change was in %s (from "
         "%.1f %% to %.1f %%, %+.1f points, %g %% CI %.1f to %.1f, %s after Holm correction) and "
         "the smallest in %s (%+.1f points).",
-        a->nmatched, up, tested, AREAS[best], num(t, (size_t)best, "pre_mean"),
+        a->nmatched, up == tested ? "each" : (const char *[]){"none", "one", "two", "three"}[up],
+        (const char *[]){"", "one", "two", "three", "four"}[tested], AREAS[best], num(t, (size_t)best, "pre_mean"),
         num(t, (size_t)best, "post_mean"), num(t, (size_t)best, "mean_diff"), conf_pct(a),
         num(t, (size_t)best, "ci_low"), num(t, (size_t)best, "ci_high"), p, AREAS[worst],
         num(t, (size_t)worst, "mean_diff"));
@@ -1286,7 +1302,7 @@ static void key_messages(analysis *a) {
   double lo = INFINITY, hi = -INFINITY;
   const char *top = NULL;
   for (int f = 6; f <= 15; f++) {
-    char id[8];
+    char id[16];
     snprintf(id, sizeof id, "fig%d", f);
     t = report_doc_table(d, id);
     double s = num(t, 4, "pct");
