@@ -408,31 +408,11 @@ static void test_names(void **state) {
   assert_string_equal(ds_role_name(DS_NROLES), "unknown");
 }
 
-/* Set CLEVAL_DATASET_DB to a database (e.g. one made by `cleval demo`) to
- * time its load. */
-static void test_timing(void **state) {
-  (void)state;
-  const char *path = getenv("CLEVAL_DATASET_DB");
-  if (!path)
-    skip();
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  dataset *ds = load(path);
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  size_t nanswers = 0;
-  for (size_t i = 0; i < ds->nresponses; i++)
-    nanswers += ds->responses[i].nanswers;
-  fprintf(stderr, "loaded %zu leaders, %zu responses, %zu answers, %zu returns in %.3f s\n",
-          ds->nleaders, ds->nresponses, nanswers, ds->nreturns,
-          (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-  dataset_free(ds);
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_programme), cmocka_unit_test(test_fingerprint),
       cmocka_unit_test(test_empty),     cmocka_unit_test(test_broken),
-      cmocka_unit_test(test_names),     cmocka_unit_test(test_timing),
+      cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
