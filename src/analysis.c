@@ -1240,6 +1240,34 @@ static void alpha(analysis *a) {
   report_table_add_note(t, "Pre survey responses with every item of the area answered.");
 }
 
+/* A practice or support topic in words, for sentences. */
+static const char *topic_words(const char *topic) {
+  static const char *const words[][2] = {
+      {"evaluate", "evaluating the careers programme"},
+      {"strategic", "updating the strategic careers programme"},
+      {"curriculum", "helping subject teachers link careers to the curriculum"},
+      {"profile", "raising the profile of careers"},
+      {"slt", "engaging senior leaders with the careers programme"},
+      {"governors", "engaging governors with the careers programme"},
+      {"lmi", "using labour market information"},
+      {"cpd", "supporting staff CPD"},
+      {"vocational", "encounters with providers of vocational qualifications and apprenticeships"},
+      {"plo", "progressive learning outcomes"},
+  };
+  for (size_t i = 0; topic && i < sizeof words / sizeof *words; i++)
+    if (strcmp(topic, words[i][0]) == 0)
+      return words[i][1];
+  return topic ? topic : "one practice";
+}
+
+/* The topic, in words, of the k-th practice item (fig6 + k). */
+static const char *practice_topic(const analysis *a, int k) {
+  for (size_t i = 0; i < a->ds->nitems; i++)
+    if (strncmp(a->ds->items[i].key, "lt_practice_", 12) == 0 && k-- == 0)
+      return topic_words(a->ds->items[i].topic);
+  return "one practice";
+}
+
 /* ---- words ---------------------------------------------------------------------------- */
 
 static void key_messages(analysis *a) {
@@ -1311,7 +1339,7 @@ static void key_messages(analysis *a) {
     lo = s < lo ? s : lo;
     if (s > hi) {
       hi = s;
-      top = t->title;
+      top = practice_topic(a, f - 6);
     }
   }
   if (top)

@@ -245,7 +245,7 @@ static void print_summary(const report_doc *doc, const counts *n) {
   const report_table *fig18 = report_doc_table(doc, "fig18");
   const report_table *did = report_doc_table(doc, "did");
   const report_table *samples = report_doc_table(doc, "samples");
-  long matched = fig1 && fig1->nrows ? (long)number(fig1, 0, "n") : 0;
+  double matched = number(samples, find_row(samples, "source", "matched"), "achieved");
   printf("summary:\n");
   printf("  Careers Leaders trained: %s from %s establishments\n", grouped(n->trained, a),
          grouped(n->trained_est, b));
