@@ -21,8 +21,8 @@
 
 static const char *const AREAS[DS_NAREAS] = {"leadership", "management", "coordination",
                                              "networking"};
-static const char *const AGREE[5] = {"strongly disagree", "disagree",
-                                     "neither agree nor disagree", "agree", "strongly agree"};
+static const char *const AGREE[5] = {"strongly disagree", "disagree", "neither agree nor disagree",
+                                     "agree", "strongly agree"};
 
 /* Establishment types grouped as the seed report's table 1 does. */
 enum { GROUP_COLLEGE, GROUP_SEND_AP, GROUP_MAINSTREAM, NGROUPS };
@@ -42,16 +42,16 @@ typedef struct analysis {
   const dataset *ds;
   const report_config *cfg;
   report_doc *doc;
-  char fewer[32];      /* "fewer than 5" */
-  size_t *matched;     /* leaders with a matched pre and post response */
+  char fewer[32];  /* "fewer than 5" */
+  size_t *matched; /* leaders with a matched pre and post response */
   size_t nmatched;
-  size_t *enrolment;   /* per leader: the completed enrolment (earliest), DS_NONE */
-  char (*bands)[48];   /* band labels */
+  size_t *enrolment; /* per leader: the completed enrolment (earliest), DS_NONE */
+  char (*bands)[48]; /* band labels */
   int nbands;
   compass_unit *units;
   size_t nunits;
   compass_counts cc;
-  double *pre, *post;  /* scratch, nleaders each */
+  double *pre, *post; /* scratch, nleaders each */
 } analysis;
 
 /* ---- tables ---------------------------------------------------------------- */
@@ -120,9 +120,12 @@ static const cell *at(const report_table *t, size_t r, const char *name) {
   return report_table_cell(t, r, col(t, name));
 }
 
-/* A number of a table, NAN when the cell holds none. */
+/* A number of a table, NAN when the cell holds none or does not exist (a
+ * placeholder table has fewer rows). */
 static double num(const report_table *t, size_t r, const char *name) {
   const cell *c = at(t, r, name);
+  if (!c)
+    return NAN;
   return c->kind == CELL_NUMBER ? c->num : c->kind == CELL_INT ? (double)c->i : NAN;
 }
 
@@ -228,7 +231,8 @@ static void band_labels(analysis *a) {
       snprintf(a->bands[b], sizeof a->bands[b], "under %g year%s", c->role_bands[0],
                c->role_bands[0] == 1 ? "" : "s");
     else if (b == c->nbands)
-      snprintf(a->bands[b], sizeof a->bands[b], "over %g years", c->role_bands[b - 1]);
+      snprintf(a->bands[b], sizeof a->bands[b], "over %g year%s", c->role_bands[b - 1],
+               c->role_bands[b - 1] == 1 ? "" : "s");
     else
       snprintf(a->bands[b], sizeof a->bands[b], "%g to %g years", c->role_bands[b - 1],
                c->role_bands[b]);
@@ -253,23 +257,34 @@ static double conf_pct(const analysis *a) { return a->cfg->confidence * 100; }
 /* ---- level 2: knowledge ---------------------------------------------------------- */
 
 static const column BEFORE_AFTER[] = {
-    {"n", "n", 0},           {"pre_mean", "Before (%)", 1}, {"post_mean", "After (%)", 1},
-    {"mean_diff", "Change", 1}, {"ci_low", "CI low", 1},    {"ci_high", "CI high", 1},
+    {"n", "n", 0},
+    {"pre_mean", "Before (%)", 1},
+    {"post_mean", "After (%)", 1},
+    {"mean_diff", "Change", 1},
+    {"ci_low", "CI low", 1},
+    {"ci_high", "CI high", 1},
     {"p", "p", 4},
 };
 
 static void fig1(analysis *a) {
   static const column cols[] = {
-      {"area", "Area", 0},           {"n", "n", 0},
-      {"pre_mean", "Before (%)", 1}, {"post_mean", "After (%)", 1},
-      {"mean_diff", "Change", 1},    {"ci_low", "CI low", 1},
-      {"ci_high", "CI high", 1},     {"t", "t", 2},
-      {"df", "df", 0},               {"p", "p", 4},
-      {"p_holm", "p (Holm)", 4},     {"cohens_dz", "Cohen's dz", 2},
-      {"wilcoxon_v", "Wilcoxon V", 0}, {"wilcoxon_p", "Wilcoxon p", 4},
+      {"area", "Area", 0},
+      {"n", "n", 0},
+      {"pre_mean", "Before (%)", 1},
+      {"post_mean", "After (%)", 1},
+      {"mean_diff", "Change", 1},
+      {"ci_low", "CI low", 1},
+      {"ci_high", "CI high", 1},
+      {"t", "t", 2},
+      {"df", "df", 0},
+      {"p", "p", 4},
+      {"p_holm", "p (Holm)", 4},
+      {"cohens_dz", "Cohen's dz", 2},
+      {"wilcoxon_v", "Wilcoxon V", 0},
+      {"wilcoxon_p", "Wilcoxon p", 4},
   };
-  report_table *t = TABLE(a, "fig1", "Knowledge before and after the training, by area",
-                          SECTION_LEVEL2, cols);
+  report_table *t =
+      TABLE(a, "fig1", "Knowledge before and after the training, by area", SECTION_LEVEL2, cols);
   double p[DS_NAREAS], adj[DS_NAREAS];
   size_t tested[DS_NAREAS], nt = 0;
   stats_paired res[DS_NAREAS];
@@ -315,8 +330,7 @@ static void fig1(analysis *a) {
 
 /* A paired t test of a group's row in the table's tests, with its effect
  * size, so that every comparison reports one. */
-static void add_paired_test(report_table *t, const char *group, int area,
-                            const stats_paired *res) {
+static void add_paired_test(report_table *t, const char *group, int area, const stats_paired *res) {
   char label[96];
   snprintf(label, sizeof label, "%s, %s", group, AREAS[area]);
   table_test *x = report_table_add_test(t, label, "paired-t", res->t, res->df, res->p);
@@ -365,8 +379,8 @@ static void cohorts(analysis *a) {
   column cols[2 + sizeof BEFORE_AFTER / sizeof *BEFORE_AFTER] = {{"wave", "Wave", 0},
                                                                  {"area", "Area", 0}};
   memcpy(cols + 2, BEFORE_AFTER, sizeof BEFORE_AFTER);
-  report_table *t = TABLE(a, "cohorts", "Knowledge before and after, by training wave",
-                          SECTION_LEVEL2, cols);
+  report_table *t =
+      TABLE(a, "cohorts", "Knowledge before and after, by training wave", SECTION_LEVEL2, cols);
   int lo = 0, hi = -1;
   for (size_t i = 0; i < a->nmatched; i++) {
     size_t e = a->enrolment[a->matched[i]];
@@ -412,9 +426,9 @@ static void cohorts(analysis *a) {
 }
 
 static void fig2(analysis *a) {
-  static const column cols[] = {{"band", "Time in role", 0}, {"area", "Area", 0},
-                                {"n", "n", 0},               {"mean_change", "Change", 1},
-                                {"ci_low", "CI low", 1},     {"ci_high", "CI high", 1}};
+  static const column cols[] = {
+      {"band", "Time in role", 0},  {"area", "Area", 0},     {"n", "n", 0},
+      {"mean_change", "Change", 1}, {"ci_low", "CI low", 1}, {"ci_high", "CI high", 1}};
   report_table *t = TABLE(a, "fig2", "Change in knowledge by time in role", SECTION_LEVEL2, cols);
   size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls), unknown = 0;
   for (size_t i = 0; i < a->nmatched; i++)
@@ -436,8 +450,9 @@ static void fig2(analysis *a) {
   t->n = (long long)a->nmatched;
   chart(t, CHART_GROUPED, "area", "band", (const char *const[]){"mean_change"}, 1, "ci_low",
         "ci_high", "Area", "Change in mean score (points)", 0);
-  report_table_add_note(t, "Time in role at the pre survey. %zu matched Careers Leader%s gave "
-                           "no time in role and %s in no band.",
+  report_table_add_note(t,
+                        "Time in role at the pre survey. %zu matched Careers Leader%s gave "
+                        "no time in role and %s in no band.",
                         unknown, unknown == 1 ? "" : "s", unknown == 1 ? "is" : "are");
 }
 
@@ -458,8 +473,10 @@ static void agree_row(analysis *a, report_table *t, size_t r, size_t k, size_t n
 }
 
 static void fig3(analysis *a) {
-  static const column cols[] = {{"band", "Time in role", 0}, {"n", "n", 0},
-                                {"agree_pct", "Agree (%)", 1}, {"ci_low", "CI low", 1},
+  static const column cols[] = {{"band", "Time in role", 0},
+                                {"n", "n", 0},
+                                {"agree_pct", "Agree (%)", 1},
+                                {"ci_low", "CI low", 1},
                                 {"ci_high", "CI high", 1}};
   report_table *t = TABLE(a, "fig3",
                           "\"The training increased my knowledge of careers leadership\": "
@@ -494,18 +511,19 @@ static void fig3(analysis *a) {
   t->n = (long long)total;
   chart(t, CHART_BAR, "band", NULL, (const char *const[]){"agree_pct"}, 1, "ci_low", "ci_high",
         "Time in role", "Agree or strongly agree (%)", 100);
-  report_table_add_note(t, "Post survey respondents answering the item (%zu); %g %% Wilson "
-                           "intervals.",
+  report_table_add_note(t,
+                        "Post survey respondents answering the item (%zu); %g %% Wilson "
+                        "intervals.",
                         total, conf_pct(a));
 }
 
 static void providers(analysis *a) {
-  static const column cols[] = {{"provider", "Provider", 0}, {"accreditation", "Accreditation", 0},
-                                {"area", "Area", 0},         {"n", "n", 0},
+  static const column cols[] = {{"provider", "Provider", 0},  {"accreditation", "Accreditation", 0},
+                                {"area", "Area", 0},          {"n", "n", 0},
                                 {"mean_change", "Change", 1}, {"ci_low", "CI low", 1},
                                 {"ci_high", "CI high", 1}};
-  report_table *t = TABLE(a, "providers", "Change in knowledge by training provider",
-                          SECTION_LEVEL2, cols);
+  report_table *t =
+      TABLE(a, "providers", "Change in knowledge by training provider", SECTION_LEVEL2, cols);
   const dataset *ds = a->ds;
   size_t *ls = xmalloc((a->nmatched + 1) * sizeof *ls);
   for (size_t p = 0; p < ds->nproviders; p++) {
@@ -557,9 +575,9 @@ static void providers(analysis *a) {
 }
 
 static void accreditation(analysis *a) {
-  static const column cols[] = {{"accreditation", "Accreditation", 0}, {"area", "Area", 0},
-                                {"n", "n", 0},  {"mean_change", "Change", 1},
-                                {"ci_low", "CI low", 1}, {"ci_high", "CI high", 1}};
+  static const column cols[] = {
+      {"accreditation", "Accreditation", 0}, {"area", "Area", 0},     {"n", "n", 0},
+      {"mean_change", "Change", 1},          {"ci_low", "CI low", 1}, {"ci_high", "CI high", 1}};
   static const char *const levels[] = {"none", "level6", "level7"};
   report_table *t = TABLE(a, "accreditation", "Change in knowledge by the provider's accreditation",
                           SECTION_LEVEL2, cols);
@@ -652,13 +670,16 @@ static const char *item_text(const dataset *ds, size_t item, const char *fallbac
 }
 
 static void fig4(analysis *a) {
-  static const column cols[] = {{"area", "Area", 0},        {"n", "n", 0},
-                                {"very_pct", "Very (%)", 1}, {"quite_pct", "Quite (%)", 1},
+  static const column cols[] = {{"area", "Area", 0},
+                                {"n", "n", 0},
+                                {"very_pct", "Very (%)", 1},
+                                {"quite_pct", "Quite (%)", 1},
                                 {"not_very_pct", "Not very (%)", 1},
                                 {"not_at_all_pct", "Not at all (%)", 1}};
   static const char *const codes[] = {"very", "quite", "not_very", "not_at_all"};
-  report_table *t = TABLE(a, "fig4", "Confidence in each area of the role, some months after "
-                                     "the training",
+  report_table *t = TABLE(a, "fig4",
+                          "Confidence in each area of the role, some months after "
+                          "the training",
                           SECTION_LEVEL3, cols);
   size_t most = 0;
   for (int ar = 0; ar < DS_NAREAS; ar++) {
@@ -682,8 +703,8 @@ static void fig4(analysis *a) {
   }
   t->n = (long long)most;
   chart(t, CHART_STACKED, "area", NULL,
-        (const char *const[]){"very_pct", "quite_pct", "not_very_pct", "not_at_all_pct"}, 4,
-        NULL, NULL, "Area", "Respondents (%)", 100);
+        (const char *const[]){"very_pct", "quite_pct", "not_very_pct", "not_at_all_pct"}, 4, NULL,
+        NULL, "Area", "Respondents (%)", 100);
   report_table_add_note(t, "Long-term survey respondents answering each item.");
 }
 
@@ -717,8 +738,8 @@ static void practice(analysis *a) {
     char id[16];
     snprintf(id, sizeof id, "fig%d", fig);
     size_t k[4] = {0};
-    report_table *t = distribution(a, id, "A practice item missing from the item bank", labels,
-                                   k, 4, 0);
+    report_table *t =
+        distribution(a, id, "A practice item missing from the item bank", labels, k, 4, 0);
     report_table_add_note(t, "The database holds fewer than ten practice items.");
   }
 }
@@ -752,10 +773,11 @@ static void support(analysis *a) {
 static void fig5(analysis *a) {
   size_t k[5], item = dataset_item(a->ds, "post_actions");
   size_t n = count_answers(a, item, DS_SELF_ASSESSMENT, 1, NULL, 5, k);
-  report_table *t = distribution(
-      a, "fig5", item_text(a->ds, item, "The training helped me identify actions to improve my "
-                                        "practice"),
-      AGREE, k, 5, n);
+  report_table *t = distribution(a, "fig5",
+                                 item_text(a->ds, item,
+                                           "The training helped me identify actions to improve my "
+                                           "practice"),
+                                 AGREE, k, 5, n);
   report_table_add_note(t, "Post survey respondents.");
 }
 
@@ -767,8 +789,8 @@ static void fig16_17(analysis *a) {
   size_t item = dataset_item(ds, "post_faster");
   size_t n16 = count_answers(a, item, DS_SELF_ASSESSMENT, 1, NULL, 5, k16);
   report_table *t16 =
-      distribution(a, "fig16", item_text(ds, item, "Faster progress towards the benchmarks"),
-                   AGREE, k16, 5, n16);
+      distribution(a, "fig16", item_text(ds, item, "Faster progress towards the benchmarks"), AGREE,
+                   k16, 5, n16);
   report_table_add_note(t16, "Post survey respondents, at the end of the training.");
   item = dataset_item(ds, "lt_faster");
   size_t n17 = count_answers(a, item, DS_LONG_TERM, 0, NULL, 5, k17);
@@ -795,13 +817,10 @@ static void fig16_17(analysis *a) {
 
 /* ---- level 4: benchmarks --------------------------------------------------------- */
 
-static const column BM_COLS[] = {{"group", "Group", 0},
-                                 {"n", "n", 0},
-                                 {"baseline_mean", "Baseline", 2},
-                                 {"post_mean", "Post", 2},
-                                 {"change", "Change", 2},
-                                 {"ci_low", "CI low", 2},
-                                 {"ci_high", "CI high", 2}};
+static const column BM_COLS[] = {
+    {"group", "Group", 0},    {"n", "n", 0},           {"baseline_mean", "Baseline", 2},
+    {"post_mean", "Post", 2}, {"change", "Change", 2}, {"ci_low", "CI low", 2},
+    {"ci_high", "CI high", 2}};
 
 static void bm_row(analysis *a, report_table *t, const char *name, int trained, int hub) {
   size_t n = 0;
@@ -836,16 +855,18 @@ static void bm_row(analysis *a, report_table *t, const char *name, int trained, 
 }
 
 static void fig18_19(analysis *a) {
-  report_table *t = TABLE(a, "fig18", "Gatsby Benchmarks fully achieved: trained and comparison "
-                                      "establishments",
+  report_table *t = TABLE(a, "fig18",
+                          "Gatsby Benchmarks fully achieved: trained and comparison "
+                          "establishments",
                           SECTION_LEVEL4, BM_COLS);
   bm_row(a, t, "trained", 1, -1);
   bm_row(a, t, "untrained", 0, -1);
   t->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
   chart(t, CHART_GROUPED, "group", NULL, (const char *const[]){"baseline_mean", "post_mean"}, 2,
         NULL, NULL, "Group", "Mean benchmarks fully achieved (of 8)", 8);
-  report_table_add_note(t, "Establishments with a baseline and a post Compass return; change is "
-                           "post minus baseline with its %g %% confidence interval.",
+  report_table_add_note(t,
+                        "Establishments with a baseline and a post Compass return; change is "
+                        "post minus baseline with its %g %% confidence interval.",
                         conf_pct(a));
   /* Welch t of the change, trained against untrained. */
   size_t nt = 0, nu = 0;
@@ -864,8 +885,8 @@ static void fig18_19(analysis *a) {
   char err[256];
   if (nt >= (size_t)a->cfg->small_cell && nu >= (size_t)a->cfg->small_cell &&
       stats_welch_t(xu, nu, xt, nt, a->cfg->confidence, &w, err, sizeof err) == 0) {
-    table_test *x = report_table_add_test(t, "change, trained vs untrained", "welch-t", w.t, w.df,
-                                          w.p);
+    table_test *x =
+        report_table_add_test(t, "change, trained vs untrained", "welch-t", w.t, w.df, w.p);
     x->effect = w.hedges_g;
     x->effect_name = xstrdup("hedges_g");
   }
@@ -885,13 +906,13 @@ static void fig18_19(analysis *a) {
 }
 
 static void did(analysis *a) {
-  static const column cols[] = {{"term", "Term", 0},           {"estimate", "Estimate", 3},
-                                {"se_cluster", "SE (cluster)", 3}, {"ci_low", "CI low", 3},
-                                {"ci_high", "CI high", 3},     {"p", "p", 4}};
-  static const char *const terms[] = {"intercept", "trained", "post",
-                                      "trained_x_post", "hub", "hub_x_post"};
-  report_table *t = TABLE(a, "did", "Difference in differences: benchmarks achieved",
-                          SECTION_LEVEL4, cols);
+  static const column cols[] = {
+      {"term", "Term", 0},     {"estimate", "Estimate", 3}, {"se_cluster", "SE (cluster)", 3},
+      {"ci_low", "CI low", 3}, {"ci_high", "CI high", 3},   {"p", "p", 4}};
+  static const char *const terms[] = {"intercept",      "trained", "post",
+                                      "trained_x_post", "hub",     "hub_x_post"};
+  report_table *t =
+      TABLE(a, "did", "Difference in differences: benchmarks achieved", SECTION_LEVEL4, cols);
   size_t n = 0;
   for (size_t i = 0; i < a->nunits; i++)
     n += compass_compared(&a->units[i]);
@@ -944,8 +965,9 @@ static void did(analysis *a) {
                           "trained_x_post is the training effect.",
                           n, k == 6 ? " + hub + hub x post" : "", fit.n_clusters - 1);
     if (k == 4)
-      report_table_add_note(t, "The hub terms are left out: every establishment compared is %s "
-                               "a hub.",
+      report_table_add_note(t,
+                            "The hub terms are left out: every establishment compared is %s "
+                            "a hub.",
                             hubs == 2 ? "in" : "outside");
   } else {
     report_table_add_note(t, "No estimate: %s.",
@@ -960,16 +982,16 @@ static void did(analysis *a) {
 }
 
 static void fig20_21(analysis *a) {
-  static const column c20[] = {{"benchmark", "Benchmark", 0}, {"group", "Group", 0},
-                               {"n", "n", 0},                 {"post_pct", "Post (%)", 1},
-                               {"ci_low", "CI low", 1},       {"ci_high", "CI high", 1}};
+  static const column c20[] = {
+      {"benchmark", "Benchmark", 0}, {"group", "Group", 0},   {"n", "n", 0},
+      {"post_pct", "Post (%)", 1},   {"ci_low", "CI low", 1}, {"ci_high", "CI high", 1}};
   static const column c21[] = {{"benchmark", "Benchmark", 0},
                                {"group", "Group", 0},
                                {"n", "n", 0},
                                {"baseline_pct", "Baseline (%)", 1},
                                {"post_pct", "Post (%)", 1}};
-  report_table *t20 = TABLE(a, "fig20", "Each benchmark fully achieved at the post return",
-                            SECTION_LEVEL4, c20);
+  report_table *t20 =
+      TABLE(a, "fig20", "Each benchmark fully achieved at the post return", SECTION_LEVEL4, c20);
   report_table *t21 =
       TABLE(a, "fig21", "Each benchmark fully achieved, baseline and post", SECTION_LEVEL4, c21);
   const dataset *ds = a->ds;
@@ -1010,9 +1032,8 @@ static void fig20_21(analysis *a) {
   t20->n = t21->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
   chart(t20, CHART_GROUPED, "benchmark", "group", (const char *const[]){"post_pct"}, 1, "ci_low",
         "ci_high", "Benchmark", "Establishments fully achieving it (%)", 100);
-  chart(t21, CHART_GROUPED, "benchmark", "group",
-        (const char *const[]){"baseline_pct", "post_pct"}, 2, NULL, NULL, "Benchmark",
-        "Establishments fully achieving it (%)", 100);
+  chart(t21, CHART_GROUPED, "benchmark", "group", (const char *const[]){"baseline_pct", "post_pct"},
+        2, NULL, NULL, "Benchmark", "Establishments fully achieving it (%)", 100);
   report_table_add_note(t20, "%g %% Wilson intervals.", conf_pct(a));
 }
 
@@ -1031,10 +1052,12 @@ static void six_months_before(const char *d, char out[11]) {
 }
 
 static void samples(analysis *a) {
-  static const column cols[] = {{"source", "Source", 0}, {"issued", "Invited", 0},
-                                {"achieved", "Responded", 0}, {"pct", "Response rate (%)", 1}};
-  report_table *t = TABLE(a, "samples", "Samples: who was asked and who answered",
-                          SECTION_SAMPLES, cols);
+  static const column cols[] = {{"source", "Source", 0},
+                                {"issued", "Invited", 0},
+                                {"achieved", "Responded", 0},
+                                {"pct", "Response rate (%)", 1}};
+  report_table *t =
+      TABLE(a, "samples", "Samples: who was asked and who answered", SECTION_SAMPLES, cols);
   const dataset *ds = a->ds;
   unsigned char *completer = xcalloc(ds->nleaders + 1, 1);
   char first_lt[11] = "";
@@ -1089,10 +1112,11 @@ static void samples(analysis *a) {
   free(lt_issued);
   chart(t, CHART_BAR, "source", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Source",
         "Achieved (%)", 0);
-  report_table_add_note(t, "Surveys: Careers Leaders who completed the training. Long-term: "
-                           "those who agreed to be contacted and completed at least six months "
-                           "before the survey opened%s%s%s. Compass: establishments with a "
-                           "baseline and a post return.",
+  report_table_add_note(t,
+                        "Surveys: Careers Leaders who completed the training. Long-term: "
+                        "those who agreed to be contacted and completed at least six months "
+                        "before the survey opened%s%s%s. Compass: establishments with a "
+                        "baseline and a post return.",
                         first_lt[0] ? " (" : "", first_lt[0] ? first_lt : "",
                         first_lt[0] ? ")" : "");
 }
@@ -1108,7 +1132,8 @@ static void attrition(analysis *a) {
   const dataset *ds = a->ds;
   /* counts[level][0 matched, 1 post only] */
   double type[NGROUPS][2] = {{0}}, hub[2][2] = {{0}};
-  double *fm = xmalloc((ds->nleaders + 1) * sizeof *fm), *fp = xmalloc((ds->nleaders + 1) * sizeof *fp);
+  double *fm = xmalloc((ds->nleaders + 1) * sizeof *fm),
+         *fp = xmalloc((ds->nleaders + 1) * sizeof *fp);
   size_t nm = 0, np = 0, nfm = 0, nfp = 0;
   for (size_t i = 0; i < ds->nleaders; i++) {
     const ds_leader *l = &ds->leaders[i];
@@ -1182,16 +1207,20 @@ static void attrition(analysis *a) {
   free(fm);
   free(fp);
   t->n = (long long)(nm + np);
-  report_table_add_note(t, "%zu matched and %zu post-only Careers Leaders. Type and hub: %% of "
-                           "each group, chi-square test; free school meals: mean %% of pupils, "
-                           "Welch t test. A small p suggests the matched sample differs from "
-                           "those who answered only after the training.",
+  report_table_add_note(t,
+                        "%zu matched and %zu post-only Careers Leaders. Type and hub: %% of "
+                        "each group, chi-square test; free school meals: mean %% of pupils, "
+                        "Welch t test. A small p suggests the matched sample differs from "
+                        "those who answered only after the training.",
                         nm, np);
 }
 
 static void alpha(analysis *a) {
-  static const column cols[] = {{"role", "Role", 0}, {"area", "Area", 0}, {"k", "Items", 0},
-                                {"n", "n", 0},       {"alpha", "Cronbach's alpha", 2}};
+  static const column cols[] = {{"role", "Role", 0},
+                                {"area", "Area", 0},
+                                {"k", "Items", 0},
+                                {"n", "n", 0},
+                                {"alpha", "Cronbach's alpha", 2}};
   report_table *t = TABLE(a, "alpha", "Reliability of the self-assessment areas (Cronbach's alpha)",
                           SECTION_APPENDIX, cols);
   const dataset *ds = a->ds;
@@ -1287,8 +1316,9 @@ static void key_messages(analysis *a) {
       worst = ar;
   }
   if (tested == 0) {
-    report_doc_key_message(d, "Knowledge before and after the training cannot be compared: "
-                              "fewer than %d Careers Leaders answered both surveys.",
+    report_doc_key_message(d,
+                           "Knowledge before and after the training cannot be compared: "
+                           "fewer than %d Careers Leaders answered both surveys.",
                            a->cfg->small_cell);
   } else {
     char p[32];
@@ -1300,16 +1330,17 @@ static void key_messages(analysis *a) {
         "%.1f %% to %.1f %%, %+.1f points, %g %% CI %.1f to %.1f, %s after Holm correction) and "
         "the smallest in %s (%+.1f points).",
         a->nmatched, up == tested ? "each" : (const char *[]){"none", "one", "two", "three"}[up],
-        (const char *[]){"", "one", "two", "three", "four"}[tested], AREAS[best], num(t, (size_t)best, "pre_mean"),
-        num(t, (size_t)best, "post_mean"), num(t, (size_t)best, "mean_diff"), conf_pct(a),
-        num(t, (size_t)best, "ci_low"), num(t, (size_t)best, "ci_high"), p, AREAS[worst],
-        num(t, (size_t)worst, "mean_diff"));
+        (const char *[]){"", "one", "two", "three", "four"}[tested], AREAS[best],
+        num(t, (size_t)best, "pre_mean"), num(t, (size_t)best, "post_mean"),
+        num(t, (size_t)best, "mean_diff"), conf_pct(a), num(t, (size_t)best, "ci_low"),
+        num(t, (size_t)best, "ci_high"), p, AREAS[worst], num(t, (size_t)worst, "mean_diff"));
     if (sig == tested)
       report_doc_key_message(d, "Every rise is statistically significant after correction for "
                                 "testing four areas.");
     else
-      report_doc_key_message(d, "%d of the %d changes %s statistically significant after "
-                                "correction for four areas; the others may be due to chance.",
+      report_doc_key_message(d,
+                             "%d of the %d changes %s statistically significant after "
+                             "correction for four areas; the others may be due to chance.",
                              sig, tested, sig == 1 ? "is" : "are");
   }
   /* Agreement that the training increased knowledge, all bands together. */
@@ -1323,8 +1354,9 @@ static void key_messages(analysis *a) {
     }
   }
   if (n > 0)
-    report_doc_key_message(d, "%.0f %% of Careers Leaders answering the post survey agreed that "
-                              "the training increased their knowledge of careers leadership.",
+    report_doc_key_message(d,
+                           "%.0f %% of Careers Leaders answering the post survey agreed that "
+                           "the training increased their knowledge of careers leadership.",
                            100 * k / n);
   /* Practice: the range of "supported". */
   double lo = INFINITY, hi = -INFINITY;
@@ -1343,21 +1375,30 @@ static void key_messages(analysis *a) {
     }
   }
   if (top)
-    report_doc_key_message(d, "Months after the training, between %.0f %% and %.0f %% of "
-                              "Careers Leaders said it led them to start or improve each of ten "
-                              "practices; most often %s.",
+    report_doc_key_message(d,
+                           "Months after the training, between %.0f %% and %.0f %% of "
+                           "Careers Leaders said it led them to start or improve each of ten "
+                           "practices; most often %s.",
                            lo, hi, top);
   /* Benchmarks. */
   t = report_doc_table(d, "fig18");
   double ct = num(t, 0, "change"), cu = num(t, 1, "change");
   if (!isnan(ct) && !isnan(cu))
-    report_doc_key_message(d, "Establishments whose Careers Leader completed the training went "
-                              "from %.2f to %.2f of the eight Gatsby Benchmarks fully achieved "
-                              "(%+.2f); comparison establishments went from %.2f to %.2f "
-                              "(%+.2f).",
+    report_doc_key_message(d,
+                           "Establishments whose Careers Leader completed the training went "
+                           "from %.2f to %.2f of the eight Gatsby Benchmarks fully achieved "
+                           "(%+.2f); comparison establishments went from %.2f to %.2f "
+                           "(%+.2f).",
                            num(t, 0, "baseline_mean"), num(t, 0, "post_mean"), ct,
                            num(t, 1, "baseline_mean"), num(t, 1, "post_mean"), cu);
   t = report_doc_table(d, "did");
+  bool hub_terms = false; /* the model drops them when there is no hub variation */
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *c = at(t, r, "term");
+    if (c->kind == CELL_TEXT && strstr(c->text, "hub"))
+      hub_terms = true;
+  }
+  const char *subject = hub_terms ? "Allowing for hub membership, training" : "Training";
   for (size_t r = 0; r < t->nrows; r++) {
     const cell *c = at(t, r, "term");
     if (c->kind != CELL_TEXT || strcmp(c->text, "trained_x_post") != 0)
@@ -1366,13 +1407,17 @@ static void key_messages(analysis *a) {
     char ps[32];
     fmt_p(ps, sizeof ps, p);
     if (p < 0.05)
-      report_doc_key_message(d, "Allowing for hub membership, training is associated with %.2f "
-                                "more benchmarks fully achieved (%g %% CI %.2f to %.2f, %s).",
-                             est, conf_pct(a), num(t, r, "ci_low"), num(t, r, "ci_high"), ps);
+      report_doc_key_message(d,
+                             "%s is associated with %.2f more benchmarks fully achieved "
+                             "(%g %% CI %.2f to %.2f, %s).",
+                             subject, est, conf_pct(a), num(t, r, "ci_low"), num(t, r, "ci_high"),
+                             ps);
     else
-      report_doc_key_message(d, "Allowing for hub membership, the estimated effect of training "
-                                "is %.2f benchmarks (%g %% CI %.2f to %.2f, %s): too uncertain to "
-                                "rule out no effect.",
+      report_doc_key_message(d,
+                             "%s the estimated effect of training is %.2f benchmarks (%g %% CI "
+                             "%.2f to %.2f, %s): too uncertain to rule out no effect.",
+                             hub_terms ? "Allowing for hub membership,"
+                                       : "Across the establishments compared,",
                              est, conf_pct(a), num(t, r, "ci_low"), num(t, r, "ci_high"), ps);
   }
 }
@@ -1391,21 +1436,24 @@ static void conclusions(analysis *a) {
     }
   }
   if (best >= 0)
-    report_doc_conclusion(d, "The largest gain in leadership knowledge was among Careers "
-                             "Leaders in %s establishments (%+.1f points).",
+    report_doc_conclusion(d,
+                          "The largest gain in leadership knowledge was among Careers "
+                          "Leaders in %s establishments (%+.1f points).",
                           at(t, (size_t)best, "group")->text, bd);
   t = report_doc_table(d, "fig2");
   double first = num(t, 0, "mean_change"), last = num(t, t->nrows - 4, "mean_change");
   if (!isnan(first) && !isnan(last))
-    report_doc_conclusion(d, "Careers Leaders %s in the role gained %s in leadership knowledge "
-                             "(%+.1f points) than those %s (%+.1f points).",
+    report_doc_conclusion(d,
+                          "Careers Leaders %s in the role gained %s in leadership knowledge "
+                          "(%+.1f points) than those %s (%+.1f points).",
                           a->bands[0], first > last ? "more" : "less", first,
                           a->bands[a->nbands - 1], last);
   t = report_doc_table(d, "fig19");
   double th = num(t, 0, "change"), tn = num(t, 1, "change");
   if (!isnan(th) && !isnan(tn))
-    report_doc_conclusion(d, "Trained establishments in a Careers Hub gained %+.2f benchmarks, "
-                             "those outside a hub %+.2f.",
+    report_doc_conclusion(d,
+                          "Trained establishments in a Careers Hub gained %+.2f benchmarks, "
+                          "those outside a hub %+.2f.",
                           th, tn);
   if (d->nconclusions == 0)
     report_doc_conclusion(d, "The data are too thin for conclusions: see the samples table for "
@@ -1420,46 +1468,53 @@ static void methods(analysis *a) {
   size_t st[5] = {0};
   for (size_t i = 0; i < ds->nleaders; i++)
     st[ds->leaders[i].match]++;
-  report_doc_method(d, "Knowledge: area scores are %s scores of the self-assessment items "
-                       "(an area needs at least %g %% of its items answered). Before and after "
-                       "are matched by Careers Leader: %zu matched, %zu answered only after, "
-                       "%zu only before, %zu changed role between the surveys and are left out, "
-                       "%zu answered neither.",
+  report_doc_method(d,
+                    "Knowledge: area scores are %s scores of the self-assessment items "
+                    "(an area needs at least %g %% of its items answered). Before and after "
+                    "are matched by Careers Leader: %zu matched, %zu answered only after, "
+                    "%zu only before, %zu changed role between the surveys and are left out, "
+                    "%zu answered neither.",
                     strcmp(ds->score_method, "rescaled") == 0 ? "rescaled (0 = all 1s)"
                                                               : "percentage",
                     100 * ds->score_min_answered, st[DS_MATCHED], st[DS_NO_PRE], st[DS_NO_POST],
                     st[DS_ROLE_CHANGED], st[DS_NO_RESPONSE]);
-  report_doc_method(d, "Tests: paired t tests with %g %% confidence intervals and Cohen's dz; "
-                       "Wilcoxon signed-rank tests (exact below 50 pairs without ties or zeros); "
-                       "Holm correction across the four areas; Wilson intervals for "
-                       "percentages.",
+  report_doc_method(d,
+                    "Tests: paired t tests with %g %% confidence intervals and Cohen's dz; "
+                    "Wilcoxon signed-rank tests (exact below 50 pairs without ties or zeros); "
+                    "Holm correction across the four areas; Wilson intervals for "
+                    "percentages.",
                     conf_pct(a));
-  report_doc_method(d, "Small numbers: any group of fewer than %d respondents shows \"%s\" "
-                       "instead of figures.",
+  report_doc_method(d,
+                    "Small numbers: any group of fewer than %d respondents shows \"%s\" "
+                    "instead of figures.",
                     c->small_cell, a->fewer);
-  report_doc_method(d, "Benchmarks: a benchmark counts as fully achieved at %g %% of its "
-                       "criteria. Trained establishments: a Careers Leader completed the "
-                       "training (%zu); comparison establishments: no Careers Leader enrolled "
-                       "(%zu); %zu establishments where a Careers Leader enrolled but did not "
-                       "complete (%zu of them only withdrawals) are in neither group.",
+  report_doc_method(d,
+                    "Benchmarks: a benchmark counts as fully achieved at %g %% of its "
+                    "criteria. Trained establishments: a Careers Leader completed the "
+                    "training (%zu); comparison establishments: no Careers Leader enrolled "
+                    "(%zu); %zu establishments where a Careers Leader enrolled but did not "
+                    "complete (%zu of them only withdrawals) are in neither group.",
                     c->fully_achieved, k->trained, k->untrained, k->neither,
                     k->neither_withdrawn_only);
-  report_doc_method(d, "Baseline: the latest Compass return on or before %s (%zu trained, %zu "
-                       "comparison); when there is none, for a trained establishment, its "
-                       "earliest return before its training started (%zu). No baseline: %zu "
-                       "trained and %zu comparison establishments excluded.",
+  report_doc_method(d,
+                    "Baseline: the latest Compass return on or before %s (%zu trained, %zu "
+                    "comparison); when there is none, for a trained establishment, its "
+                    "earliest return before its training started (%zu). No baseline: %zu "
+                    "trained and %zu comparison establishments excluded.",
                     c->baseline_cutoff, k->baseline_cutoff[0], k->baseline_cutoff[1],
                     k->baseline_fallback[0], k->no_baseline[0], k->no_baseline[1]);
-  report_doc_method(d, "Post: the latest return from %s to %s, and for a trained establishment "
-                       "after its training was completed (%zu trained establishments had a "
-                       "return in the window before completion passed over). No post return: "
-                       "%zu trained and %zu comparison establishments excluded. Compared: %zu "
-                       "trained and %zu comparison establishments.",
+  report_doc_method(d,
+                    "Post: the latest return from %s to %s, and for a trained establishment "
+                    "after its training was completed (%zu trained establishments had a "
+                    "return in the window before completion passed over). No post return: "
+                    "%zu trained and %zu comparison establishments excluded. Compared: %zu "
+                    "trained and %zu comparison establishments.",
                     c->post_from, c->post_to, k->post_before_completion, k->no_post[0],
                     k->no_post[1], k->kept[0], k->kept[1]);
-  report_doc_method(d, "Hubs: an establishment counts as in a Careers Hub when it joined by the "
-                       "date of its post return (%zu compared establishments joined later and "
-                       "count as outside).",
+  report_doc_method(d,
+                    "Hubs: an establishment counts as in a Careers Hub when it joined by the "
+                    "date of its post return (%zu compared establishments joined later and "
+                    "count as outside).",
                     k->hub_joined_later);
   char bands[256] = "";
   for (int b = 0; b < a->nbands; b++) {
@@ -1495,8 +1550,10 @@ static void question_bank(analysis *a) {
   for (size_t i = 0; i < ds->nitems; i++) {
     const ds_item *it = &ds->items[i];
     report_doc_question(a->doc, it->instrument, it->role ? it->role : "",
-                        it->area >= 0 ? AREAS[it->area] : it->topic ? it->topic : "", it->key,
-                        it->text);
+                        it->area >= 0 ? AREAS[it->area]
+                        : it->topic   ? it->topic
+                                      : "",
+                        it->key, it->text);
   }
 }
 

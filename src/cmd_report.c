@@ -26,6 +26,8 @@ const command cmd_report = {
     "The rules behind every table are in docs/analysis.md. The settings\n"
     "below may be changed in a JSON file given with --config, e.g.\n"
     "  {\"compass.baseline_cutoff\": \"2018-07-31\", \"small_cell\": 10}\n"
+    "(the compass keys may also be nested: {\"compass\": {\"post_to\": ...}}).\n"
+    "An unknown key, a wrong type or a value out of range is an error.\n"
     "  title                    the report's title\n"
     "  date                     the report's date, YYYY-MM-DD (today)\n"
     "  compass.baseline_cutoff  latest date of a baseline return (2018-07-31)\n"
@@ -79,7 +81,7 @@ static int run(int argc, char **argv) {
   }
   size_t ntables = doc->ntables;
   report_doc_free(doc);
-  printf("wrote %s/report.html, %s/report.json and %zu tables in %s/tables/\n", dir, dir,
-         ntables, dir);
+  printf("wrote %s/report.html, %s/report.json and %zu tables in %s/tables/\n", dir, dir, ntables,
+         dir);
   return EXIT_OK;
 }

@@ -47,7 +47,8 @@ static void key_position(const parse_ctx *p, const char *key, int *line, int *co
   *line = 1;
   *col = 1;
   for (size_t i = 0; i + klen + 2 <= p->len; i++) {
-    if (p->text[i] != '"' || memcmp(p->text + i + 1, key, klen) != 0 || p->text[i + 1 + klen] != '"')
+    if (p->text[i] != '"' || memcmp(p->text + i + 1, key, klen) != 0 ||
+        p->text[i + 1 + klen] != '"')
       continue;
     size_t j = i + klen + 2;
     while (j < p->len && strchr(" \t\r\n", p->text[j]))
@@ -69,7 +70,8 @@ static void key_position(const parse_ctx *p, const char *key, int *line, int *co
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int fail(const parse_ctx *p, const char *key, const char *fmt, ...) {
+static int
+fail(const parse_ctx *p, const char *key, const char *fmt, ...) {
   int line, col;
   key_position(p, key, &line, &col);
   char msg[512];
@@ -142,12 +144,10 @@ static int set_bands(const parse_ctx *p, const char *key, json_t *v, report_conf
   for (size_t i = 0; i < n; i++) {
     json_t *b = json_array_get(v, i);
     if (!json_is_number(b) || !(json_number_value(b) > 0 && json_number_value(b) <= 60))
-      return fail(p, key, "band limit %zu is not a number of years above 0 and at most 60",
-                  i + 1);
+      return fail(p, key, "band limit %zu is not a number of years above 0 and at most 60", i + 1);
     bands[i] = json_number_value(b);
     if (i > 0 && !(bands[i] > bands[i - 1]))
-      return fail(p, key, "band limits must be ascending: %g follows %g", bands[i],
-                  bands[i - 1]);
+      return fail(p, key, "band limits must be ascending: %g follows %g", bands[i], bands[i - 1]);
   }
   memcpy(c->role_bands, bands, n * sizeof *bands);
   c->nbands = (int)n;

@@ -140,8 +140,8 @@ static void test_load_file(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_defaults),   cmocka_unit_test(test_flat_and_nested),
-      cmocka_unit_test(test_rejects),    cmocka_unit_test(test_long_title),
+      cmocka_unit_test(test_defaults),  cmocka_unit_test(test_flat_and_nested),
+      cmocka_unit_test(test_rejects),   cmocka_unit_test(test_long_title),
       cmocka_unit_test(test_load_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
