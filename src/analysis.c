@@ -3,6 +3,7 @@
  * applies the small-cell rule and words the findings. */
 #include "analysis.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -757,6 +758,11 @@ static void support(analysis *a) {
     most = n > most ? n : most;
     size_t r = report_table_add_row(t);
     put_text(t, r, "topic", ds->items[i].key + 11);
+    const char *text = ds->items[i].text, *colon = strstr(text, ": ");
+    char label[512]; /* "Further support wanted: evaluating ..." -> "Evaluating ..." */
+    snprintf(label, sizeof label, "%s", colon ? colon + 2 : text);
+    label[0] = (char)toupper((unsigned char)label[0]);
+    report_table_label(t, ds->items[i].key + 11, label);
     put_int(t, r, "n", (long long)n);
     if (n < (size_t)a->cfg->small_cell || n == 0)
       suppress(a, t, r);
@@ -957,13 +963,14 @@ static void did(analysis *a) {
                           fit.p_cluster[3]);
     chart(t, CHART_BAR, "term", NULL, (const char *const[]){"estimate"}, 1, "ci_low", "ci_high",
           "Term", "Estimate (benchmarks)", 0);
-    report_table_add_note(t,
-                          "Ordinary least squares on two rows per establishment (baseline and "
-                          "post, %zu establishments): benchmarks achieved ~ trained + post + "
-                          "trained x post%s. Standard errors are cluster-robust by "
-                          "establishment (HC1), with t on %zu degrees of freedom. "
-                          "trained_x_post is the training effect.",
-                          n, k == 6 ? " + hub + hub x post" : "", fit.n_clusters - 1);
+    report_table_add_note(
+        t,
+        "Ordinary least squares on two rows per establishment (baseline and "
+        "post, %zu establishments): benchmarks achieved ~ trained + post + "
+        "trained x post%s. Standard errors are cluster-robust by "
+        "establishment (HC1), with t on %zu degrees of freedom. "
+        "Trained \xC3\x97 post (trained_x_post in report.json) is the training effect.",
+        n, k == 6 ? " + hub + hub x post" : "", fit.n_clusters - 1);
     if (k == 4)
       report_table_add_note(t,
                             "The hub terms are left out: every establishment compared is %s "
@@ -1559,6 +1566,62 @@ static void question_bank(analysis *a) {
 
 /* ---- the whole report -------------------------------------------------------------------- */
 
+/* How the HTML shows the codes that report.json keeps. An entry with a table
+ * id applies to that table only (a "hub" is a variable in attrition and a
+ * model term in did). */
+static void display_labels(report_doc *d) {
+  static const struct {
+    const char *table, *code, *label;
+  } dict[] = {
+      {NULL, "leadership", "Leadership"},
+      {NULL, "management", "Management"},
+      {NULL, "coordination", "Coordination"},
+      {NULL, "networking", "Networking"},
+      {NULL, "school", "School"},
+      {NULL, "college_strategic", "College, strategic"},
+      {NULL, "college_operational", "College, operational"},
+      {NULL, "mainstream", "Mainstream schools"},
+      {NULL, "college", "Colleges"},
+      {NULL, "send_ap", "Special schools and alternative provision"},
+      {"accreditation", "none", "Not accredited"},
+      {"providers", "none", "Not accredited"},
+      {NULL, "level6", "Level 6"},
+      {NULL, "level7", "Level 7"},
+      {NULL, "trained", "Trained"},
+      {NULL, "untrained", "Not trained"},
+      {NULL, "trained_hub", "Trained, in a hub"},
+      {NULL, "trained_nohub", "Trained, not in a hub"},
+      {NULL, "untrained_hub", "Not trained, in a hub"},
+      {NULL, "untrained_nohub", "Not trained, not in a hub"},
+      {NULL, "direct", "Done as a direct result"},
+      {NULL, "improved", "Done before, improved as a result"},
+      {NULL, "not_result", "Done, not as a result"},
+      {NULL, "not_done", "Not done"},
+      {NULL, "supported", "Supported (first two)"},
+      {"attrition", "type", "Type of establishment"},
+      {"attrition", "fsm", "Free school meals"},
+      {"attrition", "hub", "Careers Hub"},
+      {"did", "intercept", "Intercept"},
+      {"did", "post", "Post"},
+      {"did", "trained", "Trained"},
+      {"did", "hub", "In a hub"},
+      {"did", "hub_x_post", "In a hub \xC3\x97 post"},
+      {"did", "trained_x_post", "Trained \xC3\x97 post"},
+  };
+  for (size_t i = 0; i < d->ntables; i++) {
+    report_table *t = d->tables[i];
+    for (size_t k = 0; k < sizeof dict / sizeof *dict; k++) {
+      if (dict[k].table && strcmp(dict[k].table, t->id) != 0)
+        continue;
+      for (size_t c = 0; c < t->nrows * t->ncols; c++)
+        if (t->cells[c].kind == CELL_TEXT && strcmp(t->cells[c].text, dict[k].code) == 0) {
+          report_table_label(t, dict[k].code, dict[k].label);
+          break;
+        }
+    }
+  }
+}
+
 report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   analysis a = {.ds = ds, .cfg = cfg};
   a.doc = report_doc_new(cfg->title);
@@ -1607,6 +1670,7 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   methods(&a);
   provenance(&a);
   question_bank(&a);
+  display_labels(a.doc);
 
   free(a.bands);
   free(a.matched);

@@ -111,7 +111,7 @@ static void put_cell_html(strbuf *b, const report_table *t, size_t col, const ce
     else
       put_grouped(b, x->i);
     break;
-  case CELL_TEXT: strbuf_put_html(b, x->text); break;
+  case CELL_TEXT: strbuf_put_html(b, report_table_display(t, x->text)); break;
   case CELL_NUMBER:
     /* A positive p that rounds to zero is shown as a bound, not as 0. */
     if (is_p_column(t->columns[col]) && x->num > 0 && digits >= 1 && digits <= 10 &&
@@ -179,7 +179,7 @@ static void put_apa_p(strbuf *b, const char *prefix, double p) {
   }
 }
 
-static void render_test(strbuf *b, const table_test *x) {
+static void render_test(strbuf *b, const report_table *t, const table_test *x) {
   const char *label = NULL, *symbol = NULL;
   for (size_t i = 0; i < sizeof test_names / sizeof *test_names; i++)
     if (strcmp(x->name, test_names[i].name) == 0) {
@@ -188,7 +188,7 @@ static void render_test(strbuf *b, const table_test *x) {
     }
   strbuf_puts(b, "<li>");
   if (x->label && *x->label) {
-    strbuf_put_html(b, x->label);
+    strbuf_put_html(b, report_table_display(t, x->label));
     strbuf_puts(b, ", ");
   }
   strbuf_put_html(b, label ? label : x->name);
@@ -250,7 +250,7 @@ static char *cell_label(const report_table *t, size_t row, size_t col) {
   switch (x->kind) {
   case CELL_NULL: strbuf_puts(&b, "n/a"); break;
   case CELL_INT: strbuf_printf(&b, "%lld", x->i); break;
-  case CELL_TEXT: strbuf_puts(&b, x->text); break;
+  case CELL_TEXT: strbuf_puts(&b, report_table_display(t, x->text)); break;
   case CELL_NUMBER: put_fixed(&b, x->num, t->digits[col]); break;
   }
   return strbuf_detach(&b);
@@ -523,7 +523,7 @@ static void render_figure(strbuf *b, const report_table *t) {
     strbuf_puts(b, "<div class=\"tests\"><p class=\"note\">Statistical tests (two-sided):</p><ul "
                    "class=\"note\">\n");
     for (size_t i = 0; i < t->ntests; i++)
-      render_test(b, &t->tests[i]);
+      render_test(b, t, &t->tests[i]);
     strbuf_puts(b, "</ul></div>\n");
   }
   for (size_t i = 0; i < t->nnotes; i++) {

@@ -42,7 +42,8 @@ static size_t utf8_len(const char *s) {
   return n;
 }
 
-/* s escaped, clipped to max characters with an ellipsis. */
+/* s escaped, clipped to at most max characters (ellipsis included) at a
+ * word break. */
 static void put_clipped(strbuf *b, const char *s, size_t max) {
   if (utf8_len(s) <= max) {
     strbuf_put_html(b, s);
@@ -53,7 +54,16 @@ static void put_clipped(strbuf *b, const char *s, size_t max) {
   for (; *p; p++)
     if (((unsigned char)*p & 0xC0) != 0x80 && n++ == max - 1)
       break;
-  char *cut = xstrndup(s, (size_t)(p - s));
+  /* At the last word break in the second half, so no word is cut in two. */
+  size_t len = (size_t)(p - s);
+  for (size_t k = len; k > len / 2; k--)
+    if (s[k] == ' ') {
+      len = k;
+      break;
+    }
+  while (len > 0 && strchr(" ,;:", s[len - 1]))
+    len--;
+  char *cut = xstrndup(s, len);
   strbuf_put_html(b, cut);
   strbuf_puts(b, "\xE2\x80\xA6"); /* … */
   free(cut);

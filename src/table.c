@@ -67,6 +67,9 @@ void report_table_free(report_table *t) {
   for (size_t i = 0; i < t->nnotes; i++)
     free(t->notes[i]);
   free(t->notes);
+  for (size_t i = 0; i < 2 * t->nlabels; i++)
+    free(t->labels[i]);
+  free(t->labels);
   free(t->alt);
   free(t->id);
   free(t->title);
@@ -237,11 +240,31 @@ void report_doc_provenance(report_doc *d, const char *key, const char *fmt, ...)
   va_end(ap);
 }
 
-void report_doc_question(report_doc *d, const char *instrument, const char *role,
-                         const char *area, const char *item_id, const char *text) {
+void report_doc_question(report_doc *d, const char *instrument, const char *role, const char *area,
+                         const char *item_id, const char *text) {
   const char *f[5] = {instrument, role, area, item_id, text};
   size_t n = 5 * d->nquestions;
   for (int i = 0; i < 5; i++)
     push_string(&d->question_bank, &n, xstrdup(f[i] ? f[i] : ""));
   d->nquestions++;
+}
+
+void report_table_label(report_table *t, const char *code, const char *label) {
+  for (size_t i = 0; i < t->nlabels; i++)
+    if (strcmp(t->labels[2 * i], code) == 0) {
+      free(t->labels[2 * i + 1]);
+      t->labels[2 * i + 1] = xstrdup(label);
+      return;
+    }
+  t->labels = xrealloc(t->labels, 2 * (t->nlabels + 1) * sizeof *t->labels);
+  t->labels[2 * t->nlabels] = xstrdup(code);
+  t->labels[2 * t->nlabels + 1] = xstrdup(label);
+  t->nlabels++;
+}
+
+const char *report_table_display(const report_table *t, const char *text) {
+  for (size_t i = 0; i < t->nlabels; i++)
+    if (strcmp(t->labels[2 * i], text) == 0)
+      return t->labels[2 * i + 1];
+  return text;
 }

@@ -17,18 +17,18 @@ typedef enum cell_kind {
 
 typedef struct cell {
   cell_kind kind;
-  double num;    /* CELL_NUMBER */
-  long long i;   /* CELL_INT */
-  char *text;    /* CELL_TEXT, owned by the table */
+  double num;  /* CELL_NUMBER */
+  long long i; /* CELL_INT */
+  char *text;  /* CELL_TEXT, owned by the table */
 } cell;
 
 /* The report's chapters, in the order they are printed. */
 typedef enum report_section {
-  SECTION_SAMPLES,   /* who took part: samples, attrition, representativeness */
-  SECTION_LEVEL2,    /* Kirkpatrick level 2: knowledge (fig1-3, table1, providers) */
-  SECTION_LEVEL3,    /* level 3: behaviour and practice (fig4-17) */
-  SECTION_LEVEL4,    /* level 4: results, Compass benchmarks (fig18-21, did) */
-  SECTION_APPENDIX,  /* reliability, question bank, data sources */
+  SECTION_SAMPLES,  /* who took part: samples, attrition, representativeness */
+  SECTION_LEVEL2,   /* Kirkpatrick level 2: knowledge (fig1-3, table1, providers) */
+  SECTION_LEVEL3,   /* level 3: behaviour and practice (fig4-17) */
+  SECTION_LEVEL4,   /* level 4: results, Compass benchmarks (fig18-21, did) */
+  SECTION_APPENDIX, /* reliability, question bank, data sources */
   SECTION_NSECTIONS
 } report_section;
 
@@ -46,27 +46,27 @@ typedef enum chart_kind {
 /* How to draw a table as a chart; columns are indices into the table. */
 typedef struct chart_spec {
   chart_kind kind;
-  int category_col;  /* x-axis categories */
-  int series_col;    /* -1: the series are the value columns */
+  int category_col; /* x-axis categories */
+  int series_col;   /* -1: the series are the value columns */
   int value_cols[CHART_MAX_SERIES];
   int nvalues;
-  int ci_low_col, ci_high_col; /* error bars around value_cols[0] (or each
-                                  series' single value); -1 for none */
+  int ci_low_col, ci_high_col;   /* error bars around value_cols[0] (or each
+                                    series' single value); -1 for none */
   const char *x_label, *y_label; /* static strings */
-  double y_max;      /* 0: from the data */
+  double y_max;                  /* 0: from the data */
 } chart_spec;
 
 /* A statistical test reported with a table (report.json "tests"). */
 typedef struct table_test {
-  char *label;     /* what was compared, e.g. "leadership" */
-  char *name;      /* "paired-t", "wilcoxon", "did", "anova", ... */
+  char *label;                         /* what was compared, e.g. "leadership" */
+  char *name;                          /* "paired-t", "wilcoxon", "did", "anova", ... */
   double statistic, df, p, p_adjusted; /* NAN where not applicable */
-  double effect;   /* effect size (dz, g, V), NAN when none */
-  char *effect_name; /* "cohens_dz", ...; NULL when none */
+  double effect;                       /* effect size (dz, g, V), NAN when none */
+  char *effect_name;                   /* "cohens_dz", ...; NULL when none */
 } table_test;
 
 typedef struct report_table {
-  char *id;        /* "fig1", "table1", "did", ...; the HTML element id */
+  char *id; /* "fig1", "table1", "did", ...; the HTML element id */
   char *title;
   report_section section;
   size_t ncols;
@@ -74,15 +74,19 @@ typedef struct report_table {
   char **headings; /* human headings for HTML, NULL entries = use the name */
   int *digits;     /* decimals shown in HTML per column (JSON is full precision) */
   size_t nrows, caprows;
-  cell *cells;     /* nrows x ncols, row-major */
-  long long n;     /* respondents or establishments behind it; -1 when none */
+  cell *cells; /* nrows x ncols, row-major */
+  long long n; /* respondents or establishments behind it; -1 when none */
   table_test *tests;
   size_t ntests;
   chart_spec chart;
-  char *alt;       /* the chart's text alternative (NULL when no chart) */
-  char **notes;    /* sentences printed under the table: sources, suppression,
-                      what is missing and why */
+  char *alt;    /* the chart's text alternative (NULL when no chart) */
+  char **notes; /* sentences printed under the table: sources, suppression,
+                   what is missing and why */
   size_t nnotes;
+  char **labels;  /* "code", "label" pairs: how the HTML and charts show a text
+                     cell holding a code ("trained_hub" -> "Trained, in a hub");
+                     JSON and CSV keep the codes, which scripts read */
+  size_t nlabels; /* number of pairs */
 } report_table;
 
 typedef struct report_doc {
@@ -93,10 +97,10 @@ typedef struct report_doc {
   size_t nkey_messages;
   char **conclusions;
   size_t nconclusions;
-  char **methods;      /* the rules used and what each kept or excluded */
+  char **methods; /* the rules used and what each kept or excluded */
   size_t nmethods;
-  char **provenance;   /* "key", "value" pairs: version, settings, SHA-256, date */
-  size_t nprovenance;  /* number of pairs */
+  char **provenance;    /* "key", "value" pairs: version, settings, SHA-256, date */
+  size_t nprovenance;   /* number of pairs */
   char **question_bank; /* "instrument", "role", "area", "item_id", "text" rows
                            flattened, 5 strings per row */
   size_t nquestions;
@@ -120,6 +124,11 @@ const cell *report_table_cell(const report_table *t, size_t row, size_t col);
 /* The column's index, or -1. */
 int report_table_find_column(const report_table *t, const char *name);
 
+/* Shows text cells equal to code as label in the HTML (strings copied). */
+void report_table_label(report_table *t, const char *code, const char *label);
+/* The label of a code, or text itself when it has none. */
+const char *report_table_display(const report_table *t, const char *text);
+
 /* Adds a test (strings copied); returns it for effect sizes to be set. */
 table_test *report_table_add_test(report_table *t, const char *label, const char *name,
                                   double statistic, double df, double p);
@@ -138,11 +147,10 @@ void report_doc_key_message(report_doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void report_doc_conclusion(report_doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void report_doc_method(report_doc *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void report_doc_method(report_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void report_doc_provenance(report_doc *d, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void report_doc_question(report_doc *d, const char *instrument, const char *role,
-                         const char *area, const char *item_id, const char *text);
+void report_doc_question(report_doc *d, const char *instrument, const char *role, const char *area,
+                         const char *item_id, const char *text);
 
 #endif

@@ -500,6 +500,38 @@ static void test_html_empty_document(void **state) {
   report_doc_free(d);
 }
 
+/* A code shown by its label in the HTML table, chart and test line; JSON and
+ * CSV keep the code, and an escaped label stays escaped. */
+static void test_labels(void **state) {
+  (void)state;
+  report_doc *d = report_doc_new("Labels");
+  static const char *const cols[] = {"group", "n", "change"};
+  report_table *t = table(d, "fig19", "Groups", SECTION_LEVEL4, cols, 3);
+  row(t, "sin", "trained_hub", 12LL, 2.5);
+  row(t, "sin", "untrained_nohub", 9LL, 1.5);
+  report_table_label(t, "trained_hub", "Trained, in a <hub>");
+  report_table_label(t, "trained_hub", "Trained, in a hub & more"); /* replaces */
+  report_table_add_test(t, "trained_hub", "welch-t", 2.0, 10, 0.07);
+  t->chart = (chart_spec){CHART_BAR, 0, -1, {2}, 1, -1, -1, "Group", "Change", 0};
+  assert_string_equal(report_table_display(t, "trained_hub"), "Trained, in a hub & more");
+  assert_string_equal(report_table_display(t, "untrained_nohub"), "untrained_nohub");
+  char *html = html_of(d), *json = json_of(d);
+  assert_true(count(html, "Trained, in a hub &amp; more") >= 3); /* cell, chart, test */
+  assert_null(strstr(html, "&lt;hub&gt;"));
+  assert_null(strstr(html, ">trained_hub<"));
+  find(html, "untrained_nohub");
+  find(json, "\"trained_hub\"");
+  assert_null(strstr(json, "Trained, in a hub"));
+  strbuf b = STRBUF_INIT;
+  report_table_csv(t, &b);
+  char *csv = strbuf_detach(&b);
+  find(csv, "trained_hub,12,");
+  free(csv);
+  free(json);
+  free(html);
+  report_doc_free(d);
+}
+
 static void test_html_numbers_and_tests(void **state) {
   (void)state;
   report_doc *d = sample_doc();
@@ -937,6 +969,7 @@ int main(void) {
       cmocka_unit_test(test_html_escapes_everything),
       cmocka_unit_test(test_html_structure),
       cmocka_unit_test(test_html_empty_document),
+      cmocka_unit_test(test_labels),
       cmocka_unit_test(test_html_numbers_and_tests),
       cmocka_unit_test(test_json_parses_and_round_trips),
       cmocka_unit_test(test_csv),

@@ -341,15 +341,21 @@ static void test_escaping(void **state) {
 
 static void test_long_labels_clipped(void **state) {
   (void)state;
-  /* 46 characters, three of them multi-byte: clipped on a character
-   * boundary with an ellipsis; the whole label stays in a <title>. */
+  /* 46 characters, three of them multi-byte: clipped at the last word break
+   * within the limit with an ellipsis; the whole label stays in a <title>. */
   const char *cats[] = {"Établissements de l’enseignement supérieur ok"};
   double v[] = {5};
   svg_chart c = {
       .kind = SVG_BAR, .title = "t", .ncats = 1, .nseries = 1, .categories = cats, .values = v};
   char *s = render(&c);
   assert_non_null(strstr(s, "<title>Établissements de l’enseignement supérieur ok</title>"));
-  assert_non_null(strstr(s, "Établissements de l’ens\xE2\x80\xA6</text>"));
+  assert_non_null(strstr(s, ">Établissements de\xE2\x80\xA6</text>"));
+  free(s);
+  /* No break in the second half: clipped on a character boundary. */
+  const char *one[] = {"Établissementsdel’enseignementsupérieur"};
+  c.categories = one;
+  s = render(&c);
+  assert_non_null(strstr(s, ">Établissementsdel’ensei\xE2\x80\xA6</text>"));
   free(s);
 }
 
