@@ -323,7 +323,9 @@ static void fig1(analysis *a) {
         NULL, "Area", "Mean score (%)", 100);
   report_table_add_note(t,
                         "Careers Leaders who answered the self-assessment before and after "
-                        "the training in the same role (%zu). Scores are the percentage of "
+                        "the training in the same role (%zu); n counts those with a score in "
+                        "the area both times (an area is scored when enough of its items are "
+                        "answered). Scores are the percentage of "
                         "the maximum; change is after minus before with its %g %% confidence "
                         "interval (paired t test). p (Holm) adjusts for the four areas.",
                         a->nmatched, conf_pct(a));
@@ -1118,7 +1120,7 @@ static void samples(analysis *a) {
   free(completer);
   free(lt_issued);
   chart(t, CHART_BAR, "source", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Source",
-        "Achieved (%)", 0);
+        "Response rate (%)", 100);
   report_table_add_note(t,
                         "Surveys: Careers Leaders who completed the training. Long-term: "
                         "those who agreed to be contacted and completed at least six months "
@@ -1569,7 +1571,8 @@ static void question_bank(analysis *a) {
 /* How the HTML shows the codes that report.json keeps. An entry with a table
  * id applies to that table only (a "hub" is a variable in attrition and a
  * model term in did). */
-static void display_labels(report_doc *d) {
+static void display_labels(const analysis *a) {
+  report_doc *d = a->doc;
   static const struct {
     const char *table, *code, *label;
   } dict[] = {
@@ -1601,6 +1604,13 @@ static void display_labels(report_doc *d) {
       {"attrition", "type", "Type of establishment"},
       {"attrition", "fsm", "Free school meals"},
       {"attrition", "hub", "Careers Hub"},
+      {"samples", "pre survey", "Pre survey"},
+      {"samples", "post survey", "Post survey"},
+      {"samples", "matched", "Matched, pre and post"},
+      {"samples", "long-term", "Long-term survey"},
+      {"attrition", "in a hub", "In a hub"},
+      {"attrition", "not in a hub", "Not in a hub"},
+      {"attrition", "mean free school meals %", "Mean % of pupils"},
       {"did", "intercept", "Intercept"},
       {"did", "post", "Post"},
       {"did", "trained", "Trained"},
@@ -1608,8 +1618,23 @@ static void display_labels(report_doc *d) {
       {"did", "hub_x_post", "In a hub \xC3\x97 post"},
       {"did", "trained_x_post", "Trained \xC3\x97 post"},
   };
+  /* Time-in-role bands and agreement levels start with a capital. */
+  size_t ncap = (size_t)a->nbands + 5;
+  char(*cap)[2][64] = xcalloc(ncap, sizeof *cap);
+  for (size_t i = 0; i < ncap; i++) {
+    const char *code = i < (size_t)a->nbands ? a->bands[i] : AGREE[i - (size_t)a->nbands];
+    snprintf(cap[i][0], sizeof cap[i][0], "%s", code);
+    snprintf(cap[i][1], sizeof cap[i][1], "%s", code);
+    cap[i][1][0] = (char)toupper((unsigned char)cap[i][1][0]);
+  }
   for (size_t i = 0; i < d->ntables; i++) {
     report_table *t = d->tables[i];
+    for (size_t k = 0; k < ncap; k++)
+      for (size_t c = 0; c < t->nrows * t->ncols; c++)
+        if (t->cells[c].kind == CELL_TEXT && strcmp(t->cells[c].text, cap[k][0]) == 0) {
+          report_table_label(t, cap[k][0], cap[k][1]);
+          break;
+        }
     for (size_t k = 0; k < sizeof dict / sizeof *dict; k++) {
       if (dict[k].table && strcmp(dict[k].table, t->id) != 0)
         continue;
@@ -1620,6 +1645,7 @@ static void display_labels(report_doc *d) {
         }
     }
   }
+  free(cap);
 }
 
 report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
@@ -1670,7 +1696,7 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   methods(&a);
   provenance(&a);
   question_bank(&a);
-  display_labels(a.doc);
+  display_labels(&a);
 
   free(a.bands);
   free(a.matched);

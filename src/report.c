@@ -188,7 +188,18 @@ static void render_test(strbuf *b, const report_table *t, const table_test *x) {
     }
   strbuf_puts(b, "<li>");
   if (x->label && *x->label) {
-    strbuf_put_html(b, report_table_display(t, x->label));
+    /* A label such as "college, leadership": each part by its display name. */
+    const char *part = x->label;
+    for (;;) {
+      const char *sep = strstr(part, ", ");
+      char *code = xstrndup(part, sep ? (size_t)(sep - part) : strlen(part));
+      strbuf_put_html(b, report_table_display(t, code));
+      free(code);
+      if (!sep)
+        break;
+      strbuf_puts(b, ", ");
+      part = sep + 2;
+    }
     strbuf_puts(b, ", ");
   }
   strbuf_put_html(b, label ? label : x->name);

@@ -512,11 +512,13 @@ static void test_labels(void **state) {
   report_table_label(t, "trained_hub", "Trained, in a <hub>");
   report_table_label(t, "trained_hub", "Trained, in a hub & more"); /* replaces */
   report_table_add_test(t, "trained_hub", "welch-t", 2.0, 10, 0.07);
+  report_table_add_test(t, "untrained_nohub, trained_hub", "welch-t", 2.0, 10, 0.07);
   t->chart = (chart_spec){CHART_BAR, 0, -1, {2}, 1, -1, -1, "Group", "Change", 0};
   assert_string_equal(report_table_display(t, "trained_hub"), "Trained, in a hub & more");
   assert_string_equal(report_table_display(t, "untrained_nohub"), "untrained_nohub");
   char *html = html_of(d), *json = json_of(d);
-  assert_true(count(html, "Trained, in a hub &amp; more") >= 3); /* cell, chart, test */
+  assert_true(count(html, "Trained, in a hub &amp; more") >= 4); /* cell, chart, tests */
+  find(html, "<li>untrained_nohub, Trained, in a hub &amp; more, ");
   assert_null(strstr(html, "&lt;hub&gt;"));
   assert_null(strstr(html, ">trained_hub<"));
   find(html, "untrained_nohub");
