@@ -732,10 +732,10 @@ static void practice(analysis *a) {
       suppress(a, t, r);
     else
       put_num(t, r, "pct", 100.0 * (double)(k[0] + k[1]) / (double)n);
-    report_table_add_note(t, "direct: done as a direct result of the training; improved: done "
-                             "before and improved as a result; not_result: done, but not as a "
-                             "result of the training; not_done: not done. supported = direct + "
-                             "improved.");
+    report_table_add_note(t, "Long-term survey respondents. Supported: done as a direct result "
+                             "of the training, or done before and improved as a result (codes "
+                             "in report.json: direct, improved, not_result, not_done, "
+                             "supported).");
   }
   for (; fig <= 15; fig++) {
     char id[16];
@@ -990,6 +990,13 @@ static void did(analysis *a) {
   free(cl);
 }
 
+/* The Gatsby Benchmarks, for readers of tables that number them. */
+static const char BENCHMARK_NAMES[] =
+    "Benchmarks: 1 a stable careers programme; 2 learning from career and labour market "
+    "information; 3 addressing the needs of each pupil; 4 linking curriculum learning to "
+    "careers; 5 encounters with employers and employees; 6 experiences of workplaces; "
+    "7 encounters with further and higher education; 8 personal guidance.";
+
 static void fig20_21(analysis *a) {
   static const column c20[] = {
       {"benchmark", "Benchmark", 0}, {"group", "Group", 0},   {"n", "n", 0},
@@ -1044,6 +1051,8 @@ static void fig20_21(analysis *a) {
   chart(t21, CHART_GROUPED, "benchmark", "group", (const char *const[]){"baseline_pct", "post_pct"},
         2, NULL, NULL, "Benchmark", "Establishments fully achieving it (%)", 100);
   report_table_add_note(t20, "%g %% Wilson intervals.", conf_pct(a));
+  for (int i = 0; i < 2; i++)
+    report_table_add_note(i ? t21 : t20, "%s", BENCHMARK_NAMES);
 }
 
 /* ---- samples and beyond ---------------------------------------------------------------- */
@@ -1555,15 +1564,26 @@ static void provenance(analysis *a) {
 }
 
 static void question_bank(analysis *a) {
+  /* In the order a Careers Leader meets them: the self-assessment (the seed
+   * report's Appendix 2) first, Compass last; instruments not named here
+   * after those. */
+  static const char *const order[] = {"self-assessment", "reflective", "long-term", NULL};
   const dataset *ds = a->ds;
-  for (size_t i = 0; i < ds->nitems; i++) {
-    const ds_item *it = &ds->items[i];
-    report_doc_question(a->doc, it->instrument, it->role ? it->role : "",
-                        it->area >= 0 ? AREAS[it->area]
-                        : it->topic   ? it->topic
-                                      : "",
-                        it->key, it->text);
-  }
+  size_t norder = sizeof order / sizeof *order;
+  for (size_t pass = 0; pass < norder; pass++)
+    for (size_t i = 0; i < ds->nitems; i++) {
+      const ds_item *it = &ds->items[i];
+      bool named = false;
+      for (size_t k = 0; k + 1 < norder; k++)
+        named = named || strcmp(it->instrument, order[k]) == 0;
+      if (order[pass] ? strcmp(it->instrument, order[pass]) != 0 : named)
+        continue;
+      report_doc_question(a->doc, it->instrument, it->role ? it->role : "",
+                          it->area >= 0 ? AREAS[it->area]
+                          : it->topic   ? it->topic
+                                        : "",
+                          it->key, it->text);
+    }
 }
 
 /* ---- the whole report -------------------------------------------------------------------- */
