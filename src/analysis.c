@@ -1440,6 +1440,16 @@ static void key_messages(analysis *a) {
   }
 }
 
+/* How two estimates with confidence intervals compare, in words that do not
+ * claim more than the intervals allow. */
+static const char *overlap_words(double lo1, double hi1, double lo2, double hi2) {
+  if (isnan(lo1) || isnan(hi1) || isnan(lo2) || isnan(hi2))
+    return "";
+  return lo1 > hi2 || lo2 > hi1 ? "; the confidence intervals do not overlap"
+                                : "; the confidence intervals overlap, so the difference may be "
+                                  "chance";
+}
+
 static void conclusions(analysis *a) {
   report_doc *d = a->doc;
   report_table *t = report_doc_table(d, "table1");
@@ -1453,26 +1463,37 @@ static void conclusions(analysis *a) {
       best = (int)r;
     }
   }
-  if (best >= 0)
+  if (best >= 0) {
+    char group[128];
+    snprintf(group, sizeof group, "%s",
+             report_table_display(t, at(t, (size_t)best, "group")->text));
+    group[0] = (char)tolower((unsigned char)group[0]);
     report_doc_conclusion(d,
                           "The largest gain in leadership knowledge was among Careers "
-                          "Leaders in %s establishments (%+.1f points).",
-                          at(t, (size_t)best, "group")->text, bd);
+                          "Leaders in %s (%+.1f points, %g %% CI %.1f to %.1f).",
+                          group, bd, conf_pct(a), num(t, (size_t)best, "ci_low"),
+                          num(t, (size_t)best, "ci_high"));
+  }
   t = report_doc_table(d, "fig2");
-  double first = num(t, 0, "mean_change"), last = num(t, t->nrows - 4, "mean_change");
+  size_t lr = t->nrows >= DS_NAREAS ? t->nrows - DS_NAREAS : 0;
+  double first = num(t, 0, "mean_change"), last = num(t, lr, "mean_change");
   if (!isnan(first) && !isnan(last))
     report_doc_conclusion(d,
                           "Careers Leaders %s in the role gained %s in leadership knowledge "
-                          "(%+.1f points) than those %s (%+.1f points).",
+                          "(%+.1f points) than those %s (%+.1f points)%s.",
                           a->bands[0], first > last ? "more" : "less", first,
-                          a->bands[a->nbands - 1], last);
+                          a->bands[a->nbands - 1], last,
+                          overlap_words(num(t, 0, "ci_low"), num(t, 0, "ci_high"),
+                                        num(t, lr, "ci_low"), num(t, lr, "ci_high")));
   t = report_doc_table(d, "fig19");
   double th = num(t, 0, "change"), tn = num(t, 1, "change");
   if (!isnan(th) && !isnan(tn))
     report_doc_conclusion(d,
                           "Trained establishments in a Careers Hub gained %+.2f benchmarks, "
-                          "those outside a hub %+.2f.",
-                          th, tn);
+                          "those outside a hub %+.2f%s.",
+                          th, tn,
+                          overlap_words(num(t, 0, "ci_low"), num(t, 0, "ci_high"),
+                                        num(t, 1, "ci_low"), num(t, 1, "ci_high")));
   if (d->nconclusions == 0)
     report_doc_conclusion(d, "The data are too thin for conclusions: see the samples table for "
                              "what is missing.");
@@ -1711,12 +1732,12 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   did(&a);
   fig20_21(&a);
   alpha(&a);
+  display_labels(&a); /* before the prose, which names groups as readers see them */
   key_messages(&a);
   conclusions(&a);
   methods(&a);
   provenance(&a);
   question_bank(&a);
-  display_labels(&a);
 
   free(a.bands);
   free(a.matched);
