@@ -200,6 +200,50 @@ def full(outdir, expected_path):
         tap(not probs, '%s: report.json rows' % tid, probs)
         probs = check_csv_html(outdir, rep, tid, html)
         tap(not probs, '%s: tables/%s.csv and report.html#%s' % (tid, tid, tid), probs)
+    probs = check_conclusions(rep)
+    tap(not probs, 'conclusions: wording agrees with the intervals of fig2 and fig19', probs)
+
+
+def overlap_claim(lo1, hi1, lo2, hi2):
+    """The clause the report must use for two intervals."""
+    if lo1 > hi2 or lo2 > hi1:
+        return 'the confidence intervals do not overlap'
+    return 'the confidence intervals overlap, so the difference may be chance'
+
+
+CONCLUSION_CHECKS = (  # table, first row, last row, value column, what marks the sentence
+    ('fig2', 0, -4, 'mean_change', 'in the role gained'),
+    ('fig19', 0, 1, 'change', 'in a Careers Hub gained'))
+
+
+def conclusion_parts(rep, tid, first, last, col):
+    """The figures and the overlap clause a conclusion on tid must state, or
+    None when a row is suppressed or missing (then there is no conclusion)."""
+    t = rep.get(tid, {})
+    cols, rows = t.get('columns', []), t.get('rows', [])
+    if len(rows) < 2 or not all(c in cols for c in (col, 'ci_low', 'ci_high')):
+        return None
+    v = [r[cols.index(c)] for r in (rows[first], rows[last]) for c in (col, 'ci_low', 'ci_high')]
+    if not all(is_num(x) for x in v):
+        return None
+    fmt = '%+.1f' if tid == 'fig2' else '%+.2f'
+    return [fmt % v[0], fmt % v[3], overlap_claim(v[1], v[2], v[4], v[5])]
+
+
+def check_conclusions(rep):
+    """The fig2 and fig19 conclusions state their figures and say whether
+    the intervals overlap, as the rows of report.json show; none is drawn
+    from a suppressed row."""
+    probs = []
+    concl = rep.get('_meta', {}).get('conclusions', [])
+    for tid, first, last, col, mark in CONCLUSION_CHECKS:
+        want = conclusion_parts(rep, tid, first, last, col)
+        said = [c for c in concl if mark in c]
+        if want is None and said:
+            probs.append('%s: a conclusion from suppressed or missing rows: %s' % (tid, said))
+        if want is not None and not any(all(w in c for w in want) for c in said):
+            probs.append('%s: no conclusion holds %s; conclusions: %s' % (tid, want, concl))
+    return probs
 
 
 def thin(outdir):
@@ -284,6 +328,12 @@ def write_fake(expected, outdir, edit=None):
                 w.writerow(['' if c is None else '%.17g' % c if isinstance(c, float) else c
                             for c in r])
         html.append('<section id="%s"></section>' % tid)
+    rep['_meta'] = {'conclusions': []}
+    for tid, first, last, col, mark in CONCLUSION_CHECKS:
+        parts = conclusion_parts(rep, tid, first, last, col)
+        if parts:
+            rep['_meta']['conclusions'].append('x %s %s y %s (%s).' % (mark, parts[0], parts[1],
+                                                                      parts[2]))
     if edit:
         edit(rep)
     with open(os.path.join(outdir, 'report.json'), 'w') as f:
@@ -315,7 +365,13 @@ def selftest(expected_path):
          'fig18: report.json rows'),
         ('a missing table', lambda rep: rep.pop('fig17'), 'fig17: report.json rows'),
         ('a count off by one', lambda rep: rep['samples']['rows'][0].__setitem__(1, 99),
-         'samples: report.json rows')]
+         'samples: report.json rows'),
+        ('a conclusion claiming more than its intervals',
+         lambda rep: rep['_meta'].__setitem__('conclusions', [
+             c.replace('overlap, so the difference may be chance', '@')
+             .replace('do not overlap', 'overlap, so the difference may be chance')
+             .replace('@', 'do not overlap') if 'Careers Hub' in c else c for c in rep['_meta']['conclusions']]),
+         'conclusions: wording agrees with the intervals of fig2 and fig19')]
     probs = []
     with tempfile.TemporaryDirectory() as tmp:
         cases = [('a faithful report', None, None)] + plants
