@@ -1609,6 +1609,15 @@ static void question_bank(analysis *a) {
 
 /* ---- the whole report -------------------------------------------------------------------- */
 
+/* Gives code its label in t when a text cell of t holds it. */
+static void label_if_used(report_table *t, const char *code, const char *label) {
+  for (size_t c = 0; c < t->nrows * t->ncols; c++)
+    if (t->cells[c].kind == CELL_TEXT && strcmp(t->cells[c].text, code) == 0) {
+      report_table_label(t, code, label);
+      return;
+    }
+}
+
 /* How the HTML shows the codes that report.json keeps. An entry with a table
  * id applies to that table only (a "hub" is a variable in attrition and a
  * model term in did). */
@@ -1671,20 +1680,10 @@ static void display_labels(const analysis *a) {
   for (size_t i = 0; i < d->ntables; i++) {
     report_table *t = d->tables[i];
     for (size_t k = 0; k < ncap; k++)
-      for (size_t c = 0; c < t->nrows * t->ncols; c++)
-        if (t->cells[c].kind == CELL_TEXT && strcmp(t->cells[c].text, cap[k][0]) == 0) {
-          report_table_label(t, cap[k][0], cap[k][1]);
-          break;
-        }
-    for (size_t k = 0; k < sizeof dict / sizeof *dict; k++) {
-      if (dict[k].table && strcmp(dict[k].table, t->id) != 0)
-        continue;
-      for (size_t c = 0; c < t->nrows * t->ncols; c++)
-        if (t->cells[c].kind == CELL_TEXT && strcmp(t->cells[c].text, dict[k].code) == 0) {
-          report_table_label(t, dict[k].code, dict[k].label);
-          break;
-        }
-    }
+      label_if_used(t, cap[k][0], cap[k][1]);
+    for (size_t k = 0; k < sizeof dict / sizeof *dict; k++)
+      if (!dict[k].table || strcmp(dict[k].table, t->id) == 0)
+        label_if_used(t, dict[k].code, dict[k].label);
   }
   free(cap);
 }
