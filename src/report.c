@@ -267,15 +267,25 @@ static char *cell_label(const report_table *t, size_t row, size_t col) {
   return strbuf_detach(&b);
 }
 
+static const char *column_heading(const report_table *t, size_t col) {
+  return t->headings[col] ? t->headings[col] : t->columns[col];
+}
+
+/* A series named by a count reads as "Wave 2" in a legend, not "2". */
+static char *series_label(const report_table *t, size_t row, size_t col) {
+  const cell *x = report_table_cell(t, row, col);
+  if (x->kind != CELL_INT)
+    return cell_label(t, row, col);
+  strbuf b = STRBUF_INIT;
+  strbuf_printf(&b, "%s %lld", column_heading(t, col), x->i);
+  return strbuf_detach(&b);
+}
+
 static double cell_value(const report_table *t, size_t row, int col) {
   if (col < 0)
     return NAN;
   const cell *x = report_table_cell(t, row, (size_t)col);
   return x->kind == CELL_NUMBER ? x->num : x->kind == CELL_INT ? (double)x->i : NAN;
-}
-
-static const char *column_heading(const report_table *t, size_t col) {
-  return t->headings[col] ? t->headings[col] : t->columns[col];
 }
 
 static int valid_col(const report_table *t, int col) { return col >= 0 && (size_t)col < t->ncols; }
@@ -322,7 +332,7 @@ static void chart_build(const report_table *t, chart_data *d) {
     char *label = cell_label(t, r, (size_t)s->category_col);
     if (pivot) {
       cat_of[r] = intern(&d->cats, &ncats, label);
-      ser_of[r] = intern(&groups, &ngroups, cell_label(t, r, (size_t)s->series_col));
+      ser_of[r] = intern(&groups, &ngroups, series_label(t, r, (size_t)s->series_col));
     } else {
       d->cats = xrealloc(d->cats, (ncats + 1) * sizeof *d->cats);
       d->cats[ncats] = label;

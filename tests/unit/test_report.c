@@ -516,7 +516,16 @@ static void test_labels(void **state) {
   t->chart = (chart_spec){CHART_BAR, 0, -1, {2}, 1, -1, -1, "Group", "Change", 0};
   assert_string_equal(report_table_display(t, "trained_hub"), "Trained, in a hub & more");
   assert_string_equal(report_table_display(t, "untrained_nohub"), "untrained_nohub");
+  /* A series named by a count: its column's heading and the count. */
+  static const char *const wcols[] = {"wave", "area", "change"};
+  report_table *w = table(d, "cohorts", "Waves", SECTION_LEVEL2, wcols, 3);
+  report_table_column(w, 0, "Wave", 0);
+  row(w, "isn", 1LL, "leadership", 6.0);
+  row(w, "isn", 2LL, "leadership", 15.0);
+  w->chart = (chart_spec){CHART_GROUPED, 1, 0, {2}, 1, -1, -1, "Area", "Change", 0};
   char *html = html_of(d), *json = json_of(d);
+  find(html, ">Wave 1<");
+  find(html, ">Wave 2<");
   assert_true(count(html, "Trained, in a hub &amp; more") >= 4); /* cell, chart, tests */
   find(html, "<li>untrained_nohub, Trained, in a hub &amp; more, ");
   assert_null(strstr(html, "&lt;hub&gt;"));
