@@ -11,13 +11,13 @@ PKGS    := sqlite3 gsl libmicrohttpd jansson libsodium
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Werror
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadstat -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadstat -lcsv -lm -pthread
 VERSION := $(shell cat VERSION)
 
 # Variant: B is the output directory, XFLAGS the variant's extra flags.
 B       ?= build
 XFLAGS  ?= -O2 -g
-CFLAGS_ALL = $(WARN) $(DEFS) $(XFLAGS) -DCLEVAL_VERSION='"$(VERSION)"' \
+CFLAGS_ALL = $(WARN) $(DEFS) -pthread $(XFLAGS) -DCLEVAL_VERSION='"$(VERSION)"' \
              -Isrc -I$(B)/gen $(PKG_CFLAGS)
 
 SRCS      := $(wildcard src/*.c)

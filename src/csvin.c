@@ -1,6 +1,8 @@
 /* Streaming CSV reader on libcsv that tracks line positions (see csvin.h).
- * The input is fed to libcsv one line at a time, so each record completed
- * by a feed ends on a known line, and memory stays bounded. */
+ * The input is fed to libcsv one line at a time (a line longer than BLOCK in
+ * pieces of at most BLOCK bytes), so each record completed by a feed ends on
+ * a known line, and memory stays bounded. A file is read in blocks of BLOCK
+ * bytes; a memory input is fed in place, without copying. */
 #include "csvin.h"
 
 #include <csv.h>
@@ -21,17 +23,22 @@
 struct csvin {
   struct csv_parser parser;
   char *name;
-  FILE *file;       /* NULL when reading memory */
+  FILE *file; /* NULL when reading memory */
   bool owns_file;
-  const char *mem;  /* memory input */
+  const char *mem; /* memory input */
   size_t mem_len, mem_pos;
 
-  char *block;      /* current input block */
+  char *buf;         /* file input: the buffer blocks are read into */
+  const char *block; /* current input block: buf, or all of mem */
   size_t block_len, block_pos;
   bool eof, finished, fatal, first_block;
+  /* Every byte fed so far is ASCII, so every field is valid UTF-8 without
+   * looking; block[0..ascii_end) has been looked at. */
+  bool ascii;
+  size_t ascii_end;
 
-  long line;        /* line of the next byte to feed */
-  long rec_line;    /* line where the record being built started */
+  long line;     /* line of the next byte to feed */
+  long rec_line; /* line where the record being built started */
   bool at_record_start;
   size_t rec_bytes; /* bytes fed for the record being built */
   uint64_t bytes_read, total_bytes;
@@ -104,6 +111,38 @@ static bool valid_utf8(const unsigned char *s, size_t n) {
   return true;
 }
 
+/* Whether s[0..n) is all ASCII (seven-bit). */
+static bool all_ascii(const unsigned char *s, size_t n) {
+  uint64_t acc = 0;
+  size_t i = 0;
+  while (i + 32 <= n) {
+    uint64_t w[4];
+    memcpy(w, s + i, 32);
+    acc |= w[0] | w[1] | w[2] | w[3];
+    i += 32;
+  }
+  while (i < n)
+    acc |= s[i++];
+  return !(acc & UINT64_C(0x8080808080808080));
+}
+
+/* memcpy(d, s, n), without a call for the short fields that are most
+ * fields: two overlapping fixed-size moves cover 4 to 16 bytes. */
+static inline void copy_short(char *d, const char *s, size_t n) {
+  if (n >= 8 && n <= 16) {
+    memcpy(d, s, 8);
+    memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  } else if (n > 16) {
+    memcpy(d, s, n);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      d[i] = s[i];
+  }
+}
+
 static void note_problem(csvin *r, long col, const char *msg) {
   if (r->problem[0])
     return;
@@ -113,25 +152,24 @@ static void note_problem(csvin *r, long col, const char *msg) {
 
 static void on_field(void *data, size_t len, void *ctx) {
   csvin *r = ctx;
-  long col = (long)r->nfields + 1;
   if (len > CSVIN_MAX_FIELD) {
     char msg[128];
     snprintf(msg, sizeof msg, "field is %zu bytes long; the limit is %d bytes", len,
              CSVIN_MAX_FIELD);
-    note_problem(r, col, msg);
+    note_problem(r, (long)r->nfields + 1, msg);
     len = 0;
-  } else if (!valid_utf8(data, len)) {
-    note_problem(r, col, "field is not valid UTF-8 (save the file as UTF-8)");
+  } else if (!r->ascii && !valid_utf8(data, len)) {
+    note_problem(r, (long)r->nfields + 1, "field is not valid UTF-8 (save the file as UTF-8)");
   }
-  if (r->nfields + 1 > r->fields_cap) {
+  if (r->nfields >= r->fields_cap) {
     size_t cap = r->fields_cap;
     r->offs = xgrow(r->offs, &cap, r->nfields + 1, sizeof *r->offs);
     r->lens = xrealloc(r->lens, cap * sizeof *r->lens);
     r->fields_cap = cap;
   }
-  r->text = xgrow(r->text, &r->text_cap, r->text_len + len + 1, 1);
-  if (len)
-    memcpy(r->text + r->text_len, data, len);
+  if (r->text_len + len + 1 > r->text_cap)
+    r->text = xgrow(r->text, &r->text_cap, r->text_len + len + 1, 1);
+  copy_short(r->text + r->text_len, data, len);
   r->offs[r->nfields] = r->text_len;
   r->lens[r->nfields] = len;
   r->text[r->text_len + len] = '\0';
@@ -145,8 +183,9 @@ static void on_record(int c, void *ctx) {
   /* Feeds end at a line feed, so a second record in one feed means a bare
    * carriage return ended a line (old Mac line ends). */
   if (r->record_ready)
-    note_problem(r, (long)r->nfields, "a line ends with a bare carriage return; save the file "
-                                      "with LF or CRLF line ends");
+    note_problem(r, (long)r->nfields,
+                 "a line ends with a bare carriage return; save the file "
+                 "with LF or CRLF line ends");
   r->record_ready = true;
   r->at_record_start = true;
 }
@@ -160,11 +199,11 @@ static int init_parser(csvin *r) {
 static csvin *reader_new(const char *name) {
   csvin *r = xcalloc(1, sizeof *r);
   r->name = xstrdup(name);
-  r->block = xmalloc(BLOCK);
   r->line = 1;
   r->rec_line = 1;
   r->at_record_start = true;
   r->first_block = true;
+  r->ascii = true; /* until a byte says otherwise */
   return r;
 }
 
@@ -186,6 +225,7 @@ int csvin_open(csvin **out, const char *path, char *err, size_t errlen) {
   csvin *r = reader_new(is_stdin ? "<stdin>" : path);
   r->file = f;
   r->owns_file = !is_stdin;
+  r->buf = xmalloc(BLOCK);
   if (S_ISREG(st.st_mode))
     r->total_bytes = (uint64_t)st.st_size;
   if (init_parser(r) != 0) {
@@ -220,16 +260,18 @@ static bool refill(csvin *r, char *err, size_t errlen) {
     return false;
   size_t n;
   if (r->file) {
-    n = fread(r->block, 1, BLOCK, r->file);
+    n = fread(r->buf, 1, BLOCK, r->file);
     if (n < BLOCK && ferror(r->file)) {
       snprintf(err, errlen, "%s: read error: %s", r->name, strerror(errno));
       r->fatal = true;
       r->eof = true;
       return false;
     }
+    r->block = r->buf;
   } else {
-    n = r->mem_len - r->mem_pos < BLOCK ? r->mem_len - r->mem_pos : BLOCK;
-    memcpy(r->block, r->mem + r->mem_pos, n);
+    /* The whole input is one block, fed in place. */
+    n = r->mem_len - r->mem_pos;
+    r->block = r->mem + r->mem_pos;
     r->mem_pos += n;
   }
   r->block_len = n;
@@ -245,6 +287,7 @@ static bool refill(csvin *r, char *err, size_t errlen) {
       r->bytes_read += 3;
     }
   }
+  r->ascii_end = r->block_pos;
   return true;
 }
 
@@ -258,7 +301,7 @@ static void skip_line(csvin *r, char *err, size_t errlen) {
   for (;;) {
     if (r->block_pos >= r->block_len && !refill(r, err, errlen))
       return;
-    char *nl = memchr(r->block + r->block_pos, '\n', r->block_len - r->block_pos);
+    const char *nl = memchr(r->block + r->block_pos, '\n', r->block_len - r->block_pos);
     if (nl) {
       size_t n = (size_t)(nl - (r->block + r->block_pos)) + 1;
       r->bytes_read += n;
@@ -292,17 +335,20 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->finished = true;
       int rc = csv_fini(&r->parser, on_field, on_record, r);
       if (rc != 0) {
-        snprintf(err, errlen, "%s:%ld:%zu: a quoted field is never closed (missing '\"')",
-                 r->name, r->rec_line, r->nfields + 1);
+        snprintf(err, errlen, "%s:%ld:%zu: a quoted field is never closed (missing '\"')", r->name,
+                 r->rec_line, r->nfields + 1);
         return -1;
       }
       if (!r->record_ready)
         return 0;
       return r->problem[0] ? report_problem(r, err, errlen) : 1;
     }
-    /* Feed up to and including the next line feed. */
+    /* Feed up to and including the next line feed, at most BLOCK bytes. */
     const char *start = r->block + r->block_pos;
-    size_t avail = r->block_len - r->block_pos, n = avail;
+    size_t avail = r->block_len - r->block_pos;
+    if (avail > BLOCK)
+      avail = BLOCK;
+    size_t n = avail;
     const char *nl = memchr(start, '\n', avail);
     bool newline = nl != NULL;
     if (nl)
@@ -310,6 +356,17 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
     if (r->at_record_start && !blank_piece(start, n)) {
       r->at_record_start = false;
       r->rec_line = r->line;
+    }
+    /* Whether what is fed is ASCII, looked at a stretch ahead at a time. */
+    if (r->ascii && r->block_pos + n > r->ascii_end) {
+      size_t from = r->ascii_end > r->block_pos ? r->ascii_end : r->block_pos;
+      size_t to = from + BLOCK;
+      if (to < r->block_pos + n)
+        to = r->block_pos + n;
+      if (to > r->block_len)
+        to = r->block_len;
+      r->ascii = all_ascii((const unsigned char *)r->block + from, to - from);
+      r->ascii_end = to;
     }
     size_t used = csv_parse(&r->parser, start, n, on_field, on_record, r);
     r->rec_bytes += n;
@@ -321,8 +378,10 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->block_pos += used;
       r->bytes_read += used;
       skip_line(r, err, errlen);
-      snprintf(err, errlen, "%s:%ld:%ld: malformed quoting (a '\"' inside an unquoted field, "
-               "or text after a closing quote)", r->name, line, col);
+      snprintf(err, errlen,
+               "%s:%ld:%ld: malformed quoting (a '\"' inside an unquoted field, "
+               "or text after a closing quote)",
+               r->name, line, col);
       r->at_record_start = true;
       reset_record(r);
       return -1;
@@ -334,9 +393,10 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
     if (r->record_ready)
       return r->problem[0] ? report_problem(r, err, errlen) : 1;
     if (r->rec_bytes > MAX_RECORD) {
-      snprintf(err, errlen, "%s:%ld:%zu: record is longer than %d bytes (is a quote never "
-               "closed?); reading stopped here", r->name, r->rec_line, r->nfields + 1,
-               MAX_RECORD);
+      snprintf(err, errlen,
+               "%s:%ld:%zu: record is longer than %d bytes (is a quote never "
+               "closed?); reading stopped here",
+               r->name, r->rec_line, r->nfields + 1, MAX_RECORD);
       r->fatal = true;
       return -1;
     }
@@ -353,6 +413,14 @@ size_t csvin_field_len(const csvin *r, size_t i) { return i < r->nfields ? r->le
 
 long csvin_line(const csvin *r) { return r->rec_line; }
 
+void csvin_set_first_line(csvin *r, long line) {
+  r->line = line;
+  r->rec_line = line;
+  r->first_block = false; /* a continuation: no byte order mark */
+}
+
+bool csvin_stopped(const csvin *r) { return r->fatal; }
+
 const char *csvin_name(const csvin *r) { return r->name; }
 
 uint64_t csvin_bytes_read(const csvin *r) { return r->bytes_read; }
@@ -366,7 +434,7 @@ void csvin_close(csvin *r) {
   if (r->owns_file && r->file)
     fclose(r->file);
   free(r->name);
-  free(r->block);
+  free(r->buf);
   free(r->text);
   free(r->offs);
   free(r->lens);

@@ -8,6 +8,7 @@
 #ifndef CLEVAL_CSVIN_H
 #define CLEVAL_CSVIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,16 @@ int csvin_open(csvin **out, const char *path, char *err, size_t errlen);
 int csvin_open_mem(csvin **out, const char *name, const char *data, size_t len, char *err,
                    size_t errlen);
 
+/* For a reader on a piece of a file that starts on line `line` (1-based),
+ * just after a line feed: numbers lines from there, and takes the piece as
+ * the continuation of the file, so a byte order mark at its start is data.
+ * Call before the first csvin_next. Memory readers on pieces of a file give
+ * the records and messages of one on the whole, in the same order, when
+ * each piece starts where that one returns from csvin_next: outside quotes,
+ * after a line that completes a record (not after blank lines, which that
+ * one reads on through). */
+void csvin_set_first_line(csvin *r, long line);
+
 /* Reads the next record. Returns 1 when a record was read, 0 at the end of
  * the input, -1 on a malformed record with "FILE:LINE:COLUMN: what" in err.
  * After an error the reader skips to the next line, so a caller may go on
@@ -37,6 +48,9 @@ const char *csvin_field(const csvin *r, size_t i);
 size_t csvin_field_len(const csvin *r, size_t i);
 /* Line (1-based) where the current record starts. */
 long csvin_line(const csvin *r);
+/* Whether reading stopped for good (a read error, a record longer than the
+ * limit): csvin_next returns 0 from then on, the rest of the input unread. */
+bool csvin_stopped(const csvin *r);
 const char *csvin_name(const csvin *r);
 /* Bytes consumed so far, and the input's total size (0 when unknown, as for
  * a pipe): for progress display. */

@@ -170,6 +170,205 @@ static void test_file_across_blocks(void **state) {
   test_rmdir(dir);
 }
 
+/* Reads every record of r: one line per record or error, "LINE: f1|f2"
+ * or "error: MESSAGE", into a malloc'd string. */
+static char *dump(csvin *r) {
+  size_t cap = 1 << 16, len = 0;
+  char *out = malloc(cap);
+  out[0] = '\0';
+  char err[256];
+  int rc;
+  while ((rc = csvin_next(r, err, sizeof err)) != 0) {
+    char line[512];
+    if (rc < 0) {
+      snprintf(line, sizeof line, "error: %s\n", err);
+    } else {
+      int n = snprintf(line, sizeof line, "%ld:", csvin_line(r));
+      for (size_t i = 0; i < csvin_nfields(r); i++)
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s%s", i ? "|" : " ", csvin_field(r, i));
+      snprintf(line + n, sizeof line - (size_t)n, "\n");
+    }
+    size_t l = strlen(line);
+    if (len + l + 1 > cap) {
+      cap = 2 * (len + l + 1);
+      out = realloc(out, cap);
+    }
+    memcpy(out + len, line, l + 1);
+    len += l;
+  }
+  return out;
+}
+
+static void test_first_line_numbers_a_piece(void **state) {
+  (void)state;
+  const char *text = "1,2\n3,caf\xE9\n\n5,6\n";
+  csvin *r = open_text(text);
+  csvin_set_first_line(r, 41);
+  char err[256];
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_int_equal(csvin_line(r), 41);
+  assert_int_equal(csvin_next(r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "t.csv:42:2: field is not valid UTF-8"));
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_string_equal(csvin_field(r, 0), "5");
+  assert_int_equal(csvin_line(r), 44); /* after the blank line */
+  assert_int_equal(csvin_next(r, err, sizeof err), 0);
+  assert_false(csvin_stopped(r));
+  csvin_close(r);
+}
+
+static void test_first_line_keeps_a_byte_order_mark(void **state) {
+  (void)state;
+  /* At the start of the input a byte order mark is dropped; at the start of
+   * a piece that continues a file it is data, as it would be there. */
+  const char *text = "\xEF\xBB\xBF"
+                     "1,2\n";
+  csvin *r = open_text(text);
+  char err[256];
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_string_equal(csvin_field(r, 0), "1");
+  csvin_close(r);
+  r = open_text(text);
+  csvin_set_first_line(r, 7);
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_string_equal(csvin_field(r, 0), "\xEF\xBB\xBF"
+                                         "1");
+  assert_int_equal(csvin_line(r), 7);
+  csvin_close(r);
+}
+
+static void test_pieces_read_as_the_whole(void **state) {
+  (void)state;
+  /* A text without quotes cut at any line feed into two readers gives the
+   * records and messages of one reader on the whole, in the same order. */
+  const char *text = "a,b\n1,2\r\n\n3,x\xFF\n4,5\r6,7\n\r\n8,9\n10\n,11\n12,13";
+  csvin *r = open_text(text);
+  char *whole = dump(r);
+  csvin_close(r);
+  size_t len = strlen(text);
+  int cuts = 0;
+  for (size_t at = 0; at < len; at++) {
+    if (text[at] != '\n')
+      continue;
+    size_t cut = at + 1;
+    long line = 1;
+    for (size_t i = 0; i < cut; i++)
+      line += text[i] == '\n';
+    csvin *a, *b;
+    char err[256];
+    assert_int_equal(csvin_open_mem(&a, "t.csv", text, cut, err, sizeof err), 0);
+    assert_int_equal(csvin_open_mem(&b, "t.csv", text + cut, len - cut, err, sizeof err), 0);
+    csvin_set_first_line(b, line);
+    char *x = dump(a), *y = dump(b);
+    char *joined = malloc(strlen(x) + strlen(y) + 1);
+    strcpy(joined, x);
+    strcat(joined, y);
+    assert_string_equal(joined, whole);
+    free(joined);
+    free(x);
+    free(y);
+    csvin_close(a);
+    csvin_close(b);
+    cuts++;
+  }
+  assert_int_equal(cuts, 9);
+  free(whole);
+}
+
+static void test_stopped_after_a_record_too_long(void **state) {
+  (void)state;
+  /* A quote never closed: the reader gives up past the record limit and
+   * reads nothing more. */
+  size_t n = 5 * CSVIN_MAX_FIELD;
+  char *text = malloc(n + 32);
+  strcpy(text, "a\n\"");
+  for (size_t i = 3; i < n; i++)
+    text[i] = (i % 80) ? 'x' : '\n';
+  strcpy(text + n, "\n1\n");
+  csvin *r = open_text(text);
+  char err[256];
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_false(csvin_stopped(r));
+  assert_int_equal(csvin_next(r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "t.csv:2:1: record is longer than"));
+  assert_true(csvin_stopped(r));
+  assert_int_equal(csvin_next(r, err, sizeof err), 0);
+  csvin_close(r);
+  free(text);
+}
+
+static void test_utf8_checked_past_an_ascii_start(void **state) {
+  (void)state;
+  /* Plenty of ASCII first, then a bad byte: found, from memory and from a
+   * file, whatever stretch or block it falls in. */
+  size_t rows = 50000;
+  char *text = malloc(rows * 8 + 64);
+  size_t len = 0;
+  len += (size_t)sprintf(text + len, "a,b\n");
+  for (size_t i = 0; i < rows; i++)
+    len += (size_t)sprintf(text + len, "%zu,2\n", i % 1000);
+  len += (size_t)sprintf(text + len, "1,caf\xE9\n2,\xC3\xA9t\xC3\xA9\n");
+  csvin *r = open_text(text);
+  char err[256];
+  int rc, ok = 0, bad = 0;
+  long bad_line = 0;
+  while ((rc = csvin_next(r, err, sizeof err)) != 0) {
+    if (rc > 0)
+      ok++;
+    else {
+      bad++;
+      assert_non_null(strstr(err, "not valid UTF-8"));
+      bad_line = strtol(err + strlen("t.csv:"), NULL, 10);
+    }
+  }
+  assert_int_equal(ok, (int)rows + 2); /* the header, the rows and "été" */
+  assert_int_equal(bad, 1);
+  assert_int_equal(bad_line, (long)rows + 2);
+  csvin_close(r);
+
+  char *dir = test_tmpdir();
+  char path[512];
+  snprintf(path, sizeof path, "%s/utf8.csv", dir);
+  FILE *f = fopen(path, "wb");
+  fwrite(text, 1, len, f);
+  fclose(f);
+  assert_int_equal(csvin_open(&r, path, err, sizeof err), 0);
+  ok = bad = 0;
+  while ((rc = csvin_next(r, err, sizeof err)) != 0) {
+    if (rc > 0)
+      ok++;
+    else
+      bad++;
+  }
+  assert_int_equal(ok, (int)rows + 2);
+  assert_int_equal(bad, 1);
+  csvin_close(r);
+  test_rmdir(dir);
+  free(text);
+}
+
+static void test_memory_line_longer_than_a_block(void **state) {
+  (void)state;
+  /* A line of 200 KB is fed in pieces and still makes one record. */
+  size_t n = 200 * 1024;
+  char *text = malloc(n + 32);
+  strcpy(text, "a,b\n1,");
+  memset(text + 6, 'y', n);
+  strcpy(text + 6 + n, "\n2,3\n");
+  csvin *r = open_text(text);
+  char err[256];
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_int_equal(csvin_field_len(r, 1), n);
+  assert_int_equal(csvin_line(r), 2);
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_string_equal(csvin_field(r, 1), "3");
+  assert_int_equal(csvin_line(r), 3);
+  assert_int_equal(csvin_next(r, err, sizeof err), 0);
+  csvin_close(r);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_simple_lf_and_crlf),
@@ -183,6 +382,12 @@ int main(void) {
       cmocka_unit_test(test_empty_input),
       cmocka_unit_test(test_open_missing_file),
       cmocka_unit_test(test_file_across_blocks),
+      cmocka_unit_test(test_first_line_numbers_a_piece),
+      cmocka_unit_test(test_first_line_keeps_a_byte_order_mark),
+      cmocka_unit_test(test_pieces_read_as_the_whole),
+      cmocka_unit_test(test_stopped_after_a_record_too_long),
+      cmocka_unit_test(test_utf8_checked_past_an_ascii_start),
+      cmocka_unit_test(test_memory_line_longer_than_a_block),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
