@@ -193,6 +193,9 @@ static void on_record(int c, void *ctx) {
 static int init_parser(csvin *r) {
   if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
     return -1;
+  /* libcsv grows its field buffer by this much at a time (128 bytes by
+   * default): a field of megabytes would be copied thousands of times. */
+  csv_set_blk_size(&r->parser, 64 * 1024);
   return 0;
 }
 
