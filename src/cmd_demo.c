@@ -205,7 +205,7 @@ static int import_all(store *st, strbuf *line, char *err, size_t errlen) {
       strbuf_printf(line, "%s%s (%s rows", k ? ", " : "", sim_kinds[k],
                     grouped(res.rows_read, n));
       if (res.discarded)
-        strbuf_printf(line, "; %zu duplicate submissions set aside", res.discarded);
+        strbuf_printf(line, "; %s duplicate submissions set aside", grouped(res.discarded, n));
       strbuf_putc(line, ')');
     }
     import_result_free(&res);
@@ -260,8 +260,9 @@ static void print_summary(const report_doc *doc, const counts *n) {
   }
   printf("\n");
   long lt = find_row(samples, "source", "long-term");
-  printf("  long-term survey: %.0f invited, %.0f answered\n", number(samples, lt, "issued"),
-         number(samples, lt, "achieved"));
+  double inv = number(samples, lt, "issued"), ans = number(samples, lt, "achieved");
+  printf("  long-term survey: %s invited, %s answered\n", grouped(inv > 0 ? (size_t)inv : 0, a),
+         grouped(ans > 0 ? (size_t)ans : 0, b));
   long tr = find_row(fig18, "group", "trained"), un = find_row(fig18, "group", "untrained");
   long dd = find_row(did, "term", "trained_x_post");
   printf("  benchmarks achieved, baseline to post: trained %+.2f, untrained %+.2f; "
@@ -326,7 +327,7 @@ static int run(int argc, char **argv) {
   sim *s = NULL;
   store *st = NULL;
   strbuf line = STRBUF_INIT;
-  char a[32], b[32], c[32];
+  char a[32], b[32], c[32], d[32];
 
   printf("cleval demo: seed %lu, scale %g, writing to %s/\n", seed, scale, dir);
   if (instrument_bank_builtin(&bank, err, sizeof err) != 0 ||
@@ -335,9 +336,9 @@ static int run(int argc, char **argv) {
   counts n;
   count(s, &n);
   printf("  simulated %s Careers Leaders trained at %s establishments, %s untrained "
-         "establishments, %zu hubs, %d providers\n",
-         grouped(n.trained, a), grouped(n.trained_est, b), grouped(n.untrained_est, c), s->nhubs,
-         SIM_PROVIDERS);
+         "establishments, %s hubs, %d providers\n",
+         grouped(n.trained, a), grouped(n.trained_est, b), grouped(n.untrained_est, c),
+         grouped(s->nhubs, d), SIM_PROVIDERS);
   if (make_dirs("csv", err, sizeof err) != 0 || sim_write_csv(s, "csv", err, sizeof err) != 0)
     goto fail;
   printf("  wrote %s/csv/: %zu files (%s survey answers, %s Compass returns)\n", dir, sim_nkinds,
