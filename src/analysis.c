@@ -564,6 +564,7 @@ static void providers(analysis *a) {
     char err[256];
     if (stats_anova_oneway(y, g, n, &an, err, sizeof err) == 0) {
       table_test *x = report_table_add_test(t, AREAS[ar], "anova", an.f, an.df1, an.p);
+      x->df2 = an.df2;
       x->effect = an.eta_squared;
       x->effect_name = xstrdup("eta_squared");
     }

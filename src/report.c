@@ -207,11 +207,17 @@ static void render_test(strbuf *b, const report_table *t, const table_test *x) {
   int parts = 0;
   if (isfinite(x->statistic)) {
     strbuf_put_html(b, symbol ? symbol : "statistic");
-    /* t and chi-square carry their degrees of freedom in brackets. */
-    int bracket_df = symbol && (strcmp(symbol, "t") == 0 || symbol[0] == '\xCF');
+    /* t and chi-square carry their degrees of freedom in brackets, F both of
+     * its. */
+    int bracket_df = symbol && (strcmp(symbol, "t") == 0 || symbol[0] == '\xCF' ||
+                                (strcmp(symbol, "F") == 0 && isfinite(x->df2)));
     if (bracket_df && isfinite(x->df)) {
       strbuf_putc(b, '(');
       put_fixed(b, x->df, fabs(x->df - round(x->df)) < 1e-9 ? 0 : 2);
+      if (isfinite(x->df2)) {
+        strbuf_puts(b, ", ");
+        put_fixed(b, x->df2, fabs(x->df2 - round(x->df2)) < 1e-9 ? 0 : 2);
+      }
       strbuf_putc(b, ')');
     }
     strbuf_puts(b, " = ");
@@ -808,6 +814,10 @@ static void json_table(strbuf *b, const report_table *t) {
     strbuf_put_number(b, x->statistic);
     strbuf_puts(b, ", \"df\": ");
     strbuf_put_number(b, x->df);
+    if (isfinite(x->df2)) { /* F tests only: the key is absent elsewhere */
+      strbuf_puts(b, ", \"df2\": ");
+      strbuf_put_number(b, x->df2);
+    }
     strbuf_puts(b, ", \"p\": ");
     strbuf_put_number(b, x->p);
     strbuf_puts(b, ", \"p_adjusted\": ");

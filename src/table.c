@@ -151,6 +151,7 @@ table_test *report_table_add_test(report_table *t, const char *label, const char
   x->df = df;
   x->p = p;
   x->p_adjusted = NAN;
+  x->df2 = NAN;
   x->effect = NAN;
   return x;
 }

@@ -61,8 +61,9 @@ typedef struct table_test {
   char *label;                         /* what was compared, e.g. "leadership" */
   char *name;                          /* "paired-t", "wilcoxon", "did", "anova", ... */
   double statistic, df, p, p_adjusted; /* NAN where not applicable */
-  double effect;                       /* effect size (dz, g, V), NAN when none */
-  char *effect_name;                   /* "cohens_dz", ...; NULL when none */
+  double df2;        /* the second degrees of freedom of an F test; NAN when none */
+  double effect;     /* effect size (dz, g, V), NAN when none */
+  char *effect_name; /* "cohens_dz", ...; NULL when none */
 } table_test;
 
 typedef struct report_table {

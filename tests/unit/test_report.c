@@ -594,6 +594,7 @@ static void test_html_numbers_and_tests(void **state) {
   report_table_add_test(t, "a", "welch-t", -2.345, 12.3456, 0.034);
   report_table_add_test(t, "b", "chisq", 7.8, 2, 0.9999);
   report_table_add_test(t, "c", "anova", 2.1, 11, 0.0995);
+  report_table_add_test(t, "c2", "anova", 1.2, 11, 0.288)->df2 = 422;
   report_table_add_test(t, "d", "mann-whitney", 10, NAN, 0.001);
   report_table_add_test(t, "", "custom", NAN, NAN, 0.5);
   report_table_add_test(t, "f", "paired-t", NAN, NAN, NAN);
@@ -602,6 +603,11 @@ static void test_html_numbers_and_tests(void **state) {
   find(html, "<li>a, Welch t-test: t(12.35) = -2.35, p = .034</li>");
   find(html, "<li>b, chi-square test: \xCF\x87\xC2\xB2(2) = 7.80, p &gt; .999</li>");
   find(html, "<li>c, one-way ANOVA: F = 2.10, df = 11, p = .100</li>");
+  find(html, "<li>c2, one-way ANOVA: F(11, 422) = 1.20, p = .288</li>");
+  char *json = json_of(d);
+  find(json, "\"statistic\": 1.2, \"df\": 11, \"df2\": 422, ");
+  assert_int_equal(count(json, "\"df2\""), 1); /* only where there is one */
+  free(json);
   find(html, "<li>d, Mann\xE2\x80\x93Whitney test: W = 10, p = .001</li>");
   find(html, "<li>custom: p = .500</li>");
   find(html, "<li>f, paired t-test: not computed</li>");
