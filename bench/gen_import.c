@@ -56,8 +56,8 @@ int main(int argc, char **argv) {
     int college = next() % 10 == 0;
     long urn = 100000 + ests++;
     fprintf(est, "%ld,Establishment %ld,%s,Region %u,%s,%.1f\n", urn, urn,
-            college ? "fe_college" : "mainstream", next() % 9,
-            next() % 2 ? "Hub" : "", (double)(next() % 1000) / 10.0);
+            college ? "fe_college" : "mainstream", next() % 9, next() % 2 ? "Hub" : "",
+            (double)(next() % 1000) / 10.0);
     for (int r = college ? 1 : 0; r < (college ? 3 : 1) && rows < target; r++) {
       char id[32];
       snprintf(id, sizeof id, "BL%07ld", ++leaders);
@@ -70,8 +70,8 @@ int main(int argc, char **argv) {
         for (int a = 0; a < 4 && rows < target; a++)
           for (int k = 1; k <= counts[r][a] && rows < target; k++, rows++) {
             unsigned v = base + (next() % 3) - 1;
-            fprintf(ans, "%s,%s,%s,%s_%s_%02d,%u\n", id, stage ? "post" : "pre", when,
-                    prefixes[r], areas[a], k, v > 5 ? 5 : v);
+            fprintf(ans, "%s,%s,%s,%s_%s_%02d,%u\n", id, stage ? "post" : "pre", when, prefixes[r],
+                    areas[a], k, v > 5 ? 5 : v);
           }
         for (int k = 0; k < 3 && stage && rows < target; k++, rows++)
           fprintf(ans, "%s,post,%s,%s,%u\n", id, when, reflective[k], 3 + next() % 3);

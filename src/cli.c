@@ -34,9 +34,7 @@ bool cli_wants_help(int argc, char **argv) {
   return false;
 }
 
-void cli_print_help(const command *cmd) {
-  printf("usage: %s\n\n%s", cmd->usage, cmd->help);
-}
+void cli_print_help(const command *cmd) { printf("usage: %s\n\n%s", cmd->usage, cmd->help); }
 
 static const cli_option *find_long(const cli_option *opts, const char *name, size_t len) {
   for (const cli_option *o = opts; o && o->name; o++)
@@ -61,8 +59,8 @@ static void list_options(const cli_option *opts) {
   fputc('\n', stderr);
 }
 
-int cli_parse(const command *cmd, int argc, char **argv, const cli_option *opts,
-              const char **pos, int max_pos, int *npos) {
+int cli_parse(const command *cmd, int argc, char **argv, const cli_option *opts, const char **pos,
+              int max_pos, int *npos) {
   *npos = 0;
   bool options_done = false;
   for (int i = 1; i < argc; i++) {

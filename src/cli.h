@@ -15,9 +15,9 @@ enum exit_status {
 
 typedef struct command {
   const char *name;
-  const char *summary; /* one line for `cleval --help` */
-  const char *usage;   /* "cleval init DB" */
-  const char *help;    /* the full text for `cleval help NAME` */
+  const char *summary;               /* one line for `cleval --help` */
+  const char *usage;                 /* "cleval init DB" */
+  const char *help;                  /* the full text for `cleval help NAME` */
   int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } command;
 
@@ -25,15 +25,14 @@ typedef struct command {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a usage error for cmd ("cleval NAME: message" then its usage
  * line) and returns EXIT_USAGE. */
-int cli_usage(const command *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cli_usage(const command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Options: a tiny getopt_long replacement that reports unknown options as
  * usage errors. Recognises "--name VALUE", "--name=VALUE", short "-o VALUE",
  * and flags; "--" ends options; everything else is a positional argument. */
 typedef struct cli_option {
-  const char *name;  /* long name without dashes, e.g. "format" */
-  char short_name;   /* 'o' or 0 */
+  const char *name; /* long name without dashes, e.g. "format" */
+  char short_name;  /* 'o' or 0 */
   bool takes_value;
   const char **value; /* where a value option's value goes */
   bool *flag;         /* where a flag's presence goes */
@@ -42,8 +41,8 @@ typedef struct cli_option {
 /* Parses argv[1..argc-1] against opts (terminated by an entry with a NULL
  * name). Positional arguments are collected into pos (at most max_pos; the
  * count goes to *npos). Returns 0, or prints a usage error and returns -1. */
-int cli_parse(const command *cmd, int argc, char **argv, const cli_option *opts,
-              const char **pos, int max_pos, int *npos);
+int cli_parse(const command *cmd, int argc, char **argv, const cli_option *opts, const char **pos,
+              int max_pos, int *npos);
 
 /* Whether argv holds --help or -h (then the caller prints its help). */
 bool cli_wants_help(int argc, char **argv);

@@ -202,8 +202,7 @@ static int import_all(store *st, strbuf *line, char *err, size_t errlen) {
         cli_error("%s", res.problems[i]);
       snprintf(err, errlen, "%s: the simulated file did not pass validation", path);
     } else if (rc == 0) {
-      strbuf_printf(line, "%s%s (%s rows", k ? ", " : "", sim_kinds[k],
-                    grouped(res.rows_read, n));
+      strbuf_printf(line, "%s%s (%s rows", k ? ", " : "", sim_kinds[k], grouped(res.rows_read, n));
       if (res.discarded)
         strbuf_printf(line, "; %s duplicate submissions set aside", grouped(res.discarded, n));
       strbuf_putc(line, ')');
@@ -252,8 +251,7 @@ static void print_summary(const report_doc *doc, const counts *n) {
   printf("  self-assessment surveys: %s pre, %s post, %s matched\n", grouped(n->pre, a),
          grouped(n->post, b), grouped(matched > 0 ? (size_t)matched : 0, c));
   printf("  knowledge, post minus pre (percentage points):");
-  static const char *const areas[] = {"leadership", "management", "coordination",
-                                      "networking"};
+  static const char *const areas[] = {"leadership", "management", "coordination", "networking"};
   for (int i = 0; i < 4; i++) {
     long r = find_row(fig1, "area", areas[i]);
     printf("%s %s %+.1f", i ? "," : "", areas[i], number(fig1, r, "mean_diff"));
@@ -361,7 +359,8 @@ static int run(int argc, char **argv) {
   snprintf(cfg.date, sizeof cfg.date, "2021-04-30");
   snprintf(cfg.title, sizeof cfg.title,
            "Careers Leader training: impact on knowledge, practice and programmes "
-           "(simulated programme, seed %lu, scale %g)", seed, scale);
+           "(simulated programme, seed %lu, scale %g)",
+           seed, scale);
   report_doc *doc = NULL;
   if (publish_report(st, &cfg, ".", &doc, err, sizeof err) != 0)
     goto fail;

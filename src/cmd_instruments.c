@@ -58,9 +58,9 @@ static int from_db(const char *path, strbuf *out) {
   }
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW)
-    put_row(out, (const char *)sqlite3_column_text(st, 0),
-            (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-            (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
+    put_row(out, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+            (const char *)sqlite3_column_text(st, 4));
   if (step != SQLITE_DONE) {
     cli_error("%s: %s", path, sqlite3_errmsg(store_db(s)));
     rc = EXIT_RUNTIME;

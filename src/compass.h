@@ -20,21 +20,21 @@ typedef enum compass_group {
 typedef struct compass_unit {
   size_t establishment;
   compass_group group;
-  char start[11], completion[11]; /* training dates (trained only) */
-  size_t baseline, post;          /* indices into ds->returns, DS_NONE when none */
-  bool baseline_fallback;         /* baseline from before training, after the cut-off */
-  bool hub;                       /* in a hub at the post return's date */
+  char start[11], completion[11];       /* training dates (trained only) */
+  size_t baseline, post;                /* indices into ds->returns, DS_NONE when none */
+  bool baseline_fallback;               /* baseline from before training, after the cut-off */
+  bool hub;                             /* in a hub at the post return's date */
   int achieved_baseline, achieved_post; /* benchmarks fully achieved */
 } compass_unit;
 
 typedef struct compass_counts {
-  size_t trained, untrained, neither;       /* establishments in each group */
-  size_t neither_withdrawn_only;            /* of neither: every enrolment withdrawn */
-  size_t kept[2];                           /* with both returns: trained, untrained */
+  size_t trained, untrained, neither; /* establishments in each group */
+  size_t neither_withdrawn_only;      /* of neither: every enrolment withdrawn */
+  size_t kept[2];                     /* with both returns: trained, untrained */
   size_t baseline_cutoff[2], baseline_fallback[2];
-  size_t no_baseline[2], no_post[2];        /* excluded, by group */
-  size_t post_before_completion;            /* trained: in-window returns passed over */
-  size_t hub_joined_later;                  /* kept, hub joined after the post return */
+  size_t no_baseline[2], no_post[2]; /* excluded, by group */
+  size_t post_before_completion;     /* trained: in-window returns passed over */
+  size_t hub_joined_later;           /* kept, hub joined after the post return */
 } compass_counts;
 
 /* Benchmarks of return r with pct >= cfg->fully_achieved. */

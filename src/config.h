@@ -27,7 +27,7 @@ typedef struct report_config {
   char baseline_cutoff[11]; /* ISO dates */
   char post_from[11];
   char post_to[11];
-  double fully_achieved;    /* percentage, 0-100 */
+  double fully_achieved; /* percentage, 0-100 */
   int small_cell;
   double role_bands[CONFIG_MAX_BANDS]; /* years, ascending */
   int nbands;

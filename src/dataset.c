@@ -218,8 +218,7 @@ static int enum_col(loader *ld, sqlite3_stmt *st, int i, const char *const *name
 /* The index of a foreign key's row, or DS_NONE with a message when it
  * refers to nothing. A NULL column gives DS_NONE without a message: *ok
  * tells the two apart. */
-static size_t ref_col(loader *ld, sqlite3_stmt *st, int i, idmap *m, const char *what,
-                      int *ok) {
+static size_t ref_col(loader *ld, sqlite3_stmt *st, int i, idmap *m, const char *what, int *ok) {
   *ok = 1;
   if (sqlite3_column_type(st, i) == SQLITE_NULL)
     return DS_NONE;
@@ -299,8 +298,7 @@ static int load_leaders(loader *ld, dataset *ds) {
     ds->nleaders++;
     idmap_put(&ld->leaders, sqlite3_column_int64(st, 0), ds->nleaders - 1);
     l->key = dup_col(st, 1);
-    l->months_in_role =
-        sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4);
+    l->months_in_role = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4);
     l->contact_consent = sqlite3_column_int(st, 5) != 0;
     l->match = DS_NO_RESPONSE;
     l->pre = l->post = DS_NONE;
@@ -438,9 +436,8 @@ static int load_responses(loader *ld, dataset *ds) {
       p->score[a] = NAN;
     date_col(p->submitted, st, 5);
     int survey = enum_col(ld, st, 1, survey_names, COUNT(survey_names), "responses.survey");
-    int stage = survey < 0 ? -1
-                           : enum_col(ld, st, 2, stage_names, COUNT(stage_names),
-                                      "responses.stage");
+    int stage =
+        survey < 0 ? -1 : enum_col(ld, st, 2, stage_names, COUNT(stage_names), "responses.stage");
     int ok = 0;
     if (stage >= 0)
       p->leader = ref_col(ld, st, 3, &ld->leaders, "responses.leader_id", &ok);
@@ -621,8 +618,7 @@ static int load_settings(loader *ld, dataset *ds) {
     char *end;
     double v = strtod(values[1], &end);
     if (end == values[1] || *end || !(v >= 0 && v <= 1))
-      r = fail(ld, "settings: score.min_answered is not a share between 0 and 1: '%s'",
-               values[1]);
+      r = fail(ld, "settings: score.min_answered is not a share between 0 and 1: '%s'", values[1]);
     else
       ds->score_min_answered = v;
   }
@@ -675,9 +671,8 @@ int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, s
   }
   if (load_hubs(ld, ds) != 0 || load_establishments(ld, ds) != 0 || load_leaders(ld, ds) != 0 ||
       load_providers(ld, ds) != 0 || load_enrolments(ld, ds) != 0 || load_items(ld, ds) != 0 ||
-      load_responses(ld, ds) != 0 || load_area_scores(ld, ds) != 0 ||
-      load_answers(ld, ds) != 0 || load_returns(ld, ds) != 0 || load_settings(ld, ds) != 0 ||
-      load_matches(ld, s, ds) != 0)
+      load_responses(ld, ds) != 0 || load_area_scores(ld, ds) != 0 || load_answers(ld, ds) != 0 ||
+      load_returns(ld, ds) != 0 || load_settings(ld, ds) != 0 || load_matches(ld, s, ds) != 0)
     goto cleanup;
   if (own_txn) {
     own_txn = 0;

@@ -15,12 +15,12 @@
 #define DS_NONE ((size_t)-1)
 
 typedef enum ds_type { /* establishments.type, in schema order */
-  DS_MAINSTREAM,
-  DS_SPECIAL,
-  DS_AP,
-  DS_FE_COLLEGE,
-  DS_SIXTH_FORM_COLLEGE,
-  DS_NTYPES
+                       DS_MAINSTREAM,
+                       DS_SPECIAL,
+                       DS_AP,
+                       DS_FE_COLLEGE,
+                       DS_SIXTH_FORM_COLLEGE,
+                       DS_NTYPES
 } ds_type;
 
 typedef enum ds_role { DS_SCHOOL, DS_COLLEGE_STRATEGIC, DS_COLLEGE_OPERATIONAL, DS_NROLES } ds_role;
@@ -32,11 +32,11 @@ typedef enum ds_stage { DS_PRE, DS_POST, DS_FOLLOWUP } ds_stage;
 typedef enum ds_survey { DS_SELF_ASSESSMENT, DS_LONG_TERM } ds_survey;
 
 typedef enum ds_match { /* as score_match_status */
-  DS_MATCHED,
-  DS_NO_PRE,
-  DS_NO_POST,
-  DS_ROLE_CHANGED,
-  DS_NO_RESPONSE
+                        DS_MATCHED,
+                        DS_NO_PRE,
+                        DS_NO_POST,
+                        DS_ROLE_CHANGED,
+                        DS_NO_RESPONSE
 } ds_match;
 
 typedef struct ds_establishment {
@@ -44,19 +44,19 @@ typedef struct ds_establishment {
   char *name;
   ds_type type;
   char *region;
-  size_t hub;           /* index into hubs, DS_NONE when in none */
-  char hub_joined[11];  /* "" = a member throughout */
-  double fsm_pct;       /* NAN when unknown */
+  size_t hub;          /* index into hubs, DS_NONE when in none */
+  char hub_joined[11]; /* "" = a member throughout */
+  double fsm_pct;      /* NAN when unknown */
 } ds_establishment;
 
 typedef struct ds_leader {
-  char *key;            /* the pseudonymous leader id */
+  char *key; /* the pseudonymous leader id */
   size_t establishment;
   ds_role role;
-  int months_in_role;   /* -1 when unknown */
-  int contact_consent;  /* 0 or 1 */
+  int months_in_role;  /* -1 when unknown */
+  int contact_consent; /* 0 or 1 */
   ds_match match;
-  size_t pre, post;     /* indices into responses, DS_NONE when absent */
+  size_t pre, post; /* indices into responses, DS_NONE when absent */
 } ds_leader;
 
 typedef struct ds_provider {
@@ -82,11 +82,11 @@ typedef struct ds_answer {
 typedef struct ds_response {
   ds_survey survey;
   ds_stage stage;
-  size_t leader;        /* DS_NONE for the anonymous long-term survey */
-  int role;             /* ds_role answered as, -1 when not recorded */
+  size_t leader; /* DS_NONE for the anonymous long-term survey */
+  int role;      /* ds_role answered as, -1 when not recorded */
   char submitted[11];
   double score[DS_NAREAS]; /* stored area scores; NAN when none */
-  ds_answer *answers;   /* sorted by item index */
+  ds_answer *answers;      /* sorted by item index */
   size_t nanswers;
 } ds_response;
 

@@ -33,9 +33,9 @@ typedef struct xcell {
 typedef struct xcol {
   char *name;
   bool numeric;
-  char *label;                  /* variable label (.sav), or NULL */
+  char *label;                   /* variable label (.sav), or NULL */
   const instrument_scale *scale; /* value labels (.sav), or NULL */
-  size_t width;                 /* widest text (.sav strings) */
+  size_t width;                  /* widest text (.sav strings) */
 } xcol;
 
 typedef struct xsrc {
@@ -52,10 +52,10 @@ typedef struct xsrc {
   int *item_col; /* items.id -> column, or -1 (pivots) */
   const instrument_scale **item_scale;
   sqlite3_int64 max_item;
-  size_t nbase;       /* columns filled from main (after its hidden id) */
-  size_t bm_col;      /* Compass: the column of bm1 */
+  size_t nbase;        /* columns filled from main (after its hidden id) */
+  size_t bm_col;       /* Compass: the column of bm1 */
   long instrument_col; /* Compass: the instrument column, or -1 */
-  size_t score_col;   /* self-assessment .sav: the first area score column */
+  size_t score_col;    /* self-assessment .sav: the first area score column */
   bool has_scores;
 } xsrc;
 
@@ -232,8 +232,8 @@ static int setup(xsrc *x, char *err, size_t errlen) {
                 " JOIN leaders l ON l.id = r.leader_id WHERE r.survey = 'self-assessment'"
                 " ORDER BY l.leader_key, r.stage = 'post'",
                 err, errlen) != 0 ||
-        prepare(x, &x->sub1, "SELECT item_id, value, code FROM answers WHERE response_id = ?1",
-                err, errlen) != 0 ||
+        prepare(x, &x->sub1, "SELECT item_id, value, code FROM answers WHERE response_id = ?1", err,
+                errlen) != 0 ||
         prepare(x, &x->sub2, "SELECT area, score FROM area_scores WHERE response_id = ?1", err,
                 errlen) != 0)
       return -1;
@@ -262,8 +262,8 @@ static int setup(xsrc *x, char *err, size_t errlen) {
                 "SELECT r.id, r.response_key, r.submitted_at FROM responses r"
                 " WHERE r.survey = 'long-term' ORDER BY r.response_key",
                 err, errlen) != 0 ||
-        prepare(x, &x->sub1, "SELECT item_id, value, code FROM answers WHERE response_id = ?1",
-                err, errlen) != 0)
+        prepare(x, &x->sub1, "SELECT item_id, value, code FROM answers WHERE response_id = ?1", err,
+                errlen) != 0)
       return -1;
     return 0;
   default: { /* compass */
@@ -294,9 +294,8 @@ static int setup(xsrc *x, char *err, size_t errlen) {
       x->instrument_col = (long)x->ncols;
       add_col(x, "instrument", false, "Compass version", NULL);
     }
-    if (any_answers &&
-        add_item_cols(x, "it.id IN (SELECT DISTINCT item_id FROM compass_answers)", err,
-                      errlen) != 0)
+    if (any_answers && add_item_cols(x, "it.id IN (SELECT DISTINCT item_id FROM compass_answers)",
+                                     err, errlen) != 0)
       return -1;
     if (prepare(x, &x->main,
                 "SELECT c.id, e.urn, c.submitted_at, i.key FROM compass_returns c"
@@ -304,9 +303,8 @@ static int setup(xsrc *x, char *err, size_t errlen) {
                 " LEFT JOIN instruments i ON i.id = c.instrument_id"
                 " ORDER BY e.urn, c.submitted_at",
                 err, errlen) != 0 ||
-        prepare(x, &x->sub1,
-                "SELECT benchmark, pct FROM compass_benchmarks WHERE return_id = ?1", err,
-                errlen) != 0 ||
+        prepare(x, &x->sub1, "SELECT benchmark, pct FROM compass_benchmarks WHERE return_id = ?1",
+                err, errlen) != 0 ||
         prepare(x, &x->sub2, "SELECT item_id, met, NULL FROM compass_answers WHERE return_id = ?1",
                 err, errlen) != 0)
       return -1;
@@ -323,9 +321,7 @@ static void cell_from(xcell *c, sqlite3_stmt *st, int col) {
     c->kind = CELL_NUM;
     c->num = sqlite3_column_double(st, col);
     break;
-  default:
-    c->kind = CELL_TEXT;
-    c->text = (const char *)sqlite3_column_text(st, col);
+  default: c->kind = CELL_TEXT; c->text = (const char *)sqlite3_column_text(st, col);
   }
 }
 
@@ -502,7 +498,7 @@ static int write_text(xsrc *x, FILE *out, size_t *rows, char *err, size_t errlen
  * at most 64 bytes, not a reserved word, not ending in '.', unique
  * (ignoring case) among names[0..n). */
 static void spss_name(const char *in, char out[65], char (*names)[65], size_t n) {
-  static const char *const reserved[] = {"ALL", "AND", "BY", "EQ", "GE",   "GT", "LE",
+  static const char *const reserved[] = {"ALL", "AND", "BY",  "EQ", "GE", "GT",   "LE",
                                          "LT",  "NE",  "NOT", "OR", "TO", "WITH", NULL};
   size_t j = 0;
   if (!((in[0] >= 'a' && in[0] <= 'z') || (in[0] >= 'A' && in[0] <= 'Z')))
@@ -538,8 +534,7 @@ static ssize_t sav_write(const void *data, size_t len, void *ctx) {
   return fwrite(data, 1, len, f) == len ? (ssize_t)len : -1;
 }
 
-static int write_sav(xsrc *x, const char *kind, FILE *out, size_t *rows, char *err,
-                     size_t errlen) {
+static int write_sav(xsrc *x, const char *kind, FILE *out, size_t *rows, char *err, size_t errlen) {
   /* First walk: the row count and the width of every string column. */
   int rc;
   size_t n = 0;
@@ -592,8 +587,8 @@ static int write_sav(xsrc *x, const char *kind, FILE *out, size_t *rows, char *e
                                            ? READSTAT_MEASURE_NOMINAL
                                            : READSTAT_MEASURE_ORDINAL);
     } else {
-      readstat_variable_set_measure(v, c->numeric ? READSTAT_MEASURE_SCALE
-                                                  : READSTAT_MEASURE_NOMINAL);
+      readstat_variable_set_measure(v,
+                                    c->numeric ? READSTAT_MEASURE_SCALE : READSTAT_MEASURE_NOMINAL);
     }
   }
   readstat_error_t e = readstat_begin_writing_sav(w, out, (long)n);

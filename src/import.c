@@ -23,18 +23,18 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-const char *const import_kinds[] = {"establishments", "leaders",  "providers", "enrolments",
+const char *const import_kinds[] = {"establishments",  "leaders",   "providers", "enrolments",
                                     "self-assessment", "long-term", "compass",   NULL};
 enum kind { K_ESTABLISHMENTS, K_LEADERS, K_PROVIDERS, K_ENROLMENTS, K_SELF, K_LONGTERM, K_COMPASS };
 
 const char *const import_duplicate_rules[] = {"latest_complete", "latest", "earliest",
-                                              "most_complete", "error", NULL};
+                                              "most_complete",   "error",  NULL};
 enum rule { R_LATEST_COMPLETE, R_LATEST, R_EARLIEST, R_MOST_COMPLETE, R_ERROR };
 
 static const char *const roles[] = {"school", "college_strategic", "college_operational", NULL};
 #define NROLES 3
 static const char *const stages[] = {"pre", "post", NULL};
-static const char *const est_types[] = {"mainstream", "special", "ap", "fe_college",
+static const char *const est_types[] = {"mainstream",         "special", "ap", "fe_college",
                                         "sixth_form_college", NULL};
 static const char *const accreditations[] = {"none", "level6", "level7", NULL};
 static const char *const statuses[] = {"enrolled", "completed", "withdrawn", NULL};
@@ -160,8 +160,8 @@ static void smap_free(smap *m) {
 enum { INS_SELF, INS_REFLECTIVE, INS_LONGTERM, INS_COMPASS, INS_OTHER };
 
 typedef struct citem {
-  sqlite3_int64 id;              /* items.id */
-  sqlite3_int64 instrument_id;   /* instruments.id */
+  sqlite3_int64 id;            /* items.id */
+  sqlite3_int64 instrument_id; /* instruments.id */
   const instrument *in;
   const instrument_item *it;
   int ins;  /* INS_* */
@@ -174,8 +174,8 @@ typedef struct catalog {
   sqlite3_int64 *instrument_ids; /* parallel to bank->list */
   citem *items;
   size_t n;
-  smap index;      /* item_key -> index in items */
-  int *by_id;      /* items.id -> index, -1 when none */
+  smap index; /* item_key -> index in items */
+  int *by_id; /* items.id -> index, -1 when none */
   sqlite3_int64 max_id;
   int total[NROLES][SCORE_NAREAS]; /* knowledge items per role and area */
   int knowledge[NROLES];           /* knowledge items per role */
@@ -189,8 +189,8 @@ static int load_bank(store *s, instrument_bank **out, sqlite3_int64 **ids, char 
   *out = NULL;
   if (ids)
     *ids = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT id, key, definition FROM instruments ORDER BY key", -1,
-                         &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, "SELECT id, key, definition FROM instruments ORDER BY key", -1, &st,
+                         NULL) != SQLITE_OK)
     return store_fail(db, "reading instruments", err, errlen);
   instrument_bank *b = xcalloc(1, sizeof *b);
   sqlite3_int64 *idv = NULL;
@@ -378,41 +378,54 @@ typedef struct colspec {
   bool hidden; /* a placeholder that keeps indices shared between KINDs */
 } colspec;
 
-static const colspec est_cols[] = {{"urn", true, false},    {"name", true, false},    {"type", true, false},
-                                   {"region", true, false}, {"hub", true, false},     {"fsm_pct", true, false},
+static const colspec est_cols[] = {{"urn", true, false},         {"name", true, false},
+                                   {"type", true, false},        {"region", true, false},
+                                   {"hub", true, false},         {"fsm_pct", true, false},
                                    {"hub_joined", false, false}, {NULL, false, false}};
 enum { E_URN, E_NAME, E_TYPE, E_REGION, E_HUB, E_FSM, E_JOINED };
 
-static const colspec leader_cols[] = {{"leader_id", true, false},       {"urn", true, false},
-                                      {"role", true, false},            {"months_in_role", true, false},
-                                      {"contact_consent", true, false}, {"name", false, false},
-                                      {"email", false, false},          {NULL, false, false}};
+static const colspec leader_cols[] = {{"leader_id", true, false},
+                                      {"urn", true, false},
+                                      {"role", true, false},
+                                      {"months_in_role", true, false},
+                                      {"contact_consent", true, false},
+                                      {"name", false, false},
+                                      {"email", false, false},
+                                      {NULL, false, false}};
 enum { L_ID, L_URN, L_ROLE, L_MONTHS, L_CONSENT, L_NAME, L_EMAIL };
 
-static const colspec provider_cols[] = {
-    {"provider_id", true, false}, {"name", true, false}, {"accreditation", true, false}, {NULL, false, false}};
+static const colspec provider_cols[] = {{"provider_id", true, false},
+                                        {"name", true, false},
+                                        {"accreditation", true, false},
+                                        {NULL, false, false}};
 enum { P_ID, P_NAME, P_ACCR };
 
-static const colspec enrol_cols[] = {{"leader_id", true, false},   {"provider_id", true, false},
-                                     {"wave", true, false},        {"start_date", true, false},
-                                     {"completion_date", true, false}, {"status", true, false},
-                                     {"bursary_claimed_date", false, false}, {NULL, false, false}};
+static const colspec enrol_cols[] = {{"leader_id", true, false},
+                                     {"provider_id", true, false},
+                                     {"wave", true, false},
+                                     {"start_date", true, false},
+                                     {"completion_date", true, false},
+                                     {"status", true, false},
+                                     {"bursary_claimed_date", false, false},
+                                     {NULL, false, false}};
 enum { N_LEADER, N_PROVIDER, N_WAVE, N_START, N_COMPLETION, N_STATUS, N_BURSARY };
 
 /* Survey columns: the long form has item_id and value; the wide form has
  * item ids as column names instead. */
-static const colspec self_cols[] = {{"leader_id", true, false}, {"stage", true, false}, {"submitted_at", true, false},
-                                    {"item_id", true, false},   {"value", true, false}, {NULL, false, false}};
-static const colspec lt_cols[] = {{"response_id", true, false}, {"stage", false, true},
+static const colspec self_cols[] = {{"leader_id", true, false},    {"stage", true, false},
+                                    {"submitted_at", true, false}, {"item_id", true, false},
+                                    {"value", true, false},        {NULL, false, false}};
+static const colspec lt_cols[] = {{"response_id", true, false},  {"stage", false, true},
                                   {"submitted_at", true, false}, {"item_id", true, false},
                                   {"value", true, false},        {NULL, false, false}};
 /* Column roles shared by both surveys (an index into the survey's spec). */
 enum { S_KEY, S_STAGE, S_WHEN, S_ITEM, S_VALUE };
 
 static const colspec compass_cols[] = {
-    {"urn", true, false}, {"submitted_at", true, false}, {"bm1", true, false}, {"bm2", true, false},        {"bm3", true, false},
-    {"bm4", true, false}, {"bm5", true, false},          {"bm6", true, false}, {"bm7", true, false},        {"bm8", true, false},
-    {"instrument", false, false}, {NULL, false, false}};
+    {"urn", true, false}, {"submitted_at", true, false}, {"bm1", true, false},
+    {"bm2", true, false}, {"bm3", true, false},          {"bm4", true, false},
+    {"bm5", true, false}, {"bm6", true, false},          {"bm7", true, false},
+    {"bm8", true, false}, {"instrument", false, false},  {NULL, false, false}};
 enum { C_URN, C_WHEN, C_BM1, C_INSTRUMENT = C_BM1 + 8 };
 
 #define MAXSPEC 16
@@ -448,16 +461,57 @@ typedef struct submission {
 } submission;
 
 enum rstmt_id {
-  RQ_SEEN_ADD, RQ_SEEN_GET, RQ_SAVE, RQ_FIND, RQ_ADD, RQ_DECIDE, RQ_GROUPS, RQ_WRITES,
-  RQ_ACTION, RQ_SCORES, RQ_COUNT_ANSWERS, RQ_COUNT
+  RQ_SEEN_ADD,
+  RQ_SEEN_GET,
+  RQ_SAVE,
+  RQ_FIND,
+  RQ_ADD,
+  RQ_DECIDE,
+  RQ_GROUPS,
+  RQ_WRITES,
+  RQ_ACTION,
+  RQ_SCORES,
+  RQ_COUNT_ANSWERS,
+  RQ_COUNT
 };
 
 enum stmt_id {
-  Q_EST_GET, Q_HUB_ADD, Q_HUB_GET, Q_EST_PUT, Q_EST_ID, Q_LEADER_GET, Q_LEADER_PUT,
-  Q_PERSONAL_PUT, Q_PERSONAL_DEL, Q_PROV_GET, Q_PROV_PUT, Q_LEADER_ID, Q_PROV_ID, Q_ENROL_GET,
-  Q_ENROL_PUT, Q_CLAIM_PUT, Q_CLAIM_DEL, Q_RET_GET, Q_RET_BMS, Q_RET_ANSWERS, Q_RET_ADD,
-  Q_RET_SET, Q_BM_DEL, Q_BM_ADD, Q_CA_DEL, Q_CA_ADD, Q_RESP_SELF, Q_RESP_KEY, Q_ANSWERS_OF,
-  Q_RESP_ADD, Q_RESP_SET, Q_ANSWERS_DEL, Q_ANSWER_ADD, Q_LEADER_ROLE, Q_RESP_MAX, Q_COUNT
+  Q_EST_GET,
+  Q_HUB_ADD,
+  Q_HUB_GET,
+  Q_EST_PUT,
+  Q_EST_ID,
+  Q_LEADER_GET,
+  Q_LEADER_PUT,
+  Q_PERSONAL_PUT,
+  Q_PERSONAL_DEL,
+  Q_PROV_GET,
+  Q_PROV_PUT,
+  Q_LEADER_ID,
+  Q_PROV_ID,
+  Q_ENROL_GET,
+  Q_ENROL_PUT,
+  Q_CLAIM_PUT,
+  Q_CLAIM_DEL,
+  Q_RET_GET,
+  Q_RET_BMS,
+  Q_RET_ANSWERS,
+  Q_RET_ADD,
+  Q_RET_SET,
+  Q_BM_DEL,
+  Q_BM_ADD,
+  Q_CA_DEL,
+  Q_CA_ADD,
+  Q_RESP_SELF,
+  Q_RESP_KEY,
+  Q_ANSWERS_OF,
+  Q_RESP_ADD,
+  Q_RESP_SET,
+  Q_ANSWERS_DEL,
+  Q_ANSWER_ADD,
+  Q_LEADER_ROLE,
+  Q_RESP_MAX,
+  Q_COUNT
 };
 
 typedef struct importer {
@@ -482,7 +536,7 @@ typedef struct importer {
   const colspec *spec;
   int col[MAXSPEC]; /* spec index -> column index, or -1 */
   bool wide;
-  int *itemcol; /* column -> item index (wide survey, Compass), or -1 */
+  int *itemcol;             /* column -> item index (wide survey, Compass), or -1 */
   int *row_items, *row_met; /* a Compass row's criteria (ncols each) */
   bool has_items;
 
@@ -899,7 +953,8 @@ static int register_open(importer *im) {
 static bool first_key(importer *im, const char *key, size_t len, int i, const char *what) {
   if (im->pass != 1)
     return true;
-  sqlite3_stmt *w = rstmt(im, RQ_SEEN_ADD, "INSERT OR IGNORE INTO seen (key, line) VALUES (?1, ?2)");
+  sqlite3_stmt *w =
+      rstmt(im, RQ_SEEN_ADD, "INSERT OR IGNORE INTO seen (key, line) VALUES (?1, ?2)");
   if (!w)
     return false;
   sqlite3_bind_blob(w, 1, key, (int)len, SQLITE_STATIC);
@@ -1030,9 +1085,9 @@ static void row_establishment(importer *im) {
     return;
   int action = ACT_ADD;
   if (found)
-    action = same_text(q, 0, name) && same_text(q, 1, est_types[type]) &&
-                     same_text(q, 2, region) && same_text(q, 3, hub) &&
-                     (!joined || same_text(q, 4, joined)) && same_real(q, 5, fsm_empty, fsm)
+    action = same_text(q, 0, name) && same_text(q, 1, est_types[type]) && same_text(q, 2, region) &&
+                     same_text(q, 3, hub) && (!joined || same_text(q, 4, joined)) &&
+                     same_real(q, 5, fsm_empty, fsm)
                  ? ACT_SAME
                  : ACT_UPDATE;
   sqlite3_reset(q);
@@ -1217,9 +1272,9 @@ static void row_provider(importer *im) {
   int found = query(im, q);
   if (found < 0)
     return;
-  int action = !found                                                               ? ACT_ADD
+  int action = !found                                                           ? ACT_ADD
                : same_text(q, 0, name) && same_text(q, 1, accreditations[accr]) ? ACT_SAME
-                                                                                    : ACT_UPDATE;
+                                                                                : ACT_UPDATE;
   sqlite3_reset(q);
   count(im, action);
   if (im->pass != 2 || action == ACT_SAME)
@@ -1261,8 +1316,8 @@ static void row_enrolment(importer *im) {
   int status;
   sqlite3_int64 leader = 0, provider = 0;
   if (v_required(im, N_LEADER, &lkey))
-    leader = lookup_key(im, Q_LEADER_ID, "SELECT id FROM leaders WHERE leader_key = ?1",
-                        N_LEADER, lkey, "Careers Leader", "leaders");
+    leader = lookup_key(im, Q_LEADER_ID, "SELECT id FROM leaders WHERE leader_key = ?1", N_LEADER,
+                        lkey, "Careers Leader", "leaders");
   if (v_required(im, N_PROVIDER, &pkey))
     provider = lookup_key(im, Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1",
                           N_PROVIDER, pkey, "provider", "providers");
@@ -1279,8 +1334,9 @@ static void row_enrolment(importer *im) {
     ok &= claim_ok;
     if (claim_ok && done_ok && !claim_empty) {
       if (done_empty) {
-        fproblem(im, N_BURSARY, "a bursary claim needs a completion_date (it is paid on "
-                                "completion)");
+        fproblem(im, N_BURSARY,
+                 "a bursary claim needs a completion_date (it is paid on "
+                 "completion)");
         ok = false;
       } else if (claim < done) {
         fproblem(im, N_BURSARY, "the claim (%s) is dated before the completion (%s)", bursary,
@@ -1392,8 +1448,7 @@ static void row_compass(importer *im) {
     ok &= v_number(im, C_BM1 + b, 0, 100, false, &empty, &pct[b], false);
   if (!is_empty(ins)) {
     for (size_t k = 0; k < im->cat.bank->n; k++)
-      if (strcmp(im->cat.bank->list[k]->key, ins) == 0 &&
-          instrument_kind(ins) == INS_COMPASS)
+      if (strcmp(im->cat.bank->list[k]->key, ins) == 0 && instrument_kind(ins) == INS_COMPASS)
         ins_id = im->cat.instrument_ids[k];
     if (!ins_id) {
       fproblem(im, C_INSTRUMENT, "%s is not a Compass instrument of this database", SHOW(ins));
@@ -1417,9 +1472,8 @@ static void row_compass(importer *im) {
     }
     if (est && ci->role != (college ? 1 : 0)) {
       problem(im, line_no(im), (int)c + 1,
-              "%s: a criterion for %s, but establishment %s is a %s; leave it empty",
-              im->cols[c], ci->role ? "colleges" : "schools", urn,
-              college ? "college" : "school");
+              "%s: a criterion for %s, but establishment %s is a %s; leave it empty", im->cols[c],
+              ci->role ? "colleges" : "schools", urn, college ? "college" : "school");
       ok = false;
       continue;
     }
@@ -1427,8 +1481,8 @@ static void row_compass(importer *im) {
       ins_id = ci->instrument_id;
     else if (ci->instrument_id != ins_id) {
       problem(im, line_no(im), (int)c + 1,
-              "%s: a criterion of %s, but this row's return is of another instrument",
-              im->cols[c], ci->in->key);
+              "%s: a criterion of %s, but this row's return is of another instrument", im->cols[c],
+              ci->in->key);
       ok = false;
       continue;
     }
@@ -1516,8 +1570,8 @@ static void row_compass(importer *im) {
     if (!run(im, w, "writing a Compass return"))
       return;
   } else {
-    sqlite3_stmt *w = stmt(im, Q_RET_SET,
-                           "UPDATE compass_returns SET instrument_id = ?2 WHERE id = ?1");
+    sqlite3_stmt *w =
+        stmt(im, Q_RET_SET, "UPDATE compass_returns SET instrument_id = ?2 WHERE id = ?1");
     if (!w)
       return;
     sqlite3_bind_int64(w, 1, ret);
@@ -1747,8 +1801,8 @@ static bool item_fits(importer *im, int k, const submission *s, int col, const c
   }
   if (ci->ins != INS_SELF) {
     problem(im, line_no(im), col,
-            "%s: %s belongs to the %s instrument, not to the self-assessment survey", colname,
-            id, ci->in->key);
+            "%s: %s belongs to the %s instrument, not to the self-assessment survey", colname, id,
+            ci->in->key);
     return false;
   }
   if (s && ci->role != s->role) {
@@ -1970,8 +2024,8 @@ static void describe(importer *im, strbuf *b, const candidate *c, int role) {
 
 /* The fingerprint and answer count of a stored response. */
 static int stored_print(importer *im, sqlite3_int64 rid, uint64_t *fp, int *n) {
-  sqlite3_stmt *q = stmt(im, Q_ANSWERS_OF,
-                         "SELECT item_id, value, code FROM answers WHERE response_id = ?1");
+  sqlite3_stmt *q =
+      stmt(im, Q_ANSWERS_OF, "SELECT item_id, value, code FROM answers WHERE response_id = ?1");
   if (!q)
     return -1;
   sqlite3_bind_int64(q, 1, rid);
@@ -2024,12 +2078,13 @@ static void check_order(importer *im, const char *leader, final *pre, final *pos
 /* A leader's stored self-assessment response at a stage: id, submitted_at,
  * role, knowledge items answered, knowledge items in all. */
 static sqlite3_stmt *stored_response(importer *im, sqlite3_int64 leader_id, int stage) {
-  sqlite3_stmt *q = stmt(im, Q_RESP_SELF,
-                         "SELECT r.id, r.submitted_at, r.role,"
-                         " (SELECT total(items_answered) FROM area_scores WHERE response_id = r.id),"
-                         " (SELECT total(items_total) FROM area_scores WHERE response_id = r.id)"
-                         " FROM responses r WHERE r.survey = 'self-assessment'"
-                         " AND r.leader_id = ?1 AND r.stage = ?2");
+  sqlite3_stmt *q =
+      stmt(im, Q_RESP_SELF,
+           "SELECT r.id, r.submitted_at, r.role,"
+           " (SELECT total(items_answered) FROM area_scores WHERE response_id = r.id),"
+           " (SELECT total(items_total) FROM area_scores WHERE response_id = r.id)"
+           " FROM responses r WHERE r.survey = 'self-assessment'"
+           " AND r.leader_id = ?1 AND r.stage = ?2");
   if (q) {
     sqlite3_bind_int64(q, 1, leader_id);
     sqlite3_bind_text(q, 2, stages[stage], -1, SQLITE_STATIC);
@@ -2055,7 +2110,8 @@ static bool decide(importer *im, sqlite3_int64 id, int action, sqlite3_int64 res
    * the write lock, so nothing else can take them. */
   if (action == ACT_ADD)
     response_id = im->next_response_id++;
-  sqlite3_stmt *w = rstmt(im, RQ_DECIDE, "UPDATE sub SET action = ?2, response_id = ?3 WHERE id = ?1");
+  sqlite3_stmt *w =
+      rstmt(im, RQ_DECIDE, "UPDATE sub SET action = ?2, response_id = ?3 WHERE id = ?1");
   if (!w)
     return false;
   sqlite3_bind_int64(w, 1, id);
@@ -2262,8 +2318,8 @@ static int resolve_longterm(importer *im) {
     sqlite3_int64 id = sqlite3_column_int64(q, 0);
     const char *key = (const char *)sqlite3_column_text(q, 1);
     const char *at = (const char *)sqlite3_column_text(q, 2);
-    sqlite3_stmt *e = stmt(im, Q_RESP_KEY,
-                           "SELECT id, submitted_at, survey FROM responses WHERE response_key = ?1");
+    sqlite3_stmt *e = stmt(
+        im, Q_RESP_KEY, "SELECT id, submitted_at, survey FROM responses WHERE response_key = ?1");
     if (!e) {
       rc = -1;
       break;
@@ -2292,10 +2348,10 @@ static int resolve_longterm(importer *im) {
         rc = -1;
         break;
       }
-      int action = same_time && fp == (uint64_t)sqlite3_column_int64(q, 5) &&
-                           n == sqlite3_column_int(q, 4)
-                       ? ACT_SAME
-                       : ACT_UPDATE;
+      int action =
+          same_time && fp == (uint64_t)sqlite3_column_int64(q, 5) && n == sqlite3_column_int(q, 4)
+              ? ACT_SAME
+              : ACT_UPDATE;
       rc = decide(im, id, action, rid) ? 0 : -1;
     }
   }
@@ -2321,9 +2377,10 @@ static int write_responses(importer *im) {
     const char *name = (const char *)sqlite3_column_text(subs, 4);
     const char *at = (const char *)sqlite3_column_text(subs, 5);
     if (sqlite3_column_int(subs, 6) == ACT_ADD) {
-      sqlite3_stmt *w = stmt(im, Q_RESP_ADD,
-                             "INSERT INTO responses (survey, leader_id, stage, role,"
-                             " response_key, submitted_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      sqlite3_stmt *w =
+          stmt(im, Q_RESP_ADD,
+               "INSERT INTO responses (survey, leader_id, stage, role,"
+               " response_key, submitted_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       if (!w)
         break;
       sqlite3_int64 rid = sqlite3_column_int64(subs, 7);
@@ -2343,8 +2400,8 @@ static int write_responses(importer *im) {
         break;
     } else {
       sqlite3_int64 rid = sqlite3_column_int64(subs, 7);
-      sqlite3_stmt *w = stmt(im, Q_RESP_SET,
-                             "UPDATE responses SET submitted_at = ?2, role = ?3 WHERE id = ?1");
+      sqlite3_stmt *w =
+          stmt(im, Q_RESP_SET, "UPDATE responses SET submitted_at = ?2, role = ?3 WHERE id = ?1");
       if (!w)
         break;
       sqlite3_bind_int64(w, 1, rid);
@@ -2501,8 +2558,8 @@ static int write_scores(importer *im) {
 
 /* The answers a dry run would write: those of new and changed responses. */
 static void count_answers(importer *im) {
-  sqlite3_stmt *q = rstmt(im, RQ_COUNT_ANSWERS,
-                          "SELECT total(nanswers) FROM sub WHERE action IN (1, 2)");
+  sqlite3_stmt *q =
+      rstmt(im, RQ_COUNT_ANSWERS, "SELECT total(nanswers) FROM sub WHERE action IN (1, 2)");
   if (q && sqlite3_step(q) == SQLITE_ROW)
     im->res->answers = (size_t)sqlite3_column_double(q, 0);
   if (q)
@@ -2583,7 +2640,9 @@ static int read_header(importer *im) {
       problem(im, 1, 1,
               "the header is a single column; the file seems to be separated by %s, but cleval "
               "reads comma-separated values (RFC 4180)",
-              sep == ';' ? "semicolons" : sep == '\t' ? "tabs" : "'|'");
+              sep == ';'    ? "semicolons"
+              : sep == '\t' ? "tabs"
+                            : "'|'");
       strbuf_free(&exp);
       return 1;
     }
@@ -2628,8 +2687,8 @@ static int read_header(importer *im) {
   for (size_t i = 0; im->spec[i].name; i++) {
     bool req = im->spec[i].required && !(im->wide && (i == S_ITEM || i == S_VALUE));
     if (req && im->col[i] < 0) {
-      problem(im, 1, (int)im->ncols + 1, "missing column \"%s\" (expected %s)",
-              im->spec[i].name, strbuf_str(&exp));
+      problem(im, 1, (int)im->ncols + 1, "missing column \"%s\" (expected %s)", im->spec[i].name,
+              strbuf_str(&exp));
       bad = 1;
     }
   }
@@ -2654,9 +2713,9 @@ static int read_header(importer *im) {
       continue;
     if (k >= 0) {
       const citem *ci = &im->cat.items[k];
-      bool fits = im->kind == K_COMPASS   ? ci->ins == INS_COMPASS
-                  : im->kind == K_SELF    ? ci->ins == INS_SELF || ci->ins == INS_REFLECTIVE
-                                          : ci->ins == INS_LONGTERM;
+      bool fits = im->kind == K_COMPASS ? ci->ins == INS_COMPASS
+                  : im->kind == K_SELF  ? ci->ins == INS_SELF || ci->ins == INS_REFLECTIVE
+                                        : ci->ins == INS_LONGTERM;
       if (!fits) {
         problem(im, 1, (int)c + 1, "%s: an item of the %s instrument does not belong in a %s file",
                 im->cols[c], ci->in->key, im->kind_name);
@@ -2814,8 +2873,9 @@ static void make_summary(importer *im, const char *path, bool invalid) {
                     : "",
                 res->rows_read);
   if (res->dry_run)
-    strbuf_printf(&b, "; dry run, nothing written: %s: would add %zu, would update %zu, "
-                      "%zu unchanged",
+    strbuf_printf(&b,
+                  "; dry run, nothing written: %s: would add %zu, would update %zu, "
+                  "%zu unchanged",
                   noun(im->kind), res->added, res->updated, res->unchanged);
   else
     strbuf_printf(&b, "; %s: %zu added, %zu updated, %zu unchanged", noun(im->kind), res->added,
@@ -2928,8 +2988,10 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
    * lookups per answer) are switched off for it. */
   fk_off = !outer && !opt->dry_run && sql(im.db, "PRAGMA foreign_keys = OFF", err, errlen) == 0;
   if (sql(im.db,
-          outer ? "SAVEPOINT import" : opt->dry_run ? "BEGIN" : "BEGIN IMMEDIATE", err,
-          errlen) != 0)
+          outer          ? "SAVEPOINT import"
+          : opt->dry_run ? "BEGIN"
+                         : "BEGIN IMMEDIATE",
+          err, errlen) != 0)
     goto done;
   in_tx = true;
   if (catalog_load(&im.cat, s, err, errlen) != 0)
@@ -2988,8 +3050,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     if (write_scores(&im) != 0)
       goto done;
   } else {
-    if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1 ||
-        run_pass(&im) != 0)
+    if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1 || run_pass(&im) != 0)
       goto done;
     if (res->problems_total || im.rows != res->rows_read) {
       snprintf(err, errlen, "%s: the file changed while it was being imported", path);

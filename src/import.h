@@ -28,17 +28,17 @@ typedef struct import_result {
    * enrolments, Compass returns, or survey responses (submissions). With
    * dry_run, what would be added or updated. */
   size_t added, updated, unchanged;
-  size_t discarded;      /* duplicate survey submissions not kept */
-  char **discards;       /* one line per discarded submission (all of them) */
+  size_t discarded; /* duplicate survey submissions not kept */
+  char **discards;  /* one line per discarded submission (all of them) */
   size_t ndiscards;
-  size_t answers;        /* survey answers written (or that would be) */
-  char **problems;       /* "FILE:LINE:COL: message", the first IMPORT_MAX_PROBLEMS */
+  size_t answers;  /* survey answers written (or that would be) */
+  char **problems; /* "FILE:LINE:COL: message", the first IMPORT_MAX_PROBLEMS */
   size_t nproblems;
   size_t problems_total; /* every problem found, kept or not */
   char *summary;         /* what happened, for people: a few lines, ending in '\n' */
   char sha256[65];       /* of the file, in hex ("" when it was not read) */
   bool dry_run;
-  bool wide;             /* a survey file with one row per response */
+  bool wide; /* a survey file with one row per response */
 } import_result;
 
 /* The KINDs, NULL-terminated. */

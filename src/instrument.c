@@ -15,8 +15,8 @@
 
 static const char *const known_roles[] = {"school", "college_strategic", "college_operational",
                                           "college", NULL};
-static const char *const known_areas[] = {"leadership", "management", "coordination",
-                                          "networking", NULL};
+static const char *const known_areas[] = {"leadership", "management", "coordination", "networking",
+                                          NULL};
 static const char *const known_kinds[] = {"likert", "categorical", "binary", NULL};
 static const char *const known_stages[] = {"pre", "post", "followup", "compass", NULL};
 
@@ -35,8 +35,7 @@ static bool valid_item_id(const char *id) {
     return false;
   for (size_t i = 0; i < n; i++) {
     char c = id[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
       return false;
   }
   return true;
@@ -78,8 +77,8 @@ static int parse_scale(instrument_scale *sc, const char *name, json_t *v, const 
   if (get_string(v, "kind", true, &sc->kind, where, err, errlen) != 0)
     return -1;
   if (!in_list(sc->kind, known_kinds)) {
-    snprintf(err, errlen, "%s: unknown kind \"%s\" (expected likert, categorical or binary)",
-             where, sc->kind);
+    snprintf(err, errlen, "%s: unknown kind \"%s\" (expected likert, categorical or binary)", where,
+             sc->kind);
     return -1;
   }
   json_t *opts = json_object_get(v, "options");
@@ -177,8 +176,8 @@ static int parse_item(instrument *in, instrument_item *it, size_t index, json_t 
   return 0;
 }
 
-int instrument_parse(instrument **out, const char *name, const char *json, size_t len,
-                     char *err, size_t errlen) {
+int instrument_parse(instrument **out, const char *name, const char *json, size_t len, char *err,
+                     size_t errlen) {
   *out = NULL;
   json_error_t jerr;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);

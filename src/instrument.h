@@ -20,12 +20,12 @@ typedef struct instrument_scale {
 } instrument_scale;
 
 typedef struct instrument_item {
-  char *id;   /* stable item id, a valid SPSS variable name */
+  char *id; /* stable item id, a valid SPSS variable name */
   char *text;
-  char *role;  /* school, college_strategic, college_operational, school/college
-                  (Compass), or NULL for everyone */
-  char *area;  /* leadership, management, coordination, networking, or NULL */
-  char *topic; /* practice / support topic (long-term survey), or NULL */
+  char *role;    /* school, college_strategic, college_operational, school/college
+                    (Compass), or NULL for everyone */
+  char *area;    /* leadership, management, coordination, networking, or NULL */
+  char *topic;   /* practice / support topic (long-term survey), or NULL */
   int benchmark; /* 1-8 for Compass criteria, else 0 */
   char *note;
   const instrument_scale *scale;
@@ -36,7 +36,7 @@ typedef struct instrument {
   int version;
   char *title;
   char *description;
-  char *stem; /* "I know how to", or NULL */
+  char *stem;   /* "I know how to", or NULL */
   char *source; /* the JSON text it was read from */
   char **stages;
   size_t nstages;
@@ -54,8 +54,8 @@ typedef struct instrument_bank {
 /* Parses one instrument from JSON text; name (a file name) is used in
  * messages. On failure returns -1 with "NAME: what is wrong" (and the line
  * and column for JSON syntax errors) in err. Free with instrument_free(). */
-int instrument_parse(instrument **out, const char *name, const char *json, size_t len,
-                     char *err, size_t errlen);
+int instrument_parse(instrument **out, const char *name, const char *json, size_t len, char *err,
+                     size_t errlen);
 void instrument_free(instrument *in);
 
 /* The built-in instruments embedded in the binary. Also checks that item

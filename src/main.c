@@ -7,14 +7,8 @@
 #include "commands.h"
 
 static const command *const commands[] = {
-    &cmd_init,
-    &cmd_instruments,
-    &cmd_stats,
-    &cmd_import,
-    &cmd_export,
-    &cmd_scores,
-    &cmd_report,
-    &cmd_demo,
+    &cmd_init,   &cmd_instruments, &cmd_stats,  &cmd_import,
+    &cmd_export, &cmd_scores,      &cmd_report, &cmd_demo,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

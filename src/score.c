@@ -95,8 +95,8 @@ int score_writer_new(score_writer **out, store *s, const score_settings *cfg, ch
   return 0;
 }
 
-int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tally *t,
-                     char *err, size_t errlen) {
+int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tally *t, char *err,
+                     size_t errlen) {
   sqlite3_bind_int64(w->st, 1, response_id);
   for (int a = 0; a < SCORE_NAREAS; a++) {
     double v = score_area(t->sum[a], t->answered[a], t->total[a], &w->cfg);
@@ -139,8 +139,8 @@ int score_response(store *s, sqlite3_int64 response_id, const score_settings *cf
   sqlite3_stmt *st = NULL;
   int rc = -1;
   char *role = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT survey, role FROM responses WHERE id = ?1", -1, &st,
-                         NULL) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "SELECT survey, role FROM responses WHERE id = ?1", -1, &st, NULL) !=
+      SQLITE_OK) {
     store_fail(db, "scoring", err, errlen);
     goto cleanup;
   }
@@ -196,8 +196,7 @@ cleanup:
   return rc;
 }
 
-int score_rescore_all(store *s, const score_settings *cfg, size_t *n, char *err,
-                      size_t errlen) {
+int score_rescore_all(store *s, const score_settings *cfg, size_t *n, char *err, size_t errlen) {
   sqlite3 *db = store_db(s);
   sqlite3_stmt *st = NULL;
   size_t count = 0;

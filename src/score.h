@@ -24,9 +24,9 @@ typedef enum score_method {
 } score_method;
 
 typedef struct score_settings {
-  score_method method;  /* setting score.method: percent (default) or rescaled */
-  double min_answered;  /* setting score.min_answered: the share of an area's items
-                           that must be answered for it to have a score (default 0.5) */
+  score_method method; /* setting score.method: percent (default) or rescaled */
+  double min_answered; /* setting score.min_answered: the share of an area's items
+                          that must be answered for it to have a score (default 0.5) */
 } score_settings;
 
 /* The defaults: percent, 0.5. */
@@ -60,8 +60,8 @@ int score_store_tally(store *s, sqlite3_int64 response_id, const score_tally *t,
 typedef struct score_writer score_writer;
 int score_writer_new(score_writer **out, store *s, const score_settings *cfg, char *err,
                      size_t errlen);
-int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tally *t,
-                     char *err, size_t errlen);
+int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tally *t, char *err,
+                     size_t errlen);
 void score_writer_free(score_writer *w);
 
 /* (Re)computes the area scores of one self-assessment response from its

@@ -27,28 +27,29 @@ static const char *const area_names[SIM_AREAS] = {"leadership", "management", "c
                                                   "networking"};
 enum { NREGIONS = 9 };
 static const char *const region_names[NREGIONS] = {
-    "North East", "North West",      "Yorkshire and the Humber", "East Midlands", "West Midlands",
-    "East of England", "London", "South East", "South West"};
+    "North East",    "North West",    "Yorkshire and the Humber",
+    "East Midlands", "West Midlands", "East of England",
+    "London",        "South East",    "South West"};
 /* Roughly each region's share of England's secondary schools and colleges. */
 static const double region_weights[NREGIONS] = {4.5, 13, 10, 8.5, 11, 11, 15, 16.5, 10.5};
 /* FSM: a region's shift on the logit scale. */
 static const double region_fsm[NREGIONS] = {0.3, 0.2, 0.15, 0, 0.15, -0.2, 0.2, -0.3, -0.2};
 
 static const char *const places[] = {
-    "Ashbourne", "Beckford",  "Brackley",   "Calderbrook", "Chilton",    "Copperfield",
-    "Dunmore",   "Eastleigh", "Elmstead",   "Fairhaven",   "Fenwick",    "Foxley",
-    "Greystone", "Hadleigh",  "Harrowgate", "Hazelwood",   "Highcliffe", "Hollins",
-    "Ingleby",   "Kingsmead", "Langford",   "Larkhill",    "Lydbrook",   "Marlow Vale",
-    "Meadowbank", "Millbrook", "Moorside",  "Netherfield", "Northgate",  "Oakwood",
-    "Orchard Park", "Pennington", "Queensbury", "Radleigh", "Redmarsh",  "Ridgeway",
-    "Riverside", "Rushmoor",  "St Aidan's", "St Bede's",   "Saltash Moor", "Sandbeck",
-    "Stanford",  "Stonebridge", "Thornbury", "Upton Park", "Wavertree",  "Westbury",
-    "Whitmore",  "Willowbrook", "Woodhouse", "Yarrow"};
+    "Ashbourne",    "Beckford",    "Brackley",   "Calderbrook", "Chilton",      "Copperfield",
+    "Dunmore",      "Eastleigh",   "Elmstead",   "Fairhaven",   "Fenwick",      "Foxley",
+    "Greystone",    "Hadleigh",    "Harrowgate", "Hazelwood",   "Highcliffe",   "Hollins",
+    "Ingleby",      "Kingsmead",   "Langford",   "Larkhill",    "Lydbrook",     "Marlow Vale",
+    "Meadowbank",   "Millbrook",   "Moorside",   "Netherfield", "Northgate",    "Oakwood",
+    "Orchard Park", "Pennington",  "Queensbury", "Radleigh",    "Redmarsh",     "Ridgeway",
+    "Riverside",    "Rushmoor",    "St Aidan's", "St Bede's",   "Saltash Moor", "Sandbeck",
+    "Stanford",     "Stonebridge", "Thornbury",  "Upton Park",  "Wavertree",    "Westbury",
+    "Whitmore",     "Willowbrook", "Woodhouse",  "Yarrow"};
 #define NPLACES (sizeof places / sizeof places[0])
 
-static const char *const suffix_mainstream[] = {"Academy", "High School", "School",
-                                                "Church of England Academy", "Grammar School",
-                                                "Community School"};
+static const char *const suffix_mainstream[] = {"Academy",        "High School",
+                                                "School",         "Church of England Academy",
+                                                "Grammar School", "Community School"};
 static const char *const suffix_special[] = {"Special School", "School", "Academy"};
 static const char *const suffix_ap[] = {"Pupil Referral Unit", "Alternative Provision Academy",
                                         "Learning Centre"};
@@ -94,11 +95,16 @@ static const struct {
   const char *topic;
   double did, result, direct, want;
 } topic_params[] = {
-    {"evaluate", 0.80, 0.95, 0.53, 0.20},   {"strategic", 0.84, 0.95, 0.52, 0.18},
-    {"curriculum", 0.73, 0.90, 0.45, 0.41}, {"profile", 0.73, 0.89, 0.34, 0.15},
-    {"slt", 0.56, 0.86, 0.42, 0.13},        {"governors", 0.47, 0.85, 0.45, 0.26},
-    {"lmi", 0.55, 0.91, 0.44, 0.57},        {"cpd", 0.54, 0.89, 0.46, 0.40},
-    {"vocational", 0.45, 0.73, 0.39, 0.26}, {"plo", 0.19, 0.79, 0.53, 0.42},
+    {"evaluate", 0.80, 0.95, 0.53, 0.20},
+    {"strategic", 0.84, 0.95, 0.52, 0.18},
+    {"curriculum", 0.73, 0.90, 0.45, 0.41},
+    {"profile", 0.73, 0.89, 0.34, 0.15},
+    {"slt", 0.56, 0.86, 0.42, 0.13},
+    {"governors", 0.47, 0.85, 0.45, 0.26},
+    {"lmi", 0.55, 0.91, 0.44, 0.57},
+    {"cpd", 0.54, 0.89, 0.46, 0.40},
+    {"vocational", 0.45, 0.73, 0.39, 0.26},
+    {"plo", 0.19, 0.79, 0.53, 0.42},
     {NULL, 0.5, 0.8, 0.5, 0.3},
 };
 /* Loadings of the practice answers on standardised post-training
@@ -127,7 +133,7 @@ static const char *const practice_codes[4] = {"direct", "improved", "not_result"
 /* Centre of log(1 + years in role) in the simulated population. */
 #define EXPERIENCE_CENTRE 1.155
 
-const char *const sim_kinds[] = {"establishments", "providers",   "leaders", "enrolments",
+const char *const sim_kinds[] = {"establishments",  "providers", "leaders", "enrolments",
                                  "self-assessment", "long-term", "compass"};
 const size_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 
@@ -159,8 +165,7 @@ void sim_format_date(int z, char *buf) {
   int d = doy - (153 * mp + 2) / 5 + 1;
   int m = mp + (mp < 10 ? 3 : -9);
   y += m <= 2;
-  snprintf(buf, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-           (unsigned)d % 100u);
+  snprintf(buf, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 /* ---- Parameters --------------------------------------------------------- */
@@ -277,7 +282,7 @@ static int ordinal(const double cut[4], double y) {
 /* What the simulation needs from the instruments, found once. */
 typedef struct items {
   const instrument *sa, *refl, *lt, *compass;
-  double *difficulty; /* per self-assessment item */
+  double *difficulty;                 /* per self-assessment item */
   size_t criteria[2][SIM_BENCHMARKS]; /* school / college Compass criteria */
 } items;
 
@@ -300,8 +305,11 @@ static int find_items(const instrument_bank *bank, items *it, char *err, size_t 
   it->refl = instrument_bank_get(bank, "reflective");
   it->lt = instrument_bank_get(bank, "long-term");
   it->compass = instrument_bank_get(bank, "compass-2014");
-  const char *missing = !it->sa ? "self-assessment" : !it->refl ? "reflective"
-                        : !it->lt ? "long-term" : !it->compass ? "compass-2014" : NULL;
+  const char *missing = !it->sa        ? "self-assessment"
+                        : !it->refl    ? "reflective"
+                        : !it->lt      ? "long-term"
+                        : !it->compass ? "compass-2014"
+                                       : NULL;
   if (missing) {
     snprintf(err, errlen, "the instrument bank has no '%s' instrument", missing);
     return -1;
@@ -432,11 +440,26 @@ static void make_establishments(builder *b, size_t ntrained) {
     const char *const *suf;
     size_t nsuf;
     switch (e->type) {
-    case SIM_SPECIAL: suf = suffix_special; nsuf = 3; break;
-    case SIM_AP: suf = suffix_ap; nsuf = 3; break;
-    case SIM_FE_COLLEGE: suf = suffix_fe; nsuf = 2; break;
-    case SIM_SIXTH_FORM: suf = suffix_sixth; nsuf = 1; break;
-    default: suf = suffix_mainstream; nsuf = 6; break;
+    case SIM_SPECIAL:
+      suf = suffix_special;
+      nsuf = 3;
+      break;
+    case SIM_AP:
+      suf = suffix_ap;
+      nsuf = 3;
+      break;
+    case SIM_FE_COLLEGE:
+      suf = suffix_fe;
+      nsuf = 2;
+      break;
+    case SIM_SIXTH_FORM:
+      suf = suffix_sixth;
+      nsuf = 1;
+      break;
+    default:
+      suf = suffix_mainstream;
+      nsuf = 6;
+      break;
     }
     snprintf(e->name, sizeof e->name, "%s %s", places[gsl_rng_uniform_int(b->r, NPLACES)],
              suf[gsl_rng_uniform_int(b->r, nsuf)]);
@@ -534,7 +557,7 @@ static void make_leaders(builder *b, size_t ntrained, size_t nleaders, size_t nw
     for (size_t j = 0; j < nwithdrawn; j++) {
       sim_type t = s->est[chosen[j]].type;
       add_leader(b, chosen[j],
-                 !is_college(t) ? SIM_SCHOOL
+                 !is_college(t)                 ? SIM_SCHOOL
                  : gsl_rng_uniform(b->r) < 0.45 ? SIM_STRATEGIC
                                                 : SIM_OPERATIONAL,
                  SIM_WITHDRAWN);
@@ -893,8 +916,8 @@ static void make_followup(builder *b, const standard *z) {
       } else if (item->topic) {
         size_t t = topic_index(item->topic);
         double pnd = 1 - topic_params[t].did;
-        double w = probit_intercept(topic_params[t].want, SUPPORT_KNOWLEDGE) -
-                   SUPPORT_NOT_DONE * pnd;
+        double w =
+            probit_intercept(topic_params[t].want, SUPPORT_KNOWLEDGE) - SUPPORT_NOT_DONE * pnd;
         int want = w + SUPPORT_NOT_DONE * (t < SIM_TOPICS + 8 && not_done[t]) +
                        SUPPORT_KNOWLEDGE * zpost + gsl_ran_gaussian_ziggurat(b->r, 1) >=
                    0;
@@ -975,7 +998,7 @@ static void make_compass(builder *b) {
     for (int bm = 0; bm < SIM_BENCHMARKS; bm++)
       e->persistent[bm] = gsl_ran_gaussian_ziggurat(b->r, p->sd_persistent);
     int day = gsl_rng_uniform(b->r) < p->early_compass ? uniform_day(b->r, first_from, cut)
-                                                      : uniform_day(b->r, cut + 1, late_to);
+                                                       : uniform_day(b->r, cut + 1, late_to);
     int stop = gsl_rng_uniform(b->r) < p->compass_dropout ? uniform_day(b->r, day, post_to) : end;
     e->return0 = s->nreturns;
     double eps[SIM_BENCHMARKS];
@@ -1002,12 +1025,10 @@ static void make_compass(builder *b) {
       const sim_return *ret = &s->returns[e->return0 + k];
       if (ret->day <= cut)
         e->baseline_return = (int)(e->return0 + k);
-      if (ret->day >= post_from && ret->day <= post_to &&
-          (!e->trained || ret->day > e->completion))
+      if (ret->day >= post_from && ret->day <= post_to && (!e->trained || ret->day > e->completion))
         e->post_return = (int)(e->return0 + k);
     }
-    if (e->baseline_return < 0 && e->trained && e->nreturns &&
-        s->returns[e->return0].day < start)
+    if (e->baseline_return < 0 && e->trained && e->nreturns && s->returns[e->return0].day < start)
       e->baseline_return = (int)e->return0;
     e->in_analysis = e->baseline_return >= 0 && e->post_return >= 0;
     if (e->in_analysis && e->trained) {
@@ -1057,8 +1078,8 @@ static void make_truth(sim *s) {
   t->benchmark_effect_nohub = t->benchmark_n_nohub ? nohub / t->benchmark_n_nohub : NAN;
 }
 
-int sim_new(sim **out, const instrument_bank *bank, const sim_params *params,
-            unsigned long seed, double scale, char *err, size_t errlen) {
+int sim_new(sim **out, const instrument_bank *bank, const sim_params *params, unsigned long seed,
+            double scale, char *err, size_t errlen) {
   *out = NULL;
   if (!(scale >= 0.1 && scale <= 100)) {
     snprintf(err, errlen, "scale must be from 0.1 to 100");
@@ -1321,7 +1342,7 @@ static void write_compass(const sim *s, out *o) {
 
 int sim_write_csv(const sim *s, const char *dir, char *err, size_t errlen) {
   static void (*const writers[])(const sim *, out *) = {
-      write_establishments, write_providers,  write_leaders, write_enrolments,
+      write_establishments,  write_providers, write_leaders, write_enrolments,
       write_self_assessment, write_long_term, write_compass};
   for (size_t k = 0; k < sim_nkinds; k++) {
     char name[64], path[4096];

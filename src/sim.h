@@ -33,32 +33,32 @@ typedef enum sim_stage { SIM_PRE, SIM_POST, SIM_FOLLOWUP } sim_stage;
  * Knowledge is on a logit scale, Compass progress on a probit scale. */
 typedef struct sim_params {
   /* Populations at scale 1. */
-  double trained_establishments; /* establishments with a leader who completed */
-  double trained_leaders;        /* leaders who completed the training */
+  double trained_establishments;   /* establishments with a leader who completed */
+  double trained_leaders;          /* leaders who completed the training */
   double untrained_establishments; /* Compass users with no trained leader */
-  double withdrawn_leaders;      /* enrolled, withdrew (at untrained establishments) */
+  double withdrawn_leaders;        /* enrolled, withdrew (at untrained establishments) */
   double hubs;
 
   /* Knowledge (self-assessment): answer Y = 1 + #{k : theta - d + e > cut[k]},
    * e standard logistic, d the item's difficulty. */
   double cut[4];
-  double pre_mean[SIM_AREAS];   /* latent pre-training knowledge, mainstream */
+  double pre_mean[SIM_AREAS]; /* latent pre-training knowledge, mainstream */
   double pre_college, pre_send_ap, pre_send_ap_networking;
-  double pre_experience;        /* per unit of log(1 + years in role), centred */
+  double pre_experience; /* per unit of log(1 + years in role), centred */
   double sd_leader, sd_area, sd_item;
-  double gain_mean[SIM_AREAS];  /* latent gain from training, mainstream */
+  double gain_mean[SIM_AREAS]; /* latent gain from training, mainstream */
   double gain_college, gain_send_ap, gain_experience;
   double sd_gain_leader, sd_gain_area, sd_provider;
   double gain_level6, gain_level7; /* accredited training, over non-accredited */
-  double item_missing;          /* probability that one item is left blank */
+  double item_missing;             /* probability that one item is left blank */
 
   /* Survey response. */
   double pre_response, pre_response_early; /* started after / before the pre survey opened */
   double post_response_wave1, post_response;
   double post_knowledge_complete; /* post respondents who answered the knowledge items */
-  double consent;               /* willing to be contacted for further research */
-  double months_unknown;        /* time in role not given */
-  double duplicate_rate;        /* a survey abandoned part way, then submitted again */
+  double consent;                 /* willing to be contacted for further research */
+  double months_unknown;          /* time in role not given */
+  double duplicate_rate;          /* a survey abandoned part way, then submitted again */
   double followup_response;
 
   /* Compass: benchmark b is fully achieved when
@@ -70,14 +70,14 @@ typedef struct sim_params {
   double bm_hub[SIM_BENCHMARKS];
   double bm_training[SIM_BENCHMARKS];
   double bm_pandemic[SIM_BENCHMARKS]; /* share of progress lost from March 2020 */
-  double training_in_hub;       /* multiplier of the training effect in a hub */
-  double hub_selection;         /* level advantage of establishments that join hubs */
-  double training_ramp, hub_ramp; /* years until the effect is complete */
+  double training_in_hub;             /* multiplier of the training effect in a hub */
+  double hub_selection;               /* level advantage of establishments that join hubs */
+  double training_ramp, hub_ramp;     /* years until the effect is complete */
   double sd_capacity, sd_persistent, sd_occasion;
-  double pandemic_ramp;         /* years over which benchmark 6 falls back */
+  double pandemic_ramp; /* years over which benchmark 6 falls back */
   double hub_member_trained, hub_member_untrained;
-  double early_compass;         /* first return on or before 2018-07-31 */
-  double compass_dropout;       /* stops using Compass at some point */
+  double early_compass;   /* first return on or before 2018-07-31 */
+  double compass_dropout; /* stops using Compass at some point */
 } sim_params;
 
 void sim_params_default(sim_params *p);
@@ -112,7 +112,7 @@ typedef struct sim_establishment {
   size_t return0, nreturns; /* its Compass returns, in date order */
   /* Truth for the Compass analysis (when in_analysis): the expected number
    * of benchmarks achieved at the post return with and without training. */
-  int in_analysis; /* has a baseline and a post return by the default rules */
+  int in_analysis;                  /* has a baseline and a post return by the default rules */
   int baseline_return, post_return; /* indexes into returns, or -1 */
   double expected_with, expected_without;
 } sim_establishment;
@@ -128,10 +128,10 @@ typedef struct sim_leader {
   int wave;
   int start, completion; /* days; completion -1 when withdrawn */
   sim_status status;
-  int bursary; /* claim day, or -1 */
-  double pre[SIM_AREAS], post[SIM_AREAS]; /* latent knowledge */
+  int bursary;                                              /* claim day, or -1 */
+  double pre[SIM_AREAS], post[SIM_AREAS];                   /* latent knowledge */
   double expected_pre[SIM_AREAS], expected_post[SIM_AREAS]; /* E[area % score] */
-  int pre_response, post_response; /* indexes into responses, or -1 */
+  int pre_response, post_response;                          /* indexes into responses, or -1 */
 } sim_leader;
 
 typedef struct sim_answer {
@@ -142,9 +142,9 @@ typedef struct sim_answer {
 typedef struct sim_response {
   size_t leader; /* SIM_NONE for the anonymous long-term survey */
   sim_stage stage;
-  int day, sec; /* submitted: day number and seconds into the day (UTC) */
+  int day, sec;  /* submitted: day number and seconds into the day (UTC) */
   int discarded; /* an abandoned first attempt that a later submission replaces */
-  char id[24]; /* long-term response id */
+  char id[24];   /* long-term response id */
   size_t answer0, nanswers;
 } sim_response;
 

@@ -240,8 +240,7 @@ static bool file_exists(const char *path, off_t *size) {
   return true;
 }
 
-static int install_instruments(sqlite3 *db, const instrument_bank *bank, char *err,
-                               size_t errlen) {
+static int install_instruments(sqlite3 *db, const instrument_bank *bank, char *err, size_t errlen) {
   /* Published items never change: existing ids are left as they are. */
   const char *ins_instr = "INSERT INTO instruments (key, version, title, definition)"
                           " VALUES (?1, ?2, ?3, ?4)"
@@ -303,13 +302,13 @@ cleanup:
   return rc;
 }
 
-int store_init(const char *path, const instrument_bank *bank, int *from_version,
-               int *was_current, char *err, size_t errlen) {
+int store_init(const char *path, const instrument_bank *bank, int *from_version, int *was_current,
+               char *err, size_t errlen) {
   return store_init_version(path, bank, LATEST, from_version, was_current, err, errlen);
 }
 
-int store_init_version(const char *path, const instrument_bank *bank, int target,
-                       int *from_version, int *was_current, char *err, size_t errlen) {
+int store_init_version(const char *path, const instrument_bank *bank, int target, int *from_version,
+                       int *was_current, char *err, size_t errlen) {
   *from_version = 0;
   *was_current = 0;
   off_t size = 0;
@@ -332,8 +331,8 @@ int store_init_version(const char *path, const instrument_bank *bank, int target
   }
   if (version == target) {
     *was_current = 1;
-    snprintf(err, errlen, "%s: already a cleval database at schema version %d; nothing to do",
-             path, version);
+    snprintf(err, errlen, "%s: already a cleval database at schema version %d; nothing to do", path,
+             version);
     goto fail;
   }
   if (version > target) {
@@ -352,8 +351,7 @@ int store_init_version(const char *path, const instrument_bank *bank, int target
       failed = exec(db, *stmt, err, errlen) != 0;
     if (failed) {
       char msg[512];
-      snprintf(msg, sizeof msg, "%s: migration to schema version %d failed: %s", path, v + 1,
-               err);
+      snprintf(msg, sizeof msg, "%s: migration to schema version %d failed: %s", path, v + 1, err);
       snprintf(err, errlen, "%s", msg);
       goto rollback;
     }

@@ -13,7 +13,8 @@ typedef struct strbuf {
   size_t cap;
 } strbuf;
 
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                                                \
+  { NULL, 0, 0 }
 
 void strbuf_init(strbuf *b);
 /* Frees the contents; the buffer may be reused after strbuf_init. */
@@ -22,8 +23,7 @@ void strbuf_reset(strbuf *b);
 void strbuf_put(strbuf *b, const char *s, size_t n);
 void strbuf_puts(strbuf *b, const char *s);
 void strbuf_putc(strbuf *b, char c);
-void strbuf_printf(strbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
 /* Text escaped for HTML element content and attribute values. */
 void strbuf_put_html(strbuf *b, const char *s);

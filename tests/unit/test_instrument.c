@@ -123,8 +123,8 @@ static void test_builtin_knowledge_counts(void **state) {
     for (int a = 0; a < 4; a++) {
       int n = 0;
       for (size_t i = 0; i < sa->nitems; i++)
-        if (sa->items[i].role && strcmp(sa->items[i].role, roles[r]) == 0 &&
-            sa->items[i].area && strcmp(sa->items[i].area, areas[a]) == 0)
+        if (sa->items[i].role && strcmp(sa->items[i].role, roles[r]) == 0 && sa->items[i].area &&
+            strcmp(sa->items[i].area, areas[a]) == 0)
           n++;
       if (n != want[r][a])
         fail_msg("%s %s: %d items, expected %d", roles[r], areas[a], n, want[r][a]);
@@ -146,8 +146,10 @@ static void test_builtin_knowledge_counts(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_valid_parses),          cmocka_unit_test(test_malformed_files),
-      cmocka_unit_test(test_duplicate_ids),         cmocka_unit_test(test_load_dir_names_file),
+      cmocka_unit_test(test_valid_parses),
+      cmocka_unit_test(test_malformed_files),
+      cmocka_unit_test(test_duplicate_ids),
+      cmocka_unit_test(test_load_dir_names_file),
       cmocka_unit_test(test_builtin_knowledge_counts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

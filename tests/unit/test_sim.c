@@ -334,7 +334,8 @@ static void test_calibration(void **state) {
   assert_close(followup / SEEDS, 225, 0.12);
   /* Area means pre -> post: leadership 74 -> 90, management 74 -> 88,
    * coordination 76 -> 90, networking 70 -> 85; SEND/AP networking 62. */
-  static const double want_pre[SIM_AREAS] = {74, 74, 76, 70}, want_post[SIM_AREAS] = {90, 88, 90, 85};
+  static const double want_pre[SIM_AREAS] = {74, 74, 76, 70},
+                      want_post[SIM_AREAS] = {90, 88, 90, 85};
   for (int k = 0; k < SIM_AREAS; k++) {
     assert_true(fabs(pre_pct[k] / matched - want_pre[k]) < 2.5);
     assert_true(fabs(post_pct[k] / matched - want_post[k]) < 2.5);
@@ -530,7 +531,8 @@ static void test_recovery(void **state) {
     interval k[SIM_AREAS];
     knowledge_intervals(s, k);
     for (int a = 0; a < SIM_AREAS; a++)
-      covered[a] += s->truth.knowledge_effect[a] >= k[a].lo && s->truth.knowledge_effect[a] <= k[a].hi;
+      covered[a] +=
+          s->truth.knowledge_effect[a] >= k[a].lo && s->truth.knowledge_effect[a] <= k[a].hi;
     interval b = benchmark_interval(s);
     covered[SIM_AREAS] += s->truth.benchmark_effect >= b.lo && s->truth.benchmark_effect <= b.hi;
     sim_free(s);

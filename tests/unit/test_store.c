@@ -102,8 +102,8 @@ static void test_migrates_older_version(void **state) {
   assert_int_equal(query_int(store_db(s), "PRAGMA user_version"), 2);
   assert_int_equal(query_int(store_db(s), "SELECT count(*) FROM hubs WHERE name = 'North'"), 1);
   assert_int_equal(query_int(store_db(s), "SELECT count(*) FROM settings"), 3);
-  assert_int_equal(query_int(store_db(s), "SELECT count(*) FROM audit_log WHERE action = 'migrate'"),
-                   1);
+  assert_int_equal(
+      query_int(store_db(s), "SELECT count(*) FROM audit_log WHERE action = 'migrate'"), 1);
   char *dup = store_setting(s, "import.duplicates", "x");
   assert_string_equal(dup, "latest_complete");
   free(dup);
@@ -150,9 +150,9 @@ static void test_refuses_foreign_files(void **state) {
   char *other = db_path(dir, "other.db");
   sqlite3 *raw;
   assert_int_equal(sqlite3_open(other, &raw), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(raw, "CREATE TABLE t (x); INSERT INTO t VALUES (42)", NULL, NULL,
-                                NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(raw, "CREATE TABLE t (x); INSERT INTO t VALUES (42)", NULL, NULL, NULL),
+      SQLITE_OK);
   sqlite3_close(raw);
   size_t before_len;
   char *before = slurp(other, &before_len);
@@ -224,7 +224,7 @@ static void test_foreign_keys_enforced(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_init_creates_schema),  cmocka_unit_test(test_migrates_older_version),
+      cmocka_unit_test(test_init_creates_schema),   cmocka_unit_test(test_migrates_older_version),
       cmocka_unit_test(test_refuses_foreign_files), cmocka_unit_test(test_open_missing),
       cmocka_unit_test(test_audit_log_append_only), cmocka_unit_test(test_foreign_keys_enforced),
   };

@@ -2,10 +2,13 @@
 #ifndef CLEVAL_TESTUTIL_H
 #define CLEVAL_TESTUTIL_H
 
+/* cmocka.h needs these first (a blank line keeps clang-format from
+ * sorting it above them). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <math.h>
@@ -16,21 +19,21 @@
 
 /* Asserts |got - want| <= tol * max(1, |want|): relative for large values,
  * absolute near zero. */
-#define assert_close(got, want, tol)                                                   \
-  do {                                                                                 \
-    double g_ = (got), w_ = (want), t_ = (tol);                                        \
-    double s_ = fabs(w_) > 1 ? fabs(w_) : 1;                                           \
-    if (!(fabs(g_ - w_) <= t_ * s_))                                                   \
-      fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #got, g_, w_, t_);         \
+#define assert_close(got, want, tol)                                                               \
+  do {                                                                                             \
+    double g_ = (got), w_ = (want), t_ = (tol);                                                    \
+    double s_ = fabs(w_) > 1 ? fabs(w_) : 1;                                                       \
+    if (!(fabs(g_ - w_) <= t_ * s_))                                                               \
+      fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #got, g_, w_, t_);                     \
   } while (0)
 
 /* Asserts a relative error for values that may be tiny (tail p values). */
-#define assert_rel(got, want, rtol)                                                    \
-  do {                                                                                 \
-    double g_ = (got), w_ = (want);                                                    \
-    if (!(fabs(g_ - w_) <= (rtol) * fabs(w_)))                                         \
-      fail_msg("%s = %.17g, expected %.17g (relative tolerance %g)", #got, g_, w_,     \
-               (double)(rtol));                                                        \
+#define assert_rel(got, want, rtol)                                                                \
+  do {                                                                                             \
+    double g_ = (got), w_ = (want);                                                                \
+    if (!(fabs(g_ - w_) <= (rtol)*fabs(w_)))                                                       \
+      fail_msg("%s = %.17g, expected %.17g (relative tolerance %g)", #got, g_, w_,                 \
+               (double)(rtol));                                                                    \
   } while (0)
 
 /* A fresh temporary directory for one test; the caller frees the path and
