@@ -41,8 +41,8 @@ const command cmd_report = {
     "  confidence               confidence level of intervals (0.95)\n\n"
     "The database is only read. The report is written to temporary files and\n"
     "moved into place, so a failure leaves the previous report intact.\n\n"
-    "Exit status: 0 written; 1 runtime failure; 2 usage error; 3 invalid\n"
-    "config file.\n",
+    "Exit status: 0 written; 1 runtime failure (including a config file that\n"
+    "cannot be read); 2 usage error; 3 invalid config file.\n",
     run,
 };
 
@@ -63,9 +63,10 @@ static int run(int argc, char **argv) {
   char err[2048];
   report_config cfg;
   config_defaults(&cfg);
-  if (config && config_load(&cfg, config, err, sizeof err) != 0) {
+  int crc = config ? config_load(&cfg, config, err, sizeof err) : 0;
+  if (crc != 0) {
     cli_error("%s", err);
-    return EXIT_INVALID;
+    return crc == -2 ? EXIT_RUNTIME : EXIT_INVALID; /* unreadable, or not valid */
   }
   store *s;
   if (store_open_readonly(&s, pos[0], err, sizeof err) != 0) {

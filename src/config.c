@@ -228,14 +228,14 @@ int config_parse(report_config *cfg, const char *name, const char *text, size_t 
 int config_load(report_config *cfg, const char *path, char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return -1;
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -2;
   }
   struct stat st;
   if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
     snprintf(err, errlen, "%s: not a regular file", path);
     fclose(f);
-    return -1;
+    return -2;
   }
   if (st.st_size > CONFIG_MAX_BYTES) {
     snprintf(err, errlen, "%s: %lld bytes is too large for a config file (limit %d)", path,
@@ -251,7 +251,7 @@ int config_load(report_config *cfg, const char *path, char *err, size_t errlen) 
   if (rerr || got != n) {
     free(text);
     snprintf(err, errlen, "%s: read failed", path);
-    return -1;
+    return -2;
   }
   int rc = config_parse(cfg, path, text, n, err, errlen);
   free(text);

@@ -37,10 +37,11 @@ typedef struct report_config {
 /* The seed report's rules. */
 void config_defaults(report_config *cfg);
 
-/* Overlays the settings of a JSON config file on cfg. Returns 0, or -1 with
- * "FILE:LINE:COLUMN: what is wrong" in err (unreadable file, bad JSON, an
- * unknown key, a value of the wrong type or out of range, a date that is not
- * a date, bands not ascending); cfg is then unchanged. */
+/* Overlays the settings of a JSON config file on cfg. Returns 0; -1 with
+ * "FILE:LINE:COLUMN: what is wrong" in err when the file is not valid (bad
+ * JSON, an unknown key, a value of the wrong type or out of range, a date
+ * that is not a date, bands not ascending); -2 with "FILE: why" when it
+ * cannot be read. On failure cfg is unchanged. */
 int config_load(report_config *cfg, const char *path, char *err, size_t errlen);
 
 /* The same from a JSON text in memory; name is used in messages. */

@@ -121,8 +121,8 @@ static void test_load_file(void **state) {
   report_config c;
   config_defaults(&c);
   snprintf(path, sizeof path, "%s/missing.json", dir);
-  assert_int_equal(config_load(&c, path, err, sizeof err), -1);
-  assert_non_null(strstr(err, "missing.json: No such file"));
+  assert_int_equal(config_load(&c, path, err, sizeof err), -2);
+  assert_non_null(strstr(err, "missing.json: cannot open: No such file"));
 
   snprintf(path, sizeof path, "%s/ok.json", dir);
   FILE *f = fopen(path, "w");
@@ -132,8 +132,14 @@ static void test_load_file(void **state) {
   assert_int_equal(config_load(&c, path, err, sizeof err), 0);
   assert_string_equal(c.post_to, "2021-07-31");
   assert_int_equal(c.small_cell, 3);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("{\"small_cell\": -1}", f);
+  fclose(f);
+  assert_int_equal(config_load(&c, path, err, sizeof err), -1); /* read, but not valid */
+  assert_int_equal(c.small_cell, 3);
 
-  assert_int_equal(config_load(&c, dir, err, sizeof err), -1); /* a directory */
+  assert_int_equal(config_load(&c, dir, err, sizeof err), -2); /* a directory */
   assert_non_null(strstr(err, "not a regular file"));
   test_rmdir(dir);
 }
