@@ -131,12 +131,10 @@ static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Parses a cell: 1 for a number (in *out), 0 for an empty cell, -1 for
- * anything else (words, "nan", "inf", hex, a number too large). A plain
- * decimal of at most 15 digits is an integer below 2^53 divided by an exact
- * power of ten, one correctly rounded division (Clinger's fast path);
- * everything else goes to strtod. */
-static int parse_cell_full(const char *s, size_t len, double *out) {
+/* A cell that is not a plain [-]digits[.digits] (see parse_cell): blanks
+ * around it trimmed, then only digits, signs, a point and an exponent, read
+ * by strtod (correctly rounded, as the plain path is). */
+static int parse_cell_general(const char *s, size_t len, double *out) {
   const char *p = s, *e = s + len;
   while (p < e && (*p == ' ' || *p == '\t'))
     p++;
@@ -144,27 +142,6 @@ static int parse_cell_full(const char *s, size_t len, double *out) {
     e--;
   if (p == e)
     return 0;
-  const char *q = p;
-  bool neg = *q == '-';
-  if (*q == '-' || *q == '+')
-    q++;
-  uint64_t mant = 0; /* wraps harmlessly past 19 digits: then unused */
-  const char *d0 = q;
-  while (q < e && (unsigned)(*q - '0') < 10)
-    mant = mant * 10 + (uint64_t)(*q++ - '0');
-  size_t nint = (size_t)(q - d0), nfrac = 0;
-  if (q < e && *q == '.') {
-    const char *f0 = ++q;
-    while (q < e && (unsigned)(*q - '0') < 10)
-      mant = mant * 10 + (uint64_t)(*q++ - '0');
-    nfrac = (size_t)(q - f0);
-  }
-  if (q == e && nint + nfrac > 0 && nint + nfrac <= 15) {
-    double v = (double)mant / pow10_tab[nfrac];
-    *out = neg && v != 0 ? -v : v; /* no negative zero */
-    return 1;
-  }
-  /* The general path: only digits, signs, a point and an exponent. */
   size_t n = (size_t)(e - p);
   for (size_t k = 0; k < n; k++) {
     char c = p[k];
@@ -180,15 +157,17 @@ static int parse_cell_full(const char *s, size_t len, double *out) {
   double v = strtod(buf, &end);
   if (end != buf + n || end == buf || !isfinite(v))
     return -1;
-  *out = v == 0 ? 0.0 : v;
+  *out = v == 0 ? 0.0 : v; /* no negative zero */
   return 1;
 }
 
-/* parse_cell_full, with its usual case taken first by a shorter way that
- * gives the same results: [-]digits[.digits] with nothing around, read up
- * to the NUL that must follow the cell (s[len], as csvin's fields have)
- * without bounds checks. A NUL inside the cell stops the digits early and
- * leaves it to parse_cell_full. */
+/* Parses a cell, s[0..len) followed by a NUL (as csvin's fields are): 1 for
+ * a number (in *out), 0 for an empty cell, -1 for anything else (words,
+ * "nan", "inf", hex, a number too large). The usual cell, [-]digits[.digits]
+ * with at most 15 digits, is an integer below 2^53 divided by an exact power
+ * of ten: one correctly rounded division (Clinger's fast path), read up to
+ * the NUL without bounds checks (a NUL inside the cell stops the digits
+ * early and leaves it to the general path, as does anything else). */
 static inline int parse_cell(const char *s, size_t len, double *out) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = u[0] == '-', nd, nf = 0;
@@ -215,7 +194,7 @@ static inline int parse_cell(const char *s, size_t len, double *out) {
     *out = num / pow10_tab[nf];
     return 1;
   }
-  return parse_cell_full(s, len, out);
+  return parse_cell_general(s, len, out);
 }
 
 /* A message about a row: printed at once (msgs NULL), or appended to msgs,
