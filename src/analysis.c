@@ -1669,24 +1669,20 @@ static void display_labels(const analysis *a) {
       {"did", "hub_x_post", "In a hub \xC3\x97 post"},
       {"did", "trained_x_post", "Trained \xC3\x97 post"},
   };
-  /* Time-in-role bands and agreement levels start with a capital. */
-  size_t ncap = (size_t)a->nbands + 5;
-  char(*cap)[2][64] = xcalloc(ncap, sizeof *cap);
-  for (size_t i = 0; i < ncap; i++) {
-    const char *code = i < (size_t)a->nbands ? a->bands[i] : AGREE[i - (size_t)a->nbands];
-    snprintf(cap[i][0], sizeof cap[i][0], "%s", code);
-    snprintf(cap[i][1], sizeof cap[i][1], "%s", code);
-    cap[i][1][0] = (char)toupper((unsigned char)cap[i][1][0]);
-  }
+  size_t ncap = (size_t)a->nbands + 5; /* bands and agreement levels */
   for (size_t i = 0; i < d->ntables; i++) {
     report_table *t = d->tables[i];
-    for (size_t k = 0; k < ncap; k++)
-      label_if_used(t, cap[k][0], cap[k][1]);
+    for (size_t k = 0; k < ncap; k++) { /* shown with a capital */
+      const char *code = k < (size_t)a->nbands ? a->bands[k] : AGREE[k - (size_t)a->nbands];
+      char label[64];
+      snprintf(label, sizeof label, "%s", code);
+      label[0] = (char)toupper((unsigned char)label[0]);
+      label_if_used(t, code, label);
+    }
     for (size_t k = 0; k < sizeof dict / sizeof *dict; k++)
       if (!dict[k].table || strcmp(dict[k].table, t->id) == 0)
         label_if_used(t, dict[k].code, dict[k].label);
   }
-  free(cap);
 }
 
 report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
