@@ -222,7 +222,9 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * A large regular file (at least CLEVAL_STATS_PARALLEL_MIN_BYTES bytes,
  * PARALLEL_MIN_BYTES by default; the variable lets the tests take both
  * paths on a small file) is mapped into memory. The rows after the header
- * are cut into NPIECES pieces, each just after a line that holds a record
+ * are cut into as many pieces as there are processors (at most MAX_PIECES;
+ * CLEVAL_STATS_THREADS sets the number), each just after a line that holds
+ * a record
  * (cut_after). After a piece with no '"' at all the next one starts a
  * record, so it can be parsed on its own: by a reader (a libcsv parser) of
  * its own, numbering lines from where the piece starts, in a thread of its
@@ -232,7 +234,8 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * the messages and the counts are those of reading the file in one go.
  *
  * From a piece that holds a '"' on, the file is read in one go (a quoted
- * field may hold line feeds). Reading stops for good where a piece stopped
+ * field may hold line feeds); the last piece, with no piece after it, is
+ * read on its own whatever it holds. Reading stops for good where a piece stopped
  * for good (a record too long), as one reader would. A piece whose
  * messages fill their buffer stops early, and the rest of the file is read
  * in one go from there.
@@ -246,7 +249,7 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * moved together afterwards. Rows past the arrays' end go to a table of
  * the piece's own, appended afterwards. */
 #define PARALLEL_MIN_BYTES ((uint64_t)4 << 20)
-#define NPIECES 2
+#define MAX_PIECES 8
 
 /* A piece of the file read in a thread. */
 typedef struct piece {
@@ -264,7 +267,8 @@ typedef struct piece {
   table over;          /* its rows past their end */
   strbuf msgs;         /* its messages, each NUL-terminated */
   size_t cut;          /* bytes read when it stopped early for its messages */
-  bool quoted;         /* it holds a '"': not read */
+  bool last;           /* the last piece of the file */
+  bool quoted;         /* it holds a '"' (and is not the last): not read */
   bool stopped;        /* reading stopped for good in it */
   bool threaded;       /* read in a thread (to be joined) */
   pthread_t thread;
@@ -275,83 +279,148 @@ typedef struct piece {
  * errors needs no more memory than this. */
 #define PIECE_MSG_LIMIT (256 * 1024)
 
-/* How read_rows ended. */
-enum { ROWS_END, ROWS_FULL, ROWS_CUT };
-
-/* Reads every record after the header: the numeric columns idx[0..ncols)
- * into t, and the text column tidx (or -1). Reports each problem through
- * row_error: at once, or for a piece p into its messages. Returns ROWS_END
- * at the end of the input; ROWS_FULL when t is fixed and full (the reader
- * can go on into another table); for a piece, ROWS_CUT when its messages
- * passed PIECE_MSG_LIMIT (at the end of a line; p->cut the bytes read), and
- * ROWS_END as soon as the piece is cancelled. */
-static int read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t, piece *p) {
-  char err[512];
-  double pair[2] = {NAN, NAN};
-  strbuf *msgs = p ? &p->msgs : NULL;
-  for (;;) {
-    if (t->fixed && t->nrows == t->cap)
-      return ROWS_FULL;
-    if (p && atomic_load_explicit(p->cancel, memory_order_relaxed))
-      return ROWS_END;
-    int rc = csvin_next(r, err, sizeof err);
-    if (rc == 0)
-      return ROWS_END;
-    if (rc < 0) {
-      row_error(msgs, "%s", err);
-      t->problems++;
-    } else {
-      if (t->nrows == t->cap) {
-        /* After the first rows, reserve for the whole file at their size. */
-        uint64_t total = csvin_total_bytes(r), done = csvin_bytes_read(r);
-        size_t want = t->cap ? 2 * t->cap : 1024;
-        if (t->cap && total > done && done > 0) {
-          double est = (double)total / (double)done * (double)t->nrows * 1.05 + 1024;
-          if (est > (double)want && est < 1e12)
-            want = (size_t)est;
-        }
-        t->cap = want;
-        for (size_t j = 0; j < (t->diff ? 1 : ncols); j++)
-          t->col[j] = xrealloc_big(t->col[j], t->cap * sizeof(double));
-        if (tidx >= 0)
-          t->text = xrealloc(t->text, t->cap * sizeof *t->text);
-      }
-      for (size_t j = 0; j < ncols; j++) {
-        size_t f = (size_t)idx[j];
-        double v = NAN;
-        const char *cell = csvin_field(r, f);
-        int pc = parse_cell(cell, csvin_field_len(r, f), &v);
-        if (pc < 0) {
-          row_error(msgs, "%s:%ld:%zu: '%.40s%s' is not a number (column %s)", t->name,
-                    csvin_line(r), f + 1, cell, strlen(cell) > 40 ? "..." : "", t->names[j]);
-          t->problems++;
-        }
-        if (t->diff)
-          pair[j] = pc == 1 ? v : NAN;
-        else
-          t->col[j][t->nrows] = pc == 1 ? v : NAN;
-      }
-      if (t->diff)
-        t->col[0][t->nrows] = isnan(pair[0]) || isnan(pair[1]) ? NAN : pair[1] - pair[0];
-      if (tidx >= 0) {
-        const char *cell = csvin_field(r, (size_t)tidx);
-        t->text[t->nrows] = cell[0] ? xstrdup(cell) : NULL;
-      }
-      t->nrows++;
-    }
-    if (msgs && msgs->len > PIECE_MSG_LIMIT) {
-      uint64_t done = csvin_bytes_read(r);
-      if (done > 0 && p->data[done - 1] == '\n') {
-        p->cut = (size_t)done;
-        return ROWS_CUT;
-      }
-    }
-  }
-}
-
 /* The arrays of a table that hold rows: the numeric columns (one for a
  * paired test) and the text column (when asked for). */
 static size_t stored_cols(const table *t) { return t->diff ? 1 : t->ncols; }
+
+/* How read_rows ended. */
+enum { ROWS_END, ROWS_CUT };
+
+/* What read_rows keeps while csvin_scan hands it a record's fields. */
+typedef struct rows {
+  table *t, *over; /* rows go to t, and to over once t is fixed and full */
+  csvin *r;
+  const int *idx; /* the numeric columns */
+  size_t ncols;
+  int tidx;  /* the text column, or -1 */
+  int *slot; /* slot[f]: j where idx[j] == f, else -1 (f < nslot) */
+  size_t nslot;
+  piece *p;        /* the piece being read in a thread, or NULL */
+  strbuf *msgs;    /* its messages, or NULL: print at once */
+  size_t f;        /* the field being handed over */
+  double *val;     /* the record's numbers, by j */
+  signed char *pc; /* parse_cell's verdict on each, by j */
+  char (*bad)[48]; /* a cell that is not a number, as its message shows it */
+  char *text;      /* the text cell (owned until the row takes it) */
+  bool cancelled;
+} rows;
+
+static void row_field(void *data, size_t len, void *ctx) {
+  rows *w = ctx;
+  size_t f = w->f++;
+  const char *cell = data;
+  if ((int)f == w->tidx) {
+    free(w->text);
+    w->text = cell[0] ? xstrdup(cell) : NULL;
+  }
+  if (f >= w->nslot || w->slot[f] < 0)
+    return;
+  size_t j = (size_t)w->slot[f];
+  w->pc[j] = (signed char)parse_cell(cell, len, &w->val[j]);
+  if (w->pc[j] < 0)
+    snprintf(w->bad[j], sizeof w->bad[j], "%.40s%s", cell, strlen(cell) > 40 ? "..." : "");
+}
+
+/* Room for one more row in t (not fixed): after the first rows, for the
+ * whole file at their size. */
+static void table_reserve(table *t, csvin *r, int tidx) {
+  uint64_t total = csvin_total_bytes(r), done = csvin_bytes_read(r);
+  size_t want = t->cap ? 2 * t->cap : 1024;
+  if (t->cap && total > done && done > 0) {
+    double est = (double)total / (double)done * (double)t->nrows * 1.05 + 1024;
+    if (est > (double)want && est < 1e12)
+      want = (size_t)est;
+  }
+  t->cap = want;
+  for (size_t j = 0; j < stored_cols(t); j++)
+    t->col[j] = xrealloc_big(t->col[j], t->cap * sizeof(double));
+  if (tidx >= 0)
+    t->text = xrealloc(t->text, t->cap * sizeof *t->text);
+}
+
+static bool row_end(const char *problem, void *ctx) {
+  rows *w = ctx;
+  table *t = w->t->fixed && w->t->nrows == w->t->cap ? w->over : w->t;
+  if (problem) {
+    row_error(w->msgs, "%s", problem);
+    t->problems++;
+  } else {
+    for (size_t j = 0; j < w->ncols; j++)
+      if (w->pc[j] < 0) {
+        row_error(w->msgs, "%s:%ld:%d: '%s' is not a number (column %s)", t->name, csvin_line(w->r),
+                  w->idx[j] + 1, w->bad[j], t->names[j]);
+        t->problems++;
+      }
+    if (t->nrows == t->cap)
+      table_reserve(t, w->r, w->tidx);
+    if (t->diff) {
+      double x = w->pc[0] == 1 ? w->val[0] : NAN, y = w->pc[1] == 1 ? w->val[1] : NAN;
+      t->col[0][t->nrows] = isnan(x) || isnan(y) ? NAN : y - x;
+    } else {
+      for (size_t j = 0; j < w->ncols; j++)
+        t->col[j][t->nrows] = w->pc[j] == 1 ? w->val[j] : NAN;
+    }
+    if (w->tidx >= 0) {
+      t->text[t->nrows] = w->text;
+      w->text = NULL;
+    }
+    t->nrows++;
+  }
+  w->f = 0;
+  memset(w->pc, 0, w->ncols);
+  if (w->p && atomic_load_explicit(w->p->cancel, memory_order_relaxed)) {
+    w->cancelled = true;
+    return true;
+  }
+  return w->msgs && w->msgs->len > PIECE_MSG_LIMIT;
+}
+
+/* Reads every record after the header: the numeric columns idx[0..ncols)
+ * into t, and the text column tidx (or -1); once t is fixed and full, into
+ * over. Reports each problem through row_error: at once, or for a piece p
+ * into its messages. Returns ROWS_END at the end of the input (and, for a
+ * piece, as soon as it is cancelled); for a piece, ROWS_CUT when its
+ * messages passed PIECE_MSG_LIMIT (at the end of a line; p->cut the bytes
+ * read). */
+static int read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t, table *over,
+                     piece *p) {
+  rows w = {.t = t,
+            .over = over,
+            .r = r,
+            .idx = idx,
+            .ncols = ncols,
+            .tidx = tidx,
+            .p = p,
+            .msgs = p ? &p->msgs : NULL};
+  for (size_t j = 0; j < ncols; j++)
+    if ((size_t)idx[j] + 1 > w.nslot)
+      w.nslot = (size_t)idx[j] + 1;
+  w.slot = xmalloc((w.nslot ? w.nslot : 1) * sizeof *w.slot);
+  for (size_t f = 0; f < w.nslot; f++)
+    w.slot[f] = -1;
+  for (size_t j = 0; j < ncols; j++)
+    w.slot[idx[j]] = (int)j;
+  w.val = xcalloc(ncols ? ncols : 1, sizeof *w.val);
+  w.pc = xcalloc(ncols ? ncols : 1, sizeof *w.pc);
+  w.bad = xcalloc(ncols ? ncols : 1, sizeof *w.bad);
+  csvin_sink sink = {row_field, row_end, &w};
+  int how = ROWS_END;
+  while (csvin_scan(r, &sink) == 1 && !w.cancelled) {
+    /* Stopped for the messages: cut at the end of a line. */
+    uint64_t done = csvin_bytes_read(r);
+    if (done > 0 && p->data[done - 1] == '\n') {
+      p->cut = (size_t)done;
+      how = ROWS_CUT;
+      break;
+    }
+  }
+  free(w.text);
+  free(w.slot);
+  free(w.val);
+  free(w.pc);
+  free(w.bad);
+  return how;
+}
 
 /* Appends the rows of u to t (not fixed) and adds up the problems; u is
  * left empty. */
@@ -376,40 +445,6 @@ static void table_append(table *t, table *u) {
   free(u->text);
   u->text = NULL;
   u->nrows = 0;
-}
-
-/* Line feeds in s[0..n), and in *lone the carriage returns not followed by
- * a line feed; sixteen bytes at a time, with byte counters that cannot
- * overflow in 255 steps. */
-typedef signed char bytes16 __attribute__((vector_size(16)));
-
-static size_t count_lines(const char *s, size_t n, size_t *lone) {
-  const bytes16 lf = (bytes16){0} + '\n', cr = (bytes16){0} + '\r';
-  size_t nlf = 0, ncr = 0, i = 0;
-  while (n - i >= 17) { /* s[i + 16] is looked at too */
-    bytes16 acc_lf = {0}, acc_cr = {0};
-    size_t end = n - i >= 16 * 255 + 1 ? i + 16 * 255 : n - 16;
-    for (; i < end; i += 16) {
-      bytes16 w, next;
-      memcpy(&w, s + i, 16);
-      memcpy(&next, s + i + 1, 16);
-      acc_lf -= (bytes16)(w == lf); /* a match is -1 */
-      acc_cr -= (bytes16)((w == cr) & (next != lf));
-    }
-    unsigned char a[16], b[16];
-    memcpy(a, &acc_lf, 16);
-    memcpy(b, &acc_cr, 16);
-    for (int k = 0; k < 16; k++) {
-      nlf += a[k];
-      ncr += b[k];
-    }
-  }
-  for (; i < n; i++) {
-    nlf += s[i] == '\n';
-    ncr += s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n');
-  }
-  *lone = ncr;
-  return nlf;
 }
 
 /* The rows of t from row `at` on, as a fixed table of its own for a piece
@@ -464,13 +499,13 @@ static void *read_piece(void *arg) {
   piece *p = arg;
   table_init(&p->over, p->shared->name, (const char *const *)p->shared->names, p->shared->ncols);
   p->over.diff = p->shared->diff;
-  if (memchr(p->data, '"', p->len)) {
+  if (!p->last && memchr(p->data, '"', p->len)) {
     p->quoted = true;
     view_init(&p->view, p->shared, SIZE_MAX);
     return NULL;
   }
   size_t lone;
-  size_t lf = count_lines(p->from, (size_t)(p->data - p->from), &lone);
+  size_t lf = csvin_count_lines(p->from, (size_t)(p->data - p->from), &lone);
   p->first_line += (long)lf;
   p->at = lf + lone;
   view_init(&p->view, p->shared, p->at);
@@ -483,8 +518,7 @@ static void *read_piece(void *arg) {
     return NULL;
   }
   csvin_set_first_line(r, p->first_line);
-  if (read_rows(r, p->idx, p->ncols, p->tidx, &p->view, p) == ROWS_FULL)
-    read_rows(r, p->idx, p->ncols, p->tidx, &p->over, p);
+  read_rows(r, p->idx, p->ncols, p->tidx, &p->view, &p->over, p);
   p->stopped = csvin_stopped(r);
   csvin_close(r);
   return NULL;
@@ -508,7 +542,7 @@ static void read_rest(const char *data, size_t len, long line, const int *idx, s
     return;
   }
   csvin_set_first_line(r, line);
-  read_rows(r, idx, ncols, tidx, t, NULL);
+  read_rows(r, idx, ncols, tidx, t, NULL, NULL);
   csvin_close(r);
 }
 
@@ -534,8 +568,23 @@ static size_t cut_after(const char *map, size_t len, size_t at, size_t floor) {
   return 0;
 }
 
+/* CLEVAL_STATS_THREADS, or the processors online; at most MAX_PIECES. */
+static size_t pieces_wanted(void) {
+  const char *v = getenv("CLEVAL_STATS_THREADS");
+  long n = 0;
+  if (v && *v) {
+    char *end;
+    n = strtol(v, &end, 10);
+    if (*end != '\0')
+      n = 0;
+  }
+  if (n <= 0)
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > MAX_PIECES ? MAX_PIECES : (size_t)n;
+}
+
 /* Reads the rows of the mapped file map[0..len), whose header r has read,
- * into t (empty), in NPIECES pieces (see above). Returns false, having read
+ * into t (empty), in pieces (see above). Returns false, having read
  * nothing, when there is nothing to cut. */
 static bool read_split(csvin *r, const char *map, size_t len, const int *idx, size_t ncols,
                        int tidx, table *t) {
@@ -544,11 +593,11 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
     return false;
   /* Where each piece starts (see cut_after). The first piece is made 1 %
    * longer, as the others first count the lines before them. */
-  size_t cuts[NPIECES + 1];
+  size_t want = pieces_wanted(), cuts[MAX_PIECES + 1];
   cuts[0] = start;
   size_t npieces = 1;
-  for (size_t k = 1; k < NPIECES; k++) {
-    size_t at = start + (len - start) / NPIECES * k + (len - start) / 100;
+  for (size_t k = 1; k < want; k++) {
+    size_t at = start + (len - start) / want * k + (len - start) / 100;
     if (at < cuts[npieces - 1])
       at = cuts[npieces - 1];
     size_t cut = cut_after(map, len, at, cuts[npieces - 1]);
@@ -560,11 +609,12 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
     return false;
   cuts[npieces] = len;
   size_t lone, body = len - start, sample = body < 65536 ? body : 65536;
-  long line0 = 1 + (long)count_lines(map, start, &lone);
+  long line0 = 1 + (long)csvin_count_lines(map, start, &lone);
 
   /* The arrays, for the rows of the whole file at the density of its first
    * lines, and never more than it can hold (a row takes 2 bytes at least). */
-  double est = (double)count_lines(map + start, sample, &lone) / (double)sample * (double)body;
+  double est =
+      (double)csvin_count_lines(map + start, sample, &lone) / (double)sample * (double)body;
   size_t cap = (size_t)(est * 1.05) + 1024;
   if (cap > body / 2 + 1)
     cap = body / 2 + 1;
@@ -577,7 +627,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
 
   atomic_bool cancel;
   atomic_init(&cancel, false);
-  piece p[NPIECES];
+  piece p[MAX_PIECES];
   memset(p, 0, sizeof p);
   for (size_t i = 1; i < npieces; i++) {
     p[i].data = map + cuts[i];
@@ -588,6 +638,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
     p[i].ncols = ncols;
     p[i].tidx = tidx;
     p[i].shared = t;
+    p[i].last = i + 1 == npieces;
     p[i].cancel = &cancel;
     p[i].threaded = pthread_create(&p[i].thread, NULL, read_piece, &p[i]) == 0;
   }
@@ -609,8 +660,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
       stop = true;
     } else {
       csvin_set_first_line(r0, line0);
-      if (read_rows(r0, idx, ncols, tidx, t, NULL) == ROWS_FULL)
-        read_rows(r0, idx, ncols, tidx, &over0, NULL);
+      read_rows(r0, idx, ncols, tidx, t, &over0, NULL);
       stop = csvin_stopped(r0);
       csvin_close(r0);
     }
@@ -645,17 +695,17 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
     table_free(&p[i].over);
     if (p[i].quoted)
       read_rest(p[i].data, (size_t)(map + len - p[i].data),
-                line0 + (long)count_lines(map + start, cuts[i] - start, &lone), idx, ncols, tidx,
-                t);
+                line0 + (long)csvin_count_lines(map + start, cuts[i] - start, &lone), idx, ncols,
+                tidx, t);
     else if (p[i].cut)
       read_rest(p[i].data + p[i].cut, (size_t)(map + len - p[i].data) - p[i].cut,
-                p[i].first_line + (long)count_lines(p[i].data, p[i].cut, &lone), idx, ncols, tidx,
-                t);
+                p[i].first_line + (long)csvin_count_lines(p[i].data, p[i].cut, &lone), idx, ncols,
+                tidx, t);
   }
   for (size_t i = 1; i < npieces; i++)
     strbuf_free(&p[i].msgs);
   if (whole)
-    read_rows(r, idx, ncols, tidx, t, NULL);
+    read_rows(r, idx, ncols, tidx, t, NULL, NULL);
   return true;
 }
 
@@ -672,7 +722,7 @@ typedef struct input {
 static void read_body(input *in, const int *idx, size_t ncols, int tidx, table *t) {
   if (in->map && read_split(in->r, in->map, in->len, idx, ncols, tidx, t))
     return;
-  read_rows(in->r, idx, ncols, tidx, t, NULL);
+  read_rows(in->r, idx, ncols, tidx, t, NULL, NULL);
 }
 
 /* CLEVAL_STATS_PARALLEL_MIN_BYTES, or PARALLEL_MIN_BYTES. */

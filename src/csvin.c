@@ -2,7 +2,9 @@
  * The input is fed to libcsv one line at a time (a line longer than BLOCK in
  * pieces of at most BLOCK bytes), so each record completed by a feed ends on
  * a known line, and memory stays bounded. A file is read in blocks of BLOCK
- * bytes; a memory input is fed in place, without copying. */
+ * bytes; a memory input is fed in place, without copying. csvin_scan gives
+ * libcsv whole stretches of plain lines instead, and works out a record's
+ * line only when asked. */
 #include "csvin.h"
 
 #include <csv.h>
@@ -53,6 +55,27 @@ struct csvin {
   /* The first problem found in the record being built. */
   char problem[256];
   long problem_col;
+
+  /* While csvin_scan has libcsv parse a stretch: where it is. */
+  struct stretch *scan;
+};
+
+/* A stretch s[0..len) given to libcsv whole, starting on line `line`: the
+ * sink, the records it has taken, and whether it asked to stop. Records
+ * are looked up (find_record) forward from a cursor: the line at offset
+ * at, with at_recs records before it. */
+struct stretch {
+  const csvin_sink *sink;
+  const char *s;
+  size_t len;
+  long line;
+  size_t recs;
+  bool stop;
+  size_t at, at_recs;
+  long at_line;
+  size_t found;     /* the record last looked up (SIZE_MAX: none yet) */
+  long found_line;  /* its line */
+  size_t found_end; /* the offset just past its line feed */
 };
 
 static void reset_record(csvin *r) {
@@ -406,6 +429,200 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
   }
 }
 
+/* Sixteen bytes at a time, with byte counters that cannot overflow in 255
+ * steps. */
+typedef signed char bytes16 __attribute__((vector_size(16)));
+
+/* The line feeds in s[0..n); in *lone the carriage returns not followed
+ * by one; in *odd whether a quote or a byte past ASCII is there. */
+static size_t count_bytes(const char *s, size_t n, size_t *lone, bool *odd) {
+  const bytes16 lf = (bytes16){0} + '\n', cr = (bytes16){0} + '\r', quote = (bytes16){0} + '"',
+                zero = {0};
+  bytes16 acc_odd = {0};
+  size_t nlf = 0, ncr = 0, i = 0;
+  while (n - i >= 17) { /* s[i + 16] is looked at too */
+    bytes16 acc_lf = {0}, acc_cr = {0};
+    size_t end = n - i >= 16 * 255 + 1 ? i + 16 * 255 : n - 16;
+    for (; i < end; i += 16) {
+      bytes16 w, next;
+      memcpy(&w, s + i, 16);
+      memcpy(&next, s + i + 1, 16);
+      acc_lf -= (bytes16)(w == lf); /* a match is -1 */
+      acc_cr -= (bytes16)((w == cr) & (next != lf));
+      acc_odd |= (bytes16)((w == quote) | (w < zero)); /* past ASCII: the sign bit */
+    }
+    unsigned char a[16], b[16];
+    memcpy(a, &acc_lf, 16);
+    memcpy(b, &acc_cr, 16);
+    for (int k = 0; k < 16; k++) {
+      nlf += a[k];
+      ncr += b[k];
+    }
+  }
+  unsigned char o[16];
+  memcpy(o, &acc_odd, 16);
+  bool found = false;
+  for (int k = 0; k < 16; k++)
+    found |= o[k] != 0;
+  for (; i < n; i++) {
+    nlf += s[i] == '\n';
+    ncr += s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n');
+    found |= s[i] == '"' || (unsigned char)s[i] >= 0x80;
+  }
+  *lone = ncr;
+  *odd = found;
+  return nlf;
+}
+
+size_t csvin_count_lines(const char *s, size_t n, size_t *lone) {
+  bool odd;
+  return count_bytes(s, n, lone, &odd);
+}
+
+/* ---- csvin_scan ---- */
+
+/* Finds record k of the stretch being scanned (k at or after the last one
+ * found): the line it starts on, numbered as csvin_next numbers it (from
+ * the first line after the record before it with more than line ends on
+ * it), and the end of its line. The stretch holds no quote and no bare
+ * carriage return, so each line with more than blanks is one record. */
+static void find_record(struct stretch *st, size_t k) {
+  if (st->found == k)
+    return;
+  const char *s = st->s;
+  size_t at = st->at, recs = st->at_recs;
+  long line = st->at_line, start = 0;
+  for (;;) {
+    const char *nl = memchr(s + at, '\n', st->len - at);
+    size_t end = nl ? (size_t)(nl - s) + 1 : st->len;
+    bool ends_only = true, blank = true;
+    for (size_t i = at; i < end && blank; i++) {
+      char c = s[i];
+      if (c != '\r' && c != '\n') {
+        ends_only = false;
+        blank = c == ' ' || c == '\t';
+      }
+    }
+    if (!ends_only && !start)
+      start = line;
+    at = end;
+    line++;
+    bool last = at >= st->len; /* a record (stretch_end): nothing is looked up past it */
+    if (!blank || last) {
+      if (recs == k || last) {
+        st->found = k;
+        st->found_line = start ? start : line - 1;
+        st->found_end = end;
+        st->at = at;
+        st->at_recs = recs + 1;
+        st->at_line = line;
+        return;
+      }
+      recs++;
+      start = 0;
+    }
+  }
+}
+
+static void on_scan_field(void *data, size_t len, void *ctx) {
+  struct stretch *st = ctx;
+  if (!st->stop)
+    st->sink->field(data, len, st->sink->ctx);
+}
+
+static void on_scan_record(int c, void *ctx) {
+  (void)c;
+  struct stretch *st = ctx;
+  if (st->stop)
+    return;
+  if (st->sink->end(NULL, st->sink->ctx))
+    st->stop = true;
+  else
+    st->recs++;
+}
+
+/* Where a stretch to give libcsv whole may end within s[0..n): just past
+ * the last line feed that ends a line with more than blanks on it (else a
+ * record after blank lines would be numbered differently from csvin_next,
+ * which numbers it by the first of them that holds spaces); 0 when there
+ * is none. */
+static size_t stretch_end(const char *s, size_t n) {
+  for (;;) {
+    while (n && s[n - 1] != '\n')
+      n--;
+    if (!n)
+      return 0;
+    size_t end = n - 1;
+    for (size_t k = end; k > 0 && s[k - 1] != '\n'; k--)
+      if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\r')
+        return end + 1;
+    n = end; /* a blank line: look before it */
+  }
+}
+
+/* Gives the stretch block[block_pos..+n) to libcsv whole. Returns false,
+ * having read nothing, when it is not such a stretch: one that holds a
+ * quote, a byte past ASCII or a bare carriage return needs csvin_next's
+ * care. Else true, with the reader past the stretch, or past the record
+ * where the sink asked to stop (*stop). */
+static bool scan_stretch(csvin *r, const csvin_sink *sink, size_t n, bool *stop) {
+  const char *s = r->block + r->block_pos;
+  size_t lone;
+  bool odd;
+  size_t lines = count_bytes(s, n, &lone, &odd);
+  if (odd || lone)
+    return false;
+  struct stretch st = {
+      .sink = sink, .s = s, .len = n, .line = r->line, .at_line = r->line, .found = SIZE_MAX};
+  uint64_t before = r->bytes_read;
+  r->bytes_read += n; /* for progress, while libcsv works through it */
+  r->scan = &st;
+  csv_parse(&r->parser, s, n, on_scan_field, on_scan_record, &st); /* no quote: no error */
+  r->scan = NULL;
+  if (st.stop) {
+    find_record(&st, st.recs);
+    n = st.found_end;
+    lines = (size_t)(st.at_line - st.line);
+  }
+  r->block_pos += n;
+  r->bytes_read = before + n;
+  r->line += (long)lines;
+  *stop = st.stop;
+  return true;
+}
+
+int csvin_scan(csvin *r, const csvin_sink *sink) {
+  char err[512];
+  for (;;) {
+    if (r->fatal || r->finished)
+      return 0;
+    /* A stretch of whole lines from here, or else one record. */
+    size_t n = 0;
+    if (r->block_pos < r->block_len || refill(r, err, sizeof err)) {
+      size_t avail = r->block_len - r->block_pos;
+      n = stretch_end(r->block + r->block_pos, avail < BLOCK ? avail : BLOCK);
+    }
+    bool stop;
+    if (n && scan_stretch(r, sink, n, &stop)) {
+      if (stop)
+        return 1;
+      continue;
+    }
+    /* Record by record through the stretch (or the one record). */
+    uint64_t until = r->bytes_read + n;
+    do {
+      int rc = csvin_next(r, err, sizeof err);
+      if (rc == 0)
+        return 0;
+      if (rc > 0)
+        for (size_t i = 0; i < r->nfields; i++)
+          sink->field(r->text + r->offs[i], r->lens[i], sink->ctx);
+      if (sink->end(rc < 0 ? err : NULL, sink->ctx))
+        return 1;
+    } while (r->bytes_read < until);
+  }
+}
+
 size_t csvin_nfields(const csvin *r) { return r->nfields; }
 
 const char *csvin_field(const csvin *r, size_t i) {
@@ -414,7 +631,12 @@ const char *csvin_field(const csvin *r, size_t i) {
 
 size_t csvin_field_len(const csvin *r, size_t i) { return i < r->nfields ? r->lens[i] : 0; }
 
-long csvin_line(const csvin *r) { return r->rec_line; }
+long csvin_line(const csvin *r) {
+  if (!r->scan)
+    return r->rec_line;
+  find_record(r->scan, r->scan->recs);
+  return r->scan->found_line;
+}
 
 void csvin_set_first_line(csvin *r, long line) {
   r->line = line;

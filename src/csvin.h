@@ -57,6 +57,30 @@ const char *csvin_name(const csvin *r);
 uint64_t csvin_bytes_read(const csvin *r);
 uint64_t csvin_total_bytes(const csvin *r);
 
+/* What csvin_scan hands the records to: field() gets each field of a
+ * record in turn (the field, NUL-terminated, valid only during the call;
+ * its length; ctx), then end() the record's problem as csvin_next's err
+ * would hold it (then no field was handed over) or NULL. end() returns
+ * true to stop after this record. During end(), csvin_line is the
+ * record's line; csvin_field and csvin_nfields are not to be used. */
+typedef struct csvin_sink {
+  void (*field)(void *data, size_t len, void *ctx);
+  bool (*end)(const char *problem, void *ctx);
+  void *ctx;
+} csvin_sink;
+
+/* Reads the records that are left into sink: the same records, problems
+ * and lines as calling csvin_next until it returns 0, but stretches of
+ * plain lines (ASCII, no quote, no bare carriage return) go to libcsv
+ * whole, which is much faster. Returns 0 at the end of the input; 1 when
+ * end() asked to stop, the reader then just past that record, as
+ * csvin_next would leave it. */
+int csvin_scan(csvin *r, const csvin_sink *sink);
+
+/* The line feeds in s[0..n), and in *lone the carriage returns not
+ * followed by one (old Mac line ends). */
+size_t csvin_count_lines(const char *s, size_t n, size_t *lone);
+
 /* Closes the reader; csvin_close(NULL) does nothing. */
 void csvin_close(csvin *r);
 

@@ -199,6 +199,73 @@ static char *dump(csvin *r) {
   return out;
 }
 
+/* csvin_scan's side of dump(): the same lines, from what the sink is
+ * handed. The sink stops after every `every` records (0: never), and the
+ * scan is taken up again, so a stop must leave the reader just past the
+ * record, as csvin_next does. */
+typedef struct scan_out {
+  csvin *r;
+  char *out;
+  size_t len, cap;
+  char line[512];
+  int n;
+  size_t nfields, records, every;
+} scan_out;
+
+static void scan_put(scan_out *o, const char *text) {
+  size_t l = strlen(text);
+  if (o->len + l + 1 > o->cap) {
+    o->cap = 2 * (o->len + l + 1);
+    o->out = realloc(o->out, o->cap);
+  }
+  memcpy(o->out + o->len, text, l + 1);
+  o->len += l;
+}
+
+static void scan_field(void *data, size_t len, void *ctx) {
+  scan_out *o = ctx;
+  assert_int_equal(strlen(data), len); /* NUL-terminated at its length */
+  if (o->nfields == 0)
+    o->n = snprintf(o->line, sizeof o->line, "%ld:", csvin_line(o->r));
+  if ((size_t)o->n < sizeof o->line)
+    o->n += snprintf(o->line + o->n, sizeof o->line - (size_t)o->n, "%s%s", o->nfields ? "|" : " ",
+                     (const char *)data);
+  o->nfields++;
+}
+
+static bool scan_end(const char *problem, void *ctx) {
+  scan_out *o = ctx;
+  char line[512];
+  if (problem) {
+    assert_int_equal(o->nfields, 0);
+    snprintf(line, sizeof line, "error: %s\n", problem);
+  } else {
+    /* The line asked for again at the end: still the record's. */
+    char at[32];
+    snprintf(at, sizeof at, "%ld:", csvin_line(o->r));
+    assert_memory_equal(o->line, at, strlen(at));
+    if ((size_t)o->n < sizeof o->line)
+      snprintf(o->line + o->n, sizeof o->line - (size_t)o->n, "\n");
+    snprintf(line, sizeof line, "%s", o->line);
+  }
+  scan_put(o, line);
+  o->nfields = 0;
+  o->records++;
+  return o->every && o->records % o->every == 0;
+}
+
+static char *scan_dump(csvin *r, size_t every) {
+  scan_out o = {.r = r, .cap = 1 << 16, .every = every};
+  o.out = malloc(o.cap);
+  o.out[0] = '\0';
+  csvin_sink sink = {scan_field, scan_end, &o};
+  size_t stops = 0;
+  while (csvin_scan(r, &sink) == 1)
+    stops++;
+  assert_int_equal(stops, every ? o.records / every : 0);
+  return o.out;
+}
+
 static void test_first_line_numbers_a_piece(void **state) {
   (void)state;
   const char *text = "1,2\n3,caf\xE9\n\n5,6\n";
@@ -369,6 +436,111 @@ static void test_memory_line_longer_than_a_block(void **state) {
   free(text);
 }
 
+/* csvin_scan reads as csvin_next does: records, lines and problems, from
+ * memory and from a file, stopped and taken up again anywhere. The text
+ * mixes plain stretches (given to libcsv whole) with everything that
+ * needs csvin_next's care, across many 64 KiB blocks. */
+static void test_scan_reads_as_next(void **state) {
+  (void)state;
+  size_t cap = 1 << 22, len = 0;
+  char *text = malloc(cap);
+  len += (size_t)sprintf(text, "\xEF\xBB\xBFx,y,label\n");
+  for (int i = 0; i < 30000; i++) {
+    const char *kinds[] = {"%d.5,%d,plain\n",
+                           "%d,%d,crlf\r\n",
+                           "\n",
+                           "   \n",
+                           " \t \r\n",
+                           "%d,\"quoted, %d\nover two lines\"\n",
+                           "%d,%d,caf\xC3\xA9\n",
+                           "%d,%d,bad\xE9\n",
+                           "%d,%d,bare\rcr %d\n",
+                           "%d,%d\"stray\n",
+                           "  %d , %d ,spaced\n",
+                           ",,\n"};
+    /* Mostly plain, as data is; odd lines only in every other stretch of
+     * 3000 rows, so that some stretches are plain throughout. */
+    int k = i % 97 < 80 ? 0 : (i / 3000) % 2 ? i % 12 : (int[]){1, 2, 3, 4, 10, 11}[i % 6];
+    len += (size_t)snprintf(text + len, cap - len, kinds[k], i, i * 3, i);
+  }
+  len += (size_t)snprintf(text + len, cap - len, "1,2,no final line feed");
+  csvin *a, *b;
+  char err[256];
+  assert_int_equal(csvin_open_mem(&a, "t.csv", text, len, err, sizeof err), 0);
+  char *want = dump(a);
+  csvin_close(a);
+  assert_non_null(strstr(want, "error: t.csv:")); /* the problems are there */
+  size_t everies[] = {0, 1, 7, 1000};
+  for (size_t e = 0; e < 4; e++) {
+    assert_int_equal(csvin_open_mem(&b, "t.csv", text, len, err, sizeof err), 0);
+    char *got = scan_dump(b, everies[e]);
+    assert_string_equal(got, want);
+    assert_true(csvin_bytes_read(b) == len);
+    csvin_close(b);
+    free(got);
+  }
+  /* From a file: blocks of 64 KiB, lines across their ends. */
+  char *dir = test_tmpdir();
+  char path[512];
+  snprintf(path, sizeof path, "%s/t.csv", dir);
+  FILE *f = fopen(path, "wb");
+  assert_int_equal(fwrite(text, 1, len, f), len);
+  fclose(f);
+  assert_int_equal(csvin_open(&b, path, err, sizeof err), 0);
+  char *got = scan_dump(b, 13);
+  csvin_close(b);
+  /* The same, but for the file's name in the messages. */
+  assert_int_equal(csvin_open(&a, path, err, sizeof err), 0);
+  char *want_file = dump(a);
+  csvin_close(a);
+  assert_string_equal(got, want_file);
+  free(got);
+  free(want_file);
+  test_rmdir(dir);
+  free(want);
+  free(text);
+}
+
+/* A stop in a plain stretch leaves the reader where csvin_next would be:
+ * the next csvin_next gives the next record, on its line. */
+static void test_scan_stop_then_next(void **state) {
+  (void)state;
+  const char *text = "x,y\n1,2\n\n   \n3,4\n5,6\n";
+  csvin *r = open_text(text);
+  scan_out o = {.r = r, .cap = 256, .every = 2};
+  o.out = malloc(o.cap);
+  o.out[0] = '\0';
+  csvin_sink sink = {scan_field, scan_end, &o};
+  assert_int_equal(csvin_scan(r, &sink), 1);
+  assert_string_equal(o.out, "1: x|y\n2: 1|2\n");
+  assert_true(csvin_bytes_read(r) == 8);
+  char err[256];
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_string_equal(csvin_field(r, 0), "3");
+  assert_int_equal(csvin_line(r), 4); /* numbered by the line of spaces */
+  assert_int_equal(csvin_scan(r, &sink), 0);
+  assert_string_equal(o.out, "1: x|y\n2: 1|2\n6: 5|6\n");
+  free(o.out);
+  csvin_close(r);
+}
+
+static void test_count_lines(void **state) {
+  (void)state;
+  size_t lone;
+  assert_int_equal(csvin_count_lines("", 0, &lone), 0);
+  assert_int_equal(lone, 0);
+  const char *t = "a\r\nb\rc\n\n\r";
+  assert_int_equal(csvin_count_lines(t, strlen(t), &lone), 3);
+  assert_int_equal(lone, 2); /* after b, and the last byte */
+  /* Past the sixteen-byte steps and the 255-step counters. */
+  char *big = malloc(100000);
+  for (size_t i = 0; i < 100000; i++)
+    big[i] = i % 10 == 9 ? '\n' : i % 1000 == 500 ? '\r' : 'x';
+  assert_int_equal(csvin_count_lines(big, 100000, &lone), 10000);
+  assert_int_equal(lone, 100);
+  free(big);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_simple_lf_and_crlf),
@@ -388,6 +560,9 @@ int main(void) {
       cmocka_unit_test(test_stopped_after_a_record_too_long),
       cmocka_unit_test(test_utf8_checked_past_an_ascii_start),
       cmocka_unit_test(test_memory_line_longer_than_a_block),
+      cmocka_unit_test(test_scan_reads_as_next),
+      cmocka_unit_test(test_scan_stop_then_next),
+      cmocka_unit_test(test_count_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
