@@ -81,6 +81,8 @@ const command cmd_stats = {
     "                cell was empty), n, dropped\n"
     "  prop          [k, n] the Wilson score interval of k / n, one per row.\n"
     "                keys: k[], n[], proportion[], ci_low[], ci_high[]\n\n"
+    "A file of 4 MiB or more is read in parallel, one piece per processor;\n"
+    "CLEVAL_STATS_THREADS sets the number of pieces (1 reads in one go).\n\n"
     "Exit status: 0 done; 1 the file could not be read; 2 usage error (an\n"
     "unknown test or option); 3 invalid input: a missing column, a cell that\n"
     "is not a number (named FILE:LINE:COLUMN), too few usable values, zero\n"
