@@ -226,19 +226,18 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * paths on a small file) is mapped into memory. The rows after the header
  * are cut into as many pieces as there are processors (at most MAX_PIECES;
  * CLEVAL_STATS_THREADS sets the number), each just after a line that holds
- * a record
- * (cut_after). After a piece with no '"' at all the next one starts a
- * record, so it can be parsed on its own: by a reader (a libcsv parser) of
- * its own, numbering lines from where the piece starts, in a thread of its
- * own. The first piece is read in the calling
- * thread and prints its messages at once; the others keep theirs, and the
- * rows are joined and the messages printed in file order, so the result,
- * the messages and the counts are those of reading the file in one go.
+ * a record (cut_after). After a piece with no '"' at all the next one
+ * starts a record, so it can be parsed on its own: by a reader (a libcsv
+ * parser) of its own, numbering lines from where the piece starts, in a
+ * thread of its own. The first piece is read in the calling thread and
+ * prints its messages at once; the others keep theirs, and the rows are
+ * joined and the messages printed in file order, so the result, the
+ * messages and the counts are those of reading the file in one go.
  *
  * From a piece that holds a '"' on, the file is read in one go (a quoted
  * field may hold line feeds); the last piece, with no piece after it, is
- * read on its own whatever it holds. Reading stops for good where a piece stopped
- * for good (a record too long), as one reader would. A piece whose
+ * read on its own whatever it holds. Reading stops for good where a piece
+ * stopped for good (a record too long), as one reader would. A piece whose
  * messages fill their buffer stops early, and the rest of the file is read
  * in one go from there.
  *

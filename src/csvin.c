@@ -596,12 +596,12 @@ int csvin_scan(csvin *r, const csvin_sink *sink) {
   for (;;) {
     if (r->fatal || r->finished)
       return 0;
-    /* A stretch of whole lines from here, or else one record. */
-    size_t n = 0;
-    if (r->block_pos < r->block_len || refill(r, err, sizeof err)) {
-      size_t avail = r->block_len - r->block_pos;
+    /* A stretch of whole lines from here, or else one record (which
+     * reads the next block when this one is used up, or reports why it
+     * cannot). */
+    size_t n = 0, avail = r->block_len - r->block_pos;
+    if (avail)
       n = stretch_end(r->block + r->block_pos, avail < BLOCK ? avail : BLOCK);
-    }
     bool stop;
     if (n && scan_stretch(r, sink, n, &stop)) {
       if (stop)
