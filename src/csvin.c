@@ -37,6 +37,9 @@ struct csvin {
   /* Every byte fed so far is ASCII, so every field is valid UTF-8 without
    * looking; block[0..ascii_end) has been looked at. */
   bool ascii;
+  /* csvin_next left libcsv between records, with nothing of the next one
+   * fed: so csvin_scan may give it a stretch whole. */
+  bool clean;
   size_t ascii_end;
 
   long line;     /* line of the next byte to feed */
@@ -230,6 +233,7 @@ static csvin *reader_new(const char *name) {
   r->at_record_start = true;
   r->first_block = true;
   r->ascii = true; /* until a byte says otherwise */
+  r->clean = true;
   return r;
 }
 
@@ -340,6 +344,14 @@ static void skip_line(csvin *r, char *err, size_t errlen) {
   }
 }
 
+/* Whether s[0..n) holds a carriage return not followed by a line feed. */
+static bool lone_cr(const char *s, size_t n) {
+  for (const char *p = memchr(s, '\r', n); p; p = memchr(p + 1, '\r', n - (size_t)(p + 1 - s)))
+    if (p + 1 == s + n || p[1] != '\n')
+      return true;
+  return false;
+}
+
 static bool blank_piece(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (s[i] != '\r' && s[i] != '\n')
@@ -404,6 +416,7 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->block_pos += used;
       r->bytes_read += used;
       skip_line(r, err, errlen);
+      r->clean = true; /* a fresh parser, at the start of a line */
       snprintf(err, errlen,
                "%s:%ld:%ld: malformed quoting (a '\"' inside an unquoted field, "
                "or text after a closing quote)",
@@ -416,8 +429,12 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
     r->bytes_read += n;
     if (newline)
       r->line++;
-    if (r->record_ready)
+    if (r->record_ready) {
+      /* The record ended with the line, unless a bare carriage return
+       * ended it earlier: then what followed it is fed too. */
+      r->clean = !lone_cr(start, n);
       return r->problem[0] ? report_problem(r, err, errlen) : 1;
+    }
     if (r->rec_bytes > MAX_RECORD) {
       snprintf(err, errlen,
                "%s:%ld:%zu: record is longer than %d bytes (is a quote never "
@@ -600,7 +617,7 @@ int csvin_scan(csvin *r, const csvin_sink *sink) {
      * reads the next block when this one is used up, or reports why it
      * cannot). */
     size_t n = 0, avail = r->block_len - r->block_pos;
-    if (avail)
+    if (avail && r->clean)
       n = stretch_end(r->block + r->block_pos, avail < BLOCK ? avail : BLOCK);
     bool stop;
     if (n && scan_stretch(r, sink, n, &stop)) {

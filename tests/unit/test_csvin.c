@@ -524,6 +524,23 @@ static void test_scan_stop_then_next(void **state) {
   csvin_close(r);
 }
 
+/* A bare carriage return ends a record before the end of its line, and a
+ * quote opened after it runs on: the parser is then inside a record, and
+ * the plain lines after it are no stretch of their own (found by
+ * fuzz/csvin_fuzz.c). */
+static void test_scan_after_a_bare_cr(void **state) {
+  (void)state;
+  const char *text = "x,y\n3,\r,\"\n\n\n8\n9\n";
+  csvin *a = open_text(text), *b = open_text(text);
+  char *want = dump(a), *got = scan_dump(b, 1); /* taken up again after that record */
+  assert_string_equal(got, want);
+  assert_non_null(strstr(want, "never closed"));
+  free(want);
+  free(got);
+  csvin_close(a);
+  csvin_close(b);
+}
+
 static void test_count_lines(void **state) {
   (void)state;
   size_t lone;
@@ -562,6 +579,7 @@ int main(void) {
       cmocka_unit_test(test_memory_line_longer_than_a_block),
       cmocka_unit_test(test_scan_reads_as_next),
       cmocka_unit_test(test_scan_stop_then_next),
+      cmocka_unit_test(test_scan_after_a_bare_cr),
       cmocka_unit_test(test_count_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
