@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -738,6 +739,21 @@ static uint64_t parallel_min_bytes(void) {
   return PARALLEL_MIN_BYTES;
 }
 
+/* A mapped file that shrinks while it is read (another program truncates
+ * or rewrites it) raises SIGBUS where its pages are gone. Then reading
+ * stops with this message and status 1, as for a file that cannot be read;
+ * nothing has been printed to standard output yet. */
+static char shrank_msg[600];
+static size_t shrank_len;
+static struct sigaction sigbus_before;
+
+static void on_sigbus(int sig) {
+  (void)sig;
+  ssize_t w = write(STDERR_FILENO, shrank_msg, shrank_len); /* all a handler may do */
+  (void)w;
+  _exit(EXIT_RUNTIME);
+}
+
 /* Maps path into memory when it is a regular file large enough to be read
  * in pieces; on any failure leaves in->map NULL (it is read as a stream). */
 static void map_input(const char *path, input *in) {
@@ -758,6 +774,16 @@ static void map_input(const char *path, input *in) {
     if (m != MAP_FAILED) {
       in->map = m;
       in->len = len;
+      int n = snprintf(shrank_msg, sizeof shrank_msg,
+                       "cleval: %s: the file shrank while it was being read (is another "
+                       "program writing it?)\n",
+                       path);
+      shrank_len = n < 0 ? 0 : (size_t)n < sizeof shrank_msg ? (size_t)n : sizeof shrank_msg - 1;
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_handler = on_sigbus;
+      sigemptyset(&sa.sa_mask);
+      sigaction(SIGBUS, &sa, &sigbus_before);
     }
   }
   close(fd);
@@ -766,8 +792,10 @@ static void map_input(const char *path, input *in) {
 static void close_input(input *in) {
   csvin_close(in->r);
   in->r = NULL;
-  if (in->map)
+  if (in->map) {
     munmap(in->map, in->len);
+    sigaction(SIGBUS, &sigbus_before, NULL);
+  }
   in->map = NULL;
 }
 
