@@ -183,10 +183,12 @@ static char *dump(csvin *r) {
     if (rc < 0) {
       snprintf(line, sizeof line, "error: %s\n", err);
     } else {
+      /* (A line too long for the buffer is cut short, as scan_dump cuts it.) */
       int n = snprintf(line, sizeof line, "%ld:", csvin_line(r));
-      for (size_t i = 0; i < csvin_nfields(r); i++)
+      for (size_t i = 0; i < csvin_nfields(r) && (size_t)n < sizeof line; i++)
         n += snprintf(line + n, sizeof line - (size_t)n, "%s%s", i ? "|" : " ", csvin_field(r, i));
-      snprintf(line + n, sizeof line - (size_t)n, "\n");
+      if ((size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, "\n");
     }
     size_t l = strlen(line);
     if (len + l + 1 > cap) {
@@ -541,6 +543,94 @@ static void test_scan_after_a_bare_cr(void **state) {
   csvin_close(b);
 }
 
+/* Random documents of every kind of line, some long, with blank lines and
+ * lines of spaces where stretches end: csvin_scan, stopped at random
+ * intervals, gives what csvin_next gives, from memory and from a file.
+ * (A fixed seed: the same documents every run.) */
+static void test_scan_random_documents(void **state) {
+  (void)state;
+  static const char *const kinds[] = {
+      "%u.25,%u\n",      "%u,%u\r\n", "\n",       "  \t\n",    "\r\n",        "\"%u\",\"a\nb\"\n",
+      "%u,\xC3\xA9%u\n", "%u,\xFF\n", "%u\r%u\n", "%u,x\"y\n", " %u , %u \n", "\"%u\n"};
+  uint64_t seed = 12345;
+  char *dir = test_tmpdir();
+  char path[512];
+  snprintf(path, sizeof path, "%s/r.csv", dir);
+  for (int doc = 0; doc < 40; doc++) {
+    size_t cap = 1 << 20, len = 0;
+    char *text = malloc(cap);
+    int lines = 2000 + (int)(seed % 20000);
+    for (int i = 0; i < lines && len + 300 < cap; i++) {
+      seed = seed * 6364136223846793005u + 1442695040888963407u; /* Knuth's LCG */
+      unsigned r = (unsigned)(seed >> 33);
+      /* Mostly plain; each document has its own mix of the odd kinds. */
+      size_t k = r % 100 < 90 - (unsigned)doc ? r % 2 : r % 12;
+      if (doc % 5 == 0 && k >= 5 && k != 10)
+        k = 2 + r % 3; /* some documents only plain-compatible */
+      len += (size_t)snprintf(text + len, cap - len, kinds[k], r % 1000, r % 777);
+      if (r % 5000 == 7) { /* now and then a line longer than a block */
+        memset(text + len, '9', 70000 < cap - len - 2 ? 70000 : 0);
+        len += 70000 < cap - len - 2 ? 70000 : 0;
+        text[len++] = '\n';
+      }
+    }
+    csvin *a, *b;
+    char err[256];
+    assert_int_equal(csvin_open_mem(&a, "t.csv", text, len, err, sizeof err), 0);
+    char *want = dump(a);
+    csvin_close(a);
+    assert_int_equal(csvin_open_mem(&b, "t.csv", text, len, err, sizeof err), 0);
+    char *got = scan_dump(b, (size_t)(seed >> 40) % 50);
+    csvin_close(b);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    if (doc % 8 == 0) { /* from a file, in blocks */
+      FILE *f = fopen(path, "wb");
+      assert_int_equal(fwrite(text, 1, len, f), len);
+      fclose(f);
+      assert_int_equal(csvin_open(&a, path, err, sizeof err), 0);
+      want = dump(a);
+      csvin_close(a);
+      assert_int_equal(csvin_open(&b, path, err, sizeof err), 0);
+      got = scan_dump(b, 3);
+      csvin_close(b);
+      assert_string_equal(got, want);
+      free(got);
+      free(want);
+    }
+    free(text);
+  }
+  test_rmdir(dir);
+}
+
+/* A line of spaces just before where a stretch would end (64 KiB on): the
+ * record after it is numbered by that line, as csvin_next numbers it, so
+ * the stretch ends before it. */
+static void test_scan_spaces_at_a_stretch_end(void **state) {
+  (void)state;
+  size_t cap = 70000, len = 0;
+  char *text = malloc(cap);
+  len += (size_t)sprintf(text, "x,y\n");
+  for (int i = 0; i < 16382; i++)
+    len += (size_t)sprintf(text + len, "1,2\n");
+  /* The stretch after the header runs to byte 65540: the spaces end at
+   * 65536, and the next line goes past. */
+  len += (size_t)sprintf(text + len, "   \n55,66\n7,8\n");
+  csvin *a, *b;
+  char err[256];
+  assert_int_equal(csvin_open_mem(&a, "t.csv", text, len, err, sizeof err), 0);
+  assert_int_equal(csvin_open_mem(&b, "t.csv", text, len, err, sizeof err), 0);
+  char *want = dump(a), *got = scan_dump(b, 0);
+  assert_non_null(strstr(want, "16384: 55|66\n16386: 7|8\n")); /* by the line of spaces */
+  assert_string_equal(got, want);
+  free(want);
+  free(got);
+  csvin_close(a);
+  csvin_close(b);
+  free(text);
+}
+
 static void test_count_lines(void **state) {
   (void)state;
   size_t lone;
@@ -580,6 +670,8 @@ int main(void) {
       cmocka_unit_test(test_scan_reads_as_next),
       cmocka_unit_test(test_scan_stop_then_next),
       cmocka_unit_test(test_scan_after_a_bare_cr),
+      cmocka_unit_test(test_scan_random_documents),
+      cmocka_unit_test(test_scan_spaces_at_a_stretch_end),
       cmocka_unit_test(test_count_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
