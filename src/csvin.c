@@ -446,9 +446,10 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
   }
 }
 
-/* Sixteen bytes at a time, with byte counters that cannot overflow in 255
- * steps. */
+/* Sixteen bytes at a time; the counters are unsigned bytes, which 255
+ * steps cannot overflow. */
 typedef signed char bytes16 __attribute__((vector_size(16)));
+typedef unsigned char counts16 __attribute__((vector_size(16)));
 
 /* The line feeds in s[0..n); in *lone the carriage returns not followed
  * by one; in *odd whether a quote or a byte past ASCII is there. */
@@ -458,14 +459,14 @@ static size_t count_bytes(const char *s, size_t n, size_t *lone, bool *odd) {
   bytes16 acc_odd = {0};
   size_t nlf = 0, ncr = 0, i = 0;
   while (n - i >= 17) { /* s[i + 16] is looked at too */
-    bytes16 acc_lf = {0}, acc_cr = {0};
+    counts16 acc_lf = {0}, acc_cr = {0};
     size_t end = n - i >= 16 * 255 + 1 ? i + 16 * 255 : n - 16;
     for (; i < end; i += 16) {
       bytes16 w, next;
       memcpy(&w, s + i, 16);
       memcpy(&next, s + i + 1, 16);
-      acc_lf -= (bytes16)(w == lf); /* a match is -1 */
-      acc_cr -= (bytes16)((w == cr) & (next != lf));
+      acc_lf -= (counts16)(w == lf); /* a match is all ones: 255, or -1 */
+      acc_cr -= (counts16)((w == cr) & (next != lf));
       acc_odd |= (bytes16)((w == quote) | (w < zero)); /* past ASCII: the sign bit */
     }
     unsigned char a[16], b[16];
