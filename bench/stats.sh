@@ -2,8 +2,9 @@
 # Benchmark of `cleval stats` against scipy.stats on the same file: a paired
 # t test and a Wilcoxon signed-rank test on 10 million pairs, each timed as a
 # whole (reading the CSV included), best of STATS_BENCH_RUNS runs (3). Prints
-# each time and the ratio scipy / cleval; the target is at least 5. Fails
-# only when the two disagree on a result. Run from the repository root with
+# each time and the ratio scipy / cleval; the target is at least 5. Also the
+# time libcsv alone needs to tokenise the file, the floor under cleval's.
+# Fails only when the two disagree on a result. Run from the repository root with
 # build/cleval built: sh bench/stats.sh (as `make bench` does).
 set -eu
 N=${STATS_BENCH_N:-10000000}
@@ -44,6 +45,13 @@ best_time() {
 have_scipy=yes
 $PY -c "import scipy.stats" 2>/dev/null || have_scipy=no
 [ "$have_scipy" = yes ] || echo "bench/stats.sh: $PY has no scipy (apt-get install python3-scipy): timing cleval only"
+
+# The floor: libcsv alone tokenising the file in as many pieces as cleval
+# reads it in, no numbers read (bench/csv_floor.c).
+threads=${CLEVAL_STATS_THREADS:-$(nproc)}
+${CC:-cc} -O2 -pthread -o "$dir/csv_floor" bench/csv_floor.c -lcsv
+tf=$(best_time "$dir/csv_floor.out" "$dir/csv_floor" "$data" "$threads")
+printf 'libcsv alone, %s threads, no numbers read: %.2f s (the floor under cleval)\n' "$threads" "$tf"
 
 status=0
 for test in paired-t wilcoxon; do
