@@ -203,15 +203,16 @@ static void on_field(void *data, size_t len, void *ctx) {
   r->nfields++;
 }
 
+#define BARE_CR_MSG                                                                                \
+  "a line ends with a bare carriage return; save the file with LF or CRLF line ends"
+
 static void on_record(int c, void *ctx) {
   (void)c;
   csvin *r = ctx;
   /* Feeds end at a line feed, so a second record in one feed means a bare
    * carriage return ended a line (old Mac line ends). */
   if (r->record_ready)
-    note_problem(r, (long)r->nfields,
-                 "a line ends with a bare carriage return; save the file "
-                 "with LF or CRLF line ends");
+    note_problem(r, (long)r->nfields, BARE_CR_MSG);
   r->record_ready = true;
   r->at_record_start = true;
 }
@@ -344,12 +345,18 @@ static void skip_line(csvin *r, char *err, size_t errlen) {
   }
 }
 
-/* Whether s[0..n) holds a carriage return not followed by a line feed. */
-static bool lone_cr(const char *s, size_t n) {
-  for (const char *p = memchr(s, '\r', n); p; p = memchr(p + 1, '\r', n - (size_t)(p + 1 - s)))
-    if (p + 1 == s + n || p[1] != '\n')
-      return true;
-  return false;
+/* The carriage returns in s[0..n) not followed by a line feed: 2 when one
+ * is followed by something else, 1 when the only such one ends s (what
+ * follows it is not fed yet), 0 when there is none. */
+static int bare_cr(const char *s, size_t n) {
+  int found = 0;
+  for (const char *p = memchr(s, '\r', n); p; p = memchr(p + 1, '\r', n - (size_t)(p + 1 - s))) {
+    if (p + 1 == s + n)
+      found = 1;
+    else if (p[1] != '\n')
+      return 2;
+  }
+  return found;
 }
 
 static bool blank_piece(const char *s, size_t n) {
@@ -431,8 +438,13 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->line++;
     if (r->record_ready) {
       /* The record ended with the line, unless a bare carriage return
-       * ended it earlier: then what followed it is fed too. */
-      r->clean = !lone_cr(start, n);
+       * ended it earlier: then what followed it on the line was fed too,
+       * and libcsv may be inside the next record (on_record sees the bare
+       * return only when that one ends on the line as well). */
+      int cr = bare_cr(start, n);
+      if (cr == 2)
+        note_problem(r, (long)r->nfields, BARE_CR_MSG);
+      r->clean = cr == 0;
       return r->problem[0] ? report_problem(r, err, errlen) : 1;
     }
     if (r->rec_bytes > MAX_RECORD) {
