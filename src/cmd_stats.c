@@ -1,23 +1,15 @@
 /* cleval stats TEST [FILE.csv | -] [--json] [--yates]: one statistical test
- * on the columns of a CSV, printed APA style or as JSON. Reading and
- * printing only; the statistics are in stats.c. */
-#include <ctype.h>
-#include <fcntl.h>
+ * on the columns of a CSV, printed APA style or as JSON. Printing only: the
+ * columns are read by columns.c, the statistics computed by stats.c. */
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "columns.h"
 #include "csvin.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -92,756 +84,6 @@ const command cmd_stats = {
 };
 
 #define LEVEL 0.95
-
-/* ---- reading ---- */
-
-typedef struct table {
-  const char *name; /* file name for messages */
-  size_t ncols;     /* numeric columns */
-  bool diff;        /* paired tests: col[0] holds y - x of columns x, y */
-  char **names;     /* their header names */
-  double **col;     /* col[j][i], NaN for an empty cell */
-  size_t nrows, cap;
-  bool fixed;  /* the arrays may not move (a thread writes into them) */
-  char **text; /* the text column's cells, when one was asked for */
-  size_t problems;
-} table;
-
-static void table_init(table *t, const char *name, const char *const *names, size_t n) {
-  memset(t, 0, sizeof *t);
-  t->name = name;
-  t->ncols = n;
-  t->col = xcalloc(n ? n : 1, sizeof *t->col);
-  t->names = xcalloc(n ? n : 1, sizeof *t->names);
-  for (size_t j = 0; j < n; j++)
-    t->names[j] = xstrdup(names[j]);
-}
-
-static void table_free(table *t) {
-  for (size_t j = 0; j < t->ncols; j++) {
-    free(t->col[j]);
-    free(t->names[j]);
-  }
-  free(t->col);
-  free(t->names);
-  if (t->text)
-    for (size_t i = 0; i < t->nrows; i++)
-      free(t->text[i]);
-  free(t->text);
-}
-
-static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* A cell that is not a plain [-]digits[.digits] (see parse_cell): blanks
- * around it trimmed, then only digits, signs, a point and an exponent, read
- * by strtod (correctly rounded, as the plain path is). */
-static int parse_cell_general(const char *s, size_t len, double *out) {
-  const char *p = s, *e = s + len;
-  while (p < e && (*p == ' ' || *p == '\t'))
-    p++;
-  while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-    e--;
-  if (p == e)
-    return 0;
-  size_t n = (size_t)(e - p);
-  for (size_t k = 0; k < n; k++) {
-    char c = p[k];
-    if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-      return -1;
-  }
-  char buf[128];
-  if (n >= sizeof buf)
-    return -1;
-  memcpy(buf, p, n);
-  buf[n] = '\0';
-  char *end;
-  double v = strtod(buf, &end);
-  if (end != buf + n || end == buf || !isfinite(v))
-    return -1;
-  *out = v == 0 ? 0.0 : v; /* no negative zero */
-  return 1;
-}
-
-/* Parses a cell, s[0..len) followed by a NUL (as csvin's fields are): 1 for
- * a number (in *out), 0 for an empty cell, -1 for anything else (words,
- * "nan", "inf", hex, a number too large). The usual cell, [-]digits[.digits]
- * with at most 15 digits, is an integer below 2^53 divided by an exact power
- * of ten: one correctly rounded division (Clinger's fast path), read up to
- * the NUL without bounds checks (a NUL inside the cell stops the digits
- * early and leaves it to the general path, as does anything else). */
-static inline int parse_cell(const char *s, size_t len, double *out) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = u[0] == '-', nd, nf = 0;
-  uint64_t m = 0;
-  unsigned d;
-  while ((d = (unsigned)u[i] - '0') < 10) {
-    m = m * 10 + d;
-    i++;
-  }
-  nd = i - (u[0] == '-');
-  if (u[i] == '.') {
-    size_t f = ++i;
-    while ((d = (unsigned)u[i] - '0') < 10) {
-      m = m * 10 + d;
-      i++;
-    }
-    nf = i - f;
-    nd += nf;
-  }
-  if (i == len && nd >= 1 && nd <= 15) {
-    /* Negated before the division, which rounds -m exactly as m; m == 0
-     * keeps its sign, so there is no negative zero. */
-    double num = u[0] == '-' && m ? -(double)m : (double)m;
-    *out = num / pow10_tab[nf];
-    return 1;
-  }
-  return parse_cell_general(s, len, out);
-}
-
-/* A message about a row: printed at once (msgs NULL), or appended to msgs,
- * NUL-terminated, to be printed later in file order (a piece of the file
- * read in a thread: see read_split). */
-static void row_error(strbuf *msgs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void row_error(strbuf *msgs, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  if (msgs) {
-    strbuf_vprintf(msgs, fmt, ap);
-    strbuf_putc(msgs, '\0');
-  } else {
-    strbuf b = STRBUF_INIT;
-    strbuf_vprintf(&b, fmt, ap);
-    cli_error("%s", strbuf_str(&b));
-    strbuf_free(&b);
-  }
-  va_end(ap);
-}
-
-/* ---- reading a large file in pieces, in parallel ----
- *
- * A large regular file (at least CLEVAL_STATS_PARALLEL_MIN_BYTES bytes,
- * PARALLEL_MIN_BYTES by default; the variable lets the tests take both
- * paths on a small file) is mapped into memory. The rows after the header
- * are cut into as many pieces as there are processors (at most MAX_PIECES;
- * CLEVAL_STATS_THREADS sets the number), each just after a line that holds
- * a record (cut_after). After a piece with no '"' at all the next one
- * starts a record, so it can be parsed on its own: by a reader (a libcsv
- * parser) of its own, numbering lines from where the piece starts, in a
- * thread of its own. The first piece is read in the calling thread and
- * prints its messages at once; the others keep theirs, and the rows are
- * joined and the messages printed in file order, so the result, the
- * messages and the counts are those of reading the file in one go.
- *
- * From a piece that holds a '"' on, the file is read in one go (a quoted
- * field may hold line feeds); the last piece, with no piece after it, is
- * read on its own whatever it holds. Reading stops for good where a piece
- * stopped for good (a record too long), as one reader would. A piece whose
- * messages fill their buffer stops early, and the rest of the file is read
- * in one go from there.
- *
- * The rows go straight into the arrays of the table, sized beforehand from
- * the first lines: the first piece from row 0, every other piece from a
- * row that the pieces before it cannot reach (each record ends at a line
- * feed or a carriage return not followed by one: at most that many rows),
- * so no thread ever moves or overwrites another's rows. In the usual file
- * every line is a row and the pieces' rows meet exactly; otherwise they are
- * moved together afterwards. Rows past the arrays' end go to a table of
- * the piece's own, appended afterwards. */
-#define PARALLEL_MIN_BYTES ((uint64_t)4 << 20)
-#define MAX_PIECES 8
-
-/* A piece of the file read in a thread. */
-typedef struct piece {
-  const char *data; /* the piece: data[0..len) */
-  size_t len;
-  const char *from; /* the rows start at from: the piece follows from..data */
-  long first_line;  /* of from; then of data */
-  const int *idx;
-  size_t ncols;
-  int tidx;
-  table *shared;       /* the table whose arrays it writes into */
-  atomic_bool *cancel; /* set: the piece is not needed after all */
-  size_t at;           /* the row of shared where its rows start */
-  table view;          /* its rows in shared's arrays (not owned) */
-  table over;          /* its rows past their end */
-  strbuf msgs;         /* its messages, each NUL-terminated */
-  size_t cut;          /* bytes read when it stopped early for its messages */
-  bool last;           /* the last piece of the file */
-  bool quoted;         /* it holds a '"' (and is not the last): not read */
-  bool stopped;        /* reading stopped for good in it */
-  bool threaded;       /* read in a thread (to be joined) */
-  pthread_t thread;
-} piece;
-
-/* A piece stops (and the rest of the file is read in one go, printing as it
- * goes) once its buffered messages pass this size, so a file of nothing but
- * errors needs no more memory than this. */
-#define PIECE_MSG_LIMIT (256 * 1024)
-
-/* The arrays of a table that hold rows: the numeric columns (one for a
- * paired test) and the text column (when asked for). */
-static size_t stored_cols(const table *t) { return t->diff ? 1 : t->ncols; }
-
-/* How read_rows ended. */
-enum { ROWS_END, ROWS_CUT };
-
-/* What read_rows keeps while csvin_scan hands it a record's fields. */
-typedef struct rows {
-  table *t, *over; /* rows go to t, and to over once t is fixed and full */
-  csvin *r;
-  const int *idx; /* the numeric columns */
-  size_t ncols;
-  int tidx;  /* the text column, or -1 */
-  int *slot; /* slot[f]: j where idx[j] == f, else -1 (f < nslot) */
-  size_t nslot;
-  piece *p;        /* the piece being read in a thread, or NULL */
-  strbuf *msgs;    /* its messages, or NULL: print at once */
-  size_t f;        /* the field being handed over */
-  double *val;     /* the record's numbers, by j */
-  signed char *pc; /* parse_cell's verdict on each, by j */
-  char (*bad)[48]; /* a cell that is not a number, as its message shows it */
-  char *text;      /* the text cell (owned until the row takes it) */
-  bool cancelled;
-} rows;
-
-static void row_field(void *data, size_t len, void *ctx) {
-  rows *w = ctx;
-  size_t f = w->f++;
-  const char *cell = data;
-  if ((int)f == w->tidx) {
-    free(w->text);
-    w->text = cell[0] ? xstrdup(cell) : NULL;
-  }
-  if (f >= w->nslot || w->slot[f] < 0)
-    return;
-  size_t j = (size_t)w->slot[f];
-  w->pc[j] = (signed char)parse_cell(cell, len, &w->val[j]);
-  if (w->pc[j] < 0)
-    snprintf(w->bad[j], sizeof w->bad[j], "%.40s%s", cell, strlen(cell) > 40 ? "..." : "");
-}
-
-/* Room for one more row in t (not fixed): after the first rows, for the
- * whole file at their size. */
-static void table_reserve(table *t, csvin *r, int tidx) {
-  uint64_t total = csvin_total_bytes(r), done = csvin_bytes_read(r);
-  size_t want = t->cap ? 2 * t->cap : 1024;
-  if (t->cap && total > done && done > 0) {
-    double est = (double)total / (double)done * (double)t->nrows * 1.05 + 1024;
-    if (est > (double)want && est < 1e12)
-      want = (size_t)est;
-  }
-  t->cap = want;
-  for (size_t j = 0; j < stored_cols(t); j++)
-    t->col[j] = xrealloc_big(t->col[j], t->cap * sizeof(double));
-  if (tidx >= 0)
-    t->text = xrealloc(t->text, t->cap * sizeof *t->text);
-}
-
-static bool row_end(const char *problem, void *ctx) {
-  rows *w = ctx;
-  table *t = w->t->fixed && w->t->nrows == w->t->cap ? w->over : w->t;
-  if (problem) {
-    row_error(w->msgs, "%s", problem);
-    t->problems++;
-  } else {
-    for (size_t j = 0; j < w->ncols; j++)
-      if (w->pc[j] < 0) {
-        row_error(w->msgs, "%s:%ld:%d: '%s' is not a number (column %s)", t->name, csvin_line(w->r),
-                  w->idx[j] + 1, w->bad[j], t->names[j]);
-        t->problems++;
-      }
-    if (t->nrows == t->cap)
-      table_reserve(t, w->r, w->tidx);
-    if (t->diff) {
-      double x = w->pc[0] == 1 ? w->val[0] : NAN, y = w->pc[1] == 1 ? w->val[1] : NAN;
-      t->col[0][t->nrows] = isnan(x) || isnan(y) ? NAN : y - x;
-    } else {
-      for (size_t j = 0; j < w->ncols; j++)
-        t->col[j][t->nrows] = w->pc[j] == 1 ? w->val[j] : NAN;
-    }
-    if (w->tidx >= 0) {
-      t->text[t->nrows] = w->text;
-      w->text = NULL;
-    }
-    t->nrows++;
-  }
-  w->f = 0;
-  memset(w->pc, 0, w->ncols);
-  if (w->p && atomic_load_explicit(w->p->cancel, memory_order_relaxed)) {
-    w->cancelled = true;
-    return true;
-  }
-  return w->msgs && w->msgs->len > PIECE_MSG_LIMIT;
-}
-
-/* Reads every record after the header: the numeric columns idx[0..ncols)
- * into t, and the text column tidx (or -1); once t is fixed and full, into
- * over. Reports each problem through row_error: at once, or for a piece p
- * into its messages. Returns ROWS_END at the end of the input (and, for a
- * piece, as soon as it is cancelled); for a piece, ROWS_CUT when its
- * messages passed PIECE_MSG_LIMIT (at the end of a line; p->cut the bytes
- * read). */
-static int read_rows(csvin *r, const int *idx, size_t ncols, int tidx, table *t, table *over,
-                     piece *p) {
-  rows w = {.t = t,
-            .over = over,
-            .r = r,
-            .idx = idx,
-            .ncols = ncols,
-            .tidx = tidx,
-            .p = p,
-            .msgs = p ? &p->msgs : NULL};
-  for (size_t j = 0; j < ncols; j++)
-    if ((size_t)idx[j] + 1 > w.nslot)
-      w.nslot = (size_t)idx[j] + 1;
-  w.slot = xmalloc((w.nslot ? w.nslot : 1) * sizeof *w.slot);
-  for (size_t f = 0; f < w.nslot; f++)
-    w.slot[f] = -1;
-  for (size_t j = 0; j < ncols; j++)
-    w.slot[idx[j]] = (int)j;
-  w.val = xcalloc(ncols ? ncols : 1, sizeof *w.val);
-  w.pc = xcalloc(ncols ? ncols : 1, sizeof *w.pc);
-  w.bad = xcalloc(ncols ? ncols : 1, sizeof *w.bad);
-  csvin_sink sink = {row_field, row_end, &w};
-  int how = ROWS_END;
-  while (csvin_scan(r, &sink) == 1 && !w.cancelled) {
-    /* Stopped for the messages: cut at the end of a line. */
-    uint64_t done = csvin_bytes_read(r);
-    if (done > 0 && p->data[done - 1] == '\n') {
-      p->cut = (size_t)done;
-      how = ROWS_CUT;
-      break;
-    }
-  }
-  free(w.text);
-  free(w.slot);
-  free(w.val);
-  free(w.pc);
-  free(w.bad);
-  return how;
-}
-
-/* Appends the rows of u to t (not fixed) and adds up the problems; u is
- * left empty. */
-static void table_append(table *t, table *u) {
-  size_t n = t->nrows + u->nrows;
-  t->problems += u->problems;
-  u->problems = 0;
-  if (u->nrows == 0)
-    return;
-  if (n > t->cap) {
-    for (size_t j = 0; j < stored_cols(t); j++)
-      t->col[j] = xrealloc_big(t->col[j], n * sizeof(double));
-    if (u->text)
-      t->text = xrealloc(t->text, n * sizeof *t->text);
-    t->cap = n;
-  }
-  for (size_t j = 0; j < stored_cols(t); j++)
-    memcpy(t->col[j] + t->nrows, u->col[j], u->nrows * sizeof(double));
-  if (u->text) /* the strings change hands */
-    memcpy(t->text + t->nrows, u->text, u->nrows * sizeof *t->text);
-  t->nrows = n;
-  free(u->text);
-  u->text = NULL;
-  u->nrows = 0;
-}
-
-/* The rows of t from row `at` on, as a fixed table of its own for a piece
- * to write into (nothing when at is past t's arrays). */
-static void view_init(table *v, table *t, size_t at) {
-  table_init(v, t->name, (const char *const *)t->names, t->ncols);
-  v->diff = t->diff;
-  v->fixed = true;
-  if (at >= t->cap)
-    return;
-  for (size_t j = 0; j < stored_cols(t); j++)
-    v->col[j] = t->col[j] + at;
-  if (t->text)
-    v->text = t->text + at;
-  v->cap = t->cap - at;
-}
-
-/* Frees a view; with its rows' strings when `all` (the rows were not
- * taken). */
-static void view_free(table *v, bool all) {
-  for (size_t j = 0; j < stored_cols(v); j++)
-    v->col[j] = NULL;
-  if (!all)
-    v->text = NULL;
-  else if (v->text) {
-    for (size_t i = 0; i < v->nrows; i++)
-      free(v->text[i]);
-    v->text = NULL;
-  }
-  table_free(v);
-}
-
-/* Moves the rows of piece p's view down to the end of t's rows, then
- * appends its other rows. */
-static void take_rows(table *t, piece *p) {
-  size_t n = p->view.nrows;
-  if (n && p->at != t->nrows) { /* t->nrows < p->at: the pieces before it had fewer rows */
-    for (size_t j = 0; j < stored_cols(t); j++)
-      memmove(t->col[j] + t->nrows, t->col[j] + p->at, n * sizeof(double));
-    if (t->text)
-      memmove(t->text + t->nrows, t->text + p->at, n * sizeof *t->text);
-  }
-  t->nrows += n;
-  t->problems += p->view.problems;
-  view_free(&p->view, false);
-  table_append(t, &p->over);
-}
-
-/* Reads a piece (not the first) into the arrays of p->shared from a row the
- * pieces before it cannot reach; returns NULL (a pthread start routine). */
-static void *read_piece(void *arg) {
-  piece *p = arg;
-  table_init(&p->over, p->shared->name, (const char *const *)p->shared->names, p->shared->ncols);
-  p->over.diff = p->shared->diff;
-  if (!p->last && memchr(p->data, '"', p->len)) {
-    p->quoted = true;
-    view_init(&p->view, p->shared, SIZE_MAX);
-    return NULL;
-  }
-  size_t lone;
-  size_t lf = csvin_count_lines(p->from, (size_t)(p->data - p->from), &lone);
-  p->first_line += (long)lf;
-  p->at = lf + lone;
-  view_init(&p->view, p->shared, p->at);
-  csvin *r;
-  char err[512];
-  if (csvin_open_mem(&r, p->shared->name, p->data, p->len, err, sizeof err) != 0) {
-    row_error(&p->msgs, "%s", err);
-    p->view.problems++;
-    p->stopped = true;
-    return NULL;
-  }
-  csvin_set_first_line(r, p->first_line);
-  read_rows(r, p->idx, p->ncols, p->tidx, &p->view, &p->over, p);
-  p->stopped = csvin_stopped(r);
-  csvin_close(r);
-  return NULL;
-}
-
-/* Prints the messages of a piece, in order. */
-static void print_msgs(const strbuf *msgs) {
-  for (size_t at = 0; at < msgs->len; at += strlen(msgs->data + at) + 1)
-    cli_error("%s", msgs->data + at);
-}
-
-/* Reads data[0..len), which starts line `line`, in one go into t (not
- * fixed), printing as it goes. */
-static void read_rest(const char *data, size_t len, long line, const int *idx, size_t ncols,
-                      int tidx, table *t) {
-  csvin *r;
-  char err[512];
-  if (csvin_open_mem(&r, t->name, data, len, err, sizeof err) != 0) {
-    cli_error("%s", err);
-    t->problems++;
-    return;
-  }
-  csvin_set_first_line(r, line);
-  read_rows(r, idx, ncols, tidx, t, NULL, NULL);
-  csvin_close(r);
-}
-
-/* Where a piece may start, at or after `at`: just past a line feed that
- * ends a line with more than blanks on it (spaces, tabs, carriage returns),
- * so that a reader on the whole file returns there, a record read, and a
- * reader on the rest takes up from there as it would. (After blank lines
- * it would not: it goes on to the next record, counting the blank lines
- * into its record length and, after a line of only spaces, numbering the
- * record by that line.) Lines are looked at back to `floor` at most; 0
- * when there is no such place before the end. */
-static size_t cut_after(const char *map, size_t len, size_t at, size_t floor) {
-  while (at < len) {
-    const char *nl = memchr(map + at, '\n', len - at);
-    if (!nl)
-      return 0;
-    size_t end = (size_t)(nl - map);
-    for (size_t k = end; k > floor && map[k - 1] != '\n'; k--)
-      if (map[k - 1] != ' ' && map[k - 1] != '\t' && map[k - 1] != '\r')
-        return end + 1 < len ? end + 1 : 0;
-    at = end + 1;
-  }
-  return 0;
-}
-
-/* CLEVAL_STATS_THREADS, or the processors online; at most MAX_PIECES. */
-static size_t pieces_wanted(void) {
-  const char *v = getenv("CLEVAL_STATS_THREADS");
-  long n = 0;
-  if (v && *v) {
-    char *end;
-    n = strtol(v, &end, 10);
-    if (*end != '\0')
-      n = 0;
-  }
-  if (n <= 0)
-    n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n > MAX_PIECES ? MAX_PIECES : (size_t)n;
-}
-
-/* Reads the rows of the mapped file map[0..len), whose header r has read,
- * into t (empty), in pieces (see above). Returns false, having read
- * nothing, when there is nothing to cut. */
-static bool read_split(csvin *r, const char *map, size_t len, const int *idx, size_t ncols,
-                       int tidx, table *t) {
-  size_t start = (size_t)csvin_bytes_read(r); /* the header's line feed included */
-  if (start >= len)
-    return false;
-  /* Where each piece starts (see cut_after). The first piece is made 1 %
-   * longer, as the others first count the lines before them. */
-  size_t want = pieces_wanted(), cuts[MAX_PIECES + 1];
-  cuts[0] = start;
-  size_t npieces = 1;
-  for (size_t k = 1; k < want; k++) {
-    size_t at = start + (len - start) / want * k + (len - start) / 100;
-    if (at < cuts[npieces - 1])
-      at = cuts[npieces - 1];
-    size_t cut = cut_after(map, len, at, cuts[npieces - 1]);
-    if (!cut)
-      break;
-    cuts[npieces++] = cut;
-  }
-  if (npieces < 2)
-    return false;
-  cuts[npieces] = len;
-  size_t lone, body = len - start, sample = body < 65536 ? body : 65536;
-  long line0 = 1 + (long)csvin_count_lines(map, start, &lone);
-
-  /* The arrays, for the rows of the whole file at the density of its first
-   * lines, and never more than it can hold (a row takes 2 bytes at least). */
-  double est =
-      (double)csvin_count_lines(map + start, sample, &lone) / (double)sample * (double)body;
-  size_t cap = (size_t)(est * 1.05) + 1024;
-  if (cap > body / 2 + 1)
-    cap = body / 2 + 1;
-  for (size_t j = 0; j < stored_cols(t); j++)
-    t->col[j] = xrealloc_big(t->col[j], cap * sizeof(double));
-  if (tidx >= 0)
-    t->text = xrealloc(t->text, cap * sizeof *t->text);
-  t->cap = cap;
-  t->fixed = true; /* until every thread is done */
-
-  atomic_bool cancel;
-  atomic_init(&cancel, false);
-  piece p[MAX_PIECES];
-  memset(p, 0, sizeof p);
-  for (size_t i = 1; i < npieces; i++) {
-    p[i].data = map + cuts[i];
-    p[i].len = cuts[i + 1] - cuts[i];
-    p[i].from = map + start;
-    p[i].first_line = line0;
-    p[i].idx = idx;
-    p[i].ncols = ncols;
-    p[i].tidx = tidx;
-    p[i].shared = t;
-    p[i].last = i + 1 == npieces;
-    p[i].cancel = &cancel;
-    p[i].threaded = pthread_create(&p[i].thread, NULL, read_piece, &p[i]) == 0;
-  }
-
-  /* The first piece, here, straight into t, printing as it goes; or, when
-   * it holds a quote, nothing yet: then the file is read in one go by r. */
-  table over0;
-  table_init(&over0, t->name, (const char *const *)t->names, t->ncols);
-  over0.diff = t->diff;
-  bool whole = memchr(map + cuts[0], '"', cuts[1] - cuts[0]) != NULL, stop = whole;
-  if (whole) {
-    atomic_store(&cancel, true);
-  } else {
-    csvin *r0;
-    char err[512];
-    if (csvin_open_mem(&r0, t->name, map + cuts[0], cuts[1] - cuts[0], err, sizeof err) != 0) {
-      cli_error("%s", err);
-      t->problems++;
-      stop = true;
-    } else {
-      csvin_set_first_line(r0, line0);
-      read_rows(r0, idx, ncols, tidx, t, &over0, NULL);
-      stop = csvin_stopped(r0);
-      csvin_close(r0);
-    }
-  }
-
-  /* Wait for the others, in order; those after a piece where reading
-   * stopped are not wanted. */
-  size_t used = 1; /* the pieces whose rows count */
-  for (size_t i = 1; i < npieces; i++) {
-    if (stop)
-      atomic_store(&cancel, true);
-    if (p[i].threaded)
-      pthread_join(p[i].thread, NULL);
-    else if (!stop)
-      read_piece(&p[i]); /* no thread was to be had: the same work, here */
-    if (stop) {          /* (tables never started are all zeros: freeing them is fine) */
-      view_free(&p[i].view, true);
-      table_free(&p[i].over);
-      continue;
-    }
-    used = i + 1;
-    stop = p[i].quoted || p[i].stopped || p[i].cut;
-  }
-
-  /* Every thread is done: the rows and messages in file order. */
-  t->fixed = false;
-  table_append(t, &over0);
-  table_free(&over0);
-  for (size_t i = 1; i < used; i++) {
-    print_msgs(&p[i].msgs);
-    take_rows(t, &p[i]);
-    table_free(&p[i].over);
-    if (p[i].quoted)
-      read_rest(p[i].data, (size_t)(map + len - p[i].data),
-                line0 + (long)csvin_count_lines(map + start, cuts[i] - start, &lone), idx, ncols,
-                tidx, t);
-    else if (p[i].cut)
-      read_rest(p[i].data + p[i].cut, (size_t)(map + len - p[i].data) - p[i].cut,
-                p[i].first_line + (long)csvin_count_lines(p[i].data, p[i].cut, &lone), idx, ncols,
-                tidx, t);
-  }
-  for (size_t i = 1; i < npieces; i++)
-    strbuf_free(&p[i].msgs);
-  if (whole)
-    read_rows(r, idx, ncols, tidx, t, NULL, NULL);
-  return true;
-}
-
-/* The input of a test: a reader past the header, and the file mapped into
- * memory when it is large (the reader reads the mapping then). */
-typedef struct input {
-  csvin *r;
-  char *map;
-  size_t len;
-} input;
-
-/* Reads the rows after the header into t (see read_rows): in pieces when
- * the input allows, else in one go. */
-static void read_body(input *in, const int *idx, size_t ncols, int tidx, table *t) {
-  if (in->map && read_split(in->r, in->map, in->len, idx, ncols, tidx, t))
-    return;
-  read_rows(in->r, idx, ncols, tidx, t, NULL, NULL);
-}
-
-/* CLEVAL_STATS_PARALLEL_MIN_BYTES, or PARALLEL_MIN_BYTES. */
-static uint64_t parallel_min_bytes(void) {
-  const char *v = getenv("CLEVAL_STATS_PARALLEL_MIN_BYTES");
-  if (v && *v) {
-    char *end;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (*end == '\0')
-      return (uint64_t)n;
-  }
-  return PARALLEL_MIN_BYTES;
-}
-
-/* A mapped file that shrinks while it is read (another program truncates
- * or rewrites it) raises SIGBUS where its pages are gone. Then reading
- * stops with this message and status 1, as for a file that cannot be read;
- * nothing has been printed to standard output yet. */
-static char shrank_msg[600];
-static size_t shrank_len;
-static struct sigaction sigbus_before;
-
-static void on_sigbus(int sig) {
-  (void)sig;
-  ssize_t w = write(STDERR_FILENO, shrank_msg, shrank_len); /* all a handler may do */
-  (void)w;
-  _exit(EXIT_RUNTIME);
-}
-
-/* Maps path into memory when it is a regular file large enough to be read
- * in pieces; on any failure leaves in->map NULL (it is read as a stream). */
-static void map_input(const char *path, input *in) {
-  if (strcmp(path, "-") == 0)
-    return;
-  int fd = open(path, O_RDONLY);
-  if (fd < 0)
-    return;
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-      (uint64_t)st.st_size >= parallel_min_bytes() && (uint64_t)st.st_size <= SIZE_MAX) {
-    size_t len = (size_t)st.st_size;
-    int flags = MAP_PRIVATE;
-#ifdef MAP_POPULATE
-    flags |= MAP_POPULATE; /* the whole file is read: map it all at once */
-#endif
-    void *m = mmap(NULL, len, PROT_READ, flags, fd, 0);
-    if (m != MAP_FAILED) {
-      in->map = m;
-      in->len = len;
-      int n = snprintf(shrank_msg, sizeof shrank_msg,
-                       "cleval: %s: the file shrank while it was being read (is another "
-                       "program writing it?)\n",
-                       path);
-      shrank_len = n < 0 ? 0 : (size_t)n < sizeof shrank_msg ? (size_t)n : sizeof shrank_msg - 1;
-      struct sigaction sa;
-      memset(&sa, 0, sizeof sa);
-      sa.sa_handler = on_sigbus;
-      sigemptyset(&sa.sa_mask);
-      sigaction(SIGBUS, &sa, &sigbus_before);
-    }
-  }
-  close(fd);
-}
-
-static void close_input(input *in) {
-  csvin_close(in->r);
-  in->r = NULL;
-  if (in->map) {
-    munmap(in->map, in->len);
-    sigaction(SIGBUS, &sigbus_before, NULL);
-  }
-  in->map = NULL;
-}
-
-/* Opens the CSV and reads its header. */
-static int open_csv(const char *path, input *in, char *err, size_t errlen) {
-  memset(in, 0, sizeof *in);
-  map_input(path, in);
-  if (in->map ? csvin_open_mem(&in->r, path, in->map, in->len, err, errlen) != 0
-              : csvin_open(&in->r, path, err, errlen) != 0) {
-    close_input(in);
-    return EXIT_RUNTIME;
-  }
-  int rc = csvin_next(in->r, err, errlen);
-  if (rc <= 0) {
-    if (rc == 0)
-      snprintf(err, errlen, "%s: empty file (expected a header row)", csvin_name(in->r));
-    close_input(in);
-    return EXIT_INVALID;
-  }
-  return EXIT_OK;
-}
-
-static void list_header(const csvin *r, strbuf *b) {
-  for (size_t i = 0; i < csvin_nfields(r); i++) {
-    if (i)
-      strbuf_puts(b, ", ");
-    strbuf_puts(b, csvin_field(r, i));
-  }
-}
-
-/* Finds the columns names[0..n) in the header; prints each one missing. */
-static int find_columns(const csvin *r, const char *const *names, size_t n, int *idx) {
-  int missing = 0;
-  for (size_t j = 0; j < n; j++) {
-    idx[j] = csvin_header_index(r, names[j]);
-    if (idx[j] < 0) {
-      strbuf b = STRBUF_INIT;
-      list_header(r, &b);
-      cli_error("%s:%ld: no column named '%s' (the header has: %s)", csvin_name(r), csvin_line(r),
-                names[j], strbuf_str(&b));
-      strbuf_free(&b);
-      missing++;
-    }
-  }
-  return missing;
-}
 
 typedef struct label {
   const char *text;
@@ -981,8 +223,8 @@ static int stats_failed(ctx *c) {
   return EXIT_INVALID;
 }
 
-static int do_paired(ctx *c, table *t, bool wilcoxon) {
-  const double *d = t->col[0]; /* y - x, read so (table.diff) */
+static int do_paired(ctx *c, columns *t, bool wilcoxon) {
+  const double *d = t->col[0]; /* y - x, read so (columns.diff) */
   jout j = {c->out, true};
   if (!wilcoxon) {
     stats_paired r;
@@ -1054,7 +296,7 @@ static int do_paired(ctx *c, table *t, bool wilcoxon) {
 
 /* kind 0 Welch, 1 Student, 2 Mann-Whitney. The columns may have different
  * lengths: the empty cells are ignored (and counted). */
-static int do_twosample(ctx *c, table *t, int kind) {
+static int do_twosample(ctx *c, columns *t, int kind) {
   const double *x = t->col[0], *y = t->col[1];
   size_t n = t->nrows;
   jout j = {c->out, true};
@@ -1132,7 +374,7 @@ static int do_twosample(ctx *c, table *t, int kind) {
   return EXIT_OK;
 }
 
-static int do_ols(ctx *c, table *t) {
+static int do_ols(ctx *c, columns *t) {
   /* column 0 is y; the predictors follow */
   size_t k = t->ncols - 1, p = k + 1, n = t->nrows;
   double *X = xmalloc((n ? n : 1) * p * sizeof *X);
@@ -1193,7 +435,7 @@ static int do_ols(ctx *c, table *t) {
   return EXIT_OK;
 }
 
-static int do_did(ctx *c, table *t) {
+static int do_did(ctx *c, columns *t) {
   long *unit = label_ids(t->text, t->nrows);
   /* A row without a unit cannot be clustered: treat it as missing. */
   double *y = xmalloc((t->nrows ? t->nrows : 1) * sizeof *y);
@@ -1243,7 +485,7 @@ static int do_did(ctx *c, table *t) {
   return EXIT_OK;
 }
 
-static int do_anova(ctx *c, table *t) {
+static int do_anova(ctx *c, columns *t) {
   long *g = label_ids(t->text, t->nrows);
   double *y = xmalloc((t->nrows ? t->nrows : 1) * sizeof *y);
   for (size_t i = 0; i < t->nrows; i++)
@@ -1276,7 +518,7 @@ static int do_anova(ctx *c, table *t) {
   return EXIT_OK;
 }
 
-static int do_alpha(ctx *c, table *t) {
+static int do_alpha(ctx *c, columns *t) {
   size_t n = t->nrows, k = t->ncols;
   double *items = xmalloc((n ? n : 1) * k * sizeof *items);
   for (size_t i = 0; i < n; i++)
@@ -1303,7 +545,7 @@ static int do_alpha(ctx *c, table *t) {
   return EXIT_OK;
 }
 
-static int do_padjust(ctx *c, table *t) {
+static int do_padjust(ctx *c, columns *t) {
   size_t n = t->nrows, m = 0;
   const double *p = t->col[0];
   double *v = xmalloc((n ? n : 1) * sizeof *v);
@@ -1354,7 +596,7 @@ cleanup:
   return rc;
 }
 
-static int do_prop(ctx *c, table *t) {
+static int do_prop(ctx *c, columns *t) {
   size_t n = t->nrows;
   double *est = xmalloc((n ? n : 1) * 3 * sizeof *est);
   double *lo = est + n, *hi = est + 2 * n;
@@ -1425,7 +667,7 @@ static int do_chisq(ctx *c, csvin *r) {
     for (size_t jj = 0; jj < cols; jj++) {
       double v;
       const char *cell = csvin_field(r, jj + 1);
-      int pc = parse_cell(cell, csvin_field_len(r, jj + 1), &v);
+      int pc = columns_number(cell, csvin_field_len(r, jj + 1), &v);
       if (pc != 1 || v < 0) {
         cli_error("%s:%ld:%zu: '%.40s' is not a count (a number 0 or more)", c->name, csvin_line(r),
                   jj + 2, cell);
@@ -1506,7 +748,7 @@ static const struct {
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 
-static int run_test(ctx *c, enum kind kind, input *in) {
+static int run_test(ctx *c, enum kind kind, columns_input *in) {
   csvin *r = in->r;
   if (kind == CHISQ)
     return do_chisq(c, r);
@@ -1568,18 +810,18 @@ static int run_test(ctx *c, enum kind kind, input *in) {
   }
   if (!idx) {
     idx = xcalloc(n + 1, sizeof *idx);
-    missing = find_columns(r, names, n, idx);
+    missing = columns_find(r, names, n, idx);
   }
-  if (text && find_columns(r, &text, 1, &tidx) > 0)
+  if (text && columns_find(r, &text, 1, &tidx) > 0)
     missing++;
-  table t;
-  table_init(&t, c->name, names, n);
+  columns t;
+  columns_init(&t, c->name, names, n);
   t.diff = kind == PAIRED_T || kind == WILCOXON;
   free(all);
   int status = EXIT_INVALID;
   if (missing)
     goto cleanup;
-  read_body(in, idx, n, tidx, &t);
+  columns_read(in, idx, n, tidx, &t);
   if (t.problems)
     goto cleanup;
   switch (kind) {
@@ -1597,7 +839,7 @@ static int run_test(ctx *c, enum kind kind, input *in) {
   case CHISQ: break;
   }
 cleanup:
-  table_free(&t);
+  columns_free(&t);
   free(idx);
   return status;
 }
@@ -1631,8 +873,8 @@ static int run(int argc, char **argv) {
     return cli_usage(&cmd_stats, "--yates applies only to chisq");
   const char *path = npos > 1 ? pos[1] : "-";
   char err[1024];
-  input in;
-  int status = open_csv(path, &in, err, sizeof err);
+  columns_input in;
+  int status = columns_open(path, &in, err, sizeof err);
   if (status != EXIT_OK) {
     cli_error("%s", err);
     return status;
@@ -1648,6 +890,6 @@ static int run(int argc, char **argv) {
     }
   }
   strbuf_free(&out);
-  close_input(&in);
+  columns_close(&in);
   return status;
 }
