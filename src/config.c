@@ -3,6 +3,7 @@
  * ignored "smal_cell" would publish cells the analyst meant to suppress. */
 #include "config.h"
 
+#include "date.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -83,27 +84,12 @@ fail(const parse_ctx *p, const char *key, const char *fmt, ...) {
   return -1;
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-/* A real calendar date written YYYY-MM-DD. */
-static int valid_date(const char *s) {
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return 0;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return 0;
-  int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-  if (y < 1900 || m < 1 || m > 12 || d < 1)
-    return 0;
-  return d <= mdays[m - 1] + (m == 2 && is_leap(y));
-}
-
 static int set_date(const parse_ctx *p, const char *key, json_t *v, char out[11]) {
   if (!json_is_string(v))
     return fail(p, key, "expected a date as a string \"YYYY-MM-DD\"");
   const char *s = json_string_value(v);
-  if (!valid_date(s))
+  int y, m, d;
+  if (!date_parse(s, &y, &m, &d) || y < 1900)
     return fail(p, key, "\"%.40s\" is not a date written YYYY-MM-DD", s);
   memcpy(out, s, 11);
   return 0;

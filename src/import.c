@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "date.h"
 #include "score.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -789,15 +790,6 @@ static bool v_number(importer *im, int i, double lo, double hi, bool allow_empty
   return true;
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static int digits_at(const char *s, int n) {
   int v = 0;
   for (int i = 0; i < n; i++) {
@@ -818,11 +810,9 @@ static int parse_when(const char *s, bool allow_time, int64_t *when) {
   int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
   if (y < 0 || m < 0 || d < 0)
     return 1;
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+  if (!date_valid(y, m, d))
     return 2;
-  int64_t ms = days_from_civil(y, m, d) * 86400000;
+  int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
   const char *p = s + 10;
   if (*p) {
     if (!allow_time || (*p != 'T' && *p != ' '))

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "instrument.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -141,33 +142,6 @@ const char *sim_type_name(sim_type t) { return t < SIM_NTYPES ? type_names[t] : 
 const char *sim_role_name(sim_role r) { return r < SIM_NROLES ? role_names[r] : "?"; }
 const char *sim_area_name(int a) { return a >= 0 && a < SIM_AREAS ? area_names[a] : "?"; }
 
-/* ---- Dates -------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-int sim_day(int y, int m, int d) {
-  y -= m <= 2;
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void sim_format_date(int z, char *buf) {
-  z += 719468;
-  int era = (z >= 0 ? z : z - 146096) / 146097;
-  int doe = z - era * 146097;
-  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int y = yoe + era * 400;
-  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int mp = (5 * doy + 2) / 153;
-  int d = doy - (153 * mp + 2) / 5 + 1;
-  int m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2;
-  snprintf(buf, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
-
 /* ---- Parameters --------------------------------------------------------- */
 
 void sim_params_default(sim_params *p) {
@@ -233,7 +207,7 @@ void sim_params_default(sim_params *p) {
 
 static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 static double logistic(double x) { return 1 / (1 + exp(-x)); }
-static double years(int day) { return (day - sim_day(2018, 7, 31)) / 365.25; }
+static double years(int day) { return (day - date_days(2018, 7, 31)) / 365.25; }
 
 static int uniform_day(gsl_rng *r, int from, int to) {
   return from + (int)gsl_rng_uniform_int(r, (unsigned long)(to - from + 1));
@@ -405,7 +379,7 @@ static void make_hubs(builder *b) {
   for (size_t i = 0; i < s->nhubs; i++) {
     sim_hub *h = &s->hubs[i];
     h->region = (int)pick(b->r, region_weights, NREGIONS);
-    h->start = i < first ? sim_day(2018, 9, 1) : sim_day(2019, 9, 1);
+    h->start = i < first ? date_days(2018, 9, 1) : date_days(2019, 9, 1);
     snprintf(h->name, sizeof h->name, "%s Careers Hub %d", region_names[h->region],
              ++count[h->region]);
   }
@@ -472,8 +446,8 @@ static void make_establishments(builder *b, size_t ntrained) {
       if (gsl_rng_uniform(b->r) < 0.8) {
         e->hub_joined = h->start;
       } else {
-        int from = h->start > sim_day(2019, 1, 1) ? h->start : sim_day(2019, 1, 1);
-        e->hub_joined = uniform_day(b->r, from, sim_day(2021, 6, 30));
+        int from = h->start > date_days(2019, 1, 1) ? h->start : date_days(2019, 1, 1);
+        e->hub_joined = uniform_day(b->r, from, date_days(2021, 6, 30));
       }
     } else {
       e->region = (int)pick(b->r, region_weights, NREGIONS);
@@ -572,14 +546,14 @@ static void make_enrolments(builder *b) {
   sim *s = b->s;
   static const double band_p[4] = {0.30, 0.35, 0.15, 0.20};
   static const double wave_p[4] = {0.35, 0.30, 0.25, 0.10};
-  int wave_from[4] = {sim_day(2018, 9, 3), sim_day(2019, 1, 7), sim_day(2019, 9, 2),
-                      sim_day(2020, 1, 6)};
-  int wave_to[4] = {sim_day(2018, 12, 14), sim_day(2019, 6, 28), sim_day(2019, 12, 13),
-                    sim_day(2020, 3, 13)};
+  int wave_from[4] = {date_days(2018, 9, 3), date_days(2019, 1, 7), date_days(2019, 9, 2),
+                      date_days(2020, 1, 6)};
+  int wave_to[4] = {date_days(2018, 12, 14), date_days(2019, 6, 28), date_days(2019, 12, 13),
+                    date_days(2020, 3, 13)};
   double pw[SIM_PROVIDERS];
   for (int i = 0; i < SIM_PROVIDERS; i++)
     pw[i] = s->providers[i].weight;
-  int lockdown = sim_day(2020, 3, 23), last = sim_day(2020, 12, 18);
+  int lockdown = date_days(2020, 3, 23), last = date_days(2020, 12, 18);
   for (size_t i = 0; i < s->nleaders; i++) {
     sim_leader *l = &s->leaders[i];
     size_t band = pick(b->r, band_p, 4);
@@ -764,7 +738,7 @@ static int role_items(const builder *b, sim_role role) {
 static void make_self_assessment(builder *b, const standard *z) {
   sim *s = b->s;
   const sim_params *p = &s->params;
-  int opened = sim_day(2018, 12, 15), closed = sim_day(2020, 12, 31);
+  int opened = date_days(2018, 12, 15), closed = date_days(2020, 12, 31);
   for (size_t i = 0; i < s->nleaders; i++) {
     sim_leader *l = &s->leaders[i];
     if (l->status != SIM_COMPLETED)
@@ -835,7 +809,7 @@ static double probit_intercept(double p, double lambda) {
 static void make_followup(builder *b, const standard *z) {
   sim *s = b->s;
   const sim_params *p = &s->params;
-  int sent = sim_day(2021, 1, 11), cutoff = sim_day(2020, 7, 11);
+  int sent = date_days(2021, 1, 11), cutoff = date_days(2020, 7, 11);
   size_t *resp = xmalloc((s->nleaders ? s->nleaders : 1) * sizeof *resp);
   size_t n = 0;
   for (size_t i = 0; i < s->nleaders; i++) {
@@ -951,7 +925,7 @@ static double progress(const sim *s, const sim_establishment *e, int bm, int day
     tr = clamp01((day - e->completion) / 365.25 / p->training_ramp);
   double gain = p->bm_trend[bm] * t + p->bm_hub[bm] * h +
                 p->bm_training[bm] * tr * (1 - (1 - p->training_in_hub) * h);
-  double covid = clamp01((day - sim_day(2020, 3, 23)) / 365.25 / p->pandemic_ramp);
+  double covid = clamp01((day - date_days(2020, 3, 23)) / 365.25 / p->pandemic_ramp);
   gain *= 1 - p->bm_pandemic[bm] * covid;
   return p->bm_level[bm] + (e->hub >= 0) * p->hub_selection + e->capacity + e->persistent[bm] +
          gain;
@@ -989,9 +963,9 @@ static void add_return(builder *b, size_t est, int day, const double *z, const i
 static void make_compass(builder *b) {
   sim *s = b->s;
   const sim_params *p = &s->params;
-  int first_from = sim_day(2017, 1, 1), cut = sim_day(2018, 7, 31);
-  int late_to = sim_day(2020, 6, 30), post_from = sim_day(2020, 3, 1);
-  int post_to = sim_day(2021, 3, 31), end = sim_day(2021, 7, 31);
+  int first_from = date_days(2017, 1, 1), cut = date_days(2018, 7, 31);
+  int late_to = date_days(2020, 6, 30), post_from = date_days(2020, 3, 1);
+  int post_to = date_days(2021, 3, 31), end = date_days(2021, 7, 31);
   for (size_t i = 0; i < s->nest; i++) {
     sim_establishment *e = &s->est[i];
     e->capacity = gsl_ran_gaussian_ziggurat(b->r, p->sd_capacity);
@@ -1198,7 +1172,7 @@ static void put_date(strbuf *b, int day) {
   char d[16];
   if (day < 0)
     return;
-  sim_format_date(day, d);
+  date_format(day, d);
   strbuf_puts(b, d);
 }
 
@@ -1279,7 +1253,7 @@ static void write_enrolments(const sim *s, out *o) {
 /* A response's submission time, YYYY-MM-DDThh:mm:ssZ. */
 static void format_time(const sim_response *r, char *buf) {
   char d[16];
-  sim_format_date(r->day, d);
+  date_format(r->day, d);
   unsigned sec = (unsigned)r->sec % 86400u;
   snprintf(buf, 32, "%sT%02u:%02u:%02uZ", d, sec / 3600 % 24u, sec / 60 % 60u, sec % 60u);
 }

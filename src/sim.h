@@ -220,9 +220,4 @@ const char *sim_type_name(sim_type t);
 const char *sim_role_name(sim_role r);
 const char *sim_area_name(int area);
 
-/* ISO date (YYYY-MM-DD) of a day number into buf (at least 16 bytes). */
-void sim_format_date(int day, char *buf);
-/* The day number of a date. */
-int sim_day(int year, int month, int day);
-
 #endif

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "date.h"
 #include "instrument.h"
 #include "sim.h"
 #include "stats.h"
@@ -458,12 +459,12 @@ static void test_csv_files(void **state) {
 static void test_dates(void **state) {
   (void)state;
   char buf[16];
-  sim_format_date(sim_day(2018, 7, 31), buf);
+  date_format(date_days(2018, 7, 31), buf);
   assert_string_equal(buf, "2018-07-31");
-  sim_format_date(sim_day(2020, 2, 29), buf);
+  date_format(date_days(2020, 2, 29), buf);
   assert_string_equal(buf, "2020-02-29");
-  assert_int_equal(sim_day(1970, 1, 1), 0);
-  assert_int_equal(sim_day(2021, 3, 1) - sim_day(2021, 2, 28), 1);
+  assert_int_equal(date_days(1970, 1, 1), 0);
+  assert_int_equal(date_days(2021, 3, 1) - date_days(2021, 2, 28), 1);
   /* Every date in the programme is in order: pre <= completion < post,
    * baseline <= 2018-07-31 or before training, post in the window. */
   sim *s = run(8, 0.5, NULL);
@@ -474,12 +475,12 @@ static void test_dates(void **state) {
       continue;
     }
     assert_true(l->completion > l->start);
-    assert_true(l->completion <= sim_day(2020, 12, 18));
+    assert_true(l->completion <= date_days(2020, 12, 18));
     if (l->pre_response >= 0)
       assert_true(s->responses[l->pre_response].day < l->completion);
     if (l->post_response >= 0) {
       assert_true(s->responses[l->post_response].day >= l->completion);
-      assert_true(s->responses[l->post_response].day <= sim_day(2020, 12, 31));
+      assert_true(s->responses[l->post_response].day <= date_days(2020, 12, 31));
     }
     if (l->bursary >= 0)
       assert_true(l->bursary > l->completion);
@@ -489,7 +490,7 @@ static void test_dates(void **state) {
     if (!e->in_analysis)
       continue;
     int post = s->returns[e->post_return].day;
-    assert_true(post >= sim_day(2020, 3, 1) && post <= sim_day(2021, 3, 31));
+    assert_true(post >= date_days(2020, 3, 1) && post <= date_days(2021, 3, 31));
     if (e->trained)
       assert_true(post > e->completion);
   }

@@ -1,0 +1,54 @@
+/* Tests for calendar dates: leap years, the shape of YYYY-MM-DD, and day
+ * numbers that round-trip through their text. */
+#include "testutil.h"
+
+#include "date.h"
+
+static void test_valid_leap_years(void **state) {
+  (void)state;
+  assert_true(date_valid(2024, 2, 29));
+  assert_true(date_valid(2000, 2, 29));  /* divisible by 400 */
+  assert_false(date_valid(1900, 2, 29)); /* by 100, not 400 */
+  assert_false(date_valid(2023, 2, 29));
+  assert_true(date_valid(2023, 12, 31));
+  assert_false(date_valid(2023, 4, 31));
+  assert_false(date_valid(2023, 13, 1));
+  assert_false(date_valid(2023, 0, 1));
+  assert_false(date_valid(2023, 1, 0));
+}
+
+static void test_parse(void **state) {
+  (void)state;
+  int y, m, d;
+  assert_true(date_parse("2021-03-31", &y, &m, &d));
+  assert_int_equal(y, 2021);
+  assert_int_equal(m, 3);
+  assert_int_equal(d, 31);
+  const char *bad[] = {"2021-3-31", "2021-03-31T00:00", "2021/03/31", "2021-02-29", "2021-0a-01",
+                       "",          "2021-03-3 "};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    assert_false(date_parse(bad[i], &y, &m, &d));
+}
+
+static void test_days_round_trip(void **state) {
+  (void)state;
+  assert_int_equal(date_days(1970, 1, 1), 0);
+  assert_int_equal(date_days(2000, 3, 1) - date_days(2000, 2, 28), 2);
+  assert_int_equal(date_days(1969, 12, 31), -1);
+  char buf[16];
+  int y, m, d;
+  for (int z = date_days(1899, 12, 25); z <= date_days(2101, 1, 5); z += 37) {
+    date_format(z, buf);
+    assert_true(date_parse(buf, &y, &m, &d));
+    assert_int_equal(date_days(y, m, d), z);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_valid_leap_years),
+      cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_days_round_trip),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
