@@ -203,16 +203,9 @@ static void on_field(void *data, size_t len, void *ctx) {
   r->nfields++;
 }
 
-#define BARE_CR_MSG                                                                                \
-  "a line ends with a bare carriage return; save the file with LF or CRLF line ends"
-
 static void on_record(int c, void *ctx) {
   (void)c;
   csvin *r = ctx;
-  /* Feeds end at a line feed, so a second record in one feed means a bare
-   * carriage return ended a line (old Mac line ends). */
-  if (r->record_ready)
-    note_problem(r, (long)r->nfields, BARE_CR_MSG);
   r->record_ready = true;
   r->at_record_start = true;
 }
@@ -438,12 +431,14 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->line++;
     if (r->record_ready) {
       /* The record ended with the line, unless a bare carriage return
-       * ended it earlier: then what followed it on the line was fed too,
-       * and libcsv may be inside the next record (on_record sees the bare
-       * return only when that one ends on the line as well). */
+       * (old Mac line ends) ended it earlier: then what followed it on the
+       * line was fed too, into the next record, which libcsv may still be
+       * inside. */
       int cr = bare_cr(start, n);
       if (cr == 2)
-        note_problem(r, (long)r->nfields, BARE_CR_MSG);
+        note_problem(
+            r, (long)r->nfields,
+            "a line ends with a bare carriage return; save the file with LF or CRLF line ends");
       r->clean = cr == 0;
       return r->problem[0] ? report_problem(r, err, errlen) : 1;
     }
