@@ -488,19 +488,25 @@ static size_t cut_after(const char *map, size_t len, size_t at, size_t floor) {
   return 0;
 }
 
+/* The whole number the environment variable name holds, or fallback when
+ * it is unset or holds anything else. */
+static uint64_t env_count(const char *name, uint64_t fallback) {
+  const char *v = getenv(name);
+  if (!v || *v < '0' || *v > '9')
+    return fallback;
+  char *end;
+  unsigned long long n = strtoull(v, &end, 10);
+  return *end == '\0' ? (uint64_t)n : fallback;
+}
+
 /* CLEVAL_STATS_THREADS, or the processors online; at most MAX_PIECES. */
 static size_t pieces_wanted(void) {
-  const char *v = getenv("CLEVAL_STATS_THREADS");
-  long n = 0;
-  if (v && *v) {
-    char *end;
-    n = strtol(v, &end, 10);
-    if (*end != '\0')
-      n = 0;
+  uint64_t n = env_count("CLEVAL_STATS_THREADS", 0);
+  if (n == 0) {
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    n = online > 0 ? (uint64_t)online : 1;
   }
-  if (n <= 0)
-    n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n > MAX_PIECES ? MAX_PIECES : (size_t)n;
+  return n > MAX_PIECES ? MAX_PIECES : (size_t)n;
 }
 
 /* Reads the rows of the mapped file map[0..len), whose header r has read,
@@ -639,14 +645,7 @@ void columns_read(columns_input *in, const int *idx, size_t ncols, int tidx, col
 
 /* CLEVAL_STATS_PARALLEL_MIN_BYTES, or PARALLEL_MIN_BYTES. */
 static uint64_t parallel_min_bytes(void) {
-  const char *v = getenv("CLEVAL_STATS_PARALLEL_MIN_BYTES");
-  if (v && *v) {
-    char *end;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (*end == '\0')
-      return (uint64_t)n;
-  }
-  return PARALLEL_MIN_BYTES;
+  return env_count("CLEVAL_STATS_PARALLEL_MIN_BYTES", PARALLEL_MIN_BYTES);
 }
 
 /* A mapped file that shrinks while it is read (another program truncates
