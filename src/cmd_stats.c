@@ -224,11 +224,17 @@ static int stats_failed(ctx *c) {
 }
 
 static int do_paired(ctx *c, columns *t, bool wilcoxon) {
-  const double *d = t->col[0]; /* y - x, read so (columns.diff) */
   jout j = {c->out, true};
   if (!wilcoxon) {
+    /* The exact sums of y - x, read so (columns.sums): no row kept. */
     stats_paired r;
-    if (stats_paired_t_diff(d, t->nrows, LEVEL, &r, c->err, sizeof c->err) != 0)
+    if (t->overflows) {
+      snprintf(c->err, sizeof c->err,
+               "y - x is beyond the largest number a double holds in %zu row%s", t->overflows,
+               t->overflows == 1 ? "" : "s");
+      return stats_failed(c);
+    }
+    if (stats_paired_t_sums(t->sums, t->dropped, LEVEL, &r, c->err, sizeof c->err) != 0)
       return stats_failed(c);
     if (c->json) {
       json_str(&j, "test", c->test);
@@ -259,7 +265,7 @@ static int do_paired(ctx *c, columns *t, bool wilcoxon) {
     return EXIT_OK;
   }
   stats_signrank r;
-  if (stats_wilcoxon_diff(d, t->nrows, &r, c->err, sizeof c->err) != 0)
+  if (stats_wilcoxon_diff(t->col[0], t->nrows, &r, c->err, sizeof c->err) != 0) /* y - x */
     return stats_failed(c);
   if (c->json) {
     json_str(&j, "test", c->test);
@@ -817,6 +823,8 @@ static int run_test(ctx *c, enum kind kind, columns_input *in) {
   columns t;
   columns_init(&t, c->name, names, n);
   t.diff = kind == PAIRED_T || kind == WILCOXON;
+  if (kind == PAIRED_T)
+    t.sums = exactsum_new();
   free(all);
   int status = EXIT_INVALID;
   if (missing)

@@ -40,6 +40,7 @@ void columns_free(columns *t) {
   }
   free(t->col);
   free(t->names);
+  free(t->sums);
   if (t->text)
     for (size_t i = 0; i < t->nrows; i++)
       free(t->text[i]);
@@ -258,9 +259,39 @@ static void columns_reserve(columns *t, csvin *r, int tidx) {
     t->text = xrealloc(t->text, t->cap * sizeof *t->text);
 }
 
+/* The record's y - x into the sums of t (columns x, y). */
+static inline void sum_row(columns *t, const rows *w) {
+  if (w->pc[0] != 1 || w->pc[1] != 1) {
+    t->dropped++;
+    return;
+  }
+  double d = w->val[1] - w->val[0];
+  if (isfinite(d))
+    exactsum_add(t->sums, d);
+  else
+    t->overflows++;
+}
+
+/* The record into the arrays of t, as row t->nrows. */
+static inline void keep_row(columns *t, rows *w) {
+  if (t->nrows == t->cap)
+    columns_reserve(t, w->r, w->tidx);
+  if (t->diff) {
+    double x = w->pc[0] == 1 ? w->val[0] : NAN, y = w->pc[1] == 1 ? w->val[1] : NAN;
+    t->col[0][t->nrows] = isnan(x) || isnan(y) ? NAN : y - x;
+  } else {
+    for (size_t j = 0; j < w->ncols; j++)
+      t->col[j][t->nrows] = w->pc[j] == 1 ? w->val[j] : NAN;
+  }
+  if (w->tidx >= 0) {
+    t->text[t->nrows] = w->text;
+    w->text = NULL;
+  }
+}
+
 static bool row_end(const char *problem, void *ctx) {
   rows *w = ctx;
-  columns *t = w->t->fixed && w->t->nrows == w->t->cap ? w->over : w->t;
+  columns *t = !w->t->sums && w->t->fixed && w->t->nrows == w->t->cap ? w->over : w->t;
   if (problem) {
     row_error(w->msgs, "%s", problem);
     t->problems++;
@@ -271,19 +302,10 @@ static bool row_end(const char *problem, void *ctx) {
                   w->idx[j] + 1, w->bad[j], t->names[j]);
         t->problems++;
       }
-    if (t->nrows == t->cap)
-      columns_reserve(t, w->r, w->tidx);
-    if (t->diff) {
-      double x = w->pc[0] == 1 ? w->val[0] : NAN, y = w->pc[1] == 1 ? w->val[1] : NAN;
-      t->col[0][t->nrows] = isnan(x) || isnan(y) ? NAN : y - x;
-    } else {
-      for (size_t j = 0; j < w->ncols; j++)
-        t->col[j][t->nrows] = w->pc[j] == 1 ? w->val[j] : NAN;
-    }
-    if (w->tidx >= 0) {
-      t->text[t->nrows] = w->text;
-      w->text = NULL;
-    }
+    if (t->sums)
+      sum_row(t, w);
+    else
+      keep_row(t, w);
     t->nrows++;
   }
   w->f = 0;
@@ -373,6 +395,10 @@ static void view_init(columns *v, columns *t, size_t at) {
   columns_init(v, t->name, (const char *const *)t->names, t->ncols);
   v->diff = t->diff;
   v->fixed = true;
+  if (t->sums) { /* sums of its own, merged in take_rows */
+    v->sums = exactsum_new();
+    return;
+  }
   if (at >= t->cap)
     return;
   for (size_t j = 0; j < stored_cols(t); j++)
@@ -382,8 +408,8 @@ static void view_init(columns *v, columns *t, size_t at) {
   v->cap = t->cap - at;
 }
 
-/* Frees a view; with its rows' strings when `all` (the rows were not
- * taken). */
+/* Frees a view (and its sums); with its rows' strings when `all` (the
+ * rows were not taken). */
 static void view_free(columns *v, bool all) {
   for (size_t j = 0; j < stored_cols(v); j++)
     v->col[j] = NULL;
@@ -401,7 +427,11 @@ static void view_free(columns *v, bool all) {
  * appends its other rows. */
 static void take_rows(columns *t, piece *p) {
   size_t n = p->view.nrows;
-  if (n && p->at != t->nrows) { /* t->nrows < p->at: the pieces before it had fewer rows */
+  if (t->sums) {
+    exactsum_merge(t->sums, p->view.sums);
+    t->dropped += p->view.dropped;
+    t->overflows += p->view.overflows;
+  } else if (n && p->at != t->nrows) { /* t->nrows < p->at: the pieces before it had fewer rows */
     for (size_t j = 0; j < stored_cols(t); j++)
       memmove(t->col[j] + t->nrows, t->col[j] + p->at, n * sizeof(double));
     if (t->text)
@@ -538,17 +568,20 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   long line0 = 1 + (long)csvin_count_lines(map, start, &lone);
 
   /* The arrays, for the rows of the whole file at the density of its first
-   * lines, and never more than it can hold (a row takes 2 bytes at least). */
-  double est =
-      (double)csvin_count_lines(map + start, sample, &lone) / (double)sample * (double)body;
-  size_t cap = (size_t)(est * 1.05) + 1024;
-  if (cap > body / 2 + 1)
-    cap = body / 2 + 1;
-  for (size_t j = 0; j < stored_cols(t); j++)
-    t->col[j] = xrealloc_big(t->col[j], cap * sizeof(double));
-  if (tidx >= 0)
-    t->text = xrealloc(t->text, cap * sizeof *t->text);
-  t->cap = cap;
+   * lines, and never more than it can hold (a row takes 2 bytes at least);
+   * none when only sums are kept. */
+  if (!t->sums) {
+    double est =
+        (double)csvin_count_lines(map + start, sample, &lone) / (double)sample * (double)body;
+    size_t cap = (size_t)(est * 1.05) + 1024;
+    if (cap > body / 2 + 1)
+      cap = body / 2 + 1;
+    for (size_t j = 0; j < stored_cols(t); j++)
+      t->col[j] = xrealloc_big(t->col[j], cap * sizeof(double));
+    if (tidx >= 0)
+      t->text = xrealloc(t->text, cap * sizeof *t->text);
+    t->cap = cap;
+  }
   t->fixed = true; /* until every thread is done */
 
   atomic_bool cancel;

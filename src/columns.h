@@ -11,11 +11,16 @@
 #include <stddef.h>
 
 #include "csvin.h"
+#include "exactsum.h"
 
 typedef struct columns {
   const char *name; /* file name for messages */
   size_t ncols;     /* numeric columns */
   bool diff;        /* paired tests: col[0] holds y - x of columns x, y */
+  exactsum *sums;   /* set (with diff) before reading: y - x is summed here,
+                       not kept, for a paired t test (owned) */
+  size_t dropped;   /* sums: rows with x or y empty */
+  size_t overflows; /* sums: rows where y - x is beyond the largest double */
   char **names;     /* their header names */
   double **col;     /* col[j][i], NaN for an empty cell */
   size_t nrows, cap;
@@ -43,7 +48,10 @@ void columns_close(columns_input *in);
 int columns_find(const csvin *r, const char *const *names, size_t n, int *idx);
 
 /* An empty table of n numeric columns with these header names; name is
- * the file's, for messages. Set diff before reading for a paired test. */
+ * the file's, for messages. Set diff before reading for a paired test, and
+ * sums too when only the moments of the differences are wanted: then no
+ * row is kept, nrows counts them, and a large file is read with no memory
+ * beyond its mapping. */
 void columns_init(columns *t, const char *name, const char *const *names, size_t n);
 void columns_free(columns *t);
 

@@ -205,44 +205,24 @@ static inline double pair_diff(const double *x, const double *y, size_t i) {
   return y[i] - x[i];
 }
 
-static int paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
-                    char *err, size_t errlen) {
+int stats_paired_t_sums(const exactsum *s, size_t dropped, double level, stats_paired *out,
+                       char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   if (check_level(level, err, errlen) < 0)
     return -1;
-  ksum sum = {0, 0};
-  size_t m = 0, dropped = 0;
-  for (size_t i = 0; i < n; i++) {
-    double d = pair_diff(x, y, i);
-    if (isnan(d)) {
-      dropped++;
-      continue;
-    }
-    if (!isfinite(d)) {
-      seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
-      return -1;
-    }
-    ksum_add(&sum, d);
-    m++;
-  }
+  size_t m = (size_t)s->n;
   if (m < 2) {
     seterr(err, errlen, "fewer than 2 usable pairs (%zu)", m);
     return -1;
   }
-  double mean = ksum_get(&sum) / (double)m;
-  ksum ss = {0, 0}, s1 = {0, 0};
-  for (size_t i = 0; i < n; i++) {
-    double d = pair_diff(x, y, i);
-    if (isnan(d))
-      continue;
-    double e = d - mean;
-    ksum_add(&ss, e * e);
-    ksum_add(&s1, e);
+  double mean, var;
+  exactsum_moments(s, &mean, &var);
+  if (!isfinite(mean) || !isfinite(var)) {
+    seterr(err, errlen, "the differences are too large for their variance to be a number");
+    return -1;
   }
-  double c = ksum_get(&s1);
-  double var = (ksum_get(&ss) - c * c / (double)m) / (double)(m - 1);
-  double sd = var > 0 ? sqrt(var) : 0;
+  double sd = sqrt(var);
   double se = sd / sqrt((double)m);
   /* R's t.test: "data are essentially constant" */
   if (!(se > 0) || se < 10 * DBL_EPSILON * fabs(mean)) {
@@ -262,6 +242,31 @@ static int paired_t(const double *x, const double *y, size_t n, double level, st
   out->ci_high = mean + q * se;
   out->cohens_dz = mean / sd;
   return 0;
+}
+
+/* The differences summed exactly (so the result is the same in whatever
+ * order, or in whatever pieces, they are summed: `cleval stats` sums a
+ * file's in threads), then the test on the sums. */
+static int paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
+                    char *err, size_t errlen) {
+  exactsum *s = exactsum_new();
+  size_t dropped = 0;
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    double d = pair_diff(x, y, i);
+    if (isnan(d))
+      dropped++;
+    else if (!isfinite(d)) {
+      memset(out, 0, sizeof *out);
+      seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
+      rc = -1;
+    } else
+      exactsum_add(s, d);
+  }
+  if (rc == 0)
+    rc = stats_paired_t_sums(s, dropped, level, out, err, errlen);
+  free(s);
+  return rc;
 }
 
 int stats_paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
