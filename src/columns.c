@@ -177,7 +177,8 @@ typedef struct piece {
   const char *data; /* the piece: data[0..len) */
   size_t len;
   const char *from; /* the rows start at from: the piece follows from..data */
-  long first_line;  /* of from; then of data */
+  long first_line;  /* of from; then of data, once lines_counted */
+  bool lines_counted; /* the lines from `from` to data */
   const int *idx;
   size_t ncols;
   int tidx;
@@ -443,6 +444,19 @@ static void take_rows(columns *t, piece *p) {
   columns_append(t, &p->over);
 }
 
+/* Counts the lines of the pieces before p: p->first_line is then its own,
+ * and p->at the first row they cannot reach (each record ends at a line
+ * feed or a carriage return not followed by one). */
+static void count_lines_before(piece *p) {
+  if (p->lines_counted)
+    return;
+  size_t lone;
+  size_t lf = csvin_count_lines(p->from, (size_t)(p->data - p->from), &lone);
+  p->first_line += (long)lf;
+  p->at = lf + lone;
+  p->lines_counted = true;
+}
+
 /* Reads a piece (not the first) into the arrays of p->shared from a row the
  * pieces before it cannot reach; returns NULL (a pthread start routine). */
 static void *read_piece(void *arg) {
@@ -454,10 +468,11 @@ static void *read_piece(void *arg) {
     view_init(&p->view, p->shared, SIZE_MAX);
     return NULL;
   }
-  size_t lone;
-  size_t lf = csvin_count_lines(p->from, (size_t)(p->data - p->from), &lone);
-  p->first_line += (long)lf;
-  p->at = lf + lone;
+  /* Rows kept: they start past every row the pieces before can hold, as
+   * many as their lines. Only sums: the lines are counted only if a
+   * message needs a line number. */
+  if (!p->shared->sums)
+    count_lines_before(p);
   view_init(&p->view, p->shared, p->at);
   csvin *r;
   char err[512];
@@ -467,7 +482,10 @@ static void *read_piece(void *arg) {
     p->stopped = true;
     return NULL;
   }
-  csvin_set_first_line(r, p->first_line);
+  if (p->lines_counted)
+    csvin_set_first_line(r, p->first_line);
+  else
+    csvin_set_first_line_after(r, p->first_line, p->from, (size_t)(p->data - p->from));
   read_rows(r, p->idx, p->ncols, p->tidx, &p->view, &p->over, p);
   p->stopped = csvin_stopped(r);
   csvin_close(r);
@@ -547,13 +565,14 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   size_t start = (size_t)csvin_bytes_read(r); /* the header's line feed included */
   if (start >= len)
     return false;
-  /* Where each piece starts (see cut_after). The first piece is made 1 %
-   * longer, as the others first count the lines before them. */
+  /* Where each piece starts (see cut_after). When rows are kept the first
+   * piece is made 1 % longer, as the others first count the lines before
+   * them. */
   size_t want = pieces_wanted(), cuts[MAX_PIECES + 1];
   cuts[0] = start;
   size_t npieces = 1;
   for (size_t k = 1; k < want; k++) {
-    size_t at = start + (len - start) / want * k + (len - start) / 100;
+    size_t at = start + (len - start) / want * k + (t->sums ? 0 : (len - start) / 100);
     if (at < cuts[npieces - 1])
       at = cuts[npieces - 1];
     size_t cut = cut_after(map, len, at, cuts[npieces - 1]);
@@ -656,10 +675,12 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
       read_rest(p[i].data, (size_t)(map + len - p[i].data),
                 line0 + (long)csvin_count_lines(map + start, cuts[i] - start, &lone), idx, ncols,
                 tidx, t);
-    else if (p[i].cut)
+    else if (p[i].cut) {
+      count_lines_before(&p[i]);
       read_rest(p[i].data + p[i].cut, (size_t)(map + len - p[i].data) - p[i].cut,
                 p[i].first_line + (long)csvin_count_lines(p[i].data, p[i].cut, &lone), idx, ncols,
                 tidx, t);
+    }
   }
   for (size_t i = 1; i < npieces; i++)
     strbuf_free(&p[i].msgs);

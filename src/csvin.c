@@ -61,7 +61,34 @@ struct csvin {
 
   /* While csvin_scan has libcsv parse a stretch: where it is. */
   struct stretch *scan;
+
+  /* Lines before the input not yet counted (csvin_set_first_line_after),
+   * or NULL. */
+  struct lines_before *before;
 };
+
+/* The lines of the text before a piece, added to every line number of the
+ * reader on the piece; counted the first time one is reported. */
+struct lines_before {
+  const char *s;
+  size_t n;
+  long lines;
+  bool counted;
+};
+
+/* What to add to the reader's own line numbers: the line feeds before its
+ * input, when it was given them to count (csvin_set_first_line_after). */
+static long line_shift(const csvin *r) {
+  struct lines_before *b = r->before;
+  if (!b)
+    return 0;
+  if (!b->counted) {
+    size_t lone;
+    b->lines = (long)csvin_count_lines(b->s, b->n, &lone);
+    b->counted = true;
+  }
+  return b->lines;
+}
 
 /* A stretch s[0..len) given to libcsv whole, starting on line `line`: the
  * sink, the records it has taken, and whether it asked to stop. Records
@@ -316,7 +343,8 @@ static bool refill(csvin *r, char *err, size_t errlen) {
 }
 
 static int report_problem(csvin *r, char *err, size_t errlen) {
-  snprintf(err, errlen, "%s:%ld:%ld: %s", r->name, r->rec_line, r->problem_col, r->problem);
+  snprintf(err, errlen, "%s:%ld:%ld: %s", r->name, r->rec_line + line_shift(r), r->problem_col,
+           r->problem);
   return -1;
 }
 
@@ -374,7 +402,7 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       int rc = csv_fini(&r->parser, on_field, on_record, r);
       if (rc != 0) {
         snprintf(err, errlen, "%s:%ld:%zu: a quoted field is never closed (missing '\"')", r->name,
-                 r->rec_line, r->nfields + 1);
+                 r->rec_line + line_shift(r), r->nfields + 1);
         return -1;
       }
       if (!r->record_ready)
@@ -410,7 +438,7 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
     r->rec_bytes += n;
     if (used < n) {
       long col = (long)r->nfields + 1;
-      long line = r->line;
+      long line = r->line + line_shift(r);
       csv_free(&r->parser);
       init_parser(r);
       r->block_pos += used;
@@ -446,7 +474,7 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       snprintf(err, errlen,
                "%s:%ld:%zu: record is longer than %d bytes (is a quote never "
                "closed?); reading stopped here",
-               r->name, r->rec_line, r->nfields + 1, MAX_RECORD);
+               r->name, r->rec_line + line_shift(r), r->nfields + 1, MAX_RECORD);
       r->fatal = true;
       return -1;
     }
@@ -602,6 +630,13 @@ static bool scan_stretch(csvin *r, const csvin_sink *sink, size_t n, bool *stop)
   uint64_t before = r->bytes_read;
   r->bytes_read += n; /* for progress, while libcsv works through it */
   r->scan = &st;
+  /* The next stretch into the cache while libcsv works on this one: it is
+   * counted much faster from there than from memory. */
+  size_t ahead = r->block_len - r->block_pos - n;
+  if (ahead > BLOCK)
+    ahead = BLOCK;
+  for (size_t i = 0; i < ahead; i += 64)
+    __builtin_prefetch(s + n + i);
   csv_parse(&r->parser, s, n, on_scan_field, on_scan_record, &st); /* no quote: no error */
   r->scan = NULL;
   if (st.stop) {
@@ -658,15 +693,23 @@ size_t csvin_field_len(const csvin *r, size_t i) { return i < r->nfields ? r->le
 
 long csvin_line(const csvin *r) {
   if (!r->scan)
-    return r->rec_line;
+    return r->rec_line + line_shift(r);
   find_record(r->scan, r->scan->recs);
-  return r->scan->found_line;
+  return r->scan->found_line + line_shift(r);
 }
 
 void csvin_set_first_line(csvin *r, long line) {
   r->line = line;
   r->rec_line = line;
   r->first_block = false; /* a continuation: no byte order mark */
+}
+
+void csvin_set_first_line_after(csvin *r, long line, const char *before, size_t n) {
+  csvin_set_first_line(r, line);
+  free(r->before);
+  r->before = xcalloc(1, sizeof *r->before);
+  r->before->s = before;
+  r->before->n = n;
 }
 
 bool csvin_stopped(const csvin *r) { return r->fatal; }
@@ -688,6 +731,7 @@ void csvin_close(csvin *r) {
   free(r->text);
   free(r->offs);
   free(r->lens);
+  free(r->before);
   free(r);
 }
 

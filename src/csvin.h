@@ -35,6 +35,11 @@ int csvin_open_mem(csvin **out, const char *name, const char *data, size_t len, 
  * after a line that completes a record (not after blank lines, which that
  * one reads on through). */
 void csvin_set_first_line(csvin *r, long line);
+/* The same, for a piece that starts on line `line` plus the line feeds in
+ * before[0..n) (the text between, which must outlive the reader): those
+ * are counted only when a line number is first wanted, so a piece without
+ * a problem never counts them. */
+void csvin_set_first_line_after(csvin *r, long line, const char *before, size_t n);
 
 /* Reads the next record. Returns 1 when a record was read, 0 at the end of
  * the input, -1 on a malformed record with "FILE:LINE:COLUMN: what" in err.

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include "csvin.h"
+#include "strbuf.h"
 
 static csvin *open_text(const char *text) {
   csvin *r;
@@ -283,6 +284,55 @@ static void test_first_line_numbers_a_piece(void **state) {
   assert_int_equal(csvin_line(r), 44); /* after the blank line */
   assert_int_equal(csvin_next(r, err, sizeof err), 0);
   assert_false(csvin_stopped(r));
+  csvin_close(r);
+}
+
+/* A sink that notes each record's line, or its problem. */
+static bool note_line(const char *problem, void *ctx) {
+  csvin *r = ((void **)ctx)[0];
+  strbuf *b = ((void **)ctx)[1];
+  if (problem)
+    strbuf_printf(b, "[%s]", problem);
+  else
+    strbuf_printf(b, "%ld ", csvin_line(r));
+  return false;
+}
+
+static void ignore_field(void *data, size_t len, void *ctx) {
+  (void)data;
+  (void)len;
+  (void)ctx;
+}
+
+static void test_first_line_after_counts_the_lines_before(void **state) {
+  (void)state;
+  /* The piece starts after 3 lines of text, itself on line 10 + 3. Each
+   * kind of message, and csvin_line from both readers, carry the lines. */
+  const char *before = "a,b\nc,d\n\n";
+  const char *text = "1,2\n3,caf\xE9\n\n5,6\n7,x\"y\n8,\"open\n";
+  char err[256];
+  csvin *r = open_text(text);
+  csvin_set_first_line_after(r, 10, before, strlen(before));
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_int_equal(csvin_line(r), 13);
+  assert_int_equal(csvin_next(r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "t.csv:14:2: field is not valid UTF-8"));
+  assert_int_equal(csvin_next(r, err, sizeof err), 1);
+  assert_int_equal(csvin_line(r), 16); /* after the blank line */
+  assert_int_equal(csvin_next(r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "t.csv:17:2: malformed quoting"));
+  assert_int_equal(csvin_next(r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "t.csv:18:2: a quoted field is never closed"));
+  csvin_close(r);
+  /* Through csvin_scan, plain stretches and all. */
+  r = open_text("1,2\n3,4\n\n5,6\n");
+  csvin_set_first_line_after(r, 10, before, strlen(before));
+  strbuf b = STRBUF_INIT;
+  void *ctx[2] = {r, &b};
+  csvin_sink sink = {ignore_field, note_line, ctx};
+  assert_int_equal(csvin_scan(r, &sink), 0);
+  assert_string_equal(strbuf_str(&b), "13 14 16 ");
+  strbuf_free(&b);
   csvin_close(r);
 }
 
@@ -665,6 +715,7 @@ int main(void) {
       cmocka_unit_test(test_open_missing_file),
       cmocka_unit_test(test_file_across_blocks),
       cmocka_unit_test(test_first_line_numbers_a_piece),
+      cmocka_unit_test(test_first_line_after_counts_the_lines_before),
       cmocka_unit_test(test_first_line_keeps_a_byte_order_mark),
       cmocka_unit_test(test_pieces_read_as_the_whole),
       cmocka_unit_test(test_stopped_after_a_record_too_long),
