@@ -223,24 +223,38 @@ typedef struct rows {
   double *val;     /* the record's numbers, by j */
   signed char *pc; /* parse_cell's verdict on each, by j */
   char (*bad)[48]; /* a cell that is not a number, as its message shows it */
+  size_t nbad;     /* such cells in the record */
   char *text;      /* the text cell (owned until the row takes it) */
   bool cancelled;
 } rows;
+
+/* The text column's cell, kept for the row. Out of line, as the cells
+ * that are not numbers are: the usual cell is a number, read inline. */
+static __attribute__((noinline, cold)) void keep_text(rows *w, const char *cell) {
+  free(w->text);
+  w->text = cell[0] ? xstrdup(cell) : NULL;
+}
+
+/* A cell of numeric column j that is not a number, as its message will
+ * show it. */
+static __attribute__((noinline, cold)) void keep_bad(rows *w, size_t j, const char *cell) {
+  snprintf(w->bad[j], sizeof w->bad[j], "%.40s%s", cell, strlen(cell) > 40 ? "..." : "");
+  w->nbad++;
+}
 
 static void row_field(void *data, size_t len, void *ctx) {
   rows *w = ctx;
   size_t f = w->f++;
   const char *cell = data;
-  if ((int)f == w->tidx) {
-    free(w->text);
-    w->text = cell[0] ? xstrdup(cell) : NULL;
-  }
+  if ((int)f == w->tidx)
+    keep_text(w, cell);
   if (f >= w->nslot || w->slot[f] < 0)
     return;
   size_t j = (size_t)w->slot[f];
-  w->pc[j] = (signed char)parse_cell(cell, len, &w->val[j]);
-  if (w->pc[j] < 0)
-    snprintf(w->bad[j], sizeof w->bad[j], "%.40s%s", cell, strlen(cell) > 40 ? "..." : "");
+  int pc = parse_cell(cell, len, &w->val[j]);
+  w->pc[j] = (signed char)pc;
+  if (pc < 0)
+    keep_bad(w, j, cell);
 }
 
 /* Room for one more row in t (not fixed): after the first rows, for the
@@ -297,7 +311,7 @@ static bool row_end(const char *problem, void *ctx) {
     row_error(w->msgs, "%s", problem);
     t->problems++;
   } else {
-    for (size_t j = 0; j < w->ncols; j++)
+    for (size_t j = 0; w->nbad && j < w->ncols; j++)
       if (w->pc[j] < 0) {
         row_error(w->msgs, "%s:%ld:%d: '%s' is not a number (column %s)", t->name, csvin_line(w->r),
                   w->idx[j] + 1, w->bad[j], t->names[j]);
@@ -310,7 +324,9 @@ static bool row_end(const char *problem, void *ctx) {
     t->nrows++;
   }
   w->f = 0;
-  memset(w->pc, 0, w->ncols);
+  w->nbad = 0;
+  for (size_t j = 0; j < w->ncols; j++) /* (a call to memset costs more here) */
+    w->pc[j] = 0;
   if (w->p && atomic_load_explicit(w->p->cancel, memory_order_relaxed)) {
     w->cancelled = true;
     return true;
