@@ -1,6 +1,7 @@
 /* The statistical tests (see stats.h): GSL for distributions and linear
- * algebra, exact rank distributions by counting, compensated sums so that
- * ten million values lose no precision. */
+ * algebra, exact rank distributions by counting, exact sums for the paired
+ * t test (exactsum.h) and compensated sums elsewhere, so that ten million
+ * values lose no precision. */
 #include "stats.h"
 
 #include <float.h>
