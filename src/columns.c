@@ -179,6 +179,9 @@ typedef struct piece {
   const char *from; /* the rows start at from: the piece follows from..data */
   long first_line;  /* of from; then of data, once lines_counted */
   bool lines_counted; /* the lines from `from` to data */
+  const char *prev;      /* the piece before: prev..data */
+  size_t index;          /* its place among the pieces, from 1 */
+  struct prefix *prefix; /* the lines before each piece, shared */
   const int *idx;
   size_t ncols;
   int tidx;
@@ -460,6 +463,66 @@ static void take_rows(columns *t, piece *p) {
   columns_append(t, &p->over);
 }
 
+/* The lines before each piece, for pieces that keep rows (whose first row
+ * depends on them): piece i counts the lines of piece i - 1, all pieces at
+ * once, and adds what piece i - 1 found before itself, so no piece counts
+ * more than one piece's lines. A piece that will not count (it holds a
+ * quote, or is not read) gives up its place, and so does every piece after
+ * it: their rows are not wanted then. */
+typedef struct prefix {
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  enum { PREFIX_PENDING, PREFIX_KNOWN, PREFIX_ABANDONED } state[MAX_PIECES];
+  size_t lf[MAX_PIECES], lone[MAX_PIECES]; /* before piece i */
+} prefix;
+
+static void prefix_init(prefix *x) {
+  memset(x, 0, sizeof *x);
+  pthread_mutex_init(&x->lock, NULL);
+  pthread_cond_init(&x->changed, NULL);
+}
+
+static void prefix_destroy(prefix *x) {
+  pthread_mutex_destroy(&x->lock);
+  pthread_cond_destroy(&x->changed);
+}
+
+/* Piece i gives up its place (if it has not taken it). */
+static void prefix_abandon(prefix *x, size_t i) {
+  pthread_mutex_lock(&x->lock);
+  if (x->state[i] == PREFIX_PENDING)
+    x->state[i] = PREFIX_ABANDONED;
+  pthread_cond_broadcast(&x->changed);
+  pthread_mutex_unlock(&x->lock);
+}
+
+/* The lines before piece p by the chain above: false when a piece before
+ * it gave up (p gives up too, and is not read). */
+static bool chain_lines_before(piece *p) {
+  size_t i = p->index, lone, lf = csvin_count_lines(p->prev, (size_t)(p->data - p->prev), &lone);
+  prefix *x = p->prefix;
+  bool known = true;
+  pthread_mutex_lock(&x->lock);
+  if (i > 1) {
+    while (x->state[i - 1] == PREFIX_PENDING)
+      pthread_cond_wait(&x->changed, &x->lock);
+    known = x->state[i - 1] == PREFIX_KNOWN;
+    lf += x->lf[i - 1];
+    lone += x->lone[i - 1];
+  }
+  x->state[i] = known ? PREFIX_KNOWN : PREFIX_ABANDONED;
+  x->lf[i] = lf;
+  x->lone[i] = lone;
+  pthread_cond_broadcast(&x->changed);
+  pthread_mutex_unlock(&x->lock);
+  if (known) {
+    p->first_line += (long)lf;
+    p->at = lf + lone;
+    p->lines_counted = true;
+  }
+  return known;
+}
+
 /* Counts the lines of the pieces before p: p->first_line is then its own,
  * and p->at the first row they cannot reach (each record ends at a line
  * feed or a carriage return not followed by one). */
@@ -481,14 +544,17 @@ static void *read_piece(void *arg) {
   p->over.diff = p->shared->diff;
   if (!p->last && memchr(p->data, '"', p->len)) {
     p->quoted = true;
+    prefix_abandon(p->prefix, p->index);
     view_init(&p->view, p->shared, SIZE_MAX);
     return NULL;
   }
   /* Rows kept: they start past every row the pieces before can hold, as
    * many as their lines. Only sums: the lines are counted only if a
    * message needs a line number. */
-  if (!p->shared->sums)
-    count_lines_before(p);
+  if (!p->shared->sums && !chain_lines_before(p)) {
+    view_init(&p->view, p->shared, SIZE_MAX);
+    return NULL;
+  }
   view_init(&p->view, p->shared, p->at);
   csvin *r;
   char err[512];
@@ -582,8 +648,8 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   if (start >= len)
     return false;
   /* Where each piece starts (see cut_after). When rows are kept the first
-   * piece is made 1 % longer, as the others first count the lines before
-   * them. */
+   * piece is made 1 % longer, as the others first count the lines of the
+   * piece before them (chain_lines_before). */
   size_t want = pieces_wanted(), cuts[MAX_PIECES + 1];
   cuts[0] = start;
   size_t npieces = 1;
@@ -621,9 +687,14 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
 
   atomic_bool cancel;
   atomic_init(&cancel, false);
+  prefix lines;
+  prefix_init(&lines);
   piece p[MAX_PIECES];
   memset(p, 0, sizeof p);
   for (size_t i = 1; i < npieces; i++) {
+    p[i].index = i;
+    p[i].prefix = &lines;
+    p[i].prev = map + cuts[i - 1];
     p[i].data = map + cuts[i];
     p[i].len = cuts[i + 1] - cuts[i];
     p[i].from = map + start;
@@ -670,6 +741,8 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
       pthread_join(p[i].thread, NULL);
     else if (!stop)
       read_piece(&p[i]); /* no thread was to be had: the same work, here */
+    else
+      prefix_abandon(&lines, i); /* not read: the pieces after it go on */
     if (stop) {          /* (tables never started are all zeros: freeing them is fine) */
       view_free(&p[i].view, true);
       columns_free(&p[i].over);
@@ -700,6 +773,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   }
   for (size_t i = 1; i < npieces; i++)
     strbuf_free(&p[i].msgs);
+  prefix_destroy(&lines);
   if (whole)
     read_rows(r, idx, ncols, tidx, t, NULL, NULL);
   return true;
