@@ -65,6 +65,9 @@ for test in paired-t wilcoxon; do
   verdict=$(echo "$ratio" | awk '{print ($1 >= 5) ? "meets the 5x target" : "BELOW the 5x target"}')
   printf '%-9s cleval %6.2f s   scipy %6.2f s   scipy/cleval %5.1fx  (%s)\n' "$test" "$tc" "$ts" \
     "$ratio" "$verdict"
+  # What libcsv's share leaves: the ratio if cleval did nothing but
+  # tokenise, and how far above that floor cleval is.
+  echo "$ts $tc $tf" | awk '{printf "          ceiling scipy/floor %.1fx; cleval is %.2fx the floor\n", $1 / $3, $2 / $3}'
   # The same answer: p values agree to 1e-6 relative (scipy reports min(V+, V-)
   # for Wilcoxon, cleval V+, so only p is compared there).
   if ! $PY - "$dir/$test.cleval.json" "$dir/$test.scipy.json" <<'EOF'; then
