@@ -104,6 +104,34 @@ static void test_paired_missing_dropped(void **state) {
   assert_rel(r.t, 4.0621276833820366, 1e-12);
 }
 
+static void test_paired_from_sums(void **state) {
+  (void)state;
+  /* The three forms give the same bits: pairs, differences, and the exact
+   * sums of the differences taken in another order and in two parts (as
+   * `cleval stats` takes them, in pieces). Sleep data, R values as above. */
+  stats_paired a, b;
+  assert_int_equal(stats_paired_t(sleep_x, sleep_y, 10, 0.95, &a, err, sizeof err), 0);
+  exactsum *s = exactsum_new(), *part = exactsum_new();
+  for (size_t i = 10; i-- > 5;)
+    exactsum_add(s, sleep_y[i] - sleep_x[i]);
+  for (size_t i = 0; i < 5; i++)
+    exactsum_add(part, sleep_y[i] - sleep_x[i]);
+  exactsum_merge(s, part);
+  assert_int_equal(stats_paired_t_sums(s, 3, 0.95, &b, err, sizeof err), 0);
+  assert_int_equal(b.dropped, 3);
+  b.dropped = a.dropped;
+  assert_memory_equal(&a, &b, sizeof a);
+  assert_rel(b.t, 4.0621276833820366, 1e-12);
+  /* Too few: the same error as the array forms. */
+  exactsum *one = exactsum_new();
+  exactsum_add(one, 1.5);
+  assert_int_equal(stats_paired_t_sums(one, 0, 0.95, &b, err, sizeof err), -1);
+  assert_non_null(strstr(err, "fewer than 2 usable pairs"));
+  free(s);
+  free(part);
+  free(one);
+}
+
 static void test_paired_on_differences(void **state) {
   (void)state;
   /* The _diff forms on d = y - x give the same results (sleep data). */
@@ -774,6 +802,7 @@ int main(void) {
       cmocka_unit_test(test_paired_sleep),
       cmocka_unit_test(test_paired_missing_dropped),
       cmocka_unit_test(test_paired_on_differences),
+      cmocka_unit_test(test_paired_from_sums),
       cmocka_unit_test(test_paired_n2),
       cmocka_unit_test(test_paired_large),
       cmocka_unit_test(test_paired_errors),
