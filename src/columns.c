@@ -176,9 +176,9 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
 typedef struct piece {
   const char *data; /* the piece: data[0..len) */
   size_t len;
-  const char *from; /* the rows start at from: the piece follows from..data */
-  long first_line;  /* of from; then of data, once lines_counted */
-  bool lines_counted; /* the lines from `from` to data */
+  const char *from;      /* the rows start at from: the piece follows from..data */
+  long first_line;       /* of from; then of data, once lines_counted */
+  bool lines_counted;    /* the lines from `from` to data */
   const char *prev;      /* the piece before: prev..data */
   size_t index;          /* its place among the pieces, from 1 */
   struct prefix *prefix; /* the lines before each piece, shared */
@@ -778,7 +778,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
       read_piece(&p[i]); /* no thread was to be had: the same work, here */
     else
       prefix_abandon(&lines, i); /* not read: the pieces after it go on */
-    if (stop) {          /* (tables never started are all zeros: freeing them is fine) */
+    if (stop) {                  /* (tables never started are all zeros: freeing them is fine) */
       view_free(&p[i].view, true);
       columns_free(&p[i].over);
       continue;

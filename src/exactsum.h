@@ -22,10 +22,10 @@ __extension__ typedef unsigned __int128 exactsum_u128;
 #define EXACTSUM_BUCKETS 2048
 
 typedef struct exactsum {
-  uint64_t n;                          /* values added */
-  exactsum_i128 s1[EXACTSUM_BUCKETS];  /* sum of the signed mantissas */
-  exactsum_u128 s2[EXACTSUM_BUCKETS];  /* sum of the squared mantissas, low 128 bits */
-  uint64_t s2_hi[EXACTSUM_BUCKETS];    /* ... and the carries out of them */
+  uint64_t n;                         /* values added */
+  exactsum_i128 s1[EXACTSUM_BUCKETS]; /* sum of the signed mantissas */
+  exactsum_u128 s2[EXACTSUM_BUCKETS]; /* sum of the squared mantissas, low 128 bits */
+  uint64_t s2_hi[EXACTSUM_BUCKETS];   /* ... and the carries out of them */
 } exactsum;
 
 /* A new, empty sum (on the heap: it is about 80 KB). Free with free(). */

@@ -207,7 +207,7 @@ static inline double pair_diff(const double *x, const double *y, size_t i) {
 }
 
 int stats_paired_t_sums(const exactsum *s, size_t dropped, double level, stats_paired *out,
-                       char *err, size_t errlen) {
+                        char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   if (check_level(level, err, errlen) < 0)

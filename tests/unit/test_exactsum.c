@@ -189,9 +189,9 @@ static void test_carries(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_cancelling_values),   cmocka_unit_test(test_far_mean_tiny_spread),
-      cmocka_unit_test(test_extremes),            cmocka_unit_test(test_too_few_and_not_finite),
-      cmocka_unit_test(test_order_and_pieces),    cmocka_unit_test(test_carries),
+      cmocka_unit_test(test_cancelling_values), cmocka_unit_test(test_far_mean_tiny_spread),
+      cmocka_unit_test(test_extremes),          cmocka_unit_test(test_too_few_and_not_finite),
+      cmocka_unit_test(test_order_and_pieces),  cmocka_unit_test(test_carries),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
