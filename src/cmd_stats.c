@@ -230,10 +230,11 @@ static int do_paired(ctx *c, columns *t, bool wilcoxon) {
     /* The exact sums of y - x, read so (columns.sums): no row kept. */
     stats_paired r;
     if (t->overflows) {
-      snprintf(c->err, sizeof c->err,
-               "y - x is beyond the largest number a double holds in %zu row%s", t->overflows,
-               t->overflows == 1 ? "" : "s");
-      return stats_failed(c);
+      cli_error("%s:%ld: y - x is beyond the largest number a double holds (columns %s, %s; "
+                "%zu row%s like it in all)",
+                c->name, t->overflow_line, t->names[0], t->names[1], t->overflows,
+                t->overflows == 1 ? "" : "s");
+      return EXIT_INVALID;
     }
     if (stats_paired_t_sums(t->sums, t->dropped, LEVEL, &r, c->err, sizeof c->err) != 0)
       return stats_failed(c);

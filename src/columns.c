@@ -286,8 +286,8 @@ static inline void sum_row(columns *t, const rows *w) {
   double d = w->val[1] - w->val[0];
   if (isfinite(d))
     exactsum_add(t->sums, d);
-  else
-    t->overflows++;
+  else if (!t->overflows++)
+    t->overflow_line = csvin_line(w->r);
 }
 
 /* The record into the arrays of t, as row t->nrows. */
@@ -485,6 +485,8 @@ static void take_rows(columns *t, piece *p) {
   if (t->sums) {
     exactsum_merge(t->sums, p->view.sums);
     t->dropped += p->view.dropped;
+    if (!t->overflows) /* the first in the file: the pieces come in order */
+      t->overflow_line = p->view.overflow_line;
     t->overflows += p->view.overflows;
   } else if (n && p->at != t->nrows) { /* t->nrows < p->at: the pieces before it had fewer rows */
     for (size_t j = 0; j < stored_cols(t); j++)

@@ -21,6 +21,7 @@ typedef struct columns {
                        not kept, for a paired t test (owned) */
   size_t dropped;   /* sums: rows with x or y empty */
   size_t overflows; /* sums: rows where y - x is beyond the largest double */
+  long overflow_line; /* sums: the line of the first of them, 0 for none */
   char **names;     /* their header names */
   double **col;     /* col[j][i], NaN for an empty cell */
   size_t nrows, cap;
