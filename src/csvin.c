@@ -63,7 +63,8 @@ struct csvin {
   struct stretch *scan;
 
   /* Lines before the input not yet counted (csvin_set_first_line_after),
-   * or NULL. */
+   * or NULL; behind a pointer as csvin_line, on a const reader, may be
+   * what counts them. */
   struct lines_before *before;
 };
 
