@@ -81,40 +81,46 @@ static int parse_cell_general(const char *s, size_t len, double *out) {
   return 1;
 }
 
-/* Parses a cell, s[0..len) followed by a NUL (as csvin's fields are): 1 for
- * a number (in *out), 0 for an empty cell, -1 for anything else (words,
- * "nan", "inf", hex, a number too large). The usual cell, [-]digits[.digits]
- * with at most 15 digits, is an integer below 2^53 divided by an exact power
- * of ten: one correctly rounded division (Clinger's fast path), read up to
- * the NUL without bounds checks (a NUL inside the cell stops the digits
- * early and leaves it to the general path, as does anything else). */
-static inline int parse_cell(const char *s, size_t len, double *out) {
+/* The usual cell, s[0..len) followed by a NUL (as csvin's fields are):
+ * [-]digits[.digits], at most 19 bytes, whose digits make an integer m of
+ * at most 2^53. Then the number is m divided by an exact power of ten: one
+ * correctly rounded division (Clinger's fast path), in *out, and true. The
+ * digits are read up to the NUL without bounds checks (a NUL inside the
+ * cell stops them early and leaves it to parse_cell_general, as does
+ * anything else: false). */
+static inline bool plain_number(const char *s, size_t len, double *out) {
   const unsigned char *u = (const unsigned char *)s;
-  size_t i = u[0] == '-', nd, nf = 0;
+  if (len - 1 >= 19) /* 1 to 19 bytes: m cannot overflow */
+    return false;
+  size_t neg = u[0] == '-', dot = 0, nf = 0;
+  const unsigned char *p = u + neg, *q = p;
   uint64_t m = 0;
   unsigned d;
-  while ((d = (unsigned)u[i] - '0') < 10) {
+  while ((d = (unsigned)*q - '0') < 10) {
     m = m * 10 + d;
-    i++;
+    q++;
   }
-  nd = i - (u[0] == '-');
-  if (u[i] == '.') {
-    size_t f = ++i;
-    while ((d = (unsigned)u[i] - '0') < 10) {
+  if (d == (unsigned)('.' - '0')) {
+    const unsigned char *f = ++q;
+    dot = 1;
+    while ((d = (unsigned)*q - '0') < 10) {
       m = m * 10 + d;
-      i++;
+      q++;
     }
-    nf = i - f;
-    nd += nf;
+    nf = (size_t)(q - f);
   }
-  if (i == len && nd >= 1 && nd <= 15) {
-    /* Negated before the division, which rounds -m exactly as m; m == 0
-     * keeps its sign, so there is no negative zero. */
-    double num = u[0] == '-' && m ? -(double)m : (double)m;
-    *out = num / pow10_tab[nf];
-    return 1;
-  }
-  return parse_cell_general(s, len, out);
+  if (q != u + len || (size_t)(q - p) <= dot || m > UINT64_C(1) << 53)
+    return false;
+  int64_t sm = ((int64_t)m ^ -(int64_t)neg) + (int64_t)neg; /* -0 is 0 */
+  *out = (double)sm / pow10_tab[nf];
+  return true;
+}
+
+/* Parses a cell, s[0..len) followed by a NUL: 1 for a number (in *out), 0
+ * for an empty cell, -1 for anything else (words, "nan", "inf", hex, a
+ * number too large). */
+static inline int parse_cell(const char *s, size_t len, double *out) {
+  return plain_number(s, len, out) ? 1 : parse_cell_general(s, len, out);
 }
 
 int columns_number(const char *s, size_t len, double *out) { return parse_cell(s, len, out); }
@@ -217,8 +223,9 @@ typedef struct rows {
   csvin *r;
   const int *idx; /* the numeric columns */
   size_t ncols;
-  int tidx;  /* the text column, or -1 */
-  int *slot; /* slot[f]: j where idx[j] == f, else -1 (f < nslot) */
+  int tidx;    /* the text column, or -1 */
+  size_t x, y; /* idx[0] and idx[1], for pair_field */
+  int *slot;   /* slot[f]: j where idx[j] == f, else -1 (f < nslot) */
   size_t nslot;
   piece *p;        /* the piece being read in a thread, or NULL */
   strbuf *msgs;    /* its messages, or NULL: print at once */
@@ -229,6 +236,8 @@ typedef struct rows {
   size_t nbad;     /* such cells in the record */
   char *text;      /* the text cell (owned until the row takes it) */
   bool cancelled;
+  size_t records; /* taken by row_record and pair_record in a plain stretch */
+  bool stop;      /* ... until one of them asked to stop */
 } rows;
 
 /* The text column's cell, kept for the row. Out of line, as the cells
@@ -307,14 +316,27 @@ static inline void keep_row(columns *t, rows *w) {
   }
 }
 
-/* After a record: whether the piece being read is to stop, as it is not
- * needed after all or its messages passed their limit. */
-static inline bool row_stop(rows *w) {
+/* Whether the piece being read is not needed after all. */
+static inline bool piece_cancelled(rows *w) {
   if (w->p && atomic_load_explicit(w->p->cancel, memory_order_relaxed)) {
     w->cancelled = true;
     return true;
   }
-  return w->msgs && w->msgs->len > PIECE_MSG_LIMIT;
+  return false;
+}
+
+/* After a record: whether the piece being read is to stop, as it is not
+ * needed after all or its messages passed their limit. */
+static inline bool row_stop(rows *w) {
+  return piece_cancelled(w) || (w->msgs && w->msgs->len > PIECE_MSG_LIMIT);
+}
+
+/* Ready for the next record's fields. */
+static inline void forget_record(rows *w) {
+  w->f = 0;
+  w->nbad = 0;
+  for (size_t j = 0; j < w->ncols; j++) /* (a call to memset costs more here) */
+    w->pc[j] = 0;
 }
 
 static bool row_end(const char *problem, void *ctx) {
@@ -336,11 +358,16 @@ static bool row_end(const char *problem, void *ctx) {
       keep_row(t, w);
     t->nrows++;
   }
-  w->f = 0;
-  w->nbad = 0;
-  for (size_t j = 0; j < w->ncols; j++) /* (a call to memset costs more here) */
-    w->pc[j] = 0;
+  forget_record(w);
   return row_stop(w);
+}
+
+/* A cell of a paired t test's columns that is not a plain number. */
+static __attribute__((noinline)) void pair_cell(rows *w, size_t j, const char *cell, size_t len) {
+  int pc = parse_cell_general(cell, len, &w->val[j]);
+  w->pc[j] = (signed char)pc;
+  if (pc < 0)
+    keep_bad(w, j, cell);
 }
 
 /* The sink of a paired t test's sums: columns x and y, no text column,
@@ -349,14 +376,13 @@ static bool row_end(const char *problem, void *ctx) {
  * a problem goes to row_end. */
 static void pair_field(void *data, size_t len, void *ctx) {
   rows *w = ctx;
-  size_t f = w->f++;
-  size_t j = f == (size_t)w->idx[1];
-  if (!j && f != (size_t)w->idx[0])
+  size_t f = w->f++, j = f == w->y;
+  if (!j && f != w->x)
     return;
-  int pc = parse_cell(data, len, &w->val[j]);
-  w->pc[j] = (signed char)pc;
-  if (pc < 0)
-    keep_bad(w, j, data);
+  if (plain_number(data, len, &w->val[j]))
+    w->pc[j] = 1;
+  else
+    pair_cell(w, j, data, len);
 }
 
 static bool pair_end(const char *problem, void *ctx) {
@@ -367,7 +393,31 @@ static bool pair_end(const char *problem, void *ctx) {
   w->t->nrows++;
   w->f = 0;
   w->pc[0] = w->pc[1] = 0;
-  return row_stop(w);
+  return piece_cancelled(w); /* (no message, so not past their limit) */
+}
+
+/* end(NULL, ctx) for the records of a plain stretch, which libcsv hands
+ * over itself (see csvin_sink). */
+static void row_record(int c, void *ctx) {
+  (void)c;
+  rows *w = ctx;
+  if (w->stop)
+    return;
+  if (row_end(NULL, w))
+    w->stop = true;
+  else
+    w->records++;
+}
+
+static void pair_record(int c, void *ctx) {
+  (void)c;
+  rows *w = ctx;
+  if (w->stop)
+    return;
+  if (pair_end(NULL, w))
+    w->stop = true;
+  else
+    w->records++;
 }
 
 /* Reads every record after the header: the numeric columns idx[0..ncols)
@@ -398,9 +448,12 @@ static int read_rows(csvin *r, const int *idx, size_t ncols, int tidx, columns *
   w.val = xcalloc(ncols ? ncols : 1, sizeof *w.val);
   w.pc = xcalloc(ncols ? ncols : 1, sizeof *w.pc);
   w.bad = xcalloc(ncols ? ncols : 1, sizeof *w.bad);
-  csvin_sink sink = {row_field, row_end, &w};
-  if (t->sums && ncols == 2 && tidx < 0)
-    sink = (csvin_sink){pair_field, pair_end, &w};
+  csvin_sink sink = {row_field, row_end, &w, row_record, &w.records, &w.stop};
+  if (t->sums && ncols == 2 && tidx < 0) {
+    w.x = (size_t)idx[0];
+    w.y = (size_t)idx[1];
+    sink = (csvin_sink){pair_field, pair_end, &w, pair_record, &w.records, &w.stop};
+  }
   int how = ROWS_END;
   while (csvin_scan(r, &sink) == 1 && !w.cancelled) {
     /* Stopped for the messages: cut at the end of a line. */
@@ -410,6 +463,8 @@ static int read_rows(csvin *r, const int *idx, size_t ncols, int tidx, columns *
       how = ROWS_CUT;
       break;
     }
+    /* (Not after a stop in a plain stretch, which ends its line: what
+     * the rest of that stretch left in w is never read.) */
   }
   free(w.text);
   free(w.slot);

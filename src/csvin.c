@@ -100,8 +100,10 @@ struct stretch {
   const char *s;
   size_t len;
   long line;
-  size_t recs;
-  bool stop;
+  size_t *recs; /* &own_recs, or the sink's count when it takes records itself */
+  bool *stop;   /* likewise */
+  size_t own_recs;
+  bool own_stop;
   size_t at, at_recs;
   long at_line;
   size_t found;     /* the record last looked up (SIZE_MAX: none yet) */
@@ -580,19 +582,19 @@ static void find_record(struct stretch *st, size_t k) {
 
 static void on_scan_field(void *data, size_t len, void *ctx) {
   struct stretch *st = ctx;
-  if (!st->stop)
+  if (!st->own_stop)
     st->sink->field(data, len, st->sink->ctx);
 }
 
 static void on_scan_record(int c, void *ctx) {
   (void)c;
   struct stretch *st = ctx;
-  if (st->stop)
+  if (st->own_stop)
     return;
   if (st->sink->end(NULL, st->sink->ctx))
-    st->stop = true;
+    st->own_stop = true;
   else
-    st->recs++;
+    st->own_recs++;
 }
 
 /* Where a stretch to give libcsv whole may end within s[0..n): just past
@@ -628,6 +630,11 @@ static bool scan_stretch(csvin *r, const csvin_sink *sink, size_t n, bool *stop)
     return false;
   struct stretch st = {
       .sink = sink, .s = s, .len = n, .line = r->line, .at_line = r->line, .found = SIZE_MAX};
+  bool direct = sink->record != NULL; /* libcsv hands the records to the sink itself */
+  st.recs = direct ? sink->records : &st.own_recs;
+  st.stop = direct ? sink->stop : &st.own_stop;
+  *st.recs = 0;
+  *st.stop = false;
   uint64_t before = r->bytes_read;
   r->bytes_read += n; /* for progress, while libcsv works through it */
   r->scan = &st;
@@ -638,17 +645,22 @@ static bool scan_stretch(csvin *r, const csvin_sink *sink, size_t n, bool *stop)
     ahead = BLOCK;
   for (size_t i = 0; i < ahead; i += 64)
     __builtin_prefetch(s + n + i);
-  csv_parse(&r->parser, s, n, on_scan_field, on_scan_record, &st); /* no quote: no error */
+  /* No quote: no error. */
+  if (direct)
+    csv_parse(&r->parser, s, n, sink->field, sink->record, sink->ctx);
+  else
+    csv_parse(&r->parser, s, n, on_scan_field, on_scan_record, &st);
   r->scan = NULL;
-  if (st.stop) {
-    find_record(&st, st.recs);
+  *stop = *st.stop;
+  *st.stop = false; /* (set only within a stretch: see csvin_sink) */
+  if (*stop) {
+    find_record(&st, *st.recs);
     n = st.found_end;
     lines = (size_t)(st.at_line - st.line);
   }
   r->block_pos += n;
   r->bytes_read = before + n;
   r->line += (long)lines;
-  *stop = st.stop;
   return true;
 }
 
@@ -695,7 +707,7 @@ size_t csvin_field_len(const csvin *r, size_t i) { return i < r->nfields ? r->le
 long csvin_line(const csvin *r) {
   if (!r->scan)
     return r->rec_line + line_shift(r);
-  find_record(r->scan, r->scan->recs);
+  find_record(r->scan, *r->scan->recs);
   return r->scan->found_line + line_shift(r);
 }
 

@@ -72,6 +72,17 @@ typedef struct csvin_sink {
   void (*field)(void *data, size_t len, void *ctx);
   bool (*end)(const char *problem, void *ctx);
   void *ctx;
+  /* Optional, for speed: with record set, libcsv itself calls field and
+   * record (with ctx) for the records of plain stretches, which never have
+   * a problem, saving a call for each; end() is not called for them.
+   * record() takes the record as end(NULL, ctx) would (csvin_line is its
+   * line), then, to go on, adds one to *records. To stop after it, it sets
+   * *stop instead: libcsv still hands over the rest of the stretch, which
+   * record() ignores while *stop is set and field() may leave half-taken
+   * (csvin_scan clears *stop before it returns 1). */
+  void (*record)(int c, void *ctx);
+  size_t *records;
+  bool *stop;
 } csvin_sink;
 
 /* Reads the records that are left into sink: the same records, problems

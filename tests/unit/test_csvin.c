@@ -213,7 +213,27 @@ typedef struct scan_out {
   char line[512];
   int n;
   size_t nfields, records, every;
+  size_t taken;  /* csvin_sink.records, when libcsv hands records over itself */
+  bool stop;     /* csvin_sink.stop */
+  size_t direct; /* records handed over that way */
 } scan_out;
+
+/* Whether the scan tests' sink takes the records of plain stretches from
+ * libcsv directly (csvin_sink.record): each of them runs both ways (see
+ * main). */
+static bool scan_direct;
+
+static int sink_direct(void **state) {
+  (void)state;
+  scan_direct = true;
+  return 0;
+}
+
+static int sink_through_end(void **state) {
+  (void)state;
+  scan_direct = false;
+  return 0;
+}
 
 static void scan_put(scan_out *o, const char *text) {
   size_t l = strlen(text);
@@ -227,6 +247,8 @@ static void scan_put(scan_out *o, const char *text) {
 
 static void scan_field(void *data, size_t len, void *ctx) {
   scan_out *o = ctx;
+  if (o->stop)
+    return;                            /* the rest of a stretch after a stop */
   assert_int_equal(strlen(data), len); /* NUL-terminated at its length */
   if (o->nfields == 0)
     o->n = snprintf(o->line, sizeof o->line, "%ld:", csvin_line(o->r));
@@ -257,16 +279,46 @@ static bool scan_end(const char *problem, void *ctx) {
   return o->every && o->records % o->every == 0;
 }
 
-static char *scan_dump(csvin *r, size_t every) {
+static void scan_record(int c, void *ctx) {
+  assert_true(c == '\n' || c == '\r');
+  scan_out *o = ctx;
+  if (o->stop)
+    return;
+  o->direct++;
+  if (scan_end(NULL, o))
+    o->stop = true;
+  else
+    o->taken++;
+}
+
+static csvin_sink scan_sink(scan_out *o) {
+  csvin_sink sink = {.field = scan_field, .end = scan_end, .ctx = o};
+  if (scan_direct) {
+    sink.record = scan_record;
+    sink.records = &o->taken;
+    sink.stop = &o->stop;
+  }
+  return sink;
+}
+
+static char *scan_dump_counting(csvin *r, size_t every, size_t *direct) {
   scan_out o = {.r = r, .cap = 1 << 16, .every = every};
   o.out = malloc(o.cap);
   o.out[0] = '\0';
-  csvin_sink sink = {scan_field, scan_end, &o};
+  csvin_sink sink = scan_sink(&o);
   size_t stops = 0;
-  while (csvin_scan(r, &sink) == 1)
+  while (csvin_scan(r, &sink) == 1) {
     stops++;
+    assert_false(o.stop); /* cleared before csvin_scan returned */
+  }
   assert_int_equal(stops, every ? o.records / every : 0);
+  *direct = o.direct;
   return o.out;
+}
+
+static char *scan_dump(csvin *r, size_t every) {
+  size_t direct;
+  return scan_dump_counting(r, every, &direct);
 }
 
 static void test_first_line_numbers_a_piece(void **state) {
@@ -329,7 +381,7 @@ static void test_first_line_after_counts_the_lines_before(void **state) {
   csvin_set_first_line_after(r, 10, before, strlen(before));
   strbuf b = STRBUF_INIT;
   void *ctx[2] = {r, &b};
-  csvin_sink sink = {ignore_field, note_line, ctx};
+  csvin_sink sink = {.field = ignore_field, .end = note_line, .ctx = ctx};
   assert_int_equal(csvin_scan(r, &sink), 0);
   assert_string_equal(strbuf_str(&b), "13 14 16 ");
   strbuf_free(&b);
@@ -511,8 +563,9 @@ static void test_scan_reads_as_next(void **state) {
                            "  %d , %d ,spaced\n",
                            ",,\n"};
     /* Mostly plain, as data is; odd lines only in every other stretch of
-     * 3000 rows, so that some stretches are plain throughout. */
-    int k = i % 97 < 80 ? 0 : (i / 3000) % 2 ? i % 12 : (int[]){1, 2, 3, 4, 10, 11}[i % 6];
+     * 6000 rows (120 KB, more than a 64 KiB stretch), so that some stretches
+     * are plain throughout. */
+    int k = i % 97 < 80 ? 0 : (i / 6000) % 2 ? i % 12 : (int[]){1, 2, 3, 4, 10, 11}[i % 6];
     len += (size_t)snprintf(text + len, cap - len, kinds[k], i, i * 3, i);
   }
   len += (size_t)snprintf(text + len, cap - len, "1,2,no final line feed");
@@ -525,8 +578,15 @@ static void test_scan_reads_as_next(void **state) {
   size_t everies[] = {0, 1, 7, 1000};
   for (size_t e = 0; e < 4; e++) {
     assert_int_equal(csvin_open_mem(&b, "t.csv", text, len, err, sizeof err), 0);
-    char *got = scan_dump(b, everies[e]);
+    size_t direct;
+    char *got = scan_dump_counting(b, everies[e], &direct);
     assert_string_equal(got, want);
+    /* Those of the plain stretches (about 8000) came straight from
+     * libcsv when the sink asks for that. */
+    if (scan_direct)
+      assert_true(direct > 5000);
+    else
+      assert_int_equal(direct, 0);
     assert_true(csvin_bytes_read(b) == len);
     csvin_close(b);
     free(got);
@@ -562,7 +622,7 @@ static void test_scan_stop_then_next(void **state) {
   scan_out o = {.r = r, .cap = 256, .every = 2};
   o.out = malloc(o.cap);
   o.out[0] = '\0';
-  csvin_sink sink = {scan_field, scan_end, &o};
+  csvin_sink sink = scan_sink(&o);
   assert_int_equal(csvin_scan(r, &sink), 1);
   assert_string_equal(o.out, "1: x|y\n2: 1|2\n");
   assert_true(csvin_bytes_read(r) == 8);
@@ -722,10 +782,16 @@ int main(void) {
       cmocka_unit_test(test_utf8_checked_past_an_ascii_start),
       cmocka_unit_test(test_memory_line_longer_than_a_block),
       cmocka_unit_test(test_scan_reads_as_next),
+      cmocka_unit_test_setup_teardown(test_scan_reads_as_next, sink_direct, sink_through_end),
       cmocka_unit_test(test_scan_stop_then_next),
+      cmocka_unit_test_setup_teardown(test_scan_stop_then_next, sink_direct, sink_through_end),
       cmocka_unit_test(test_scan_after_a_bare_cr),
+      cmocka_unit_test_setup_teardown(test_scan_after_a_bare_cr, sink_direct, sink_through_end),
       cmocka_unit_test(test_scan_random_documents),
+      cmocka_unit_test_setup_teardown(test_scan_random_documents, sink_direct, sink_through_end),
       cmocka_unit_test(test_scan_spaces_at_a_stretch_end),
+      cmocka_unit_test_setup_teardown(test_scan_spaces_at_a_stretch_end, sink_direct,
+                                      sink_through_end),
       cmocka_unit_test(test_count_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
