@@ -628,10 +628,21 @@ static void count_lines_before(piece *p) {
   p->lines_counted = true;
 }
 
+/* Maps in the pages of s[0..n), a part of the mapped file, at once: each
+ * thread its own piece, side by side, which is faster than one thread
+ * mapping the whole file first, and than a fault every few pages. Where
+ * the kernel cannot (before Linux 5.14), the pages fault in as read. */
+static void map_in(const char *s, size_t n) {
+  long page = sysconf(_SC_PAGESIZE);
+  uintptr_t from = (uintptr_t)s, start = page > 0 ? from - from % (uintptr_t)page : from;
+  (void)madvise((void *)start, n + (size_t)(from - start), MADV_POPULATE_READ);
+}
+
 /* Reads a piece (not the first) into the arrays of p->shared from a row the
  * pieces before it cannot reach; returns NULL (a pthread start routine). */
 static void *read_piece(void *arg) {
   piece *p = arg;
+  map_in(p->data, p->len);
   columns_init(&p->over, p->shared->name, (const char *const *)p->shared->names, p->shared->ncols);
   p->over.diff = p->shared->diff;
   if (!p->last && memchr(p->data, '"', p->len)) {
@@ -805,6 +816,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   columns over0;
   columns_init(&over0, t->name, (const char *const *)t->names, t->ncols);
   over0.diff = t->diff;
+  map_in(map + cuts[0], cuts[1] - cuts[0]);
   bool whole = memchr(map + cuts[0], '"', cuts[1] - cuts[0]) != NULL, stop = whole;
   if (whole) {
     atomic_store(&cancel, true);
@@ -876,6 +888,8 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
 void columns_read(columns_input *in, const int *idx, size_t ncols, int tidx, columns *t) {
   if (in->map && read_split(in->r, in->map, in->len, idx, ncols, tidx, t))
     return;
+  if (in->map)
+    map_in(in->map, in->len);
   read_rows(in->r, idx, ncols, tidx, t, NULL, NULL);
 }
 
@@ -911,11 +925,7 @@ static void map_input(const char *path, columns_input *in) {
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
       (uint64_t)st.st_size >= parallel_min_bytes() && (uint64_t)st.st_size <= SIZE_MAX) {
     size_t len = (size_t)st.st_size;
-    int flags = MAP_PRIVATE;
-#ifdef MAP_POPULATE
-    flags |= MAP_POPULATE; /* the whole file is read: map it all at once */
-#endif
-    void *m = mmap(NULL, len, PROT_READ, flags, fd, 0);
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0); /* pages mapped in by map_in */
     if (m != MAP_FAILED) {
       in->map = m;
       in->len = len;

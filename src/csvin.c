@@ -486,39 +486,40 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
 
 /* Sixteen bytes at a time; the counters are unsigned bytes, which 255
  * steps cannot overflow. */
-typedef signed char bytes16 __attribute__((vector_size(16)));
-typedef unsigned char counts16 __attribute__((vector_size(16)));
+typedef signed char bytes32 __attribute__((vector_size(32)));
+typedef unsigned char counts32 __attribute__((vector_size(32)));
 
 /* The line feeds in s[0..n); in *lone the carriage returns not followed
  * by one; in *odd whether a quote or a byte past ASCII is there. */
-static size_t count_bytes(const char *s, size_t n, size_t *lone, bool *odd) {
-  const bytes16 lf = (bytes16){0} + '\n', cr = (bytes16){0} + '\r', quote = (bytes16){0} + '"',
+__attribute__((target_clones("avx2", "default"))) static size_t
+count_bytes(const char *s, size_t n, size_t *lone, bool *odd) {
+  const bytes32 lf = (bytes32){0} + '\n', cr = (bytes32){0} + '\r', quote = (bytes32){0} + '"',
                 zero = {0};
-  bytes16 acc_odd = {0};
+  bytes32 acc_odd = {0};
   size_t nlf = 0, ncr = 0, i = 0;
-  while (n - i >= 17) { /* s[i + 16] is looked at too */
-    counts16 acc_lf = {0}, acc_cr = {0};
-    size_t end = n - i >= 16 * 255 + 1 ? i + 16 * 255 : n - 16;
-    for (; i < end; i += 16) {
-      bytes16 w, next;
-      memcpy(&w, s + i, 16);
-      memcpy(&next, s + i + 1, 16);
-      acc_lf -= (counts16)(w == lf); /* a match is all ones: 255, or -1 */
-      acc_cr -= (counts16)((w == cr) & (next != lf));
-      acc_odd |= (bytes16)((w == quote) | (w < zero)); /* past ASCII: the sign bit */
+  while (n - i >= 33) { /* s[i + 32] is looked at too */
+    counts32 acc_lf = {0}, acc_cr = {0};
+    size_t end = n - i >= 32 * 255 + 1 ? i + 32 * 255 : n - 32;
+    for (; i < end; i += 32) {
+      bytes32 w, next;
+      memcpy(&w, s + i, 32);
+      memcpy(&next, s + i + 1, 32);
+      acc_lf -= (counts32)(w == lf); /* a match is all ones: 255, or -1 */
+      acc_cr -= (counts32)((w == cr) & (next != lf));
+      acc_odd |= (bytes32)((w == quote) | (w < zero)); /* past ASCII: the sign bit */
     }
-    unsigned char a[16], b[16];
-    memcpy(a, &acc_lf, 16);
-    memcpy(b, &acc_cr, 16);
-    for (int k = 0; k < 16; k++) {
+    unsigned char a[32], b[32];
+    memcpy(a, &acc_lf, 32);
+    memcpy(b, &acc_cr, 32);
+    for (int k = 0; k < 32; k++) {
       nlf += a[k];
       ncr += b[k];
     }
   }
-  unsigned char o[16];
-  memcpy(o, &acc_odd, 16);
+  unsigned char o[32];
+  memcpy(o, &acc_odd, 32);
   bool found = false;
-  for (int k = 0; k < 16; k++)
+  for (int k = 0; k < 32; k++)
     found |= o[k] != 0;
   for (; i < n; i++) {
     nlf += s[i] == '\n';
