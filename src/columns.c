@@ -161,8 +161,11 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * messages and the counts are those of reading the file in one go.
  *
  * From a piece that holds a '"' on, the file is read in one go (a quoted
- * field may hold line feeds); the last piece, with no piece after it, is
- * read on its own whatever it holds. Reading stops for good where a piece
+ * field may hold line feeds and run on past the piece's end); the last
+ * piece, with no piece after it, is read on its own whatever it holds. As
+ * quotes are rare in numeric data, nobody looks for one first: each piece
+ * is read, and dropped if it held one (the first piece's reader, which
+ * pauses at the piece's end, then goes on through the rest). Reading stops for good where a piece
  * stopped for good (a record too long), as one reader would. A piece whose
  * messages fill their buffer stops early, and the rest of the file is read
  * in one go from there.
@@ -199,7 +202,7 @@ typedef struct piece {
   strbuf msgs;         /* its messages, each NUL-terminated */
   size_t cut;          /* bytes read when it stopped early for its messages */
   bool last;           /* the last piece of the file */
-  bool quoted;         /* it holds a '"' (and is not the last): not read */
+  bool quoted;         /* it holds a '"' (and is not the last): dropped */
   bool stopped;        /* reading stopped for good in it */
   bool threaded;       /* read in a thread (to be joined) */
   pthread_t thread;
@@ -558,9 +561,9 @@ static void take_rows(columns *t, piece *p) {
 /* The lines before each piece, for pieces that keep rows (whose first row
  * depends on them): piece i counts the lines of piece i - 1, all pieces at
  * once, and adds what piece i - 1 found before itself, so no piece counts
- * more than one piece's lines. A piece that will not count (it holds a
- * quote, or is not read) gives up its place, and so does every piece after
- * it: their rows are not wanted then. */
+ * more than one piece's lines. A piece that will not count (it is not
+ * read) gives up its place, and so does every piece after it: their rows
+ * are not wanted then. */
 typedef struct prefix {
   pthread_mutex_t lock;
   pthread_cond_t changed;
@@ -638,19 +641,34 @@ static void map_in(const char *s, size_t n) {
   (void)madvise((void *)start, n + (size_t)(from - start), MADV_POPULATE_READ);
 }
 
+static void over_init(piece *p) {
+  columns_init(&p->over, p->shared->name, (const char *const *)p->shared->names, p->shared->ncols);
+  p->over.diff = p->shared->diff;
+}
+
+/* Drops what piece p read: it holds a quote, and a quoted field may run on
+ * past its end, so the pieces after it are not what they seem; the file is
+ * read on from its start in one go instead (see read_split). */
+static void drop_piece(piece *p) {
+  view_free(&p->view, true);
+  view_init(&p->view, p->shared, SIZE_MAX);
+  columns_free(&p->over);
+  over_init(p);
+  strbuf_reset(&p->msgs);
+  p->cut = 0;
+  p->stopped = false;
+  p->quoted = true;
+}
+
 /* Reads a piece (not the first) into the arrays of p->shared from a row the
- * pieces before it cannot reach; returns NULL (a pthread start routine). */
+ * pieces before it cannot reach; returns NULL (a pthread start routine). A
+ * piece that holds a quote (and is not the last) is read all the same, as
+ * a quote is rare and looking for one first would cost a pass over the
+ * piece, and then dropped. */
 static void *read_piece(void *arg) {
   piece *p = arg;
   map_in(p->data, p->len);
-  columns_init(&p->over, p->shared->name, (const char *const *)p->shared->names, p->shared->ncols);
-  p->over.diff = p->shared->diff;
-  if (!p->last && memchr(p->data, '"', p->len)) {
-    p->quoted = true;
-    prefix_abandon(p->prefix, p->index);
-    view_init(&p->view, p->shared, SIZE_MAX);
-    return NULL;
-  }
+  over_init(p);
   /* Rows kept: they start past every row the pieces before can hold, as
    * many as their lines. Only sums: the lines are counted only if a
    * message needs a line number. */
@@ -673,6 +691,8 @@ static void *read_piece(void *arg) {
     csvin_set_first_line_after(r, p->first_line, p->from, (size_t)(p->data - p->from));
   read_rows(r, p->idx, p->ncols, p->tidx, &p->view, &p->over, p);
   p->stopped = csvin_stopped(r);
+  if (!p->last && csvin_saw_quote(r))
+    drop_piece(p);
   csvin_close(r);
   return NULL;
 }
@@ -811,28 +831,28 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
     p[i].threaded = pthread_create(&p[i].thread, NULL, read_piece, &p[i]) == 0;
   }
 
-  /* The first piece, here, straight into t, printing as it goes; or, when
-   * it holds a quote, nothing yet: then the file is read in one go by r. */
+  /* The first piece, here, straight into t, printing as it goes, by a
+   * reader of the rest of the file that pauses at the piece's end. When it
+   * held a quote, which may run on past that end, the other pieces are
+   * not what they seem: this reader goes on through them (below). */
   columns over0;
   columns_init(&over0, t->name, (const char *const *)t->names, t->ncols);
   over0.diff = t->diff;
-  map_in(map + cuts[0], cuts[1] - cuts[0]);
-  bool whole = memchr(map + cuts[0], '"', cuts[1] - cuts[0]) != NULL, stop = whole;
-  if (whole) {
-    atomic_store(&cancel, true);
+  csvin *r0;
+  char err[512];
+  bool whole = false, stop = false;
+  if (csvin_open_mem(&r0, t->name, map + cuts[0], len - cuts[0], err, sizeof err) != 0) {
+    cli_error("%s", err);
+    t->problems++;
+    stop = true;
   } else {
-    csvin *r0;
-    char err[512];
-    if (csvin_open_mem(&r0, t->name, map + cuts[0], cuts[1] - cuts[0], err, sizeof err) != 0) {
-      cli_error("%s", err);
-      t->problems++;
-      stop = true;
-    } else {
-      csvin_set_first_line(r0, line0);
-      read_rows(r0, idx, ncols, tidx, t, &over0, NULL);
-      stop = csvin_stopped(r0);
-      csvin_close(r0);
-    }
+    map_in(map + cuts[0], cuts[1] - cuts[0]);
+    csvin_set_first_line(r0, line0);
+    csvin_pause_at(r0, cuts[1] - cuts[0]);
+    read_rows(r0, idx, ncols, tidx, t, &over0, NULL);
+    stop = csvin_stopped(r0);
+    whole = !stop && csvin_saw_quote(r0);
+    stop = stop || whole;
   }
 
   /* Wait for the others, in order; those after a piece where reading
@@ -878,8 +898,11 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   for (size_t i = 1; i < npieces; i++)
     strbuf_free(&p[i].msgs);
   prefix_destroy(&lines);
-  if (whole)
-    read_rows(r, idx, ncols, tidx, t, NULL, NULL);
+  if (whole) {
+    csvin_pause_at(r0, 0);
+    read_rows(r0, idx, ncols, tidx, t, NULL, NULL);
+  }
+  csvin_close(r0);
   return true;
 }
 

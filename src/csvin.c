@@ -41,6 +41,8 @@ struct csvin {
    * fed: so csvin_scan may give it a stretch whole. */
   bool clean;
   size_t ascii_end;
+  bool saw_quote; /* a '"' was among the bytes fed */
+  uint64_t pause; /* csvin_scan's end, at this many bytes read (0: none) */
 
   long line;     /* line of the next byte to feed */
   long rec_line; /* line where the record being built started */
@@ -437,6 +439,8 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->ascii = all_ascii((const unsigned char *)r->block + from, to - from);
       r->ascii_end = to;
     }
+    if (!r->saw_quote && memchr(start, '"', n))
+      r->saw_quote = true; /* (a plain stretch has none: csvin_scan feeds every other byte here) */
     size_t used = csv_parse(&r->parser, start, n, on_field, on_record, r);
     r->rec_bytes += n;
     if (used < n) {
@@ -668,12 +672,14 @@ static bool scan_stretch(csvin *r, const csvin_sink *sink, size_t n, bool *stop)
 int csvin_scan(csvin *r, const csvin_sink *sink) {
   char err[512];
   for (;;) {
-    if (r->fatal || r->finished)
+    if (r->fatal || r->finished || (r->pause && r->bytes_read >= r->pause))
       return 0;
     /* A stretch of whole lines from here, or else one record (which
      * reads the next block when this one is used up, or reports why it
-     * cannot). */
+     * cannot). Not past the pause: it is at the start of a line. */
     size_t n = 0, avail = r->block_len - r->block_pos;
+    if (r->pause && avail > r->pause - r->bytes_read)
+      avail = (size_t)(r->pause - r->bytes_read);
     if (avail && r->clean)
       n = stretch_end(r->block + r->block_pos, avail < BLOCK ? avail : BLOCK);
     bool stop;
@@ -727,6 +733,10 @@ void csvin_set_first_line_after(csvin *r, long line, const char *before, size_t 
 }
 
 bool csvin_stopped(const csvin *r) { return r->fatal; }
+
+void csvin_pause_at(csvin *r, uint64_t n) { r->pause = n; }
+
+bool csvin_saw_quote(const csvin *r) { return r->saw_quote; }
 
 const char *csvin_name(const csvin *r) { return r->name; }
 

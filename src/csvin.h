@@ -93,6 +93,16 @@ typedef struct csvin_sink {
  * csvin_next would leave it. */
 int csvin_scan(csvin *r, const csvin_sink *sink);
 
+/* For reading the first piece of a larger input: csvin_scan returns 0 once
+ * n bytes have been read, which must be at the start of a line, as if the
+ * input ended there, with nothing flushed. csvin_pause_at(r, 0) lifts it,
+ * and csvin_scan goes on from there. */
+void csvin_pause_at(csvin *r, uint64_t n);
+
+/* Whether a '"' was among the bytes read so far: then a piece of a larger
+ * input may have a quoted field that runs on past its end. */
+bool csvin_saw_quote(const csvin *r);
+
 /* The line feeds in s[0..n), and in *lone the carriage returns not
  * followed by one (old Mac line ends). */
 size_t csvin_count_lines(const char *s, size_t n, size_t *lone);
