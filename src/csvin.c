@@ -488,8 +488,8 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
   }
 }
 
-/* Sixteen bytes at a time; the counters are unsigned bytes, which 255
- * steps cannot overflow. */
+/* Thirty-two bytes at a time (one AVX2 register, or two SSE2 ones); the
+ * counters are unsigned bytes, which 255 steps cannot overflow. */
 typedef signed char bytes32 __attribute__((vector_size(32)));
 typedef unsigned char counts32 __attribute__((vector_size(32)));
 

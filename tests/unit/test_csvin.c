@@ -744,6 +744,50 @@ static void test_scan_spaces_at_a_stretch_end(void **state) {
   free(text);
 }
 
+/* A reader of the rest of a file that pauses at the end of its first
+ * piece: csvin_scan ends there as at the end of the input, then goes on
+ * once the pause is lifted, lines and all; a quote is noted wherever it
+ * was read, in a plain stretch's neighbours or record by record. */
+static void test_pause_and_quotes(void **state) {
+  (void)state;
+  const char *text = "1,2\n3,4\n5,\"six\"\n7,8\n";
+  csvin *r = open_text(text);
+  csvin_set_first_line(r, 2);
+  csvin_pause_at(r, 8); /* after "3,4\n" */
+  scan_out o = {.r = r, .cap = 256};
+  o.out = malloc(o.cap);
+  o.out[0] = '\0';
+  csvin_sink sink = scan_sink(&o);
+  assert_int_equal(csvin_scan(r, &sink), 0);
+  assert_string_equal(o.out, "2: 1|2\n3: 3|4\n");
+  assert_true(csvin_bytes_read(r) == 8);
+  assert_false(csvin_saw_quote(r));
+  assert_int_equal(csvin_scan(r, &sink), 0); /* still paused */
+  csvin_pause_at(r, 0);
+  assert_int_equal(csvin_scan(r, &sink), 0);
+  assert_string_equal(o.out, "2: 1|2\n3: 3|4\n4: 5|six\n5: 7|8\n");
+  assert_true(csvin_saw_quote(r));
+  free(o.out);
+  csvin_close(r);
+  /* No quote anywhere: none seen, however it was read. */
+  size_t cap = 200000, len = 0;
+  char *big = malloc(cap);
+  for (int i = 0; len + 20 < cap; i++)
+    len += (size_t)sprintf(big + len, i % 1000 == 7 ? "%d,caf\xC3\xA9\n" : "%d,%d\n", i, i);
+  char err[256];
+  assert_int_equal(csvin_open_mem(&r, "t.csv", big, len, err, sizeof err), 0);
+  free(scan_dump(r, 0));
+  assert_false(csvin_saw_quote(r));
+  csvin_close(r);
+  /* One quote deep in a long plain file is seen. */
+  big[len - 5] = '"';
+  assert_int_equal(csvin_open_mem(&r, "t.csv", big, len, err, sizeof err), 0);
+  free(scan_dump(r, 0));
+  assert_true(csvin_saw_quote(r));
+  csvin_close(r);
+  free(big);
+}
+
 static void test_count_lines(void **state) {
   (void)state;
   size_t lone;
@@ -792,6 +836,8 @@ int main(void) {
       cmocka_unit_test(test_scan_spaces_at_a_stretch_end),
       cmocka_unit_test_setup_teardown(test_scan_spaces_at_a_stretch_end, sink_direct,
                                       sink_through_end),
+      cmocka_unit_test(test_pause_and_quotes),
+      cmocka_unit_test_setup_teardown(test_pause_and_quotes, sink_direct, sink_through_end),
       cmocka_unit_test(test_count_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
