@@ -41,8 +41,9 @@ struct csvin {
    * fed: so csvin_scan may give it a stretch whole. */
   bool clean;
   size_t ascii_end;
-  bool saw_quote; /* a '"' was among the bytes fed */
-  uint64_t pause; /* csvin_scan's end, at this many bytes read (0: none) */
+  bool saw_quote;   /* a '"' was among the bytes fed since watching */
+  bool watch_quote; /* csvin_scan watches (csvin_next alone need not) */
+  uint64_t pause;   /* csvin_scan's end, at this many bytes read (0: none) */
 
   long line;     /* line of the next byte to feed */
   long rec_line; /* line where the record being built started */
@@ -439,7 +440,7 @@ int csvin_next(csvin *r, char *err, size_t errlen) {
       r->ascii = all_ascii((const unsigned char *)r->block + from, to - from);
       r->ascii_end = to;
     }
-    if (!r->saw_quote && memchr(start, '"', n))
+    if (r->watch_quote && !r->saw_quote && memchr(start, '"', n))
       r->saw_quote = true; /* (a plain stretch has none: csvin_scan feeds every other byte here) */
     size_t used = csv_parse(&r->parser, start, n, on_field, on_record, r);
     r->rec_bytes += n;
@@ -671,6 +672,7 @@ static bool scan_stretch(csvin *r, const csvin_sink *sink, size_t n, bool *stop)
 
 int csvin_scan(csvin *r, const csvin_sink *sink) {
   char err[512];
+  r->watch_quote = true;
   for (;;) {
     if (r->fatal || r->finished || (r->pause && r->bytes_read >= r->pause))
       return 0;

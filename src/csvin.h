@@ -99,8 +99,8 @@ int csvin_scan(csvin *r, const csvin_sink *sink);
  * and csvin_scan goes on from there. */
 void csvin_pause_at(csvin *r, uint64_t n);
 
-/* Whether a '"' was among the bytes read so far: then a piece of a larger
- * input may have a quoted field that runs on past its end. */
+/* Whether a '"' was among the bytes csvin_scan has read: then a piece of a
+ * larger input may have a quoted field that runs on past its end. */
 bool csvin_saw_quote(const csvin *r);
 
 /* The line feeds in s[0..n), and in *lone the carriage returns not
