@@ -291,7 +291,12 @@ static void scan_record(int c, void *ctx) {
     o->taken++;
 }
 
-static csvin_sink scan_sink(scan_out *o) {
+/* A sink into o, which starts empty, stopping after every `every` records
+ * (0: never). */
+static csvin_sink scan_sink(scan_out *o, csvin *r, size_t every) {
+  *o = (scan_out){.r = r, .cap = 256, .every = every};
+  o->out = malloc(o->cap);
+  o->out[0] = '\0';
   csvin_sink sink = {.field = scan_field, .end = scan_end, .ctx = o};
   if (scan_direct) {
     sink.record = scan_record;
@@ -302,10 +307,8 @@ static csvin_sink scan_sink(scan_out *o) {
 }
 
 static char *scan_dump_counting(csvin *r, size_t every, size_t *direct) {
-  scan_out o = {.r = r, .cap = 1 << 16, .every = every};
-  o.out = malloc(o.cap);
-  o.out[0] = '\0';
-  csvin_sink sink = scan_sink(&o);
+  scan_out o;
+  csvin_sink sink = scan_sink(&o, r, every);
   size_t stops = 0;
   while (csvin_scan(r, &sink) == 1) {
     stops++;
@@ -619,10 +622,8 @@ static void test_scan_stop_then_next(void **state) {
   (void)state;
   const char *text = "x,y\n1,2\n\n   \n3,4\n5,6\n";
   csvin *r = open_text(text);
-  scan_out o = {.r = r, .cap = 256, .every = 2};
-  o.out = malloc(o.cap);
-  o.out[0] = '\0';
-  csvin_sink sink = scan_sink(&o);
+  scan_out o;
+  csvin_sink sink = scan_sink(&o, r, 2);
   assert_int_equal(csvin_scan(r, &sink), 1);
   assert_string_equal(o.out, "1: x|y\n2: 1|2\n");
   assert_true(csvin_bytes_read(r) == 8);
@@ -754,10 +755,8 @@ static void test_pause_and_quotes(void **state) {
   csvin *r = open_text(text);
   csvin_set_first_line(r, 2);
   csvin_pause_at(r, 8); /* after "3,4\n" */
-  scan_out o = {.r = r, .cap = 256};
-  o.out = malloc(o.cap);
-  o.out[0] = '\0';
-  csvin_sink sink = scan_sink(&o);
+  scan_out o;
+  csvin_sink sink = scan_sink(&o, r, 0);
   assert_int_equal(csvin_scan(r, &sink), 0);
   assert_string_equal(o.out, "2: 1|2\n3: 3|4\n");
   assert_true(csvin_bytes_read(r) == 8);
