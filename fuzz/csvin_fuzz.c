@@ -1,7 +1,10 @@
 /* libFuzzer entry point for the CSV reader: any bytes must give records or
  * errors that name a line and column, never crash, hang or leak; and
  * csvin_scan must give what csvin_next gives (records, fields, lines and
- * errors), stopped after every few records and taken up again. */
+ * errors), stopped after every few records and taken up again, whether
+ * the sink takes plain stretches' records from libcsv itself or not, and
+ * when it pauses at the start of a line and goes on; and it must see a
+ * quote exactly when the input holds one. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,10 +44,14 @@ typedef struct scan_state {
   csvin *r;
   transcript t;
   size_t nfields, records, every;
+  size_t taken; /* csvin_sink.records */
+  bool stop;    /* csvin_sink.stop */
 } scan_state;
 
 static void on_field(void *data, size_t len, void *ctx) {
   scan_state *s = ctx;
+  if (s->stop)
+    return; /* the rest of a stretch after a stop */
   if (s->nfields == 0)
     put_line(&s->t, csvin_line(s->r));
   if (s->nfields)
@@ -67,6 +74,55 @@ static bool on_end(const char *problem, void *ctx) {
   s->nfields = 0;
   s->records++;
   return s->every && s->records % s->every == 0;
+}
+
+static void on_record(int c, void *ctx) {
+  (void)c;
+  scan_state *s = ctx;
+  if (s->stop)
+    return;
+  if (on_end(NULL, s))
+    s->stop = true;
+  else
+    s->taken++;
+}
+
+/* What csvin_scan gives: with the sink taking records from libcsv itself
+ * (direct) or not; paused at byte `pause` (0: not) and taken up again. */
+static transcript scan_all(const uint8_t *data, size_t size, bool direct, size_t pause) {
+  char err[512];
+  scan_state s = {.every = size ? data[0] % 4 : 0};
+  if (csvin_open_mem(&s.r, "fuzz.csv", (const char *)data, size, err, sizeof err) != 0)
+    __builtin_trap();
+  csvin_sink sink = {.field = on_field, .end = on_end, .ctx = &s};
+  if (direct) {
+    sink.record = on_record;
+    sink.records = &s.taken;
+    sink.stop = &s.stop;
+  }
+  csvin_pause_at(s.r, pause);
+  for (;;) {
+    while (csvin_scan(s.r, &sink) == 1)
+      if (s.stop)
+        __builtin_trap(); /* cleared before csvin_scan returns */
+    if (!pause)
+      break;
+    /* At the pause exactly, unless a quoted field ran on past it. */
+    if (!csvin_stopped(s.r) && csvin_bytes_read(s.r) != pause &&
+        !(csvin_saw_quote(s.r) && csvin_bytes_read(s.r) > pause))
+      __builtin_trap();
+    csvin_pause_at(s.r, pause = 0);
+  }
+  if (csvin_bytes_read(s.r) != size && !csvin_stopped(s.r))
+    __builtin_trap(); /* all read */
+  if (!csvin_stopped(s.r) && csvin_saw_quote(s.r) != (memchr(data, '"', size) != NULL))
+    __builtin_trap(); /* a quote seen where there is one */
+  csvin_close(s.r);
+  return s.t;
+}
+
+static bool same(const transcript *a, const transcript *b) {
+  return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -101,18 +157,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   csvin_close(r);
 
-  scan_state s = {.every = size ? data[0] % 4 : 0};
-  if (csvin_open_mem(&s.r, "fuzz.csv", (const char *)data, size, err, sizeof err) != 0)
-    __builtin_trap();
-  csvin_sink sink = {on_field, on_end, &s};
-  while (csvin_scan(s.r, &sink) == 1)
-    ;
-  if (csvin_bytes_read(s.r) != size && !csvin_stopped(s.r))
-    __builtin_trap(); /* all read */
-  csvin_close(s.r);
-  if ((want.len || s.t.len) && (want.len != s.t.len || memcmp(want.s, s.t.s, want.len) != 0))
-    __builtin_trap(); /* the same records, lines and errors */
+  /* A pause chosen by the input, as the first piece of a file pauses at
+   * its end: after the k-th line feed that ends a line with more than
+   * blanks on it (see csvin_pause_at). */
+  size_t pause = 0, k = size > 1 ? data[1] % 8 : 0;
+  bool blank = true;
+  for (size_t i = 0; k && i < size; i++) {
+    if (data[i] == '\n') {
+      if (!blank && --k == 0)
+        pause = i + 1;
+      blank = true;
+    } else if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r')
+      blank = false;
+  }
+  for (int direct = 0; direct < 2; direct++)
+    for (int paused = 0; paused < 2; paused++) {
+      transcript got = scan_all(data, size, direct, paused ? pause : 0);
+      if (!same(&want, &got))
+        __builtin_trap(); /* the same records, lines and errors */
+      free(got.s);
+    }
   free(want.s);
-  free(s.t.s);
   return 0;
 }

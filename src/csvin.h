@@ -94,9 +94,11 @@ typedef struct csvin_sink {
 int csvin_scan(csvin *r, const csvin_sink *sink);
 
 /* For reading the first piece of a larger input: csvin_scan returns 0 once
- * n bytes have been read, which must be at the start of a line, as if the
- * input ended there, with nothing flushed. csvin_pause_at(r, 0) lifts it,
- * and csvin_scan goes on from there. */
+ * n bytes have been read, as if the input ended there, with nothing
+ * flushed. n must be just past a line feed that ends a line with more than
+ * blanks on it (spaces, tabs, carriage returns), where a record ends; the
+ * reader stops there exactly unless a quoted field runs on past it.
+ * csvin_pause_at(r, 0) lifts the pause, and csvin_scan goes on. */
 void csvin_pause_at(csvin *r, uint64_t n);
 
 /* Whether a '"' was among the bytes csvin_scan has read: then a piece of a
