@@ -157,19 +157,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   csvin_close(r);
 
-  /* A pause chosen by the input, as the first piece of a file pauses at
-   * its end: after the k-th line feed that ends a line with more than
-   * blanks on it (see csvin_pause_at). */
-  size_t pause = 0, k = size > 1 ? data[1] % 8 : 0;
-  bool blank = true;
-  for (size_t i = 0; k && i < size; i++) {
-    if (data[i] == '\n') {
-      if (!blank && --k == 0)
-        pause = i + 1;
-      blank = true;
-    } else if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r')
-      blank = false;
-  }
+  /* A pause where the input says, as the first piece of a file pauses at
+   * its end: where a piece may start at or after that byte (not looking
+   * back into a byte order mark, which the reader drops: a file's pieces
+   * start after its header). */
+  size_t bom = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  size_t pause =
+      size > 1 ? csvin_cut_after((const char *)data, size, size * data[1] / 256, bom) : 0;
   for (int direct = 0; direct < 2; direct++)
     for (int paused = 0; paused < 2; paused++) {
       transcript got = scan_all(data, size, direct, paused ? pause : 0);

@@ -152,7 +152,7 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * paths on a small file) is mapped into memory. The rows after the header
  * are cut into as many pieces as there are processors (at most MAX_PIECES;
  * CLEVAL_STATS_THREADS sets the number), each just after a line that holds
- * a record (cut_after). After a piece with no '"' at all the next one
+ * a record (csvin_cut_after). After a piece with no '"' at all the next one
  * starts a record, so it can be parsed on its own: by a reader (a libcsv
  * parser) of its own, numbering lines from where the piece starts, in a
  * thread of its own. The first piece is read in the calling thread and
@@ -165,10 +165,10 @@ static void row_error(strbuf *msgs, const char *fmt, ...) {
  * piece, with no piece after it, is read on its own whatever it holds. As
  * quotes are rare in numeric data, nobody looks for one first: each piece
  * is read, and dropped if it held one (the first piece's reader, which
- * pauses at the piece's end, then goes on through the rest). Reading stops for good where a piece
- * stopped for good (a record too long), as one reader would. A piece whose
- * messages fill their buffer stops early, and the rest of the file is read
- * in one go from there.
+ * pauses at the piece's end, then goes on through the rest). Reading stops
+ * for good where a piece stopped for good (a record too long), as one
+ * reader would. A piece whose messages fill their buffer stops early, and
+ * the rest of the file is read in one go from there.
  *
  * The rows go straight into the arrays of the table, sized beforehand from
  * the first lines: the first piece from row 0, every other piece from a
@@ -720,28 +720,6 @@ static void read_rest(const char *data, size_t len, long line, const int *idx, s
   csvin_close(r);
 }
 
-/* Where a piece may start, at or after `at`: just past a line feed that
- * ends a line with more than blanks on it (spaces, tabs, carriage returns),
- * so that a reader on the whole file returns there, a record read, and a
- * reader on the rest takes up from there as it would. (After blank lines
- * it would not: it goes on to the next record, counting the blank lines
- * into its record length and, after a line of only spaces, numbering the
- * record by that line.) Lines are looked at back to `floor` at most; 0
- * when there is no such place before the end. */
-static size_t cut_after(const char *map, size_t len, size_t at, size_t floor) {
-  while (at < len) {
-    const char *nl = memchr(map + at, '\n', len - at);
-    if (!nl)
-      return 0;
-    size_t end = (size_t)(nl - map);
-    for (size_t k = end; k > floor && map[k - 1] != '\n'; k--)
-      if (map[k - 1] != ' ' && map[k - 1] != '\t' && map[k - 1] != '\r')
-        return end + 1 < len ? end + 1 : 0;
-    at = end + 1;
-  }
-  return 0;
-}
-
 /* The whole number the environment variable name holds, or fallback when
  * it is unset or holds anything else. */
 static uint64_t env_count(const char *name, uint64_t fallback) {
@@ -771,9 +749,9 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
   size_t start = (size_t)csvin_bytes_read(r); /* the header's line feed included */
   if (start >= len)
     return false;
-  /* Where each piece starts (see cut_after). When rows are kept the first
-   * piece is made 1 % longer, as the others first count the lines of the
-   * piece before them (chain_lines_before). */
+  /* Where each piece starts (see csvin_cut_after). When rows are kept the
+   * first piece is made 1 % longer, as the others first count the lines of
+   * the piece before them (chain_lines_before). */
   size_t want = pieces_wanted(), cuts[MAX_PIECES + 1];
   cuts[0] = start;
   size_t npieces = 1;
@@ -781,7 +759,7 @@ static bool read_split(csvin *r, const char *map, size_t len, const int *idx, si
     size_t at = start + (len - start) / want * k + (t->sums ? 0 : (len - start) / 100);
     if (at < cuts[npieces - 1])
       at = cuts[npieces - 1];
-    size_t cut = cut_after(map, len, at, cuts[npieces - 1]);
+    size_t cut = csvin_cut_after(map, len, at, cuts[npieces - 1]);
     if (!cut)
       break;
     cuts[npieces++] = cut;

@@ -603,23 +603,44 @@ static void on_scan_record(int c, void *ctx) {
     st->own_recs++;
 }
 
+/* Whether the line that the line feed s[end] ends holds more than blanks
+ * (spaces, tabs, carriage returns), looking back to s[floor] at most: then
+ * a record ends there, and csvin_next returns just past it (after blank
+ * lines it reads on to the next record, numbering that one by the first of
+ * them that holds spaces). */
+static bool ends_a_record(const char *s, size_t end, size_t floor) {
+  for (size_t k = end; k > floor && s[k - 1] != '\n'; k--)
+    if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\r')
+      return true;
+  return false;
+}
+
 /* Where a stretch to give libcsv whole may end within s[0..n): just past
- * the last line feed that ends a line with more than blanks on it (else a
- * record after blank lines would be numbered differently from csvin_next,
- * which numbers it by the first of them that holds spaces); 0 when there
- * is none. */
+ * the last line feed that ends a record (ends_a_record); 0 when there is
+ * none. */
 static size_t stretch_end(const char *s, size_t n) {
   for (;;) {
     while (n && s[n - 1] != '\n')
       n--;
     if (!n)
       return 0;
-    size_t end = n - 1;
-    for (size_t k = end; k > 0 && s[k - 1] != '\n'; k--)
-      if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\r')
-        return end + 1;
-    n = end; /* a blank line: look before it */
+    if (ends_a_record(s, n - 1, 0))
+      return n;
+    n--; /* a blank line: look before it */
   }
+}
+
+size_t csvin_cut_after(const char *s, size_t len, size_t at, size_t floor) {
+  while (at < len) {
+    const char *nl = memchr(s + at, '\n', len - at);
+    if (!nl)
+      return 0;
+    size_t end = (size_t)(nl - s);
+    if (ends_a_record(s, end, floor))
+      return end + 1 < len ? end + 1 : 0;
+    at = end + 1;
+  }
+  return 0;
 }
 
 /* Gives the stretch block[block_pos..+n) to libcsv whole. Returns false,

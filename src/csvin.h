@@ -93,12 +93,20 @@ typedef struct csvin_sink {
  * csvin_next would leave it. */
 int csvin_scan(csvin *r, const csvin_sink *sink);
 
+/* Where a piece of s[0..len) may start, at or after `at`: just past a line
+ * feed that ends a line with more than blanks on it (spaces, tabs, carriage
+ * returns), looking back to s[floor] at most. A reader on the whole returns
+ * there, a record read, and a reader on the rest takes up from there as it
+ * would (unless a quoted field runs across it). 0 when there is no such
+ * place before the end. A byte order mark at s[0], which a reader drops,
+ * is to be kept out with floor (as past a header it is). */
+size_t csvin_cut_after(const char *s, size_t len, size_t at, size_t floor);
+
 /* For reading the first piece of a larger input: csvin_scan returns 0 once
  * n bytes have been read, as if the input ended there, with nothing
- * flushed. n must be just past a line feed that ends a line with more than
- * blanks on it (spaces, tabs, carriage returns), where a record ends; the
- * reader stops there exactly unless a quoted field runs on past it.
- * csvin_pause_at(r, 0) lifts the pause, and csvin_scan goes on. */
+ * flushed. n must be a place csvin_cut_after gives; the reader stops there
+ * exactly unless a quoted field runs on past it. csvin_pause_at(r, 0)
+ * lifts the pause, and csvin_scan goes on. */
 void csvin_pause_at(csvin *r, uint64_t n);
 
 /* Whether a '"' was among the bytes csvin_scan has read: then a piece of a

@@ -787,6 +787,22 @@ static void test_pause_and_quotes(void **state) {
   free(big);
 }
 
+/* Where a piece may start: after a line that holds a record, not after
+ * blank lines or lines of blanks (a reader would read on through them). */
+static void test_cut_after(void **state) {
+  (void)state;
+  const char *s = "x,y\n1,2\n\n \t\r\n3,4\r\n5,6\n";
+  size_t len = strlen(s); /* 22: the lines end at 3, 7, 8, 12, 17 and 21 */
+  assert_int_equal(csvin_cut_after(s, len, 0, 0), 4);  /* after the header */
+  assert_int_equal(csvin_cut_after(s, len, 5, 0), 8);  /* after "1,2" */
+  assert_int_equal(csvin_cut_after(s, len, 8, 0), 18); /* past the blank ones, after "3,4" */
+  assert_int_equal(csvin_cut_after(s, len, 18, 0), 0); /* only the end is left */
+  /* Nothing before byte 7 is looked at: "1,2" is not seen, and the first
+   * place is after "3,4". */
+  assert_int_equal(csvin_cut_after(s, len, 4, 7), 18);
+  assert_int_equal(csvin_cut_after("1,2", 3, 0, 0), 0); /* no line feed */
+}
+
 static void test_count_lines(void **state) {
   (void)state;
   size_t lone;
@@ -837,6 +853,7 @@ int main(void) {
                                       sink_through_end),
       cmocka_unit_test(test_pause_and_quotes),
       cmocka_unit_test_setup_teardown(test_pause_and_quotes, sink_direct, sink_through_end),
+      cmocka_unit_test(test_cut_after),
       cmocka_unit_test(test_count_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
