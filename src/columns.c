@@ -592,6 +592,15 @@ static void prefix_abandon(prefix *x, size_t i) {
   pthread_mutex_unlock(&x->lock);
 }
 
+/* Piece p starts after lf line feeds and lone bare carriage returns from
+ * p->from: its first line, and the row past every row the pieces before it
+ * can hold (each line feed or bare carriage return ends one at most). */
+static void lines_before_known(piece *p, size_t lf, size_t lone) {
+  p->first_line += (long)lf;
+  p->at = lf + lone;
+  p->lines_counted = true;
+}
+
 /* The lines before piece p by the chain above: false when a piece before
  * it gave up (p gives up too, and is not read). */
 static bool chain_lines_before(piece *p) {
@@ -611,11 +620,8 @@ static bool chain_lines_before(piece *p) {
   x->lone[i] = lone;
   pthread_cond_broadcast(&x->changed);
   pthread_mutex_unlock(&x->lock);
-  if (known) {
-    p->first_line += (long)lf;
-    p->at = lf + lone;
-    p->lines_counted = true;
-  }
+  if (known)
+    lines_before_known(p, lf, lone);
   return known;
 }
 
@@ -627,9 +633,7 @@ static void count_lines_before(piece *p) {
     return;
   size_t lone;
   size_t lf = csvin_count_lines(p->from, (size_t)(p->data - p->from), &lone);
-  p->first_line += (long)lf;
-  p->at = lf + lone;
-  p->lines_counted = true;
+  lines_before_known(p, lf, lone);
 }
 
 /* Maps in the pages of s[0..n), a part of the mapped file, at once: each
