@@ -12,5 +12,7 @@ extern const command cmd_export;
 extern const command cmd_scores;
 extern const command cmd_demo;
 extern const command cmd_report;
+extern const command cmd_serve;
+extern const command cmd_user;
 
 #endif

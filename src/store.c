@@ -164,10 +164,40 @@ static const char *const migration2[] = {
     "  used_at TEXT);\n",
     NULL};
 
+/* 3: the web server: revoked links, answers saved before a survey is
+ * submitted, who was invited to the anonymous follow-up (never which link
+ * they got), login sessions, and the settings of all of these. */
+static const char *const migration3[] = {
+    "ALTER TABLE survey_tokens ADD COLUMN revoked_at TEXT;\n",
+    "CREATE INDEX survey_tokens_leader ON survey_tokens(leader_id, stage);\n",
+    "CREATE TABLE survey_drafts (\n"
+    "  token_hash TEXT NOT NULL REFERENCES survey_tokens(token_hash) ON DELETE CASCADE,\n"
+    "  item_id INTEGER NOT NULL REFERENCES items(id),\n"
+    "  code TEXT NOT NULL,  -- the answer as the scale codes it\n"
+    "  PRIMARY KEY (token_hash, item_id)) WITHOUT ROWID;\n",
+    "-- Invited to the follow-up: the leader and the day, never the link.\n",
+    "CREATE TABLE followup_invitations (\n"
+    "  leader_id INTEGER PRIMARY KEY REFERENCES leaders(id) ON DELETE CASCADE,\n"
+    "  invited_on TEXT NOT NULL);\n",
+    "CREATE TABLE web_sessions (\n"
+    "  id_hash TEXT PRIMARY KEY,  -- SHA-256 of the session cookie's value\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  created_at INTEGER NOT NULL,  -- Unix time\n"
+    "  last_seen INTEGER NOT NULL);\n",
+    "INSERT INTO settings (key, value) VALUES\n"
+    "  ('web.session_idle_minutes', '30'),\n"
+    "  ('web.login_failures', '5'),\n"
+    "  ('web.login_window_minutes', '15'),\n"
+    "  ('web.token_failures', '20'),\n"
+    "  ('web.token_window_minutes', '10'),\n"
+    "  ('invite.followup_months', '6'),\n"
+    "  ('invite.followup_as_of', '');\n",
+    NULL};
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
-static const char *const *const migrations[] = {migration1, migration2};
+static const char *const *const migrations[] = {migration1, migration2, migration3};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }

@@ -1,0 +1,102 @@
+/* cleval serve DB: the web side, where Careers Leaders answer their
+ * surveys and providers and analysts follow the responses. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "web_app.h"
+#include "web_server.h"
+
+static int run(int argc, char **argv);
+
+const command cmd_serve = {
+    "serve",
+    "the web server: surveys for Careers Leaders, responses for providers",
+    "cleval serve DB [--port N] [--bind ADDR] [--threads N] [--secure-cookies]",
+    "Serves the web side of the programme from DB until stopped with SIGINT\n"
+    "(Ctrl-C) or SIGTERM; requests being answered then finish and the\n"
+    "database is closed. Prints 'cleval serve: listening on http://ADDR:PORT/'\n"
+    "on standard error once it accepts connections.\n\n"
+    "  --port N          the TCP port (default 8080; 0 picks a free one, and\n"
+    "                    the line above says which)\n"
+    "  --bind ADDR       the address to listen on (default 127.0.0.1; run it\n"
+    "                    behind a TLS reverse proxy, see docs/deploy.md)\n"
+    "  --threads N       worker threads and database connections (default 4)\n"
+    "  --secure-cookies  mark cookies Secure (when served over HTTPS)\n\n"
+    "Pages: /s/TOKEN (a survey, from the links 'cleval invite' makes),\n"
+    "/login and /logout (accounts made with 'cleval user'), /responses\n"
+    "(invited, answered and outstanding counts), /healthz (answers 'ok').\n\n"
+    "Settings (the settings table): web.session_idle_minutes (30),\n"
+    "web.login_failures (5) in web.login_window_minutes (15) per account (four\n"
+    "times as many per address), web.token_failures (20) unknown survey links\n"
+    "per address in web.token_window_minutes (10).\n\n"
+    "Exit status: 0 stopped by a signal; 1 could not start (database, port);\n"
+    "2 usage error.\n",
+    run,
+};
+
+static int parse_int(const char *s, int lo, int hi, int *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || v < lo || v > hi)
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
+static int run(int argc, char **argv) {
+  const char *port_s = NULL, *bind = "127.0.0.1", *threads_s = NULL;
+  bool secure = false;
+  cli_option opts[] = {{"port", 0, true, &port_s, NULL},
+                       {"bind", 0, true, &bind, NULL},
+                       {"threads", 0, true, &threads_s, NULL},
+                       {"secure-cookies", 0, false, NULL, &secure},
+                       {NULL, 0, false, NULL, NULL}};
+  const char *pos[1];
+  int npos;
+  if (cli_parse(&cmd_serve, argc, argv, opts, pos, 1, &npos) != 0)
+    return EXIT_USAGE;
+  if (npos != 1)
+    return cli_usage(&cmd_serve, "expected the database file name");
+  int port = 8080, threads = 4;
+  if (port_s && parse_int(port_s, 0, 65535, &port) != 0)
+    return cli_usage(&cmd_serve, "--port must be a number from 0 to 65535, not '%s'", port_s);
+  if (threads_s && parse_int(threads_s, 1, 256, &threads) != 0)
+    return cli_usage(&cmd_serve, "--threads must be a number from 1 to 256, not '%s'", threads_s);
+
+  /* The signals are taken by sigwait below; every thread started from here
+   * on inherits the mask. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  char err[1024];
+  web_app *app;
+  web_app_options o = {threads, secure, false};
+  if (web_app_new(&app, pos[0], &o, err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  web_server *srv;
+  if (web_server_start(&srv, app, bind, port, threads, err, sizeof err) != 0) {
+    web_app_free(app);
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  bool v6 = strchr(bind, ':') != NULL;
+  fprintf(stderr, "cleval serve: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", bind,
+          v6 ? "]" : "", web_server_port(srv));
+  fflush(stderr);
+  int sig = 0;
+  sigwait(&stop, &sig);
+  web_server_stop(srv);
+  web_app_free(app);
+  fprintf(stderr, "cleval serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  return EXIT_OK;
+}

@@ -1,0 +1,249 @@
+/* The web application: connections, settings, and the one dispatcher
+ * every request goes through (see web_app.h). */
+#include "web_app.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web_page.h"
+#include "web_routes.h"
+#include "web_session.h"
+#include "xalloc.h"
+
+struct web_app {
+  store **pool; /* connections; free ones are the first nfree of spare */
+  size_t npool;
+  store **spare;
+  size_t nfree;
+  pthread_mutex_t pool_lock;
+  pthread_cond_t pool_cond;
+  pthread_mutex_t write_lock;
+  pthread_mutex_t log_lock;
+  unsigned char key[TOKEN_KEY_BYTES];
+  web_app_options opt;
+  int session_idle;
+  web_ratelimit *login_user, *login_addr, *token_addr;
+  instrument_bank *bank;
+  score_settings score;
+  time_t (*clock)(void);
+};
+
+static time_t wall_clock(void) { return time(NULL); }
+
+static int int_setting(store *s, const char *key, const char *def, int lo, int hi, int *out,
+                       char *err, size_t errlen) {
+  char *v = store_setting(s, key, def);
+  char *end;
+  long n = strtol(v, &end, 10);
+  int rc = 0;
+  if (end == v || *end || n < lo || n > hi) {
+    snprintf(err, errlen, "setting %s is \"%s\"; expected a whole number from %d to %d", key, v,
+             lo, hi);
+    rc = -1;
+  } else {
+    *out = (int)n;
+  }
+  free(v);
+  return rc;
+}
+
+/* Opens one connection with the server's pragmas. */
+static int connect_one(store **out, const char *path, char *err, size_t errlen) {
+  if (store_open(out, path, err, errlen) != 0)
+    return -1;
+  /* WAL with synchronous NORMAL: a commit survives the process dying; a
+   * power cut may lose the last moments (docs/deploy.md). secure_delete
+   * overwrites deleted rows (used tokens, drafts) instead of leaving them
+   * in free pages. */
+  char *msg = NULL;
+  if (sqlite3_exec(store_db(*out),
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                   " PRAGMA secure_delete = ON",
+                   NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", path, msg ? msg : "setting pragmas failed");
+    sqlite3_free(msg);
+    store_close(*out);
+    *out = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+int web_app_new(web_app **out, const char *db_path, const web_app_options *o, char *err,
+                size_t errlen) {
+  *out = NULL;
+  if (token_init() != 0) {
+    snprintf(err, errlen, "libsodium could not be initialised");
+    return -1;
+  }
+  web_app *app = xcalloc(1, sizeof *app);
+  app->opt = *o;
+  if (app->opt.connections < 1)
+    app->opt.connections = 1;
+  app->clock = wall_clock;
+  pthread_mutex_init(&app->pool_lock, NULL);
+  pthread_cond_init(&app->pool_cond, NULL);
+  pthread_mutex_init(&app->write_lock, NULL);
+  pthread_mutex_init(&app->log_lock, NULL);
+  token_key_new(app->key);
+  app->npool = (size_t)app->opt.connections;
+  app->pool = xcalloc(app->npool, sizeof *app->pool);
+  app->spare = xcalloc(app->npool, sizeof *app->spare);
+  for (size_t i = 0; i < app->npool; i++) {
+    if (connect_one(&app->pool[i], db_path, err, errlen) != 0)
+      goto fail;
+    app->spare[app->nfree++] = app->pool[i];
+  }
+  store *s = app->pool[0];
+  int login_max, login_window, token_max, token_window;
+  if (int_setting(s, "web.session_idle_minutes", "30", 1, 10080, &app->session_idle, err,
+                  errlen) != 0 ||
+      int_setting(s, "web.login_failures", "5", 1, 1000, &login_max, err, errlen) != 0 ||
+      int_setting(s, "web.login_window_minutes", "15", 1, 1440, &login_window, err, errlen) != 0 ||
+      int_setting(s, "web.token_failures", "20", 1, 100000, &token_max, err, errlen) != 0 ||
+      int_setting(s, "web.token_window_minutes", "10", 1, 1440, &token_window, err, errlen) != 0 ||
+      score_settings_load(s, &app->score, err, errlen) != 0)
+    goto fail;
+  app->session_idle *= 60;
+  app->login_user = web_ratelimit_new(login_max, login_window * 60, 4096);
+  app->login_addr = web_ratelimit_new(login_max * 4, login_window * 60, 4096);
+  app->token_addr = web_ratelimit_new(token_max, token_window * 60, 4096);
+  if (instrument_bank_builtin(&app->bank, err, errlen) != 0)
+    goto fail;
+  *out = app;
+  return 0;
+fail:
+  web_app_free(app);
+  return -1;
+}
+
+void web_app_free(web_app *app) {
+  if (!app)
+    return;
+  for (size_t i = 0; i < app->npool; i++)
+    store_close(app->pool[i]);
+  free(app->pool);
+  free(app->spare);
+  web_ratelimit_free(app->login_user);
+  web_ratelimit_free(app->login_addr);
+  web_ratelimit_free(app->token_addr);
+  instrument_bank_free(app->bank);
+  pthread_mutex_destroy(&app->pool_lock);
+  pthread_cond_destroy(&app->pool_cond);
+  pthread_mutex_destroy(&app->write_lock);
+  pthread_mutex_destroy(&app->log_lock);
+  free(app);
+}
+
+static store *acquire(web_app *app) {
+  pthread_mutex_lock(&app->pool_lock);
+  while (app->nfree == 0)
+    pthread_cond_wait(&app->pool_cond, &app->pool_lock);
+  store *s = app->spare[--app->nfree];
+  pthread_mutex_unlock(&app->pool_lock);
+  return s;
+}
+
+static void release(web_app *app, store *s) {
+  store_rollback(s); /* a handler that forgot: never leave a transaction open */
+  pthread_mutex_lock(&app->pool_lock);
+  app->spare[app->nfree++] = s;
+  pthread_cond_signal(&app->pool_cond);
+  pthread_mutex_unlock(&app->pool_lock);
+}
+
+int web_app_begin(web_request *req, char *err, size_t errlen) {
+  pthread_mutex_lock(&req->app->write_lock);
+  if (store_begin(req->db, err, errlen) != 0) {
+    pthread_mutex_unlock(&req->app->write_lock);
+    return -1;
+  }
+  return 0;
+}
+
+int web_app_commit(web_request *req, char *err, size_t errlen) {
+  int rc = store_commit(req->db, err, errlen);
+  pthread_mutex_unlock(&req->app->write_lock);
+  return rc;
+}
+
+void web_app_rollback(web_request *req) {
+  store_rollback(req->db);
+  pthread_mutex_unlock(&req->app->write_lock);
+}
+
+void web_app_fail(web_request *req, web_response *res, const char *what) {
+  if (!req->app->opt.quiet) {
+    pthread_mutex_lock(&req->app->log_lock);
+    fprintf(stderr, "cleval serve: %s %s: %s\n", req->method, req->path, what);
+    pthread_mutex_unlock(&req->app->log_lock);
+  }
+  web_response_clear(res);
+  web_response_init(res);
+  web_page_simple(res, req, 500, "Something went wrong",
+                  "The server could not complete this request. Nothing you sent was lost if you "
+                  "saw it saved before; please try again in a moment.");
+}
+
+const instrument_bank *web_app_bank(const web_app *app) { return app->bank; }
+const score_settings *web_app_score(const web_app *app) { return &app->score; }
+const unsigned char *web_app_key(const web_app *app) { return app->key; }
+bool web_app_secure_cookies(const web_app *app) { return app->opt.secure_cookies; }
+int web_app_session_idle(const web_app *app) { return app->session_idle; }
+web_ratelimit *web_app_login_user_limit(web_app *app) { return app->login_user; }
+web_ratelimit *web_app_login_addr_limit(web_app *app) { return app->login_addr; }
+web_ratelimit *web_app_token_addr_limit(web_app *app) { return app->token_addr; }
+time_t web_app_now(const web_app *app) { return app->clock(); }
+void web_app_set_clock(web_app *app, time_t (*clock)(void)) {
+  app->clock = clock ? clock : wall_clock;
+}
+
+static bool changes_state(const char *method) {
+  return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+void web_app_handle(web_app *app, web_request *req, web_response *res) {
+  req->app = app;
+  char buf[1024];
+  bool known = false;
+  const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+  const web_route *route = web_routes_match(method, req->path, req, buf, sizeof buf, &known);
+  if (!route) {
+    if (known) {
+      web_page_simple(res, req, 405, "Method not allowed",
+                      "This address does not accept that kind of request.");
+      return;
+    }
+    web_page_simple(res, req, 404, "Page not found", "There is no page at this address.");
+    return;
+  }
+  req->db = acquire(app);
+  char err[512];
+  if (web_session_load(req, res, err, sizeof err) != 0) {
+    web_app_fail(req, res, err);
+    goto done;
+  }
+  if (changes_state(req->method) && !web_session_csrf_ok(req)) {
+    web_page_simple(res, req, 403, "Form expired",
+                    "This form could not be accepted: it was not sent from this site's page, or "
+                    "the page was open too long. Go back, reload the page and try again.");
+    goto done;
+  }
+  if (!web_routes_allowed(route, req)) {
+    if (!req->signed_in && !changes_state(req->method)) {
+      web_response_redirect(res, "/login");
+    } else {
+      web_page_simple(res, req, 403, "Not allowed",
+                      req->signed_in ? "Your account may not see this page."
+                                     : "Sign in to see this page.");
+    }
+    goto done;
+  }
+  route->handler(req, res);
+done:
+  release(app, req->db);
+  req->db = NULL;
+}

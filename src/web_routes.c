@@ -1,0 +1,145 @@
+/* The route table and its matching and access rules (see web_routes.h).
+ * Every page of the server is a row of web_routes[]. */
+#include "web_routes.h"
+
+#include <string.h>
+
+#include "web_app.h"
+#include "web_page.h"
+#include "web_session.h"
+
+static void healthz(web_request *req, web_response *res) {
+  sqlite3_stmt *st;
+  int ok = sqlite3_prepare_v2(store_db(req->db), "SELECT 1", -1, &st, NULL) == SQLITE_OK &&
+           sqlite3_step(st) == SQLITE_ROW;
+  if (ok || st)
+    sqlite3_finalize(st);
+  res->content_type = "text/plain; charset=utf-8";
+  res->status = ok ? 200 : 503;
+  strbuf_puts(&res->body, ok ? "ok\n" : "database unavailable\n");
+}
+
+static void style(web_request *req, web_response *res) {
+  (void)req;
+  res->content_type = "text/css; charset=utf-8";
+  strbuf_puts(&res->body, web_page_css);
+}
+
+static void home(web_request *req, web_response *res) {
+  if (req->signed_in) {
+    web_response_redirect(res, "/responses");
+    return;
+  }
+  web_page_begin(res, req, "Careers Leader training evaluation");
+  strbuf *b = &res->body;
+  web_page_para(b, NULL,
+                "If you are a Careers Leader answering a survey, open the link you were sent by "
+                "email: it takes you straight to your survey, and no account is needed.");
+  web_page_markup(b, "<p>");
+  web_page_text(b, "Providers, analysts and administrators: ");
+  web_page_link(b, "/login", "sign in");
+  web_page_text(b, ".");
+  web_page_markup(b, "</p>\n");
+  web_page_end(res);
+}
+
+const web_route web_routes[] = {
+    {"GET", "/healthz", WEB_ANYONE, healthz},
+    {"GET", "/style.css", WEB_ANYONE, style},
+    {"GET", "/", WEB_ANYONE, home},
+    {"GET", "/login", WEB_ANYONE, web_session_login_page},
+    {"POST", "/login", WEB_ANYONE, web_session_login},
+    {"POST", "/logout", WEB_ANYONE, web_session_logout},
+};
+const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
+
+/* Matches pattern against path; the '*' segments are copied into buf and
+ * pointed at from req->params. */
+static bool match(const char *pattern, const char *path, web_request *req, char *buf,
+                  size_t bufsize) {
+  size_t used = 0;
+  size_t np = 0;
+  const char *p = pattern, *s = path;
+  while (*p && *s) {
+    if (*p == '*') {
+      const char *end = strchr(s, '/');
+      size_t len = end ? (size_t)(end - s) : strlen(s);
+      if (len == 0 || np >= WEB_MAX_PARAMS || used + len + 1 > bufsize)
+        return false;
+      memcpy(buf + used, s, len);
+      buf[used + len] = '\0';
+      if (req)
+        req->params[np] = buf + used;
+      np++;
+      used += len + 1;
+      s += len;
+      p++;
+      continue;
+    }
+    if (*p != *s)
+      return false;
+    p++;
+    s++;
+  }
+  if (*p || *s)
+    return false;
+  if (req)
+    req->nparams = np;
+  return true;
+}
+
+const web_route *web_routes_match(const char *method, const char *path, web_request *req,
+                                  char *buf, size_t bufsize, bool *path_known) {
+  *path_known = false;
+  for (size_t i = 0; i < web_nroutes; i++) {
+    if (!match(web_routes[i].pattern, path, NULL, buf, bufsize))
+      continue;
+    *path_known = true;
+    if (strcmp(web_routes[i].method, method) == 0) {
+      match(web_routes[i].pattern, path, req, buf, bufsize);
+      return &web_routes[i];
+    }
+  }
+  return NULL;
+}
+
+bool web_routes_allowed(const web_route *route, const web_request *req) {
+  if (route->access == WEB_ANYONE)
+    return true;
+  if (!req->signed_in || !req->user.role)
+    return false;
+  const char *role = req->user.role;
+  bool staff = strcmp(role, "admin") == 0 || strcmp(role, "analyst") == 0;
+  switch (route->access) {
+  case WEB_SIGNED_IN:
+    return true;
+  case WEB_STAFF:
+    return staff;
+  case WEB_ADMIN:
+    return strcmp(role, "admin") == 0;
+  case WEB_OWN_PROVIDER:
+    if (staff)
+      return true;
+    return strcmp(role, "provider") == 0 && req->user.provider_key && req->nparams >= 1 &&
+           strcmp(req->user.provider_key, req->params[0]) == 0;
+  case WEB_ANYONE:
+    return true;
+  }
+  return false;
+}
+
+const char *web_access_name(web_access a) {
+  switch (a) {
+  case WEB_ANYONE:
+    return "anyone";
+  case WEB_SIGNED_IN:
+    return "signed-in";
+  case WEB_STAFF:
+    return "staff";
+  case WEB_ADMIN:
+    return "admin";
+  case WEB_OWN_PROVIDER:
+    return "own-provider";
+  }
+  return "?";
+}

@@ -1,0 +1,227 @@
+/* libmicrohttpd glue (see web_server.h). Each request is read whole (bodies
+ * are small forms), handed to web_app_handle, and its answer sent with the
+ * security headers. */
+#include "web_server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "web_page.h"
+#include "xalloc.h"
+
+struct web_server {
+  struct MHD_Daemon *d;
+  web_app *app;
+  int port;
+};
+
+const char *const web_server_security_headers[] = {
+    "Content-Security-Policy",
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
+    " frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options",
+    "nosniff",
+    "X-Frame-Options",
+    "DENY",
+    "Referrer-Policy",
+    "no-referrer",
+    "Cache-Control",
+    "no-store",
+    "Cross-Origin-Opener-Policy",
+    "same-origin",
+    NULL};
+
+/* What is kept between the calls for one request. */
+typedef struct upload {
+  strbuf body;
+  int refused; /* a status already decided (413), or 0 */
+} upload;
+
+static enum MHD_Result reply(struct MHD_Connection *c, web_response *res) {
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(res->body.len, res->body.len ? res->body.data : (void *)"",
+                                      MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, "Content-Type", res->content_type);
+  for (const char *const *h = web_server_security_headers; *h; h += 2)
+    MHD_add_response_header(r, h[0], h[1]);
+  for (size_t i = 0; i < res->nheaders; i++)
+    MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+  enum MHD_Result rc = MHD_queue_response(c, (unsigned)res->status, r);
+  MHD_destroy_response(r);
+  return rc;
+}
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value) {
+  (void)kind;
+  web_form *f = cls;
+  if (f->n >= WEB_FORM_MAX_FIELDS)
+    return MHD_NO;
+  web_form_add(f, key, value ? value : "");
+  return MHD_YES;
+}
+
+static void client_address(struct MHD_Connection *c, char *out, size_t outlen) {
+  snprintf(out, outlen, "?");
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!ci || !ci->client_addr)
+    return;
+  const struct sockaddr *sa = ci->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+              (socklen_t)outlen);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+              (socklen_t)outlen);
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *c, int status, const char *title,
+                              const char *text) {
+  web_response res;
+  web_response_init(&res);
+  web_page_simple(&res, NULL, status, title, text);
+  enum MHD_Result rc = reply(c, &res);
+  web_response_clear(&res);
+  return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls) {
+  (void)version;
+  web_server *s = cls;
+  upload *up = *con_cls;
+  if (!up) {
+    up = xcalloc(1, sizeof *up);
+    strbuf_init(&up->body);
+    *con_cls = up;
+    const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (len && strtoull(len, NULL, 10) > WEB_SERVER_MAX_BODY)
+      up->refused = 413;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (!up->refused) {
+      if (up->body.len + *upload_size > WEB_SERVER_MAX_BODY)
+        up->refused = 413;
+      else
+        strbuf_put(&up->body, upload_data, *upload_size);
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (up->refused == 413)
+    return refuse(c, 413, "Too much sent", "The form sent was larger than this site accepts.");
+  web_request req;
+  web_response res;
+  web_request_init(&req);
+  web_response_init(&res);
+  char client[INET6_ADDRSTRLEN + 1];
+  client_address(c, client, sizeof client);
+  req.method = method;
+  req.path = url;
+  req.client = client;
+  req.cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
+  enum MHD_Result rc;
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &req.query);
+  if (req.query.n >= WEB_FORM_MAX_FIELDS) {
+    rc = refuse(c, 400, "Bad request", "The address has too many parameters.");
+    goto done;
+  }
+  if (strcmp(method, "POST") == 0) {
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (type && strncmp(type, "application/x-www-form-urlencoded", 33) != 0) {
+      rc = refuse(c, 415, "Not a form", "This site accepts only forms sent by its own pages.");
+      goto done;
+    }
+    char err[256];
+    if (web_form_parse(&req.form, up->body.data ? up->body.data : "", up->body.len, err,
+                       sizeof err) != 0) {
+      rc = refuse(c, 400, "Bad request", "The form sent could not be read.");
+      goto done;
+    }
+  }
+  web_app_handle(s->app, &req, &res);
+  rc = reply(c, &res);
+done:
+  web_request_clear(&req);
+  web_response_clear(&res);
+  return rc;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)c;
+  (void)toe;
+  upload *up = *con_cls;
+  if (up) {
+    strbuf_free(&up->body);
+    free(up);
+    *con_cls = NULL;
+  }
+}
+
+int web_server_start(web_server **out, web_app *app, const char *bind, int port, int threads,
+                     char *err, size_t errlen) {
+  *out = NULL;
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+  if (port < 0 || port > 65535) {
+    snprintf(err, errlen, "port %d is not between 0 and 65535", port);
+    return -1;
+  }
+  struct sockaddr_in *a4 = (struct sockaddr_in *)(void *)&ss;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)(void *)&ss;
+  if (inet_pton(AF_INET, bind, &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((unsigned short)port);
+  } else if (inet_pton(AF_INET6, bind, &a6->sin6_addr) == 1) {
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons((unsigned short)port);
+    flags |= MHD_USE_IPv6;
+  } else {
+    snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address", bind);
+    return -1;
+  }
+  web_server *s = xcalloc(1, sizeof *s);
+  s->app = app;
+  if (threads < 1)
+    threads = 1;
+  s->d = MHD_start_daemon(
+      flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+  if (!s->d) {
+    snprintf(err, errlen, "could not listen on %s port %d (in use, or not allowed)", bind, port);
+    free(s);
+    return -1;
+  }
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : port;
+  *out = s;
+  return 0;
+}
+
+int web_server_port(const web_server *s) { return s->port; }
+
+void web_server_stop(web_server *s) {
+  if (!s)
+    return;
+  MHD_socket fd = MHD_quiesce_daemon(s->d);
+  MHD_stop_daemon(s->d);
+  if (fd != MHD_INVALID_SOCKET)
+    close(fd);
+  free(s);
+}

@@ -1,0 +1,33 @@
+/* The HTTP server: libmicrohttpd in a pool of threads, turning each request
+ * into a web_request for web_app_handle and its web_response back into
+ * HTTP, with the security headers every response carries and the limits on
+ * request bodies. */
+#ifndef CLEVAL_WEB_SERVER_H
+#define CLEVAL_WEB_SERVER_H
+
+#include <stddef.h>
+
+#include "web_app.h"
+
+/* The largest request body accepted (413 beyond). */
+#define WEB_SERVER_MAX_BODY (64 * 1024)
+
+typedef struct web_server web_server;
+
+/* Starts serving app on bind (an IPv4 or IPv6 address) and port (0: any
+ * free port) with threads worker threads. Returns 0, or -1 with a message
+ * (address not valid, port in use). Stop with web_server_stop. */
+int web_server_start(web_server **out, web_app *app, const char *bind, int port, int threads,
+                     char *err, size_t errlen);
+
+/* The port actually listened on. */
+int web_server_port(const web_server *s);
+
+/* Stops accepting connections, lets requests being answered finish, and
+ * frees s. */
+void web_server_stop(web_server *s);
+
+/* The headers every response carries (name, value pairs, NULL-ended). */
+extern const char *const web_server_security_headers[];
+
+#endif
