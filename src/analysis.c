@@ -95,10 +95,28 @@ static void put_text(report_table *t, size_t r, const char *name, const char *s)
   report_table_set_text(t, r, col(t, name), s);
 }
 
-/* The small-cell rule: labels and n stay, the cell after n says "fewer
- * than N" and the rest stay empty. */
-static void suppress(const analysis *a, report_table *t, size_t r) {
-  report_table_set_text(t, r, col(t, "n") + 1, a->fewer);
+/* The small-cell rule, the one predicate every count, percentage, mean and
+ * test of a group goes through: a group of fewer than small_cell (an empty
+ * one included) shows no figures. */
+static int hidden(const analysis *a, size_t n) { return n < (size_t)a->cfg->small_cell || n == 0; }
+
+/* Withholds the figures of row r, a group of n: for an empty group n stays
+ * (0) and the rest reads "none"; for a small one n is withheld too, and the
+ * row reads "fewer than N". Labels before n stay. */
+static void suppress(const analysis *a, report_table *t, size_t r, size_t n) {
+  size_t k = col(t, "n");
+  if (n == 0) {
+    report_table_set_int(t, r, k, 0);
+    report_table_suppress_row(t, r, k + 1, MARK_EMPTY, a->cfg->small_cell);
+  } else {
+    report_table_suppress_row(t, r, k, MARK_SUPPRESSED, a->cfg->small_cell);
+  }
+}
+
+/* The N of a table (its title's N): withheld when it is itself a small
+ * group. */
+static void table_n(const analysis *a, report_table *t, size_t n) {
+  t->n = n > 0 && hidden(a, n) ? -1 : (long long)n;
 }
 
 static void chart(report_table *t, chart_kind kind, const char *cat, const char *series,
@@ -155,6 +173,22 @@ static size_t pairs(analysis *a, const size_t *leaders, size_t n, int area) {
   return k;
 }
 
+/* How many of the leaders have a pre and a post score in at least one area:
+ * the number analysed. */
+static size_t analysed(const analysis *a, const size_t *leaders, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    const ds_leader *l = &a->ds->leaders[leaders[i]];
+    for (int ar = 0; ar < DS_NAREAS; ar++)
+      if (!isnan(a->ds->responses[l->pre].score[ar]) &&
+          !isnan(a->ds->responses[l->post].score[ar])) {
+        k++;
+        break;
+      }
+  }
+  return k;
+}
+
 /* post - pre of the first n pairs, into a->post (a->pre keeps the pre). */
 static void differences(analysis *a, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -166,8 +200,8 @@ static void differences(analysis *a, size_t n) {
  * Returns 1 with *res set when a paired t test was possible. */
 static int paired_row(analysis *a, report_table *t, size_t r, size_t n, stats_paired *res) {
   put_int(t, r, "n", (long long)n);
-  if (n < (size_t)a->cfg->small_cell || n == 0) {
-    suppress(a, t, r);
+  if (hidden(a, n)) {
+    suppress(a, t, r, n);
     return 0;
   }
   put_num(t, r, "pre_mean", mean(a->pre, n));
@@ -196,8 +230,8 @@ static int paired_row(analysis *a, report_table *t, size_t r, size_t n, stats_pa
 /* Fills n, mean_change and its interval from the first n pairs. */
 static void change_row(analysis *a, report_table *t, size_t r, size_t n) {
   put_int(t, r, "n", (long long)n);
-  if (n < (size_t)a->cfg->small_cell || n == 0) {
-    suppress(a, t, r);
+  if (hidden(a, n)) {
+    suppress(a, t, r, n);
     return;
   }
   differences(a, n);
@@ -318,17 +352,23 @@ static void fig1(analysis *a) {
         x->effect_name = xstrdup("cohens_dz");
       }
   }
-  t->n = (long long)a->nmatched;
+  size_t nan_ = analysed(a, a->matched, a->nmatched);
+  table_n(a, t, nan_);
   chart(t, CHART_GROUPED, "area", NULL, (const char *const[]){"pre_mean", "post_mean"}, 2, NULL,
         NULL, "Area", "Mean score (%)", 100);
   report_table_add_note(t,
-                        "Careers Leaders who answered the self-assessment before and after "
-                        "the training in the same role (%zu); n counts those with a score in "
-                        "the area both times (an area is scored when enough of its items are "
-                        "answered). Scores are the percentage of "
-                        "the maximum; change is after minus before with its %g %% confidence "
-                        "interval (paired t test). p (Holm) adjusts for the four areas.",
-                        a->nmatched, conf_pct(a));
+                        "N is the %zu Careers Leaders analysed: those with a knowledge score "
+                        "in at least one area both before and after the training. %zu "
+                        "answered both surveys in the same role; %zu of them left too many "
+                        "knowledge items unanswered in one survey to be scored and are not "
+                        "analysed. n counts those with a score in the area both times (an "
+                        "area is scored when enough of its items are answered).",
+                        nan_, a->nmatched, a->nmatched - nan_);
+  report_table_add_note(t,
+                        "Scores are the percentage of the maximum; change is after minus "
+                        "before with its %g %% confidence interval (paired t test). The "
+                        "Holm-adjusted p allows for testing four areas.",
+                        conf_pct(a));
 }
 
 /* A paired t test of a group's row in the table's tests, with its effect
@@ -370,7 +410,7 @@ static void table1(analysis *a) {
     by_group(a, t, "group", GROUPS[g], ls, n);
   }
   free(ls);
-  t->n = (long long)a->nmatched;
+  table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "group", (const char *const[]){"mean_diff"}, 1, "ci_low",
         "ci_high", "Area", "Change in mean score (points)", 0);
   report_table_add_note(t, "college: further education and sixth form colleges; send_ap: "
@@ -419,7 +459,7 @@ static void cohorts(analysis *a) {
     }
   }
   free(ls);
-  t->n = (long long)a->nmatched;
+  table_n(a, t, analysed(a, a->matched, a->nmatched));
   if (t->nrows == 0)
     report_table_add_note(t, "No matched Careers Leader has a completed enrolment.");
   chart(t, CHART_GROUPED, "area", "wave", (const char *const[]){"mean_diff"}, 1, "ci_low",
@@ -450,7 +490,7 @@ static void fig2(analysis *a) {
     }
   }
   free(ls);
-  t->n = (long long)a->nmatched;
+  table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "band", (const char *const[]){"mean_change"}, 1, "ci_low",
         "ci_high", "Area", "Change in mean score (points)", 0);
   report_table_add_note(t,
@@ -462,8 +502,8 @@ static void fig2(analysis *a) {
 /* The percentage of answers >= 4 (agree) with its Wilson interval. */
 static void agree_row(analysis *a, report_table *t, size_t r, size_t k, size_t n) {
   put_int(t, r, "n", (long long)n);
-  if (n < (size_t)a->cfg->small_cell || n == 0) {
-    suppress(a, t, r);
+  if (hidden(a, n)) {
+    suppress(a, t, r, n);
     return;
   }
   stats_prop pr;
@@ -509,15 +549,19 @@ static void fig3(analysis *a) {
     put_text(t, r, "band", a->bands[b]);
     agree_row(a, t, r, k[b], n[b]);
   }
+  size_t banded = 0;
+  for (int b = 0; b < a->nbands; b++)
+    banded += n[b];
   free(k);
   free(n);
-  t->n = (long long)total;
+  table_n(a, t, banded);
   chart(t, CHART_BAR, "band", NULL, (const char *const[]){"agree_pct"}, 1, "ci_low", "ci_high",
         "Time in role", "Agree or strongly agree (%)", 100);
   report_table_add_note(t,
-                        "Post survey respondents answering the item (%zu); %g %% Wilson "
-                        "intervals.",
-                        total, conf_pct(a));
+                        "N is the %zu post survey respondents who answered the item and gave "
+                        "their time in role; %zu answered it in all, and the %zu who gave no "
+                        "time in role are in no band. %g %% Wilson intervals.",
+                        banded, total, total - banded, conf_pct(a));
 }
 
 static void providers(analysis *a) {
@@ -572,7 +616,7 @@ static void providers(analysis *a) {
   free(y);
   free(g);
   free(ls);
-  t->n = (long long)a->nmatched;
+  table_n(a, t, analysed(a, a->matched, a->nmatched));
   report_table_add_note(t, "Matched Careers Leaders by the provider of their completed "
                            "enrolment (the earliest, if several). The tests compare the "
                            "providers' mean changes by one-way ANOVA, area by area.");
@@ -603,7 +647,7 @@ static void accreditation(analysis *a) {
     }
   }
   free(ls);
-  t->n = (long long)a->nmatched;
+  table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "accreditation", (const char *const[]){"mean_change"}, 1,
         "ci_low", "ci_high", "Area", "Change in mean score (points)", 0);
 }
@@ -656,16 +700,21 @@ static report_table *distribution(analysis *a, const char *id, const char *title
     size_t r = report_table_add_row(t);
     put_text(t, r, "answer", labels[c]);
     put_int(t, r, "n", (long long)k[c]);
-    if (n < (size_t)a->cfg->small_cell || n == 0)
-      suppress(a, t, r);
+    if (hidden(a, n))
+      suppress(a, t, r, n);
     else
       put_num(t, r, "pct", 100.0 * (double)k[c] / (double)n);
   }
-  t->n = (long long)n;
+  table_n(a, t, n);
   chart(t, CHART_BAR, "answer", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Answer",
         "Respondents (%)", 100);
-  if (n < (size_t)a->cfg->small_cell)
-    report_table_add_note(t, "%zu answered: %s, so no percentages are shown.", n, a->fewer);
+  if (n == 0)
+    report_table_add_note(t, "No one answered this question.");
+  else if (hidden(a, n))
+    report_table_add_note(t,
+                          "%c%s answered this question, so neither the counts nor the "
+                          "percentages are shown.",
+                          toupper((unsigned char)a->fewer[0]), a->fewer + 1);
   return t;
 }
 
@@ -695,8 +744,8 @@ static void fig4(analysis *a) {
     size_t r = report_table_add_row(t);
     put_text(t, r, "area", AREAS[ar]);
     put_int(t, r, "n", (long long)n);
-    if (n < (size_t)a->cfg->small_cell || n == 0) {
-      suppress(a, t, r);
+    if (hidden(a, n)) {
+      suppress(a, t, r, n);
       continue;
     }
     for (int c = 0; c < 4; c++) {
@@ -705,7 +754,7 @@ static void fig4(analysis *a) {
       put_num(t, r, name, 100.0 * (double)k[c] / (double)n);
     }
   }
-  t->n = (long long)most;
+  table_n(a, t, most);
   chart(t, CHART_STACKED, "area", NULL,
         (const char *const[]){"very_pct", "quite_pct", "not_very_pct", "not_at_all_pct"}, 4, NULL,
         NULL, "Area", "Respondents (%)", 100);
@@ -729,14 +778,14 @@ static void practice(analysis *a) {
     size_t r = report_table_add_row(t);
     put_text(t, r, "answer", "supported");
     put_int(t, r, "n", (long long)(k[0] + k[1]));
-    if (n < (size_t)a->cfg->small_cell || n == 0)
-      suppress(a, t, r);
+    if (hidden(a, n))
+      suppress(a, t, r, n);
     else
       put_num(t, r, "pct", 100.0 * (double)(k[0] + k[1]) / (double)n);
+    report_table_chart_skip(t, r); /* a sum: in the table, not beside its parts */
     report_table_add_note(t, "Long-term survey respondents. Supported: done as a direct result "
-                             "of the training, or done before and improved as a result (codes "
-                             "in report.json: direct, improved, not_result, not_done, "
-                             "supported).");
+                             "of the training, or done before and improved as a result (the "
+                             "sum of the first two rows, so the chart leaves it out).");
   }
   for (; fig <= 15; fig++) {
     char id[16];
@@ -767,12 +816,12 @@ static void support(analysis *a) {
     label[0] = (char)toupper((unsigned char)label[0]);
     report_table_label(t, ds->items[i].key + 11, label);
     put_int(t, r, "n", (long long)n);
-    if (n < (size_t)a->cfg->small_cell || n == 0)
-      suppress(a, t, r);
+    if (hidden(a, n))
+      suppress(a, t, r, n);
     else
       put_num(t, r, "pct", 100.0 * (double)k[0] / (double)n);
   }
-  t->n = (long long)most;
+  table_n(a, t, most);
   chart(t, CHART_BAR, "topic", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Topic",
         "Respondents wanting support (%)", 100);
   report_table_add_note(t, "Long-term survey respondents answering each topic; %% of them "
@@ -845,8 +894,8 @@ static void bm_row(analysis *a, report_table *t, const char *name, int trained, 
   size_t r = report_table_add_row(t);
   put_text(t, r, "group", name);
   put_int(t, r, "n", (long long)n);
-  if (n < (size_t)a->cfg->small_cell || n == 0) {
-    suppress(a, t, r);
+  if (hidden(a, n)) {
+    suppress(a, t, r, n);
     return;
   }
   double mb = mean(b0, n), md = mean(d, n);
@@ -1031,9 +1080,9 @@ static void fig20_21(analysis *a) {
       put_text(t21, r21, "group", name);
       put_int(t20, r20, "n", (long long)n);
       put_int(t21, r21, "n", (long long)n);
-      if (n < (size_t)a->cfg->small_cell || n == 0) {
-        suppress(a, t20, r20);
-        suppress(a, t21, r21);
+      if (hidden(a, n)) {
+        suppress(a, t20, r20, n);
+        suppress(a, t21, r21, n);
         continue;
       }
       put_num(t20, r20, "post_pct", 100.0 * (double)kp / (double)n);
@@ -1049,8 +1098,10 @@ static void fig20_21(analysis *a) {
   t20->n = t21->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
   chart(t20, CHART_GROUPED, "benchmark", "group", (const char *const[]){"post_pct"}, 1, "ci_low",
         "ci_high", "Benchmark", "Establishments fully achieving it (%)", 100);
-  chart(t21, CHART_GROUPED, "benchmark", "group", (const char *const[]){"baseline_pct", "post_pct"},
-        2, NULL, NULL, "Benchmark", "Establishments fully achieving it (%)", 100);
+  /* Small multiples: a panel per benchmark, trained and not side by side. */
+  chart(t21, CHART_GROUPED, "group", NULL, (const char *const[]){"baseline_pct", "post_pct"}, 2,
+        NULL, NULL, NULL, "Fully achieving it (%)", 100);
+  t21->chart.panel_col = (int)col(t21, "benchmark");
   report_table_add_note(t20, "%g %% Wilson intervals.", conf_pct(a));
   for (int i = 0; i < 2; i++)
     report_table_add_note(i ? t21 : t20, "%s", BENCHMARK_NAMES);
@@ -1173,6 +1224,9 @@ static void attrition(analysis *a) {
     }
   }
   char err[256];
+  /* The small-cell rule: a group (matched or post only) too small to show
+   * gives no percentages, means or tests. */
+  int show_m = !hidden(a, nm), show_p = !hidden(a, np);
   /* Chi-square over the levels that occur. */
   double counts[NGROUPS * 2];
   size_t lv = 0;
@@ -1184,54 +1238,90 @@ static void attrition(analysis *a) {
     }
   stats_chisq c;
   double p_type = NAN, p_hub = NAN;
-  if (nm && np && lv >= 2 && stats_chisq_test(counts, lv, 2, false, &c, err, sizeof err) == 0) {
+  if (show_m && show_p && lv >= 2 &&
+      stats_chisq_test(counts, lv, 2, false, &c, err, sizeof err) == 0) {
     p_type = c.p;
     report_table_add_test(t, "establishment type", "chisq", c.statistic, c.df, c.p);
   }
   double hc[4] = {hub[0][0], hub[0][1], hub[1][0], hub[1][1]};
-  if (nm && np && hub[0][0] + hub[0][1] > 0 && hub[1][0] + hub[1][1] > 0 &&
+  if (show_m && show_p && hub[0][0] + hub[0][1] > 0 && hub[1][0] + hub[1][1] > 0 &&
       stats_chisq_test(hc, 2, 2, false, &c, err, sizeof err) == 0) {
     p_hub = c.p;
     report_table_add_test(t, "hub membership", "chisq", c.statistic, c.df, c.p);
   }
-  for (int g = 0; g < NGROUPS; g++) {
-    size_t r = report_table_add_row(t);
-    put_text(t, r, "characteristic", "type");
-    put_text(t, r, "level", GROUPS[g]);
-    put_num(t, r, "matched_pct", nm ? 100 * type[g][0] / (double)nm : NAN);
-    put_num(t, r, "post_only_pct", np ? 100 * type[g][1] / (double)np : NAN);
-    put_num(t, r, "p", p_type);
-  }
+  size_t cm = col(t, "matched_pct"), cp = col(t, "post_only_pct"), cpv = col(t, "p");
   static const char *const hub_levels[] = {"in a hub", "not in a hub"};
-  for (int h = 0; h < 2; h++) {
+  for (int row = 0; row < NGROUPS + 3; row++) {
     size_t r = report_table_add_row(t);
-    put_text(t, r, "characteristic", "hub");
-    put_text(t, r, "level", hub_levels[h]);
-    put_num(t, r, "matched_pct", nm ? 100 * hub[h][0] / (double)nm : NAN);
-    put_num(t, r, "post_only_pct", np ? 100 * hub[h][1] / (double)np : NAN);
-    put_num(t, r, "p", p_hub);
-  }
-  size_t r = report_table_add_row(t);
-  put_text(t, r, "characteristic", "fsm");
-  put_text(t, r, "level", "mean free school meals %");
-  put_num(t, r, "matched_pct", nfm ? mean(fm, nfm) : NAN);
-  put_num(t, r, "post_only_pct", nfp ? mean(fp, nfp) : NAN);
-  stats_twosample w;
-  if (stats_welch_t(fm, nfm, fp, nfp, a->cfg->confidence, &w, err, sizeof err) == 0) {
-    put_num(t, r, "p", w.p);
-    table_test *x = report_table_add_test(t, "free school meals %", "welch-t", w.t, w.df, w.p);
-    x->effect = w.hedges_g;
-    x->effect_name = xstrdup("hedges_g");
+    double vm = NAN, vp = NAN, p = NAN;
+    if (row < NGROUPS) {
+      put_text(t, r, "characteristic", "type");
+      put_text(t, r, "level", GROUPS[row]);
+      vm = nm ? 100 * type[row][0] / (double)nm : NAN;
+      vp = np ? 100 * type[row][1] / (double)np : NAN;
+      p = p_type;
+    } else if (row < NGROUPS + 2) {
+      int h = row - NGROUPS;
+      put_text(t, r, "characteristic", "hub");
+      put_text(t, r, "level", hub_levels[h]);
+      vm = nm ? 100 * hub[h][0] / (double)nm : NAN;
+      vp = np ? 100 * hub[h][1] / (double)np : NAN;
+      p = p_hub;
+    } else {
+      put_text(t, r, "characteristic", "fsm");
+      put_text(t, r, "level", "mean free school meals %");
+      show_m = show_m && !hidden(a, nfm);
+      show_p = show_p && !hidden(a, nfp);
+      vm = nfm ? mean(fm, nfm) : NAN;
+      vp = nfp ? mean(fp, nfp) : NAN;
+      stats_twosample w;
+      if (show_m && show_p &&
+          stats_welch_t(fm, nfm, fp, nfp, a->cfg->confidence, &w, err, sizeof err) == 0) {
+        p = w.p;
+        table_test *x = report_table_add_test(t, "free school meals %", "welch-t", w.t, w.df, w.p);
+        x->effect = w.hedges_g;
+        x->effect_name = xstrdup("hedges_g");
+      }
+    }
+    cell_mark mm = nm == 0 ? MARK_EMPTY : MARK_SUPPRESSED, mp = np == 0 ? MARK_EMPTY : MARK_SUPPRESSED;
+    if (show_m)
+      report_table_set_num(t, r, cm, vm);
+    else
+      report_table_suppress(t, r, cm, mm, a->cfg->small_cell);
+    if (show_p)
+      report_table_set_num(t, r, cp, vp);
+    else
+      report_table_suppress(t, r, cp, mp, a->cfg->small_cell);
+    if (show_m && show_p)
+      report_table_set_num(t, r, cpv, p);
+    else
+      report_table_suppress(t, r, cpv, nm == 0 || np == 0 ? MARK_EMPTY : MARK_SUPPRESSED,
+                            a->cfg->small_cell);
   }
   free(fm);
   free(fp);
-  t->n = (long long)(nm + np);
+  /* A withheld group's size is not given away by the total either. */
+  t->n = hidden(a, nm) || hidden(a, np) ? -1 : (long long)(nm + np);
+  char nms[32], nps[32];
+  if (hidden(a, nm) && nm)
+    snprintf(nms, sizeof nms, "%s", a->fewer);
+  else
+    snprintf(nms, sizeof nms, "%zu", nm);
+  if (hidden(a, np) && np)
+    snprintf(nps, sizeof nps, "%s", a->fewer);
+  else
+    snprintf(nps, sizeof nps, "%zu", np);
+  if (hidden(a, nm) || hidden(a, np))
+    report_table_add_note(t,
+                          "The groups are not compared: the %s group (%s) is too small to "
+                          "show, so its figures and the tests are withheld.",
+                          hidden(a, np) ? "post-only" : "matched", hidden(a, np) ? nps : nms);
   report_table_add_note(t,
-                        "%zu matched and %zu post-only Careers Leaders. Type and hub: %% of "
+                        "%s matched and %s post-only Careers Leaders. Type and hub: %% of "
                         "each group, chi-square test; free school meals: mean %% of pupils, "
                         "Welch t test. A small p suggests the matched sample differs from "
                         "those who answered only after the training.",
-                        nm, np);
+                        nms, nps);
 }
 
 static void alpha(analysis *a) {
@@ -1272,8 +1362,13 @@ static void alpha(analysis *a) {
       put_text(t, r, "area", AREAS[ar]);
       put_int(t, r, "k", (long long)k);
       put_int(t, r, "n", (long long)n);
-      if (n < (size_t)a->cfg->small_cell || n == 0 || k < 2) {
-        suppress(a, t, r);
+      if (hidden(a, n)) {
+        suppress(a, t, r, n);
+        continue;
+      }
+      if (k < 2) {
+        report_table_add_note(t, "%s, %s: no alpha, the area has fewer than two items.",
+                              ds_role_name(role), AREAS[ar]);
         continue;
       }
       stats_alpha al;

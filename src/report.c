@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "numfmt.h"
 #include "strbuf.h"
 #include "svg.h"
 #include "xalloc.h"
@@ -58,30 +59,16 @@ static report_section section_of(const report_table *t) {
 
 /* n with thousands separators ("1,466"). */
 static void put_grouped(strbuf *b, long long n) {
-  char digits[32];
-  int len = snprintf(digits, sizeof digits, "%lld", n);
-  int start = digits[0] == '-' ? 1 : 0;
-  if (start)
-    strbuf_putc(b, '-');
-  for (int i = start; i < len; i++) {
-    if (i > start && (len - i) % 3 == 0)
-      strbuf_putc(b, ',');
-    strbuf_putc(b, digits[i]);
-  }
+  char buf[48];
+  numfmt_count(buf, sizeof buf, n);
+  strbuf_puts(b, buf);
 }
 
 /* x rounded to digits decimals, never "-0.0". */
 static void put_fixed(strbuf *b, double x, int digits) {
   char buf[64];
-  if (digits < 0)
-    digits = 0;
-  if (digits > 10)
-    digits = 10;
-  snprintf(buf, sizeof buf, "%.*f", digits, x);
-  const char *s = buf;
-  if (*s == '-' && strspn(s + 1, "0.") == strlen(s + 1))
-    s++;
-  strbuf_puts(b, s);
+  numfmt_fixed(buf, sizeof buf, x, digits);
+  strbuf_puts(b, buf);
 }
 
 /* A p value column: "p", "p_holm", "wilcoxon_p", ... */
@@ -101,8 +88,27 @@ static int is_code_column(const char *name) {
   return n > 3 && strcmp(name + n - 3, "_id") == 0;
 }
 
-static void put_cell_html(strbuf *b, const report_table *t, size_t col, const cell *x) {
+/* What a withheld cell says: "fewer than 5" or "none" in the first marked
+ * cell of its row, nothing in the others. */
+static void put_mark_html(strbuf *b, const report_table *t, size_t row, size_t col,
+                          const cell *x) {
+  for (size_t c = 0; c < col; c++)
+    if (report_table_cell(t, row, c)->mark != MARK_NONE)
+      return;
+  if (x->mark == MARK_EMPTY)
+    strbuf_puts(b, "none");
+  else
+    strbuf_printf(b, "fewer than %d", t->small_cell);
+}
+
+static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t col,
+                          const cell *x) {
   int digits = t->digits[col];
+  char buf[64];
+  if (x->mark != MARK_NONE) {
+    put_mark_html(b, t, row, col, x);
+    return;
+  }
   switch (x->kind) {
   case CELL_NULL: strbuf_puts(b, "\xE2\x80\x93"); break; /* – */
   case CELL_INT:
@@ -113,16 +119,12 @@ static void put_cell_html(strbuf *b, const report_table *t, size_t col, const ce
     break;
   case CELL_TEXT: strbuf_put_html(b, report_table_display(t, x->text)); break;
   case CELL_NUMBER:
-    /* A positive p that rounds to zero is shown as a bound, not as 0. */
-    if (is_p_column(t->columns[col]) && x->num > 0 && digits >= 1 && digits <= 10 &&
-        x->num < 0.5 * pow(10, -digits)) {
-      strbuf_puts(b, "&lt; 0.");
-      for (int i = 1; i < digits; i++)
-        strbuf_putc(b, '0');
-      strbuf_putc(b, '1');
-    } else {
-      put_fixed(b, x->num, digits);
-    }
+    /* p in APA style, as in the sentences: ".034", "< .001". */
+    if (is_p_column(t->columns[col]))
+      numfmt_p(buf, sizeof buf, x->num);
+    else
+      numfmt_fixed(buf, sizeof buf, x->num, digits);
+    strbuf_put_html(b, buf);
     break;
   }
 }
@@ -166,17 +168,10 @@ static const struct {
 
 /* "p < .001", "p = .034", "p > .999": APA style, no leading zero. */
 static void put_apa_p(strbuf *b, const char *prefix, double p) {
+  char buf[32];
+  numfmt_p_apa(buf, sizeof buf, p);
   strbuf_puts(b, prefix);
-  if (p < 0.001) {
-    strbuf_puts(b, "p &lt; .001");
-  } else if (p > 0.999) {
-    strbuf_puts(b, "p &gt; .999");
-  } else {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.3f", p);
-    strbuf_puts(b, "p = ");
-    strbuf_puts(b, buf + 1); /* "0.034" -> ".034" */
-  }
+  strbuf_put_html(b, buf);
 }
 
 static void render_test(strbuf *b, const report_table *t, const table_test *x) {
@@ -221,10 +216,7 @@ static void render_test(strbuf *b, const report_table *t, const table_test *x) {
       strbuf_putc(b, ')');
     }
     strbuf_puts(b, " = ");
-    /* Rank sums (V, W) are whole numbers: no decimals. */
-    int whole = symbol && (strcmp(symbol, "V") == 0 || strcmp(symbol, "W") == 0) &&
-                fabs(x->statistic - round(x->statistic)) < 1e-9;
-    put_fixed(b, x->statistic, whole ? 0 : 2);
+    put_fixed(b, x->statistic, NUMFMT_STAT_DIGITS);
     if (!bracket_df && isfinite(x->df)) {
       strbuf_puts(b, ", df = ");
       put_fixed(b, x->df, fabs(x->df - round(x->df)) < 1e-9 ? 0 : 2);
@@ -245,7 +237,7 @@ static void render_test(strbuf *b, const report_table *t, const table_test *x) {
       strbuf_puts(b, ", ");
     strbuf_put_html(b, sym);
     strbuf_puts(b, " = ");
-    put_fixed(b, x->effect, 2);
+    put_fixed(b, x->effect, NUMFMT_STAT_DIGITS);
   }
   if (!parts)
     strbuf_puts(b, "not computed");
@@ -307,6 +299,8 @@ static int chart_valid(const report_table *t) {
       return 0;
   if (s->series_col != -1 && !valid_col(t, s->series_col))
     return 0;
+  if (s->panel_col != -1 && !valid_col(t, s->panel_col))
+    return 0;
   if ((s->ci_low_col != -1 && !valid_col(t, s->ci_low_col)) ||
       (s->ci_high_col != -1 && !valid_col(t, s->ci_high_col)))
     return 0;
@@ -325,7 +319,21 @@ static size_t intern(char ***list, size_t *n, char *s) {
   return (*n)++;
 }
 
-static void chart_build(const report_table *t, chart_data *d) {
+/* Whether row r is drawn: not left out of the chart, and in the panel (the
+ * panel_col cell's label equal to panel) when panel is not NULL. */
+static int chart_row(const report_table *t, size_t r, const char *panel) {
+  if (t->no_chart && t->no_chart[r])
+    return 0;
+  if (!panel)
+    return 1;
+  char *v = series_label(t, r, (size_t)t->chart.panel_col);
+  int same = strcmp(v, panel) == 0;
+  free(v);
+  return same;
+}
+
+/* The chart of t's rows in panel (NULL: every row). */
+static void chart_build(const report_table *t, chart_data *d, const char *panel) {
   const chart_spec *s = &t->chart;
   memset(d, 0, sizeof *d);
   size_t nv = (size_t)s->nvalues, ncats = 0, nser = 0;
@@ -335,6 +343,8 @@ static void chart_build(const report_table *t, chart_data *d) {
   char **groups = NULL;
   size_t ngroups = 0;
   for (size_t r = 0; r < t->nrows; r++) {
+    if (!chart_row(t, r, panel))
+      continue;
     char *label = cell_label(t, r, (size_t)s->category_col);
     if (pivot) {
       cat_of[r] = intern(&d->cats, &ncats, label);
@@ -370,7 +380,7 @@ static void chart_build(const report_table *t, chart_data *d) {
   for (size_t i = 0; i < cells; i++)
     d->values[i] = d->lo[i] = d->hi[i] = NAN;
   for (size_t r = 0; r < t->nrows; r++)
-    for (size_t v = 0; v < nv; v++) {
+    for (size_t v = 0; v < nv && chart_row(t, r, panel); v++) {
       size_t k = cat_of[r] * nser + (pivot ? ser_of[r] * nv : 0) + v;
       d->values[k] = cell_value(t, r, s->value_cols[v]);
       if (v == 0) {
@@ -417,54 +427,91 @@ static void chart_free(chart_data *d) {
 
 /* ---- HTML ---------------------------------------------------------------- */
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define SVG_MIN_CSS STR(SVG_MIN_PX) "px"
+
+/* The stylesheet. Colours: the chart palette's blue (svg.h) as the accent;
+ * ink and muted text at least 7:1 and 4.5:1 on white. */
 static const char css[] =
     ":root{--ink:#1a1a1a;--muted:#4a4a4a;--rule:#d0d7de;--accent:#0072B2;--tint:#f3f7fa}\n"
     "*{box-sizing:border-box}\n"
     "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
     "body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
     "line-height:1.5;color:var(--ink);background:#fff}\n"
+    ".skip-link{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;"
+    "z-index:2}\n.skip-link:focus{left:0}\n"
     ".page{max-width:72rem;margin:0 auto;padding:0 1rem 3rem}\n"
     "h1,h2,h3{line-height:1.25;overflow-wrap:break-word}\n"
     "h1{font-size:2rem;margin:0 0 .5rem}\n"
     "h2{font-size:1.5rem;margin:2.5rem 0 1rem;padding-bottom:.25rem;"
     "border-bottom:2px solid var(--accent)}\n"
-    "h3{font-size:1.15rem;margin:1.5rem 0 .5rem}\n"
-    "p,li,td,th,figcaption,dd{overflow-wrap:break-word}\n"
-    "a{color:var(--accent)}\n"
+    "h3{font-size:1.1rem;margin:0 0 .5rem}\n"
+    "p,li,td,th,dd{overflow-wrap:break-word}\n"
+    "a{color:#005A8C}\n"
     ".title-page{padding:3rem 0 1rem}\n"
     ".subtitle{font-size:1.1rem;color:var(--muted);margin:0 0 1.5rem}\n"
     ".key-messages{background:var(--tint);border-left:4px solid var(--accent);"
     "padding:.75rem 1rem 1rem;margin:1.5rem 0}\n"
     ".key-messages h2{margin-top:.5rem;border:0}\n"
     ".toc ol{padding-left:1.5rem}\n.toc li{margin:.15rem 0}\n"
-    ".chapter-number{color:var(--accent)}\n"
-    ".intro{max-width:48rem}\n"
+    ".chapter-number{color:#005A8C}\n"
+    ".intro,.finding{max-width:48rem}\n.finding{font-weight:500}\n"
     "figure{margin:2rem 0;padding-top:1rem;border-top:1px solid var(--rule)}\n"
-    "figcaption{font-weight:600;margin-bottom:.75rem}\n"
     ".figure-body{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}\n"
     "@media (min-width:64rem){.figure-body.with-chart{"
     "grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start}}\n"
-    "svg.chart{display:block;width:100%;height:auto;max-width:36rem}\n"
+    ".chart-wrap{overflow-x:auto;max-width:100%}\n"
+    "svg.chart{display:block;width:100%;height:auto;max-width:30rem;min-width:" SVG_MIN_CSS "}\n"
+    ".panels{display:grid;gap:.5rem 1.5rem;"
+    "grid-template-columns:repeat(auto-fill,minmax(" SVG_MIN_CSS ",1fr))}\n"
     ".table-wrap{overflow-x:auto;max-width:100%}\n"
     ".table-wrap:focus{outline:2px solid var(--accent);outline-offset:2px}\n"
     "table{border-collapse:collapse;font-size:.875rem;font-variant-numeric:tabular-nums}\n"
-    "th,td{padding:.3rem .5rem;border-bottom:1px solid var(--rule);text-align:left;"
+    "th,td{padding:.3rem .4rem;border-bottom:1px solid var(--rule);text-align:left;"
     "vertical-align:top}\n"
-    "thead th{border-bottom:2px solid var(--ink)}\n"
-    "td.num,th.num{text-align:right;white-space:nowrap}\n"
+    "thead th{border-bottom:2px solid var(--ink);vertical-align:bottom}\n"
+    "td.num,th.num{text-align:right}\ntd.num{white-space:nowrap}\n"
+    "tbody th,tbody td:first-child{background:#fff}\n"
+    "@media (max-width:40rem){.table-wrap tr>:first-child{position:sticky;left:0;"
+    "background:#fff;box-shadow:1px 0 0 var(--rule);max-width:9rem}}\n"
     ".kv th{white-space:nowrap}\n.kv td{overflow-wrap:anywhere}\n"
     ".tests{margin:.75rem 0 0}\n.tests ul{margin:.25rem 0;padding-left:1.25rem}\n"
     ".note{font-size:.875rem;color:var(--muted);margin:.5rem 0 0}\n"
     ".empty{font-style:italic;color:var(--muted)}\n"
+    ".warning{border-left:4px solid #D55E00;padding-left:.5rem}\n"
+    "details.role{margin:.5rem 0;border:1px solid var(--rule);padding:.25rem .75rem}\n"
+    "details.role summary{cursor:pointer;font-weight:600}\n"
+    "ol.items{padding-left:1.5rem}\nol.items li{margin:.35rem 0}\n"
+    ".item-area{font-weight:600}\n.item-id{color:var(--muted);font-size:.8rem}\n"
+    "dl.glossary dt{font-weight:600;margin-top:.5rem}\ndl.glossary dd{margin:0 0 0 1rem}\n"
     "footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}\n"
-    "@page{size:A4;margin:16mm}\n"
-    "@media print{body{font-size:10pt}.page{max-width:none;padding:0}"
+    "@media print{body{font-size:10pt}.page{max-width:none;padding:0}.skip-link{display:none}"
     ".title-page,.toc{break-after:page}.chapter{break-before:page}"
-    "figure{break-inside:avoid}.table-wrap{overflow:visible}"
-    "table{font-size:7.5pt}th,td{padding:2px 4px}thead th{overflow-wrap:anywhere}"
-    "svg.chart{max-width:26rem}"
+    "figure{break-inside:avoid;margin:1rem 0;padding-top:.5rem}"
+    ".figure-body.with-chart{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}"
+    ".table-wrap,.chart-wrap{overflow:visible}"
+    "table{font-size:9pt}th,td{padding:2px 3px}thead th{overflow-wrap:anywhere}"
+    "svg.chart{max-width:24rem;min-width:0}"
+    "details.role{border:0;padding:0}details.role>*{display:block}"
     "a{color:inherit;text-decoration:none}"
-    ".key-messages{background:none}h2,h3,figcaption{break-after:avoid}}\n";
+    ".key-messages{background:none}h2,h3{break-after:avoid}tr{break-inside:avoid}}\n";
+
+/* The page furniture of print: the title top left, page numbers bottom
+ * right. The title goes into a CSS string with everything but letters,
+ * digits and spaces escaped. */
+static void put_page_css(strbuf *b, const char *title) {
+  strbuf_puts(b, "@page{size:A4;margin:16mm 14mm 18mm;@top-left{content:\"");
+  for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        *p == ' ' || *p >= 0x80)
+      strbuf_putc(b, (char)*p);
+    else
+      strbuf_printf(b, "\\%02x ", *p);
+  }
+  strbuf_puts(b, "\";font-size:8pt;color:#4a4a4a}@bottom-right{content:\"Page \" counter(page) "
+                 "\" of \" counter(pages);font-size:8pt;color:#4a4a4a}}\n");
+}
 
 /* "Figure 1: " for fig1, "Table 1: " for table1, nothing for other ids. */
 static void put_figure_label(strbuf *b, const char *id) {
@@ -478,13 +525,63 @@ static void put_figure_label(strbuf *b, const char *id) {
   strbuf_printf(b, "<span class=\"figure-number\">%s %s:</span> ", word, num);
 }
 
+/* The largest value or interval end drawn, for panels on one axis. */
+static double chart_top(const chart_data *d) {
+  double top = 0;
+  size_t cells = d->c.ncats * d->c.nseries;
+  for (size_t i = 0; i < cells; i++) {
+    if (isfinite(d->values[i]) && d->values[i] > top)
+      top = d->values[i];
+    if (d->c.ci_high && isfinite(d->hi[i]) && d->hi[i] > top)
+      top = d->hi[i];
+  }
+  return top;
+}
+
 static void render_chart(strbuf *b, const report_table *t) {
   chart_data d;
-  chart_build(t, &d);
-  strbuf_puts(b, "<div class=\"chart-wrap\">");
-  svg_render(&d.c, b);
+  if (t->chart.panel_col < 0) {
+    chart_build(t, &d, NULL);
+    strbuf_puts(b, "<div class=\"chart-wrap\">");
+    svg_render(&d.c, b);
+    strbuf_puts(b, "</div>\n");
+    chart_free(&d);
+    return;
+  }
+  /* Small multiples: a panel per distinct value, all on one axis. */
+  char **panels = NULL;
+  size_t npanels = 0;
+  for (size_t r = 0; r < t->nrows; r++)
+    if (!t->no_chart || !t->no_chart[r])
+      intern(&panels, &npanels, series_label(t, r, (size_t)t->chart.panel_col));
+  double top = t->chart.y_max;
+  for (size_t i = 0; i < npanels && !(top > 0); i++) {
+    chart_build(t, &d, panels[i]);
+    double v = chart_top(&d);
+    top = v > top ? v : top;
+    chart_free(&d);
+  }
+  strbuf_puts(b, "<div class=\"chart-wrap panels\" role=\"group\" aria-label=\"");
+  strbuf_put_html(b, t->title);
+  strbuf_puts(b, "\">");
+  for (size_t i = 0; i < npanels; i++) {
+    chart_build(t, &d, panels[i]);
+    strbuf title = STRBUF_INIT;
+    strbuf_printf(&title, "%s: %s", t->title, panels[i]);
+    d.c.title = strbuf_str(&title);
+    d.c.desc = NULL; /* a summary of the panel's values */
+    d.c.show_title = 1;
+    d.c.panel_title = panels[i];
+    d.c.y_max = top;
+    strbuf_puts(b, "<div class=\"panel\">");
+    svg_render(&d.c, b);
+    strbuf_puts(b, "</div>");
+    strbuf_free(&title);
+    chart_free(&d);
+    free(panels[i]);
+  }
+  free(panels);
   strbuf_puts(b, "</div>\n");
-  chart_free(&d);
 }
 
 static void render_table_grid(strbuf *b, const report_table *t) {
@@ -519,7 +616,7 @@ static void render_table_grid(strbuf *b, const report_table *t) {
       const cell *x = report_table_cell(t, r, c);
       int num = x->kind == CELL_NUMBER || x->kind == CELL_INT || x->kind == CELL_NULL;
       strbuf_puts(b, num ? "<td class=\"num\">" : "<td>");
-      put_cell_html(b, t, c, x);
+      put_cell_html(b, t, r, c, x);
       strbuf_puts(b, "</td>");
     }
     strbuf_puts(b, "</tr>\n");
@@ -527,11 +624,18 @@ static void render_table_grid(strbuf *b, const report_table *t) {
   strbuf_puts(b, "</tbody>\n</table></div>\n");
 }
 
+/* A table too wide to share the width with its chart goes under it. */
+static int table_is_wide(const report_table *t) { return t->ncols > 5; }
+
 static void render_figure(strbuf *b, const report_table *t) {
   int chart = t->chart.kind != CHART_NONE && chart_valid(t);
   strbuf_puts(b, "<figure id=\"");
   strbuf_put_html(b, t->id);
-  strbuf_puts(b, "\">\n<figcaption>");
+  strbuf_puts(b, "\" aria-labelledby=\"");
+  strbuf_put_html(b, t->id);
+  strbuf_puts(b, "-title\">\n<h3 id=\"");
+  strbuf_put_html(b, t->id);
+  strbuf_puts(b, "-title\">");
   put_figure_label(b, t->id);
   strbuf_put_html(b, t->title);
   if (t->n >= 0) {
@@ -539,9 +643,14 @@ static void render_figure(strbuf *b, const report_table *t) {
     put_grouped(b, t->n);
     strbuf_putc(b, ')');
   }
-  strbuf_puts(b, "</figcaption>\n");
-  strbuf_puts(b,
-              chart ? "<div class=\"figure-body with-chart\">\n" : "<div class=\"figure-body\">\n");
+  strbuf_puts(b, "</h3>\n");
+  if (t->finding) {
+    strbuf_puts(b, "<p class=\"finding\">");
+    strbuf_put_html(b, t->finding);
+    strbuf_puts(b, "</p>\n");
+  }
+  strbuf_puts(b, chart && !table_is_wide(t) && t->chart.panel_col < 0 ? "<div class=\"figure-body with-chart\">\n"
+                                            : "<div class=\"figure-body\">\n");
   if (chart)
     render_chart(b, t);
   render_table_grid(b, t);
@@ -717,7 +826,9 @@ void report_html(const report_doc *doc, strbuf *b) {
   strbuf_put_html(b, doc->title);
   strbuf_puts(b, "</title>\n<style>\n");
   strbuf_puts(b, css);
-  strbuf_puts(b, "</style>\n</head>\n<body>\n<div class=\"page\">\n");
+  put_page_css(b, doc->title);
+  strbuf_puts(b, "</style>\n</head>\n<body>\n<a class=\"skip-link\" href=\"#ch-contents\">Skip "
+                 "to the contents</a>\n<div class=\"page\">\n");
   render_title_page(b, doc);
   render_toc(b, doc);
   strbuf_puts(b, "<main>\n");
@@ -834,6 +945,35 @@ static void json_table(strbuf *b, const report_table *t) {
   strbuf_puts(b, t->ntests ? "\n    ]" : "]");
   strbuf_puts(b, ",\n    \"notes\": ");
   json_strings(b, t->notes, t->nnotes);
+  strbuf_puts(b, ",\n    \"finding\": ");
+  if (t->finding)
+    strbuf_put_json(b, t->finding);
+  else
+    strbuf_puts(b, "null");
+  /* The cells withheld: row by row, the columns and why ("small": a group
+   * below the threshold, "empty": a group of none). */
+  strbuf_puts(b, ",\n    \"suppressed\": [");
+  int any = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    if (!report_table_row_marked(t, r))
+      continue;
+    cell_mark why = MARK_NONE;
+    strbuf_printf(b, "%s\n      {\"row\": %zu, \"columns\": [", any++ ? "," : "", r);
+    int k = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+      const cell *x = report_table_cell(t, r, c);
+      if (x->mark == MARK_NONE)
+        continue;
+      if (why == MARK_NONE || x->mark == MARK_SUPPRESSED)
+        why = x->mark;
+      strbuf_puts(b, k++ ? ", " : "");
+      strbuf_put_json(b, t->columns[c]);
+    }
+    strbuf_printf(b, "], \"reason\": \"%s\"}", why == MARK_EMPTY ? "empty" : "small");
+  }
+  strbuf_puts(b, any ? "\n    ]" : "]");
+  if (t->small_cell > 0)
+    strbuf_printf(b, ",\n    \"small_cell\": %d", t->small_cell);
   /* Which chart report.html draws for it (the browser test checks it). */
   static const char *const kinds[] = {"null", "\"bar\"", "\"grouped\"", "\"stacked\""};
   strbuf_printf(b, ",\n    \"chart\": %s", chart_valid(t) ? kinds[t->chart.kind] : "null");

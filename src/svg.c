@@ -8,30 +8,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define WIDTH 480.0    /* view box width: text stays legible scaled to a phone */
-#define CHAR_W 7.4     /* average advance of a 13px sans-serif character */
-#define LABEL_MAX 24   /* category labels longer than this are clipped */
+#define WIDTH ((double)SVG_WIDTH) /* view box width (see svg.h) */
+#define CHAR_W 7.6     /* average advance of a 13px sans-serif character, generous */
+#define LABEL_MAX 24   /* legend names longer than this are clipped */
+#define LINE_MAX 22    /* characters of one line of a category label */
 #define RIGHT_PAD 56.0 /* room for value labels right of the longest bar */
 
-/* Okabe, M. and Ito, K. (2008) Color Universal Design: distinguishable with
- * every common colour-vision deficiency. Grouped bars start with the two
- * most distinct; stacked segments run blue to vermillion, so an ordered
- * scale (very ... not at all) reads as one. */
-static const char *const palette[8] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                                       "#56B4E9", "#D55E00", "#F0E442", "#000000"};
-static const char *const stack_palette[8] = {"#0072B2", "#56B4E9", "#E69F00", "#D55E00",
-                                             "#CC79A7", "#009E73", "#F0E442", "#000000"};
+/* Okabe, M. and Ito, K. (2008) Color Universal Design, with the hues that
+ * fail 3:1 against white (orange, sky blue, yellow) replaced by darker
+ * ones; contrast on white: 5.2, 3.9, 3.4, 3.1, 21, 8.3, 6.1, 5.7. */
+static const char *const palette[8] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                       "#000000", "#5D3A9B", "#994F00", "#666666"};
+/* Ordered answers: dark blue, blue, vermillion, dark red (8.9, 4.1, 3.9,
+ * 7.4 on white), then the rest of the palette. */
+static const char *const stack_palette[8] = {"#00466E", "#3B82C4", "#D55E00", "#8F2D00",
+                                             "#CC79A7", "#009E73", "#5D3A9B", "#000000"};
 
 const char *svg_colour(svg_kind kind, size_t i) {
   return (kind == SVG_STACKED ? stack_palette : palette)[i % 8];
 }
 
-/* Text drawn on a fill: white only where black would fail WCAG contrast. */
+/* Relative luminance of "#RRGGBB" (WCAG 2). */
+static double luminance(const char *hex) {
+  double c[3];
+  for (int i = 0; i < 3; i++) {
+    char part[3] = {hex[1 + 2 * i], hex[2 + 2 * i], 0};
+    double v = (double)strtol(part, NULL, 16) / 255;
+    c[i] = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+  }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* Text drawn on a fill: white or black, whichever contrasts more. */
 static const char *ink_on(const char *fill) {
-  return strcmp(fill, "#0072B2") == 0 || strcmp(fill, "#000000") == 0 ? "#fff" : "#000";
+  double l = luminance(fill);
+  return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.05) ? "#fff" : "#000";
 }
 
 static size_t utf8_len(const char *s) {
@@ -74,23 +89,54 @@ static size_t clipped_len(const char *s) {
   return n > LABEL_MAX ? LABEL_MAX : n;
 }
 
-/* v with digits decimals and the unit; "n/a" when not finite; never "-0". */
-static void format_value(char *buf, size_t n, double v, int digits, const char *unit) {
-  if (!isfinite(v)) {
-    snprintf(buf, n, "n/a");
+/* The byte offset after the first max characters of s (or its end). */
+static size_t chars_bytes(const char *s, size_t max) {
+  size_t n = 0, i = 0;
+  for (; s[i]; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max)
+      break;
+  return i;
+}
+
+/* A category label on at most two lines of LINE_MAX characters, broken at
+ * a space when there is one: the first line is s[0, *len1), the second
+ * starts at s + *start2 (or is empty). */
+static void wrap_label(const char *s, size_t *len1, size_t *start2) {
+  if (utf8_len(s) <= LINE_MAX) {
+    *len1 = *start2 = strlen(s);
     return;
   }
-  if (digits < 0)
-    digits = 0;
-  if (digits > 10)
-    digits = 10;
-  snprintf(buf, n, "%.*f%s", digits, v, unit ? unit : "");
-  if (buf[0] == '-') {
-    const char *q = buf + 1;
-    while (*q == '0' || *q == '.')
-      q++;
-    if (!isdigit((unsigned char)*q))
-      memmove(buf, buf + 1, strlen(buf));
+  size_t cut = chars_bytes(s, LINE_MAX);
+  size_t k = cut;
+  while (k > 0 && s[k] != ' ')
+    k--;
+  if (k > 0) {
+    *len1 = k;
+    *start2 = k + 1;
+  } else {
+    *len1 = *start2 = cut;
+  }
+}
+
+/* The width of a category label, wrapped, in characters. */
+static size_t label_chars(const char *s) {
+  size_t len1, start2;
+  wrap_label(s, &len1, &start2);
+  char *first = xstrndup(s, len1);
+  size_t a = utf8_len(first), b = utf8_len(s + start2);
+  free(first);
+  if (b > LINE_MAX)
+    b = LINE_MAX;
+  return a > b ? a : b;
+}
+
+/* v with digits decimals and the unit (the report's one formatter); "n/a"
+ * when not finite; never "-0". */
+static void format_value(char *buf, size_t n, double v, int digits, const char *unit) {
+  numfmt_fixed(buf, n, v, digits);
+  if (isfinite(v) && unit) {
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, "%s", unit);
   }
 }
 
@@ -213,6 +259,8 @@ static double put_legend(strbuf *b, const svg_chart *c, double top) {
     strbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>", x,
                   y + 1, svg_colour(c->kind, s));
     strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 18, y + 11);
+    if (utf8_len(name) > LABEL_MAX)
+      put_title_el(b, name);
     put_clipped(b, name, LABEL_MAX);
     strbuf_puts(b, "</text>");
     x += w;
@@ -260,11 +308,27 @@ static void put_ticks(strbuf *b, const scale *s, double top, double h, const cha
 }
 
 static void put_category_label(strbuf *b, const char *label, double x, double y) {
-  strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" text-anchor=\"end\">", x, y);
-  if (utf8_len(label) > LABEL_MAX)
+  size_t len1, start2;
+  wrap_label(label, &len1, &start2);
+  const char *rest = label + start2;
+  strbuf_printf(b, "<text class=\"cat\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", x, y);
+  if (!*rest) {
+    strbuf_printf(b, "<tspan x=\"%.1f\" dy=\"0.35em\">", x);
+    strbuf_put_html(b, label);
+    strbuf_puts(b, "</tspan></text>");
+    return;
+  }
+  /* Two lines; cut with an ellipsis and the whole label as a tooltip when
+   * even two are too few. */
+  if (utf8_len(rest) > LINE_MAX)
     put_title_el(b, label);
-  put_clipped(b, label, LABEL_MAX);
-  strbuf_puts(b, "</text>");
+  char *first = xstrndup(label, len1);
+  strbuf_printf(b, "<tspan x=\"%.1f\" dy=\"-0.25em\">", x);
+  strbuf_put_html(b, first);
+  strbuf_printf(b, "</tspan><tspan x=\"%.1f\" dy=\"1.2em\">", x);
+  put_clipped(b, rest, LINE_MAX);
+  strbuf_puts(b, "</tspan></text>");
+  free(first);
 }
 
 /* The tooltip of a bar: "category, series: value". */
@@ -316,11 +380,11 @@ static void draw_bars(strbuf *b, const svg_chart *c, const scale *s, size_t nb, 
         end = v >= 0 ? (xh > xv ? xh : xv) : (xl < xv ? xl : xv);
       }
       if (v >= 0)
-        strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"12\">", end + 4,
+        strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"13\">", end + 4,
                       cy);
       else
         strbuf_printf(b,
-                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"12\" "
+                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" font-size=\"13\" "
                       "text-anchor=\"end\">",
                       end - 4, cy);
       strbuf_put_html(b, lab);
@@ -359,14 +423,14 @@ static void draw_stacked(strbuf *b, const svg_chart *c, const scale *s, double t
       format_value(lab, sizeof lab, v, c->digits, c->unit);
       strbuf_printf(b,
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-                    "stroke=\"#fff\" stroke-width=\"0.5\">",
+                    "stroke=\"#fff\" stroke-width=\"1.5\">",
                     xa, y, xb - xa, bh, fill);
       put_bar_title(b, c, i, k, c->nseries, lab);
       strbuf_puts(b, "</rect>");
       if (xb - xa >= (double)strlen(lab) * 6.8 + 6) {
         strbuf_printf(b,
                       "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" text-anchor=\"middle\" "
-                      "font-size=\"12\" fill=\"%s\">",
+                      "font-size=\"13\" fill=\"%s\">",
                       (xa + xb) / 2, y + bh / 2, ink_on(fill));
         strbuf_put_html(b, lab);
         strbuf_puts(b, "</text>");
@@ -387,10 +451,10 @@ void svg_render(const svg_chart *c, strbuf *out) {
 
   strbuf body = STRBUF_INIT;
   double top = 8;
-  if (c->show_title && c->title) {
+  if (c->show_title && (c->panel_title || c->title)) {
     strbuf_printf(&body, "<text x=\"8\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">",
                   top + 13);
-    put_clipped(&body, c->title, 64);
+    put_clipped(&body, c->panel_title ? c->panel_title : c->title, 44);
     strbuf_puts(&body, "</text>");
     top += 24;
   }
@@ -407,13 +471,15 @@ void svg_render(const svg_chart *c, strbuf *out) {
   } else {
     double label_w = 0;
     for (size_t i = 0; i < c->ncats; i++) {
-      double w = (double)clipped_len(category(c, i)) * CHAR_W;
+      double w = (double)label_chars(category(c, i)) * CHAR_W;
       if (w > label_w)
         label_w = w;
     }
     if (label_w < 24)
       label_w = 24;
     double left = 8 + (c->x_label ? 20 : 0);
+    if (label_w > WIDTH / 2 - left - 10)
+      label_w = WIDTH / 2 - left - 10;
     double label_x = left + label_w;
     /* Labels of negative bars sit left of them: room for the longest. */
     double neg_pad = 0;
@@ -442,17 +508,22 @@ void svg_render(const svg_chart *c, strbuf *out) {
 
     height = plot_top + plot_h + 24;
     if (c->y_label) {
-      strbuf_printf(&body, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (s.x0 + s.x1) / 2,
+      /* Centred under the plot when it fits there, else under the chart. */
+      double w = (double)utf8_len(c->y_label) * CHAR_W, mid = (s.x0 + s.x1) / 2;
+      if (mid + w / 2 > WIDTH - 4 || mid - w / 2 < 4)
+        mid = WIDTH / 2;
+      strbuf_printf(&body, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", mid,
                     height + 8);
-      put_clipped(&body, c->y_label, 64);
+      put_clipped(&body, c->y_label, (size_t)((WIDTH - 8) / CHAR_W));
       strbuf_puts(&body, "</text>");
       height += 20;
     }
-    if (c->x_label) {
+    size_t xfit = (size_t)((plot_h + 8) / CHAR_W);
+    if (c->x_label && utf8_len(c->x_label) <= xfit) {
       strbuf_printf(&body,
                     "<text transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\">",
                     plot_top + plot_h / 2);
-      put_clipped(&body, c->x_label, 40);
+      strbuf_put_html(&body, c->x_label);
       strbuf_puts(&body, "</text>");
     }
     height += 4;

@@ -15,11 +15,23 @@ typedef enum svg_kind {
                   its share of the category's total */
 } svg_kind;
 
-/* A chart to draw. Nothing is owned: every pointer stays the caller's. */
+/* Charts are drawn on a view box SVG_WIDTH units wide in which no text is
+ * smaller than 13 units; shown at SVG_MIN_PX pixels wide or more, every text
+ * is at least 11 px (the report's stylesheet keeps charts that wide, in a
+ * scrolling box when the screen is narrower). */
+#define SVG_WIDTH 400
+#define SVG_MIN_PX 340
+
+/* A chart to draw. Nothing is owned: every pointer stays the caller's.
+ * Category labels wrap onto two lines; a label too long even for two keeps
+ * its full text in a tooltip (<title>). */
 typedef struct svg_chart {
   svg_kind kind;
   const char *title;   /* the accessible name (<title>); may be NULL */
   int show_title;      /* also draw the title as text above the chart */
+  const char *panel_title; /* with show_title: drawn instead of title (a
+                              small multiple's name, e.g. "Benchmark 3");
+                              NULL: title */
   const char *desc;    /* the text alternative (<desc>); NULL: a summary of
                           every value is written instead */
   const char *x_label; /* the category axis; NULL for none */
@@ -42,8 +54,11 @@ typedef struct svg_chart {
  * negative values, one category and none ("No data" is drawn). */
 void svg_render(const svg_chart *c, struct strbuf *out);
 
-/* The palette (Okabe and Ito's colour-blind-safe colours) used for series
- * i, as "#RRGGBB"; it repeats after eight. */
+/* The palette, defined here once, used for series i as "#RRGGBB"; it
+ * repeats after eight. Colour-blind safe (Okabe and Ito's hues, the light
+ * ones darkened) and every colour at least 3:1 against white (WCAG 1.4.11).
+ * Stacked charts use a diverging blue-to-vermillion order, for ordered
+ * answers (very ... not at all). */
 const char *svg_colour(svg_kind kind, size_t i);
 
 #endif

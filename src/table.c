@@ -41,6 +41,7 @@ report_table *report_table_new(const char *id, const char *title, report_section
   t->chart.series_col = -1;
   t->chart.ci_low_col = -1;
   t->chart.ci_high_col = -1;
+  t->chart.panel_col = -1;
   return t;
 }
 
@@ -71,6 +72,8 @@ void report_table_free(report_table *t) {
     free(t->labels[i]);
   free(t->labels);
   free(t->alt);
+  free(t->finding);
+  free(t->no_chart);
   free(t->id);
   free(t->title);
   free(t);
@@ -88,7 +91,11 @@ size_t report_table_add_row(report_table *t) {
   if (t->nrows == t->caprows) {
     t->caprows = t->caprows ? 2 * t->caprows : 8;
     t->cells = xrealloc(t->cells, t->caprows * (t->ncols ? t->ncols : 1) * sizeof *t->cells);
+    if (t->no_chart)
+      t->no_chart = xrealloc(t->no_chart, t->caprows);
   }
+  if (t->no_chart)
+    t->no_chart[t->nrows] = 0;
   cell *row = t->cells + t->nrows * t->ncols;
   memset(row, 0, t->ncols * sizeof *row);
   return t->nrows++;
@@ -125,6 +132,45 @@ void report_table_set_text(report_table *t, size_t row, size_t col, const char *
     return;
   c->kind = CELL_TEXT;
   c->text = xstrdup(s);
+}
+
+void report_table_suppress(report_table *t, size_t row, size_t col, cell_mark why,
+                           int small_cell) {
+  cell *c = cell_at(t, row, col);
+  if (!c)
+    return;
+  c->mark = why;
+  if (why == MARK_SUPPRESSED)
+    t->small_cell = small_cell;
+}
+
+void report_table_suppress_row(report_table *t, size_t row, size_t from, cell_mark why,
+                               int small_cell) {
+  for (size_t c = from; c < t->ncols; c++)
+    report_table_suppress(t, row, c, why, small_cell);
+}
+
+int report_table_row_marked(const report_table *t, size_t row) {
+  for (size_t c = 0; row < t->nrows && c < t->ncols; c++)
+    if (t->cells[row * t->ncols + c].mark != MARK_NONE)
+      return 1;
+  return 0;
+}
+
+void report_table_chart_skip(report_table *t, size_t row) {
+  if (row >= t->nrows)
+    return;
+  if (!t->no_chart)
+    t->no_chart = xcalloc(t->caprows ? t->caprows : 1, 1);
+  t->no_chart[row] = 1;
+}
+
+void report_table_set_finding(report_table *t, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  free(t->finding);
+  t->finding = vformat(fmt, ap);
+  va_end(ap);
 }
 
 const cell *report_table_cell(const report_table *t, size_t row, size_t col) {

@@ -15,8 +15,20 @@ typedef enum cell_kind {
   CELL_TEXT,   /* a label, or a suppression such as "fewer than 5" */
 } cell_kind;
 
+/* Why a cell holds no figure although its group exists: the small-cell rule
+ * (a group of 1 to small_cell - 1) or an empty group (none). A marked cell
+ * is CELL_NULL: JSON null, empty in CSV, listed in report.json's
+ * "suppressed" record; the HTML prints "fewer than N" or "none" in the
+ * row's first marked cell. */
+typedef enum cell_mark {
+  MARK_NONE,
+  MARK_SUPPRESSED, /* below the small-cell threshold */
+  MARK_EMPTY,      /* a group with no one in it */
+} cell_mark;
+
 typedef struct cell {
   cell_kind kind;
+  cell_mark mark;
   double num;  /* CELL_NUMBER */
   long long i; /* CELL_INT */
   char *text;  /* CELL_TEXT, owned by the table */
@@ -54,6 +66,9 @@ typedef struct chart_spec {
                                     series' single value); -1 for none */
   const char *x_label, *y_label; /* static strings */
   double y_max;                  /* 0: from the data */
+  int panel_col; /* -1; else small multiples: one chart per distinct value of
+                    this column (in order of first appearance), all on the
+                    same value axis */
 } chart_spec;
 
 /* A statistical test reported with a table (report.json "tests"). */
@@ -84,6 +99,11 @@ typedef struct report_table {
   char **notes; /* sentences printed under the table: sources, suppression,
                    what is missing and why */
   size_t nnotes;
+  unsigned char *no_chart; /* per row: 1 = in the table, not in the chart
+                              (e.g. a sum beside its parts); NULL = all */
+  char *finding;   /* one sentence under the figure saying what it shows,
+                      computed from its numbers; NULL when none */
+  int small_cell;  /* the threshold behind MARK_SUPPRESSED cells (0: none) */
   char **labels;  /* "code", "label" pairs: how the HTML and charts show a text
                      cell holding a code ("trained_hub" -> "Trained, in a hub");
                      JSON and CSV keep the codes, which scripts read */
@@ -124,6 +144,22 @@ void report_table_set_text(report_table *t, size_t row, size_t col, const char *
 const cell *report_table_cell(const report_table *t, size_t row, size_t col);
 /* The column's index, or -1. */
 int report_table_find_column(const report_table *t, const char *name);
+
+/* Withholds the cells of row from column from to the last: each becomes
+ * CELL_NULL marked why (MARK_SUPPRESSED for a group of 1 to small_cell - 1,
+ * MARK_EMPTY for an empty group). A label column must come before from. */
+void report_table_suppress_row(report_table *t, size_t row, size_t from, cell_mark why,
+                               int small_cell);
+/* Withholds one cell (as above). */
+void report_table_suppress(report_table *t, size_t row, size_t col, cell_mark why, int small_cell);
+/* 1 when some cell of row is marked. */
+int report_table_row_marked(const report_table *t, size_t row);
+
+/* Leaves row out of the table's chart (it stays in the table). */
+void report_table_chart_skip(report_table *t, size_t row);
+/* Sets the sentence under the table (replacing any). */
+void report_table_set_finding(report_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Shows text cells equal to code as label in the HTML (strings copied). */
 void report_table_label(report_table *t, const char *code, const char *label);

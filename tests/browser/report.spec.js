@@ -78,8 +78,9 @@ async function main() {
       const svgs = el.locator('svg');
       const nsvg = await svgs.count();
       if (t.chart) {
-        if (nsvg !== 1) {
-          problems.push(`${nsvg} charts, expected 1 (${t.chart})`);
+        const panels = await el.locator('.panels').count();
+        if (panels ? nsvg < 2 : nsvg !== 1) {
+          problems.push(`${nsvg} charts, expected ${panels ? 'a panel each' : 1} (${t.chart})`);
         } else {
           const sb = await svgs.first().boundingBox();
           if (!sb || sb.width <= 0 || sb.height <= 0) problems.push('chart has no size');

@@ -19,8 +19,10 @@ Rules (docs/analysis.md, tests/report/expected.py):
 - Numbers agree within 1e-9 relative (p values, in the columns p, p_holm
   and wilcoxon_p, within 1e-6 relative); counts exactly; labels ignoring
   case; nulls are nulls.
-- A suppressed row (expected "fewer than 5" after n) keeps its labels and
-  n; after n it holds the "fewer than 5" text and no numbers.
+- A suppressed row (expected.py's A1) holds no number after its labels but
+  n = 0 for an empty group, and report.json's "suppressed" record lists
+  exactly the expected rows with their reasons ("small", "empty"); the
+  HTML says "fewer than 5" and never gives a small group's n.
 - tables/ID.csv exists, its header is the columns and its rows are the
   report.json rows (empty = null), and report.html has an element id="ID".
 """
@@ -69,13 +71,7 @@ def compare_row(cols, got, want):
         return ['has %s cells, expected %d' % (len(got) if isinstance(got, list) else '?',
                                                len(cols))]
     out = []
-    sup = any(isinstance(w, str) and w.startswith(SUPPRESSED) for w in want)
-    k = cols.index('n') if 'n' in cols else len(cols)
     for j, (c, g, w) in enumerate(zip(cols, got, want)):
-        if sup and j > k:
-            if is_num(g):
-                out.append('%s: a number (%r) in a suppressed row' % (c, g))
-            continue
         if w is None:
             if g is not None:
                 out.append('%s: got %r, expected null' % (c, g))
@@ -85,9 +81,29 @@ def compare_row(cols, got, want):
                 out.append('%s: got %r, expected %r' % (c, g, w))
         elif not close(g, w, c):
             out.append('%s: got %r, expected %r' % (c, g, w))
-    if sup and not any(isinstance(g, str) and SUPPRESSED in g for g in got[k + 1:]):
-        out.append('suppressed row without "fewer than 5" text: %r' % (got,))
     return out
+
+
+def check_suppressed(t, exp):
+    """report.json's record of withheld cells against the expected rows."""
+    want = sorted((r, why) for r, why in exp.get('suppressed', []))
+    rec = t.get('suppressed')
+    if not isinstance(rec, list):
+        return ['no "suppressed" record']
+    got = sorted((x.get('row'), x.get('reason')) for x in rec if isinstance(x, dict))
+    probs = []
+    if got != want:
+        probs.append('suppressed rows %r, expected %r' % (got, want))
+    cols = t.get('columns') or []
+    k = cols.index('n') if 'n' in cols else None
+    for x in rec:
+        if not isinstance(x, dict) or k is None:
+            continue
+        need = cols[k:] if x.get('reason') == 'small' else cols[k + 1:]
+        if x.get('columns') != need:
+            probs.append('row %s withholds %r, expected %r' % (x.get('row'), x.get('columns'),
+                                                              need))
+    return probs
 
 
 def check_json(rep, tid, exp):
@@ -113,7 +129,7 @@ def check_json(rep, tid, exp):
         probs.append('missing row %r' % (w[:3],))
     for g in rows[len(exp['rows']):]:
         probs.append('extra row %r' % (g[:3] if isinstance(g, list) else g,))
-    return probs
+    return probs + check_suppressed(t, exp)
 
 
 def csv_cell_matches(text, cell):
@@ -132,6 +148,12 @@ def check_csv_html(outdir, rep, tid, html):
     probs = []
     if not re.search(r'\bid\s*=\s*["\']?%s["\'\s>]' % re.escape(tid), html):
         probs.append('report.html has no element id="%s"' % tid)
+    m = re.search(r'<figure id="%s"' % re.escape(tid), html)
+    if m and any(x.get('reason') == 'small' for x in (rep.get(tid) or {}).get('suppressed') or []
+                 if isinstance(x, dict)):
+        fig = html[m.start():html.find('</figure>', m.start())]
+        if SUPPRESSED not in fig:
+            probs.append('report.html#%s: a small group without "%s"' % (tid, SUPPRESSED))
     path = os.path.join(outdir, 'tables', tid + '.csv')
     if not os.path.exists(path):
         return probs + ['no %s' % path]
@@ -284,8 +306,10 @@ def thin(outdir):
                 probs.append('fig1 row %r: n is not 0' % (row,))
             if any(is_num(x) for x in row[k + 1:]):
                 probs.append('fig1 row %r: numbers with no data' % (row,))
-            if not any(isinstance(x, str) and SUPPRESSED in x for x in row[k + 1:]):
-                probs.append('fig1 row %r: not suppressed' % (row,))
+        marked = {x.get('row') for x in t.get('suppressed') or [] if isinstance(x, dict)}
+        if marked != set(range(len(t['rows']))):
+            probs.append('fig1: rows %r not recorded as suppressed' % (
+                sorted(set(range(len(t['rows']))) - marked),))
     tap(not probs, 'thin data: fig1 has no rows or suppressed rows', probs)
 
 
@@ -319,8 +343,12 @@ def write_fake(expected, outdir, edit=None):
     for tid, t in expected.items():
         if tid.startswith('_'):
             continue
+        k = t['columns'].index('n') if 'n' in t['columns'] else 0
         rep[tid] = {'title': tid, 'columns': list(t['columns']),
-                    'rows': json.loads(json.dumps(t['rows'])), 'n': 1}
+                    'rows': json.loads(json.dumps(t['rows'])), 'n': 1,
+                    'suppressed': [{'row': r, 'reason': why,
+                                    'columns': t['columns'][k if why == 'small' else k + 1:]}
+                                   for r, why in t.get('suppressed', [])]}
         with open(os.path.join(outdir, 'tables', tid + '.csv'), 'w', newline='') as f:
             w = csv.writer(f, lineterminator='\n')
             w.writerow(t['columns'])
@@ -351,7 +379,7 @@ def selftest(expected_path):
         expected = json.load(f)
 
     def sup_row(rep):
-        return [r for r in rep['table1']['rows'] if SUPPRESSED in r][0]
+        return rep['table1']['rows'][rep['table1']['suppressed'][0]['row']]
 
     def scale(t, i, j, f):
         return lambda rep: rep[t]['rows'][i].__setitem__(j, rep[t]['rows'][i][j] * f)
@@ -360,6 +388,10 @@ def selftest(expected_path):
         ('a p value off by 1e-5', scale('did', 1, 5, 1 + 1e-5), 'did: report.json rows'),
         ('a number in a suppressed row', lambda rep: sup_row(rep).__setitem__(4, 1.5),
          'table1: report.json rows'),
+        ('a small group\'s n given', lambda rep: sup_row(rep).__setitem__(2, 3),
+         'table1: report.json rows'),
+        ('a suppressed row not recorded', lambda rep: rep['fig2']['suppressed'].pop(),
+         'fig2: report.json rows'),
         ('rows reordered', lambda rep: rep['fig2']['rows'].reverse(), 'fig2: report.json rows'),
         ('a renamed column', lambda rep: rep['fig18']['columns'].__setitem__(4, 'diff'),
          'fig18: report.json rows'),

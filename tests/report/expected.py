@@ -14,9 +14,12 @@ defaults (percent method, an area needs at least half its items answered).
 
 Readings of docs/analysis.md where it leaves a choice (A1-A15, named in
 the code where it applies them; listed in the report to the lead):
- A1 Suppression: a row whose n is below small_cell keeps its labels and n;
-    the first column after n holds "fewer than 5", the rest are null (the
-    table1 rule, applied to every table). Groups with n = 0 are still rows.
+ A1 Suppression (issue 14: one rule for every count, percentage, mean and
+    test): a row of a group of 1 to 4 keeps its labels; n and every cell
+    after it are null, and report.json's "suppressed" record lists the row
+    with reason "small". A group of 0 keeps n = 0 with the rest null,
+    listed with reason "empty" (the report reads "none"). A distribution's
+    group is everyone answering the item. Groups with n = 0 are still rows.
  A2 Row sets: table1, fig2, fig3, fig4, accreditation, fig18-21 always have
     every group/band/area row in the documented order (areas within
     groups); providers lists every provider (by provider_id, the file's
@@ -245,17 +248,21 @@ class Table:
     def __init__(self, columns):
         self.columns = columns
         self.rows = []
+        self.sup = []  # [row, reason] of the suppressed rows (A1)
 
     def add(self, **kv):
         self.rows.append([kv.get(c) for c in self.columns])
 
-    def suppressed(self, **kv):
-        """A1: labels and n kept, "fewer than 5" after n, nulls."""
+    def suppressed(self, group_n=None, **kv):
+        """A1: labels kept; n and the rest null for a small group (0 < group
+        n < 5), n = 0 and the rest null for an empty one; recorded."""
+        gn = kv.get('n') if group_n is None else group_n
         row = [kv.get(c) for c in self.columns]
         k = self.columns.index('n')
-        row[k + 1] = SUPPRESSED
-        for j in range(k + 2, len(row)):
+        row[k] = 0 if gn == 0 else None
+        for j in range(k + 1, len(row)):
             row[j] = None
+        self.sup.append([len(self.rows), 'empty' if gn == 0 else 'small'])
         self.rows.append(row)
 
 
@@ -462,7 +469,7 @@ def compute(datadir):
         for c, lab in zip(codes, labels):
             k = vals.count(c)
             if n < SMALL:
-                t.suppressed(answer=lab, n=k)
+                t.suppressed(answer=lab, n=k, group_n=n)
             else:
                 t.add(answer=lab, n=k, pct=100.0 * k / n)
         return t
@@ -482,7 +489,7 @@ def compute(datadir):
         n = len(vals)
         s = vals.count('direct') + vals.count('improved')
         if n < SMALL:
-            t.suppressed(answer='supported', n=s)
+            t.suppressed(answer='supported', n=s, group_n=n)
         else:
             t.add(answer='supported', n=s, pct=100.0 * s / n)
         T['fig%d' % (6 + k)] = t
@@ -708,7 +715,7 @@ def compute(datadir):
 
     for tid, tb in T.items():
         cov['%s rows (suppressed)' % tid] = [len(tb.rows),
-                                             sum(1 for r in tb.rows if SUPPRESSED in r)]
+                                             len(tb.sup)]
     return T, S, cov
 
 
@@ -732,7 +739,7 @@ SUPPRESSION_REQUIRED = ['table1', 'cohorts', 'fig2', 'fig3', 'providers', 'fig4'
 def check_coverage(T, cov):
     missing = [k for k in REQUIRED if not cov.get(k)]
     missing += ['a suppressed row in ' + k for k in SUPPRESSION_REQUIRED
-                if not any(SUPPRESSED in r for r in T[k].rows)]
+                if not any(why == 'small' for _, why in T[k].sup)]
     fig1 = {r[0]: r for r in T['fig1'].rows}
     if cov['fig1 coordination: zeros, ties'] != [0, 0] or fig1['coordination'][1] >= 50:
         missing.append('fig1 coordination: the exact Wilcoxon branch')
@@ -751,7 +758,8 @@ def main():
     missing = check_coverage(T, cov)
     if missing:
         sys.exit('expected.py: the data no longer exercise: ' + '; '.join(missing))
-    out = OrderedDict((k, {'columns': t.columns, 'rows': t.rows}) for k, t in T.items())
+    out = OrderedDict((k, {'columns': t.columns, 'rows': t.rows, 'suppressed': t.sup})
+                      for k, t in T.items())
     out['_scores'] = {'columns': S.columns, 'rows': S.rows}  # not a report table
     with open(args[1], 'w') as f:
         json.dump(out, f, indent=1, allow_nan=False)

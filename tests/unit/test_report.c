@@ -148,7 +148,8 @@ static report_doc *sample_doc(void) {
             LEN(t1_cols));
   row(t, "ssinnnnnn", "college", "leadership", 50LL, 77.0, 90.0, 13.0, 9.0, 17.0, 1e-9);
   row(t, "ssinnnnnn", "send_ap", "leadership", 55LL, 71.0, 89.0, 18.0, 14.0, 22.0, 1e-12);
-  row(t, "ssis-----", "send_ap", "networking", 3LL, "fewer than 5");
+  row(t, "ssi------", "send_ap", "networking", 3LL);
+  report_table_suppress_row(t, 2, 2, MARK_SUPPRESSED, 5);
   digits(t, "p", "p", 3);
 
   static const char *const fig2_cols[] = {"band", "area", "n", "mean_change", "ci_low", "ci_high"};
@@ -298,7 +299,7 @@ static const char *find(const char *hay, const char *needle) {
 /* The HTML of the element with this id, up to its closing </figure>. */
 static char *figure_of(const char *html, const char *id) {
   char key[128];
-  snprintf(key, sizeof key, "<figure id=\"%s\">", id);
+  snprintf(key, sizeof key, "<figure id=\"%s\"", id);
   const char *p = find(html, key);
   const char *end = find(p, "</figure>");
   return strndup(p, (size_t)(end - p));
@@ -420,7 +421,7 @@ static void test_html_structure(void **state) {
   /* One element per table, its id the table id, each id once. */
   for (size_t i = 0; i < d->ntables; i++) {
     char key[128];
-    snprintf(key, sizeof key, "<figure id=\"%s\">", d->tables[i]->id);
+    snprintf(key, sizeof key, "<figure id=\"%s\" ", d->tables[i]->id);
     assert_int_equal(count(html, key), 1);
     snprintf(key, sizeof key, "id=\"%s\"", d->tables[i]->id);
     assert_int_equal(count(html, key), 1);
@@ -428,8 +429,10 @@ static void test_html_structure(void **state) {
   /* A chart for each table that has one; none for the others. */
   assert_int_equal(count(html, "<svg "), 10);
   char *fig = figure_of(html, "fig1");
-  find(fig, "<figcaption><span class=\"figure-number\">Figure 1:</span> Average knowledge "
-            "score in each responsibility area, pre and post training (N = 409)</figcaption>");
+  /* The title is a heading (h3 under the chapter's h2) that names the figure. */
+  find(fig, "aria-labelledby=\"fig1-title\">\n<h3 id=\"fig1-title\"><span "
+            "class=\"figure-number\">Figure 1:</span> Average knowledge "
+            "score in each responsibility area, pre and post training (N = 409)</h3>");
   find(fig, "role=\"img\"");
   find(fig, "<desc>Mean knowledge score rose in every area, from 71-76 % before to 85-89 % "
             "after the training.</desc>");
@@ -513,7 +516,7 @@ static void test_labels(void **state) {
   report_table_label(t, "trained_hub", "Trained, in a hub & more"); /* replaces */
   report_table_add_test(t, "trained_hub", "welch-t", 2.0, 10, 0.07);
   report_table_add_test(t, "untrained_nohub, trained_hub", "welch-t", 2.0, 10, 0.07);
-  t->chart = (chart_spec){CHART_BAR, 0, -1, {2}, 1, -1, -1, "Group", "Change", 0};
+  t->chart = (chart_spec){CHART_BAR, 0, -1, {2}, 1, -1, -1, "Group", "Change", 0, -1};
   assert_string_equal(report_table_display(t, "trained_hub"), "Trained, in a hub & more");
   assert_string_equal(report_table_display(t, "untrained_nohub"), "untrained_nohub");
   /* A series named by a count: its column's heading and the count. */
@@ -522,7 +525,7 @@ static void test_labels(void **state) {
   report_table_column(w, 0, "Wave", 0);
   row(w, "isn", 1LL, "leadership", 6.0);
   row(w, "isn", 2LL, "leadership", 15.0);
-  w->chart = (chart_spec){CHART_GROUPED, 1, 0, {2}, 1, -1, -1, "Area", "Change", 0};
+  w->chart = (chart_spec){CHART_GROUPED, 1, 0, {2}, 1, -1, -1, "Area", "Change", 0, -1};
   char *html = html_of(d), *json = json_of(d);
   find(html, ">Wave 1<");
   find(html, ">Wave 2<");
@@ -554,16 +557,16 @@ static void test_html_numbers_and_tests(void **state) {
   find(fig, "<td>leadership</td><td class=\"num\">409</td><td class=\"num\">74.3</td>"
             "<td class=\"num\">89.2</td>");
   find(fig, "<td class=\"num\">19.03</td><td class=\"num\">408</td>");
-  /* A p that rounds to zero is a bound; others at three decimals. */
-  find(fig, "<td class=\"num\">&lt; 0.001</td>");
-  find(fig, "<td class=\"num\">0.034</td>");
+  /* p in APA style, as in the text: a bound below .001, else three decimals. */
+  find(fig, "<td class=\"num\">&lt; .001</td>");
+  find(fig, "<td class=\"num\">.034</td>");
   find(fig, "<th scope=\"col\" class=\"num\">Pre (%)</th>");
   /* APA-style tests. */
   find(fig, "<li>leadership, paired t-test: t(408) = 19.03, p &lt; .001, adjusted p &lt; .001, "
             "dz = 0.94</li>");
   find(fig, "<li>networking, paired t-test: t(408) = 20.00, p &lt; .001, adjusted p = .002, "
             "dz = 0.99</li>");
-  find(fig, "<li>leadership, Wilcoxon signed-rank test: V = 70123, p &lt; .001</li>");
+  find(fig, "<li>leadership, Wilcoxon signed-rank test: V = 70123.00, p &lt; .001</li>");
   free(fig);
   fig = figure_of(html, "samples");
   find(fig, "<td class=\"num\">1,466</td><td class=\"num\">649</td><td class=\"num\">44.2</td>");
@@ -571,8 +574,11 @@ static void test_html_numbers_and_tests(void **state) {
   find(fig, "<td>Compass, comparison</td><td class=\"num\">\xE2\x80\x93</td><td "
             "class=\"num\">1,500</td><td class=\"num\">\xE2\x80\x93</td>");
   free(fig);
+  /* A withheld row: "fewer than 5" where n was, nothing after it, and no
+   * figure of it anywhere. */
   fig = figure_of(html, "table1");
-  find(fig, "<td>fewer than 5</td>");
+  find(fig, "<td>networking</td><td class=\"num\">fewer than 5</td><td class=\"num\"></td>");
+  assert_null(strstr(fig, ">3</td>"));
   free(fig);
   /* Never "-0.0". */
   fig = figure_of(html, "awkward");
@@ -608,7 +614,7 @@ static void test_html_numbers_and_tests(void **state) {
   find(json, "\"statistic\": 1.2, \"df\": 11, \"df2\": 422, ");
   assert_int_equal(count(json, "\"df2\""), 1); /* only where there is one */
   free(json);
-  find(html, "<li>d, Mann\xE2\x80\x93Whitney test: W = 10, p = .001</li>");
+  find(html, "<li>d, Mann\xE2\x80\x93Whitney test: W = 10.00, p = .001</li>");
   find(html, "<li>custom: p = .500</li>");
   find(html, "<li>f, paired t-test: not computed</li>");
   free(html);

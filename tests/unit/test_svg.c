@@ -125,7 +125,7 @@ static void test_bar_labels_values(void **state) {
   assert_non_null(strstr(s, ">97.3%</text>"));
   assert_non_null(strstr(s, ">96.0%</text>"));
   assert_non_null(strstr(s, ">98.5%</text>"));
-  assert_non_null(strstr(s, ">under 1 year</text>"));
+  assert_non_null(strstr(s, ">under 1 year</tspan>"));
   assert_non_null(strstr(s, ">Agree (%)</text>"));
   assert_non_null(strstr(s, ">Time in role</text>"));
   /* The axis runs to y_max: ticks at 0 ... 100 %. */
@@ -193,7 +193,8 @@ static void test_missing_values(void **state) {
   double w[8];
   assert_int_equal(rect_widths(s, svg_colour(SVG_GROUPED, 0), w, 8), 2 + 1);
   assert_int_equal(rect_widths(s, svg_colour(SVG_GROUPED, 1), w, 8), 1 + 1);
-  assert_int_equal(count(s, ">n/a</text>"), 3 + 1); /* + the NULL category's label */
+  assert_int_equal(count(s, ">n/a</text>"), 3);
+  assert_int_equal(count(s, ">n/a</tspan>"), 1); /* the NULL category's label */
   assert_non_null(strstr(s, "send_ap: Pre n/a, Post n/a"));
   free(s);
 
@@ -341,21 +342,32 @@ static void test_escaping(void **state) {
 
 static void test_long_labels_clipped(void **state) {
   (void)state;
-  /* 46 characters, three of them multi-byte: clipped at the last word break
-   * within the limit with an ellipsis; the whole label stays in a <title>. */
+  /* 46 characters, three of them multi-byte: two lines of at most 22,
+   * broken at spaces; the second clipped at its last word break with an
+   * ellipsis; the whole label stays in a <title> (a tooltip). */
   const char *cats[] = {"Établissements de l’enseignement supérieur ok"};
   double v[] = {5};
   svg_chart c = {
       .kind = SVG_BAR, .title = "t", .ncats = 1, .nseries = 1, .categories = cats, .values = v};
   char *s = render(&c);
   assert_non_null(strstr(s, "<title>Établissements de l’enseignement supérieur ok</title>"));
-  assert_non_null(strstr(s, ">Établissements de\xE2\x80\xA6</text>"));
+  assert_non_null(strstr(s, ">Établissements de</tspan>"));
+  assert_non_null(strstr(s, ">l’enseignement\xE2\x80\xA6</tspan>"));
   free(s);
-  /* No break in the second half: clipped on a character boundary. */
-  const char *one[] = {"Établissementsdel’enseignementsupérieur"};
+  /* Wrapped onto two lines, not cut: no tooltip needed. */
+  const char *two[] = {"Special schools and alternative provision"};
+  c.categories = two;
+  s = render(&c);
+  assert_non_null(strstr(s, ">Special schools and</tspan>"));
+  assert_non_null(strstr(s, ">alternative provision</tspan>"));
+  assert_null(strstr(s, "\xE2\x80\xA6"));
+  free(s);
+  /* No break at all: cut on a character boundary. */
+  const char *one[] = {"Établissementsdel’enseignementsupérieurdesrégions"};
   c.categories = one;
   s = render(&c);
-  assert_non_null(strstr(s, ">Établissementsdel’ensei\xE2\x80\xA6</text>"));
+  assert_non_null(strstr(s, ">Établissementsdel’ense</tspan>"));
+  assert_non_null(strstr(s, ">ignementsupérieurdesr\xE2\x80\xA6</tspan>"));
   free(s);
 }
 
@@ -432,7 +444,21 @@ static void test_palette(void **state) {
     assert_string_equal(svg_colour((svg_kind)kind, 8), svg_colour((svg_kind)kind, 0));
   }
   assert_string_equal(svg_colour(SVG_GROUPED, 0), "#0072B2");
-  assert_string_equal(svg_colour(SVG_GROUPED, 1), "#E69F00");
+  assert_string_equal(svg_colour(SVG_GROUPED, 1), "#D55E00");
+  /* WCAG 1.4.11: every bar colour at least 3:1 against the white page. */
+  for (int kind = SVG_BAR; kind <= SVG_STACKED; kind++)
+    for (size_t i = 0; i < 8; i++) {
+      const char *hex = svg_colour((svg_kind)kind, i);
+      double ch[3];
+      for (int k = 0; k < 3; k++) {
+        char part[3] = {hex[1 + 2 * k], hex[2 + 2 * k], 0};
+        double x = (double)strtol(part, NULL, 16) / 255;
+        ch[k] = x <= 0.03928 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+      }
+      double lum = 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+      if (1.05 / (lum + 0.05) < 3)
+        fail_msg("%s has contrast %.2f on white", hex, 1.05 / (lum + 0.05));
+    }
 }
 
 static void test_many_series_legend_wraps(void **state) {
