@@ -12,6 +12,7 @@
 
 #include "compass.h"
 #include "dataset.h"
+#include "numfmt.h"
 #include "stats.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -971,10 +972,14 @@ static void did(analysis *a) {
                                       "trained_x_post", "hub",     "hub_x_post"};
   report_table *t =
       TABLE(a, "did", "Difference in differences: benchmarks achieved", SECTION_LEVEL4, cols);
-  size_t n = 0;
+  size_t n = 0, ntr = 0;
   for (size_t i = 0; i < a->nunits; i++)
-    n += compass_compared(&a->units[i]);
-  t->n = (long long)n;
+    if (compass_compared(&a->units[i])) {
+      n++;
+      ntr += a->units[i].group == COMPASS_TRAINED;
+    }
+  size_t nun = n - ntr;
+  t->n = hidden(a, ntr) || hidden(a, nun) ? -1 : (long long)n;
   double *X = xmalloc((2 * n + 1) * 6 * sizeof *X), *y = xmalloc((2 * n + 1) * sizeof *y);
   long *cl = xmalloc((2 * n + 1) * sizeof *cl);
   size_t rows = 0;
@@ -1001,7 +1006,37 @@ static void did(analysis *a) {
   stats_ols fit;
   char err[256];
   memset(&fit, 0, sizeof fit);
-  if (n >= 2 && stats_ols_fit(X, y, rows, k, cl, a->cfg->confidence, &fit, err, sizeof err) == 0) {
+  /* What the model cannot do, in words: each group must be there, and
+   * large enough to show (the small-cell rule covers tests too). */
+  char why[512] = "";
+  if (n == 0)
+    snprintf(why, sizeof why,
+             "no establishment has both a baseline and a post Compass return, so there is "
+             "nothing to compare");
+  else if (nun == 0)
+    snprintf(why, sizeof why,
+             "there are no comparison establishments (with a baseline and a post Compass "
+             "return and no Careers Leader enrolled), so the change in trained establishments "
+             "cannot be set against the change that happened without training");
+  else if (ntr == 0)
+    snprintf(why, sizeof why,
+             "no establishment with a trained Careers Leader has both a baseline and a post "
+             "Compass return, so there is no training effect to estimate");
+  else if (hidden(a, ntr) || hidden(a, nun))
+    snprintf(why, sizeof why,
+             "the %s group has %s establishments, too few to show (the small-cell rule), so "
+             "the estimate is withheld",
+             hidden(a, nun) ? "comparison" : "trained", a->fewer);
+  else if (n < 3)
+    snprintf(why, sizeof why,
+             "with %zu establishments there is only one cluster per group: cluster-robust "
+             "standard errors need more",
+             n);
+  if (!why[0] && stats_ols_fit(X, y, rows, k, cl, a->cfg->confidence, &fit, err, sizeof err) != 0)
+    snprintf(why, sizeof why,
+             "the model cannot be estimated from these establishments (too few, or too alike "
+             "in training and hub membership, to tell the effects apart)");
+  if (!why[0]) {
     for (size_t j = 0; j < k; j++) {
       size_t r = report_table_add_row(t);
       put_text(t, r, "term", terms[j]);
@@ -1029,10 +1064,7 @@ static void did(analysis *a) {
                             "a hub.",
                             hubs == 2 ? "in" : "outside");
   } else {
-    report_table_add_note(t, "No estimate: %s.",
-                          n < 2 ? "fewer than two establishments have a baseline and a post "
-                                  "return"
-                                : err);
+    report_table_add_note(t, "No difference-in-differences estimate: %s.", why);
   }
   stats_ols_clear(&fit);
   free(X);
@@ -1373,8 +1405,28 @@ static void alpha(analysis *a) {
       }
       stats_alpha al;
       char err[256];
-      if (stats_cronbach_alpha(m, n, k, &al, err, sizeof err) == 0)
+      if (stats_cronbach_alpha(m, n, k, &al, err, sizeof err) == 0) {
         put_num(t, r, "alpha", al.alpha);
+        static const char *const role_words[DS_NROLES] = {
+            "school Careers Leaders", "college strategic Careers Leaders",
+            "college operational Careers Leaders"};
+        char v[32];
+        numfmt_fixed(v, sizeof v, al.alpha, 2);
+        if (al.alpha < 0)
+          report_table_add_note(t,
+                                "Warning: %s, %s: alpha is negative (%s). The items do not "
+                                "form a scale for this group (they vary against each other), "
+                                "so its area score should not be read as one measure.",
+                                role < DS_NROLES ? role_words[role] : ds_role_name(role),
+                                AREAS[ar], v);
+        else if (al.alpha < 0.5)
+          report_table_add_note(t,
+                                "Warning: %s, %s: alpha is %s, below 0.5. The items may not "
+                                "form a scale for this group, so its area score should be "
+                                "read with care.",
+                                role < DS_NROLES ? role_words[role] : ds_role_name(role),
+                                AREAS[ar], v);
+      }
       else
         report_table_add_note(t, "%s, %s: no alpha (%s).", ds_role_name(role), AREAS[ar], err);
     }

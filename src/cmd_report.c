@@ -41,8 +41,12 @@ const command cmd_report = {
     "  confidence               confidence level of intervals (0.95)\n\n"
     "The database is only read. The report is written to temporary files and\n"
     "moved into place, so a failure leaves the previous report intact.\n\n"
+    "A database with neither matched pre/post self-assessments nor Compass\n"
+    "returns has nothing to report: the command says what is missing and\n"
+    "which import supplies it, writes nothing and exits 3.\n\n"
     "Exit status: 0 written; 1 runtime failure (including a config file that\n"
-    "cannot be read); 2 usage error; 3 invalid config file.\n",
+    "cannot be read); 2 usage error; 3 invalid config file, or nothing to\n"
+    "report.\n",
     run,
 };
 
@@ -77,6 +81,10 @@ static int run(int argc, char **argv) {
   int rc = publish_report(s, &cfg, dir, &doc, err, sizeof err);
   store_close(s);
   if (rc != 0) {
+    if (rc == -2) {
+      cli_error("%s: %s", pos[0], err);
+      return EXIT_INVALID;
+    }
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }

@@ -14,7 +14,9 @@
  * writes it into outdir. On success returns 0 and, when doc is not NULL,
  * hands over the document (caller frees with report_doc_free) for a
  * summary. Returns -1 with a message on failure; nothing is left half
- * written. */
+ * written. Returns -2, writing nothing, when the database holds nothing to
+ * evaluate (no matched pre/post self-assessments and no Compass returns),
+ * with a message naming what is missing and the import that supplies it. */
 int publish_report(store *s, const report_config *cfg, const char *outdir, report_doc **doc,
                    char *err, size_t errlen);
 

@@ -3,9 +3,9 @@
 # with known answers (make_data.py), imports every KIND into a new
 # database, writes the report, and checks every table of report.json,
 # tables/ID.csv and report.html against the figures expected.py computes
-# independently from the same CSV files (compare.py). Then a report of thin
-# data (establishments and leaders only) must succeed with nothing
-# non-finite in it. Prints TAP. Usage: tests/report/run.sh /path/to/cleval
+# independently from the same CSV files (compare.py). Then a database with
+# nothing to evaluate must be refused (exit 3), and a report of thin data
+# (no surveys) must succeed with nothing non-finite in it. Prints TAP. Usage: tests/report/run.sh /path/to/cleval
 set -u
 CLEVAL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,9 +66,27 @@ if [ -f "$tmp/expected.json" ]; then
   relay "$tmp/.cmp"
 fi
 
-# Thin data: establishments and leaders only.
-check "thin data: cleval init" "$CLEVAL" init "$tmp/thin.db"
+# Nothing to evaluate (establishments and leaders only): exit 3, what is
+# missing and the imports that supply it, nothing written.
+check "empty: cleval init" "$CLEVAL" init "$tmp/empty.db"
 for kind in establishments leaders; do
+  check "empty: cleval import $kind" "$CLEVAL" import "$tmp/empty.db" "$kind" \
+    "$tmp/data/$kind.csv"
+done
+"$CLEVAL" report "$tmp/empty.db" -o "$tmp/empty" >"$tmp/.out" 2>"$tmp/.err"
+st=$?
+if [ "$st" -eq 3 ] && [ ! -e "$tmp/empty" ] &&
+   grep -q "cleval import DB self-assessment FILE" "$tmp/.err" &&
+   grep -q "cleval import DB compass FILE" "$tmp/.err"; then
+  tap ok "empty: cleval report exits 3, names the missing imports, writes nothing"
+else
+  tap "not ok" "empty: cleval report exits 3, names the missing imports, writes nothing (status $st)"
+  sed 's/^/#   /' "$tmp/.err"
+fi
+
+# Thin data: establishments, leaders and Compass returns, no surveys.
+check "thin data: cleval init" "$CLEVAL" init "$tmp/thin.db"
+for kind in establishments leaders compass; do
   check "thin data: cleval import $kind" "$CLEVAL" import "$tmp/thin.db" "$kind" \
     "$tmp/data/$kind.csv"
 done
