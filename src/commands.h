@@ -14,5 +14,7 @@ extern const command cmd_demo;
 extern const command cmd_report;
 extern const command cmd_serve;
 extern const command cmd_user;
+extern const command cmd_fund;
+extern const command cmd_bursary;
 
 #endif

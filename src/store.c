@@ -194,10 +194,35 @@ static const char *const migration3[] = {
     "  ('invite.followup_as_of', '');\n",
     NULL};
 
+/* 4: the training fund's ledger: waves, each provider's allocation of a
+ * wave's places, and a bursary claim's steps (claimed -> approved -> paid). */
+static const char *const migration4[] = {
+    "CREATE TABLE waves (\n"
+    "  wave INTEGER PRIMARY KEY CHECK (wave >= 1),\n"
+    "  opens TEXT NOT NULL,   -- YYYY-MM-DD, the first day\n"
+    "  closes TEXT NOT NULL,  -- YYYY-MM-DD, the last day\n"
+    "  places INTEGER NOT NULL CHECK (places >= 0),\n"
+    "  hub_target_pct REAL NOT NULL CHECK (hub_target_pct BETWEEN 0 AND 100),\n"
+    "  bursary_pence INTEGER NOT NULL CHECK (bursary_pence >= 0),\n"
+    "  CHECK (closes >= opens));\n",
+    "CREATE TABLE allocations (\n"
+    "  wave INTEGER NOT NULL REFERENCES waves(wave),\n"
+    "  provider_id INTEGER NOT NULL REFERENCES providers(id),\n"
+    "  places INTEGER NOT NULL CHECK (places >= 0),\n"
+    "  PRIMARY KEY (wave, provider_id)) WITHOUT ROWID;\n",
+    "CREATE INDEX enrolments_wave ON enrolments(wave, provider_id, status);\n",
+    "CREATE INDEX enrolments_leader_wave ON enrolments(leader_id, wave);\n",
+    "ALTER TABLE bursary_claims ADD COLUMN status TEXT NOT NULL DEFAULT 'claimed'\n"
+    "  CHECK (status IN ('claimed', 'approved', 'paid'));\n",
+    "ALTER TABLE bursary_claims ADD COLUMN approved_date TEXT;\n",
+    "ALTER TABLE bursary_claims ADD COLUMN paid_date TEXT;\n",
+    NULL};
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
-static const char *const *const migrations[] = {migration1, migration2, migration3};
+static const char *const *const migrations[] = {migration1, migration2, migration3,
+                                                 migration4};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }

@@ -1,0 +1,253 @@
+/* cleval fund DB [--wave N] [--format text|csv|json]: the training fund's
+ * ledger, per wave and per provider. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fund.h"
+#include "store.h"
+#include "strbuf.h"
+
+static int run(int argc, char **argv);
+
+const command cmd_fund = {
+    "fund",
+    "the training fund's ledger: places, completions, the hub share, bursaries",
+    "cleval fund DB [--wave N] [--format text|csv|json]",
+    "Shows, per wave and per provider (with its accreditation), the places\n"
+    "allocated, taken (enrolled or completed; a withdrawal frees its place),\n"
+    "completed and withdrawn, and the completion rate (completed out of every\n"
+    "enrolment, withdrawn ones included); per wave, the share of places taken\n"
+    "by Careers Leaders whose establishment was in a Careers Hub when they\n"
+    "started, against the wave's hub target, with a warning when it falls\n"
+    "short; and the bursaries claimed (every claim made), approved (approved\n"
+    "or since paid) and paid, in pounds. Waves come from imports of KIND waves\n"
+    "and allocations; a wave with enrolments but not in the fund is shown\n"
+    "without places or target.\n\n"
+    "Options:\n"
+    "  --wave N        only wave N\n"
+    "  --format F      text (the default), csv or json\n\n"
+    "csv: one row per wave (level 'wave') and per provider in a wave (level\n"
+    "'provider'): level, wave, provider_id, accreditation, places, allocated,\n"
+    "taken, completed, withdrawn, completion_rate, hub_taken, hub_share,\n"
+    "hub_target, claimed_pence, approved_pence, paid_pence (cells that do not\n"
+    "apply are empty).\n"
+    "json: {\"waves\": [{wave, places, allocated, taken, completed, withdrawn,\n"
+    "hub_taken, hub_share, hub_target, claimed_pence, approved_pence,\n"
+    "paid_pence}], \"providers\": [{wave, provider_id, accreditation,\n"
+    "allocated, taken, completed, withdrawn, completion_rate}]}.\n"
+    "Shares and rates are percentages (0-100; null or empty when nothing was\n"
+    "taken, or the wave is not in the fund); money is in integer pence. With\n"
+    "csv and json the hub warnings go to stderr.\n\n"
+    "Exit status: 0 shown; 1 runtime failure; 2 usage error.\n",
+    run,
+};
+
+static void put_pct(strbuf *b, double x) {
+  if (isnan(x))
+    strbuf_puts(b, "-");
+  else
+    strbuf_printf(b, "%.1f%%", x);
+}
+
+static void warnings(const fund_ledger *l, strbuf *b) {
+  for (size_t i = 0; i < l->nwaves; i++) {
+    const fund_wave *w = &l->waves[i];
+    if (fund_hub_short(w))
+      strbuf_printf(b,
+                    "warning: wave %d: the hub share of places taken (%.1f%%) is below its "
+                    "target of %g%%\n",
+                    w->wave, w->hub_share, w->hub_target);
+  }
+}
+
+static void render_text(const fund_ledger *l, strbuf *b) {
+  char p1[40], p2[40], p3[40];
+  for (size_t i = 0; i < l->nwaves; i++) {
+    const fund_wave *w = &l->waves[i];
+    if (w->in_fund)
+      strbuf_printf(b, "Wave %d (%s to %s): %lld places, %lld allocated to providers\n", w->wave,
+                    w->opens, w->closes, w->places, w->allocated);
+    else
+      strbuf_printf(b, "Wave %d (not in the fund: no places or target)\n", w->wave);
+    strbuf_printf(b, "  taken %lld, completed %lld, withdrawn %lld, completion rate ", w->taken,
+                  w->completed, w->withdrawn);
+    put_pct(b, w->taken + w->withdrawn
+                   ? 100.0 * (double)w->completed / (double)(w->taken + w->withdrawn)
+                   : NAN);
+    strbuf_printf(b, "\n  hub share %lld of %lld places taken, ", w->hub_taken, w->taken);
+    put_pct(b, w->hub_share);
+    if (w->in_fund)
+      strbuf_printf(b, " (target %g%%)", w->hub_target);
+    strbuf_putc(b, '\n');
+    if (fund_hub_short(w))
+      strbuf_printf(b, "  warning: the hub share (%.1f%%) is below its target of %g%%\n",
+                    w->hub_share, w->hub_target);
+    strbuf_printf(b, "  bursaries: claimed %s (%lld), approved %s (%lld), paid %s (%lld)\n",
+                  fund_pounds(w->claimed_pence, p1, sizeof p1), w->claims,
+                  fund_pounds(w->approved_pence, p2, sizeof p2), w->approvals,
+                  fund_pounds(w->paid_pence, p3, sizeof p3), w->payments);
+    bool head = false;
+    for (size_t j = 0; j < l->nproviders; j++) {
+      const fund_provider *p = &l->providers[j];
+      if (p->wave != w->wave)
+        continue;
+      if (!head) {
+        strbuf_printf(b, "  %-12s %-13s %9s %7s %9s %9s %10s\n", "provider", "accreditation",
+                      "allocated", "taken", "completed", "withdrawn", "completion");
+        head = true;
+      }
+      strbuf_printf(b, "  %-12s %-13s %9lld %7lld %9lld %9lld %10s\n", p->provider_key,
+                    p->accreditation, p->allocated, p->taken, p->completed, p->withdrawn, "");
+      /* The rate goes in the last column, right-aligned. */
+      b->len -= 11;
+      char rate[16];
+      if (isnan(p->completion_rate))
+        snprintf(rate, sizeof rate, "-");
+      else
+        snprintf(rate, sizeof rate, "%.1f%%", p->completion_rate);
+      strbuf_printf(b, "%10s\n", rate);
+    }
+    if (i + 1 < l->nwaves)
+      strbuf_putc(b, '\n');
+  }
+}
+
+static void csv_num(strbuf *b, double x) {
+  strbuf_putc(b, ',');
+  if (!isnan(x))
+    strbuf_printf(b, "%.17g", x);
+}
+
+static void render_csv(const fund_ledger *l, strbuf *b) {
+  strbuf_puts(b, "level,wave,provider_id,accreditation,places,allocated,taken,completed,"
+                 "withdrawn,completion_rate,hub_taken,hub_share,hub_target,claimed_pence,"
+                 "approved_pence,paid_pence\n");
+  for (size_t i = 0; i < l->nwaves; i++) {
+    const fund_wave *w = &l->waves[i];
+    strbuf_printf(b, "wave,%d,,,", w->wave);
+    if (w->in_fund)
+      strbuf_printf(b, "%lld", w->places);
+    strbuf_printf(b, ",%lld,%lld,%lld,%lld", w->allocated, w->taken, w->completed, w->withdrawn);
+    csv_num(b, w->taken + w->withdrawn
+                   ? 100.0 * (double)w->completed / (double)(w->taken + w->withdrawn)
+                   : NAN);
+    strbuf_printf(b, ",%lld", w->hub_taken);
+    csv_num(b, w->hub_share);
+    csv_num(b, w->hub_target);
+    strbuf_printf(b, ",%lld,%lld,%lld\n", w->claimed_pence, w->approved_pence, w->paid_pence);
+    for (size_t j = 0; j < l->nproviders; j++) {
+      const fund_provider *p = &l->providers[j];
+      if (p->wave != w->wave)
+        continue;
+      strbuf_printf(b, "provider,%d,", p->wave);
+      strbuf_put_csv(b, p->provider_key);
+      strbuf_printf(b, ",%s,,%lld,%lld,%lld,%lld", p->accreditation, p->allocated, p->taken,
+                    p->completed, p->withdrawn);
+      csv_num(b, p->completion_rate);
+      strbuf_puts(b, ",,,,,,\n");
+    }
+  }
+}
+
+static void render_json(const fund_ledger *l, strbuf *b) {
+  strbuf_puts(b, "{\"waves\": [");
+  for (size_t i = 0; i < l->nwaves; i++) {
+    const fund_wave *w = &l->waves[i];
+    strbuf_printf(b, "%s\n  {\"wave\": %d, \"places\": ", i ? "," : "", w->wave);
+    if (w->in_fund)
+      strbuf_printf(b, "%lld", w->places);
+    else
+      strbuf_puts(b, "null");
+    strbuf_printf(b,
+                  ", \"allocated\": %lld, \"taken\": %lld, \"completed\": %lld, \"withdrawn\": "
+                  "%lld, \"hub_taken\": %lld, \"hub_share\": ",
+                  w->allocated, w->taken, w->completed, w->withdrawn, w->hub_taken);
+    strbuf_put_number(b, w->hub_share);
+    strbuf_puts(b, ", \"hub_target\": ");
+    strbuf_put_number(b, w->hub_target);
+    strbuf_printf(b, ", \"claimed_pence\": %lld, \"approved_pence\": %lld, \"paid_pence\": %lld}",
+                  w->claimed_pence, w->approved_pence, w->paid_pence);
+  }
+  strbuf_puts(b, l->nwaves ? "\n],\n\"providers\": [" : "],\n\"providers\": [");
+  for (size_t j = 0; j < l->nproviders; j++) {
+    const fund_provider *p = &l->providers[j];
+    strbuf_printf(b, "%s\n  {\"wave\": %d, \"provider_id\": ", j ? "," : "", p->wave);
+    strbuf_put_json(b, p->provider_key);
+    strbuf_puts(b, ", \"accreditation\": ");
+    strbuf_put_json(b, p->accreditation);
+    strbuf_printf(b,
+                  ", \"allocated\": %lld, \"taken\": %lld, \"completed\": %lld, \"withdrawn\": "
+                  "%lld, \"completion_rate\": ",
+                  p->allocated, p->taken, p->completed, p->withdrawn);
+    strbuf_put_number(b, p->completion_rate);
+    strbuf_putc(b, '}');
+  }
+  strbuf_puts(b, l->nproviders ? "\n]}\n" : "]}\n");
+}
+
+static int run(int argc, char **argv) {
+  const char *format = "text", *wave_text = NULL;
+  cli_option opts[] = {{"format", 0, true, &format, NULL},
+                       {"wave", 0, true, &wave_text, NULL},
+                       {NULL, 0, false, NULL, NULL}};
+  const char *pos[1];
+  int npos;
+  if (cli_parse(&cmd_fund, argc, argv, opts, pos, 1, &npos) != 0)
+    return EXIT_USAGE;
+  if (npos != 1)
+    return cli_usage(&cmd_fund, "expected the database file name");
+  int fmt = strcmp(format, "text") == 0  ? 0
+            : strcmp(format, "csv") == 0  ? 1
+            : strcmp(format, "json") == 0 ? 2
+                                          : -1;
+  if (fmt < 0)
+    return cli_usage(&cmd_fund, "unknown format '%s' (expected text, csv or json)", format);
+  long wave = 0;
+  if (wave_text) {
+    char *end;
+    errno = 0;
+    wave = strtol(wave_text, &end, 10);
+    if (errno || end == wave_text || *end || wave < 1 || wave > 1000000)
+      return cli_usage(&cmd_fund, "--wave: '%s' is not a wave number (1, 2, ...)", wave_text);
+  }
+  char err[1024];
+  store *s;
+  if (store_open_readonly(&s, pos[0], err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  fund_ledger *l;
+  int rc = fund_ledger_load(store_db(s), (int)wave, &l, err, sizeof err);
+  store_close(s);
+  if (rc != 0) {
+    cli_error("%s: %s", pos[0], err);
+    return EXIT_RUNTIME;
+  }
+  strbuf out = STRBUF_INIT, warn = STRBUF_INIT;
+  if (fmt == 0) {
+    render_text(l, &out);
+    if (!l->nwaves)
+      strbuf_puts(&out, wave ? "No places and no enrolments in that wave.\n"
+                             : "No waves and no enrolments yet.\n");
+  } else {
+    if (fmt == 1)
+      render_csv(l, &out);
+    else
+      render_json(l, &out);
+    warnings(l, &warn);
+  }
+  fund_ledger_free(l);
+  fputs(strbuf_str(&warn), stderr);
+  int status = EXIT_OK;
+  if (fwrite(strbuf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+    cli_error("writing the ledger: %s", strerror(errno));
+    status = EXIT_RUNTIME;
+  }
+  strbuf_free(&out);
+  strbuf_free(&warn);
+  return status;
+}

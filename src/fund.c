@@ -1,0 +1,558 @@
+/* The training fund's rules and ledger queries (see fund.h): every check
+ * reads the database as it stands inside the caller's transaction. */
+#include "fund.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "xalloc.h"
+
+const char *const fund_statuses[] = {"claimed", "approved", "paid", NULL};
+const char *const fund_step_names[] = {"claim", "approve", "pay", NULL};
+
+/* A default bursary for a wave outside the fund: £1,000. */
+#define DEFAULT_BURSARY_PENCE 100000
+
+/* ---- Small helpers ------------------------------------------------------ */
+
+static int say(char *msg, size_t msglen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int say(char *msg, size_t msglen, int rc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, msglen, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+/* n with thousands separators ("1,300") into buf (at least 32 bytes). */
+static const char *grouped(long long n, char *buf) {
+  char digits[32];
+  unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+  int len = snprintf(digits, sizeof digits, "%llu", u);
+  size_t j = 0;
+  if (n < 0)
+    buf[j++] = '-';
+  for (int i = 0; i < len; i++) {
+    if (i > 0 && (len - i) % 3 == 0)
+      buf[j++] = ',';
+    buf[j++] = digits[i];
+  }
+  buf[j] = '\0';
+  return buf;
+}
+
+char *fund_pounds(long long pence, char *buf, size_t size) {
+  char g[32];
+  unsigned long long u =
+      pence < 0 ? 0ULL - (unsigned long long)pence : (unsigned long long)pence;
+  snprintf(buf, size, "%s\xC2\xA3%s.%02llu", pence < 0 ? "-" : "",
+           grouped((long long)(u / 100), g), u % 100);
+  return buf;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *msg, size_t msglen) {
+  if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+    *st = NULL;
+    return store_fail(db, "the fund's ledger", msg, msglen);
+  }
+  return 0;
+}
+
+/* Runs a statement with one integer (or NULL) result row; *out gets 0 when
+ * the value is NULL or there is no row. */
+static int scalar(sqlite3 *db, const char *sql, long long *out, char *msg, size_t msglen, int n,
+                  ...) {
+  sqlite3_stmt *st;
+  if (prepare(db, sql, &st, msg, msglen) != 0)
+    return -1;
+  va_list ap;
+  va_start(ap, n);
+  for (int i = 1; i <= n; i++)
+    sqlite3_bind_int64(st, i, va_arg(ap, sqlite3_int64));
+  va_end(ap);
+  int rc = sqlite3_step(st);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return store_fail(db, "the fund's ledger", msg, msglen);
+  return 0;
+}
+
+static void column_text(sqlite3_stmt *st, int c, char *buf, size_t size) {
+  const unsigned char *t = sqlite3_column_text(st, c);
+  snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+/* ---- Enrolments --------------------------------------------------------- */
+
+int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen) {
+  sqlite3_stmt *st;
+  if (prepare(db,
+              "SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
+              " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
+              " w.wave IS NOT NULL, w.opens, w.closes, w.places"
+              " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+              " JOIN providers p ON p.id = e.provider_id"
+              " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1",
+              &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    if (rc == SQLITE_DONE)
+      say(msg, msglen, 0, "enrolment %lld does not exist", (long long)id);
+    else
+      store_fail(db, "the fund's ledger", msg, msglen);
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_int64 leader = sqlite3_column_int64(st, 0), provider = sqlite3_column_int64(st, 1);
+  sqlite3_int64 wave = sqlite3_column_int64(st, 2);
+  char start[16], done[16], status[16], lkey[128], pkey[128], opens[16], closes[16], n1[32];
+  column_text(st, 3, start, sizeof start);
+  column_text(st, 4, done, sizeof done);
+  column_text(st, 5, status, sizeof status);
+  column_text(st, 6, lkey, sizeof lkey);
+  column_text(st, 7, pkey, sizeof pkey);
+  bool in_fund = sqlite3_column_int(st, 8) != 0;
+  column_text(st, 9, opens, sizeof opens);
+  column_text(st, 10, closes, sizeof closes);
+  long long places = sqlite3_column_int64(st, 11);
+  sqlite3_finalize(st);
+
+  if (*done && strcmp(done, start) < 0)
+    return say(msg, msglen, FUND_COMPLETION_BEFORE_START,
+               "the completion (%s) is dated before the start (%s)", done, start);
+  if (*done && in_fund && (strcmp(done, opens) < 0 || strcmp(done, closes) > 0))
+    return say(msg, msglen, FUND_COMPLETION_OUTSIDE_WAVE,
+               "the completion (%s) is outside wave %lld, which runs from %s to %s", done,
+               (long long)wave, opens, closes);
+  if (strcmp(status, "withdrawn") == 0)
+    return FUND_OK;
+
+  if (prepare(db,
+              "SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
+              " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
+              " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1",
+              &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_int64(st, 1, leader);
+  sqlite3_bind_int64(st, 2, wave);
+  sqlite3_bind_int64(st, 3, id);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    char other[128];
+    column_text(st, 0, other, sizeof other);
+    sqlite3_finalize(st);
+    return say(msg, msglen, FUND_LEADER_HOLDS_PLACE,
+               "Careers Leader %s already holds a place in wave %lld (with provider %s)", lkey,
+               (long long)wave, other);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return store_fail(db, "the fund's ledger", msg, msglen);
+  if (!in_fund)
+    return FUND_OK;
+
+  long long taken, alloc_rows, alloc, taken_p;
+  if (scalar(db, "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
+             &taken, msg, msglen, 1, wave) != 0)
+    return -1;
+  if (taken > places)
+    return say(msg, msglen, FUND_WAVE_FULL, "wave %lld is full: all its %s places are taken",
+               (long long)wave, grouped(places, n1));
+  if (scalar(db, "SELECT count(*) FROM allocations WHERE wave = ?1 AND provider_id = ?2",
+             &alloc_rows, msg, msglen, 2, wave, provider) != 0 ||
+      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc,
+             msg, msglen, 2, wave, provider) != 0 ||
+      scalar(db,
+             "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
+             " AND status <> 'withdrawn'",
+             &taken_p, msg, msglen, 2, wave, provider) != 0)
+    return -1;
+  if (!alloc_rows)
+    return say(msg, msglen, FUND_ALLOCATION_USED,
+               "provider %s has no allocation of places in wave %lld", pkey, (long long)wave);
+  if (taken_p > alloc)
+    return say(msg, msglen, FUND_ALLOCATION_USED,
+               "provider %s's allocation for wave %lld is used up: all its %s places are taken",
+               pkey, (long long)wave, grouped(alloc, n1));
+  return FUND_OK;
+}
+
+/* ---- Waves and allocations ---------------------------------------------- */
+
+/* The allocations of wave together against its places. */
+static int check_allocations_total(sqlite3 *db, int wave, long long places, char *msg,
+                                   size_t msglen) {
+  long long total;
+  char n1[32], n2[32];
+  if (scalar(db, "SELECT coalesce(sum(places), 0) FROM allocations WHERE wave = ?1", &total, msg,
+             msglen, 1, (sqlite3_int64)wave) != 0)
+    return -1;
+  if (total > places)
+    return say(msg, msglen, FUND_ALLOCATIONS_EXCEED,
+               "the allocations of wave %d add up to %s places, more than its %s", wave,
+               grouped(total, n1), grouped(places, n2));
+  return FUND_OK;
+}
+
+int fund_check_wave(sqlite3 *db, int wave, char *msg, size_t msglen) {
+  sqlite3_stmt *st;
+  if (prepare(db, "SELECT places, opens, closes FROM waves WHERE wave = ?1", &st, msg, msglen) !=
+      0)
+    return -1;
+  sqlite3_bind_int(st, 1, wave);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? FUND_OK : store_fail(db, "the fund's ledger", msg, msglen);
+  }
+  long long places = sqlite3_column_int64(st, 0);
+  char opens[16], closes[16], n1[32], n2[32];
+  column_text(st, 1, opens, sizeof opens);
+  column_text(st, 2, closes, sizeof closes);
+  sqlite3_finalize(st);
+  long long taken;
+  if (scalar(db, "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
+             &taken, msg, msglen, 1, (sqlite3_int64)wave) != 0)
+    return -1;
+  if (taken > places)
+    return say(msg, msglen, FUND_WAVE_SHRINKS,
+               "wave %d already has %s places taken, more than %s", wave, grouped(taken, n1),
+               grouped(places, n2));
+  rc = check_allocations_total(db, wave, places, msg, msglen);
+  if (rc != FUND_OK)
+    return rc;
+  if (prepare(db,
+              "SELECT count(*), min(l.leader_key || ' on ' || substr(e.completion_date, 1, 10))"
+              " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+              " WHERE e.wave = ?1 AND e.completion_date IS NOT NULL"
+              " AND (substr(e.completion_date, 1, 10) < ?2"
+              " OR substr(e.completion_date, 1, 10) > ?3)",
+              &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_int(st, 1, wave);
+  sqlite3_bind_text(st, 2, opens, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, closes, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    return store_fail(db, "the fund's ledger", msg, msglen);
+  }
+  long long outside = sqlite3_column_int64(st, 0);
+  char first[200];
+  column_text(st, 1, first, sizeof first);
+  sqlite3_finalize(st);
+  if (outside)
+    return say(msg, msglen, FUND_WAVE_DATES,
+               "%s completion%s in wave %d would fall outside %s to %s (Careers Leader %s)",
+               grouped(outside, n1), outside == 1 ? "" : "s", wave, opens, closes, first);
+  return FUND_OK;
+}
+
+int fund_check_allocation(sqlite3 *db, int wave, sqlite3_int64 provider_id, char *msg,
+                          size_t msglen) {
+  long long places, in_fund, alloc, taken;
+  char n1[32], n2[32];
+  if (scalar(db, "SELECT count(*) FROM waves WHERE wave = ?1", &in_fund, msg, msglen, 1,
+             (sqlite3_int64)wave) != 0)
+    return -1;
+  if (!in_fund)
+    return say(msg, msglen, FUND_WAVE_UNKNOWN,
+               "wave %d is not in the fund (import it with KIND waves first)", wave);
+  if (scalar(db, "SELECT places FROM waves WHERE wave = ?1", &places, msg, msglen, 1,
+             (sqlite3_int64)wave) != 0 ||
+      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc,
+             msg, msglen, 2, (sqlite3_int64)wave, provider_id) != 0 ||
+      scalar(db,
+             "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
+             " AND status <> 'withdrawn'",
+             &taken, msg, msglen, 2, (sqlite3_int64)wave, provider_id) != 0)
+    return -1;
+  if (taken > alloc)
+    return say(msg, msglen, FUND_ALLOCATION_SHRINKS,
+               "the provider already has %s places taken in wave %d, more than %s",
+               grouped(taken, n1), wave, grouped(alloc, n2));
+  return check_allocations_total(db, wave, places, msg, msglen);
+}
+
+/* ---- Bursaries ---------------------------------------------------------- */
+
+int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step,
+                      const char *date, const char *actor, char *msg, size_t msglen) {
+  sqlite3 *db = store_db(s);
+  int y, m, d;
+  if (!date || !date_parse(date, &y, &m, &d))
+    return say(msg, msglen, FUND_STEP_REFUSED, "the date \"%s\" is not a date (YYYY-MM-DD)",
+               date ? date : "");
+  if ((unsigned)step > FUND_PAY)
+    return say(msg, msglen, -1, "no such bursary step");
+  sqlite3_stmt *st;
+  if (prepare(db,
+              "SELECT e.id, e.status, substr(e.completion_date, 1, 10), b.id, b.status,"
+              " b.claimed_date, b.approved_date, b.paid_date, b.amount_pence"
+              " FROM leaders l JOIN enrolments e ON e.leader_id = l.id"
+              " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+              " WHERE l.leader_key = ?1 AND e.wave = ?2"
+              " ORDER BY b.id IS NULL, e.status = 'withdrawn', e.id LIMIT 1",
+              &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_text(st, 1, leader_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, wave);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      return store_fail(db, "the fund's ledger", msg, msglen);
+    long long known;
+    sqlite3_stmt *q;
+    if (prepare(db, "SELECT count(*) FROM leaders WHERE leader_key = ?1", &q, msg, msglen) != 0)
+      return -1;
+    sqlite3_bind_text(q, 1, leader_key, -1, SQLITE_STATIC);
+    known = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (!known)
+      return say(msg, msglen, FUND_STEP_REFUSED, "no Careers Leader has the id %s", leader_key);
+    return say(msg, msglen, FUND_STEP_REFUSED, "Careers Leader %s has no enrolment in wave %d",
+               leader_key, wave);
+  }
+  sqlite3_int64 enrolment = sqlite3_column_int64(st, 0);
+  char status[16], done[16], bstatus[16], claimed[16], approved[16], paid[16];
+  column_text(st, 1, status, sizeof status);
+  column_text(st, 2, done, sizeof done);
+  bool has_claim = sqlite3_column_type(st, 3) != SQLITE_NULL;
+  sqlite3_int64 claim = sqlite3_column_int64(st, 3);
+  column_text(st, 4, bstatus, sizeof bstatus);
+  column_text(st, 5, claimed, sizeof claimed);
+  column_text(st, 6, approved, sizeof approved);
+  column_text(st, 7, paid, sizeof paid);
+  long long amount = sqlite3_column_int64(st, 8);
+  sqlite3_finalize(st);
+  int reached = !has_claim                          ? -1
+                : strcmp(bstatus, "paid") == 0     ? FUND_PAY
+                : strcmp(bstatus, "approved") == 0 ? FUND_APPROVE
+                                                   : FUND_CLAIM;
+  const char *step_date[] = {claimed, approved, paid};
+  static const char *const past[] = {"claimed", "approved", "paid"};
+  if (reached >= (int)step) {
+    const char *when = step_date[step];
+    return say(msg, msglen, strcmp(when, date) == 0 ? FUND_STEP_ALREADY : FUND_STEP_REFUSED,
+               "the bursary of Careers Leader %s for wave %d was already %s on %s%s", leader_key,
+               wave, past[step], *when ? when : "an unknown date",
+               reached > (int)step ? " (it never goes back a step)" : "");
+  }
+  if (step == FUND_CLAIM) {
+    if (strcmp(status, "completed") != 0 || !*done)
+      return say(msg, msglen, FUND_STEP_REFUSED,
+                 "Careers Leader %s has not completed wave %d (the enrolment is %s): a bursary "
+                 "is claimed on completion",
+                 leader_key, wave, status);
+    if (strcmp(date, done) < 0)
+      return say(msg, msglen, FUND_STEP_REFUSED,
+                 "the claim (%s) is dated before the completion (%s)", date, done);
+  } else if (reached < 0) {
+    return say(msg, msglen, FUND_STEP_REFUSED,
+               "no bursary has been claimed for Careers Leader %s in wave %d (claim it first)",
+               leader_key, wave);
+  } else if (reached < (int)step - 1) {
+    return say(msg, msglen, FUND_STEP_REFUSED,
+               "the bursary of Careers Leader %s for wave %d is not approved yet (approve it "
+               "first)",
+               leader_key, wave);
+  } else if (strcmp(date, step_date[step - 1]) < 0) {
+    return say(msg, msglen, FUND_STEP_REFUSED, "the %s (%s) is dated before the %s (%s)",
+               step == FUND_APPROVE ? "approval" : "payment", date,
+               step == FUND_APPROVE ? "claim" : "approval", step_date[step - 1]);
+  }
+
+  static const char *const write_sql[] = {
+      "INSERT INTO bursary_claims (enrolment_id, claimed_date, amount_pence, status)"
+      " VALUES (?1, ?2, coalesce((SELECT bursary_pence FROM waves WHERE wave = ?3), ?4),"
+      " 'claimed') RETURNING amount_pence",
+      "UPDATE bursary_claims SET status = 'approved', approved_date = ?2"
+      " WHERE id = ?1 RETURNING amount_pence",
+      "UPDATE bursary_claims SET status = 'paid', paid_date = ?2"
+      " WHERE id = ?1 RETURNING amount_pence"};
+  if (prepare(db, write_sql[step], &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_int64(st, 1, step == FUND_CLAIM ? enrolment : claim);
+  sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+  if (step == FUND_CLAIM) {
+    sqlite3_bind_int(st, 3, wave);
+    sqlite3_bind_int(st, 4, DEFAULT_BURSARY_PENCE);
+  }
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    amount = sqlite3_column_int64(st, 0);
+  if (rc == SQLITE_ROW)
+    rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return store_fail(db, "writing a bursary", msg, msglen);
+  char detail[300], action[32];
+  snprintf(action, sizeof action, "bursary %s", fund_step_names[step]);
+  snprintf(detail, sizeof detail, "leader=%s wave=%d date=%s amount_pence=%lld", leader_key, wave,
+           date, amount);
+  if (store_audit(s, actor, action, detail, msg, msglen) != 0)
+    return -1;
+  return FUND_STEP_DONE;
+}
+
+/* ---- The ledger --------------------------------------------------------- */
+
+static fund_wave *find_wave(fund_ledger *l, int wave) {
+  for (size_t i = 0; i < l->nwaves; i++)
+    if (l->waves[i].wave == wave)
+      return &l->waves[i];
+  return NULL;
+}
+
+static double share(long long part, long long whole) {
+  return whole > 0 ? 100.0 * (double)part / (double)whole : NAN;
+}
+
+int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t errlen) {
+  *out = NULL;
+  fund_ledger *l = xcalloc(1, sizeof *l);
+  sqlite3_stmt *st = NULL;
+  size_t cap = 0;
+  if (prepare(db,
+              "SELECT k.wave, w.wave IS NOT NULL, w.opens, w.closes, w.places, w.hub_target_pct,"
+              " w.bursary_pence,"
+              " (SELECT coalesce(sum(a.places), 0) FROM allocations a WHERE a.wave = k.wave)"
+              " FROM (SELECT wave FROM waves UNION SELECT wave FROM enrolments) k"
+              " LEFT JOIN waves w ON w.wave = k.wave"
+              " WHERE ?1 <= 0 OR k.wave = ?1 ORDER BY k.wave",
+              &st, err, errlen) != 0)
+    goto fail;
+  sqlite3_bind_int(st, 1, only);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    l->waves = xgrow(l->waves, &cap, l->nwaves + 1, sizeof *l->waves);
+    fund_wave *w = &l->waves[l->nwaves++];
+    memset(w, 0, sizeof *w);
+    w->wave = sqlite3_column_int(st, 0);
+    w->in_fund = sqlite3_column_int(st, 1) != 0;
+    column_text(st, 2, w->opens, sizeof w->opens);
+    column_text(st, 3, w->closes, sizeof w->closes);
+    w->places = sqlite3_column_int64(st, 4);
+    w->hub_target = w->in_fund ? sqlite3_column_double(st, 5) : NAN;
+    w->bursary_pence = sqlite3_column_int64(st, 6);
+    w->allocated = sqlite3_column_int64(st, 7);
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc != SQLITE_DONE) {
+    store_fail(db, "reading the fund's waves", err, errlen);
+    goto fail;
+  }
+
+  /* Places, completions and bursaries by wave. */
+  if (prepare(db,
+              "SELECT e.wave, coalesce(sum(e.status <> 'withdrawn'), 0),"
+              " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0),"
+              " coalesce(sum(e.status <> 'withdrawn' AND s.hub_id IS NOT NULL"
+              "   AND (s.hub_joined IS NULL"
+              "        OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10))), 0),"
+              " coalesce(sum(b.amount_pence), 0),"
+              " coalesce(sum(CASE WHEN b.status IN ('approved', 'paid') THEN b.amount_pence END), 0),"
+              " coalesce(sum(CASE WHEN b.status = 'paid' THEN b.amount_pence END), 0),"
+              " count(b.id), coalesce(sum(b.status IN ('approved', 'paid')), 0),"
+              " coalesce(sum(b.status = 'paid'), 0)"
+              " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+              " JOIN establishments s ON s.id = l.establishment_id"
+              " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+              " WHERE ?1 <= 0 OR e.wave = ?1 GROUP BY e.wave",
+              &st, err, errlen) != 0)
+    goto fail;
+  sqlite3_bind_int(st, 1, only);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fund_wave *w = find_wave(l, sqlite3_column_int(st, 0));
+    if (!w)
+      continue;
+    w->taken = sqlite3_column_int64(st, 1);
+    w->completed = sqlite3_column_int64(st, 2);
+    w->withdrawn = sqlite3_column_int64(st, 3);
+    w->hub_taken = sqlite3_column_int64(st, 4);
+    w->claimed_pence = sqlite3_column_int64(st, 5);
+    w->approved_pence = sqlite3_column_int64(st, 6);
+    w->paid_pence = sqlite3_column_int64(st, 7);
+    w->claims = sqlite3_column_int64(st, 8);
+    w->approvals = sqlite3_column_int64(st, 9);
+    w->payments = sqlite3_column_int64(st, 10);
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc != SQLITE_DONE) {
+    store_fail(db, "reading the fund's places", err, errlen);
+    goto fail;
+  }
+  for (size_t i = 0; i < l->nwaves; i++)
+    l->waves[i].hub_share = share(l->waves[i].hub_taken, l->waves[i].taken);
+
+  /* Providers by wave. */
+  cap = 0;
+  if (prepare(db,
+              "SELECT k.wave, p.provider_key, p.name, p.accreditation, coalesce(a.places, 0),"
+              " coalesce(sum(e.status <> 'withdrawn'), 0),"
+              " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0)"
+              " FROM (SELECT wave, provider_id FROM allocations"
+              "       UNION SELECT wave, provider_id FROM enrolments) k"
+              " JOIN providers p ON p.id = k.provider_id"
+              " LEFT JOIN allocations a ON a.wave = k.wave AND a.provider_id = k.provider_id"
+              " LEFT JOIN enrolments e ON e.wave = k.wave AND e.provider_id = k.provider_id"
+              " WHERE ?1 <= 0 OR k.wave = ?1"
+              " GROUP BY k.wave, k.provider_id ORDER BY k.wave, p.provider_key",
+              &st, err, errlen) != 0)
+    goto fail;
+  sqlite3_bind_int(st, 1, only);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    l->providers = xgrow(l->providers, &cap, l->nproviders + 1, sizeof *l->providers);
+    fund_provider *p = &l->providers[l->nproviders++];
+    p->wave = sqlite3_column_int(st, 0);
+    p->provider_key = xstrdup((const char *)sqlite3_column_text(st, 1));
+    p->name = xstrdup((const char *)sqlite3_column_text(st, 2));
+    p->accreditation = xstrdup((const char *)sqlite3_column_text(st, 3));
+    p->allocated = sqlite3_column_int64(st, 4);
+    p->taken = sqlite3_column_int64(st, 5);
+    p->completed = sqlite3_column_int64(st, 6);
+    p->withdrawn = sqlite3_column_int64(st, 7);
+    p->completion_rate = share(p->completed, p->taken + p->withdrawn);
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc != SQLITE_DONE) {
+    store_fail(db, "reading the providers' places", err, errlen);
+    goto fail;
+  }
+  *out = l;
+  return 0;
+fail:
+  sqlite3_finalize(st);
+  fund_ledger_free(l);
+  return -1;
+}
+
+void fund_ledger_free(fund_ledger *l) {
+  if (!l)
+    return;
+  for (size_t i = 0; i < l->nproviders; i++) {
+    free(l->providers[i].provider_key);
+    free(l->providers[i].name);
+    free(l->providers[i].accreditation);
+  }
+  free(l->providers);
+  free(l->waves);
+  free(l);
+}
+
+bool fund_hub_short(const fund_wave *w) {
+  return w->in_fund && !isnan(w->hub_share) && !isnan(w->hub_target) &&
+         w->hub_share < w->hub_target;
+}

@@ -1,0 +1,130 @@
+/* The training fund's ledger: waves of places, each provider's allocation
+ * of a wave, enrolments against them, completions and the £1,000 bursary
+ * (claimed -> approved -> paid). The rules are checks on an open
+ * connection, meant to run inside the caller's write transaction right
+ * after it writes, so that counting and writing are one step. Nothing here
+ * prints. Money is integer pence throughout. */
+#ifndef CLEVAL_FUND_H
+#define CLEVAL_FUND_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+/* What a check found: FUND_OK, or the rule broken. */
+typedef enum fund_rule {
+  FUND_OK = 0,
+  FUND_COMPLETION_BEFORE_START, /* the completion is dated before the start */
+  FUND_COMPLETION_OUTSIDE_WAVE, /* the completion is not within the wave's dates */
+  FUND_LEADER_HOLDS_PLACE,      /* the leader already holds a place in the wave */
+  FUND_WAVE_FULL,               /* more places taken than the wave has */
+  FUND_ALLOCATION_USED,         /* more places taken than the provider's allocation */
+  FUND_WAVE_UNKNOWN,            /* an allocation for a wave not in the fund */
+  FUND_WAVE_SHRINKS,            /* a wave's places below those taken or allocated */
+  FUND_WAVE_DATES,              /* a wave's dates leave out completions in it */
+  FUND_ALLOCATION_SHRINKS,      /* an allocation below the places its provider took */
+  FUND_ALLOCATIONS_EXCEED,      /* allocations of a wave add up to more than its places */
+  FUND_BURSARY_REFUSED          /* a bursary step the rules do not allow */
+} fund_rule;
+
+/* Checks enrolment id, as it now stands in db, against the fund's rules:
+ * its completion is not before its start and (when its wave is in the
+ * fund) lies within the wave's dates; unless it is withdrawn (a withdrawal
+ * frees the place), its leader holds no other place in the wave, and the
+ * places taken in the wave and from its provider's allocation there are
+ * not more than there are (a provider without an allocation has none).
+ * A wave that is not in the `waves` table is outside the fund: only the
+ * date and one-place rules apply to it. Returns FUND_OK (0), the first
+ * rule broken (> 0, what is wrong in msg, without a file position), or -1
+ * on a database failure (message in msg). */
+int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen);
+
+/* Checks wave as it now stands: its places are not fewer than the places
+ * taken in it nor than its allocations together, and its dates hold every
+ * completion in it. Returns FUND_OK, the rule broken (> 0, msg), or -1. */
+int fund_check_wave(sqlite3 *db, int wave, char *msg, size_t msglen);
+
+/* Checks provider_id's allocation of wave as it now stands: the wave is in
+ * the fund, the allocation is not below the places the provider has taken
+ * in it, and the wave's allocations together do not exceed its places.
+ * Returns FUND_OK, the rule broken (> 0, msg), or -1. */
+int fund_check_allocation(sqlite3 *db, int wave, sqlite3_int64 provider_id, char *msg,
+                          size_t msglen);
+
+/* The steps of a bursary claim, in the only order they may be taken. */
+typedef enum fund_step { FUND_CLAIM, FUND_APPROVE, FUND_PAY } fund_step;
+
+/* "claimed", "approved", "paid" (the statuses the steps reach), and the
+ * verbs "claim", "approve", "pay"; NULL-terminated. */
+extern const char *const fund_statuses[];
+extern const char *const fund_step_names[];
+
+/* Results of fund_bursary_step besides -1. */
+enum { FUND_STEP_DONE = 0, FUND_STEP_REFUSED = 1, FUND_STEP_ALREADY = 2 };
+
+/* Takes one step of the bursary claim of Careers Leader leader_key (the id
+ * used in files) for wave, dated date (YYYY-MM-DD), in the caller's open
+ * transaction on s, and appends it to the audit log (actor). A claim is
+ * for a completed enrolment only, once, dated on or after the completion,
+ * for the wave's bursary_pence (£1,000 when the wave is not in the fund);
+ * approval follows the claim and payment the approval, each dated on or
+ * after the step before; nothing goes backwards. Returns FUND_STEP_DONE,
+ * FUND_STEP_REFUSED (why in msg), FUND_STEP_ALREADY when the claim has
+ * already taken this step on this same date (nothing written; msg says
+ * so: a second identical claim from the command line is refused with it,
+ * a re-imported batch row is unchanged), or -1 on a database failure. */
+int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step,
+                      const char *date, const char *actor, char *msg, size_t msglen);
+
+/* One wave of the ledger. Shares are percentages (0-100), NAN when
+ * undefined (nothing taken, or the wave not in the fund). */
+typedef struct fund_wave {
+  int wave;
+  bool in_fund; /* the wave is in the waves table (else places etc. are 0) */
+  char opens[11], closes[11];
+  long long places, allocated, bursary_pence;
+  long long taken; /* enrolments not withdrawn (enrolled or completed) */
+  long long completed, withdrawn;
+  long long hub_taken; /* taken by leaders whose establishment was in a hub
+                          when they started */
+  double hub_share;    /* hub_taken / taken x 100 */
+  double hub_target;   /* the wave's hub_target_pct */
+  /* Bursaries in pence: every claim made, those approved (or since paid),
+   * those paid. */
+  long long claimed_pence, approved_pence, paid_pence;
+  long long claims, approvals, payments;
+} fund_wave;
+
+/* One provider in one wave. */
+typedef struct fund_provider {
+  int wave;
+  char *provider_key, *name, *accreditation;
+  long long allocated, taken, completed, withdrawn;
+  double completion_rate; /* completed / (taken + withdrawn) x 100, NAN when none */
+} fund_provider;
+
+typedef struct fund_ledger {
+  fund_wave *waves; /* ascending by wave */
+  size_t nwaves;
+  fund_provider *providers; /* by wave, then provider key */
+  size_t nproviders;
+} fund_ledger;
+
+/* Reads the ledger: every wave in the fund or with enrolments, and every
+ * provider with an allocation or enrolments in it (only wave `only` when
+ * it is > 0). Returns 0 and *out (free with fund_ledger_free), or -1 with
+ * a message. */
+int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t errlen);
+void fund_ledger_free(fund_ledger *l);
+
+/* Whether the wave's hub share falls short of its target (false when
+ * either is undefined). */
+bool fund_hub_short(const fund_wave *w);
+
+/* pence as pounds, "£1,234.56" (a minus sign before the £ when negative),
+ * into buf (at least 40 bytes); returns buf. */
+char *fund_pounds(long long pence, char *buf, size_t size);
+
+#endif
