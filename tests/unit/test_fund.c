@@ -1,0 +1,352 @@
+/* Tests for the fund's rules (each with its refusal message), the bursary
+ * steps and the ledger's counts. The data are written with plain SQL, then
+ * each check reads them as it would inside a writing transaction. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+
+#include "fund.h"
+#include "instrument.h"
+#include "store.h"
+
+typedef struct fixture {
+  char *dir;
+  store *s;
+  sqlite3 *db;
+} fixture;
+
+static void exec_ok(sqlite3 *db, const char *sql) {
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    fail_msg("%s: %s", sql, msg);
+}
+
+static long long query_int(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  long long v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Two establishments (H in a hub since 2019-01-01, N in none), six
+ * leaders, providers P1 (level6) and P2 (none); wave 1 from 2018-04-01 to
+ * 2020-03-31 with 3 places, P1 allocated 2 and P2 1; a 60 % hub target and
+ * a bursary of £1,000; wave 2 is not in the fund. */
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->dir = test_tmpdir();
+  char path[512], err[512];
+  snprintf(path, sizeof path, "%s/fund.db", f->dir);
+  instrument_bank *bank;
+  assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
+  int from, current;
+  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  instrument_bank_free(bank);
+  assert_int_equal(store_open(&f->s, path, err, sizeof err), 0);
+  f->db = store_db(f->s);
+  exec_ok(f->db,
+          "INSERT INTO hubs (id, name) VALUES (1, 'North');"
+          "INSERT INTO establishments (id, urn, name, type, region, hub_id, hub_joined)"
+          " VALUES (1, 'H', 'Hub school', 'mainstream', 'North East', 1, '2019-01-01'),"
+          "        (2, 'N', 'Other school', 'mainstream', 'London', NULL, NULL);"
+          "INSERT INTO leaders (id, leader_key, establishment_id, role) VALUES"
+          " (1, 'L1', 1, 'school'), (2, 'L2', 1, 'school'), (3, 'L3', 2, 'school'),"
+          " (4, 'L4', 2, 'school'), (5, 'L5', 1, 'school'), (6, 'L6', 2, 'school');"
+          "INSERT INTO providers (id, provider_key, name, accreditation) VALUES"
+          " (1, 'P1', 'First', 'level6'), (2, 'P2', 'Second', 'none');"
+          "INSERT INTO waves VALUES (1, '2018-04-01', '2020-03-31', 3, 60, 100000);"
+          "INSERT INTO allocations VALUES (1, 1, 2), (1, 2, 1);");
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  store_close(f->s);
+  test_rmdir(f->dir);
+  free(f);
+  return 0;
+}
+
+/* Writes an enrolment (completion NULL when done is NULL) and returns its id. */
+static sqlite3_int64 enrol(fixture *f, int leader, int provider, int wave, const char *start,
+                           const char *done, const char *status) {
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(f->db,
+                                      "INSERT INTO enrolments (leader_id, provider_id, wave,"
+                                      " start_date, completion_date, status)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  sqlite3_bind_int(st, 1, leader);
+  sqlite3_bind_int(st, 2, provider);
+  sqlite3_bind_int(st, 3, wave);
+  sqlite3_bind_text(st, 4, start, -1, SQLITE_STATIC);
+  if (done)
+    sqlite3_bind_text(st, 5, done, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  return sqlite3_last_insert_rowid(f->db);
+}
+
+static void expect(fixture *f, sqlite3_int64 id, int rule, const char *message) {
+  char msg[512] = "";
+  int rc = fund_check_enrolment(f->db, id, msg, sizeof msg);
+  if (rc != rule)
+    fail_msg("rule %d, expected %d (%s)", rc, rule, msg);
+  if (message)
+    assert_string_equal(msg, message);
+}
+
+static void test_completion_dates(void **state) {
+  fixture *f = *state;
+  sqlite3_int64 id = enrol(f, 1, 1, 1, "2018-09-01", "2018-08-31", "completed");
+  expect(f, id, FUND_COMPLETION_BEFORE_START,
+         "the completion (2018-08-31) is dated before the start (2018-09-01)");
+  exec_ok(f->db, "UPDATE enrolments SET completion_date = '2020-04-01'");
+  expect(f, id, FUND_COMPLETION_OUTSIDE_WAVE,
+         "the completion (2020-04-01) is outside wave 1, which runs from 2018-04-01 to "
+         "2020-03-31");
+  /* The wave's last day is inside it; a time of day does not move it. */
+  exec_ok(f->db, "UPDATE enrolments SET completion_date = '2020-03-31T17:00:00Z'");
+  expect(f, id, FUND_OK, NULL);
+  /* Outside the fund only the order of the dates counts. */
+  sqlite3_int64 other = enrol(f, 2, 1, 2, "2021-01-01", "2025-01-01", "completed");
+  expect(f, other, FUND_OK, NULL);
+}
+
+static void test_one_place_per_leader(void **state) {
+  fixture *f = *state;
+  sqlite3_int64 a = enrol(f, 1, 1, 1, "2018-09-01", NULL, "enrolled");
+  expect(f, a, FUND_OK, NULL);
+  sqlite3_int64 b = enrol(f, 1, 2, 1, "2018-10-01", NULL, "enrolled");
+  expect(f, b, FUND_LEADER_HOLDS_PLACE,
+         "Careers Leader L1 already holds a place in wave 1 (with provider P1)");
+  /* A withdrawal frees the place: the leader may enrol again. */
+  exec_ok(f->db, "UPDATE enrolments SET status = 'withdrawn' WHERE provider_id = 1");
+  expect(f, b, FUND_OK, NULL);
+  /* A withdrawn enrolment itself is never refused for places. */
+  expect(f, a, FUND_OK, NULL);
+  /* Another wave is another place. */
+  sqlite3_int64 c = enrol(f, 1, 2, 2, "2020-09-01", NULL, "enrolled");
+  expect(f, c, FUND_OK, NULL);
+}
+
+static void test_wave_full(void **state) {
+  fixture *f = *state;
+  exec_ok(f->db, "UPDATE allocations SET places = 5");
+  exec_ok(f->db, "UPDATE waves SET places = 3");
+  expect(f, enrol(f, 1, 1, 1, "2018-09-01", NULL, "enrolled"), FUND_OK, NULL);
+  expect(f, enrol(f, 2, 1, 1, "2018-09-01", NULL, "enrolled"), FUND_OK, NULL);
+  expect(f, enrol(f, 3, 2, 1, "2018-09-01", "2019-01-01", "completed"), FUND_OK, NULL);
+  sqlite3_int64 last = enrol(f, 4, 2, 1, "2018-09-01", NULL, "enrolled");
+  expect(f, last, FUND_WAVE_FULL, "wave 1 is full: all its 3 places are taken");
+  /* A withdrawal frees a place for it. */
+  exec_ok(f->db, "UPDATE enrolments SET status = 'withdrawn' WHERE leader_id = 1");
+  expect(f, last, FUND_OK, NULL);
+  /* A wave outside the fund has no limit. */
+  for (int l = 1; l <= 6; l++)
+    expect(f, enrol(f, l, 1, 2, "2020-09-01", NULL, "enrolled"), FUND_OK, NULL);
+}
+
+static void test_allocation_used(void **state) {
+  fixture *f = *state;
+  expect(f, enrol(f, 1, 2, 1, "2018-09-01", NULL, "enrolled"), FUND_OK, NULL);
+  sqlite3_int64 id = enrol(f, 2, 2, 1, "2018-09-01", NULL, "enrolled");
+  expect(f, id, FUND_ALLOCATION_USED,
+         "provider P2's allocation for wave 1 is used up: all its 1 places are taken");
+  exec_ok(f->db, "DELETE FROM allocations WHERE provider_id = 2");
+  expect(f, id, FUND_ALLOCATION_USED, "provider P2 has no allocation of places in wave 1");
+}
+
+static void test_wave_and_allocation_checks(void **state) {
+  fixture *f = *state;
+  char msg[512];
+  assert_int_equal(fund_check_wave(f->db, 1, msg, sizeof msg), FUND_OK);
+  assert_int_equal(fund_check_wave(f->db, 7, msg, sizeof msg), FUND_OK); /* not in the fund */
+  enrol(f, 1, 1, 1, "2018-09-01", NULL, "enrolled");
+  enrol(f, 2, 1, 1, "2018-09-01", "2019-06-30", "completed");
+  exec_ok(f->db, "UPDATE waves SET places = 1");
+  assert_int_equal(fund_check_wave(f->db, 1, msg, sizeof msg), FUND_WAVE_SHRINKS);
+  assert_string_equal(msg, "wave 1 already has 2 places taken, more than 1");
+  exec_ok(f->db, "UPDATE waves SET places = 2");
+  assert_int_equal(fund_check_wave(f->db, 1, msg, sizeof msg), FUND_ALLOCATIONS_EXCEED);
+  assert_string_equal(msg, "the allocations of wave 1 add up to 3 places, more than its 2");
+  exec_ok(f->db, "UPDATE waves SET places = 1300, closes = '2019-03-31'");
+  assert_int_equal(fund_check_wave(f->db, 1, msg, sizeof msg), FUND_WAVE_DATES);
+  assert_string_equal(msg, "1 completion in wave 1 would fall outside 2018-04-01 to 2019-03-31 "
+                           "(Careers Leader L2 on 2019-06-30)");
+  exec_ok(f->db, "UPDATE waves SET places = 3, closes = '2020-03-31'");
+
+  assert_int_equal(fund_check_allocation(f->db, 1, 1, msg, sizeof msg), FUND_OK);
+  exec_ok(f->db, "UPDATE allocations SET places = 1 WHERE provider_id = 1");
+  assert_int_equal(fund_check_allocation(f->db, 1, 1, msg, sizeof msg), FUND_ALLOCATION_SHRINKS);
+  assert_string_equal(msg, "the provider already has 2 places taken in wave 1, more than 1");
+  exec_ok(f->db, "UPDATE allocations SET places = 3 WHERE provider_id = 1");
+  assert_int_equal(fund_check_allocation(f->db, 1, 1, msg, sizeof msg), FUND_ALLOCATIONS_EXCEED);
+  assert_string_equal(msg, "the allocations of wave 1 add up to 4 places, more than its 3");
+  assert_int_equal(fund_check_allocation(f->db, 2, 1, msg, sizeof msg), FUND_WAVE_UNKNOWN);
+  assert_string_equal(msg, "wave 2 is not in the fund (import it with KIND waves first)");
+}
+
+static int step(fixture *f, const char *leader, int wave, fund_step st, const char *date,
+                char *msg) {
+  return fund_bursary_step(f->s, leader, wave, st, date, "tester", msg, 512);
+}
+
+static void test_bursary_steps(void **state) {
+  fixture *f = *state;
+  char msg[512];
+  exec_ok(f->db, "UPDATE waves SET bursary_pence = 123456");
+  enrol(f, 1, 1, 1, "2018-09-01", NULL, "enrolled");
+  enrol(f, 2, 1, 1, "2018-09-01", "2019-06-30", "completed");
+  assert_int_equal(step(f, "L9", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "no Careers Leader has the id L9");
+  assert_int_equal(step(f, "L3", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "Careers Leader L3 has no enrolment in wave 1");
+  assert_int_equal(step(f, "L1", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "Careers Leader L1 has not completed wave 1 (the enrolment is "
+                           "enrolled): a bursary is claimed on completion");
+  assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-06-29", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "the claim (2019-06-29) is dated before the completion (2019-06-30)");
+  assert_int_equal(step(f, "L2", 1, FUND_APPROVE, "2019-07-01", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg,
+                      "no bursary has been claimed for Careers Leader L2 in wave 1 (claim it first)");
+  assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_DONE);
+  assert_int_equal(query_int(f->db, "SELECT amount_pence FROM bursary_claims"), 123456);
+  /* Once only. */
+  assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_ALREADY);
+  assert_string_equal(msg,
+                      "the bursary of Careers Leader L2 for wave 1 was already claimed on 2019-07-01");
+  assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-08-01", msg), FUND_STEP_REFUSED);
+  assert_int_equal(step(f, "L2", 1, FUND_PAY, "2019-07-02", msg), FUND_STEP_REFUSED);
+  assert_string_equal(
+      msg, "the bursary of Careers Leader L2 for wave 1 is not approved yet (approve it first)");
+  assert_int_equal(step(f, "L2", 1, FUND_APPROVE, "2019-06-30", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "the approval (2019-06-30) is dated before the claim (2019-07-01)");
+  assert_int_equal(step(f, "L2", 1, FUND_APPROVE, "2019-07-02", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L2", 1, FUND_PAY, "2019-07-01", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "the payment (2019-07-01) is dated before the approval (2019-07-02)");
+  assert_int_equal(step(f, "L2", 1, FUND_PAY, "2019-07-03", msg), FUND_STEP_DONE);
+  /* Never backwards. */
+  assert_int_equal(step(f, "L2", 1, FUND_APPROVE, "2019-07-05", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "the bursary of Careers Leader L2 for wave 1 was already approved on "
+                           "2019-07-02 (it never goes back a step)");
+  assert_int_equal(step(f, "L2", 1, FUND_PAY, "2019-07-03", msg), FUND_STEP_ALREADY);
+  assert_int_equal(step(f, "L2", 1, FUND_PAY, "2019-13-03", msg), FUND_STEP_REFUSED);
+  assert_string_equal(msg, "the date \"2019-13-03\" is not a date (YYYY-MM-DD)");
+  /* Each step audited, with the amount. */
+  assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit_log WHERE action LIKE 'bursary %'"
+                                    " AND actor = 'tester'"),
+                   3);
+  assert_int_equal(query_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'bursary pay'"
+                                    " AND detail = 'leader=L2 wave=1 date=2019-07-03"
+                                    " amount_pence=123456'"),
+                   1);
+  assert_int_equal(query_int(f->db, "SELECT count(*) FROM bursary_claims WHERE status = 'paid'"
+                                    " AND claimed_date = '2019-07-01' AND approved_date ="
+                                    " '2019-07-02' AND paid_date = '2019-07-03'"),
+                   1);
+  /* Outside the fund a bursary is £1,000. */
+  enrol(f, 3, 1, 2, "2020-09-01", "2020-12-01", "completed");
+  assert_int_equal(step(f, "L3", 2, FUND_CLAIM, "2020-12-02", msg), FUND_STEP_DONE);
+  assert_int_equal(query_int(f->db, "SELECT amount_pence FROM bursary_claims b JOIN enrolments e"
+                                    " ON e.id = b.enrolment_id WHERE e.wave = 2"),
+                   100000);
+}
+
+static void test_ledger(void **state) {
+  fixture *f = *state;
+  char msg[512];
+  /* Wave 1: L1 (hub, started after joining) completes with P1; L2 (hub,
+   * started before joining) enrolled with P1; L3 (no hub) withdrew from
+   * P2, L4 (no hub) took P2's place and completed. */
+  enrol(f, 1, 1, 1, "2019-02-01", "2019-09-01", "completed");
+  enrol(f, 2, 1, 1, "2018-09-01", NULL, "enrolled");
+  enrol(f, 3, 2, 1, "2018-09-01", NULL, "withdrawn");
+  enrol(f, 4, 2, 1, "2018-10-01", "2019-05-01", "completed");
+  enrol(f, 5, 1, 2, "2020-09-01", NULL, "enrolled");
+  assert_int_equal(step(f, "L1", 1, FUND_CLAIM, "2019-09-02", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L1", 1, FUND_APPROVE, "2019-09-03", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L4", 1, FUND_CLAIM, "2019-05-02", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L4", 1, FUND_APPROVE, "2019-05-03", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L4", 1, FUND_PAY, "2019-05-04", msg), FUND_STEP_DONE);
+  fund_ledger *l;
+  assert_int_equal(fund_ledger_load(f->db, 0, &l, msg, sizeof msg), 0);
+  assert_int_equal(l->nwaves, 2);
+  fund_wave *w = &l->waves[0];
+  assert_int_equal(w->wave, 1);
+  assert_true(w->in_fund);
+  assert_string_equal(w->opens, "2018-04-01");
+  assert_int_equal(w->places, 3);
+  assert_int_equal(w->allocated, 3);
+  assert_int_equal(w->taken, 3);
+  assert_int_equal(w->completed, 2);
+  assert_int_equal(w->withdrawn, 1);
+  assert_int_equal(w->hub_taken, 1);
+  assert_close(w->hub_share, 100.0 / 3, 1e-12);
+  assert_close(w->hub_target, 60, 0);
+  assert_true(fund_hub_short(w));
+  assert_int_equal(w->claimed_pence, 200000);
+  assert_int_equal(w->approved_pence, 200000);
+  assert_int_equal(w->paid_pence, 100000);
+  assert_int_equal(w->claims, 2);
+  assert_int_equal(w->payments, 1);
+  w = &l->waves[1];
+  assert_int_equal(w->wave, 2);
+  assert_false(w->in_fund);
+  assert_int_equal(w->taken, 1);
+  assert_int_equal(w->hub_taken, 1);
+  assert_true(isnan(w->hub_target));
+  assert_false(fund_hub_short(w));
+  assert_int_equal(l->nproviders, 3);
+  fund_provider *p = &l->providers[0];
+  assert_string_equal(p->provider_key, "P1");
+  assert_string_equal(p->accreditation, "level6");
+  assert_int_equal(p->allocated, 2);
+  assert_int_equal(p->taken, 2);
+  assert_int_equal(p->completed, 1);
+  assert_close(p->completion_rate, 50, 1e-12);
+  p = &l->providers[1];
+  assert_string_equal(p->provider_key, "P2");
+  assert_int_equal(p->taken, 1);
+  assert_int_equal(p->withdrawn, 1);
+  assert_close(p->completion_rate, 50, 1e-12);
+  p = &l->providers[2];
+  assert_int_equal(p->wave, 2);
+  assert_int_equal(p->allocated, 0);
+  assert_close(p->completion_rate, 0, 0);
+  fund_ledger_free(l);
+  /* One wave only. */
+  assert_int_equal(fund_ledger_load(f->db, 2, &l, msg, sizeof msg), 0);
+  assert_int_equal(l->nwaves, 1);
+  assert_int_equal(l->nproviders, 1);
+  fund_ledger_free(l);
+  fund_ledger_free(NULL);
+}
+
+static void test_pounds(void **state) {
+  (void)state;
+  char buf[40];
+  assert_string_equal(fund_pounds(100000, buf, sizeof buf), "\xC2\xA3" "1,000.00");
+  assert_string_equal(fund_pounds(5, buf, sizeof buf), "\xC2\xA3" "0.05");
+  assert_string_equal(fund_pounds(123456789012, buf, sizeof buf), "\xC2\xA3" "1,234,567,890.12");
+  assert_string_equal(fund_pounds(-150, buf, sizeof buf), "-\xC2\xA3" "1.50");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_completion_dates, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_one_place_per_leader, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_wave_full, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_allocation_used, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_wave_and_allocation_checks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bursary_steps, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
+      cmocka_unit_test(test_pounds),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
