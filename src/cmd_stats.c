@@ -31,8 +31,9 @@ const command cmd_stats = {
     "value (two-sample tests) or that row (ols, did, alpha), and the number\n"
     "dropped is reported (\"dropped\" in JSON).\n\n"
     "TESTS (columns in brackets)\n"
-    "  paired-t      [x, y] paired t test of y - x, from the exact sums of the\n"
-    "                differences: no row is kept, so a file of any size fits.\n"
+    "  paired-t      [x, y] paired t test of y - x, from compensated sums of the\n"
+    "                differences taken as the file is read: no row is kept, so\n"
+    "                a file of any size fits.\n"
     "                keys: n, dropped, mean_diff, sd_diff, se, t, df, p, ci_low,\n"
     "                ci_high, cohens_dz\n"
     "  welch-t       [x, y] Welch's two-sample t test of y against x (the columns\n"
@@ -75,8 +76,6 @@ const command cmd_stats = {
     "                cell was empty), n, dropped\n"
     "  prop          [k, n] the Wilson score interval of k / n, one per row.\n"
     "                keys: k[], n[], proportion[], ci_low[], ci_high[]\n\n"
-    "A file of 4 MiB or more is read in parallel, one piece per processor;\n"
-    "CLEVAL_STATS_THREADS sets the number of pieces (1 reads in one go).\n\n"
     "Exit status: 0 done; 1 the file could not be read; 2 usage error (an\n"
     "unknown test or option); 3 invalid input: a missing column, a cell that\n"
     "is not a number (named FILE:LINE:COLUMN), too few usable values, zero\n"
@@ -227,7 +226,8 @@ static int stats_failed(ctx *c) {
 static int do_paired(ctx *c, columns *t, bool wilcoxon) {
   jout j = {c->out, true};
   if (!wilcoxon) {
-    /* The exact sums of y - x, read so (columns.sums): no row kept. */
+    /* The sums of y - x, taken as the file was read (columns.sums): no
+     * row kept. */
     stats_paired r;
     if (t->overflows) {
       cli_error("%s:%ld: y - x is beyond the largest number a double holds (columns %s, %s; "
@@ -236,7 +236,7 @@ static int do_paired(ctx *c, columns *t, bool wilcoxon) {
                 t->overflows == 1 ? "" : "s");
       return EXIT_INVALID;
     }
-    if (stats_paired_t_sums(t->sums, t->dropped, LEVEL, &r, c->err, sizeof c->err) != 0)
+    if (stats_paired_t_sums(&t->sums, t->dropped, LEVEL, &r, c->err, sizeof c->err) != 0)
       return stats_failed(c);
     if (c->json) {
       json_str(&j, "test", c->test);
@@ -756,8 +756,7 @@ static const struct {
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 
-static int run_test(ctx *c, enum kind kind, columns_input *in) {
-  csvin *r = in->r;
+static int run_test(ctx *c, enum kind kind, csvin *r) {
   if (kind == CHISQ)
     return do_chisq(c, r);
   const char *xy[] = {"x", "y"};
@@ -825,13 +824,12 @@ static int run_test(ctx *c, enum kind kind, columns_input *in) {
   columns t;
   columns_init(&t, c->name, names, n);
   t.diff = kind == PAIRED_T || kind == WILCOXON;
-  if (kind == PAIRED_T)
-    t.sums = exactsum_new();
+  t.sum_only = kind == PAIRED_T;
   free(all);
   int status = EXIT_INVALID;
   if (missing)
     goto cleanup;
-  columns_read(in, idx, n, tidx, &t);
+  columns_read(r, idx, n, tidx, &t);
   if (t.problems)
     goto cleanup;
   switch (kind) {
@@ -883,15 +881,15 @@ static int run(int argc, char **argv) {
     return cli_usage(&cmd_stats, "--yates applies only to chisq");
   const char *path = npos > 1 ? pos[1] : "-";
   char err[1024];
-  columns_input in;
-  int status = columns_open(path, &in, err, sizeof err);
+  csvin *r;
+  int status = columns_open(path, &r, err, sizeof err);
   if (status != EXIT_OK) {
     cli_error("%s", err);
     return status;
   }
   strbuf out = STRBUF_INIT;
-  ctx c = {tests[which].name, csvin_name(in.r), json, yates, &out, {0}};
-  status = run_test(&c, tests[which].kind, &in);
+  ctx c = {tests[which].name, csvin_name(r), json, yates, &out, {0}};
+  status = run_test(&c, tests[which].kind, r);
   if (status == EXIT_OK) {
     fwrite(strbuf_str(&out), 1, out.len, stdout);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -900,6 +898,6 @@ static int run(int argc, char **argv) {
     }
   }
   strbuf_free(&out);
-  columns_close(&in);
+  csvin_close(r);
   return status;
 }

@@ -1,48 +1,38 @@
 /* The columns of a CSV file that a statistical test reads: numbers found
- * by their header names, kept in arrays (NaN for an empty cell), with every
- * cell that is not a number, and every malformed record, reported as
- * FILE:LINE:COLUMN. A large regular file is mapped and read in pieces in
- * parallel, with the results and messages of reading it in one go. Used by
- * `cleval stats`. */
+ * by their header names, kept in arrays (NaN for an empty cell), or for a
+ * paired t test only summed, with every cell that is not a number, and
+ * every malformed record, reported as FILE:LINE:COLUMN. Read in one pass
+ * with csvin_next: memory beyond the arrays is bounded by the widest row.
+ * Used by `cleval stats`. */
 #ifndef CLEVAL_COLUMNS_H
 #define CLEVAL_COLUMNS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "compsum.h"
 #include "csvin.h"
-#include "exactsum.h"
 
 typedef struct columns {
   const char *name; /* file name for messages */
   size_t ncols;     /* numeric columns */
   bool diff;        /* paired tests: col[0] holds y - x of columns x, y */
-  exactsum *sums;   /* set (with diff) before reading: y - x is summed here,
-                       not kept, for a paired t test (owned) */
-  size_t dropped;   /* sums: rows with x or y empty */
-  size_t overflows; /* sums: rows where y - x is beyond the largest double */
-  long overflow_line; /* sums: the line of the first of them, 0 for none */
-  char **names;     /* their header names */
-  double **col;     /* col[j][i], NaN for an empty cell */
+  bool sum_only;    /* with diff: y - x is summed into sums, not kept */
+  compsum_moments sums;
+  size_t dropped;     /* sum_only: rows with x or y empty */
+  size_t overflows;   /* sum_only: rows where y - x is beyond the largest double */
+  long overflow_line; /* sum_only: the line of the first of them, 0 for none */
+  char **names;       /* their header names */
+  double **col;       /* col[j][i], NaN for an empty cell */
   size_t nrows, cap;
-  bool fixed;  /* the arrays may not move (a thread writes into them) */
   char **text; /* the text column's cells, when one was asked for */
   size_t problems;
 } columns;
 
-/* A CSV file being read: a reader past the header, and the file mapped
- * into memory when it is large (the reader reads the mapping then). */
-typedef struct columns_input {
-  csvin *r;
-  char *map;
-  size_t len;
-} columns_input;
-
-/* Opens path ("-" for standard input) and reads its header. Returns
+/* Opens path ("-" for standard input) into *r and reads its header. Returns
  * EXIT_OK; EXIT_RUNTIME when it cannot be read, EXIT_INVALID when it has
- * no header, with the message in err. Close with columns_close. */
-int columns_open(const char *path, columns_input *in, char *err, size_t errlen);
-void columns_close(columns_input *in);
+ * no header, with the message in err. Close *r with csvin_close. */
+int columns_open(const char *path, csvin **r, char *err, size_t errlen);
 
 /* Finds the columns names[0..n) in the header of r, into idx; prints each
  * one missing and returns how many are. */
@@ -50,9 +40,8 @@ int columns_find(const csvin *r, const char *const *names, size_t n, int *idx);
 
 /* An empty table of n numeric columns with these header names; name is
  * the file's, for messages. Set diff before reading for a paired test, and
- * sums too when only the moments of the differences are wanted: then no
- * row is kept, nrows counts them, and a large file is read with no memory
- * beyond its mapping. */
+ * sum_only too when only the moments of the differences are wanted: then
+ * no row is kept and nrows counts them. */
 void columns_init(columns *t, const char *name, const char *const *names, size_t n);
 void columns_free(columns *t);
 
@@ -63,6 +52,6 @@ int columns_number(const char *s, size_t len, double *out);
 /* Reads the rows after the header: the numeric columns idx[0..ncols) into
  * t, and the text column tidx (or -1) into t->text. Each problem is
  * printed and counted in t->problems. */
-void columns_read(columns_input *in, const int *idx, size_t ncols, int tidx, columns *t);
+void columns_read(csvin *r, const int *idx, size_t ncols, int tidx, columns *t);
 
 #endif

@@ -1,7 +1,6 @@
 /* The statistical tests (see stats.h): GSL for distributions and linear
- * algebra, exact rank distributions by counting, exact sums for the paired
- * t test (exactsum.h) and compensated sums elsewhere, so that ten million
- * values lose no precision. */
+ * algebra, exact rank distributions by counting, compensated sums
+ * (compsum.h) so that ten million values lose no precision. */
 #include "stats.h"
 
 #include <float.h>
@@ -56,22 +55,6 @@ static int check_level(double level, char *err, size_t errlen) {
   }
   return 0;
 }
-
-/* Neumaier's compensated sum. */
-typedef struct ksum {
-  double s, c;
-} ksum;
-
-static inline void ksum_add(ksum *k, double x) {
-  double t = k->s + x;
-  if (fabs(k->s) >= fabs(x))
-    k->c += (k->s - t) + x;
-  else
-    k->c += (x - t) + k->s;
-  k->s = t;
-}
-
-static inline double ksum_get(const ksum *k) { return k->s + k->c; }
 
 /* ---- distributions ---- */
 
@@ -206,19 +189,19 @@ static inline double pair_diff(const double *x, const double *y, size_t i) {
   return y[i] - x[i];
 }
 
-int stats_paired_t_sums(const exactsum *s, size_t dropped, double level, stats_paired *out,
+int stats_paired_t_sums(const compsum_moments *s, size_t dropped, double level, stats_paired *out,
                         char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   if (check_level(level, err, errlen) < 0)
     return -1;
-  size_t m = (size_t)s->n;
+  size_t m = s->n;
   if (m < 2) {
     seterr(err, errlen, "fewer than 2 usable pairs (%zu)", m);
     return -1;
   }
   double mean, var;
-  exactsum_moments(s, &mean, &var);
+  compsum_moments_get(s, &mean, &var);
   if (!isfinite(mean) || !isfinite(var)) {
     seterr(err, errlen, "the differences are too large for their variance to be a number");
     return -1;
@@ -245,12 +228,12 @@ int stats_paired_t_sums(const exactsum *s, size_t dropped, double level, stats_p
   return 0;
 }
 
-/* The differences summed exactly (so the result is the same in whatever
- * order, or in whatever pieces, they are summed: `cleval stats` sums a
- * file's in threads), then the test on the sums. */
+/* The differences summed in one pass (compsum_moments, as `cleval stats`
+ * sums a file's while reading it), then the test on the sums. */
 static int paired_t(const double *x, const double *y, size_t n, double level, stats_paired *out,
                     char *err, size_t errlen) {
-  exactsum *s = exactsum_new();
+  compsum_moments s;
+  compsum_moments_init(&s);
   size_t dropped = 0;
   int rc = 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
@@ -262,11 +245,10 @@ static int paired_t(const double *x, const double *y, size_t n, double level, st
       seterr(err, errlen, "value %zu is infinite or the difference overflows", i + 1);
       rc = -1;
     } else
-      exactsum_add(s, d);
+      compsum_moments_add(&s, d);
   }
   if (rc == 0)
-    rc = stats_paired_t_sums(s, dropped, level, out, err, errlen);
-  free(s);
+    rc = stats_paired_t_sums(&s, dropped, level, out, err, errlen);
   return rc;
 }
 
@@ -283,7 +265,7 @@ int stats_paired_t_diff(const double *d, size_t n, double level, stats_paired *o
 /* Mean and variance of the non-missing values of x. */
 static int moments(const double *x, size_t n, const char *name, size_t *used, size_t *dropped,
                    double *mean, double *var, char *err, size_t errlen) {
-  ksum sum = {0, 0};
+  compsum sum = {0, 0};
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     if (isnan(x[i])) {
@@ -294,7 +276,7 @@ static int moments(const double *x, size_t n, const char *name, size_t *used, si
       seterr(err, errlen, "%s value %zu is infinite", name, i + 1);
       return -1;
     }
-    ksum_add(&sum, x[i]);
+    compsum_add(&sum, x[i]);
     m++;
   }
   *used = m;
@@ -302,17 +284,17 @@ static int moments(const double *x, size_t n, const char *name, size_t *used, si
     *mean = *var = 0;
     return 0;
   }
-  double mu = ksum_get(&sum) / (double)m;
-  ksum ss = {0, 0}, s1 = {0, 0};
+  double mu = compsum_value(&sum) / (double)m;
+  compsum ss = {0, 0}, s1 = {0, 0};
   for (size_t i = 0; i < n; i++) {
     if (isnan(x[i]))
       continue;
     double e = x[i] - mu;
-    ksum_add(&ss, e * e);
-    ksum_add(&s1, e);
+    compsum_add(&ss, e * e);
+    compsum_add(&s1, e);
   }
-  double c = ksum_get(&s1);
-  double v = m > 1 ? (ksum_get(&ss) - c * c / (double)m) / (double)(m - 1) : 0;
+  double c = compsum_value(&s1);
+  double v = m > 1 ? (compsum_value(&ss) - c * c / (double)m) / (double)(m - 1) : 0;
   *mean = mu;
   *var = v > 0 ? v : 0;
   return 0;
@@ -904,19 +886,19 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
   for (size_t j = 0; j < p; j++)
     coef[j] = gsl_vector_get(b, j) / scale[j];
 
-  ksum rss = {0, 0};
+  compsum rss = {0, 0};
   for (size_t r = 0; r < m; r++) {
     double e = gsl_vector_get(res, r);
-    ksum_add(&rss, e * e);
+    compsum_add(&rss, e * e);
   }
   double dm = (double)m, dp = (double)p;
   double df = dm - dp;
-  double sigma2 = ksum_get(&rss) / df;
-  ksum y2 = {0, 0};
+  double sigma2 = compsum_value(&rss) / df;
+  compsum y2 = {0, 0};
   for (size_t r = 0; r < m; r++)
-    ksum_add(&y2, y[rows[r]] * y[rows[r]]);
+    compsum_add(&y2, y[rows[r]] * y[rows[r]]);
   /* residuals at rounding level (1e-12 of the size of y): an exact fit */
-  if (!(sqrt(sigma2) > 1e-12 * sqrt(ksum_get(&y2) / dm))) {
+  if (!(sqrt(sigma2) > 1e-12 * sqrt(compsum_value(&y2) / dm))) {
     seterr(err, errlen, "the model fits exactly (zero residual variance)");
     goto cleanup;
   }
@@ -929,14 +911,14 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
       same = X[rows[r] * p + j] == first;
     icpt = same;
   }
-  ksum ys = {0, 0};
+  compsum ys = {0, 0};
   for (size_t r = 0; r < m; r++)
-    ksum_add(&ys, y[rows[r]]);
-  double ybar = icpt ? ksum_get(&ys) / dm : 0;
-  ksum tss = {0, 0};
+    compsum_add(&ys, y[rows[r]]);
+  double ybar = icpt ? compsum_value(&ys) / dm : 0;
+  compsum tss = {0, 0};
   for (size_t r = 0; r < m; r++)
-    ksum_add(&tss, (y[rows[r]] - ybar) * (y[rows[r]] - ybar));
-  if (!(ksum_get(&tss) > 0)) {
+    compsum_add(&tss, (y[rows[r]] - ybar) * (y[rows[r]] - ybar));
+  if (!(compsum_value(&tss) > 0)) {
     seterr(err, errlen, "y is constant (zero variance)");
     goto cleanup;
   }
@@ -958,7 +940,7 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
   out->df_resid = df;
   out->sigma = sqrt(sigma2);
   /* an intercept alone explains nothing: 0, not a rounding residue */
-  out->r_squared = icpt && p == 1 ? 0 : 1 - ksum_get(&rss) / ksum_get(&tss);
+  out->r_squared = icpt && p == 1 ? 0 : 1 - compsum_value(&rss) / compsum_value(&tss);
   out->adj_r_squared = 1 - (1 - out->r_squared) * (dm - (icpt ? 1 : 0)) / df;
   double q = stats_t_crit(df, level);
   for (size_t j = 0; j < p; j++) {
@@ -1249,7 +1231,7 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
   idrow *ids = (idrow *)xmalloc((n ? n : 1) * sizeof *ids);
   int rc = -1;
   size_t m = 0, dropped = 0;
-  ksum all = {0, 0};
+  compsum all = {0, 0};
   for (size_t i = 0; i < n; i++) {
     if (isnan(y[i])) {
       dropped++;
@@ -1261,7 +1243,7 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
     }
     ids[m].id = group[i];
     ids[m++].row = i;
-    ksum_add(&all, y[i]);
+    compsum_add(&all, y[i]);
   }
   qsort(ids, m, sizeof *ids, cmp_idrow);
   size_t g = 0;
@@ -1279,23 +1261,23 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
     seterr(err, errlen, "no more observations (%zu) than groups (%zu)", m, g);
     goto cleanup;
   }
-  double grand = ksum_get(&all) / (double)m;
-  ksum ssb = {0, 0}, ssw = {0, 0};
+  double grand = compsum_value(&all) / (double)m;
+  compsum ssb = {0, 0}, ssw = {0, 0};
   for (size_t s = 0; s < m;) {
     size_t e = s;
-    ksum gs = {0, 0};
+    compsum gs = {0, 0};
     while (e < m && ids[e].id == ids[s].id)
-      ksum_add(&gs, y[ids[e++].row]);
+      compsum_add(&gs, y[ids[e++].row]);
     double cnt = (double)(e - s);
-    double gm = ksum_get(&gs) / cnt;
+    double gm = compsum_value(&gs) / cnt;
     for (size_t r = s; r < e; r++) {
       double d = y[ids[r].row] - gm;
-      ksum_add(&ssw, d * d);
+      compsum_add(&ssw, d * d);
     }
-    ksum_add(&ssb, cnt * (gm - grand) * (gm - grand));
+    compsum_add(&ssb, cnt * (gm - grand) * (gm - grand));
     s = e;
   }
-  double b = ksum_get(&ssb), w = ksum_get(&ssw);
+  double b = compsum_value(&ssb), w = compsum_value(&ssw);
   if (!(w > 0)) {
     seterr(err, errlen, "no variance within groups");
     goto cleanup;

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "exactsum.h"
+#include "compsum.h"
 
 /* Conventions for every function below.
  * - Data arrays are read only. NaN marks a missing value: it drops that pair
@@ -57,11 +57,11 @@ int stats_paired_t(const double *x, const double *y, size_t n, double level, sta
 /* The same on the n differences d[i] = y[i] - x[i] themselves. */
 int stats_paired_t_diff(const double *d, size_t n, double level, stats_paired *out, char *err,
                         size_t errlen);
-/* The same on the exact sums of the usable differences (dropped: the pairs
- * left out for a missing value), as a file read without keeping it gives
- * them. Both functions above come down to this one, so all three give the
- * same bits on the same differences. */
-int stats_paired_t_sums(const exactsum *s, size_t dropped, double level, stats_paired *out,
+/* The same on the one-pass sums of the usable differences (dropped: the
+ * pairs left out for a missing value), as a file read without keeping it
+ * gives them. Both functions above come down to this one, so all three give
+ * the same bits on the same differences in the same order. */
+int stats_paired_t_sums(const compsum_moments *s, size_t dropped, double level, stats_paired *out,
                         char *err, size_t errlen);
 
 typedef struct stats_twosample {

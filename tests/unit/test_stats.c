@@ -106,30 +106,26 @@ static void test_paired_missing_dropped(void **state) {
 
 static void test_paired_from_sums(void **state) {
   (void)state;
-  /* The three forms give the same bits: pairs, differences, and the exact
-   * sums of the differences taken in another order and in two parts (as
-   * `cleval stats` takes them, in pieces). Sleep data, R values as above. */
+  /* The three forms give the same bits: pairs, differences, and the
+   * one-pass sums of the differences (as `cleval stats` takes them while
+   * reading a file). Sleep data, R values as above. */
   stats_paired a, b;
   assert_int_equal(stats_paired_t(sleep_x, sleep_y, 10, 0.95, &a, err, sizeof err), 0);
-  exactsum *s = exactsum_new(), *part = exactsum_new();
-  for (size_t i = 10; i-- > 5;)
-    exactsum_add(s, sleep_y[i] - sleep_x[i]);
-  for (size_t i = 0; i < 5; i++)
-    exactsum_add(part, sleep_y[i] - sleep_x[i]);
-  exactsum_merge(s, part);
-  assert_int_equal(stats_paired_t_sums(s, 3, 0.95, &b, err, sizeof err), 0);
+  compsum_moments s;
+  compsum_moments_init(&s);
+  for (size_t i = 0; i < 10; i++)
+    compsum_moments_add(&s, sleep_y[i] - sleep_x[i]);
+  assert_int_equal(stats_paired_t_sums(&s, 3, 0.95, &b, err, sizeof err), 0);
   assert_int_equal(b.dropped, 3);
   b.dropped = a.dropped;
   assert_memory_equal(&a, &b, sizeof a);
   assert_rel(b.t, 4.0621276833820366, 1e-12);
   /* Too few: the same error as the array forms. */
-  exactsum *one = exactsum_new();
-  exactsum_add(one, 1.5);
-  assert_int_equal(stats_paired_t_sums(one, 0, 0.95, &b, err, sizeof err), -1);
+  compsum_moments one;
+  compsum_moments_init(&one);
+  compsum_moments_add(&one, 1.5);
+  assert_int_equal(stats_paired_t_sums(&one, 0, 0.95, &b, err, sizeof err), -1);
   assert_non_null(strstr(err, "fewer than 2 usable pairs"));
-  free(s);
-  free(part);
-  free(one);
 }
 
 static void test_paired_on_differences(void **state) {
