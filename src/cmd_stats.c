@@ -218,6 +218,12 @@ typedef struct ctx {
   char err[512];
 } ctx;
 
+/* Where columns.c hands its problems: printed, one a line. */
+static void print_problem(void *ctx, const char *msg) {
+  (void)ctx;
+  cli_error("%s", msg);
+}
+
 static int stats_failed(ctx *c) {
   cli_error("%s: %s: %s", c->name, c->test, c->err);
   return EXIT_INVALID;
@@ -769,7 +775,8 @@ static int run_test(ctx *c, enum kind kind, csvin *r) {
   const char *text = NULL;
   const char **all = NULL; /* ols and alpha: every column, by position */
   int *idx = NULL;
-  int missing = 0, tidx = -1;
+  int tidx = -1;
+  bool missing = false;
   switch (kind) {
   case DID:
     names = did;
@@ -817,10 +824,10 @@ static int run_test(ctx *c, enum kind kind, csvin *r) {
   }
   if (!idx) {
     idx = xcalloc(n + 1, sizeof *idx);
-    missing = columns_find(r, names, n, idx);
+    missing = columns_find(r, names, n, idx, print_problem, NULL) != 0;
   }
-  if (text && columns_find(r, &text, 1, &tidx) > 0)
-    missing++;
+  if (text && columns_find(r, &text, 1, &tidx, print_problem, NULL) != 0)
+    missing = true;
   columns t;
   columns_init(&t, c->name, names, n);
   t.diff = kind == PAIRED_T || kind == WILCOXON;
@@ -829,8 +836,7 @@ static int run_test(ctx *c, enum kind kind, csvin *r) {
   int status = EXIT_INVALID;
   if (missing)
     goto cleanup;
-  columns_read(r, idx, n, tidx, &t);
-  if (t.problems)
+  if (columns_read(r, idx, n, tidx, &t, print_problem, NULL) != 0)
     goto cleanup;
   switch (kind) {
   case PAIRED_T: status = do_paired(c, &t, false); break;
@@ -882,10 +888,18 @@ static int run(int argc, char **argv) {
   const char *path = npos > 1 ? pos[1] : "-";
   char err[1024];
   csvin *r;
-  int status = columns_open(path, &r, err, sizeof err);
-  if (status != EXIT_OK) {
+  if (csvin_open(&r, path, err, sizeof err) != 0) {
     cli_error("%s", err);
-    return status;
+    return EXIT_RUNTIME;
+  }
+  int status = csvin_next(r, err, sizeof err); /* the header */
+  if (status <= 0) {
+    if (status == 0)
+      cli_error("%s: empty file (expected a header row)", csvin_name(r));
+    else
+      cli_error("%s", err);
+    csvin_close(r);
+    return EXIT_INVALID;
   }
   strbuf out = STRBUF_INIT;
   ctx c = {tests[which].name, csvin_name(r), json, yates, &out, {0}};

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -118,18 +117,23 @@ static int parse_cell(const char *s, size_t len, double *out) {
 
 int columns_number(const char *s, size_t len, double *out) { return parse_cell(s, len, out); }
 
-/* A problem with a row, counted. */
-static void row_problem(columns *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* What reading hands its problems to. */
+typedef struct reporter {
+  columns_problem_fn *fn;
+  void *ctx;
+} reporter;
 
-static void row_problem(columns *t, const char *fmt, ...) {
+/* A problem, handed over. */
+static void report(const reporter *to, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(const reporter *to, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   strbuf b = STRBUF_INIT;
   strbuf_vprintf(&b, fmt, ap);
   va_end(ap);
-  cli_error("%s", strbuf_str(&b));
+  to->fn(to->ctx, strbuf_str(&b));
   strbuf_free(&b);
-  t->problems++;
 }
 
 /* The arrays of a table that hold rows: the numeric columns (one for a
@@ -171,44 +175,36 @@ static void take_row(columns *t, csvin *r, const double *val, const signed char 
   }
 }
 
-void columns_read(csvin *r, const int *idx, size_t ncols, int tidx, columns *t) {
+int columns_read(csvin *r, const int *idx, size_t ncols, int tidx, columns *t,
+                 columns_problem_fn *problem, void *ctx) {
+  const reporter to = {problem, ctx};
+  size_t before = t->problems;
   double *val = xcalloc(ncols ? ncols : 1, sizeof *val);
   signed char *pc = xcalloc(ncols ? ncols : 1, sizeof *pc);
   char err[512];
   int rc;
   while ((rc = csvin_next(r, err, sizeof err)) != 0) {
     if (rc < 0) {
-      row_problem(t, "%s", err);
+      report(&to, "%s", err);
+      t->problems++;
       continue;
     }
     for (size_t j = 0; j < ncols; j++) {
       size_t f = (size_t)idx[j];
       const char *cell = csvin_field(r, f);
       pc[j] = (signed char)parse_cell(cell, csvin_field_len(r, f), &val[j]);
-      if (pc[j] < 0)
-        row_problem(t, "%s:%ld:%zu: '%.40s%s' is not a number (column %s)", t->name, csvin_line(r),
-                    f + 1, cell, strlen(cell) > 40 ? "..." : "", t->names[j]);
+      if (pc[j] < 0) {
+        t->problems++;
+        report(&to, "%s:%ld:%zu: '%.40s%s' is not a number (column %s)", t->name, csvin_line(r),
+               f + 1, cell, strlen(cell) > 40 ? "..." : "", t->names[j]);
+      }
     }
     take_row(t, r, val, pc, tidx);
     t->nrows++;
   }
   free(pc);
   free(val);
-}
-
-/* Opens the CSV and reads its header. */
-int columns_open(const char *path, csvin **r, char *err, size_t errlen) {
-  if (csvin_open(r, path, err, errlen) != 0)
-    return EXIT_RUNTIME;
-  int rc = csvin_next(*r, err, errlen);
-  if (rc <= 0) {
-    if (rc == 0)
-      snprintf(err, errlen, "%s: empty file (expected a header row)", csvin_name(*r));
-    csvin_close(*r);
-    *r = NULL;
-    return EXIT_INVALID;
-  }
-  return EXIT_OK;
+  return t->problems > before ? -1 : 0;
 }
 
 static void list_header(const csvin *r, strbuf *b) {
@@ -219,19 +215,20 @@ static void list_header(const csvin *r, strbuf *b) {
   }
 }
 
-/* Finds the columns names[0..n) in the header; prints each one missing. */
-int columns_find(const csvin *r, const char *const *names, size_t n, int *idx) {
-  int missing = 0;
+int columns_find(const csvin *hdr, const char *const *names, size_t n, int *idx,
+                 columns_problem_fn *problem, void *ctx) {
+  const reporter to = {problem, ctx};
+  int rc = 0;
   for (size_t j = 0; j < n; j++) {
-    idx[j] = csvin_header_index(r, names[j]);
+    idx[j] = csvin_header_index(hdr, names[j]);
     if (idx[j] < 0) {
       strbuf b = STRBUF_INIT;
-      list_header(r, &b);
-      cli_error("%s:%ld: no column named '%s' (the header has: %s)", csvin_name(r), csvin_line(r),
-                names[j], strbuf_str(&b));
+      list_header(hdr, &b);
+      report(&to, "%s:%ld: no column named '%s' (the header has: %s)", csvin_name(hdr),
+             csvin_line(hdr), names[j], strbuf_str(&b));
       strbuf_free(&b);
-      missing++;
+      rc = -1;
     }
   }
-  return missing;
+  return rc;
 }

@@ -3,7 +3,8 @@
  * paired t test only summed, with every cell that is not a number, and
  * every malformed record, reported as FILE:LINE:COLUMN. Read in one pass
  * with csvin_next: memory beyond the arrays is bounded by the widest row.
- * Used by `cleval stats`. */
+ * Problems go to the caller's callback; nothing is printed. Used by
+ * `cleval stats`. */
 #ifndef CLEVAL_COLUMNS_H
 #define CLEVAL_COLUMNS_H
 
@@ -29,14 +30,16 @@ typedef struct columns {
   size_t problems;
 } columns;
 
-/* Opens path ("-" for standard input) into *r and reads its header. Returns
- * EXIT_OK; EXIT_RUNTIME when it cannot be read, EXIT_INVALID when it has
- * no header, with the message in err. Close *r with csvin_close. */
-int columns_open(const char *path, csvin **r, char *err, size_t errlen);
+/* Where the functions below hand each problem they find: msg, valid only
+ * during the call, is "FILE:LINE:COLUMN: what is wrong" (or "FILE:LINE:
+ * what is wrong"); ctx is the caller's. */
+typedef void columns_problem_fn(void *ctx, const char *msg);
 
-/* Finds the columns names[0..n) in the header of r, into idx; prints each
- * one missing and returns how many are. */
-int columns_find(const csvin *r, const char *const *names, size_t n, int *idx);
+/* Finds the columns names[0..n) in the header record hdr, into idx (-1 for
+ * one missing). Returns 0 when all are there; else hands each one missing
+ * to problem and returns -1. */
+int columns_find(const csvin *hdr, const char *const *names, size_t n, int *idx,
+                 columns_problem_fn *problem, void *ctx);
 
 /* An empty table of n numeric columns with these header names; name is
  * the file's, for messages. Set diff before reading for a paired test, and
@@ -49,9 +52,12 @@ void columns_free(columns *t);
  * for anything else. s[len] must be a NUL (as csvin's fields have). */
 int columns_number(const char *s, size_t len, double *out);
 
-/* Reads the rows after the header: the numeric columns idx[0..ncols) into
- * t, and the text column tidx (or -1) into t->text. Each problem is
- * printed and counted in t->problems. */
-void columns_read(csvin *r, const int *idx, size_t ncols, int tidx, columns *t);
+/* Reads the rows after the header from r: the numeric columns
+ * idx[0..ncols) into t, and the text column tidx (or -1) into t->text.
+ * Every problem (a malformed record, a cell that is not a number) is handed
+ * to problem and counted in t->problems; reading goes on past it, so all
+ * of them are found. Returns 0, or -1 when there was any problem. */
+int columns_read(csvin *r, const int *idx, size_t ncols, int tidx, columns *t,
+                 columns_problem_fn *problem, void *ctx);
 
 #endif

@@ -1,7 +1,9 @@
 /* Tests for reading a cell as a number (columns_number): the plain cell's
  * fast path (an integer divided by a power of ten) gives exactly the double
  * strtod gives, and everything else is read, or refused, as strtod and the
- * rules of `cleval stats` say.
+ * rules of `cleval stats` say. And for reading columns (columns_find,
+ * columns_read): values by header name, every problem handed to the
+ * caller's callback, nothing printed.
  *
  * Expected values: C double literals, which the compiler rounds correctly
  * (as Python's float() does for the same text); for random cells, glibc's
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "strbuf.h"
 
 static int number(const char *s, double *out) { return columns_number(s, strlen(s), out); }
 
@@ -131,12 +134,91 @@ static void test_random_cells_match_strtod(void **state) {
   }
 }
 
+/* The problems handed over, one a line. */
+static void collect(void *ctx, const char *msg) {
+  strbuf_puts(ctx, msg);
+  strbuf_putc(ctx, '\n');
+}
+
+static csvin *reader(const char *text) {
+  csvin *r;
+  char err[256];
+  assert_int_equal(csvin_open_mem(&r, "t.csv", text, strlen(text), err, sizeof err), 0);
+  assert_int_equal(csvin_next(r, err, sizeof err), 1); /* the header */
+  return r;
+}
+
+static void test_read_columns(void **state) {
+  (void)state;
+  csvin *r = reader("g,y,x\na,1.5,2\n,,3\nb,4,x5\n\"c\",\"7\",8\n");
+  const char *names[] = {"x", "y"};
+  int idx[2], tidx;
+  strbuf msgs = STRBUF_INIT;
+  assert_int_equal(columns_find(r, names, 2, idx, collect, &msgs), 0);
+  assert_int_equal(idx[0], 2);
+  assert_int_equal(idx[1], 1);
+  const char *g = "g", *missing[] = {"z", "x"};
+  assert_int_equal(columns_find(r, &g, 1, &tidx, collect, &msgs), 0);
+  int other[2];
+  assert_int_equal(columns_find(r, missing, 2, other, collect, &msgs), -1);
+  assert_int_equal(other[0], -1);
+  assert_string_equal(strbuf_str(&msgs),
+                      "t.csv:1: no column named 'z' (the header has: g, y, x)\n");
+  strbuf_reset(&msgs);
+  columns t;
+  columns_init(&t, "t.csv", names, 2);
+  assert_int_equal(columns_read(r, idx, 2, tidx, &t, collect, &msgs), -1);
+  assert_string_equal(strbuf_str(&msgs), "t.csv:4:3: 'x5' is not a number (column x)\n");
+  assert_int_equal(t.problems, 1);
+  assert_int_equal(t.nrows, 4);
+  assert_true(t.col[0][0] == 2 && t.col[1][0] == 1.5);
+  assert_true(t.col[0][1] == 3 && isnan(t.col[1][1]));
+  assert_true(isnan(t.col[0][2]) && t.col[1][2] == 4);
+  assert_true(t.col[0][3] == 8 && t.col[1][3] == 7);
+  assert_string_equal(t.text[0], "a");
+  assert_null(t.text[1]);
+  assert_string_equal(t.text[3], "c");
+  columns_free(&t);
+  csvin_close(r);
+  strbuf_free(&msgs);
+}
+
+static void test_read_sums_only(void **state) {
+  (void)state;
+  /* Paired: y - x summed, no row kept; a malformed record is a problem,
+   * the rows around it still read. Sleep data rows as in test_stats. */
+  csvin *r = reader("x,y\n0.7,1.9\n-1.6,0.8\n-0.2,1.1\n1,\n-1.2,0.1\n3,x\"y\n-0.1,4.4\n");
+  const char *names[] = {"x", "y"};
+  int idx[2] = {0, 1};
+  strbuf msgs = STRBUF_INIT;
+  columns t;
+  columns_init(&t, "t.csv", names, 2);
+  t.diff = t.sum_only = true;
+  assert_int_equal(columns_read(r, idx, 2, -1, &t, collect, &msgs), -1);
+  assert_non_null(strstr(strbuf_str(&msgs), "t.csv:7:2: malformed quoting"));
+  assert_int_equal(t.nrows, 6); /* the rows read, the dropped one included */
+  assert_int_equal(t.dropped, 1);
+  assert_int_equal(t.sums.n, 5);
+  double mean, var;
+  compsum_moments_get(&t.sums, &mean, &var);
+  /* d <- c(1.9-0.7, 0.8+1.6, 1.1+0.2, 0.1+1.2, 4.4+0.1) in R:
+   * sprintf("%.17g %.17g", mean(d), var(d)) */
+  assert_rel(mean, 2.1400000000000001, 1e-15);
+  assert_rel(var, 1.9830000000000001, 1e-14);
+  assert_null(t.col[0]); /* nothing kept */
+  columns_free(&t);
+  csvin_close(r);
+  strbuf_free(&msgs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_plain_cells),
       cmocka_unit_test(test_zero_has_no_sign),
       cmocka_unit_test(test_empty_and_refused_cells),
       cmocka_unit_test(test_random_cells_match_strtod),
+      cmocka_unit_test(test_read_columns),
+      cmocka_unit_test(test_read_sums_only),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
