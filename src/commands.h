@@ -16,5 +16,6 @@ extern const command cmd_serve;
 extern const command cmd_user;
 extern const command cmd_fund;
 extern const command cmd_bursary;
+extern const command cmd_invite;
 
 #endif

@@ -9,7 +9,7 @@
 static const command *const commands[] = {
     &cmd_init,   &cmd_instruments, &cmd_stats,  &cmd_import,
     &cmd_export, &cmd_scores,      &cmd_report, &cmd_demo,
-    &cmd_serve,  &cmd_user,
+    &cmd_serve,  &cmd_user,        &cmd_invite,
     &cmd_fund,   &cmd_bursary,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -7,6 +7,7 @@
 #include "web_app.h"
 #include "web_page.h"
 #include "web_session.h"
+#include "web_survey.h"
 
 static void healthz(web_request *req, web_response *res) {
   sqlite3_stmt *st;
@@ -50,6 +51,8 @@ const web_route web_routes[] = {
     {"GET", "/login", WEB_ANYONE, web_session_login_page},
     {"POST", "/login", WEB_ANYONE, web_session_login},
     {"POST", "/logout", WEB_ANYONE, web_session_logout},
+    {"GET", "/s/*", WEB_ANYONE, web_survey_get},
+    {"POST", "/s/*", WEB_ANYONE, web_survey_post},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 
