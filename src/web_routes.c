@@ -6,6 +6,7 @@
 
 #include "web_app.h"
 #include "web_page.h"
+#include "web_responses.h"
 #include "web_session.h"
 #include "web_survey.h"
 
@@ -53,6 +54,8 @@ const web_route web_routes[] = {
     {"POST", "/logout", WEB_ANYONE, web_session_logout},
     {"GET", "/s/*", WEB_ANYONE, web_survey_get},
     {"POST", "/s/*", WEB_ANYONE, web_survey_post},
+    {"GET", "/responses", WEB_SIGNED_IN, web_responses_summary},
+    {"GET", "/responses/*", WEB_OWN_PROVIDER, web_responses_outstanding},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 
