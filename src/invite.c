@@ -206,7 +206,8 @@ int invite_run(store *s, const invite_options *o, FILE *out, size_t *n, int *inv
    * gone in leader by leader, the order of the rows (their rowids) would
    * say whose each was, and which leaders had answered once used ones are
    * deleted. */
-  qsort(hashes, nhash, sizeof *hashes, cmp_hash);
+  if (nhash > 1)
+    qsort(hashes, nhash, sizeof *hashes, cmp_hash);
   for (size_t i = 0; i < nhash; i++) {
     sqlite3_reset(ins);
     sqlite3_bind_text(ins, 1, hashes[i], -1, SQLITE_STATIC);
