@@ -6,8 +6,30 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The tally of a self-assessment's answers for role. */
+static void tally(const response_new *r, const response_answer *a, size_t n,
+                  const instrument_bank *bank, score_tally *t) {
+  memset(t, 0, sizeof *t);
+  const instrument *in = instrument_bank_get(bank, "self-assessment");
+  for (size_t i = 0; in && i < in->nitems; i++) {
+    const instrument_item *it = &in->items[i];
+    int area = score_area_index(it->area);
+    if (area >= 0 && it->role && strcmp(it->role, r->role) == 0)
+      t->total[area]++;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const instrument_item *it = a[i].item;
+    int area = score_area_index(it->area);
+    if (area >= 0 && it->role && strcmp(it->role, r->role) == 0 &&
+        strcmp(it->scale->kind, "likert") == 0) {
+      t->sum[area] += a[i].option->value;
+      t->answered[area]++;
+    }
+  }
+}
+
 int response_store(store *s, const response_new *r, const response_answer *a, size_t n,
-                   const score_settings *cfg, sqlite3_int64 *id, int *duplicate, char *err,
+                   const instrument_bank *bank, const score_settings *cfg, sqlite3_int64 *id, int *duplicate, char *err,
                    size_t errlen) {
   sqlite3 *db = store_db(s);
   sqlite3_stmt *st = NULL;
@@ -64,7 +86,10 @@ int response_store(store *s, const response_new *r, const response_answer *a, si
     }
   }
   sqlite3_finalize(st);
-  if (strcmp(r->survey, "self-assessment") == 0 && r->role)
-    return score_response(s, *id, cfg, err, errlen);
+  if (strcmp(r->survey, "self-assessment") == 0 && r->role) {
+    score_tally t;
+    tally(r, a, n, bank, &t);
+    return score_store_tally(s, *id, &t, cfg, err, errlen);
+  }
   return 0;
 }

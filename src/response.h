@@ -30,11 +30,13 @@ typedef struct response_new {
 
 /* Writes the response and its n answers (numeric scales as value,
  * categorical ones as code) and, for a self-assessment with a role, its
- * area scores under cfg. *id gets the new response's id. Returns 0; -1
+ * area scores under cfg, tallied as import tallies them: per area the sum
+ * and number of the answers to the role's items, out of the role's items
+ * in bank's self-assessment instrument (score_store_tally). *id gets the new response's id. Returns 0; -1
  * with a message, and *duplicate set to 1 when the leader already has a
  * response at that stage (the caller rolls back either way). */
 int response_store(store *s, const response_new *r, const response_answer *a, size_t n,
-                   const score_settings *cfg, sqlite3_int64 *id, int *duplicate, char *err,
+                   const instrument_bank *bank, const score_settings *cfg, sqlite3_int64 *id, int *duplicate, char *err,
                    size_t errlen);
 
 #endif

@@ -13,10 +13,22 @@
 #include "web_session.h"
 #include "xalloc.h"
 
+#define CACHE 32
+
+/* One database connection and the statements prepared on it. */
+typedef struct web_conn {
+  store *s;
+  struct {
+    const char *sql;
+    sqlite3_stmt *st;
+  } cache[CACHE];
+  size_t n;
+} web_conn;
+
 struct web_app {
-  store **pool; /* connections; free ones are the first nfree of spare */
+  web_conn *pool; /* connections; free ones are the first nfree of spare */
   size_t npool;
-  store **spare;
+  web_conn **spare;
   size_t nfree;
   pthread_mutex_t pool_lock;
   pthread_cond_t pool_cond;
@@ -93,11 +105,11 @@ int web_app_new(web_app **out, const char *db_path, const web_app_options *o, ch
   app->pool = xcalloc(app->npool, sizeof *app->pool);
   app->spare = xcalloc(app->npool, sizeof *app->spare);
   for (size_t i = 0; i < app->npool; i++) {
-    if (connect_one(&app->pool[i], db_path, err, errlen) != 0)
+    if (connect_one(&app->pool[i].s, db_path, err, errlen) != 0)
       goto fail;
-    app->spare[app->nfree++] = app->pool[i];
+    app->spare[app->nfree++] = &app->pool[i];
   }
-  store *s = app->pool[0];
+  store *s = app->pool[0].s;
   int login_max, login_window, token_max, token_window;
   if (int_setting(s, "web.session_idle_minutes", "30", 1, 10080, &app->session_idle, err,
                   errlen) != 0 ||
@@ -123,8 +135,11 @@ fail:
 void web_app_free(web_app *app) {
   if (!app)
     return;
-  for (size_t i = 0; i < app->npool; i++)
-    store_close(app->pool[i]);
+  for (size_t i = 0; app->pool && i < app->npool; i++) {
+    for (size_t k = 0; k < app->pool[i].n; k++)
+      sqlite3_finalize(app->pool[i].cache[k].st);
+    store_close(app->pool[i].s);
+  }
   free(app->pool);
   free(app->spare);
   web_ratelimit_free(app->login_user);
@@ -138,21 +153,48 @@ void web_app_free(web_app *app) {
   free(app);
 }
 
-static store *acquire(web_app *app) {
+static web_conn *acquire(web_app *app) {
   pthread_mutex_lock(&app->pool_lock);
   while (app->nfree == 0)
     pthread_cond_wait(&app->pool_cond, &app->pool_lock);
-  store *s = app->spare[--app->nfree];
+  web_conn *c = app->spare[--app->nfree];
   pthread_mutex_unlock(&app->pool_lock);
-  return s;
+  return c;
 }
 
-static void release(web_app *app, store *s) {
-  store_rollback(s); /* a handler that forgot: never leave a transaction open */
+static void release(web_app *app, web_conn *c) {
+  /* A handler that forgot: never leave a statement or transaction open. */
+  for (size_t k = 0; k < c->n; k++)
+    sqlite3_reset(c->cache[k].st);
+  store_rollback(c->s);
   pthread_mutex_lock(&app->pool_lock);
-  app->spare[app->nfree++] = s;
+  app->spare[app->nfree++] = c;
   pthread_cond_signal(&app->pool_cond);
   pthread_mutex_unlock(&app->pool_lock);
+}
+
+sqlite3_stmt *web_app_stmt(web_request *req, const char *sql, char *err, size_t errlen) {
+  web_conn *c = req->conn;
+  for (size_t k = 0; k < c->n; k++)
+    if (c->cache[k].sql == sql) {
+      sqlite3_reset(c->cache[k].st);
+      sqlite3_clear_bindings(c->cache[k].st);
+      return c->cache[k].st;
+    }
+  sqlite3_stmt *st;
+  sqlite3 *db = store_db(c->s);
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    store_fail(db, "preparing a statement", err, errlen);
+    return NULL;
+  }
+  if (c->n < CACHE) {
+    c->cache[c->n].sql = sql;
+    c->cache[c->n].st = st;
+    c->n++;
+  }
+  /* (Past CACHE statements the statement is not kept: a programming error
+   * the tests would show as a leak.) */
+  return st;
 }
 
 int web_app_begin(web_request *req, char *err, size_t errlen) {
@@ -220,7 +262,8 @@ void web_app_handle(web_app *app, web_request *req, web_response *res) {
     web_page_simple(res, req, 404, "Page not found", "There is no page at this address.");
     return;
   }
-  req->db = acquire(app);
+  req->conn = acquire(app);
+  req->db = req->conn->s;
   char err[512];
   if (web_session_load(req, res, err, sizeof err) != 0) {
     web_app_fail(req, res, err);
@@ -244,6 +287,7 @@ void web_app_handle(web_app *app, web_request *req, web_response *res) {
   }
   route->handler(req, res);
 done:
-  release(app, req->db);
+  release(app, req->conn);
   req->db = NULL;
+  req->conn = NULL;
 }

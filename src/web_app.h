@@ -44,6 +44,12 @@ int web_app_begin(web_request *req, char *err, size_t errlen);
 int web_app_commit(web_request *req, char *err, size_t errlen);
 void web_app_rollback(web_request *req);
 
+/* A prepared statement for sql on req's connection, kept for the
+ * connection's life and found again by the pointer sql (a string
+ * constant): reset, bindings cleared. The caller resets it after use (it is
+ * reset anyway when the request ends). NULL with a message on failure. */
+sqlite3_stmt *web_app_stmt(web_request *req, const char *sql, char *err, size_t errlen);
+
 /* Fills res with a 500 page and logs what (never shown to the visitor). */
 void web_app_fail(web_request *req, web_response *res, const char *what);
 

@@ -33,6 +33,7 @@ typedef struct web_request {
   char session_hash[TOKEN_HASH_HEX];    /* the session's hash when signed in */
   char csrf[TOKEN_MAX];                 /* the csrf value this page's forms carry */
   store *db;                            /* this request's database connection */
+  struct web_conn *conn;                /* its statement cache (web_app_stmt) */
   struct web_app *app;
 } web_request;
 

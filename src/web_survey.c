@@ -32,6 +32,7 @@ typedef struct survey {
   char stage[16];
   char role[32];
   bool used, revoked;
+  size_t ndrafts; /* answers saved before */
   const instrument_item *items[MAX_ITEMS];
   const instrument_option *answer[MAX_ITEMS]; /* the saved answers */
   size_t nitems;
@@ -111,6 +112,21 @@ static int item_index(const survey *sv, const char *id) {
   return -1;
 }
 
+static const char *const link_sql =
+    "SELECT t.token_hash, coalesce(t.leader_id, 0), t.stage, t.used_at IS NOT NULL,"
+    " t.revoked_at IS NOT NULL, coalesce(l.role, '')"
+    " FROM survey_tokens t LEFT JOIN leaders l ON l.id = t.leader_id WHERE t.token_hash = ?1";
+static const char *const drafts_sql = "SELECT i.item_key, d.code FROM survey_drafts d"
+                                      " JOIN items i ON i.id = d.item_id WHERE d.token_hash = ?1";
+static const char *const save_draft_sql =
+    "INSERT INTO survey_drafts (token_hash, item_id, code)"
+    " SELECT ?1, id, ?3 FROM items WHERE item_key = ?2"
+    " ON CONFLICT (token_hash, item_id) DO UPDATE SET code = excluded.code";
+static const char *const drop_drafts_sql = "DELETE FROM survey_drafts WHERE token_hash = ?1";
+static const char *const drop_link_sql = "DELETE FROM survey_tokens WHERE token_hash = ?1";
+static const char *const use_link_sql =
+    "UPDATE survey_tokens SET used_at = ?2 WHERE token_hash = ?1";
+
 /* Finds the link; 1 found, 0 not, -1 database failure. */
 static int load(web_request *req, survey *sv, char *err, size_t errlen) {
   memset(sv, 0, sizeof *sv);
@@ -121,13 +137,8 @@ static int load(web_request *req, survey *sv, char *err, size_t errlen) {
   token_hash(tok, hash);
   sqlite3 *db = store_db(req->db);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT t.token_hash, coalesce(t.leader_id, 0), t.stage,"
-                         " t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, coalesce(l.role, '')"
-                         " FROM survey_tokens t LEFT JOIN leaders l ON l.id = t.leader_id"
-                         " WHERE t.token_hash = ?1",
-                         -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "reading a survey link", err, errlen);
+  if (!(st = web_app_stmt(req, link_sql, err, errlen)))
+    return -1;
   sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   int found = 0;
@@ -142,7 +153,7 @@ static int load(web_request *req, survey *sv, char *err, size_t errlen) {
     sv->revoked = sqlite3_column_int(st, 4);
     snprintf(sv->role, sizeof sv->role, "%s", (const char *)sqlite3_column_text(st, 5));
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return store_fail(db, "reading a survey link", err, errlen);
   if (!found)
@@ -150,19 +161,17 @@ static int load(web_request *req, survey *sv, char *err, size_t errlen) {
   build(sv, web_app_bank(req->app));
   if (sv->used || sv->revoked)
     return 1;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT i.item_key, d.code FROM survey_drafts d"
-                         " JOIN items i ON i.id = d.item_id WHERE d.token_hash = ?1",
-                         -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "reading saved answers", err, errlen);
+  if (!(st = web_app_stmt(req, drafts_sql, err, errlen)))
+    return -1;
   sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int k = item_index(sv, (const char *)sqlite3_column_text(st, 0));
     if (k >= 0)
       sv->answer[k] =
           instrument_scale_option(sv->items[k]->scale, (const char *)sqlite3_column_text(st, 1));
+    sv->ndrafts++;
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   if (rc != SQLITE_DONE)
     return store_fail(db, "reading saved answers", err, errlen);
   return 1;
@@ -417,13 +426,9 @@ static int read_answers(const web_request *req, survey *sv, long section_no, boo
 static int save_drafts(web_request *req, const survey *sv, const bool *changed, char *err,
                        size_t errlen) {
   sqlite3 *db = store_db(req->db);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO survey_drafts (token_hash, item_id, code)"
-                         " SELECT ?1, id, ?3 FROM items WHERE item_key = ?2"
-                         " ON CONFLICT (token_hash, item_id) DO UPDATE SET code = excluded.code",
-                         -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "saving answers", err, errlen);
+  sqlite3_stmt *st = web_app_stmt(req, save_draft_sql, err, errlen);
+  if (!st)
+    return -1;
   for (size_t i = 0; i < sv->nitems; i++) {
     if (!changed[i])
       continue;
@@ -432,11 +437,11 @@ static int save_drafts(web_request *req, const survey *sv, const bool *changed, 
     sqlite3_bind_text(st, 2, sv->items[i]->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, sv->answer[i]->code, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
-      sqlite3_finalize(st);
+      sqlite3_reset(st);
       return store_fail(db, "saving answers", err, errlen);
     }
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   return 0;
 }
 
@@ -446,22 +451,24 @@ static int use_link(web_request *req, const survey *sv, const char *now, char *e
                     size_t errlen) {
   sqlite3 *db = store_db(req->db);
   sqlite3_stmt *st;
-  const char *sql = is_followup(sv) ? "DELETE FROM survey_tokens WHERE token_hash = ?1"
-                                    : "UPDATE survey_tokens SET used_at = ?2 WHERE token_hash = ?1";
-  if (sqlite3_prepare_v2(db, "DELETE FROM survey_drafts WHERE token_hash = ?1", -1, &st, NULL) !=
-      SQLITE_OK)
-    return store_fail(db, "using up a link", err, errlen);
-  sqlite3_bind_text(st, 1, sv->hash, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "using up a link", err, errlen);
+  if (sv->ndrafts && !is_followup(sv)) {
+    if (!(st = web_app_stmt(req, drop_drafts_sql, err, errlen)))
+      return -1;
+    sqlite3_bind_text(st, 1, sv->hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+      return store_fail(db, "using up a link", err, errlen);
+  }
+  /* A follow-up link's drafts go with it (ON DELETE CASCADE). */
+  if (!(st = web_app_stmt(req, is_followup(sv) ? drop_link_sql : use_link_sql, err, errlen)))
+    return -1;
   sqlite3_bind_text(st, 1, sv->hash, -1, SQLITE_STATIC);
   if (!is_followup(sv))
     sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
+  int rc = sqlite3_step(st);
   int changes = sqlite3_changes(db);
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   if (rc != SQLITE_DONE)
     return store_fail(db, "using up a link", err, errlen);
   if (changes != 1) {
@@ -592,8 +599,8 @@ static void submit(web_request *req, web_response *res, survey *sv) {
                     is_followup(sv) ? NULL : sv->role, stamp, is_followup(sv)};
   sqlite3_int64 id = 0;
   int duplicate = 0;
-  if (response_store(req->db, &r, ans, n, web_app_score(req->app), &id, &duplicate, err,
-                     sizeof err) != 0 ||
+  if (response_store(req->db, &r, ans, n, web_app_bank(req->app), web_app_score(req->app), &id,
+                     &duplicate, err, sizeof err) != 0 ||
       use_link(req, sv, stamp, err, sizeof err) != 0) {
     web_app_rollback(req);
     if (duplicate) {
@@ -653,14 +660,16 @@ void web_survey_post(web_request *req, web_response *res) {
     web_page_simple(res, req, 400, "The answers could not be read", msg);
     return;
   }
+  const char *go = web_form_get(&req->form, "go");
+  if (go && strcmp(go, "submit") == 0) {
+    /* The answers posted with the submission go straight into the
+     * response, with those saved before. */
+    submit(req, res, &sv);
+    return;
+  }
   if (save_drafts(req, &sv, changed, err, sizeof err) != 0) {
     web_app_rollback(req);
     web_app_fail(req, res, err);
-    return;
-  }
-  const char *go = web_form_get(&req->form, "go");
-  if (go && strcmp(go, "submit") == 0) {
-    submit(req, res, &sv);
     return;
   }
   if (web_app_commit(req, err, sizeof err) != 0) {
