@@ -27,6 +27,14 @@ static void style(web_request *req, web_response *res) {
   strbuf_puts(&res->body, web_page_css);
 }
 
+/* Browsers ask for an icon; there is none (and an empty answer keeps
+ * their consoles free of 404s). */
+static void favicon(web_request *req, web_response *res) {
+  (void)req;
+  res->status = 204;
+  res->content_type = "image/x-icon";
+}
+
 static void home(web_request *req, web_response *res) {
   if (req->signed_in) {
     web_response_redirect(res, "/responses");
@@ -48,6 +56,7 @@ static void home(web_request *req, web_response *res) {
 const web_route web_routes[] = {
     {"GET", "/healthz", WEB_ANYONE, healthz},
     {"GET", "/style.css", WEB_ANYONE, style},
+    {"GET", "/favicon.ico", WEB_ANYONE, favicon},
     {"GET", "/", WEB_ANYONE, home},
     {"GET", "/login", WEB_ANYONE, web_session_login_page},
     {"POST", "/login", WEB_ANYONE, web_session_login},

@@ -40,6 +40,9 @@ done
 if [ -f tests/browser/run.sh ]; then
   run_suite "browser" tests/browser/run.sh "$top/build/cleval"
 fi
+if [ -f tests/web/run.sh ]; then
+  run_suite "web" tests/web/run.sh "$top/build/cleval"
+fi
 if [ -f tests/pspp/run.sh ]; then
   run_suite "pspp" tests/pspp/run.sh "$top/build/cleval"
 fi
