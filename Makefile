@@ -1,6 +1,7 @@
 # cleval: build, test, demo. Out-of-tree output under build/.
 #   make          deps + build/cleval
-#   make check    unit, end-to-end and browser tests, then again under ASan+UBSan
+#   make check    unit, end-to-end and browser tests, then again under ASan+UBSan;
+#                 first, syntax checks for arm64 and 32-bit x86 (make portability)
 #   make demo     deps + build + simulated programme report in out/
 #   make bench    benchmarks (bench/*)
 #   make format   clang-format the sources
@@ -29,7 +30,7 @@ INSTRUMENTS := $(sort $(wildcard instruments/*.json))
 
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build check demo bench format clean
+.PHONY: all deps build check demo bench format clean portability
 # Dependencies are installed first, then the build runs in a fresh make so
 # that pkg-config sees the newly installed libraries.
 all: deps
@@ -73,7 +74,37 @@ check:
 	@tools/deps.sh check
 	@$(MAKE) --no-print-directory -j$(JOBS) build
 	@$(MAKE) --no-print-directory -j$(JOBS) B=build/asan XFLAGS="$(ASAN_FLAGS)" build
+	@$(MAKE) --no-print-directory -j$(JOBS) portability
 	@tools/run-tests.sh
+
+# Every source compiles warning-free (the same flags, -Werror) for 64-bit
+# ARM and for 32-bit x86, checked with -fsyntax-only, one stamp per file
+# and target under build/port. arm64: clang --target=aarch64-linux-gnu with
+# the arm64 C library's headers (libc6-dev-arm64-cross, in
+# /usr/aarch64-linux-gnu/include) in place of the host's; the libraries'
+# own headers (sqlite3, gsl, jansson, ...) are the host's, in /usr/include,
+# which are the same for every architecture: searched after the C
+# library's (-idirafter), so no host C library header is ever used, and
+# /usr/include/x86_64-linux-gnu is not searched at all. 32-bit: gcc -m32
+# (gcc-multilib), whose C library headers sit beside the host's.
+PORT_FLAGS = $(WARN) $(DEFS) -DCLEVAL_VERSION='"$(VERSION)"' -Isrc -Ibuild/gen $(PKG_CFLAGS) \
+             -fsyntax-only
+PORT_ARM64 = clang --target=aarch64-linux-gnu -nostdinc \
+             -isystem $(shell clang -print-resource-dir 2>/dev/null)/include \
+             -isystem /usr/aarch64-linux-gnu/include -idirafter /usr/include
+PORT_STAMPS := $(patsubst src/%.c,build/port/arm64/%.ok,$(SRCS)) \
+               $(patsubst src/%.c,build/port/i386/%.ok,$(SRCS))
+
+portability: $(PORT_STAMPS)
+	@echo "portability: src/*.c compile warning-free for arm64 (aarch64) and 32-bit x86 (i386)"
+
+build/port/arm64/%.ok: src/%.c $(wildcard src/*.h) | build/gen/instruments_embed.h
+	@mkdir -p $(@D)
+	$(PORT_ARM64) $(PORT_FLAGS) $< && touch $@
+
+build/port/i386/%.ok: src/%.c $(wildcard src/*.h) | build/gen/instruments_embed.h
+	@mkdir -p $(@D)
+	gcc -m32 $(PORT_FLAGS) $< && touch $@
 
 demo: all
 	@rm -rf out

@@ -4,7 +4,9 @@
 #   tools/deps.sh check   the above plus what the tests use
 set -eu
 BUILD="pkg-config libsqlite3-dev libgsl-dev libmicrohttpd-dev libjansson-dev libcsv-dev libsodium-dev libreadstat-dev libcmocka-dev"
-CHECK="tidy pspp chromium nodejs npm python3-scipy sqlite3 curl"
+# clang, libc6-dev-arm64-cross and gcc-multilib: make portability (arm64 and
+# 32-bit syntax checks).
+CHECK="tidy pspp chromium nodejs npm python3-scipy sqlite3 curl clang libc6-dev-arm64-cross gcc-multilib"
 want=$BUILD
 [ "${1:-build}" = check ] && want="$BUILD $CHECK"
 missing=""
