@@ -1717,7 +1717,7 @@ static void provenance(analysis *a) {
   const dataset *ds = a->ds;
   report_doc_provenance(d, "cleval version", "%s", CLEVAL_VERSION);
   report_doc_provenance(d, "report date", "%s", c->date[0] ? c->date : "not set");
-  report_doc_provenance(d, "data SHA-256", "%s", ds->sha256);
+  report_doc_provenance(d, "data BLAKE2b-256", "%s", ds->digest);
   report_doc_provenance(d, "establishments", "%zu", ds->nestablishments);
   report_doc_provenance(d, "Careers Leaders", "%zu", ds->nleaders);
   report_doc_provenance(d, "survey responses", "%zu", ds->nresponses);

@@ -1,6 +1,8 @@
 /* The store read into plain arrays (see dataset.h): one prepared query per
- * table inside one read transaction, SQL ids mapped to array indices by
- * binary search, everything read fed to a SHA-256 as it goes. */
+ * table inside one read transaction, each column of each row fetched once
+ * (and hashed as it is), SQL ids mapped to array indices by a direct table
+ * (or binary search when the ids are sparse), everything read fed to a
+ * BLAKE2b-256 as it goes. */
 #include "dataset.h"
 
 #include <math.h>
@@ -40,6 +42,8 @@ typedef struct idmap {
   size_t n, cap;
   idx_entry last; /* the previous hit: rows of answers and benchmarks come in runs */
   int has_last;
+  size_t *dense; /* index by id, when the ids are dense enough: 0 .. ndense - 1 */
+  size_t ndense;
 } idmap;
 
 static void idmap_put(idmap *m, sqlite3_int64 id, size_t idx) {
@@ -54,13 +58,40 @@ static int cmp_entry(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Ready for lookups: a direct table when the largest id is at most four
+ * times the count (SQLite's rowids usually run 1..n), else sorted for
+ * bsearch. */
 static void idmap_sort(idmap *m) {
+  sqlite3_int64 max = -1;
+  int small = 1;
+  for (size_t i = 0; i < m->n; i++) {
+    if (m->e[i].id < 0)
+      small = 0;
+    else if (m->e[i].id > max)
+      max = m->e[i].id;
+  }
+  if (small && m->n && (unsigned long long)max <= 4ULL * m->n + 1024) {
+    m->ndense = (size_t)max + 1;
+    m->dense = xmalloc(m->ndense * sizeof *m->dense);
+    for (size_t i = 0; i < m->ndense; i++)
+      m->dense[i] = DS_NONE;
+    for (size_t i = 0; i < m->n; i++)
+      m->dense[m->e[i].id] = m->e[i].idx;
+    return;
+  }
   if (m->n > 1)
     qsort(m->e, m->n, sizeof *m->e, cmp_entry);
 }
 
+static void idmap_clear(idmap *m) {
+  free(m->e);
+  free(m->dense);
+}
+
 /* The index of id, or DS_NONE. */
 static size_t idmap_get(idmap *m, sqlite3_int64 id) {
+  if (m->dense)
+    return id >= 0 && (unsigned long long)id < m->ndense ? m->dense[id] : DS_NONE;
   if (m->has_last && m->last.id == id)
     return m->last.idx;
   if (!m->n)
@@ -74,23 +105,41 @@ static size_t idmap_get(idmap *m, sqlite3_int64 id) {
   return hit->idx;
 }
 
-/* The state of one load: the database, the hash, the id maps. */
+/* A column of the current row as read (once) from SQLite. Text pointers
+ * are SQLite's, valid until the next step. */
+typedef struct colval {
+  int type; /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL */
+  sqlite3_int64 i;
+  double d;
+  const unsigned char *t;
+  size_t n;
+} colval;
+
+#define MAXCOLS 12
+
+/* The state of one load: the database, the hash, the current row, the id
+ * maps. */
 typedef struct loader {
   sqlite3 *db;
-  crypto_hash_sha256_state sha;
-  unsigned char buf[8192]; /* hashed in chunks: many fields are a few bytes */
+  crypto_generichash_state hash;
+  unsigned char buf[16384]; /* hashed in chunks: most values are a few bytes */
   size_t nbuf;
+  colval row[MAXCOLS];
   idmap hubs, establishments, leaders, providers, responses, items, returns;
   char *err;
   size_t errlen;
 } loader;
 
+static void hash_flush(loader *ld) {
+  crypto_generichash_update(&ld->hash, ld->buf, ld->nbuf);
+  ld->nbuf = 0;
+}
+
 static void hash_bytes(loader *ld, const void *p, size_t n) {
   if (ld->nbuf + n > sizeof ld->buf) {
-    crypto_hash_sha256_update(&ld->sha, ld->buf, ld->nbuf);
-    ld->nbuf = 0;
+    hash_flush(ld);
     if (n > sizeof ld->buf) {
-      crypto_hash_sha256_update(&ld->sha, p, n);
+      crypto_generichash_update(&ld->hash, p, n);
       return;
     }
   }
@@ -98,51 +147,76 @@ static void hash_bytes(loader *ld, const void *p, size_t n) {
   ld->nbuf += n;
 }
 
-/* Eight bytes of v, least significant first: the same fingerprint on any
- * machine. */
-static void put_u64(unsigned char *out, unsigned long long v) {
-  for (int k = 0; k < 8; k++)
-    out[k] = (unsigned char)(v >> (8 * k));
+/* v as a variable-length unsigned number (7 bits a byte, least significant
+ * first, the top bit set on every byte but the last): the same bytes on any
+ * machine, and self-delimiting. At most 10 bytes. */
+static size_t put_varint(unsigned char *out, unsigned long long v) {
+  size_t k = 0;
+  while (v >= 0x80) {
+    out[k++] = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  out[k++] = (unsigned char)v;
+  return k;
 }
 
-/* Hashes every column of the current row: a type tag, the value (integers
- * and reals as their 64 bits; text as its length, then its bytes) and a
- * separator byte, so that ("a", "bc") and ("ab", "c") differ. */
-static void hash_row(loader *ld, sqlite3_stmt *st) {
+/* Reads every column of the current row into ld->row, hashing each in a
+ * self-delimiting form: a type tag, then the value: an integer as its
+ * zigzag varint, a real as its 64 bits (least significant byte first), text
+ * or a blob as its length (varint) and bytes, NULL as the tag alone. The
+ * encoding is prefix-free, so the hash of a table's rows determines every
+ * value read ("ab", "c" and "a", "bc" differ). */
+static void read_row(loader *ld, sqlite3_stmt *st) {
   int n = sqlite3_column_count(st);
+  if (n > MAXCOLS)
+    n = MAXCOLS; /* no query here has more; the asserting test is the loaders' */
   for (int i = 0; i < n; i++) {
-    unsigned char head[9];
-    const void *p = NULL;
-    size_t len = 0, hn = 9;
-    switch (sqlite3_column_type(st, i)) {
+    colval *c = &ld->row[i];
+    unsigned char head[11];
+    size_t hn = 1;
+    c->type = sqlite3_column_type(st, i);
+    c->t = NULL;
+    c->n = 0;
+    switch (c->type) {
     case SQLITE_NULL:
       head[0] = 'N';
-      hn = 1;
       break;
-    case SQLITE_INTEGER:
+    case SQLITE_INTEGER: {
+      c->i = sqlite3_column_int64(st, i);
+      unsigned long long u = (unsigned long long)c->i;
       head[0] = 'I';
-      put_u64(head + 1, (unsigned long long)sqlite3_column_int64(st, i));
+      hn += put_varint(head + 1, (u << 1) ^ (c->i < 0 ? ~0ULL : 0ULL));
       break;
+    }
     case SQLITE_FLOAT: {
-      double d = sqlite3_column_double(st, i);
+      c->d = sqlite3_column_double(st, i);
       unsigned long long bits;
-      memcpy(&bits, &d, sizeof bits);
+      memcpy(&bits, &c->d, sizeof bits);
       head[0] = 'R';
-      put_u64(head + 1, bits);
+      for (int k = 0; k < 8; k++)
+        head[1 + k] = (unsigned char)(bits >> (8 * k));
+      hn = 9;
       break;
     }
     default: /* text, or a blob taken as its bytes */
-      head[0] = 'T';
-      p = sqlite3_column_blob(st, i);
-      len = (size_t)sqlite3_column_bytes(st, i);
-      put_u64(head + 1, len);
+      c->t = c->type == SQLITE_TEXT ? sqlite3_column_text(st, i) : sqlite3_column_blob(st, i);
+      c->n = (size_t)sqlite3_column_bytes(st, i);
+      head[0] = c->type == SQLITE_TEXT ? 'T' : 'B';
+      hn += put_varint(head + 1, c->n);
       break;
     }
     hash_bytes(ld, head, hn);
-    if (len)
-      hash_bytes(ld, p, len);
-    hash_bytes(ld, "\x1f", 1);
+    if (c->n)
+      hash_bytes(ld, c->t, c->n);
   }
+}
+
+/* The end of a query's rows, in the hash: a tag no value starts with and
+ * the number of rows, so that rows cannot move from one table to the next. */
+static void hash_end(loader *ld, size_t rows) {
+  unsigned char b[11];
+  b[0] = 'E';
+  hash_bytes(ld, b, 1 + put_varint(b + 1, rows));
 }
 
 static int fail(loader *ld, const char *fmt, ...) {
@@ -161,33 +235,61 @@ static int prepare(loader *ld, const char *what, const char *sql, sqlite3_stmt *
   return 0;
 }
 
-/* Steps st: 1 for a row (hashed), 0 at the end, -1 on an error (message
- * set). */
-static int step(loader *ld, const char *what, sqlite3_stmt *st) {
+/* Steps st: 1 for a row (read into ld->row and hashed), 0 at the end
+ * (the table's end hashed), -1 on an error (message set). *rows counts. */
+static int step(loader *ld, const char *what, sqlite3_stmt *st, size_t *rows) {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
-    hash_row(ld, st);
+    read_row(ld, st);
+    (*rows)++;
     return 1;
   }
-  if (rc == SQLITE_DONE)
+  if (rc == SQLITE_DONE) {
+    hash_end(ld, *rows);
     return 0;
+  }
   return store_fail(ld->db, what, ld->err, ld->errlen);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i) {
+/* The column readers take the values read_row fetched; a value of another
+ * type than the one asked for is converted by SQLite, as before. */
+static int is_null(const loader *ld, int i) { return ld->row[i].type == SQLITE_NULL; }
+
+static sqlite3_int64 int_col(const loader *ld, sqlite3_stmt *st, int i) {
+  const colval *c = &ld->row[i];
+  if (c->type == SQLITE_INTEGER)
+    return c->i;
+  return c->type == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
+}
+
+static const char *col_text(loader *ld, sqlite3_stmt *st, int i) {
+  colval *c = &ld->row[i];
+  if (c->type == SQLITE_TEXT)
+    return (const char *)c->t;
+  if (c->type == SQLITE_NULL)
+    return "";
   const unsigned char *t = sqlite3_column_text(st, i);
   return t ? (const char *)t : "";
 }
 
-static char *dup_col(sqlite3_stmt *st, int i) { return xstrdup(col_text(st, i)); }
+static char *dup_col(loader *ld, sqlite3_stmt *st, int i) {
+  const colval *c = &ld->row[i];
+  if (c->type == SQLITE_TEXT) { /* its length is known */
+    char *s = xmalloc(c->n + 1);
+    memcpy(s, c->t, c->n);
+    s[c->n] = '\0';
+    return s;
+  }
+  return xstrdup(col_text(ld, st, i));
+}
 
-static char *dup_col_or_null(sqlite3_stmt *st, int i) {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : dup_col(st, i);
+static char *dup_col_or_null(loader *ld, sqlite3_stmt *st, int i) {
+  return is_null(ld, i) ? NULL : dup_col(ld, st, i);
 }
 
 /* The first 10 characters of a stored date or timestamp, "" when NULL. */
-static void date_col(char out[11], sqlite3_stmt *st, int i) {
-  const char *t = col_text(st, i);
+static void date_col(char out[11], loader *ld, sqlite3_stmt *st, int i) {
+  const char *t = col_text(ld, st, i);
   size_t n = strlen(t);
   if (n > 10)
     n = 10;
@@ -195,21 +297,26 @@ static void date_col(char out[11], sqlite3_stmt *st, int i) {
   out[n] = '\0';
 }
 
-static double real_col(sqlite3_stmt *st, int i) {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+static double real_col(const loader *ld, sqlite3_stmt *st, int i) {
+  const colval *c = &ld->row[i];
+  if (c->type == SQLITE_FLOAT)
+    return c->d;
+  if (c->type == SQLITE_INTEGER)
+    return (double)c->i;
+  return c->type == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
 /* The index of column i's text in names, or -1 with a message (a NULL is
  * unexpected too). */
 static int enum_col(loader *ld, sqlite3_stmt *st, int i, const char *const *names, size_t n,
                     const char *what) {
-  const unsigned char *t = sqlite3_column_text(st, i);
+  const char *t = is_null(ld, i) ? NULL : col_text(ld, st, i);
   if (t)
     for (size_t k = 0; k < n; k++)
-      if (strcmp((const char *)t, names[k]) == 0)
+      if (strcmp(t, names[k]) == 0)
         return (int)k;
   if (t)
-    fail(ld, "%s: unexpected value '%s'", what, (const char *)t);
+    fail(ld, "%s: unexpected value '%s'", what, t);
   else
     fail(ld, "%s: unexpected NULL", what);
   return -1;
@@ -220,9 +327,9 @@ static int enum_col(loader *ld, sqlite3_stmt *st, int i, const char *const *name
  * tells the two apart. */
 static size_t ref_col(loader *ld, sqlite3_stmt *st, int i, idmap *m, const char *what, int *ok) {
   *ok = 1;
-  if (sqlite3_column_type(st, i) == SQLITE_NULL)
+  if (is_null(ld, i))
     return DS_NONE;
-  sqlite3_int64 id = sqlite3_column_int64(st, i);
+  sqlite3_int64 id = int_col(ld, st, i);
   size_t idx = idmap_get(m, id);
   if (idx == DS_NONE) {
     fail(ld, "%s: refers to a missing row (id %lld)", what, (long long)id);
@@ -237,10 +344,11 @@ static int load_hubs(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "hubs", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "hubs", st, &rows)) == 1) {
     ds->hubs = xgrow(ds->hubs, &cap, ds->nhubs + 1, sizeof *ds->hubs);
-    idmap_put(&ld->hubs, sqlite3_column_int64(st, 0), ds->nhubs);
-    ds->hubs[ds->nhubs++] = dup_col(st, 1);
+    idmap_put(&ld->hubs, int_col(ld, st, 0), ds->nhubs);
+    ds->hubs[ds->nhubs++] = dup_col(ld, st, 1);
   }
   sqlite3_finalize(st);
   idmap_sort(&ld->hubs);
@@ -256,18 +364,19 @@ static int load_establishments(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "establishments", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "establishments", st, &rows)) == 1) {
     ds->establishments =
         xgrow(ds->establishments, &cap, ds->nestablishments + 1, sizeof *ds->establishments);
     ds_establishment *e = &ds->establishments[ds->nestablishments];
     memset(e, 0, sizeof *e);
     ds->nestablishments++;
-    idmap_put(&ld->establishments, sqlite3_column_int64(st, 0), ds->nestablishments - 1);
-    e->urn = dup_col(st, 1);
-    e->name = dup_col(st, 2);
-    e->region = dup_col(st, 4);
-    date_col(e->hub_joined, st, 6);
-    e->fsm_pct = real_col(st, 7);
+    idmap_put(&ld->establishments, int_col(ld, st, 0), ds->nestablishments - 1);
+    e->urn = dup_col(ld, st, 1);
+    e->name = dup_col(ld, st, 2);
+    e->region = dup_col(ld, st, 4);
+    date_col(e->hub_joined, ld, st, 6);
+    e->fsm_pct = real_col(ld, st, 7);
     int t = enum_col(ld, st, 3, type_names, COUNT(type_names), "establishments.type");
     int ok;
     e->hub = ref_col(ld, st, 5, &ld->hubs, "establishments.hub_id", &ok);
@@ -291,15 +400,16 @@ static int load_leaders(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "leaders", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "leaders", st, &rows)) == 1) {
     ds->leaders = xgrow(ds->leaders, &cap, ds->nleaders + 1, sizeof *ds->leaders);
     ds_leader *l = &ds->leaders[ds->nleaders];
     memset(l, 0, sizeof *l);
     ds->nleaders++;
-    idmap_put(&ld->leaders, sqlite3_column_int64(st, 0), ds->nleaders - 1);
-    l->key = dup_col(st, 1);
-    l->months_in_role = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4);
-    l->contact_consent = sqlite3_column_int(st, 5) != 0;
+    idmap_put(&ld->leaders, int_col(ld, st, 0), ds->nleaders - 1);
+    l->key = dup_col(ld, st, 1);
+    l->months_in_role = is_null(ld, 4) ? -1 : (int)int_col(ld, st, 4);
+    l->contact_consent = int_col(ld, st, 5) != 0;
     l->match = DS_NO_RESPONSE;
     l->pre = l->post = DS_NONE;
     int ok;
@@ -329,13 +439,14 @@ static int load_providers(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "providers", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "providers", st, &rows)) == 1) {
     ds->providers = xgrow(ds->providers, &cap, ds->nproviders + 1, sizeof *ds->providers);
     ds_provider *p = &ds->providers[ds->nproviders++];
-    idmap_put(&ld->providers, sqlite3_column_int64(st, 0), ds->nproviders - 1);
-    p->key = dup_col(st, 1);
-    p->name = dup_col(st, 2);
-    p->accreditation = dup_col(st, 3);
+    idmap_put(&ld->providers, int_col(ld, st, 0), ds->nproviders - 1);
+    p->key = dup_col(ld, st, 1);
+    p->name = dup_col(ld, st, 2);
+    p->accreditation = dup_col(ld, st, 3);
   }
   sqlite3_finalize(st);
   idmap_sort(&ld->providers);
@@ -352,7 +463,8 @@ static int load_enrolments(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "enrolments", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "enrolments", st, &rows)) == 1) {
     ds->enrolments = xgrow(ds->enrolments, &cap, ds->nenrolments + 1, sizeof *ds->enrolments);
     ds_enrolment *e = &ds->enrolments[ds->nenrolments++];
     memset(e, 0, sizeof *e);
@@ -367,9 +479,9 @@ static int load_enrolments(loader *ld, dataset *ds) {
       r = fail(ld, "enrolments.provider_id: NULL");
       break;
     }
-    e->wave = sqlite3_column_int(st, 2);
-    date_col(e->start_date, st, 3);
-    date_col(e->completion_date, st, 4);
+    e->wave = (int)int_col(ld, st, 2);
+    date_col(e->start_date, ld, st, 3);
+    date_col(e->completion_date, ld, st, 4);
     int status = enum_col(ld, st, 5, status_names, COUNT(status_names), "enrolments.status");
     if (status < 0) {
       r = -1;
@@ -391,22 +503,23 @@ static int load_items(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "items", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "items", st, &rows)) == 1) {
     ds->items = xgrow(ds->items, &cap, ds->nitems + 1, sizeof *ds->items);
     ds_item *it = &ds->items[ds->nitems++];
-    idmap_put(&ld->items, sqlite3_column_int64(st, 0), ds->nitems - 1);
-    it->key = dup_col(st, 1);
-    it->instrument = dup_col(st, 2);
-    it->position = sqlite3_column_int(st, 3);
-    it->role = dup_col_or_null(st, 4);
-    it->topic = dup_col_or_null(st, 6);
-    it->benchmark = sqlite3_column_int(st, 7); /* NULL reads as 0 */
-    it->text = dup_col(st, 8);
+    idmap_put(&ld->items, int_col(ld, st, 0), ds->nitems - 1);
+    it->key = dup_col(ld, st, 1);
+    it->instrument = dup_col(ld, st, 2);
+    it->position = (int)int_col(ld, st, 3);
+    it->role = dup_col_or_null(ld, st, 4);
+    it->topic = dup_col_or_null(ld, st, 6);
+    it->benchmark = (int)int_col(ld, st, 7); /* NULL reads as 0 */
+    it->text = dup_col(ld, st, 8);
     it->area = -1;
-    if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-      it->area = score_area_index(col_text(st, 5));
+    if (!is_null(ld, 5)) {
+      it->area = score_area_index(col_text(ld, st, 5));
       if (it->area < 0) {
-        r = fail(ld, "items.area: unexpected value '%s' (item %s)", col_text(st, 5), it->key);
+        r = fail(ld, "items.area: unexpected value '%s' (item %s)", col_text(ld, st, 5), it->key);
         break;
       }
     }
@@ -427,14 +540,15 @@ static int load_responses(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "responses", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "responses", st, &rows)) == 1) {
     ds->responses = xgrow(ds->responses, &cap, ds->nresponses + 1, sizeof *ds->responses);
     ds_response *p = &ds->responses[ds->nresponses++];
     memset(p, 0, sizeof *p);
-    idmap_put(&ld->responses, sqlite3_column_int64(st, 0), ds->nresponses - 1);
+    idmap_put(&ld->responses, int_col(ld, st, 0), ds->nresponses - 1);
     for (int a = 0; a < DS_NAREAS; a++)
       p->score[a] = NAN;
-    date_col(p->submitted, st, 5);
+    date_col(p->submitted, ld, st, 5);
     int survey = enum_col(ld, st, 1, survey_names, COUNT(survey_names), "responses.survey");
     int stage =
         survey < 0 ? -1 : enum_col(ld, st, 2, stage_names, COUNT(stage_names), "responses.stage");
@@ -442,9 +556,9 @@ static int load_responses(loader *ld, dataset *ds) {
     if (stage >= 0)
       p->leader = ref_col(ld, st, 3, &ld->leaders, "responses.leader_id", &ok);
     p->role = -1;
-    if (ok && sqlite3_column_type(st, 4) != SQLITE_NULL)
+    if (ok && !is_null(ld, 4))
       p->role = enum_col(ld, st, 4, role_names, COUNT(role_names), "responses.role");
-    if (!ok || (p->role < 0 && sqlite3_column_type(st, 4) != SQLITE_NULL)) {
+    if (!ok || (p->role < 0 && !is_null(ld, 4))) {
       r = -1;
       break;
     }
@@ -463,19 +577,20 @@ static int load_area_scores(loader *ld, dataset *ds) {
               &st) != 0)
     return -1;
   int r;
-  while ((r = step(ld, "area_scores", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "area_scores", st, &rows)) == 1) {
     int ok;
     size_t resp = ref_col(ld, st, 0, &ld->responses, "area_scores.response_id", &ok);
     if (!ok) {
       r = -1;
       break;
     }
-    int area = score_area_index(col_text(st, 1));
+    int area = score_area_index(col_text(ld, st, 1));
     if (area < 0) {
-      r = fail(ld, "area_scores.area: unexpected value '%s'", col_text(st, 1));
+      r = fail(ld, "area_scores.area: unexpected value '%s'", col_text(ld, st, 1));
       break;
     }
-    ds->responses[resp].score[area] = real_col(st, 2);
+    ds->responses[resp].score[area] = real_col(ld, st, 2);
   }
   sqlite3_finalize(st);
   return r;
@@ -486,8 +601,10 @@ static int cmp_answer(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* One query over every answer, collected flat with their responses'
- * indices, then handed out to the responses. */
+/* One query over every answer, in response id order, into one array
+ * (ds->answer_block) that each response's answers are a run of: nothing
+ * copied, nothing held twice. A run is sorted by item index when the item
+ * ids' order differs. */
 static int load_answers(loader *ld, dataset *ds) {
   sqlite3_stmt *st;
   if (prepare(ld, "answers",
@@ -496,9 +613,11 @@ static int load_answers(loader *ld, dataset *ds) {
               &st) != 0)
     return -1;
   ds_answer *flat = NULL;
-  size_t *owner = NULL, n = 0, cap = 0, ocap = 0;
+  size_t n = 0, cap = 0;
+  size_t *start = xmalloc((ds->nresponses + 1) * sizeof *start); /* each run's first answer */
   int r;
-  while ((r = step(ld, "answers", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "answers", st, &rows)) == 1) {
     int ok1, ok2 = 0;
     size_t resp = ref_col(ld, st, 0, &ld->responses, "answers.response_id", &ok1);
     size_t item = ok1 ? ref_col(ld, st, 1, &ld->items, "answers.item_id", &ok2) : DS_NONE;
@@ -506,30 +625,34 @@ static int load_answers(loader *ld, dataset *ds) {
       r = -1;
       break;
     }
+    ds_response *p = &ds->responses[resp];
+    if (p->nanswers && start[resp] + p->nanswers != n) {
+      r = fail(ld, "answers: the answers of a response do not come together");
+      break;
+    }
     flat = xgrow(flat, &cap, n + 1, sizeof *flat);
-    owner = xgrow(owner, &ocap, n + 1, sizeof *owner);
-    owner[n] = resp;
     flat[n].item = item;
-    flat[n].value = real_col(st, 2);
-    flat[n].code = dup_col_or_null(st, 3);
-    ds->responses[resp].nanswers++;
+    flat[n].value = real_col(ld, st, 2);
+    flat[n].code = dup_col_or_null(ld, st, 3);
+    if (p->nanswers++ == 0)
+      start[resp] = n;
     n++;
   }
   sqlite3_finalize(st);
   if (r == 0) {
+    if (n && n < cap)
+      flat = xrealloc(flat, n * sizeof *flat);
+    ds->answer_block = flat;
     for (size_t i = 0; i < ds->nresponses; i++) {
       ds_response *p = &ds->responses[i];
-      p->answers = p->nanswers ? xmalloc(p->nanswers * sizeof *p->answers) : NULL;
-      p->nanswers = 0;
-    }
-    for (size_t k = 0; k < n; k++) {
-      ds_response *p = &ds->responses[owner[k]];
-      p->answers[p->nanswers++] = flat[k];
-    }
-    for (size_t i = 0; i < ds->nresponses; i++) {
-      ds_response *p = &ds->responses[i];
-      if (p->nanswers > 1)
-        qsort(p->answers, p->nanswers, sizeof *p->answers, cmp_answer);
+      if (!p->nanswers)
+        continue;
+      p->answers = flat + start[i];
+      for (size_t k = 1; k < p->nanswers; k++)
+        if (p->answers[k - 1].item > p->answers[k].item) {
+          qsort(p->answers, p->nanswers, sizeof *p->answers, cmp_answer);
+          break;
+        }
     }
   } else {
     /* Nothing handed out yet: the codes are only in flat. */
@@ -537,9 +660,9 @@ static int load_answers(loader *ld, dataset *ds) {
       free(flat[k].code);
     for (size_t i = 0; i < ds->nresponses; i++)
       ds->responses[i].nanswers = 0;
+    free(flat);
   }
-  free(flat);
-  free(owner);
+  free(start);
   return r;
 }
 
@@ -553,11 +676,12 @@ static int load_returns(loader *ld, dataset *ds) {
     return -1;
   size_t cap = 0;
   int r;
-  while ((r = step(ld, "compass_returns", st)) == 1) {
+  size_t rows = 0;
+  while ((r = step(ld, "compass_returns", st, &rows)) == 1) {
     ds->returns = xgrow(ds->returns, &cap, ds->nreturns + 1, sizeof *ds->returns);
     ds_return *c = &ds->returns[ds->nreturns++];
-    idmap_put(&ld->returns, sqlite3_column_int64(st, 0), ds->nreturns - 1);
-    date_col(c->submitted, st, 2);
+    idmap_put(&ld->returns, int_col(ld, st, 0), ds->nreturns - 1);
+    date_col(c->submitted, ld, st, 2);
     for (int b = 0; b < DS_NBENCHMARKS; b++)
       c->pct[b] = NAN;
     int ok;
@@ -577,10 +701,11 @@ static int load_returns(loader *ld, dataset *ds) {
               " ORDER BY return_id, benchmark",
               &st) != 0)
     return -1;
-  while ((r = step(ld, "compass_benchmarks", st)) == 1) {
+  rows = 0;
+  while ((r = step(ld, "compass_benchmarks", st, &rows)) == 1) {
     int ok;
     size_t ret = ref_col(ld, st, 0, &ld->returns, "compass_benchmarks.return_id", &ok);
-    int b = sqlite3_column_int(st, 1);
+    int b = (int)int_col(ld, st, 1);
     if (!ok) {
       r = -1;
       break;
@@ -589,7 +714,7 @@ static int load_returns(loader *ld, dataset *ds) {
       r = fail(ld, "compass_benchmarks.benchmark: unexpected value %d", b);
       break;
     }
-    ds->returns[ret].pct[b - 1] = real_col(st, 2);
+    ds->returns[ret].pct[b - 1] = real_col(ld, st, 2);
   }
   sqlite3_finalize(st);
   return r;
@@ -603,11 +728,12 @@ static int load_settings(loader *ld, dataset *ds) {
   char *values[2] = {NULL, NULL};
   int r = 0;
   for (int k = 0; k < 2 && r == 0; k++) {
+    size_t rows = 0;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, keys[k], -1, SQLITE_STATIC);
-    r = step(ld, "settings", st);
+    r = step(ld, "settings", st, &rows);
     if (r == 1) {
-      values[k] = dup_col(st, 0);
+      values[k] = dup_col(ld, st, 0);
       r = 0;
     }
   }
@@ -660,7 +786,7 @@ int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, s
   ld->db = store_db(s);
   ld->err = err;
   ld->errlen = errlen;
-  crypto_hash_sha256_init(&ld->sha);
+  crypto_generichash_init(&ld->hash, NULL, 0, DS_DIGEST_BYTES);
   dataset *ds = xcalloc(1, sizeof *ds);
   int own_txn = sqlite3_get_autocommit(ld->db);
   int rc = -1;
@@ -681,11 +807,10 @@ int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, s
       goto cleanup;
     }
   }
-  if (ld->nbuf)
-    crypto_hash_sha256_update(&ld->sha, ld->buf, ld->nbuf);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&ld->sha, digest);
-  sodium_bin2hex(ds->sha256, sizeof ds->sha256, digest, sizeof digest);
+  hash_flush(ld);
+  unsigned char digest[DS_DIGEST_BYTES];
+  crypto_generichash_final(&ld->hash, digest, sizeof digest);
+  sodium_bin2hex(ds->digest, sizeof ds->digest, digest, sizeof digest);
   *out = ds;
   ds = NULL;
   rc = 0;
@@ -693,13 +818,13 @@ cleanup:
   if (own_txn)
     sqlite3_exec(ld->db, "ROLLBACK", NULL, NULL, NULL);
   dataset_free(ds);
-  free(ld->hubs.e);
-  free(ld->establishments.e);
-  free(ld->leaders.e);
-  free(ld->providers.e);
-  free(ld->responses.e);
-  free(ld->items.e);
-  free(ld->returns.e);
+  idmap_clear(&ld->hubs);
+  idmap_clear(&ld->establishments);
+  idmap_clear(&ld->leaders);
+  idmap_clear(&ld->providers);
+  idmap_clear(&ld->responses);
+  idmap_clear(&ld->items);
+  idmap_clear(&ld->returns);
   free(ld);
   return rc;
 }
@@ -729,8 +854,10 @@ void dataset_free(dataset *ds) {
   for (size_t i = 0; i < ds->nresponses; i++) {
     for (size_t k = 0; k < ds->responses[i].nanswers; k++)
       free(ds->responses[i].answers[k].code);
-    free(ds->responses[i].answers);
+    if (!ds->answer_block)
+      free(ds->responses[i].answers);
   }
+  free(ds->answer_block);
   free(ds->responses);
   for (size_t i = 0; i < ds->nitems; i++) {
     free(ds->items[i].key);

@@ -13,6 +13,7 @@
 #define DS_NAREAS 4 /* leadership, management, coordination, networking */
 #define DS_NBENCHMARKS 8
 #define DS_NONE ((size_t)-1)
+#define DS_DIGEST_BYTES 32
 
 typedef enum ds_type { /* establishments.type, in schema order */
                        DS_MAINSTREAM,
@@ -126,7 +127,13 @@ typedef struct dataset {
   size_t nreturns;
   char *score_method; /* setting score.method */
   double score_min_answered;
-  char sha256[65]; /* of everything read, in the order read: the data's fingerprint */
+  /* The data's fingerprint: BLAKE2b-256 (libsodium's crypto_generichash)
+   * of every value read, in the order read, in hex. */
+  char digest[2 * DS_DIGEST_BYTES + 1];
+  /* dataset_load's one array of every response's answers (each response's
+   * answers point into it); NULL when each response owns its answers
+   * (datasets built by hand). */
+  ds_answer *answer_block;
 } dataset;
 
 /* Reads the store. Returns 0, or -1 with a message (a database error, a

@@ -270,8 +270,8 @@ static void test_programme(void **state) {
 
   assert_string_equal(ds->score_method, "percent");
   assert_close(ds->score_min_answered, 0.5, 0);
-  assert_int_equal(strlen(ds->sha256), 64);
-  assert_int_equal(strspn(ds->sha256, "0123456789abcdef"), 64);
+  assert_int_equal(strlen(ds->digest), 64);
+  assert_int_equal(strspn(ds->digest, "0123456789abcdef"), 64);
 
   dataset_free(ds);
   free(path);
@@ -285,15 +285,15 @@ static void test_fingerprint(void **state) {
   char *dir = test_tmpdir(), *path = db_path(dir);
   make_db(path, 1);
   dataset *a = load(path), *b = load(path);
-  assert_string_equal(a->sha256, b->sha256);
+  assert_string_equal(a->digest, b->digest);
   dataset_free(b);
 
   exec_sql(path, "UPDATE establishments SET fsm_pct = 18.5 WHERE urn = '100101'");
   b = load(path);
-  assert_string_not_equal(a->sha256, b->sha256);
+  assert_string_not_equal(a->digest, b->digest);
   assert_close(b->establishments[0].fsm_pct, 18.5, 1e-12);
   char sha_fsm[65];
-  strcpy(sha_fsm, b->sha256);
+  strcpy(sha_fsm, b->digest);
   dataset_free(b);
 
   exec_sql(path, "DELETE FROM compass_benchmarks WHERE benchmark = 8 AND return_id ="
@@ -301,10 +301,25 @@ static void test_fingerprint(void **state) {
                  "  ON e.id = r.establishment_id"
                  "  WHERE e.urn = '100101' AND r.submitted_at LIKE '2018-07-02%')");
   b = load(path);
-  assert_string_not_equal(sha_fsm, b->sha256);
+  assert_string_not_equal(sha_fsm, b->digest);
   assert_true(isnan(b->returns[0].pct[7]));
   assert_close(b->returns[0].pct[6], 50, 1e-12);
   assert_close(b->returns[1].pct[7], 100, 1e-12);
+  char sha_bm[65];
+  strcpy(sha_bm, b->digest);
+  dataset_free(b);
+
+  /* One answer's value; a percentage by the last bit of its double. */
+  exec_sql(path, "UPDATE answers SET value = 5 WHERE (response_id, item_id) ="
+                 " (SELECT response_id, item_id FROM answers WHERE value = 4 LIMIT 1)");
+  b = load(path);
+  assert_string_not_equal(sha_bm, b->digest);
+  strcpy(sha_bm, b->digest);
+  dataset_free(b);
+  exec_sql(path, "UPDATE compass_benchmarks SET pct = 33.300000000000004 WHERE pct = 33.3");
+  b = load(path);
+  assert_string_not_equal(sha_bm, b->digest);
+  assert_true(b->returns[0].pct[2] != 33.3);
   dataset_free(b);
 
   /* NULLs: fsm_pct unknown, an area score without a value. */
@@ -335,9 +350,9 @@ static void test_empty(void **state) {
   assert_int_equal(ds->nreturns, 0);
   assert_true(ds->nitems > 0); /* the built-in instruments */
   assert_string_equal(ds->score_method, "percent");
-  assert_int_equal(strlen(ds->sha256), 64);
+  assert_int_equal(strlen(ds->digest), 64);
   char sha[65];
-  strcpy(sha, ds->sha256);
+  strcpy(sha, ds->digest);
   dataset_free(ds);
 
   /* Settings: read from the table, defaults when absent. */
@@ -346,7 +361,7 @@ static void test_empty(void **state) {
   ds = load(path);
   assert_string_equal(ds->score_method, "rescaled");
   assert_close(ds->score_min_answered, 0.75, 0);
-  assert_string_not_equal(ds->sha256, sha);
+  assert_string_not_equal(ds->digest, sha);
   dataset_free(ds);
   exec_sql(path, "DELETE FROM settings WHERE key LIKE 'score.%'");
   ds = load(path);
