@@ -3,7 +3,7 @@
 #   make check    unit, end-to-end and browser tests, then again under ASan+UBSan;
 #                 first, syntax checks for arm64 and 32-bit x86 (make portability)
 #   make demo     deps + build + simulated programme report in out/
-#   make bench    benchmarks (bench/*)
+#   make bench    benchmarks (bench/*; bench/peers.sh against Python and R)
 #   make format   clang-format the sources
 
 CC      ?= cc
@@ -111,8 +111,12 @@ demo: all
 	$(B)/cleval demo -o out
 	@echo "report: $(CURDIR)/out/report.html"
 
+# bench/peers.sh (scales 1, 10, 100 against the Python and R peers) first;
+# it needs the BENCH packages of tools/deps.sh, which `make check` does not.
 bench: all
-	@for b in bench/*.sh; do echo "== $$b"; sh $$b || exit 1; done
+	@tools/deps.sh bench
+	@echo "== bench/peers.sh"; sh bench/peers.sh || exit 1
+	@for b in bench/*.sh; do [ $$b = bench/peers.sh ] && continue; echo "== $$b"; sh $$b || exit 1; done
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h tools/*.c bench/*.c fuzz/*.c 2>/dev/null || true

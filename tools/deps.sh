@@ -2,13 +2,16 @@
 # Installs the Debian packages cleval needs that are missing, and only those.
 #   tools/deps.sh build   libraries for building and running cleval
 #   tools/deps.sh check   the above plus what the tests use
+#   tools/deps.sh bench   the build list plus the benchmark peers (make bench)
 set -eu
 BUILD="pkg-config libsqlite3-dev libgsl-dev libmicrohttpd-dev libjansson-dev libcsv-dev libsodium-dev libreadstat-dev libcmocka-dev"
 # clang, libc6-dev-arm64-cross and gcc-multilib: make portability (arm64 and
 # 32-bit syntax checks).
 CHECK="tidy pspp chromium nodejs npm python3-scipy sqlite3 curl clang libc6-dev-arm64-cross gcc-multilib"
+BENCH="time python3-pandas python3-scipy python3-statsmodels r-base-core r-cran-sandwich sqlite3"
 want=$BUILD
 [ "${1:-build}" = check ] && want="$BUILD $CHECK"
+[ "${1:-build}" = bench ] && want="$BUILD $BENCH"
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
