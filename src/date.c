@@ -2,6 +2,7 @@
  * civil_from_days. */
 #include "date.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,4 +54,79 @@ bool date_parse(const char *s, int *year, int *month, int *day) {
   *month = v[1];
   *day = v[2];
   return true;
+}
+
+static int digits_at(const char *s, int n) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+int date_parse_when(const char *s, bool allow_time, int64_t *when) {
+  if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+    return 1;
+  int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
+  if (y < 0 || m < 0 || d < 0)
+    return 1;
+  if (!date_valid(y, m, d))
+    return 2;
+  int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
+  const char *p = s + 10;
+  if (*p) {
+    if (!allow_time || (*p != 'T' && *p != ' '))
+      return 1;
+    p++;
+    int hh = digits_at(p, 2), mm = p[2] == ':' ? digits_at(p + 3, 2) : -1, ss = 0;
+    if (hh < 0 || mm < 0)
+      return 1;
+    p += 5;
+    int frac = 0;
+    if (*p == ':') {
+      ss = digits_at(p + 1, 2);
+      if (ss < 0)
+        return 1;
+      p += 3;
+      if (*p == '.' || *p == ',') {
+        p++;
+        size_t n = strspn(p, "0123456789");
+        if (!n)
+          return 1;
+        for (size_t k = 0; k < 3; k++)
+          frac = frac * 10 + (k < n ? p[k] - '0' : 0);
+        p += n;
+      }
+    }
+    if (hh > 23 || mm > 59 || ss > 59)
+      return 2;
+    int64_t offset = 0;
+    if (*p == 'Z') {
+      p++;
+    } else if (*p == '+' || *p == '-') {
+      int sign = *p == '-' ? -1 : 1;
+      int oh = digits_at(p + 1, 2), om;
+      if (oh < 0)
+        return 1;
+      if (p[3] == ':') {
+        om = digits_at(p + 4, 2);
+        p += 6;
+      } else {
+        om = digits_at(p + 3, 2);
+        p += 5;
+      }
+      if (om < 0)
+        return 1;
+      if (oh > 14 || om > 59)
+        return 2;
+      offset = sign * ((int64_t)oh * 60 + om) * 60000;
+    }
+    if (*p)
+      return 1;
+    ms += ((int64_t)hh * 3600 + mm * 60 + ss) * 1000 + frac - offset;
+  }
+  *when = ms;
+  return 0;
 }

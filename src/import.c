@@ -790,85 +790,6 @@ static bool v_number(importer *im, int i, double lo, double hi, bool allow_empty
   return true;
 }
 
-static int digits_at(const char *s, int n) {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
-/* ISO 8601: YYYY-MM-DD, and when allow_time also YYYY-MM-DDThh:mm[:ss[.f]]
- * with an optional Z or +hh:mm (a space may stand for the T). *when gets
- * milliseconds since 1970 in UTC (a date: its midnight). Returns 0, or 1
- * when the text has the wrong shape, 2 when it names no real date or time. */
-static int parse_when(const char *s, bool allow_time, int64_t *when) {
-  if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-    return 1;
-  int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
-  if (y < 0 || m < 0 || d < 0)
-    return 1;
-  if (!date_valid(y, m, d))
-    return 2;
-  int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
-  const char *p = s + 10;
-  if (*p) {
-    if (!allow_time || (*p != 'T' && *p != ' '))
-      return 1;
-    p++;
-    int hh = digits_at(p, 2), mm = p[2] == ':' ? digits_at(p + 3, 2) : -1, ss = 0;
-    if (hh < 0 || mm < 0)
-      return 1;
-    p += 5;
-    int frac = 0;
-    if (*p == ':') {
-      ss = digits_at(p + 1, 2);
-      if (ss < 0)
-        return 1;
-      p += 3;
-      if (*p == '.' || *p == ',') {
-        p++;
-        size_t n = strspn(p, "0123456789");
-        if (!n)
-          return 1;
-        for (size_t k = 0; k < 3; k++)
-          frac = frac * 10 + (k < n ? p[k] - '0' : 0);
-        p += n;
-      }
-    }
-    if (hh > 23 || mm > 59 || ss > 59)
-      return 2;
-    int64_t offset = 0;
-    if (*p == 'Z') {
-      p++;
-    } else if (*p == '+' || *p == '-') {
-      int sign = *p == '-' ? -1 : 1;
-      int oh = digits_at(p + 1, 2), om;
-      if (oh < 0)
-        return 1;
-      if (p[3] == ':') {
-        om = digits_at(p + 4, 2);
-        p += 6;
-      } else {
-        om = digits_at(p + 3, 2);
-        p += 5;
-      }
-      if (om < 0)
-        return 1;
-      if (oh > 14 || om > 59)
-        return 2;
-      offset = sign * ((int64_t)oh * 60 + om) * 60000;
-    }
-    if (*p)
-      return 1;
-    ms += ((int64_t)hh * 3600 + mm * 60 + ss) * 1000 + frac - offset;
-  }
-  *when = ms;
-  return 0;
-}
-
 static bool v_date(importer *im, int i, bool allow_time, bool allow_empty, bool *empty,
                    int64_t *when) {
   const char *s = F(im, i);
@@ -880,7 +801,7 @@ static bool v_date(importer *im, int i, bool allow_time, bool allow_empty, bool 
       fproblem(im, i, "empty; a date is required");
     return allow_empty;
   }
-  int rc = parse_when(s, allow_time, when);
+  int rc = date_parse_when(s, allow_time, when);
   if (rc == 1)
     fproblem(im, i, "%s is not a date (expected %s)", SHOW(s),
              allow_time ? "YYYY-MM-DD or YYYY-MM-DDThh:mm:ss" : "YYYY-MM-DD");
@@ -2089,7 +2010,7 @@ static int stored_final(importer *im, sqlite3_int64 leader_id, int stage, final 
   int found = query(im, q);
   f->have = false;
   int64_t when;
-  if (found == 1 && parse_when((const char *)sqlite3_column_text(q, 1), true, &when) == 0)
+  if (found == 1 && date_parse_when((const char *)sqlite3_column_text(q, 1), true, &when) == 0)
     final_set(f, when, 0, (const char *)sqlite3_column_text(q, 1));
   sqlite3_reset(q);
   return found < 0 ? -1 : 0;
@@ -2137,7 +2058,7 @@ static int resolve_group(importer *im, candidate *g, size_t n, sqlite3_int64 lea
     db.nknow = (int)sqlite3_column_double(q, 3);
     int total = (int)sqlite3_column_double(q, 4);
     db.complete = total > 0 && db.nknow == total;
-    if (parse_when(at, true, &db.when) != 0)
+    if (date_parse_when(at, true, &db.when) != 0)
       db.when = INT64_MIN; /* not a date cleval would store: it loses to any */
     db_separate = true;
     for (size_t i = 0; i < n; i++)

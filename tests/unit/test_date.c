@@ -44,10 +44,29 @@ static void test_days_round_trip(void **state) {
   }
 }
 
+/* Dates and times as import reads them: milliseconds since 1970 in UTC. */
+static void test_parse_when(void **state) {
+  (void)state;
+  int64_t ms;
+  assert_int_equal(date_parse_when("1970-01-02", false, &ms), 0);
+  assert_int_equal(ms, 86400000);
+  assert_int_equal(date_parse_when("1970-01-01T01:02:03", true, &ms), 0);
+  assert_int_equal(ms, 3723000);
+  assert_int_equal(date_parse_when("1970-01-01 01:02:03.5+01:00", true, &ms), 0);
+  assert_int_equal(ms, 123500);
+  assert_int_equal(date_parse_when("1970-01-01T01:02Z", true, &ms), 0);
+  assert_int_equal(ms, 3720000);
+  assert_int_equal(date_parse_when("1970-01-01T01:02", false, &ms), 1);
+  assert_int_equal(date_parse_when("2021-02-29", false, &ms), 2);
+  assert_int_equal(date_parse_when("2021-02-01T24:00", true, &ms), 2);
+  assert_int_equal(date_parse_when("2021/02/01", true, &ms), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_leap_years),
       cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_parse_when),
       cmocka_unit_test(test_days_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
