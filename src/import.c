@@ -172,7 +172,7 @@ typedef struct citem {
 
 typedef struct catalog {
   instrument_bank *bank;
-  sqlite3_int64 *instrument_ids; /* parallel to bank->list */
+  int64_t *instrument_ids; /* parallel to bank->list */
   citem *items;
   size_t n;
   smap index; /* item_key -> index in items */
@@ -183,50 +183,8 @@ typedef struct catalog {
   size_t nwords;                   /* 64-bit words in a bitset over items */
 } catalog;
 
-static int load_bank(store *s, instrument_bank **out, sqlite3_int64 **ids, char *err,
-                     size_t errlen) {
-  sqlite3 *db = store_db(s);
-  sqlite3_stmt *st;
-  *out = NULL;
-  if (ids)
-    *ids = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT id, key, definition FROM instruments ORDER BY key", -1, &st,
-                         NULL) != SQLITE_OK)
-    return store_fail(db, "reading instruments", err, errlen);
-  instrument_bank *b = xcalloc(1, sizeof *b);
-  sqlite3_int64 *idv = NULL;
-  int step, rc = 0;
-  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *key = (const char *)sqlite3_column_text(st, 1);
-    const char *def = (const char *)sqlite3_column_text(st, 2);
-    instrument *in;
-    if (instrument_parse(&in, key, def, (size_t)sqlite3_column_bytes(st, 2), err, errlen) != 0) {
-      rc = -1;
-      break;
-    }
-    b->list = xrealloc(b->list, (b->n + 1) * sizeof *b->list);
-    idv = xrealloc(idv, (b->n + 1) * sizeof *idv);
-    idv[b->n] = sqlite3_column_int64(st, 0);
-    b->list[b->n++] = in;
-  }
-  if (rc == 0 && step != SQLITE_DONE)
-    rc = store_fail(db, "reading instruments", err, errlen);
-  sqlite3_finalize(st);
-  if (rc != 0) {
-    instrument_bank_free(b);
-    free(idv);
-    return -1;
-  }
-  *out = b;
-  if (ids)
-    *ids = idv;
-  else
-    free(idv);
-  return 0;
-}
-
 int import_bank_from_store(store *s, instrument_bank **out, char *err, size_t errlen) {
-  return load_bank(s, out, NULL, err, errlen);
+  return store_instruments(s, out, NULL, err, errlen);
 }
 
 static int instrument_kind(const char *key) {
@@ -259,7 +217,7 @@ static void catalog_free(catalog *c) {
 
 static int catalog_load(catalog *c, store *s, char *err, size_t errlen) {
   memset(c, 0, sizeof *c);
-  if (load_bank(s, &c->bank, &c->instrument_ids, err, errlen) != 0)
+  if (store_instruments(s, &c->bank, &c->instrument_ids, err, errlen) != 0)
     return -1;
   sqlite3 *db = store_db(s);
   sqlite3_stmt *st;

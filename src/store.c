@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,4 +555,45 @@ char *store_setting(store *s, const char *key, const char *def) {
     sqlite3_finalize(st);
   }
   return v ? v : xstrdup(def);
+}
+
+int store_instruments(store *s, instrument_bank **out, int64_t **ids, char *err, size_t errlen) {
+  sqlite3 *db = store_db(s);
+  sqlite3_stmt *st;
+  *out = NULL;
+  if (ids)
+    *ids = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT id, key, definition FROM instruments ORDER BY key", -1, &st,
+                         NULL) != SQLITE_OK)
+    return store_fail(db, "reading instruments", err, errlen);
+  instrument_bank *b = xcalloc(1, sizeof *b);
+  int64_t *idv = NULL;
+  int step, rc = 0;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *key = (const char *)sqlite3_column_text(st, 1);
+    const char *def = (const char *)sqlite3_column_text(st, 2);
+    instrument *in;
+    if (instrument_parse(&in, key, def, (size_t)sqlite3_column_bytes(st, 2), err, errlen) != 0) {
+      rc = -1;
+      break;
+    }
+    b->list = xrealloc(b->list, (b->n + 1) * sizeof *b->list);
+    idv = xrealloc(idv, (b->n + 1) * sizeof *idv);
+    idv[b->n] = sqlite3_column_int64(st, 0);
+    b->list[b->n++] = in;
+  }
+  if (rc == 0 && step != SQLITE_DONE)
+    rc = store_fail(db, "reading instruments", err, errlen);
+  sqlite3_finalize(st);
+  if (rc != 0) {
+    instrument_bank_free(b);
+    free(idv);
+    return -1;
+  }
+  *out = b;
+  if (ids)
+    *ids = idv;
+  else
+    free(idv);
+  return 0;
 }

@@ -5,6 +5,7 @@
 #define CLEVAL_STORE_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stddef.h>
 
 typedef struct store store;
@@ -60,5 +61,13 @@ char *store_setting(store *s, const char *key, const char *def);
 
 /* Writes "%s: %s" of what and sqlite3_errmsg into err; returns -1. */
 int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen);
+
+/* The instruments installed in the database, parsed from their stored
+ * definitions (ordered by key), and when ids is not NULL their
+ * instruments.id values in the same order (caller frees *ids with free()).
+ * Free the bank with instrument_bank_free(). -1 with a message on a failure
+ * (nothing to free then). */
+int store_instruments(store *s, struct instrument_bank **out, int64_t **ids, char *err,
+                      size_t errlen);
 
 #endif
