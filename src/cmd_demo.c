@@ -190,7 +190,7 @@ static void count(const sim *s, counts *c) {
 /* Imports DIR/csv/KIND.csv for every kind, in dependency order (paths are
  * relative: the demo runs inside DIR). */
 static int import_all(store *st, strbuf *line, char *err, size_t errlen) {
-  import_options opt = {false, false, true, NULL};
+  import_options opt = {.quiet = true};
   for (size_t k = 0; k < sim_nkinds; k++) {
     char path[128], n[32];
     snprintf(path, sizeof path, "csv/%s.csv", sim_kinds[k]);

@@ -1,6 +1,8 @@
 /* cleval import DB KIND FILE.csv: validate a CSV file and load it. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "import.h"
@@ -66,6 +68,40 @@ static void list(strbuf *b, const char *const *l) {
     strbuf_printf(b, "%s%s", i ? ", " : "", l[i]);
 }
 
+/* The progress display on stderr (a terminal): shown once an import has
+ * taken a second, redrawn at most five times a second, erased at the end. */
+typedef struct progress {
+  struct timespec t0;
+  double last;
+  bool shown;
+} progress;
+
+static double seconds(const struct timespec *t) {
+  return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+static void progress_draw(const import_progress *p, void *ctx) {
+  progress *pr = ctx;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double t = seconds(&now);
+  if (t - seconds(&pr->t0) < 1.0 || t - pr->last < 0.2)
+    return;
+  pr->last = t;
+  pr->shown = true;
+  double pct = p->bytes_total ? 100.0 * (double)p->bytes_read / (double)p->bytes_total : 0;
+  fprintf(stderr, "\rcleval: %s: %s: %zu rows (%.0f%%)\033[K", p->file,
+          p->pass == 1 ? "checking" : "writing", p->rows, pct);
+  fflush(stderr);
+}
+
+static void progress_end(progress *pr) {
+  if (pr->shown) {
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
+}
+
 static int run(int argc, char **argv) {
   bool dry = false, ignore = false, quiet = false;
   const char *dups = NULL;
@@ -100,9 +136,14 @@ static int run(int argc, char **argv) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }
-  import_options opt = {dry, ignore, quiet, dups};
+  progress pr = {.last = 0};
+  clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+  import_options opt = {dry, ignore, quiet, dups, NULL, &pr};
+  if (!quiet && isatty(STDERR_FILENO))
+    opt.progress = progress_draw;
   import_result res;
   int rc = import_file(s, pos[1], pos[2], &opt, &res, err, sizeof err);
+  progress_end(&pr);
   store_close(s);
   int status = EXIT_OK;
   if (rc < 0) {

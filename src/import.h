@@ -12,11 +12,27 @@
 #include "instrument.h"
 #include "store.h"
 
+#include <stdint.h>
+
+/* Where an import is, for a progress display. */
+typedef struct import_progress {
+  const char *file; /* the file's name */
+  int pass;         /* 1 checking, 2 writing */
+  size_t rows;      /* rows read in this pass (pass 2 of a survey: answers written) */
+  uint64_t bytes_read, bytes_total; /* of the file (bytes_total 0: not known) */
+} import_progress;
+
+/* Called every few thousand rows; draws nothing itself (the caller owns the
+ * display and decides when to draw). */
+typedef void import_progress_fn(const import_progress *p, void *ctx);
+
 typedef struct import_options {
-  bool dry_run;           /* validate and report, write nothing */
-  bool ignore_unknown;    /* unknown columns are ignored instead of an error */
-  bool quiet;             /* no progress display */
-  const char *duplicates; /* duplicate-submission rule; NULL = the database setting */
+  bool dry_run;                 /* validate and report, write nothing */
+  bool ignore_unknown;          /* unknown columns are ignored instead of an error */
+  bool quiet;                   /* the caller shows less (the core ignores it) */
+  const char *duplicates;       /* duplicate-submission rule; NULL = the database setting */
+  import_progress_fn *progress; /* NULL: none */
+  void *progress_ctx;           /* passed to progress */
 } import_options;
 
 /* At most this many problems are kept; problems_total counts them all. */
@@ -65,10 +81,9 @@ extern const char *const import_duplicate_rules[];
    binary scales: the option's value) or answers.code (categorical scales:
    the option's code). Re-importing a file changes nothing; a response that
    differs is replaced whole. Each import that writes is recorded in the
-   audit log (actor, file, SHA-256, counts). Unless opt->quiet, a file that
-   takes longer than a second shows its progress on stderr when stderr is a
-   terminal. When called inside an open transaction the import runs in a
-   savepoint of it. */
+   audit log (actor, file, SHA-256, counts). opt->progress, when set, is
+   called now and then with the position reached. When called inside an open transaction the import
+   runs in a savepoint of it. */
 int import_file(store *s, const char *kind, const char *path, const import_options *opt,
                 import_result *res, char *err, size_t errlen);
 

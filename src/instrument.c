@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,4 +440,26 @@ const instrument_option *instrument_scale_option(const instrument_scale *s, cons
     if (strcmp(s->options[i].code, code) == 0)
       return &s->options[i];
   return NULL;
+}
+
+/* The option of a scale that a cell means: its code, or for numeric
+ * scales a number equal to an option's value ("5.0"). -1 when none. */
+int instrument_scale_match(const instrument_scale *sc, const char *s) {
+  for (size_t i = 0; i < sc->noptions; i++)
+    if (strcmp(sc->options[i].code, s) == 0)
+      return (int)i;
+  if (strcmp(sc->kind, "categorical") != 0) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && !*end && !errno && isfinite(v) && strspn(s, "0123456789.+-") == strlen(s))
+      for (size_t i = 0; i < sc->noptions; i++)
+        if (sc->options[i].value == v)
+          return (int)i;
+  }
+  return -1;
+}
+
+bool instrument_scale_numeric(const instrument_scale *sc) {
+  return strcmp(sc->kind, "categorical") != 0;
 }

@@ -4,6 +4,7 @@
 #ifndef CLEVAL_INSTRUMENT_H
 #define CLEVAL_INSTRUMENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct instrument_option {
@@ -74,5 +75,13 @@ const instrument *instrument_bank_get(const instrument_bank *b, const char *key)
 
 /* The option of scale whose code is code, or NULL. */
 const instrument_option *instrument_scale_option(const instrument_scale *s, const char *code);
+
+/* The option of a scale that a cell means: its code, or for numeric
+ * scales a number equal to an option's value ("5.0"). -1 when none. */
+int instrument_scale_match(const instrument_scale *sc, const char *s);
+
+/* Whether answers on the scale are stored as numbers (likert, binary) rather
+ * than as codes (categorical). */
+bool instrument_scale_numeric(const instrument_scale *sc);
 
 #endif

@@ -1,0 +1,224 @@
+/* Import's catalog of the items installed in a database (see
+ * import_internal.h): each item with its database ids, instrument, scale,
+ * role and area, found by its id through a hash map. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+#include "xalloc.h"
+
+/* An arena for strings that live as long as the import, and a hash map
+ * from byte strings to a number. */
+
+typedef struct arena {
+  char **chunks;
+  size_t n, cap;
+  char *cur;
+  size_t left;
+} arena;
+
+#define ARENA_CHUNK (64 * 1024)
+
+static void *arena_alloc(arena *a, size_t n) {
+  n = (n + 7) & ~(size_t)7;
+  if (n > a->left) {
+    size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+    a->chunks = xgrow(a->chunks, &a->cap, a->n + 1, sizeof *a->chunks);
+    a->cur = a->chunks[a->n++] = xmalloc(size);
+    a->left = size;
+  }
+  void *p = a->cur;
+  a->cur += n;
+  a->left -= n;
+  return p;
+}
+
+static char *arena_strndup(arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+static void arena_free(arena *a) {
+  for (size_t i = 0; i < a->n; i++)
+    free(a->chunks[i]);
+  free(a->chunks);
+  memset(a, 0, sizeof *a);
+}
+
+typedef struct smap_entry {
+  uint64_t hash;
+  const char *key; /* NULL: empty slot */
+  size_t klen;
+  size_t val;
+} smap_entry;
+
+typedef struct smap {
+  smap_entry *e;
+  size_t cap, n; /* cap is a power of two */
+  arena keys;
+} smap;
+
+static uint64_t hash_bytes(const void *p, size_t n) {
+  const unsigned char *s = p;
+  uint64_t h = 0xcbf29ce484222325u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ s[i]) * 0x100000001b3u;
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93u;
+  return h ^ (h >> 32);
+}
+
+static smap_entry *smap_slot(const smap *m, const void *key, size_t klen, uint64_t h) {
+  size_t mask = m->cap - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    smap_entry *e = &m->e[i];
+    if (!e->key || (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0))
+      return e;
+  }
+}
+
+/* The value stored under key, or NULL. */
+static size_t *smap_get(const smap *m, const void *key, size_t klen) {
+  if (!m->cap)
+    return NULL;
+  smap_entry *e = smap_slot(m, key, klen, hash_bytes(key, klen));
+  return e->key ? &e->val : NULL;
+}
+
+/* Stores key -> val unless key is present; returns the slot's value and
+ * sets *added. */
+static size_t *smap_put(smap *m, const void *key, size_t klen, size_t val, bool *added) {
+  if ((m->n + 1) * 4 > m->cap * 3) {
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    smap_entry *old = m->e;
+    size_t oldcap = m->cap;
+    m->e = xcalloc(cap, sizeof *m->e);
+    m->cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].key)
+        *smap_slot(m, old[i].key, old[i].klen, old[i].hash) = old[i];
+    free(old);
+  }
+  uint64_t h = hash_bytes(key, klen);
+  smap_entry *e = smap_slot(m, key, klen, h);
+  *added = e->key == NULL;
+  if (*added) {
+    e->key = arena_strndup(&m->keys, key, klen);
+    e->klen = klen;
+    e->hash = h;
+    e->val = val;
+    m->n++;
+  }
+  return &e->val;
+}
+
+static void smap_free(smap *m) {
+  free(m->e);
+  arena_free(&m->keys);
+  memset(m, 0, sizeof *m);
+}
+
+int import_bank_from_store(store *s, instrument_bank **out, char *err, size_t errlen) {
+  return store_instruments(s, out, NULL, err, errlen);
+}
+
+int catalog_instrument_kind(const char *key) {
+  if (strcmp(key, "self-assessment") == 0)
+    return INS_SELF;
+  if (strcmp(key, "reflective") == 0)
+    return INS_REFLECTIVE;
+  if (strcmp(key, "long-term") == 0)
+    return INS_LONGTERM;
+  if (strncmp(key, "compass", 7) == 0)
+    return INS_COMPASS;
+  return INS_OTHER;
+}
+
+void catalog_free(catalog *c) {
+  instrument_bank_free(c->bank);
+  free(c->instrument_ids);
+  free(c->items);
+  free(c->by_id);
+  if (c->index)
+    smap_free(c->index);
+  free(c->index);
+  memset(c, 0, sizeof *c);
+}
+
+int catalog_load(catalog *c, store *s, char *err, size_t errlen) {
+  memset(c, 0, sizeof *c);
+  c->index = xcalloc(1, sizeof *c->index);
+  if (store_instruments(s, &c->bank, &c->instrument_ids, err, errlen) != 0)
+    return -1;
+  sqlite3 *db = store_db(s);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT it.id, it.item_key, i.key FROM items it"
+                         " JOIN instruments i ON i.id = it.instrument_id ORDER BY it.id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return store_fail(db, "reading items", err, errlen);
+  size_t cap = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *key = (const char *)sqlite3_column_text(st, 1);
+    const char *ikey = (const char *)sqlite3_column_text(st, 2);
+    size_t k;
+    const instrument *in = NULL;
+    for (k = 0; k < c->bank->n; k++)
+      if (strcmp(c->bank->list[k]->key, ikey) == 0) {
+        in = c->bank->list[k];
+        break;
+      }
+    if (!in)
+      continue;
+    const instrument_item *it = NULL;
+    for (size_t j = 0; j < in->nitems && !it; j++)
+      if (strcmp(in->items[j].id, key) == 0)
+        it = &in->items[j];
+    if (!it)
+      continue; /* an item no longer in its definition: not importable */
+    c->items = xgrow(c->items, &cap, c->n + 1, sizeof *c->items);
+    citem *ci = &c->items[c->n];
+    ci->id = sqlite3_column_int64(st, 0);
+    ci->instrument_id = c->instrument_ids[k];
+    ci->in = in;
+    ci->it = it;
+    ci->ins = catalog_instrument_kind(in->key);
+    ci->role = -1;
+    ci->area = -1;
+    if (ci->ins == INS_SELF) {
+      ci->role = imp_list_index(it->role, imp_roles);
+      ci->area = score_area_index(it->area);
+      if (ci->role >= 0 && ci->area >= 0) {
+        c->total[ci->role][ci->area]++;
+        c->knowledge[ci->role]++;
+      }
+    } else if (ci->ins == INS_COMPASS) {
+      ci->role = it->role && strcmp(it->role, "college") == 0 ? 1 : 0;
+    }
+    if (ci->id > c->max_id)
+      c->max_id = ci->id;
+    bool added;
+    smap_put(c->index, key, strlen(key), c->n, &added);
+    c->n++;
+  }
+  sqlite3_finalize(st);
+  if (step != SQLITE_DONE)
+    return store_fail(db, "reading items", err, errlen);
+  c->by_id = xmalloc(((size_t)c->max_id + 1) * sizeof *c->by_id);
+  for (sqlite3_int64 i = 0; i <= c->max_id; i++)
+    c->by_id[i] = -1;
+  for (size_t i = 0; i < c->n; i++)
+    c->by_id[c->items[i].id] = (int)i;
+  c->nwords = (c->n + 63) / 64;
+  return 0;
+}
+
+int catalog_find(const catalog *c, const char *key, size_t len) {
+  size_t *v = c->index ? smap_get(c->index, key, len) : NULL;
+  return v ? (int)*v : -1;
+}

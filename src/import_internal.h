@@ -1,0 +1,344 @@
+/* The import module's private parts, shared by its files: the state of one
+ * import (importer), the KIND table's entry, the item catalog, and the
+ * helpers every KIND's rows use (problems, cell validators, statements).
+ * Nothing outside src/import*.c includes this. */
+#ifndef CLEVAL_IMPORT_INTERNAL_H
+#define CLEVAL_IMPORT_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csvin.h"
+#include "import.h"
+#include "instrument.h"
+#include "score.h"
+#include "store.h"
+#include "strbuf.h"
+
+/* The KINDs, in the order of import_kinds[] and of the table in import.c. */
+enum kind { K_ESTABLISHMENTS, K_LEADERS, K_PROVIDERS, K_ENROLMENTS, K_SELF, K_LONGTERM, K_COMPASS };
+
+/* The duplicate rules, in the order of import_duplicate_rules[]. */
+enum rule { R_LATEST_COMPLETE, R_LATEST, R_EARLIEST, R_MOST_COMPLETE, R_ERROR };
+
+/* Leaders' roles and survey stages as stored, NULL-terminated. */
+extern const char *const imp_roles[];
+#define NROLES 3
+extern const char *const imp_stages[];
+
+/* ---------------------------------------------------------------------- */
+/* The items installed in the database, with their scales (import_catalog.c). */
+
+enum { INS_SELF, INS_REFLECTIVE, INS_LONGTERM, INS_COMPASS, INS_OTHER };
+
+typedef struct citem {
+  sqlite3_int64 id;            /* items.id */
+  sqlite3_int64 instrument_id; /* instruments.id */
+  const instrument *in;
+  const instrument_item *it;
+  int ins;  /* INS_* */
+  int role; /* knowledge items: index in imp_roles; Compass: 0 school, 1 college; else -1 */
+  int area; /* knowledge items: enum score_area; else -1 */
+} citem;
+
+struct smap;
+
+typedef struct catalog {
+  instrument_bank *bank;
+  int64_t *instrument_ids; /* parallel to bank->list */
+  citem *items;
+  size_t n;
+  struct smap *index; /* item_key -> index in items */
+  int *by_id;         /* items.id -> index, -1 when none */
+  sqlite3_int64 max_id;
+  int total[NROLES][SCORE_NAREAS]; /* knowledge items per role and area */
+  int knowledge[NROLES];           /* knowledge items per role */
+  size_t nwords;                   /* 64-bit words in a bitset over items */
+} catalog;
+
+/* Reads the installed instruments and items of s; -1 with a message on a
+ * failure. Free with catalog_free() whatever the return. */
+int catalog_load(catalog *c, store *s, char *err, size_t errlen);
+void catalog_free(catalog *c);
+/* The index in c->items of the item with this id, or -1. */
+int catalog_find(const catalog *c, const char *key, size_t len);
+/* INS_* for an instrument key. */
+int catalog_instrument_kind(const char *key);
+
+/* ---------------------------------------------------------------------- */
+/* The columns of a KIND. */
+
+typedef struct colspec {
+  const char *name;
+  bool required;
+  bool hidden; /* a placeholder that keeps indices shared between KINDs */
+} colspec;
+
+#define MAXSPEC 16
+
+/* Column roles shared by both surveys (an index into the survey's spec). */
+enum { S_KEY, S_STAGE, S_WHEN, S_ITEM, S_VALUE };
+
+extern const colspec imp_cols_establishments[], imp_cols_leaders[], imp_cols_providers[],
+    imp_cols_enrolments[], imp_cols_compass[], imp_cols_self[], imp_cols_longterm[];
+
+/* ---------------------------------------------------------------------- */
+/* The state of one import. */
+
+enum action { ACT_DISCARD, ACT_ADD, ACT_UPDATE, ACT_SAME };
+
+typedef struct spool_rec {
+  uint32_t sub;
+  uint16_t item;
+  uint16_t opt;
+} spool_rec;
+#define SPOOL_BUF 8192
+#define ANSWER_BATCH 100
+
+typedef struct submission {
+  sqlite3_int64 id;        /* in the register; 0: none */
+  sqlite3_int64 leader_id; /* self-assessment: leaders.id */
+  strbuf name;             /* the leader's id, or the long-term response_id */
+  strbuf submitted_at;
+  int64_t when;
+  long line;
+  int stage; /* 0 pre, 1 post; long-term: -1 */
+  int role;  /* the leader's role; long-term: -1 */
+  int nanswers, nknow;
+  uint64_t fp; /* order-independent fingerprint of (item, option) pairs */
+  double sum[SCORE_NAREAS];
+  int cnt[SCORE_NAREAS];
+  uint64_t *bits; /* the items answered: cat.nwords words */
+  bool dirty;     /* changed since read from the register */
+} submission;
+
+enum rstmt_id {
+  RQ_SEEN_ADD,
+  RQ_SEEN_GET,
+  RQ_SAVE,
+  RQ_FIND,
+  RQ_ADD,
+  RQ_DECIDE,
+  RQ_GROUPS,
+  RQ_WRITES,
+  RQ_ACTION,
+  RQ_SCORES,
+  RQ_COUNT_ANSWERS,
+  RQ_COUNT
+};
+
+/* Prepared statements on the database, one slot each (imp_stmt). A KIND
+ * that needs statements adds its ids here. */
+enum stmt_id {
+  Q_EST_GET,
+  Q_HUB_ADD,
+  Q_HUB_GET,
+  Q_EST_PUT,
+  Q_EST_ID,
+  Q_LEADER_GET,
+  Q_LEADER_PUT,
+  Q_PERSONAL_PUT,
+  Q_PERSONAL_DEL,
+  Q_PROV_GET,
+  Q_PROV_PUT,
+  Q_LEADER_ID,
+  Q_PROV_ID,
+  Q_ENROL_GET,
+  Q_ENROL_PUT,
+  Q_CLAIM_PUT,
+  Q_CLAIM_DEL,
+  Q_RET_GET,
+  Q_RET_BMS,
+  Q_RET_ANSWERS,
+  Q_RET_ADD,
+  Q_RET_SET,
+  Q_BM_DEL,
+  Q_BM_ADD,
+  Q_CA_DEL,
+  Q_CA_ADD,
+  Q_RESP_SELF,
+  Q_RESP_KEY,
+  Q_ANSWERS_OF,
+  Q_RESP_ADD,
+  Q_RESP_SET,
+  Q_ANSWERS_DEL,
+  Q_ANSWER_ADD,
+  Q_LEADER_ROLE,
+  Q_RESP_MAX,
+  Q_COUNT
+};
+
+typedef struct importer importer;
+
+/* One KIND: how its file is read and what it writes (the table is in
+ * import.c; see the comment at its top). */
+typedef struct import_kind {
+  const char *name;             /* as on the command line; import_kinds[] in the same order */
+  const char *noun;             /* its records in the summary: "establishments" */
+  const colspec *cols;          /* its columns, {NULL}-terminated; at most MAXSPEC */
+  int items;                    /* INS_* of the items that may be columns, or -1 for none */
+  bool survey;                  /* answers: long or wide form, resolved, written from the spool */
+  void (*row)(importer *im);    /* checks (pass 1) or writes (pass 2) the current row */
+  int (*resolve)(importer *im); /* survey: after pass 1, decides what each submission does */
+} import_kind;
+
+struct importer {
+  store *s;
+  sqlite3 *db;
+  int kind;
+  const import_kind *k;
+  const char *kind_name;
+  const import_options *opt;
+  import_result *res;
+  char *err;
+  size_t errlen;
+  bool failed; /* a runtime failure; err holds it */
+
+  csvin *r;
+  const char *name; /* the file name in messages */
+  int pass;         /* 1 check, 2 write */
+  size_t rows;      /* rows read in this pass */
+
+  /* The header. */
+  size_t ncols;
+  char **cols;
+  const colspec *spec;
+  int col[MAXSPEC]; /* spec index -> column index, or -1 */
+  bool wide;
+  int *itemcol;             /* column -> item index (wide survey, Compass), or -1 */
+  int *row_items, *row_met; /* a Compass row's criteria (ncols each) */
+  bool has_items;
+
+  catalog cat;
+  int rule;
+  score_settings score;
+
+  /* The register of keys and submissions (a private temporary database). */
+  sqlite3 *tmp;
+  sqlite3_stmt *rq[RQ_COUNT];
+  submission cur, proto; /* the current row's submission; a new one's fields */
+  size_t nsubs;
+  sqlite3_int64 next_response_id;
+  strbuf keybuf;
+  /* The previous row's key, so that consecutive rows of one submission
+   * need no lookups, and its leader. */
+  strbuf last_key;
+  bool have_last;
+  strbuf leader_key;
+  sqlite3_int64 leader_id;
+  int leader_role;
+  bool leader_valid;
+
+  sqlite3_stmt *st[Q_COUNT];
+
+  /* Survey answers found in pass 1, spooled to a temporary file so that
+   * pass 2 need not parse the CSV again: 8 bytes per answer. */
+  FILE *spool;
+  struct spool_rec *spool_buf;
+  size_t spool_n;
+  /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
+  sqlite3_stmt *batch;
+  size_t batch_n;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Rows of each KIND (import_registry.c, import_survey.c). */
+
+void imp_row_establishment(importer *im);
+void imp_row_leader(importer *im);
+void imp_row_provider(importer *im);
+void imp_row_enrolment(importer *im);
+void imp_row_compass(importer *im);
+void imp_row_survey(importer *im);
+int imp_resolve_self(importer *im);
+int imp_resolve_longterm(importer *im);
+/* Pass 2 of a survey: responses, answers from the spool, scores. */
+int imp_write_responses(importer *im);
+int imp_write_answers(importer *im);
+int imp_write_scores(importer *im);
+/* The answers a dry run would write. */
+void imp_count_answers(importer *im);
+/* Opens the private register; -1 with a message in im->err. */
+int imp_register_open(importer *im);
+
+/* Called every row (pass 1) or every batch of answers (pass 2); reports
+ * progress to the caller's callback now and then (import.c). */
+void imp_progress_tick(importer *im);
+
+/* ---------------------------------------------------------------------- */
+/* Problems and cells (import_cell.c). All problems are collected in
+ * im->res; messages go only into the checking pass (pass 1). */
+
+/* A problem at line and column of the file. */
+void imp_problem(importer *im, long line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A problem with spec column i of the current row; the message starts with
+ * the column's name. Only in pass 1. */
+void imp_fproblem(importer *im, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A problem message that is complete ("FILE:LINE:COL: what"). */
+void imp_add_problem(importer *im, const char *msg);
+/* csvin's messages are "FILE:LINE:COL: what"; the column's name is added. */
+void imp_csv_problem(importer *im, const char *msg);
+
+/* A value for a message: quoted, control characters replaced, at most
+ * about 40 bytes (cut at a character boundary). SHOW needs a local
+ * char showbuf[64]. */
+const char *imp_show(const char *s, char *buf, size_t size);
+#define SHOW(s) imp_show((s), showbuf, sizeof showbuf)
+
+static inline long imp_line(const importer *im) { return csvin_line(im->r); }
+
+/* The cell of spec column i in the current row, or NULL when the file has
+ * no such column; its column number (1-based). */
+static inline const char *imp_cell(const importer *im, int i) {
+  return im->col[i] >= 0 ? csvin_field(im->r, (size_t)im->col[i]) : NULL;
+}
+static inline int imp_colno(const importer *im, int i) { return im->col[i] + 1; }
+
+static inline bool imp_empty(const char *s) { return !s || !*s; }
+
+/* The index of s in a NULL-terminated list, or -1. */
+int imp_list_index(const char *s, const char *const *list);
+/* "a, b, c" */
+void imp_list_join(strbuf *b, const char *const *list);
+
+/* Cell validators: each checks spec column i of the current row, records a
+ * problem naming the column when it is wrong and returns whether it is
+ * right. */
+bool imp_required(importer *im, int i, const char **out);
+bool imp_enum(importer *im, int i, const char *const *list, int *out);
+/* A number in [lo, hi]; *empty set (and true returned) for an empty cell
+ * when allow_empty. */
+bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, bool *empty,
+                double *out, bool integer);
+/* A date (with allow_time, a date and time); *when in ms since 1970 UTC. */
+bool imp_date(importer *im, int i, bool allow_time, bool allow_empty, bool *empty, int64_t *when);
+/* Records key (of spec column i) as seen on this line; a second sighting
+ * is a problem ("WHAT appears twice"). Only in the checking pass. */
+bool imp_first_key(importer *im, const char *key, size_t len, int i, const char *what);
+
+/* ---------------------------------------------------------------------- */
+/* The database (import.c). */
+
+/* Statement slot id of the database, prepared from sql the first time,
+ * reset and cleared; NULL (im->failed, im->err) on a failure. */
+sqlite3_stmt *imp_stmt(importer *im, int id, const char *sql);
+/* The same for the private register. */
+sqlite3_stmt *imp_rstmt(importer *im, int id, const char *sql);
+/* Steps a register statement once and resets it; false on a failure. */
+bool imp_rdone(importer *im, sqlite3_stmt *st);
+/* Steps a statement expected to finish (an INSERT, UPDATE, DELETE). */
+bool imp_run(importer *im, sqlite3_stmt *st, const char *what);
+/* Steps a query: 1 a row, 0 none, -1 failure. */
+int imp_query(importer *im, sqlite3_stmt *st);
+/* Binds s, or NULL when it is empty. */
+void imp_bind_opt_text(sqlite3_stmt *st, int i, const char *s);
+/* Whether column c of a row equals s (NULL and "" are the same). */
+bool imp_same_text(sqlite3_stmt *st, int c, const char *s);
+bool imp_same_real(sqlite3_stmt *st, int c, bool empty, double x);
+/* Counts a record's action (added, updated, unchanged) in pass 1. */
+void imp_count(importer *im, int action);
+
+#endif

@@ -1,0 +1,635 @@
+/* Import's registry KINDs (establishments, leaders, providers, enrolments)
+ * and Compass returns: their columns, and for each row the checks (pass 1)
+ * and the write when it differs from the database (pass 2). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+#include "xalloc.h"
+
+static const char *const est_types[] = {"mainstream",         "special", "ap", "fe_college",
+                                        "sixth_form_college", NULL};
+static const char *const accreditations[] = {"none", "level6", "level7", NULL};
+static const char *const statuses[] = {"enrolled", "completed", "withdrawn", NULL};
+enum { ST_ENROLLED, ST_COMPLETED, ST_WITHDRAWN };
+
+const colspec imp_cols_establishments[] = {{"urn", true, false},         {"name", true, false},
+                                           {"type", true, false},        {"region", true, false},
+                                           {"hub", true, false},         {"fsm_pct", true, false},
+                                           {"hub_joined", false, false}, {NULL, false, false}};
+enum { E_URN, E_NAME, E_TYPE, E_REGION, E_HUB, E_FSM, E_JOINED };
+
+const colspec imp_cols_leaders[] = {{"leader_id", true, false},
+                                    {"urn", true, false},
+                                    {"role", true, false},
+                                    {"months_in_role", true, false},
+                                    {"contact_consent", true, false},
+                                    {"name", false, false},
+                                    {"email", false, false},
+                                    {NULL, false, false}};
+enum { L_ID, L_URN, L_ROLE, L_MONTHS, L_CONSENT, L_NAME, L_EMAIL };
+
+const colspec imp_cols_providers[] = {{"provider_id", true, false},
+                                      {"name", true, false},
+                                      {"accreditation", true, false},
+                                      {NULL, false, false}};
+enum { P_ID, P_NAME, P_ACCR };
+
+const colspec imp_cols_enrolments[] = {{"leader_id", true, false},
+                                       {"provider_id", true, false},
+                                       {"wave", true, false},
+                                       {"start_date", true, false},
+                                       {"completion_date", true, false},
+                                       {"status", true, false},
+                                       {"bursary_claimed_date", false, false},
+                                       {NULL, false, false}};
+enum { N_LEADER, N_PROVIDER, N_WAVE, N_START, N_COMPLETION, N_STATUS, N_BURSARY };
+
+const colspec imp_cols_compass[] = {
+    {"urn", true, false}, {"submitted_at", true, false}, {"bm1", true, false},
+    {"bm2", true, false}, {"bm3", true, false},          {"bm4", true, false},
+    {"bm5", true, false}, {"bm6", true, false},          {"bm7", true, false},
+    {"bm8", true, false}, {"instrument", false, false},  {NULL, false, false}};
+enum { C_URN, C_WHEN, C_BM1, C_INSTRUMENT = C_BM1 + 8 };
+
+/* establishments, leaders, providers, enrolments: each row is checked and
+ * compared in pass 1, compared again and written (when it differs) in
+ * pass 2. */
+
+void imp_row_establishment(importer *im) {
+  const char *urn, *name, *region, *hub = imp_cell(im, E_HUB), *joined = imp_cell(im, E_JOINED);
+  int type;
+  double fsm;
+  bool fsm_empty, joined_empty = true;
+  int64_t when;
+  bool ok = imp_required(im, E_URN, &urn);
+  ok = ok && imp_first_key(im, urn, strlen(urn), E_URN, "this urn");
+  ok &= imp_required(im, E_NAME, &name);
+  ok &= imp_enum(im, E_TYPE, est_types, &type);
+  ok &= imp_required(im, E_REGION, &region);
+  ok &= imp_number(im, E_FSM, 0, 100, true, &fsm_empty, &fsm, false);
+  if (joined) {
+    ok &= imp_date(im, E_JOINED, false, true, &joined_empty, &when);
+    if (!joined_empty && imp_empty(hub)) {
+      imp_fproblem(im, E_JOINED, "a date is given but the hub column is empty");
+      ok = false;
+    }
+  }
+  if (!ok || im->failed)
+    return;
+  sqlite3_stmt *q = imp_stmt(im, Q_EST_GET,
+                             "SELECT e.name, e.type, e.region, h.name, e.hub_joined, e.fsm_pct"
+                             " FROM establishments e LEFT JOIN hubs h ON h.id = e.hub_id"
+                             " WHERE e.urn = ?1");
+  if (!q)
+    return;
+  sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  if (found < 0)
+    return;
+  int action = ACT_ADD;
+  if (found)
+    action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
+                     imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
+                     (!joined || imp_same_text(q, 4, joined)) && imp_same_real(q, 5, fsm_empty, fsm)
+                 ? ACT_SAME
+                 : ACT_UPDATE;
+  sqlite3_reset(q);
+  imp_count(im, action);
+  if (im->pass != 2 || action == ACT_SAME)
+    return;
+  sqlite3_int64 hub_id = 0;
+  if (!imp_empty(hub)) {
+    sqlite3_stmt *h = imp_stmt(im, Q_HUB_ADD, "INSERT OR IGNORE INTO hubs (name) VALUES (?1)");
+    if (!h)
+      return;
+    sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
+    if (!imp_run(im, h, "adding a hub"))
+      return;
+    h = imp_stmt(im, Q_HUB_GET, "SELECT id FROM hubs WHERE name = ?1");
+    if (!h)
+      return;
+    sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
+    if (imp_query(im, h) != 1)
+      return;
+    hub_id = sqlite3_column_int64(h, 0);
+    sqlite3_reset(h);
+  }
+  sqlite3_stmt *w =
+      imp_stmt(im, Q_EST_PUT,
+               "INSERT INTO establishments (urn, name, type, region, hub_id, hub_joined, fsm_pct)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (urn) DO UPDATE SET"
+               " name = excluded.name, type = excluded.type, region = excluded.region,"
+               " hub_id = excluded.hub_id,"
+               " hub_joined = CASE WHEN ?8 THEN excluded.hub_joined ELSE hub_joined END,"
+               " fsm_pct = excluded.fsm_pct");
+  if (!w)
+    return;
+  sqlite3_bind_text(w, 1, urn, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 3, est_types[type], -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 4, region, -1, SQLITE_STATIC);
+  if (hub_id)
+    sqlite3_bind_int64(w, 5, hub_id);
+  imp_bind_opt_text(w, 6, joined);
+  if (!fsm_empty)
+    sqlite3_bind_double(w, 7, fsm);
+  sqlite3_bind_int(w, 8, joined != NULL);
+  imp_run(im, w, "writing an establishment");
+}
+
+/* The id of the establishment with this URN (0 when none) and whether it
+ * is a college; a problem when there is none. */
+static sqlite3_int64 establishment(importer *im, int i, const char *urn, bool *college) {
+  sqlite3_stmt *q = imp_stmt(im, Q_EST_ID, "SELECT id, type FROM establishments WHERE urn = ?1");
+  if (!q)
+    return 0;
+  sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  sqlite3_int64 id = 0;
+  if (found == 1) {
+    id = sqlite3_column_int64(q, 0);
+    if (college) {
+      const char *t = (const char *)sqlite3_column_text(q, 1);
+      *college = strcmp(t, "fe_college") == 0 || strcmp(t, "sixth_form_college") == 0;
+    }
+  } else if (found == 0) {
+    char showbuf[64];
+    imp_fproblem(im, i, "no establishment has URN %s (import establishments first)", SHOW(urn));
+  }
+  sqlite3_reset(q);
+  return id;
+}
+
+static bool plausible_email(const char *s) {
+  const char *at = strchr(s, '@');
+  return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t,;<>") &&
+         strchr(at + 1, '.');
+}
+
+void imp_row_leader(importer *im) {
+  const char *key, *urn, *name = imp_cell(im, L_NAME), *email = imp_cell(im, L_EMAIL);
+  int role;
+  double months, consent;
+  bool months_empty, consent_empty;
+  char showbuf[64];
+  bool ok = imp_required(im, L_ID, &key);
+  ok = ok && imp_first_key(im, key, strlen(key), L_ID, "this leader_id");
+  sqlite3_int64 est = 0;
+  if (imp_required(im, L_URN, &urn))
+    est = establishment(im, L_URN, urn, NULL);
+  ok &= est != 0;
+  ok &= imp_enum(im, L_ROLE, imp_roles, &role);
+  ok &= imp_number(im, L_MONTHS, 0, 1e15, true, &months_empty, &months, true);
+  ok &= imp_number(im, L_CONSENT, 0, 1, false, &consent_empty, &consent, true);
+  if (!imp_empty(email) && !plausible_email(email)) {
+    imp_fproblem(im, L_EMAIL, "%s is not an email address", SHOW(email));
+    ok = false;
+  }
+  if (!ok || im->failed)
+    return;
+  sqlite3_stmt *q = imp_stmt(im, Q_LEADER_GET,
+                             "SELECT l.id, l.establishment_id, l.role, l.months_in_role,"
+                             " l.contact_consent, p.name, p.email"
+                             " FROM leaders l LEFT JOIN leader_personal p ON p.leader_id = l.id"
+                             " WHERE l.leader_key = ?1");
+  if (!q)
+    return;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  if (found < 0)
+    return;
+  int action = ACT_ADD;
+  char *old_name = NULL, *old_email = NULL;
+  if (found) {
+    bool same = sqlite3_column_int64(q, 1) == est && imp_same_text(q, 2, imp_roles[role]) &&
+                imp_same_real(q, 3, months_empty, months) && sqlite3_column_int(q, 4) == consent &&
+                (!name || imp_same_text(q, 5, name)) && (!email || imp_same_text(q, 6, email));
+    action = same ? ACT_SAME : ACT_UPDATE;
+    if (sqlite3_column_text(q, 5))
+      old_name = xstrdup((const char *)sqlite3_column_text(q, 5));
+    if (sqlite3_column_text(q, 6))
+      old_email = xstrdup((const char *)sqlite3_column_text(q, 6));
+  }
+  sqlite3_reset(q);
+  imp_count(im, action);
+  if (im->pass != 2 || action == ACT_SAME)
+    goto done;
+  sqlite3_stmt *w =
+      imp_stmt(im, Q_LEADER_PUT,
+               "INSERT INTO leaders (leader_key, establishment_id, role, months_in_role,"
+               " contact_consent) VALUES (?1, ?2, ?3, ?4, ?5)"
+               " ON CONFLICT (leader_key) DO UPDATE SET"
+               " establishment_id = excluded.establishment_id, role = excluded.role,"
+               " months_in_role = excluded.months_in_role,"
+               " contact_consent = excluded.contact_consent RETURNING id");
+  if (!w)
+    goto done;
+  sqlite3_bind_text(w, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(w, 2, est);
+  sqlite3_bind_text(w, 3, imp_roles[role], -1, SQLITE_STATIC);
+  if (!months_empty)
+    sqlite3_bind_int64(w, 4, (sqlite3_int64)months);
+  sqlite3_bind_int(w, 5, (int)consent);
+  if (imp_query(im, w) != 1)
+    goto done;
+  sqlite3_int64 id = sqlite3_column_int64(w, 0);
+  if (!imp_run(im, w, "writing a leader"))
+    goto done;
+  if (name || email) {
+    const char *n = name ? name : old_name, *e = email ? email : old_email;
+    if (imp_empty(n) && imp_empty(e)) {
+      w = imp_stmt(im, Q_PERSONAL_DEL, "DELETE FROM leader_personal WHERE leader_id = ?1");
+      if (!w)
+        goto done;
+      sqlite3_bind_int64(w, 1, id);
+    } else {
+      w = imp_stmt(im, Q_PERSONAL_PUT,
+                   "INSERT OR REPLACE INTO leader_personal (leader_id, name, email)"
+                   " VALUES (?1, ?2, ?3)");
+      if (!w)
+        goto done;
+      sqlite3_bind_int64(w, 1, id);
+      imp_bind_opt_text(w, 2, n);
+      imp_bind_opt_text(w, 3, e);
+    }
+    imp_run(im, w, "writing a leader's personal details");
+  }
+done:
+  free(old_name);
+  free(old_email);
+}
+
+void imp_row_provider(importer *im) {
+  const char *key, *name;
+  int accr;
+  bool ok = imp_required(im, P_ID, &key);
+  ok = ok && imp_first_key(im, key, strlen(key), P_ID, "this provider_id");
+  ok &= imp_required(im, P_NAME, &name);
+  ok &= imp_enum(im, P_ACCR, accreditations, &accr);
+  if (!ok || im->failed)
+    return;
+  sqlite3_stmt *q =
+      imp_stmt(im, Q_PROV_GET, "SELECT name, accreditation FROM providers WHERE provider_key = ?1");
+  if (!q)
+    return;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  if (found < 0)
+    return;
+  int action = !found ? ACT_ADD
+               : imp_same_text(q, 0, name) && imp_same_text(q, 1, accreditations[accr])
+                   ? ACT_SAME
+                   : ACT_UPDATE;
+  sqlite3_reset(q);
+  imp_count(im, action);
+  if (im->pass != 2 || action == ACT_SAME)
+    return;
+  sqlite3_stmt *w = imp_stmt(im, Q_PROV_PUT,
+                             "INSERT INTO providers (provider_key, name, accreditation)"
+                             " VALUES (?1, ?2, ?3) ON CONFLICT (provider_key) DO UPDATE SET"
+                             " name = excluded.name, accreditation = excluded.accreditation");
+  if (!w)
+    return;
+  sqlite3_bind_text(w, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 3, accreditations[accr], -1, SQLITE_STATIC);
+  imp_run(im, w, "writing a provider");
+}
+
+/* The id of a leader or provider by its key; a problem when none. */
+static sqlite3_int64 lookup_key(importer *im, int qid, const char *sql, int i, const char *key,
+                                const char *what, const char *kind) {
+  sqlite3_stmt *q = imp_stmt(im, qid, sql);
+  if (!q)
+    return 0;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  sqlite3_int64 id = found == 1 ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_reset(q);
+  if (found == 0) {
+    char showbuf[64];
+    imp_fproblem(im, i, "no %s has the id %s (import %s first)", what, SHOW(key), kind);
+  }
+  return id;
+}
+
+void imp_row_enrolment(importer *im) {
+  const char *lkey, *pkey, *bursary = imp_cell(im, N_BURSARY);
+  double wave;
+  bool wave_empty, start_empty, done_empty, claim_empty = true;
+  int64_t start = 0, done = 0, claim = 0;
+  int status;
+  sqlite3_int64 leader = 0, provider = 0;
+  if (imp_required(im, N_LEADER, &lkey))
+    leader = lookup_key(im, Q_LEADER_ID, "SELECT id FROM leaders WHERE leader_key = ?1", N_LEADER,
+                        lkey, "Careers Leader", "leaders");
+  if (imp_required(im, N_PROVIDER, &pkey))
+    provider = lookup_key(im, Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1",
+                          N_PROVIDER, pkey, "provider", "providers");
+  bool ok = leader && provider;
+  bool wave_ok = imp_number(im, N_WAVE, 1, 1e15, false, &wave_empty, &wave, true);
+  ok &= wave_ok;
+  ok &= imp_date(im, N_START, false, false, &start_empty, &start);
+  bool done_ok = imp_date(im, N_COMPLETION, false, true, &done_empty, &done);
+  ok &= done_ok;
+  bool status_ok = imp_enum(im, N_STATUS, statuses, &status);
+  ok &= status_ok;
+  if (bursary) {
+    bool claim_ok = imp_date(im, N_BURSARY, false, true, &claim_empty, &claim);
+    ok &= claim_ok;
+    if (claim_ok && done_ok && !claim_empty) {
+      if (done_empty) {
+        imp_fproblem(im, N_BURSARY,
+                     "a bursary claim needs a completion_date (it is paid on "
+                     "completion)");
+        ok = false;
+      } else if (claim < done) {
+        imp_fproblem(im, N_BURSARY, "the claim (%s) is dated before the completion (%s)", bursary,
+                     imp_cell(im, N_COMPLETION));
+        ok = false;
+      }
+    }
+  }
+  if (done_ok && !done_empty && !start_empty && done < start) {
+    imp_fproblem(im, N_COMPLETION, "the completion (%s) is dated before the start (%s)",
+                 imp_cell(im, N_COMPLETION), imp_cell(im, N_START));
+    ok = false;
+  }
+  if (status_ok && done_ok) {
+    if (status == ST_COMPLETED && done_empty) {
+      imp_fproblem(im, N_COMPLETION, "empty, but the status is completed");
+      ok = false;
+    } else if (status != ST_COMPLETED && !done_empty) {
+      imp_fproblem(im, N_COMPLETION, "a completion date is given, but the status is %s",
+                   statuses[status]);
+      ok = false;
+    }
+  }
+  if (ok) {
+    char key[64];
+    int n = snprintf(key, sizeof key, "%lld/%lld/%lld", (long long)leader, (long long)provider,
+                     (long long)wave);
+    ok = imp_first_key(im, key, (size_t)n, N_WAVE, "this leader_id, provider_id and wave");
+  }
+  if (!ok || im->failed)
+    return;
+  sqlite3_stmt *q =
+      imp_stmt(im, Q_ENROL_GET,
+               "SELECT e.id, e.start_date, e.completion_date, e.status, b.claimed_date"
+               " FROM enrolments e LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+               " WHERE e.leader_id = ?1 AND e.provider_id = ?2 AND e.wave = ?3");
+  if (!q)
+    return;
+  sqlite3_bind_int64(q, 1, leader);
+  sqlite3_bind_int64(q, 2, provider);
+  sqlite3_bind_int64(q, 3, (sqlite3_int64)wave);
+  int found = imp_query(im, q);
+  if (found < 0)
+    return;
+  int action = ACT_ADD;
+  if (found)
+    action = imp_same_text(q, 1, imp_cell(im, N_START)) &&
+                     imp_same_text(q, 2, imp_cell(im, N_COMPLETION)) &&
+                     imp_same_text(q, 3, statuses[status]) &&
+                     (!bursary || imp_same_text(q, 4, bursary))
+                 ? ACT_SAME
+                 : ACT_UPDATE;
+  sqlite3_reset(q);
+  imp_count(im, action);
+  if (im->pass != 2 || action == ACT_SAME)
+    return;
+  sqlite3_stmt *w = imp_stmt(im, Q_ENROL_PUT,
+                             "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
+                             " completion_date, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                             " ON CONFLICT (leader_id, provider_id, wave) DO UPDATE SET"
+                             " start_date = excluded.start_date,"
+                             " completion_date = excluded.completion_date, status = excluded.status"
+                             " RETURNING id");
+  if (!w)
+    return;
+  sqlite3_bind_int64(w, 1, leader);
+  sqlite3_bind_int64(w, 2, provider);
+  sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
+  sqlite3_bind_text(w, 4, imp_cell(im, N_START), -1, SQLITE_STATIC);
+  imp_bind_opt_text(w, 5, imp_cell(im, N_COMPLETION));
+  sqlite3_bind_text(w, 6, statuses[status], -1, SQLITE_STATIC);
+  if (imp_query(im, w) != 1)
+    return;
+  sqlite3_int64 id = sqlite3_column_int64(w, 0);
+  if (!imp_run(im, w, "writing an enrolment") || !bursary)
+    return;
+  if (claim_empty) {
+    w = imp_stmt(im, Q_CLAIM_DEL, "DELETE FROM bursary_claims WHERE enrolment_id = ?1");
+    if (!w)
+      return;
+    sqlite3_bind_int64(w, 1, id);
+  } else {
+    w = imp_stmt(im, Q_CLAIM_PUT,
+                 "INSERT INTO bursary_claims (enrolment_id, claimed_date) VALUES (?1, ?2)"
+                 " ON CONFLICT (enrolment_id) DO UPDATE SET claimed_date = excluded.claimed_date");
+    if (!w)
+      return;
+    sqlite3_bind_int64(w, 1, id);
+    sqlite3_bind_text(w, 2, bursary, -1, SQLITE_STATIC);
+  }
+  imp_run(im, w, "writing a bursary claim");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Compass returns: urn, submitted_at, bm1-bm8, optionally the instrument
+ * and its criteria (item ids as columns, 0/1). */
+
+void imp_row_compass(importer *im) {
+  const char *urn, *ins = imp_cell(im, C_INSTRUMENT);
+  char showbuf[64];
+  bool college = false, empty;
+  int64_t when;
+  sqlite3_int64 est = 0, ins_id = 0;
+  bool ok = true;
+  if (imp_required(im, C_URN, &urn))
+    est = establishment(im, C_URN, urn, &college);
+  ok &= est != 0;
+  bool when_ok = imp_date(im, C_WHEN, true, false, &empty, &when);
+  ok &= when_ok;
+  double pct[8];
+  for (int b = 0; b < 8; b++)
+    ok &= imp_number(im, C_BM1 + b, 0, 100, false, &empty, &pct[b], false);
+  if (!imp_empty(ins)) {
+    for (size_t k = 0; k < im->cat.bank->n; k++)
+      if (strcmp(im->cat.bank->list[k]->key, ins) == 0 &&
+          catalog_instrument_kind(ins) == INS_COMPASS)
+        ins_id = im->cat.instrument_ids[k];
+    if (!ins_id) {
+      imp_fproblem(im, C_INSTRUMENT, "%s is not a Compass instrument of this database", SHOW(ins));
+      ok = false;
+    }
+  }
+  /* Criteria: 0/1 answers of the establishment's variant, one instrument. */
+  int *met = im->row_met, *items = im->row_items, nmet = 0;
+  for (size_t c = 0; c < im->ncols && im->has_items; c++) {
+    int k = im->itemcol[c];
+    const char *v = csvin_field(im->r, c);
+    if (k < 0 || !*v)
+      continue;
+    const citem *ci = &im->cat.items[k];
+    int opt = instrument_scale_match(ci->it->scale, v);
+    if (opt < 0) {
+      imp_problem(im, imp_line(im), (int)c + 1, "%s: %s is not 0 (not met) or 1 (met)", im->cols[c],
+                  SHOW(v));
+      ok = false;
+      continue;
+    }
+    if (est && ci->role != (college ? 1 : 0)) {
+      imp_problem(im, imp_line(im), (int)c + 1,
+                  "%s: a criterion for %s, but establishment %s is a %s; leave it empty",
+                  im->cols[c], ci->role ? "colleges" : "schools", urn,
+                  college ? "college" : "school");
+      ok = false;
+      continue;
+    }
+    if (!ins_id)
+      ins_id = ci->instrument_id;
+    else if (ci->instrument_id != ins_id) {
+      imp_problem(im, imp_line(im), (int)c + 1,
+                  "%s: a criterion of %s, but this row's return is of another instrument",
+                  im->cols[c], ci->in->key);
+      ok = false;
+      continue;
+    }
+    items[nmet] = k;
+    met[nmet++] = (int)ci->it->scale->options[opt].value;
+  }
+  if (ok) {
+    strbuf key = STRBUF_INIT;
+    strbuf_printf(&key, "%lld\x1f%s", (long long)est, imp_cell(im, C_WHEN));
+    ok = imp_first_key(im, key.data, key.len, C_WHEN, "this urn and submitted_at");
+    strbuf_free(&key);
+  }
+  if (!ok || im->failed)
+    return;
+  sqlite3_stmt *q = imp_stmt(im, Q_RET_GET,
+                             "SELECT id, instrument_id FROM compass_returns"
+                             " WHERE establishment_id = ?1 AND submitted_at = ?2");
+  if (!q)
+    return;
+  sqlite3_bind_int64(q, 1, est);
+  sqlite3_bind_text(q, 2, imp_cell(im, C_WHEN), -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  if (found < 0)
+    return;
+  sqlite3_int64 ret = found ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_int64 old_ins = found ? sqlite3_column_int64(q, 1) : 0;
+  sqlite3_reset(q);
+  bool determined = ins_id != 0 || ins != NULL; /* else keep what is there */
+  int action = ACT_ADD;
+  if (found) {
+    bool same = !determined || old_ins == ins_id;
+    q = imp_stmt(im, Q_RET_BMS,
+                 "SELECT benchmark, pct FROM compass_benchmarks WHERE return_id = ?1");
+    if (!q)
+      return;
+    sqlite3_bind_int64(q, 1, ret);
+    int n = 0, rc;
+    while ((rc = imp_query(im, q)) == 1) {
+      int b = sqlite3_column_int(q, 0);
+      n++;
+      if (b < 1 || b > 8 || sqlite3_column_double(q, 1) != pct[b - 1])
+        same = false;
+    }
+    sqlite3_reset(q);
+    if (rc < 0)
+      return;
+    same = same && n == 8;
+    if (im->has_items && same) {
+      q = imp_stmt(im, Q_RET_ANSWERS,
+                   "SELECT item_id, met FROM compass_answers WHERE return_id = ?1");
+      if (!q)
+        return;
+      sqlite3_bind_int64(q, 1, ret);
+      int m = 0;
+      while ((rc = imp_query(im, q)) == 1) {
+        sqlite3_int64 id = sqlite3_column_int64(q, 0);
+        int v = sqlite3_column_int(q, 1), hit = 0;
+        m++;
+        for (int j = 0; j < nmet; j++)
+          if (im->cat.items[items[j]].id == id)
+            hit = met[j] == v;
+        same = same && hit;
+      }
+      sqlite3_reset(q);
+      if (rc < 0)
+        return;
+      same = same && m == nmet;
+    }
+    action = same ? ACT_SAME : ACT_UPDATE;
+  }
+  imp_count(im, action);
+  if (im->pass != 2 || action == ACT_SAME)
+    return;
+  if (!found) {
+    sqlite3_stmt *w = imp_stmt(im, Q_RET_ADD,
+                               "INSERT INTO compass_returns (establishment_id, submitted_at,"
+                               " instrument_id) VALUES (?1, ?2, ?3) RETURNING id");
+    if (!w)
+      return;
+    sqlite3_bind_int64(w, 1, est);
+    sqlite3_bind_text(w, 2, imp_cell(im, C_WHEN), -1, SQLITE_STATIC);
+    if (ins_id)
+      sqlite3_bind_int64(w, 3, ins_id);
+    if (imp_query(im, w) != 1)
+      return;
+    ret = sqlite3_column_int64(w, 0);
+    if (!imp_run(im, w, "writing a Compass return"))
+      return;
+  } else {
+    sqlite3_stmt *w =
+        imp_stmt(im, Q_RET_SET, "UPDATE compass_returns SET instrument_id = ?2 WHERE id = ?1");
+    if (!w)
+      return;
+    sqlite3_bind_int64(w, 1, ret);
+    if (determined ? ins_id != 0 : old_ins != 0)
+      sqlite3_bind_int64(w, 2, determined ? ins_id : old_ins);
+    sqlite3_stmt *d = imp_stmt(im, Q_BM_DEL, "DELETE FROM compass_benchmarks WHERE return_id = ?1");
+    if (!imp_run(im, w, "writing a Compass return") || !d)
+      return;
+    sqlite3_bind_int64(d, 1, ret);
+    if (!imp_run(im, d, "writing a Compass return"))
+      return;
+    if (im->has_items) {
+      d = imp_stmt(im, Q_CA_DEL, "DELETE FROM compass_answers WHERE return_id = ?1");
+      if (!d)
+        return;
+      sqlite3_bind_int64(d, 1, ret);
+      if (!imp_run(im, d, "writing a Compass return"))
+        return;
+    }
+  }
+  for (int b = 0; b < 8; b++) {
+    sqlite3_stmt *w = imp_stmt(im, Q_BM_ADD,
+                               "INSERT INTO compass_benchmarks (return_id, benchmark, pct)"
+                               " VALUES (?1, ?2, ?3)");
+    if (!w)
+      return;
+    sqlite3_bind_int64(w, 1, ret);
+    sqlite3_bind_int(w, 2, b + 1);
+    sqlite3_bind_double(w, 3, pct[b]);
+    if (!imp_run(im, w, "writing a Compass return"))
+      return;
+  }
+  for (int j = 0; j < nmet; j++) {
+    sqlite3_stmt *w = imp_stmt(im, Q_CA_ADD,
+                               "INSERT INTO compass_answers (return_id, item_id, met)"
+                               " VALUES (?1, ?2, ?3)");
+    if (!w)
+      return;
+    sqlite3_bind_int64(w, 1, ret);
+    sqlite3_bind_int64(w, 2, im->cat.items[items[j]].id);
+    sqlite3_bind_int(w, 3, met[j]);
+    if (!imp_run(im, w, "writing a Compass return"))
+      return;
+  }
+}
