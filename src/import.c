@@ -460,14 +460,10 @@ static void importer_free(importer *im) {
   free(im->row_items);
   free(im->row_met);
   catalog_free(&im->cat);
-  for (int i = 0; i < RQ_COUNT; i++)
-    sqlite3_finalize(im->rq[i]);
-  sqlite3_close(im->tmp);
-  strbuf_free(&im->cur.name);
-  strbuf_free(&im->cur.submitted_at);
-  free(im->cur.bits);
-  strbuf_free(&im->proto.name);
-  strbuf_free(&im->proto.submitted_at);
+  subreg_sub_free(&im->cur);
+  subreg_sub_free(&im->proto);
+  subreg_sub_free(&im->walk);
+  subreg_free(im->reg);
   strbuf_free(&im->leader_key);
   strbuf_free(&im->keybuf);
   strbuf_free(&im->last_key);
@@ -551,9 +547,11 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   in_tx = true;
   if (catalog_load(&im.cat, s, err, errlen) != 0)
     goto done;
-  if (imp_register_open(&im) != 0)
+  if (subreg_open(&im.reg, im.cat.nwords, err, errlen) != 0)
     goto done;
-  im.cur.bits = xcalloc(im.cat.nwords + 1, sizeof *im.cur.bits);
+  subreg_sub_init(&im.cur, im.reg);
+  subreg_sub_init(&im.proto, im.reg);
+  subreg_sub_init(&im.walk, im.reg);
   if (open_reader(&im, path) != 0)
     goto done;
 

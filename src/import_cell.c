@@ -205,22 +205,12 @@ int imp_list_index(const char *s, const char *const *list) {
 bool imp_first_key(importer *im, const char *key, size_t len, int i, const char *what) {
   if (im->pass != 1)
     return true;
-  sqlite3_stmt *w =
-      imp_rstmt(im, RQ_SEEN_ADD, "INSERT OR IGNORE INTO seen (key, line) VALUES (?1, ?2)");
-  if (!w)
-    return false;
-  sqlite3_bind_blob(w, 1, key, (int)len, SQLITE_STATIC);
-  sqlite3_bind_int64(w, 2, imp_line(im));
-  if (!imp_rdone(im, w))
-    return false;
-  if (sqlite3_changes(im->tmp) == 1)
-    return true;
-  sqlite3_stmt *q = imp_rstmt(im, RQ_SEEN_GET, "SELECT line FROM seen WHERE key = ?1");
-  if (!q)
-    return false;
-  sqlite3_bind_blob(q, 1, key, (int)len, SQLITE_STATIC);
-  long first = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
-  sqlite3_reset(q);
+  long first;
+  int rc = subreg_seen(im->reg, key, len, imp_line(im), &first, im->err, im->errlen);
+  if (rc < 0)
+    im->failed = true;
+  if (rc != 0)
+    return rc > 0;
   imp_fproblem(im, i, "%s appears twice in the file (first on line %ld)", what, first);
   return false;
 }

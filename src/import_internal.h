@@ -16,6 +16,7 @@
 #include "score.h"
 #include "store.h"
 #include "strbuf.h"
+#include "subreg.h"
 
 /* The KINDs, in the order of import_kinds[] and of the table in import.c. */
 enum kind { K_ESTABLISHMENTS, K_LEADERS, K_PROVIDERS, K_ENROLMENTS, K_SELF, K_LONGTERM, K_COMPASS };
@@ -87,7 +88,13 @@ extern const colspec imp_cols_establishments[], imp_cols_leaders[], imp_cols_pro
 /* ---------------------------------------------------------------------- */
 /* The state of one import. */
 
-enum action { ACT_DISCARD, ACT_ADD, ACT_UPDATE, ACT_SAME };
+/* What becomes of a record: the register's actions, for every KIND. */
+enum action {
+  ACT_DISCARD = SUBREG_DISCARD,
+  ACT_ADD = SUBREG_ADD,
+  ACT_UPDATE = SUBREG_UPDATE,
+  ACT_SAME = SUBREG_SAME
+};
 
 typedef struct spool_rec {
   uint32_t sub;
@@ -97,37 +104,8 @@ typedef struct spool_rec {
 #define SPOOL_BUF 8192
 #define ANSWER_BATCH 100
 
-typedef struct submission {
-  sqlite3_int64 id;        /* in the register; 0: none */
-  sqlite3_int64 leader_id; /* self-assessment: leaders.id */
-  strbuf name;             /* the leader's id, or the long-term response_id */
-  strbuf submitted_at;
-  int64_t when;
-  long line;
-  int stage; /* 0 pre, 1 post; long-term: -1 */
-  int role;  /* the leader's role; long-term: -1 */
-  int nanswers, nknow;
-  uint64_t fp; /* order-independent fingerprint of (item, option) pairs */
-  double sum[SCORE_NAREAS];
-  int cnt[SCORE_NAREAS];
-  uint64_t *bits; /* the items answered: cat.nwords words */
-  bool dirty;     /* changed since read from the register */
-} submission;
-
-enum rstmt_id {
-  RQ_SEEN_ADD,
-  RQ_SEEN_GET,
-  RQ_SAVE,
-  RQ_FIND,
-  RQ_ADD,
-  RQ_DECIDE,
-  RQ_GROUPS,
-  RQ_WRITES,
-  RQ_ACTION,
-  RQ_SCORES,
-  RQ_COUNT_ANSWERS,
-  RQ_COUNT
-};
+/* A survey submission (the register's record; subreg.h). */
+typedef subreg_sub submission;
 
 /* Prepared statements on the database, one slot each (imp_stmt). A KIND
  * that needs statements adds its ids here. */
@@ -216,10 +194,9 @@ struct importer {
   score_settings score;
 
   /* The register of keys and submissions (a private temporary database). */
-  sqlite3 *tmp;
-  sqlite3_stmt *rq[RQ_COUNT];
+  subreg *reg;
   submission cur, proto; /* the current row's submission; a new one's fields */
-  size_t nsubs;
+  submission walk;       /* a submission read walking the register */
   sqlite3_int64 next_response_id;
   strbuf keybuf;
   /* The previous row's key, so that consecutive rows of one submission
@@ -260,8 +237,6 @@ int imp_write_answers(importer *im);
 int imp_write_scores(importer *im);
 /* The answers a dry run would write. */
 void imp_count_answers(importer *im);
-/* Opens the private register; -1 with a message in im->err. */
-int imp_register_open(importer *im);
 
 /* Called every row (pass 1) or every batch of answers (pass 2); reports
  * progress to the caller's callback now and then (import.c). */
@@ -325,10 +300,6 @@ bool imp_first_key(importer *im, const char *key, size_t len, int i, const char 
 /* Statement slot id of the database, prepared from sql the first time,
  * reset and cleared; NULL (im->failed, im->err) on a failure. */
 sqlite3_stmt *imp_stmt(importer *im, int id, const char *sql);
-/* The same for the private register. */
-sqlite3_stmt *imp_rstmt(importer *im, int id, const char *sql);
-/* Steps a register statement once and resets it; false on a failure. */
-bool imp_rdone(importer *im, sqlite3_stmt *st);
 /* Steps a statement expected to finish (an INSERT, UPDATE, DELETE). */
 bool imp_run(importer *im, sqlite3_stmt *st, const char *what);
 /* Steps a query: 1 a row, 0 none, -1 failure. */

@@ -21,54 +21,6 @@ const colspec imp_cols_longterm[] = {{"response_id", true, false},  {"stage", fa
                                      {"submitted_at", true, false}, {"item_id", true, false},
                                      {"value", true, false},        {NULL, false, false}};
 
-/* The register: a private temporary database of the keys seen in the file
- * and, for surveys, of the submissions. */
-
-sqlite3_stmt *imp_rstmt(importer *im, int id, const char *sql) {
-  if (!im->rq[id] && sqlite3_prepare_v2(im->tmp, sql, -1, &im->rq[id], NULL) != SQLITE_OK) {
-    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
-    im->failed = true;
-    return NULL;
-  }
-  sqlite3_reset(im->rq[id]);
-  sqlite3_clear_bindings(im->rq[id]);
-  return im->rq[id];
-}
-
-bool imp_rdone(importer *im, sqlite3_stmt *st) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
-    im->failed = true;
-    return false;
-  }
-  return true;
-}
-
-int imp_register_open(importer *im) {
-  if (sqlite3_open_v2("", &im->tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-          SQLITE_OK ||
-      sqlite3_exec(im->tmp,
-                   "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-                   "CREATE TABLE seen (key BLOB PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
-                   "CREATE TABLE sub (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE,"
-                   " name TEXT NOT NULL, leader_id INTEGER, stage INTEGER, role INTEGER,"
-                   " submitted_at TEXT NOT NULL, at INTEGER, line INTEGER,"
-                   " action INTEGER NOT NULL DEFAULT 0, nanswers INTEGER DEFAULT 0,"
-                   " nknow INTEGER DEFAULT 0, fp INTEGER DEFAULT 0, s0 REAL DEFAULT 0,"
-                   " s1 REAL DEFAULT 0, s2 REAL DEFAULT 0, s3 REAL DEFAULT 0,"
-                   " c0 INTEGER DEFAULT 0, c1 INTEGER DEFAULT 0, c2 INTEGER DEFAULT 0,"
-                   " c3 INTEGER DEFAULT 0, bits BLOB, response_id INTEGER);"
-                   /* One transaction for its whole life: no commit per row. */
-                   "BEGIN",
-                   NULL, NULL, NULL) != SQLITE_OK) {
-    store_fail(im->tmp, "making a temporary database", im->err, im->errlen);
-    return -1;
-  }
-  return 0;
-}
-
 /* The option an answer stored in the database holds, or -1. */
 static int stored_option(const instrument_scale *sc, sqlite3_stmt *st, int vcol, int ccol) {
   if (sqlite3_column_type(st, ccol) != SQLITE_NULL) {
@@ -107,111 +59,19 @@ static uint64_t answer_print(int item, int opt) {
 
 /* Writes the current submission back to the register when it changed. */
 static bool cur_save(importer *im) {
-  submission *c = &im->cur;
-  if (!c->id || !c->dirty)
-    return true;
-  sqlite3_stmt *w = imp_rstmt(im, RQ_SAVE,
-                              "UPDATE sub SET nanswers = ?2, nknow = ?3, fp = ?4, s0 = ?5, s1 = ?6,"
-                              " s2 = ?7, s3 = ?8, c0 = ?9, c1 = ?10, c2 = ?11, c3 = ?12,"
-                              " bits = ?13 WHERE id = ?1");
-  if (!w)
-    return false;
-  sqlite3_bind_int64(w, 1, c->id);
-  sqlite3_bind_int(w, 2, c->nanswers);
-  sqlite3_bind_int(w, 3, c->nknow);
-  sqlite3_bind_int64(w, 4, (sqlite3_int64)c->fp);
-  for (int a = 0; a < SCORE_NAREAS; a++) {
-    sqlite3_bind_double(w, 5 + a, c->sum[a]);
-    sqlite3_bind_int(w, 9 + a, c->cnt[a]);
-  }
-  sqlite3_bind_blob(w, 13, c->bits, (int)(im->cat.nwords * sizeof *c->bits), SQLITE_STATIC);
-  c->dirty = false;
-  return imp_rdone(im, w);
+  if (subreg_save(im->reg, &im->cur, im->err, im->errlen) != 0)
+    im->failed = true;
+  return !im->failed;
 }
 
 /* Makes the submission whose key is in im->keybuf current, registering it
  * (with the fields of proto) when it is new; *added says which. Returns
  * false on a failure. */
 static bool find_submission(importer *im, const submission *proto, bool *added) {
-  *added = false;
-  if (!cur_save(im))
-    return false;
-  submission *c = &im->cur;
-  size_t bytes = im->cat.nwords * sizeof *c->bits;
-  /* Most keys are new: try to add first. */
-  sqlite3_stmt *w = imp_rstmt(im, RQ_ADD,
-                              "INSERT OR IGNORE INTO sub (key, name, leader_id, stage, role,"
-                              " submitted_at, at, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!w)
-    return false;
-  sqlite3_bind_blob(w, 1, im->keybuf.data, (int)im->keybuf.len, SQLITE_STATIC);
-  sqlite3_bind_text(w, 2, strbuf_str(&proto->name), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(w, 3, proto->leader_id);
-  sqlite3_bind_int(w, 4, proto->stage);
-  sqlite3_bind_int(w, 5, proto->role);
-  sqlite3_bind_text(w, 6, strbuf_str(&proto->submitted_at), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(w, 7, proto->when);
-  sqlite3_bind_int64(w, 8, imp_line(im));
-  if (!imp_rdone(im, w))
-    return false;
-  if (sqlite3_changes(im->tmp) == 0) {
-    sqlite3_stmt *q = imp_rstmt(im, RQ_FIND,
-                                "SELECT id, name, leader_id, stage, role, submitted_at, at, line,"
-                                " nanswers, nknow, fp, s0, s1, s2, s3, c0, c1, c2, c3, bits"
-                                " FROM sub WHERE key = ?1");
-    if (!q)
-      return false;
-    sqlite3_bind_blob(q, 1, im->keybuf.data, (int)im->keybuf.len, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-      sqlite3_reset(q);
-      store_fail(im->tmp, "the temporary register", im->err, im->errlen);
-      im->failed = true;
-      return false;
-    }
-    c->id = sqlite3_column_int64(q, 0);
-    strbuf_reset(&c->name);
-    strbuf_puts(&c->name, (const char *)sqlite3_column_text(q, 1));
-    c->leader_id = sqlite3_column_int64(q, 2);
-    c->stage = sqlite3_column_int(q, 3);
-    c->role = sqlite3_column_int(q, 4);
-    strbuf_reset(&c->submitted_at);
-    strbuf_puts(&c->submitted_at, (const char *)sqlite3_column_text(q, 5));
-    c->when = sqlite3_column_int64(q, 6);
-    c->line = (long)sqlite3_column_int64(q, 7);
-    c->nanswers = sqlite3_column_int(q, 8);
-    c->nknow = sqlite3_column_int(q, 9);
-    c->fp = (uint64_t)sqlite3_column_int64(q, 10);
-    for (int a = 0; a < SCORE_NAREAS; a++) {
-      c->sum[a] = sqlite3_column_double(q, 11 + a);
-      c->cnt[a] = sqlite3_column_int(q, 15 + a);
-    }
-    memset(c->bits, 0, bytes);
-    if ((size_t)sqlite3_column_bytes(q, 19) == bytes)
-      memcpy(c->bits, sqlite3_column_blob(q, 19), bytes);
-    sqlite3_reset(q);
-    return true;
-  }
-  c->id = sqlite3_last_insert_rowid(im->tmp);
-  strbuf_reset(&c->name);
-  strbuf_puts(&c->name, strbuf_str(&proto->name));
-  strbuf_reset(&c->submitted_at);
-  strbuf_puts(&c->submitted_at, strbuf_str(&proto->submitted_at));
-  c->leader_id = proto->leader_id;
-  c->stage = proto->stage;
-  c->role = proto->role;
-  c->when = proto->when;
-  c->line = imp_line(im);
-  c->nanswers = c->nknow = 0;
-  c->fp = 0;
-  for (int a = 0; a < SCORE_NAREAS; a++) {
-    c->sum[a] = 0;
-    c->cnt[a] = 0;
-  }
-  memset(c->bits, 0, bytes);
-  c->dirty = false;
-  im->nsubs++;
-  *added = true;
-  return true;
+  if (subreg_find(im->reg, im->keybuf.data, im->keybuf.len, proto, imp_line(im), &im->cur, added,
+                  im->err, im->errlen) != 0)
+    im->failed = true;
+  return !im->failed;
 }
 
 /* One answer of the current submission to item k, from column col. */
@@ -301,7 +161,7 @@ static int answer_option(importer *im, int k, const char *v, int col, const char
 
 /* The leader with this id: its database id and role; a problem when none.
  * The previous row's leader is remembered. */
-static bool find_leader(importer *im, const char *key, sqlite3_int64 *id, int *role) {
+static bool find_leader(importer *im, const char *key, int64_t *id, int *role) {
   if (im->leader_valid && strcmp(strbuf_str(&im->leader_key), key) == 0) {
     *id = im->leader_id;
     *role = im->leader_role;
@@ -579,16 +439,10 @@ static bool decide(importer *im, sqlite3_int64 id, int action, sqlite3_int64 res
    * the write lock, so nothing else can take them. */
   if (action == ACT_ADD)
     response_id = im->next_response_id++;
-  sqlite3_stmt *w =
-      imp_rstmt(im, RQ_DECIDE, "UPDATE sub SET action = ?2, response_id = ?3 WHERE id = ?1");
-  if (!w)
-    return false;
-  sqlite3_bind_int64(w, 1, id);
-  sqlite3_bind_int(w, 2, action);
-  if (response_id)
-    sqlite3_bind_int64(w, 3, response_id);
   imp_count(im, action);
-  return imp_rdone(im, w);
+  if (subreg_decide(im->reg, id, action, response_id, im->err, im->errlen) != 0)
+    im->failed = true;
+  return !im->failed;
 }
 
 /* Decides the file's submissions of one leader and stage (g[0..n), in file
@@ -710,12 +564,8 @@ static int first_response_id(importer *im) {
 }
 
 int imp_resolve_self(importer *im) {
-  if (!cur_save(im) || first_response_id(im) != 0)
-    return -1;
-  sqlite3_stmt *q = imp_rstmt(im, RQ_GROUPS,
-                              "SELECT id, name, leader_id, stage, role, submitted_at, at, line,"
-                              " nanswers, nknow, fp FROM sub ORDER BY leader_id, stage, line");
-  if (!q)
+  if (!cur_save(im) || first_response_id(im) != 0 ||
+      subreg_begin(im->reg, SUBREG_BY_LEADER, im->err, im->errlen) != 0)
     return -1;
   candidate *g = NULL;
   size_t n = 0, cap = 0;
@@ -725,11 +575,12 @@ int imp_resolve_self(importer *im) {
   sqlite3_int64 g_leader = 0;
   int g_stage = -1, g_role = -1, rc = 0, step;
   strbuf leader = STRBUF_INIT;
+  submission *w = &im->walk;
   for (;;) {
-    step = sqlite3_step(q);
-    bool row = step == SQLITE_ROW;
-    sqlite3_int64 lid = row ? sqlite3_column_int64(q, 2) : 0;
-    int stage = row ? sqlite3_column_int(q, 3) : -1;
+    step = subreg_next(im->reg, w, im->err, im->errlen);
+    bool row = step == 1;
+    sqlite3_int64 lid = row ? w->leader_id : 0;
+    int stage = row ? w->stage : -1;
     if (n && (!row || lid != g_leader || stage != g_stage)) {
       rc = resolve_group(im, g, n, g_leader, strbuf_str(&leader), g_stage, g_role, &f[g_stage]);
       seen[g_stage] = true;
@@ -749,24 +600,21 @@ int imp_resolve_self(importer *im) {
       break;
     g_leader = lid;
     g_stage = stage;
-    g_role = sqlite3_column_int(q, 4);
+    g_role = w->role;
     strbuf_reset(&leader);
-    strbuf_puts(&leader, (const char *)sqlite3_column_text(q, 1));
+    strbuf_puts(&leader, strbuf_str(&w->name));
     g = xgrow(g, &cap, n + 1, sizeof *g);
     candidate *c = &g[n++];
-    c->id = sqlite3_column_int64(q, 0);
-    c->submitted_at = xstrdup((const char *)sqlite3_column_text(q, 5));
-    c->when = sqlite3_column_int64(q, 6);
-    c->line = (long)sqlite3_column_int64(q, 7);
-    c->nanswers = sqlite3_column_int(q, 8);
-    c->nknow = sqlite3_column_int(q, 9);
-    c->fp = (uint64_t)sqlite3_column_int64(q, 10);
+    c->id = w->id;
+    c->submitted_at = xstrdup(strbuf_str(&w->submitted_at));
+    c->when = w->when;
+    c->line = w->line;
+    c->nanswers = w->nanswers;
+    c->nknow = w->nknow;
+    c->fp = w->fp;
   }
-  if (rc == 0 && step != SQLITE_DONE) {
-    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+  if (rc == 0 && step < 0)
     rc = -1;
-  }
-  sqlite3_reset(q);
   group_clear(g, n);
   free(g);
   strbuf_free(&leader);
@@ -776,17 +624,14 @@ int imp_resolve_self(importer *im) {
 }
 
 int imp_resolve_longterm(importer *im) {
-  if (!cur_save(im) || first_response_id(im) != 0)
+  if (!cur_save(im) || first_response_id(im) != 0 ||
+      subreg_begin(im->reg, SUBREG_BY_ID, im->err, im->errlen) != 0)
     return -1;
-  sqlite3_stmt *q = imp_rstmt(
-      im, RQ_GROUPS, "SELECT id, name, submitted_at, line, nanswers, fp FROM sub ORDER BY id");
-  if (!q)
-    return -1;
+  submission *w = &im->walk;
   int step, rc = 0;
-  while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    sqlite3_int64 id = sqlite3_column_int64(q, 0);
-    const char *key = (const char *)sqlite3_column_text(q, 1);
-    const char *at = (const char *)sqlite3_column_text(q, 2);
+  while (rc == 0 && (step = subreg_next(im->reg, w, im->err, im->errlen)) == 1) {
+    const char *key = strbuf_str(&w->name);
+    const char *at = strbuf_str(&w->submitted_at);
     sqlite3_stmt *e = imp_stmt(
         im, Q_RESP_KEY, "SELECT id, submitted_at, survey FROM responses WHERE response_key = ?1");
     if (!e) {
@@ -801,10 +646,10 @@ int imp_resolve_longterm(importer *im) {
     }
     if (!found) {
       sqlite3_reset(e);
-      rc = decide(im, id, ACT_ADD, 0) ? 0 : -1;
+      rc = decide(im, w->id, ACT_ADD, 0) ? 0 : -1;
     } else if (strcmp((const char *)sqlite3_column_text(e, 2), "long-term") != 0) {
       char showbuf[64];
-      imp_problem(im, (long)sqlite3_column_int64(q, 3), imp_colno(im, S_KEY),
+      imp_problem(im, w->line, imp_colno(im, S_KEY),
                   "response_id: %s is already the id of a response to another survey", SHOW(key));
       sqlite3_reset(e);
     } else {
@@ -817,45 +662,37 @@ int imp_resolve_longterm(importer *im) {
         rc = -1;
         break;
       }
-      int action =
-          same_time && fp == (uint64_t)sqlite3_column_int64(q, 5) && n == sqlite3_column_int(q, 4)
-              ? ACT_SAME
-              : ACT_UPDATE;
-      rc = decide(im, id, action, rid) ? 0 : -1;
+      int action = same_time && fp == w->fp && n == w->nanswers ? ACT_SAME : ACT_UPDATE;
+      rc = decide(im, w->id, action, rid) ? 0 : -1;
     }
   }
-  sqlite3_reset(q);
-  if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW) {
-    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+  if (rc == 0 && step < 0)
     rc = -1;
-  }
   return rc;
 }
 
 /* Pass 2, before the answers: new responses made, changed ones emptied. */
 int imp_write_responses(importer *im) {
   bool self = im->kind == K_SELF;
-  sqlite3_stmt *subs = imp_rstmt(im, RQ_WRITES,
-                                 "SELECT id, leader_id, stage, role, name, submitted_at, action,"
-                                 " response_id FROM sub WHERE action IN (1, 2) ORDER BY id");
-  if (!subs)
+  if (subreg_begin(im->reg, SUBREG_WRITES, im->err, im->errlen) != 0)
     return -1;
+  submission *sub = &im->walk;
   int step;
-  while (!im->failed && (step = sqlite3_step(subs)) == SQLITE_ROW) {
-    int stage = sqlite3_column_int(subs, 2), role = sqlite3_column_int(subs, 3);
-    const char *name = (const char *)sqlite3_column_text(subs, 4);
-    const char *at = (const char *)sqlite3_column_text(subs, 5);
-    if (sqlite3_column_int(subs, 6) == ACT_ADD) {
+  while (!im->failed && (step = subreg_next(im->reg, sub, im->err, im->errlen)) == 1) {
+    int stage = sub->stage, role = sub->role;
+    const char *name = strbuf_str(&sub->name);
+    const char *at = strbuf_str(&sub->submitted_at);
+    sqlite3_int64 rid = sub->response_id;
+    if (sub->action == ACT_ADD) {
       sqlite3_stmt *w =
           imp_stmt(im, Q_RESP_ADD,
                    "INSERT INTO responses (survey, leader_id, stage, role,"
                    " response_key, submitted_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       if (!w)
         break;
-      sqlite3_int64 rid = sqlite3_column_int64(subs, 7);
       sqlite3_bind_text(w, 1, self ? "self-assessment" : "long-term", -1, SQLITE_STATIC);
       if (self) {
-        sqlite3_bind_int64(w, 2, sqlite3_column_int64(subs, 1));
+        sqlite3_bind_int64(w, 2, sub->leader_id);
         sqlite3_bind_text(w, 3, imp_stages[stage], -1, SQLITE_STATIC);
         if (role >= 0)
           sqlite3_bind_text(w, 4, imp_roles[role], -1, SQLITE_STATIC);
@@ -868,7 +705,6 @@ int imp_write_responses(importer *im) {
       if (!imp_run(im, w, "writing a response"))
         break;
     } else {
-      sqlite3_int64 rid = sqlite3_column_int64(subs, 7);
       sqlite3_stmt *w = imp_stmt(im, Q_RESP_SET,
                                  "UPDATE responses SET submitted_at = ?2, role = ?3 WHERE id = ?1");
       if (!w)
@@ -887,7 +723,8 @@ int imp_write_responses(importer *im) {
         break;
     }
   }
-  sqlite3_reset(subs);
+  if (step < 0)
+    im->failed = true;
   return im->failed ? -1 : 0;
 }
 
@@ -950,18 +787,13 @@ int imp_write_answers(importer *im) {
     for (size_t i = 0; i < n; i++) {
       const spool_rec *r = &im->spool_buf[i];
       if (r->sub != last) {
-        sqlite3_stmt *a =
-            imp_rstmt(im, RQ_ACTION, "SELECT action, response_id FROM sub WHERE id = ?1");
-        if (!a)
+        int action;
+        int64_t rid;
+        if (subreg_action(im->reg, r->sub, &action, &rid, im->err, im->errlen) != 0) {
+          im->failed = true;
           return -1;
-        sqlite3_bind_int64(a, 1, r->sub);
-        last_rid = 0;
-        if (sqlite3_step(a) == SQLITE_ROW) {
-          int action = sqlite3_column_int(a, 0);
-          if (action == ACT_ADD || action == ACT_UPDATE)
-            last_rid = sqlite3_column_int64(a, 1);
         }
-        sqlite3_reset(a);
+        last_rid = action == ACT_ADD || action == ACT_UPDATE ? rid : 0;
         last = r->sub;
       }
       if (!last_rid)
@@ -995,31 +827,27 @@ int imp_write_answers(importer *im) {
 int imp_write_scores(importer *im) {
   if (im->kind != K_SELF)
     return 0;
-  sqlite3_stmt *q = imp_rstmt(im, RQ_SCORES,
-                              "SELECT response_id, role, s0, s1, s2, s3, c0, c1, c2, c3 FROM sub"
-                              " WHERE action IN (1, 2) AND role >= 0 ORDER BY id");
-  if (!q)
+  if (subreg_begin(im->reg, SUBREG_WRITES, im->err, im->errlen) != 0)
     return -1;
+  submission *sub = &im->walk;
   score_writer *w = NULL;
   int step, rc = 0;
-  while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    int role = sqlite3_column_int(q, 1);
+  while (rc == 0 && (step = subreg_next(im->reg, sub, im->err, im->errlen)) == 1) {
+    if (sub->role < 0)
+      continue;
     score_tally t;
     for (int a = 0; a < SCORE_NAREAS; a++) {
-      t.sum[a] = sqlite3_column_double(q, 2 + a);
-      t.answered[a] = sqlite3_column_int(q, 6 + a);
-      t.total[a] = im->cat.total[role][a];
+      t.sum[a] = sub->sum[a];
+      t.answered[a] = sub->cnt[a];
+      t.total[a] = im->cat.total[sub->role][a];
     }
     if (!w && score_writer_new(&w, im->s, &im->score, im->err, im->errlen) != 0)
       rc = -1;
-    else if (score_writer_put(w, sqlite3_column_int64(q, 0), &t, im->err, im->errlen) != 0)
+    else if (score_writer_put(w, sub->response_id, &t, im->err, im->errlen) != 0)
       rc = -1;
   }
-  if (rc == 0 && step != SQLITE_DONE) {
-    store_fail(im->tmp, "the temporary register", im->err, im->errlen);
+  if (rc == 0 && step < 0)
     rc = -1;
-  }
-  sqlite3_reset(q);
   score_writer_free(w);
   if (rc != 0)
     im->failed = true;
@@ -1028,10 +856,7 @@ int imp_write_scores(importer *im) {
 
 /* The answers a dry run would write: those of new and changed responses. */
 void imp_count_answers(importer *im) {
-  sqlite3_stmt *q =
-      imp_rstmt(im, RQ_COUNT_ANSWERS, "SELECT total(nanswers) FROM sub WHERE action IN (1, 2)");
-  if (q && sqlite3_step(q) == SQLITE_ROW)
-    im->res->answers = (size_t)sqlite3_column_double(q, 0);
-  if (q)
-    sqlite3_reset(q);
+  int64_t n = subreg_answers_to_write(im->reg, im->err, im->errlen);
+  if (n >= 0)
+    im->res->answers = (size_t)n;
 }
