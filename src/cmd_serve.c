@@ -15,7 +15,7 @@ static int run(int argc, char **argv);
 const command cmd_serve = {
     "serve",
     "the web server: surveys for Careers Leaders, responses for providers",
-    "cleval serve DB [--port N] [--bind ADDR] [--threads N] [--secure-cookies]",
+    "cleval serve DB [--port N] [--bind ADDR] [--threads N] [--secure-cookies] [--trust-proxy]",
     "Serves the web side of the programme from DB until stopped with SIGINT\n"
     "(Ctrl-C) or SIGTERM; requests being answered then finish and the\n"
     "database is closed. Prints 'cleval serve: listening on http://ADDR:PORT/'\n"
@@ -25,7 +25,10 @@ const command cmd_serve = {
     "  --bind ADDR       the address to listen on (default 127.0.0.1; run it\n"
     "                    behind a TLS reverse proxy, see docs/deploy.md)\n"
     "  --threads N       worker threads and database connections (default 4)\n"
-    "  --secure-cookies  mark cookies Secure (when served over HTTPS)\n\n"
+    "  --secure-cookies  mark cookies Secure (when served over HTTPS)\n"
+    "  --trust-proxy     take each client's address from the X-Real-IP header\n"
+    "                    that the reverse proxy in front sets (for the rate\n"
+    "                    limits and the audit log); only behind a proxy\n\n"
     "Pages: /s/TOKEN (a survey, from the links 'cleval invite' makes),\n"
     "/login and /logout (accounts made with 'cleval user'), /responses\n"
     "(invited, answered and outstanding counts), /healthz (answers 'ok').\n\n"
@@ -49,11 +52,12 @@ static int parse_int(const char *s, int lo, int hi, int *out) {
 
 static int run(int argc, char **argv) {
   const char *port_s = NULL, *bind = "127.0.0.1", *threads_s = NULL;
-  bool secure = false;
+  bool secure = false, trust_proxy = false;
   cli_option opts[] = {{"port", 0, true, &port_s, NULL},
                        {"bind", 0, true, &bind, NULL},
                        {"threads", 0, true, &threads_s, NULL},
                        {"secure-cookies", 0, false, NULL, &secure},
+                       {"trust-proxy", 0, false, NULL, &trust_proxy},
                        {NULL, 0, false, NULL, NULL}};
   const char *pos[1];
   int npos;
@@ -84,7 +88,7 @@ static int run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   web_server *srv;
-  if (web_server_start(&srv, app, bind, port, threads, err, sizeof err) != 0) {
+  if (web_server_start(&srv, app, bind, port, threads, trust_proxy, err, sizeof err) != 0) {
     web_app_free(app);
     cli_error("%s", err);
     return EXIT_RUNTIME;

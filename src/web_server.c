@@ -19,6 +19,7 @@ struct web_server {
   struct MHD_Daemon *d;
   web_app *app;
   int port;
+  bool trust_proxy;
 };
 
 const char *const web_server_security_headers[] = {
@@ -127,6 +128,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   web_response_init(&res);
   char client[INET6_ADDRSTRLEN + 1];
   client_address(c, client, sizeof client);
+  if (s->trust_proxy) {
+    const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+    unsigned char addr[sizeof(struct in6_addr)];
+    if (real && strlen(real) < sizeof client &&
+        (inet_pton(AF_INET, real, addr) == 1 || inet_pton(AF_INET6, real, addr) == 1))
+      strcpy(client, real);
+  }
   req.method = method;
   req.path = url;
   req.client = client;
@@ -172,7 +180,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 int web_server_start(web_server **out, web_app *app, const char *bind, int port, int threads,
-                     char *err, size_t errlen) {
+                     bool trust_proxy, char *err, size_t errlen) {
   *out = NULL;
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof ss);
@@ -196,6 +204,7 @@ int web_server_start(web_server **out, web_app *app, const char *bind, int port,
   }
   web_server *s = xcalloc(1, sizeof *s);
   s->app = app;
+  s->trust_proxy = trust_proxy;
   if (threads < 1)
     threads = 1;
   s->d = MHD_start_daemon(

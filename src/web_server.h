@@ -5,6 +5,7 @@
 #ifndef CLEVAL_WEB_SERVER_H
 #define CLEVAL_WEB_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "web_app.h"
@@ -15,10 +16,12 @@
 typedef struct web_server web_server;
 
 /* Starts serving app on bind (an IPv4 or IPv6 address) and port (0: any
- * free port) with threads worker threads. Returns 0, or -1 with a message
+ * free port) with threads worker threads. With trust_proxy, a request's
+ * client address is taken from its X-Real-IP header (set by a reverse proxy
+ * in front) when that holds an address. Returns 0, or -1 with a message
  * (address not valid, port in use). Stop with web_server_stop. */
 int web_server_start(web_server **out, web_app *app, const char *bind, int port, int threads,
-                     char *err, size_t errlen);
+                     bool trust_proxy, char *err, size_t errlen);
 
 /* The port actually listened on. */
 int web_server_port(const web_server *s);
