@@ -3,6 +3,7 @@
 # concurrent keep-alive connections on loopback (bench/serve_client.c, one
 # POST per survey carrying every answer), against a database of
 # SERVE_BENCH_N (20000) enrolled Careers Leaders with one link each.
+# The server runs with its defaults (4 threads, 1 database connection).
 # Prints submissions per second, p50/p99 latency, and the lost and doubled
 # submissions counted in the database afterwards. Target: at least 1,000
 # submissions/s, p99 under 50 ms, none lost, none doubled. Bounded: the
@@ -12,7 +13,7 @@ set -eu
 N=${SERVE_BENCH_N:-20000}
 CONNS=${SERVE_BENCH_CONNECTIONS:-64}
 SECS=${SERVE_BENCH_SECONDS:-60}
-THREADS=${SERVE_BENCH_THREADS:-$(nproc 2>/dev/null || echo 2)}
+THREADS=${SERVE_BENCH_THREADS:-4}
 dir=build/bench/serve
 cleval=$(pwd)/build/cleval
 [ -x "$cleval" ] || { echo "bench/serve.sh: build/cleval is missing: run make first" >&2; exit 1; }
@@ -54,9 +55,12 @@ until grep -q "listening on" "$dir/serve.err" 2>/dev/null; do
 done
 port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\)\/$/\1/p' "$dir/serve.err")
 echo "cleval serve: $N links, $CONNS connections, $THREADS server threads, loopback port $port"
+echo "machine: $(nproc 2>/dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 "$dir/serve_client" "$port" "$dir/tokens.txt" "$dir/body.txt" "$CONNS" "$SECS" | tee "$dir/client.txt"
+cpu=$(awk '{ printf "%.2f", ($14 + $15) / 100 }' /proc/$pid/stat 2>/dev/null || echo '?')
 kill -TERM $pid
 wait $pid || true
+echo "server CPU time: $cpu s"
 trap - EXIT INT TERM
 
 ok=$(sed -n 's/^ok //p' "$dir/client.txt")

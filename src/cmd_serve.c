@@ -15,7 +15,8 @@ static int run(int argc, char **argv);
 const command cmd_serve = {
     "serve",
     "the web server: surveys for Careers Leaders, responses for providers",
-    "cleval serve DB [--port N] [--bind ADDR] [--threads N] [--secure-cookies] [--trust-proxy]",
+    "cleval serve DB [--port N] [--bind ADDR] [--threads N] [--connections N] [--secure-cookies] "
+    "[--trust-proxy]",
     "Serves the web side of the programme from DB until stopped with SIGINT\n"
     "(Ctrl-C) or SIGTERM; requests being answered then finish and the\n"
     "database is closed. Prints 'cleval serve: listening on http://ADDR:PORT/'\n"
@@ -24,7 +25,12 @@ const command cmd_serve = {
     "                    the line above says which)\n"
     "  --bind ADDR       the address to listen on (default 127.0.0.1; run it\n"
     "                    behind a TLS reverse proxy, see docs/deploy.md)\n"
-    "  --threads N       worker threads and database connections (default 4)\n"
+    "  --threads N       worker threads answering requests (default 4)\n"
+    "  --connections N   database connections they share (default 1). Writes\n"
+    "                    go one at a time whatever this is, and each write\n"
+    "                    empties the other connections' page caches: one is\n"
+    "                    fastest for survey traffic; more help read-heavy\n"
+    "                    pages on machines with many cores\n"
     "  --secure-cookies  mark cookies Secure (when served over HTTPS)\n"
     "  --trust-proxy     take each client's address from the X-Real-IP header\n"
     "                    that the reverse proxy in front sets (for the rate\n"
@@ -51,11 +57,12 @@ static int parse_int(const char *s, int lo, int hi, int *out) {
 }
 
 static int run(int argc, char **argv) {
-  const char *port_s = NULL, *bind = "127.0.0.1", *threads_s = NULL;
+  const char *port_s = NULL, *bind = "127.0.0.1", *threads_s = NULL, *conns_s = NULL;
   bool secure = false, trust_proxy = false;
   cli_option opts[] = {{"port", 0, true, &port_s, NULL},
                        {"bind", 0, true, &bind, NULL},
                        {"threads", 0, true, &threads_s, NULL},
+                       {"connections", 0, true, &conns_s, NULL},
                        {"secure-cookies", 0, false, NULL, &secure},
                        {"trust-proxy", 0, false, NULL, &trust_proxy},
                        {NULL, 0, false, NULL, NULL}};
@@ -65,11 +72,14 @@ static int run(int argc, char **argv) {
     return EXIT_USAGE;
   if (npos != 1)
     return cli_usage(&cmd_serve, "expected the database file name");
-  int port = 8080, threads = 4;
+  int port = 8080, threads = 4, connections = 1;
   if (port_s && parse_int(port_s, 0, 65535, &port) != 0)
     return cli_usage(&cmd_serve, "--port must be a number from 0 to 65535, not '%s'", port_s);
   if (threads_s && parse_int(threads_s, 1, 256, &threads) != 0)
     return cli_usage(&cmd_serve, "--threads must be a number from 1 to 256, not '%s'", threads_s);
+  if (conns_s && parse_int(conns_s, 1, 256, &connections) != 0)
+    return cli_usage(&cmd_serve, "--connections must be a number from 1 to 256, not '%s'",
+                     conns_s);
 
   /* The signals are taken by sigwait below; every thread started from here
    * on inherits the mask. */
@@ -82,7 +92,7 @@ static int run(int argc, char **argv) {
 
   char err[1024];
   web_app *app;
-  web_app_options o = {threads, secure, false};
+  web_app_options o = {connections, secure, false};
   if (web_app_new(&app, pos[0], &o, err, sizeof err) != 0) {
     cli_error("%s", err);
     return EXIT_RUNTIME;

@@ -41,7 +41,35 @@ struct web_app {
   instrument_bank *bank;
   score_settings score;
   time_t (*clock)(void);
+  /* Checkpoints in the background: a commit never copies the log back
+   * into the database itself (that would hold every other writer up). */
+  store *ckpt_db;
+  pthread_t ckpt_thread;
+  bool ckpt_running, ckpt_stop;
+  pthread_mutex_t ckpt_lock;
+  pthread_cond_t ckpt_cond;
 };
+
+/* Every second, copies what it can of the write-ahead log into the
+ * database (PASSIVE: never waits for, nor holds up, readers or writers). */
+static void *checkpointer(void *arg) {
+  web_app *app = arg;
+  pthread_mutex_lock(&app->ckpt_lock);
+  while (!app->ckpt_stop) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    pthread_cond_timedwait(&app->ckpt_cond, &app->ckpt_lock, &until);
+    if (app->ckpt_stop)
+      break;
+    pthread_mutex_unlock(&app->ckpt_lock);
+    sqlite3_wal_checkpoint_v2(store_db(app->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                              NULL);
+    pthread_mutex_lock(&app->ckpt_lock);
+  }
+  pthread_mutex_unlock(&app->ckpt_lock);
+  return NULL;
+}
 
 static time_t wall_clock(void) { return time(NULL); }
 
@@ -73,7 +101,7 @@ static int connect_one(store **out, const char *path, char *err, size_t errlen) 
   char *msg = NULL;
   if (sqlite3_exec(store_db(*out),
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                   " PRAGMA secure_delete = ON",
+                   " PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 0",
                    NULL, NULL, &msg) != SQLITE_OK) {
     snprintf(err, errlen, "%s: %s", path, msg ? msg : "setting pragmas failed");
     sqlite3_free(msg);
@@ -100,6 +128,8 @@ int web_app_new(web_app **out, const char *db_path, const web_app_options *o, ch
   pthread_cond_init(&app->pool_cond, NULL);
   pthread_mutex_init(&app->write_lock, NULL);
   pthread_mutex_init(&app->log_lock, NULL);
+  pthread_mutex_init(&app->ckpt_lock, NULL);
+  pthread_cond_init(&app->ckpt_cond, NULL);
   token_key_new(app->key);
   app->npool = (size_t)app->opt.connections;
   app->pool = xcalloc(app->npool, sizeof *app->pool);
@@ -125,6 +155,13 @@ int web_app_new(web_app **out, const char *db_path, const web_app_options *o, ch
   app->token_addr = web_ratelimit_new(token_max, token_window * 60, 4096);
   if (instrument_bank_builtin(&app->bank, err, errlen) != 0)
     goto fail;
+  if (connect_one(&app->ckpt_db, db_path, err, errlen) != 0)
+    goto fail;
+  if (pthread_create(&app->ckpt_thread, NULL, checkpointer, app) != 0) {
+    snprintf(err, errlen, "could not start the checkpoint thread");
+    goto fail;
+  }
+  app->ckpt_running = true;
   *out = app;
   return 0;
 fail:
@@ -135,6 +172,19 @@ fail:
 void web_app_free(web_app *app) {
   if (!app)
     return;
+  if (app->ckpt_running) {
+    pthread_mutex_lock(&app->ckpt_lock);
+    app->ckpt_stop = true;
+    pthread_cond_signal(&app->ckpt_cond);
+    pthread_mutex_unlock(&app->ckpt_lock);
+    pthread_join(app->ckpt_thread, NULL);
+  }
+  if (app->ckpt_db) {
+    /* Everything into the database file before it is closed. */
+    sqlite3_wal_checkpoint_v2(store_db(app->ckpt_db), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                              NULL);
+    store_close(app->ckpt_db);
+  }
   for (size_t i = 0; app->pool && i < app->npool; i++) {
     for (size_t k = 0; k < app->pool[i].n; k++)
       sqlite3_finalize(app->pool[i].cache[k].st);
@@ -150,6 +200,8 @@ void web_app_free(web_app *app) {
   pthread_cond_destroy(&app->pool_cond);
   pthread_mutex_destroy(&app->write_lock);
   pthread_mutex_destroy(&app->log_lock);
+  pthread_mutex_destroy(&app->ckpt_lock);
+  pthread_cond_destroy(&app->ckpt_cond);
   free(app);
 }
 

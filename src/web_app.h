@@ -20,7 +20,7 @@
 typedef struct web_app web_app;
 
 typedef struct web_app_options {
-  int connections;     /* database connections to open (one per server thread) */
+  int connections;     /* database connections to open (shared by the server threads) */
   bool secure_cookies; /* mark cookies Secure (behind a TLS proxy) */
   bool quiet;          /* do not log requests that failed to stderr */
 } web_app_options;
