@@ -379,7 +379,8 @@ int instrument_bank_load_dir(instrument_bank **out, const char *dir, char *err, 
     }
   }
   closedir(d);
-  qsort(names, nnames, sizeof *names, compare_names);
+  if (nnames > 1) /* (qsort's array may not be NULL, as names is when empty) */
+    qsort(names, nnames, sizeof *names, compare_names);
   instrument_bank *b = xcalloc(1, sizeof *b);
   int rc = 0;
   for (size_t i = 0; i < nnames && rc == 0; i++) {

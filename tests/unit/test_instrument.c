@@ -108,6 +108,23 @@ static void test_load_dir_names_file(void **state) {
   test_rmdir(dir);
 }
 
+/* A directory without instruments gives an empty bank, with no
+ * undefined behaviour on the way (issue 18, defect 5: qsort was given a
+ * null array; UBSan's nonnull-attribute check fails the sanitizer run). */
+static void test_load_empty_dir(void **state) {
+  (void)state;
+  char *dir = test_tmpdir();
+  free(test_write_file(dir, "notes.txt", "not an instrument"));
+  instrument_bank *b = NULL;
+  char err[512];
+  assert_int_equal(instrument_bank_load_dir(&b, dir, err, sizeof err), 0);
+  assert_non_null(b);
+  assert_null(instrument_bank_get(b, "t"));
+  assert_null(instrument_bank_item(b, "a_1", NULL));
+  instrument_bank_free(b);
+  test_rmdir(dir);
+}
+
 /* Appendix 2 of the seed report: items per role and area. */
 static void test_builtin_knowledge_counts(void **state) {
   (void)state;
@@ -150,6 +167,7 @@ int main(void) {
       cmocka_unit_test(test_malformed_files),
       cmocka_unit_test(test_duplicate_ids),
       cmocka_unit_test(test_load_dir_names_file),
+      cmocka_unit_test(test_load_empty_dir),
       cmocka_unit_test(test_builtin_knowledge_counts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
