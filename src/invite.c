@@ -43,8 +43,12 @@ static const char *const remind_sql =
 
 /* The follow-up cut-off: months before the as-of date (setting or today). */
 static int cutoff(store *s, const char *today, char *out, char *err, size_t errlen) {
-  char *months_s = store_setting(s, "invite.followup_months", "6");
-  char *as_of = store_setting(s, "invite.followup_as_of", "");
+  char *months_s = NULL, *as_of = NULL;
+  if (store_setting_get(s, "invite.followup_months", "6", &months_s, err, errlen) != 0 ||
+      store_setting_get(s, "invite.followup_as_of", "", &as_of, err, errlen) != 0) {
+    free(months_s);
+    return -1;
+  }
   int rc = -1, y, m, d;
   char *end;
   long months = strtol(months_s, &end, 10);

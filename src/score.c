@@ -31,8 +31,12 @@ void score_settings_default(score_settings *cfg) {
 
 int score_settings_load(store *s, score_settings *cfg, char *err, size_t errlen) {
   score_settings_default(cfg);
-  char *method = store_setting(s, "score.method", "percent");
-  char *min = store_setting(s, "score.min_answered", "0.5");
+  char *method = NULL, *min = NULL;
+  if (store_setting_get(s, "score.method", "percent", &method, err, errlen) != 0 ||
+      store_setting_get(s, "score.min_answered", "0.5", &min, err, errlen) != 0) {
+    free(method);
+    return -1;
+  }
   int rc = 0;
   if (strcmp(method, "percent") == 0) {
     cfg->method = SCORE_PERCENT;

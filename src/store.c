@@ -544,17 +544,30 @@ const char *store_actor(void) {
   return u && *u ? u : "unknown";
 }
 
-char *store_setting(store *s, const char *key, const char *def) {
+int store_setting_get(store *s, const char *key, const char *def, char **out, char *err,
+                      size_t errlen) {
+  *out = NULL;
   sqlite3_stmt *st;
-  char *v = NULL;
-  if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL) ==
-      SQLITE_OK) {
+  int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-      v = xstrdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      const unsigned char *v = sqlite3_column_text(st, 0);
+      *out = xstrdup(v ? (const char *)v : def);
+    } else if (rc == SQLITE_DONE) {
+      *out = xstrdup(def);
+    }
   }
-  return v ? v : xstrdup(def);
+  if (!*out)
+    snprintf(err, errlen, "setting %s: %s", key, sqlite3_errmsg(s->db));
+  sqlite3_finalize(st);
+  return *out ? 0 : -1;
+}
+
+char *store_setting(store *s, const char *key, const char *def) {
+  char *v, err[256];
+  return store_setting_get(s, key, def, &v, err, sizeof err) == 0 ? v : xstrdup(def);
 }
 
 int store_instruments(store *s, instrument_bank **out, int64_t **ids, char *err, size_t errlen) {

@@ -55,8 +55,15 @@ int store_audit(store *s, const char *actor, const char *action, const char *det
  * "unknown". */
 const char *store_actor(void);
 
-/* A setting from the settings table, or def when absent. The returned
- * string is owned by the caller (free()). */
+/* A setting from the settings table into *out, or def when absent (or
+ * NULL); the caller frees *out. Returns 0; on an SQL error (no settings
+ * table, a locked or corrupt database) -1 with "setting KEY: why" in err
+ * and *out NULL. */
+int store_setting_get(store *s, const char *key, const char *def, char **out, char *err,
+                      size_t errlen);
+
+/* The same, but an SQL error gives def, unseen: only for callers yet to
+ * move to store_setting_get (import.c). Caller frees. */
 char *store_setting(store *s, const char *key, const char *def);
 
 /* Writes "%s: %s" of what and sqlite3_errmsg into err; returns -1. */

@@ -75,7 +75,9 @@ static time_t wall_clock(void) { return time(NULL); }
 
 static int int_setting(store *s, const char *key, const char *def, int lo, int hi, int *out,
                        char *err, size_t errlen) {
-  char *v = store_setting(s, key, def);
+  char *v;
+  if (store_setting_get(s, key, def, &v, err, errlen) != 0)
+    return -1;
   char *end;
   long n = strtol(v, &end, 10);
   int rc = 0;

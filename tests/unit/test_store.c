@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "instrument.h"
+#include "score.h"
 #include "store.h"
 
 static instrument_bank *bank;
@@ -102,8 +103,8 @@ static void test_migrates_older_version(void **state) {
   assert_int_equal(query_int(store_db(s), "PRAGMA user_version"), store_schema_latest());
   assert_int_equal(query_int(store_db(s), "SELECT count(*) FROM hubs WHERE name = 'North'"), 1);
   assert_int_equal(query_int(store_db(s), "SELECT count(*) FROM settings WHERE key IN"
-                                         " ('import.duplicates', 'score.method',"
-                                         " 'score.min_answered')"),
+                                          " ('import.duplicates', 'score.method',"
+                                          " 'score.min_answered')"),
                    3);
   assert_int_equal(
       query_int(store_db(s), "SELECT count(*) FROM audit_log WHERE action = 'migrate'"), 1);
@@ -225,11 +226,41 @@ static void test_foreign_keys_enforced(void **state) {
   test_rmdir(dir);
 }
 
+/* A setting that cannot be read is an error, not its default (issue 18,
+ * defect 8): here the settings table is gone. */
+static void test_setting_errors_reported(void **state) {
+  (void)state;
+  char *dir = test_tmpdir(), *path = db_path(dir, "set.db"), err[512];
+  int from, current;
+  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  char *v = NULL;
+  assert_int_equal(store_setting_get(s, "score.method", "x", &v, err, sizeof err), 0);
+  assert_string_equal(v, "percent");
+  free(v);
+  assert_int_equal(store_setting_get(s, "no.such.key", "fallback", &v, err, sizeof err), 0);
+  assert_string_equal(v, "fallback");
+  free(v);
+  assert_int_equal(sqlite3_exec(store_db(s), "DROP TABLE settings", NULL, NULL, NULL), SQLITE_OK);
+  err[0] = '\0';
+  score_settings cfg;
+  assert_int_equal(score_settings_load(s, &cfg, err, sizeof err), -1);
+  assert_non_null(strstr(err, "no such table: settings"));
+  assert_int_equal(store_setting_get(s, "score.method", "percent", &v, err, sizeof err), -1);
+  assert_null(v);
+  assert_non_null(strstr(err, "setting score.method: no such table: settings"));
+  store_close(s);
+  free(path);
+  test_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_init_creates_schema),   cmocka_unit_test(test_migrates_older_version),
-      cmocka_unit_test(test_refuses_foreign_files), cmocka_unit_test(test_open_missing),
-      cmocka_unit_test(test_audit_log_append_only), cmocka_unit_test(test_foreign_keys_enforced),
+      cmocka_unit_test(test_init_creates_schema),     cmocka_unit_test(test_migrates_older_version),
+      cmocka_unit_test(test_refuses_foreign_files),   cmocka_unit_test(test_open_missing),
+      cmocka_unit_test(test_audit_log_append_only),   cmocka_unit_test(test_foreign_keys_enforced),
+      cmocka_unit_test(test_setting_errors_reported),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
