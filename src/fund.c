@@ -164,8 +164,8 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
              &taken, msg, msglen, 1, wave) != 0)
     return -1;
   if (taken > places)
-    return say(msg, msglen, FUND_WAVE_FULL, "wave %lld is full: all its %s places are taken",
-               (long long)wave, grouped(places, n1));
+    return say(msg, msglen, FUND_WAVE_FULL, "wave %lld is full: all its %s place%s taken",
+               (long long)wave, grouped(places, n1), places == 1 ? " is" : "s are");
   if (scalar(db, "SELECT count(*) FROM allocations WHERE wave = ?1 AND provider_id = ?2",
              &alloc_rows, msg, msglen, 2, wave, provider) != 0 ||
       scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc,
@@ -180,8 +180,8 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
                "provider %s has no allocation of places in wave %lld", pkey, (long long)wave);
   if (taken_p > alloc)
     return say(msg, msglen, FUND_ALLOCATION_USED,
-               "provider %s's allocation for wave %lld is used up: all its %s places are taken",
-               pkey, (long long)wave, grouped(alloc, n1));
+               "provider %s's allocation for wave %lld is used up: all its %s place%s taken",
+               pkey, (long long)wave, grouped(alloc, n1), alloc == 1 ? " is" : "s are");
   return FUND_OK;
 }
 

@@ -134,8 +134,10 @@ static const char *const practice_codes[4] = {"direct", "improved", "not_result"
 /* Centre of log(1 + years in role) in the simulated population. */
 #define EXPERIENCE_CENTRE 1.155
 
-const char *const sim_kinds[] = {"establishments",  "providers", "leaders", "enrolments",
-                                 "self-assessment", "long-term", "compass"};
+const char *const sim_kinds[] = {"establishments", "providers",       "leaders",
+                                 "waves",          "allocations",     "enrolments",
+                                 "bursaries",      "self-assessment", "long-term",
+                                 "compass"};
 const size_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 
 const char *sim_type_name(sim_type t) { return t < SIM_NTYPES ? type_names[t] : "?"; }
@@ -471,7 +473,7 @@ static void add_leader(builder *b, size_t est, sim_role role, sim_status status)
   l->role = role;
   l->status = status;
   l->pre_response = l->post_response = -1;
-  l->completion = l->bursary = -1;
+  l->completion = l->bursary = l->bursary_approved = l->bursary_paid = -1;
 }
 
 /* Leaders: one per trained establishment, extra ones (colleges' second
@@ -591,6 +593,56 @@ static void make_enrolments(builder *b) {
       if (e->start < 0 || l->start < e->start)
         e->start = l->start;
     }
+  }
+}
+
+/* The fund's waves, as the seed describes them: wave 1 from April 2018 to
+ * March 2020 with 1,300 places, wave 2 from April 2020 to March 2021 with
+ * 650; a 60 % hub target and a £1,000 bursary. A leader whose training ran
+ * past wave 1 (the pandemic delayed many) completes on wave 2's places.
+ * Each provider is allocated the places its leaders took and a share of
+ * the rest by its weight, so that every enrolment is within the rules.
+ * Bursaries are approved two to four weeks after the claim and paid one
+ * to two weeks after that, up to the demo's date. Draws no random numbers
+ * (the rest of the programme is as it was). */
+static const struct {
+  int opens[3], closes[3];
+  double places;
+} fund_waves[SIM_FUND_WAVES] = {{{2018, 4, 1}, {2020, 3, 31}, 1300},
+                                {{2020, 4, 1}, {2021, 3, 31}, 650}};
+#define FUND_HUB_TARGET_PCT 60
+#define FUND_BURSARY_PENCE 100000
+#define DEMO_DAY_Y 2021
+#define DEMO_DAY_M 4
+#define DEMO_DAY_D 30
+
+static void make_fund(sim *s) {
+  long long taken[SIM_FUND_WAVES][SIM_PROVIDERS] = {{0}}, total[SIM_FUND_WAVES] = {0};
+  int end1 = date_days(fund_waves[0].closes[0], fund_waves[0].closes[1], fund_waves[0].closes[2]);
+  int today = date_days(DEMO_DAY_Y, DEMO_DAY_M, DEMO_DAY_D);
+  for (size_t i = 0; i < s->nleaders; i++) {
+    sim_leader *l = &s->leaders[i];
+    l->fund_wave = l->status == SIM_COMPLETED && l->completion > end1 ? 2 : 1;
+    if (l->status != SIM_WITHDRAWN) {
+      taken[l->fund_wave - 1][l->provider]++;
+      total[l->fund_wave - 1]++;
+    }
+    if (l->bursary >= 0) {
+      int a = l->bursary + 14 + (int)(i % 15), p = a + 7 + (int)(i % 8);
+      l->bursary_approved = a <= today ? a : -1;
+      l->bursary_paid = l->bursary_approved >= 0 && p <= today ? p : -1;
+    }
+  }
+  double wsum = 0;
+  for (int p = 0; p < SIM_PROVIDERS; p++)
+    wsum += s->providers[p].weight;
+  for (int w = 0; w < SIM_FUND_WAVES; w++) {
+    long long places = llround(fund_waves[w].places * s->scale);
+    s->fund_places[w] = places > total[w] ? places : total[w];
+    long long slack = s->fund_places[w] - total[w];
+    for (int p = 0; p < SIM_PROVIDERS; p++)
+      s->fund_alloc[w][p] =
+          taken[w][p] + (long long)floor((double)slack * s->providers[p].weight / wsum);
   }
 }
 
@@ -1089,6 +1141,7 @@ int sim_new(sim **out, const instrument_bank *bank, const sim_params *params, un
   make_establishments(&b, ntrained);
   make_leaders(&b, ntrained, nleaders, nwithdrawn);
   make_enrolments(&b);
+  make_fund(s);
   make_knowledge(&b);
   standard z;
   moments(s, f_gain, -1, &z.gain_m, &z.gain_s);
@@ -1240,7 +1293,7 @@ static void write_enrolments(const sim *s, out *o) {
   out_row(o);
   for (size_t i = 0; i < s->nleaders; i++) {
     const sim_leader *l = &s->leaders[i];
-    strbuf_printf(&o->b, "%s,%s,%d,", l->id, s->providers[l->provider].id, l->wave);
+    strbuf_printf(&o->b, "%s,%s,%d,", l->id, s->providers[l->provider].id, l->fund_wave);
     put_date(&o->b, l->start);
     strbuf_putc(&o->b, ',');
     put_date(&o->b, l->completion);
@@ -1248,6 +1301,48 @@ static void write_enrolments(const sim *s, out *o) {
     put_date(&o->b, l->bursary);
     out_row(o);
   }
+}
+
+static void write_waves(const sim *s, out *o) {
+  strbuf_puts(&o->b, "wave,opens,closes,places,hub_target_pct,bursary_pence");
+  out_row(o);
+  for (int w = 0; w < SIM_FUND_WAVES; w++) {
+    strbuf_printf(&o->b, "%d,", w + 1);
+    put_date(&o->b, date_days(fund_waves[w].opens[0], fund_waves[w].opens[1],
+                              fund_waves[w].opens[2]));
+    strbuf_putc(&o->b, ',');
+    put_date(&o->b, date_days(fund_waves[w].closes[0], fund_waves[w].closes[1],
+                              fund_waves[w].closes[2]));
+    strbuf_printf(&o->b, ",%lld,%d,%d", s->fund_places[w], FUND_HUB_TARGET_PCT,
+                  FUND_BURSARY_PENCE);
+    out_row(o);
+  }
+}
+
+static void write_allocations(const sim *s, out *o) {
+  strbuf_puts(&o->b, "wave,provider_id,places");
+  out_row(o);
+  for (int w = 0; w < SIM_FUND_WAVES; w++)
+    for (int p = 0; p < SIM_PROVIDERS; p++) {
+      strbuf_printf(&o->b, "%d,%s,%lld", w + 1, s->providers[p].id, s->fund_alloc[w][p]);
+      out_row(o);
+    }
+}
+
+/* The approvals and payments of the claims that enrolments.csv makes. */
+static void write_bursaries(const sim *s, out *o) {
+  strbuf_puts(&o->b, "leader_id,wave,status,date");
+  out_row(o);
+  for (int step = 0; step < 2; step++)
+    for (size_t i = 0; i < s->nleaders; i++) {
+      const sim_leader *l = &s->leaders[i];
+      int day = step == 0 ? l->bursary_approved : l->bursary_paid;
+      if (day < 0)
+        continue;
+      strbuf_printf(&o->b, "%s,%d,%s,", l->id, l->fund_wave, step == 0 ? "approved" : "paid");
+      put_date(&o->b, day);
+      out_row(o);
+    }
 }
 
 /* A response's submission time, YYYY-MM-DDThh:mm:ssZ. */
@@ -1316,8 +1411,9 @@ static void write_compass(const sim *s, out *o) {
 
 int sim_write_csv(const sim *s, const char *dir, char *err, size_t errlen) {
   static void (*const writers[])(const sim *, out *) = {
-      write_establishments,  write_providers, write_leaders, write_enrolments,
-      write_self_assessment, write_long_term, write_compass};
+      write_establishments, write_providers,       write_leaders,   write_waves,
+      write_allocations,    write_enrolments,      write_bursaries, write_self_assessment,
+      write_long_term,      write_compass};
   for (size_t k = 0; k < sim_nkinds; k++) {
     char name[64], path[4096];
     snprintf(name, sizeof name, "%s.csv", sim_kinds[k]);

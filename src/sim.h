@@ -11,7 +11,13 @@ struct instrument_bank;
 struct instrument_item;
 struct instrument_option;
 
-enum { SIM_AREAS = 4, SIM_BENCHMARKS = 8, SIM_PROVIDERS = 12, SIM_TOPICS = 10 };
+enum {
+  SIM_AREAS = 4,
+  SIM_BENCHMARKS = 8,
+  SIM_PROVIDERS = 12,
+  SIM_TOPICS = 10,
+  SIM_FUND_WAVES = 2
+};
 
 typedef enum sim_type {
   SIM_MAINSTREAM,
@@ -125,10 +131,13 @@ typedef struct sim_leader {
   int months_known; /* 0: not given (an empty months_in_role) */
   int consent;
   int provider;
-  int wave;
+  int wave;      /* the cohort (1-4), for response rates */
+  int fund_wave; /* the fund's wave that pays for the place: 2 when the
+                    training ran past wave 1's last day, else 1 */
   int start, completion; /* days; completion -1 when withdrawn */
   sim_status status;
   int bursary;                                              /* claim day, or -1 */
+  int bursary_approved, bursary_paid;                       /* days, or -1 */
   double pre[SIM_AREAS], post[SIM_AREAS];                   /* latent knowledge */
   double expected_pre[SIM_AREAS], expected_post[SIM_AREAS]; /* E[area % score] */
   int pre_response, post_response;                          /* indexes into responses, or -1 */
@@ -188,6 +197,10 @@ typedef struct sim {
   sim_return *returns;
   size_t nreturns;
   size_t ninvited; /* invited to the long-term survey */
+  /* The fund: places per wave (the seed's 1,300 and 650, scaled, or the
+   * places taken when more) and each provider's allocation of them. */
+  long long fund_places[SIM_FUND_WAVES];
+  long long fund_alloc[SIM_FUND_WAVES][SIM_PROVIDERS];
   sim_truth truth;
   const struct instrument_bank *bank;
 } sim;

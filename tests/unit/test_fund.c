@@ -157,7 +157,7 @@ static void test_allocation_used(void **state) {
   expect(f, enrol(f, 1, 2, 1, "2018-09-01", NULL, "enrolled"), FUND_OK, NULL);
   sqlite3_int64 id = enrol(f, 2, 2, 1, "2018-09-01", NULL, "enrolled");
   expect(f, id, FUND_ALLOCATION_USED,
-         "provider P2's allocation for wave 1 is used up: all its 1 places are taken");
+         "provider P2's allocation for wave 1 is used up: all its 1 place is taken");
   exec_ok(f->db, "DELETE FROM allocations WHERE provider_id = 2");
   expect(f, id, FUND_ALLOCATION_USED, "provider P2 has no allocation of places in wave 1");
 }

@@ -203,7 +203,9 @@ static void test_same_seed_same_bytes(void **state) {
     char *x = slurp(p1, &n1), *y = slurp(p2, &n2);
     if (n1 != n2 || memcmp(x, y, n1) != 0)
       fail_msg("%s differs between two runs with the same seed", name);
-    if (k < sim_nkinds && strcmp(sim_kinds[k], "providers") != 0) {
+    /* The providers and the waves are the same whatever the seed. */
+    if (k < sim_nkinds && strcmp(sim_kinds[k], "providers") != 0 &&
+        strcmp(sim_kinds[k], "waves") != 0) {
       size_t n3;
       snprintf(p3, sizeof p3, "%s/%s", d3, name);
       char *z = slurp(p3, &n3);
@@ -213,7 +215,7 @@ static void test_same_seed_same_bytes(void **state) {
     free(x);
     free(y);
   }
-  assert_int_equal(differs, (int)sim_nkinds - 1); /* another seed, other data */
+  assert_int_equal(differs, (int)sim_nkinds - 2); /* another seed, other data */
   sim_free(a);
   sim_free(b);
   sim_free(c);
@@ -419,7 +421,10 @@ static void test_csv_files(void **state) {
       "urn,name,type,region,hub,fsm_pct,hub_joined\n",
       "provider_id,name,accreditation\n",
       "leader_id,urn,role,months_in_role,contact_consent\n",
+      "wave,opens,closes,places,hub_target_pct,bursary_pence\n",
+      "wave,provider_id,places\n",
       "leader_id,provider_id,wave,start_date,completion_date,status,bursary_claimed_date\n",
+      "leader_id,wave,status,date\n",
       "leader_id,stage,submitted_at,item_id,value\n",
       "response_id,submitted_at,item_id,value\n",
       "urn,submitted_at,bm1,bm2,bm3,bm4,bm5,bm6,bm7,bm8\n"};
@@ -443,6 +448,13 @@ static void test_csv_files(void **state) {
   assert_int_equal(count_lines(dir, "providers.csv"), SIM_PROVIDERS + 1);
   assert_int_equal(count_lines(dir, "leaders.csv"), s->nleaders + 1);
   assert_int_equal(count_lines(dir, "enrolments.csv"), s->nleaders + 1);
+  assert_int_equal(count_lines(dir, "waves.csv"), SIM_FUND_WAVES + 1);
+  assert_int_equal(count_lines(dir, "allocations.csv"), SIM_FUND_WAVES * SIM_PROVIDERS + 1);
+  size_t steps = 0;
+  for (size_t i = 0; i < s->nleaders; i++)
+    steps += (s->leaders[i].bursary_approved >= 0) + (s->leaders[i].bursary_paid >= 0);
+  assert_true(steps > 0);
+  assert_int_equal(count_lines(dir, "bursaries.csv"), steps + 1);
   assert_int_equal(count_lines(dir, "self-assessment.csv"), sa + 1);
   assert_int_equal(count_lines(dir, "long-term.csv"), lt + 1);
   assert_int_equal(count_lines(dir, "compass.csv"), s->nreturns + 1);
@@ -456,6 +468,50 @@ static void test_csv_files(void **state) {
 }
 
 /* Dates come out as ISO 8601 and round-trip through sim_day. */
+/* The demo's enrolments keep the fund's rules at every scale: no wave or
+ * allocation over its places, allocations within the wave's places, each
+ * completion within its wave (wave 1 to 2020-03-31, wave 2 from
+ * 2020-04-01 to 2021-03-31); at scale 1 the seed's 1,300 and 650 places. */
+static void test_fund_within_rules(void **state) {
+  (void)state;
+  static const double scales[] = {0.1, 0.3, 1};
+  for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+    sim *s = run(11 + k, scales[k], NULL);
+    long long taken[SIM_FUND_WAVES][SIM_PROVIDERS] = {{0}}, total[SIM_FUND_WAVES] = {0};
+    int end1 = date_days(2020, 3, 31), end2 = date_days(2021, 3, 31);
+    for (size_t i = 0; i < s->nleaders; i++) {
+      const sim_leader *l = &s->leaders[i];
+      assert_true(l->fund_wave == 1 || l->fund_wave == 2);
+      if (l->status == SIM_WITHDRAWN)
+        continue;
+      taken[l->fund_wave - 1][l->provider]++;
+      total[l->fund_wave - 1]++;
+      assert_true(l->completion >= l->start);
+      if (l->fund_wave == 1)
+        assert_true(l->completion <= end1);
+      else
+        assert_true(l->completion > end1 && l->completion <= end2);
+      if (l->bursary_paid >= 0)
+        assert_true(l->bursary_approved >= l->bursary && l->bursary_paid >= l->bursary_approved);
+    }
+    for (int w = 0; w < SIM_FUND_WAVES; w++) {
+      long long alloc = 0;
+      for (int p = 0; p < SIM_PROVIDERS; p++) {
+        assert_true(taken[w][p] <= s->fund_alloc[w][p]);
+        alloc += s->fund_alloc[w][p];
+      }
+      assert_true(alloc <= s->fund_places[w]);
+      assert_true(total[w] <= s->fund_places[w]);
+      assert_true(total[w] > 0);
+    }
+    if (scales[k] == 1) {
+      assert_int_equal(s->fund_places[0], 1300);
+      assert_int_equal(s->fund_places[1], 650);
+    }
+    sim_free(s);
+  }
+}
+
 static void test_dates(void **state) {
   (void)state;
   char buf[16];
@@ -577,6 +633,7 @@ int main(void) {
       cmocka_unit_test(test_ordinal_answers),
       cmocka_unit_test(test_csv_files),
       cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_fund_within_rules),
       cmocka_unit_test(test_truth_json),
       cmocka_unit_test(test_recovery),
   };
