@@ -22,7 +22,8 @@ const command cmd_bursary = {
     "pay, in that order and never back. A claim is refused unless the\n"
     "leader's enrolment in the wave is completed, and is made once; it is\n"
     "for the wave's bursary_pence (see 'cleval help import', KIND waves;\n"
-    "\xC2\xA3" "1,000 when the wave is not in the fund). Each step is dated on or\n"
+    "\xC2\xA3"
+    "1,000 when the wave is not in the fund). Each step is dated on or\n"
     "after the one before (the claim on or after the completion) and is\n"
     "recorded in the audit log. For many claims at once, import a file of\n"
     "KIND bursaries (leader_id, wave, status, date).\n\n"
@@ -98,8 +99,8 @@ static int run(int argc, char **argv) {
     goto done;
   }
   static const char *const done_words[] = {"claimed", "approved", "paid"};
-  printf("%s the bursary of Careers Leader %s for wave %ld on %s\n", done_words[step], leader,
-         wave, date);
+  printf("%s the bursary of Careers Leader %s for wave %ld on %s\n", done_words[step], leader, wave,
+         date);
   status = EXIT_OK;
 done:
   store_close(s);

@@ -15,8 +15,8 @@ const command cmd_export = {
     "write one KIND of data as CSV, JSON or SPSS .sav",
     "cleval export DB KIND [--format csv|json|sav] [--include-personal] [-o FILE]",
     "Writes the records of one KIND (establishments, leaders, providers,\n"
-    "enrolments, self-assessment, long-term, compass) to standard output or\n"
-    "to FILE.\n\n"
+    "enrolments, self-assessment, long-term, compass, waves, allocations,\n"
+    "bursaries) to standard output or to FILE.\n\n"
     "CSV (the default) has exactly the columns 'cleval import' reads, so an\n"
     "export imported into a new database gives the same data. The surveys\n"
     "come one answer per row. JSON is an array of objects with the same\n"
@@ -50,7 +50,8 @@ static int run(int argc, char **argv) {
   if (!known)
     return cli_usage(&cmd_export,
                      "unknown KIND '%s' (expected one of: establishments, leaders, providers, "
-                     "enrolments, self-assessment, long-term, compass)",
+                     "enrolments, self-assessment, long-term, compass, waves, allocations, "
+                     "bursaries)",
                      pos[1]);
   export_options opt = {EXPORT_CSV, personal};
   if (export_format_parse(format, &opt.format) != 0)

@@ -65,20 +65,23 @@ static void warnings(const fund_ledger *l, strbuf *b) {
 }
 
 static void render_text(const fund_ledger *l, strbuf *b) {
-  char p1[40], p2[40], p3[40];
+  char p1[40], p2[40], p3[40], c1[32], c2[32], c3[32];
   for (size_t i = 0; i < l->nwaves; i++) {
     const fund_wave *w = &l->waves[i];
     if (w->in_fund)
-      strbuf_printf(b, "Wave %d (%s to %s): %lld places, %lld allocated to providers\n", w->wave,
-                    w->opens, w->closes, w->places, w->allocated);
+      strbuf_printf(b, "Wave %d (%s to %s): %s places, %s allocated to providers\n", w->wave,
+                    w->opens, w->closes, fund_count(w->places, c1, sizeof c1),
+                    fund_count(w->allocated, c2, sizeof c2));
     else
       strbuf_printf(b, "Wave %d (not in the fund: no places or target)\n", w->wave);
-    strbuf_printf(b, "  taken %lld, completed %lld, withdrawn %lld, completion rate ", w->taken,
-                  w->completed, w->withdrawn);
+    strbuf_printf(b, "  taken %s, completed %s, withdrawn %s, completion rate ",
+                  fund_count(w->taken, c1, sizeof c1), fund_count(w->completed, c2, sizeof c2),
+                  fund_count(w->withdrawn, c3, sizeof c3));
     put_pct(b, w->taken + w->withdrawn
                    ? 100.0 * (double)w->completed / (double)(w->taken + w->withdrawn)
                    : NAN);
-    strbuf_printf(b, "\n  hub share %lld of %lld places taken, ", w->hub_taken, w->taken);
+    strbuf_printf(b, "\n  hub share %s of %s places taken, ",
+                  fund_count(w->hub_taken, c1, sizeof c1), fund_count(w->taken, c2, sizeof c2));
     put_pct(b, w->hub_share);
     if (w->in_fund)
       strbuf_printf(b, " (target %g%%)", w->hub_target);
@@ -86,10 +89,11 @@ static void render_text(const fund_ledger *l, strbuf *b) {
     if (fund_hub_short(w))
       strbuf_printf(b, "  warning: the hub share (%.1f%%) is below its target of %g%%\n",
                     w->hub_share, w->hub_target);
-    strbuf_printf(b, "  bursaries: claimed %s (%lld), approved %s (%lld), paid %s (%lld)\n",
-                  fund_pounds(w->claimed_pence, p1, sizeof p1), w->claims,
-                  fund_pounds(w->approved_pence, p2, sizeof p2), w->approvals,
-                  fund_pounds(w->paid_pence, p3, sizeof p3), w->payments);
+    strbuf_printf(
+        b, "  bursaries: claimed %s (%s), approved %s (%s), paid %s (%s)\n",
+        fund_pounds(w->claimed_pence, p1, sizeof p1), fund_count(w->claims, c1, sizeof c1),
+        fund_pounds(w->approved_pence, p2, sizeof p2), fund_count(w->approvals, c2, sizeof c2),
+        fund_pounds(w->paid_pence, p3, sizeof p3), fund_count(w->payments, c3, sizeof c3));
     bool head = false;
     for (size_t j = 0; j < l->nproviders; j++) {
       const fund_provider *p = &l->providers[j];
@@ -200,7 +204,7 @@ static int run(int argc, char **argv) {
     return EXIT_USAGE;
   if (npos != 1)
     return cli_usage(&cmd_fund, "expected the database file name");
-  int fmt = strcmp(format, "text") == 0  ? 0
+  int fmt = strcmp(format, "text") == 0   ? 0
             : strcmp(format, "csv") == 0  ? 1
             : strcmp(format, "json") == 0 ? 2
                                           : -1;

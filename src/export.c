@@ -20,7 +20,18 @@
 #include "score.h"
 #include "xalloc.h"
 
-enum kind { K_ESTABLISHMENTS, K_LEADERS, K_PROVIDERS, K_ENROLMENTS, K_SELF, K_LONGTERM, K_COMPASS };
+enum kind {
+  K_ESTABLISHMENTS,
+  K_LEADERS,
+  K_PROVIDERS,
+  K_ENROLMENTS,
+  K_SELF,
+  K_LONGTERM,
+  K_COMPASS,
+  K_WAVES,
+  K_ALLOCATIONS,
+  K_BURSARIES
+};
 
 enum { CELL_NULL, CELL_TEXT, CELL_NUM };
 
@@ -266,6 +277,44 @@ static int setup(xsrc *x, char *err, size_t errlen) {
                 errlen) != 0)
       return -1;
     return 0;
+  case K_WAVES:
+    add_col(x, "wave", true, "Wave", NULL);
+    add_col(x, "opens", false, "Opens", NULL);
+    add_col(x, "closes", false, "Closes", NULL);
+    add_col(x, "places", true, "Places", NULL);
+    add_col(x, "hub_target_pct", true, "Share of places for Careers Hubs (%)", NULL);
+    add_col(x, "bursary_pence", true, "Bursary (pence)", NULL);
+    return prepare(x, &x->main,
+                   "SELECT wave, opens, closes, places, hub_target_pct, bursary_pence FROM waves"
+                   " ORDER BY wave",
+                   err, errlen);
+  case K_ALLOCATIONS:
+    add_col(x, "wave", true, "Wave", NULL);
+    add_col(x, "provider_id", false, "Training provider", NULL);
+    add_col(x, "places", true, "Places allocated", NULL);
+    return prepare(x, &x->main,
+                   "SELECT a.wave, p.provider_key, a.places FROM allocations a"
+                   " JOIN providers p ON p.id = a.provider_id ORDER BY a.wave, p.provider_key",
+                   err, errlen);
+  case K_BURSARIES:
+    /* Every step taken, claims first, so that the file imports in order. */
+    add_col(x, "leader_id", false, "Careers Leader (pseudonymous id)", NULL);
+    add_col(x, "wave", true, "Wave", NULL);
+    add_col(x, "status", false, "Step", NULL);
+    add_col(x, "date", false, "Date", NULL);
+    return prepare(x, &x->main,
+                   "SELECT leader_key, wave, status, date FROM ("
+                   " SELECT l.leader_key, e.wave, 'claimed' AS status, b.claimed_date AS date,"
+                   "  1 AS step FROM bursary_claims b JOIN enrolments e ON e.id = b.enrolment_id"
+                   "  JOIN leaders l ON l.id = e.leader_id"
+                   " UNION ALL SELECT l.leader_key, e.wave, 'approved', b.approved_date, 2"
+                   "  FROM bursary_claims b JOIN enrolments e ON e.id = b.enrolment_id"
+                   "  JOIN leaders l ON l.id = e.leader_id WHERE b.approved_date IS NOT NULL"
+                   " UNION ALL SELECT l.leader_key, e.wave, 'paid', b.paid_date, 3"
+                   "  FROM bursary_claims b JOIN enrolments e ON e.id = b.enrolment_id"
+                   "  JOIN leaders l ON l.id = e.leader_id WHERE b.paid_date IS NOT NULL)"
+                   " ORDER BY step, leader_key, wave",
+                   err, errlen);
   default: { /* compass */
     x->pivot = true;
     add_col(x, "urn", false, "Establishment URN", NULL);

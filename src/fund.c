@@ -46,12 +46,17 @@ static const char *grouped(long long n, char *buf) {
   return buf;
 }
 
+char *fund_count(long long n, char *buf, size_t size) {
+  char g[32];
+  snprintf(buf, size, "%s", grouped(n, g));
+  return buf;
+}
+
 char *fund_pounds(long long pence, char *buf, size_t size) {
   char g[32];
-  unsigned long long u =
-      pence < 0 ? 0ULL - (unsigned long long)pence : (unsigned long long)pence;
-  snprintf(buf, size, "%s\xC2\xA3%s.%02llu", pence < 0 ? "-" : "",
-           grouped((long long)(u / 100), g), u % 100);
+  unsigned long long u = pence < 0 ? 0ULL - (unsigned long long)pence : (unsigned long long)pence;
+  snprintf(buf, size, "%s\xC2\xA3%s.%02llu", pence < 0 ? "-" : "", grouped((long long)(u / 100), g),
+           u % 100);
   return buf;
 }
 
@@ -168,8 +173,8 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
                (long long)wave, grouped(places, n1), places == 1 ? " is" : "s are");
   if (scalar(db, "SELECT count(*) FROM allocations WHERE wave = ?1 AND provider_id = ?2",
              &alloc_rows, msg, msglen, 2, wave, provider) != 0 ||
-      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc,
-             msg, msglen, 2, wave, provider) != 0 ||
+      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc, msg,
+             msglen, 2, wave, provider) != 0 ||
       scalar(db,
              "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
              " AND status <> 'withdrawn'",
@@ -180,8 +185,8 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
                "provider %s has no allocation of places in wave %lld", pkey, (long long)wave);
   if (taken_p > alloc)
     return say(msg, msglen, FUND_ALLOCATION_USED,
-               "provider %s's allocation for wave %lld is used up: all its %s place%s taken",
-               pkey, (long long)wave, grouped(alloc, n1), alloc == 1 ? " is" : "s are");
+               "provider %s's allocation for wave %lld is used up: all its %s place%s taken", pkey,
+               (long long)wave, grouped(alloc, n1), alloc == 1 ? " is" : "s are");
   return FUND_OK;
 }
 
@@ -204,8 +209,7 @@ static int check_allocations_total(sqlite3 *db, int wave, long long places, char
 
 int fund_check_wave(sqlite3 *db, int wave, char *msg, size_t msglen) {
   sqlite3_stmt *st;
-  if (prepare(db, "SELECT places, opens, closes FROM waves WHERE wave = ?1", &st, msg, msglen) !=
-      0)
+  if (prepare(db, "SELECT places, opens, closes FROM waves WHERE wave = ?1", &st, msg, msglen) != 0)
     return -1;
   sqlite3_bind_int(st, 1, wave);
   int rc = sqlite3_step(st);
@@ -223,9 +227,8 @@ int fund_check_wave(sqlite3 *db, int wave, char *msg, size_t msglen) {
              &taken, msg, msglen, 1, (sqlite3_int64)wave) != 0)
     return -1;
   if (taken > places)
-    return say(msg, msglen, FUND_WAVE_SHRINKS,
-               "wave %d already has %s places taken, more than %s", wave, grouped(taken, n1),
-               grouped(places, n2));
+    return say(msg, msglen, FUND_WAVE_SHRINKS, "wave %d already has %s places taken, more than %s",
+               wave, grouped(taken, n1), grouped(places, n2));
   rc = check_allocations_total(db, wave, places, msg, msglen);
   if (rc != FUND_OK)
     return rc;
@@ -268,8 +271,8 @@ int fund_check_allocation(sqlite3 *db, int wave, sqlite3_int64 provider_id, char
                "wave %d is not in the fund (import it with KIND waves first)", wave);
   if (scalar(db, "SELECT places FROM waves WHERE wave = ?1", &places, msg, msglen, 1,
              (sqlite3_int64)wave) != 0 ||
-      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc,
-             msg, msglen, 2, (sqlite3_int64)wave, provider_id) != 0 ||
+      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc, msg,
+             msglen, 2, (sqlite3_int64)wave, provider_id) != 0 ||
       scalar(db,
              "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
              " AND status <> 'withdrawn'",
@@ -284,8 +287,8 @@ int fund_check_allocation(sqlite3 *db, int wave, sqlite3_int64 provider_id, char
 
 /* ---- Bursaries ---------------------------------------------------------- */
 
-int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step,
-                      const char *date, const char *actor, char *msg, size_t msglen) {
+int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step, const char *date,
+                      const char *actor, char *msg, size_t msglen) {
   sqlite3 *db = store_db(s);
   int y, m, d;
   if (!date || !date_parse(date, &y, &m, &d))
@@ -334,7 +337,7 @@ int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step
   column_text(st, 7, paid, sizeof paid);
   long long amount = sqlite3_column_int64(st, 8);
   sqlite3_finalize(st);
-  int reached = !has_claim                          ? -1
+  int reached = !has_claim                         ? -1
                 : strcmp(bstatus, "paid") == 0     ? FUND_PAY
                 : strcmp(bstatus, "approved") == 0 ? FUND_APPROVE
                                                    : FUND_CLAIM;
@@ -454,22 +457,23 @@ int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t
   }
 
   /* Places, completions and bursaries by wave. */
-  if (prepare(db,
-              "SELECT e.wave, coalesce(sum(e.status <> 'withdrawn'), 0),"
-              " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0),"
-              " coalesce(sum(e.status <> 'withdrawn' AND s.hub_id IS NOT NULL"
-              "   AND (s.hub_joined IS NULL"
-              "        OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10))), 0),"
-              " coalesce(sum(b.amount_pence), 0),"
-              " coalesce(sum(CASE WHEN b.status IN ('approved', 'paid') THEN b.amount_pence END), 0),"
-              " coalesce(sum(CASE WHEN b.status = 'paid' THEN b.amount_pence END), 0),"
-              " count(b.id), coalesce(sum(b.status IN ('approved', 'paid')), 0),"
-              " coalesce(sum(b.status = 'paid'), 0)"
-              " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
-              " JOIN establishments s ON s.id = l.establishment_id"
-              " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
-              " WHERE ?1 <= 0 OR e.wave = ?1 GROUP BY e.wave",
-              &st, err, errlen) != 0)
+  if (prepare(
+          db,
+          "SELECT e.wave, coalesce(sum(e.status <> 'withdrawn'), 0),"
+          " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0),"
+          " coalesce(sum(e.status <> 'withdrawn' AND s.hub_id IS NOT NULL"
+          "   AND (s.hub_joined IS NULL"
+          "        OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10))), 0),"
+          " coalesce(sum(b.amount_pence), 0),"
+          " coalesce(sum(CASE WHEN b.status IN ('approved', 'paid') THEN b.amount_pence END), 0),"
+          " coalesce(sum(CASE WHEN b.status = 'paid' THEN b.amount_pence END), 0),"
+          " count(b.id), coalesce(sum(b.status IN ('approved', 'paid')), 0),"
+          " coalesce(sum(b.status = 'paid'), 0)"
+          " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+          " JOIN establishments s ON s.id = l.establishment_id"
+          " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+          " WHERE ?1 <= 0 OR e.wave = ?1 GROUP BY e.wave",
+          &st, err, errlen) != 0)
     goto fail;
   sqlite3_bind_int(st, 1, only);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

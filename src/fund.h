@@ -75,8 +75,8 @@ enum { FUND_STEP_DONE = 0, FUND_STEP_REFUSED = 1, FUND_STEP_ALREADY = 2 };
  * already taken this step on this same date (nothing written; msg says
  * so: a second identical claim from the command line is refused with it,
  * a re-imported batch row is unchanged), or -1 on a database failure. */
-int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step,
-                      const char *date, const char *actor, char *msg, size_t msglen);
+int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step, const char *date,
+                      const char *actor, char *msg, size_t msglen);
 
 /* One wave of the ledger. Shares are percentages (0-100), NAN when
  * undefined (nothing taken, or the wave not in the fund). */
@@ -122,6 +122,10 @@ void fund_ledger_free(fund_ledger *l);
 /* Whether the wave's hub share falls short of its target (false when
  * either is undefined). */
 bool fund_hub_short(const fund_wave *w);
+
+/* n with thousands separators ("1,300") into buf (at least 32 bytes);
+ * returns buf. */
+char *fund_count(long long n, char *buf, size_t size);
 
 /* pence as pounds, "£1,234.56" (a minus sign before the £ when negative),
  * into buf (at least 40 bytes); returns buf. */

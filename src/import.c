@@ -49,20 +49,24 @@
 #include "xalloc.h"
 
 const char *const import_kinds[] = {"establishments",  "leaders",   "providers", "enrolments",
-                                    "self-assessment", "long-term", "compass",   NULL};
+                                    "self-assessment", "long-term", "compass",   "waves",
+                                    "allocations",     "bursaries", NULL};
 
 /* The KINDs, in the order of import_kinds[] and enum kind. */
 static const import_kind kinds[] = {
     {"establishments", "establishments", imp_cols_establishments, -1, false, imp_row_establishment,
-     NULL},
-    {"leaders", "leaders", imp_cols_leaders, -1, false, imp_row_leader, NULL},
-    {"providers", "providers", imp_cols_providers, -1, false, imp_row_provider, NULL},
-    {"enrolments", "enrolments", imp_cols_enrolments, -1, false, imp_row_enrolment, NULL},
+     NULL, false},
+    {"leaders", "leaders", imp_cols_leaders, -1, false, imp_row_leader, NULL, false},
+    {"providers", "providers", imp_cols_providers, -1, false, imp_row_provider, NULL, false},
+    {"enrolments", "enrolments", imp_cols_enrolments, -1, false, imp_row_enrolment, NULL, true},
     {"self-assessment", "responses", imp_cols_self, INS_SELF, true, imp_row_survey,
-     imp_resolve_self},
+     imp_resolve_self, false},
     {"long-term", "responses", imp_cols_longterm, INS_LONGTERM, true, imp_row_survey,
-     imp_resolve_longterm},
-    {"compass", "Compass returns", imp_cols_compass, INS_COMPASS, false, imp_row_compass, NULL},
+     imp_resolve_longterm, false},
+    {"compass", "Compass returns", imp_cols_compass, INS_COMPASS, false, imp_row_compass, NULL, false},
+    {"waves", "waves", imp_cols_waves, -1, false, imp_row_wave, NULL, true},
+    {"allocations", "allocations", imp_cols_allocations, -1, false, imp_row_allocation, NULL, true},
+    {"bursaries", "bursary steps", imp_cols_bursaries, -1, false, imp_row_bursary, NULL, true},
 };
 #define NKINDS (sizeof kinds / sizeof *kinds)
 _Static_assert(sizeof import_kinds / sizeof *import_kinds == NKINDS + 1,
@@ -565,13 +569,21 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     im.spool_buf = xmalloc(SPOOL_BUF * sizeof *im.spool_buf);
   }
 
-  /* Pass 1: check. */
+  /* Pass 1: check. The fund's KINDs rehearse their writes in a savepoint,
+   * rolled back after the pass, so that the ledger's rules count the rows
+   * before each one (fund.c). */
   im.pass = 1;
   if (read_header(&im) != 0) {
     rc = 1;
     goto done;
   }
-  if (run_pass(&im) != 0)
+  if (kinds[k].rehearse && sql(im.db, "SAVEPOINT rehearsal", err, errlen) != 0)
+    goto done;
+  int pass1 = run_pass(&im);
+  if (kinds[k].rehearse &&
+      sql(im.db, "ROLLBACK TO rehearsal; RELEASE rehearsal", err, errlen) != 0)
+    goto done;
+  if (pass1 != 0)
     goto done;
   if (im.spool && im.spool_n &&
       fwrite(im.spool_buf, sizeof *im.spool_buf, im.spool_n, im.spool) != im.spool_n) {

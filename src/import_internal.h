@@ -19,7 +19,18 @@
 #include "subreg.h"
 
 /* The KINDs, in the order of import_kinds[] and of the table in import.c. */
-enum kind { K_ESTABLISHMENTS, K_LEADERS, K_PROVIDERS, K_ENROLMENTS, K_SELF, K_LONGTERM, K_COMPASS };
+enum kind {
+  K_ESTABLISHMENTS,
+  K_LEADERS,
+  K_PROVIDERS,
+  K_ENROLMENTS,
+  K_SELF,
+  K_LONGTERM,
+  K_COMPASS,
+  K_WAVES,
+  K_ALLOCATIONS,
+  K_BURSARIES
+};
 
 /* The duplicate rules, in the order of import_duplicate_rules[]. */
 enum rule { R_LATEST_COMPLETE, R_LATEST, R_EARLIEST, R_MOST_COMPLETE, R_ERROR };
@@ -83,7 +94,8 @@ typedef struct colspec {
 enum { S_KEY, S_STAGE, S_WHEN, S_ITEM, S_VALUE };
 
 extern const colspec imp_cols_establishments[], imp_cols_leaders[], imp_cols_providers[],
-    imp_cols_enrolments[], imp_cols_compass[], imp_cols_self[], imp_cols_longterm[];
+    imp_cols_enrolments[], imp_cols_compass[], imp_cols_self[], imp_cols_longterm[],
+    imp_cols_waves[], imp_cols_allocations[], imp_cols_bursaries[];
 
 /* ---------------------------------------------------------------------- */
 /* The state of one import. */
@@ -145,6 +157,10 @@ enum stmt_id {
   Q_ANSWER_ADD,
   Q_LEADER_ROLE,
   Q_RESP_MAX,
+  Q_WAVE_GET,
+  Q_WAVE_PUT,
+  Q_ALLOC_GET,
+  Q_ALLOC_PUT,
   Q_COUNT
 };
 
@@ -160,6 +176,8 @@ typedef struct import_kind {
   bool survey;                  /* answers: long or wide form, resolved, written from the spool */
   void (*row)(importer *im);    /* checks (pass 1) or writes (pass 2) the current row */
   int (*resolve)(importer *im); /* survey: after pass 1, decides what each submission does */
+  bool rehearse; /* pass 1 writes too, in a savepoint rolled back after it, so that
+                    the fund's rules see the file's earlier rows (imp_writes) */
 } import_kind;
 
 struct importer {
@@ -228,6 +246,14 @@ void imp_row_leader(importer *im);
 void imp_row_provider(importer *im);
 void imp_row_enrolment(importer *im);
 void imp_row_compass(importer *im);
+/* The fund's KINDs (import_fund.c). */
+void imp_row_wave(importer *im);
+void imp_row_allocation(importer *im);
+void imp_row_bursary(importer *im);
+/* Checks enrolment id, just written, against the fund's rules; a refusal
+ * is a problem on the column the rule concerns (the spec indices given). */
+void imp_check_enrolment(importer *im, sqlite3_int64 id, int col_leader, int col_provider,
+                         int col_wave, int col_completion);
 void imp_row_survey(importer *im);
 int imp_resolve_self(importer *im);
 int imp_resolve_longterm(importer *im);
@@ -273,6 +299,12 @@ static inline const char *imp_cell(const importer *im, int i) {
 static inline int imp_colno(const importer *im, int i) { return im->col[i] + 1; }
 
 static inline bool imp_empty(const char *s) { return !s || !*s; }
+
+/* Whether the row function writes in this pass: always in pass 2, and in
+ * pass 1 too for a KIND that rehearses. */
+static inline bool imp_writes(const importer *im) {
+  return im->pass == 2 || (im->pass == 1 && im->k->rehearse);
+}
 
 /* The index of s in a NULL-terminated list, or -1. */
 int imp_list_index(const char *s, const char *const *list);

@@ -400,7 +400,7 @@ void imp_row_enrolment(importer *im) {
                  : ACT_UPDATE;
   sqlite3_reset(q);
   imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (!imp_writes(im) || action == ACT_SAME)
     return;
   sqlite3_stmt *w = imp_stmt(im, Q_ENROL_PUT,
                              "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
@@ -420,23 +420,34 @@ void imp_row_enrolment(importer *im) {
   if (imp_query(im, w) != 1)
     return;
   sqlite3_int64 id = sqlite3_column_int64(w, 0);
-  if (!imp_run(im, w, "writing an enrolment") || !bursary)
+  if (!imp_run(im, w, "writing an enrolment"))
     return;
-  if (claim_empty) {
-    w = imp_stmt(im, Q_CLAIM_DEL, "DELETE FROM bursary_claims WHERE enrolment_id = ?1");
-    if (!w)
+  if (bursary) {
+    /* A claim is for the wave's bursary; one approved or paid is never
+     * undone by a file (cleval bursary and KIND bursaries take the steps). */
+    if (claim_empty) {
+      w = imp_stmt(im, Q_CLAIM_DEL,
+                   "DELETE FROM bursary_claims WHERE enrolment_id = ?1 AND status = 'claimed'");
+      if (!w)
+        return;
+      sqlite3_bind_int64(w, 1, id);
+    } else {
+      w = imp_stmt(im, Q_CLAIM_PUT,
+                   "INSERT INTO bursary_claims (enrolment_id, claimed_date, amount_pence)"
+                   " VALUES (?1, ?2, coalesce((SELECT bursary_pence FROM waves WHERE wave = ?3),"
+                   " 100000))"
+                   " ON CONFLICT (enrolment_id) DO UPDATE SET claimed_date = excluded.claimed_date");
+      if (!w)
+        return;
+      sqlite3_bind_int64(w, 1, id);
+      sqlite3_bind_text(w, 2, bursary, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
+    }
+    if (!imp_run(im, w, "writing a bursary claim"))
       return;
-    sqlite3_bind_int64(w, 1, id);
-  } else {
-    w = imp_stmt(im, Q_CLAIM_PUT,
-                 "INSERT INTO bursary_claims (enrolment_id, claimed_date) VALUES (?1, ?2)"
-                 " ON CONFLICT (enrolment_id) DO UPDATE SET claimed_date = excluded.claimed_date");
-    if (!w)
-      return;
-    sqlite3_bind_int64(w, 1, id);
-    sqlite3_bind_text(w, 2, bursary, -1, SQLITE_STATIC);
   }
-  imp_run(im, w, "writing a bursary claim");
+  /* The fund's rules, counted with this row written (fund.c). */
+  imp_check_enrolment(im, id, N_LEADER, N_PROVIDER, N_WAVE, N_COMPLETION);
 }
 
 /* ---------------------------------------------------------------------- */

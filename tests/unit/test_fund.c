@@ -46,18 +46,17 @@ static int setup(void **state) {
   instrument_bank_free(bank);
   assert_int_equal(store_open(&f->s, path, err, sizeof err), 0);
   f->db = store_db(f->s);
-  exec_ok(f->db,
-          "INSERT INTO hubs (id, name) VALUES (1, 'North');"
-          "INSERT INTO establishments (id, urn, name, type, region, hub_id, hub_joined)"
-          " VALUES (1, 'H', 'Hub school', 'mainstream', 'North East', 1, '2019-01-01'),"
-          "        (2, 'N', 'Other school', 'mainstream', 'London', NULL, NULL);"
-          "INSERT INTO leaders (id, leader_key, establishment_id, role) VALUES"
-          " (1, 'L1', 1, 'school'), (2, 'L2', 1, 'school'), (3, 'L3', 2, 'school'),"
-          " (4, 'L4', 2, 'school'), (5, 'L5', 1, 'school'), (6, 'L6', 2, 'school');"
-          "INSERT INTO providers (id, provider_key, name, accreditation) VALUES"
-          " (1, 'P1', 'First', 'level6'), (2, 'P2', 'Second', 'none');"
-          "INSERT INTO waves VALUES (1, '2018-04-01', '2020-03-31', 3, 60, 100000);"
-          "INSERT INTO allocations VALUES (1, 1, 2), (1, 2, 1);");
+  exec_ok(f->db, "INSERT INTO hubs (id, name) VALUES (1, 'North');"
+                 "INSERT INTO establishments (id, urn, name, type, region, hub_id, hub_joined)"
+                 " VALUES (1, 'H', 'Hub school', 'mainstream', 'North East', 1, '2019-01-01'),"
+                 "        (2, 'N', 'Other school', 'mainstream', 'London', NULL, NULL);"
+                 "INSERT INTO leaders (id, leader_key, establishment_id, role) VALUES"
+                 " (1, 'L1', 1, 'school'), (2, 'L2', 1, 'school'), (3, 'L3', 2, 'school'),"
+                 " (4, 'L4', 2, 'school'), (5, 'L5', 1, 'school'), (6, 'L6', 2, 'school');"
+                 "INSERT INTO providers (id, provider_key, name, accreditation) VALUES"
+                 " (1, 'P1', 'First', 'level6'), (2, 'P2', 'Second', 'none');"
+                 "INSERT INTO waves VALUES (1, '2018-04-01', '2020-03-31', 3, 60, 100000);"
+                 "INSERT INTO allocations VALUES (1, 1, 2), (1, 2, 1);");
   *state = f;
   return 0;
 }
@@ -213,14 +212,14 @@ static void test_bursary_steps(void **state) {
   assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-06-29", msg), FUND_STEP_REFUSED);
   assert_string_equal(msg, "the claim (2019-06-29) is dated before the completion (2019-06-30)");
   assert_int_equal(step(f, "L2", 1, FUND_APPROVE, "2019-07-01", msg), FUND_STEP_REFUSED);
-  assert_string_equal(msg,
-                      "no bursary has been claimed for Careers Leader L2 in wave 1 (claim it first)");
+  assert_string_equal(
+      msg, "no bursary has been claimed for Careers Leader L2 in wave 1 (claim it first)");
   assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_DONE);
   assert_int_equal(query_int(f->db, "SELECT amount_pence FROM bursary_claims"), 123456);
   /* Once only. */
   assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-07-01", msg), FUND_STEP_ALREADY);
-  assert_string_equal(msg,
-                      "the bursary of Careers Leader L2 for wave 1 was already claimed on 2019-07-01");
+  assert_string_equal(
+      msg, "the bursary of Careers Leader L2 for wave 1 was already claimed on 2019-07-01");
   assert_int_equal(step(f, "L2", 1, FUND_CLAIM, "2019-08-01", msg), FUND_STEP_REFUSED);
   assert_int_equal(step(f, "L2", 1, FUND_PAY, "2019-07-02", msg), FUND_STEP_REFUSED);
   assert_string_equal(
@@ -331,10 +330,14 @@ static void test_ledger(void **state) {
 static void test_pounds(void **state) {
   (void)state;
   char buf[40];
-  assert_string_equal(fund_pounds(100000, buf, sizeof buf), "\xC2\xA3" "1,000.00");
-  assert_string_equal(fund_pounds(5, buf, sizeof buf), "\xC2\xA3" "0.05");
-  assert_string_equal(fund_pounds(123456789012, buf, sizeof buf), "\xC2\xA3" "1,234,567,890.12");
-  assert_string_equal(fund_pounds(-150, buf, sizeof buf), "-\xC2\xA3" "1.50");
+  assert_string_equal(fund_pounds(100000, buf, sizeof buf), "\xC2\xA3"
+                                                            "1,000.00");
+  assert_string_equal(fund_pounds(5, buf, sizeof buf), "\xC2\xA3"
+                                                       "0.05");
+  assert_string_equal(fund_pounds(123456789012, buf, sizeof buf), "\xC2\xA3"
+                                                                  "1,234,567,890.12");
+  assert_string_equal(fund_pounds(-150, buf, sizeof buf), "-\xC2\xA3"
+                                                          "1.50");
 }
 
 int main(void) {
