@@ -18,4 +18,10 @@ extern const command cmd_fund;
 extern const command cmd_bursary;
 extern const command cmd_invite;
 
+/* `cleval invite DB --compass ...` (cmd_invite_compass.c): cmd_invite hands
+ * its arguments over when they hold --compass; returns the exit status. */
+int invite_compass_cli(const command *cmd, int argc, char **argv);
+/* The --compass part of `cleval help invite`. */
+extern const char invite_compass_help[];
+
 #endif

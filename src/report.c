@@ -670,6 +670,8 @@ static void render_figure(strbuf *b, const report_table *t) {
   strbuf_puts(b, "</figure>\n");
 }
 
+void report_figure_html(const report_table *t, strbuf *out) { render_figure(out, t); }
+
 static void render_list(strbuf *b, const char *tag, char **items, size_t n, const char *none) {
   if (n == 0) {
     strbuf_printf(b, "<p class=\"empty\">%s</p>\n", none);

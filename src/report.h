@@ -18,5 +18,8 @@ struct strbuf;
 void report_html(const report_doc *doc, struct strbuf *out);
 void report_json(const report_doc *doc, struct strbuf *out);
 void report_table_csv(const report_table *t, struct strbuf *out);
+/* One table as the report draws it: <figure id=ID> with its chart, table,
+ * tests and notes (for the web server's dashboards). */
+void report_figure_html(const report_table *t, struct strbuf *out);
 
 #endif

@@ -219,11 +219,21 @@ static const char *const migration4[] = {
     "ALTER TABLE bursary_claims ADD COLUMN paid_date TEXT;\n",
     NULL};
 
+/* 5: establishments' reusable Compass links (only the token's SHA-256). */
+static const char *const migration5[] = {
+    "CREATE TABLE compass_links (\n"
+    "  token_hash TEXT PRIMARY KEY,  -- SHA-256 of the token; the token itself is never stored\n"
+    "  establishment_id INTEGER NOT NULL REFERENCES establishments(id),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  revoked_at TEXT);\n",
+    "CREATE INDEX compass_links_establishment ON compass_links(establishment_id);\n",
+    NULL};
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
 static const char *const *const migrations[] = {migration1, migration2, migration3,
-                                                 migration4};
+                                                 migration4, migration5};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "web_app.h"
+#include "web_compass.h"
+#include "web_dashboard.h"
 #include "web_page.h"
 #include "web_responses.h"
 #include "web_session.h"
@@ -65,6 +67,17 @@ const web_route web_routes[] = {
     {"POST", "/s/*", WEB_ANYONE, web_survey_post},
     {"GET", "/responses", WEB_SIGNED_IN, web_responses_summary},
     {"GET", "/responses/*", WEB_OWN_PROVIDER, web_responses_outstanding},
+    {"GET", "/compass/*", WEB_ANYONE, web_compass_page},
+    {"GET", "/compass/*/new", WEB_ANYONE, web_compass_form},
+    {"POST", "/compass/*/new", WEB_ANYONE, web_compass_submit},
+    {"GET", "/establishments/*", WEB_PROVIDER_SEES, web_compass_establishment},
+    {"GET", "/dashboard", WEB_SIGNED_IN, web_dashboard_page},
+    {"GET", "/providers/*", WEB_OWN_PROVIDER, web_dashboard_provider},
+    {"GET", "/downloads", WEB_STAFF, web_dashboard_downloads},
+    {"GET", "/downloads/report.html", WEB_STAFF, web_dashboard_report_html},
+    {"GET", "/downloads/report.json", WEB_STAFF, web_dashboard_report_json},
+    {"GET", "/downloads/tables/*", WEB_STAFF, web_dashboard_table_csv},
+    {"GET", "/downloads/export/*/*", WEB_STAFF, web_dashboard_export},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 
@@ -137,6 +150,8 @@ bool web_routes_allowed(const web_route *route, const web_request *req) {
       return true;
     return strcmp(role, "provider") == 0 && req->user.provider_key && req->nparams >= 1 &&
            strcmp(req->user.provider_key, req->params[0]) == 0;
+  case WEB_PROVIDER_SEES:
+    return staff || (strcmp(role, "provider") == 0 && web_compass_provider_sees(req));
   case WEB_ANYONE:
     return true;
   }
@@ -155,6 +170,8 @@ const char *web_access_name(web_access a) {
     return "admin";
   case WEB_OWN_PROVIDER:
     return "own-provider";
+  case WEB_PROVIDER_SEES:
+    return "provider-sees";
   }
   return "?";
 }

@@ -19,6 +19,9 @@ typedef enum web_access {
   WEB_ADMIN,        /* admin only */
   WEB_OWN_PROVIDER, /* admin, analyst, or the provider whose key is the
                        route's first parameter */
+  WEB_PROVIDER_SEES, /* admin, analyst, or a provider with a leader enrolled
+                        at the establishment whose URN is the route's first
+                        parameter */
 } web_access;
 
 typedef void (*web_handler)(web_request *req, web_response *res);
@@ -44,7 +47,7 @@ const web_route *web_routes_match(const char *method, const char *path, web_requ
  * params. */
 bool web_routes_allowed(const web_route *route, const web_request *req);
 
-/* "anyone", "signed-in", "staff", "admin", "own-provider". */
+/* "anyone", "signed-in", "staff", "admin", "own-provider", "provider-sees". */
 const char *web_access_name(web_access a);
 
 #endif

@@ -173,6 +173,9 @@ static void test_access_matrix(void **state) {
       case WEB_OWN_PROVIDER: /* the path names P1 */
         expect = role[w] && (strcmp(role[w], "provider") != 0 || strcmp(who[w], "prov1") == 0);
         break;
+      case WEB_PROVIDER_SEES: /* no establishment has URN P1: staff only */
+        expect = role[w] && strcmp(role[w], "provider") != 0;
+        break;
       default:
         fail_msg("route %s %s: an access rule this test does not know", rt->method, rt->pattern);
       }

@@ -1,0 +1,99 @@
+/* cleval invite DB --compass: establishments' reusable Compass links, and
+ * revoking them (the --compass path of cmd_invite). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "compass_link.h"
+#include "store.h"
+#include "token.h"
+
+const char invite_compass_help[] =
+    "cleval invite DB --compass [--establishment URN] [--revoke URN]\n"
+    "                 [--base-url URL] [-o FILE]\n"
+    "  One reusable Compass link per establishment, as CSV with the columns\n"
+    "  urn,name,url (url is BASE/compass/TOKEN; the token holds 256 random\n"
+    "  bits and the database keeps only its SHA-256). The establishment\n"
+    "  returns to its link each term to record a Compass return, until the\n"
+    "  link is revoked. Without --establishment, links are made for every\n"
+    "  establishment that has no live link; with it, for that one only, and\n"
+    "  any link it had is revoked (a lost link is replaced this way).\n"
+    "  --revoke URN      revoke the establishment's live link (no new one)\n"
+    "  --base-url URL    where cleval serve is reached (default\n"
+    "                    http://127.0.0.1:8080)\n"
+    "  -o FILE           write to FILE instead of standard output\n"
+    "  Every run goes to the audit log (how many links, never the links).\n"
+    "  Exit status 3 when the URN names no establishment.\n";
+
+int invite_compass_cli(const command *cmd, int argc, char **argv) {
+  const char *urn = NULL, *revoke = NULL, *base = "http://127.0.0.1:8080", *out_path = NULL;
+  bool compass = false;
+  cli_option opts[] = {{"compass", 0, false, NULL, &compass},
+                       {"establishment", 0, true, &urn, NULL},
+                       {"revoke", 0, true, &revoke, NULL},
+                       {"base-url", 0, true, &base, NULL},
+                       {"output", 'o', true, &out_path, NULL},
+                       {NULL, 0, false, NULL, NULL}};
+  const char *pos[1];
+  int npos;
+  if (cli_parse(cmd, argc, argv, opts, pos, 1, &npos) != 0)
+    return EXIT_USAGE;
+  if (npos != 1)
+    return cli_usage(cmd, "expected the database file name");
+  if (revoke && (urn || out_path))
+    return cli_usage(cmd, "--revoke makes no links: it takes no --establishment or -o");
+  if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
+    return cli_usage(cmd, "--base-url must start with http:// or https://");
+  if (token_init() != 0) {
+    cli_error("libsodium could not be initialised");
+    return EXIT_RUNTIME;
+  }
+  char err[1024];
+  store *s;
+  if (store_open(&s, pos[0], err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char now[32];
+  strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  int invalid = 0, rc;
+  size_t n = 0;
+  if (revoke) {
+    rc = compass_link_revoke(s, revoke, now, store_actor(), &n, &invalid, err, sizeof err);
+    store_close(s);
+    if (rc != 0) {
+      cli_error("%s: %s", pos[0], err);
+      return invalid ? EXIT_INVALID : EXIT_RUNTIME;
+    }
+    fprintf(stderr, "cleval invite: %zu Compass link(s) of URN %s revoked\n", n, revoke);
+    return EXIT_OK;
+  }
+  FILE *out = stdout;
+  if (out_path && !(out = fopen(out_path, "w"))) {
+    store_close(s);
+    cli_error("%s: cannot write", out_path);
+    return EXIT_RUNTIME;
+  }
+  compass_link_options o = {urn, base, now, store_actor()};
+  rc = compass_link_issue(s, &o, out, &n, &invalid, err, sizeof err);
+  store_close(s);
+  if (out_path && fclose(out) != 0 && rc == 0) {
+    cli_error("%s: writing failed after the links were made; run again with --establishment "
+              "for those missing",
+              out_path);
+    return EXIT_RUNTIME;
+  }
+  if (rc != 0) {
+    if (out_path)
+      remove(out_path);
+    cli_error("%s: %s", pos[0], err);
+    return invalid ? EXIT_INVALID : EXIT_RUNTIME;
+  }
+  fprintf(stderr, "cleval invite: %zu Compass link(s)\n", n);
+  return EXIT_OK;
+}

@@ -1,0 +1,562 @@
+/* Compass on the web and the dashboards, through web_app_handle: a return
+ * submitted from an establishment's link is stored exactly as importing
+ * the same return stores it; the establishment's page against its hub's
+ * and the national averages; links revoked and unknown; a provider sees
+ * only its cohort, small cells suppressed; analysts' downloads audited. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "compass_link.h"
+#include "compass_return.h"
+#include "export.h"
+#include "import.h"
+#include "instrument.h"
+#include "store.h"
+#include "token.h"
+#include "user.h"
+#include "web_app.h"
+#include "web_compass.h"
+#include "web_dashboard.h"
+#include "web_routes.h"
+#include "web_session.h"
+
+static char *dir, *path;
+static web_app *app;
+/* 2026-12-02T10:00:00Z: in the academic year 2026-27. */
+static time_t fake_now = 1796205600;
+static time_t fake_clock(void) { return fake_now; }
+static char token[TOKEN_MAX];
+
+static void exec_sql(const char *db_path, const char *sql) {
+  char err[256];
+  store *s;
+  assert_int_equal(store_open(&s, db_path, err, sizeof err), 0);
+  char *msg = NULL;
+  if (sqlite3_exec(store_db(s), sql, NULL, NULL, &msg) != SQLITE_OK)
+    fail_msg("%s: %s", sql, msg);
+  store_close(s);
+}
+
+static void init_db(const char *db_path) {
+  char err[512];
+  instrument_bank *bank;
+  assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
+  int from, cur;
+  assert_int_equal(store_init(db_path, bank, &from, &cur, err, sizeof err), 0);
+  instrument_bank_free(bank);
+  exec_sql(db_path,
+           "INSERT INTO hubs (id, name) VALUES (1, 'North Hub'), (2, 'South Hub');"
+           "INSERT INTO establishments (urn, name, type, region, hub_id) VALUES"
+           " ('100001', 'Ash School', 'mainstream', 'North East', 1),"
+           " ('100002', 'Birch College', 'fe_college', 'North East', 2),"
+           " ('100003', 'Cedar School', 'mainstream', 'London', NULL),"
+           " ('100004', 'Damson School', 'special', 'North East', 1);");
+}
+
+/* The establishment's returns the other schools have made this year. */
+static const char *others =
+    "INSERT INTO compass_returns (id, establishment_id, submitted_at) VALUES"
+    " (901, 4, '2026-10-01'), (902, 3, '2026-10-02'), (903, 4, '2025-10-01');"
+    "INSERT INTO compass_benchmarks (return_id, benchmark, pct) VALUES"
+    " (901, 1, 100), (901, 2, 100), (901, 3, 100), (901, 4, 100),"
+    " (901, 5, 100), (901, 6, 100), (901, 7, 100), (901, 8, 100),"
+    " (902, 1, 0), (902, 2, 0), (902, 3, 0), (902, 4, 0),"
+    " (902, 5, 0), (902, 6, 0), (902, 7, 0), (902, 8, 0),"
+    " (903, 1, 0), (903, 2, 0), (903, 3, 0), (903, 4, 0),"
+    " (903, 5, 0), (903, 6, 0), (903, 7, 0), (903, 8, 0);";
+
+static int setup(void **state) {
+  (void)state;
+  dir = test_tmpdir();
+  path = malloc(strlen(dir) + 16);
+  sprintf(path, "%s/w.db", dir);
+  char err[512];
+  assert_int_equal(token_init(), 0);
+  init_db(path);
+  exec_sql(path, others);
+  /* Providers, and leaders: P1 trained Ash's leader, P2 Birch's. */
+  exec_sql(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+                 " ('P1', 'Provider One', 'none'), ('P2', 'Provider Two', 'level6');"
+                 "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
+                 " ('L1', 1, 'school'), ('L2', 2, 'college_strategic');"
+                 "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
+                 " completion_date, status) VALUES"
+                 " (1, 1, 1, '2019-01-10', '2019-06-30', 'completed'),"
+                 " (2, 2, 1, '2019-01-10', NULL, 'enrolled');");
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  int invalid;
+  const char *users[][3] = {{"admin1", "admin", NULL},
+                            {"analyst1", "analyst", NULL},
+                            {"prov1", "provider", "P1"},
+                            {"prov2", "provider", "P2"}};
+  for (size_t i = 0; i < 4; i++)
+    if (user_add(s, users[i][0], users[i][1], users[i][2], "password-123", "test", &invalid, err,
+                 sizeof err) != 0)
+      fail_msg("%s", err);
+  /* Ash's Compass link, read back from the CSV it is written to. */
+  char csv[4096] = "";
+  FILE *f = fmemopen(csv, sizeof csv, "w");
+  size_t n;
+  compass_link_options o = {"100001", "https://x.example/", "2026-11-01T00:00:00Z", "test"};
+  assert_int_equal(compass_link_issue(s, &o, f, &n, &invalid, err, sizeof err), 0);
+  fclose(f);
+  store_close(s);
+  assert_int_equal(n, 1);
+  assert_int_equal(sscanf(csv, "urn,name,url\n100001,Ash School,https://x.example/compass/%47s",
+                          token),
+                   1);
+  assert_int_equal(strlen(token), 43);
+  web_app_options wo = {2, false, true};
+  assert_int_equal(web_app_new(&app, path, &wo, err, sizeof err), 0);
+  web_app_set_clock(app, fake_clock);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  web_app_free(app);
+  free(path);
+  test_rmdir(dir);
+  return 0;
+}
+
+static void sign_in_as(const char *name, char *cookie, size_t len) {
+  char visitor[TOKEN_MAX];
+  token_new(visitor, 16);
+  if (!name) {
+    snprintf(cookie, len, "%s=%s", WEB_VISITOR_COOKIE, visitor);
+    return;
+  }
+  char tok[TOKEN_MAX], hash[TOKEN_HASH_HEX], err[256];
+  token_new(tok, 32);
+  token_hash(tok, hash);
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(store_db(s),
+                                      "INSERT INTO web_sessions (id_hash, user_id, created_at,"
+                                      " last_seen) SELECT ?1, id, ?2, ?2 FROM users"
+                                      " WHERE username = ?3",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)fake_now);
+  sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  store_close(s);
+  snprintf(cookie, len, "%s=%s; %s=%s", WEB_VISITOR_COOKIE, visitor, WEB_SESSION_COOKIE, tok);
+}
+
+static int request(const char *method, const char *url, const char *cookie, const char *body,
+                   web_response *res) {
+  web_request req;
+  web_request_init(&req);
+  web_response_init(res);
+  req.method = method;
+  char pathbuf[512];
+  snprintf(pathbuf, sizeof pathbuf, "%s", url);
+  char *q = strchr(pathbuf, '?');
+  char err[256];
+  if (q) {
+    *q++ = '\0';
+    assert_int_equal(web_form_parse(&req.query, q, strlen(q), err, sizeof err), 0);
+  }
+  req.path = pathbuf;
+  req.cookie = cookie;
+  req.client = "127.0.0.1";
+  if (body)
+    assert_int_equal(web_form_parse(&req.form, body, strlen(body), err, sizeof err), 0);
+  web_app_handle(app, &req, res);
+  web_request_clear(&req);
+  return res->status;
+}
+
+static void csrf_for(const char *cookie, char *out) {
+  web_request req;
+  web_response res;
+  web_request_init(&req);
+  web_response_init(&res);
+  req.method = "GET";
+  req.path = "/healthz";
+  req.cookie = cookie;
+  req.client = "127.0.0.1";
+  web_app_handle(app, &req, &res);
+  strcpy(out, req.csrf);
+  web_request_clear(&req);
+  web_response_clear(&res);
+}
+
+static const char *header(const web_response *res, const char *name) {
+  for (size_t i = 0; i < res->nheaders; i++)
+    if (strcmp(res->headers[i].name, name) == 0)
+      return res->headers[i].value;
+  return NULL;
+}
+
+static double query_num(const char *db_path, const char *sql) {
+  char err[256];
+  store *s;
+  assert_int_equal(store_open(&s, db_path, err, sizeof err), 0);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  double x = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  store_close(s);
+  return x;
+}
+
+/* Every row of sql as text, one line per row ("a|b|c\n"), into out. */
+static void query_rows(const char *db_path, const char *sql, strbuf *out) {
+  char err[256];
+  store *s;
+  assert_int_equal(store_open(&s, db_path, err, sizeof err), 0);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    for (int c = 0; c < sqlite3_column_count(st); c++) {
+      const char *v = (const char *)sqlite3_column_text(st, c);
+      strbuf_printf(out, "%s%s", c ? "|" : "", v ? v : "NULL");
+    }
+    strbuf_putc(out, '\n');
+  }
+  sqlite3_finalize(st);
+  store_close(s);
+}
+
+/* The school criteria of compass-2014, in order, with their benchmark. */
+static size_t school_items(const instrument_item **items, int *per) {
+  static instrument_bank *bank;
+  char err[256];
+  if (!bank)
+    assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
+  const instrument *in = instrument_bank_get(bank, "compass-2014");
+  assert_non_null(in);
+  size_t n = 0;
+  memset(per, 0, 8 * sizeof *per);
+  for (size_t i = 0; i < in->nitems; i++)
+    if (in->items[i].role && strcmp(in->items[i].role, "school") == 0) {
+      items[n++] = &in->items[i];
+      per[in->items[i].benchmark - 1]++;
+    }
+  return n;
+}
+
+/* The answer the test gives criterion i of benchmark b (its k-th): met
+ * for the first b - 1 criteria of benchmark b, so benchmark 1 has none. */
+static int answer(int b, int k) { return k < b - 1; }
+
+static void test_submit_equals_import(void **state) {
+  (void)state;
+  char cookie[256], csrf[TOKEN_MAX], url[256];
+  sign_in_as(NULL, cookie, sizeof cookie);
+  csrf_for(cookie, csrf);
+  web_response res;
+  snprintf(url, sizeof url, "/compass/%s", token);
+  assert_int_equal(request("GET", url, cookie, NULL, &res), 200);
+  assert_non_null(strstr(res.body.data, "Ash School"));
+  assert_non_null(strstr(res.body.data, "No Compass return has been recorded yet."));
+  web_response_clear(&res);
+
+  const instrument_item *items[64];
+  int per[8];
+  size_t n = school_items(items, per);
+  assert_true(n > 8);
+  snprintf(url, sizeof url, "/compass/%s/new", token);
+  assert_int_equal(request("GET", url, cookie, NULL, &res), 200);
+  for (size_t i = 0; i < n; i++) {
+    char want[128];
+    snprintf(want, sizeof want, "name=\"%s\" value=\"1\"", items[i]->id);
+    assert_non_null(strstr(res.body.data, want));
+  }
+  assert_null(strstr(res.body.data, "c14_college_")); /* the school variant only */
+  web_response_clear(&res);
+
+  /* Benchmark 3 saved on its own: its percentage on the page. */
+  strbuf body = STRBUF_INIT;
+  int k[8] = {0};
+  strbuf_printf(&body, "csrf=%s&save=3", csrf);
+  for (size_t i = 0; i < n; i++) {
+    int b = items[i]->benchmark;
+    int met = answer(b, k[b - 1]++);
+    if (b == 3)
+      strbuf_printf(&body, "&%s=%d", items[i]->id, met);
+  }
+  assert_int_equal(request("POST", url, cookie, body.data, &res), 200);
+  char want[64];
+  /* 2 of benchmark 3's criteria met, as a percentage to one decimal. */
+  snprintf(want, sizeof want, "Benchmark 3 so far: %.1f %%", 200.0 / per[2]);
+  assert_non_null(strstr(res.body.data, want));
+  assert_non_null(strstr(res.body.data, "Benchmark 1 so far: 0.0 %"));
+  web_response_clear(&res);
+
+  /* Submitting with criteria unanswered stores nothing. */
+  strbuf_printf(&body, "&submit=1");
+  assert_int_equal(request("POST", url, cookie, body.data, &res), 200);
+  assert_non_null(strstr(res.body.data, "not answered yet"));
+  web_response_clear(&res);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM compass_returns WHERE"
+                                   " establishment_id = 1"),
+                   0);
+
+  /* Every criterion answered: stored, and back to the establishment's page. */
+  strbuf_reset(&body);
+  strbuf_printf(&body, "csrf=%s&submit=1", csrf);
+  memset(k, 0, sizeof k);
+  for (size_t i = 0; i < n; i++) {
+    int b = items[i]->benchmark;
+    strbuf_printf(&body, "&%s=%d", items[i]->id, answer(b, k[b - 1]++));
+  }
+  assert_int_equal(request("POST", url, cookie, body.data, &res), 303);
+  char loc[128];
+  snprintf(loc, sizeof loc, "/compass/%s?saved=1", token);
+  assert_string_equal(header(&res, "Location"), loc);
+  web_response_clear(&res);
+  strbuf_free(&body);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM compass_returns r JOIN instruments i"
+                                   " ON i.id = r.instrument_id WHERE r.establishment_id = 1"
+                                   " AND r.submitted_at = '2026-12-02T10:00:00Z'"
+                                   " AND i.key = 'compass-2014'"),
+                   1);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM compass_answers a JOIN compass_returns r"
+                                   " ON r.id = a.return_id WHERE r.establishment_id = 1"),
+                   (double)n);
+  for (int b = 1; b <= 8; b++) {
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pct FROM compass_benchmarks b JOIN compass_returns r ON r.id = b.return_id"
+             " WHERE r.establishment_id = 1 AND b.benchmark = %d",
+             b);
+    int met = b - 1 < per[b - 1] ? b - 1 : per[b - 1];
+    /* one decimal, as Compass returns (and the demo's files) carry them */
+    assert_float_equal(query_num(path, sql), round(1000.0 * met / per[b - 1]) / 10, 1e-9);
+  }
+  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action ="
+                                   " 'compass return' AND detail LIKE 'URN 100001,%'"),
+                   1);
+
+  /* The same return through `cleval import`: exported from this database
+   * and imported into a new one, the same rows. */
+  char csv[512], other[512], err[512];
+  snprintf(csv, sizeof csv, "%s/compass.csv", dir);
+  snprintf(other, sizeof other, "%s/imported.db", dir);
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  export_options eo = {EXPORT_CSV, false};
+  size_t rows;
+  assert_int_equal(export_kind(s, "compass", &eo, csv, &rows, err, sizeof err), 0);
+  store_close(s);
+  init_db(other);
+  assert_int_equal(store_open(&s, other, err, sizeof err), 0);
+  import_options io = {false, false, true, NULL};
+  import_result ir;
+  memset(&ir, 0, sizeof ir);
+  int rc = import_file(s, "compass", csv, &io, &ir, err, sizeof err);
+  if (rc != 0)
+    fail_msg("import: %s %s", err, ir.nproblems ? ir.problems[0] : "");
+  import_result_free(&ir);
+  store_close(s);
+  const char *sql =
+      "SELECT e.urn, r.submitted_at, i.key, b.benchmark, b.pct FROM compass_returns r"
+      " JOIN establishments e ON e.id = r.establishment_id"
+      " LEFT JOIN instruments i ON i.id = r.instrument_id"
+      " JOIN compass_benchmarks b ON b.return_id = r.id WHERE e.urn = '100001'"
+      " ORDER BY 1, 2, 4";
+  const char *sql2 = "SELECT e.urn, r.submitted_at, it.item_key, a.met FROM compass_answers a"
+                     " JOIN compass_returns r ON r.id = a.return_id"
+                     " JOIN establishments e ON e.id = r.establishment_id"
+                     " JOIN items it ON it.id = a.item_id WHERE e.urn = '100001'"
+                     " ORDER BY 1, 2, 3";
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  query_rows(path, sql, &a);
+  query_rows(other, sql, &b);
+  assert_true(a.len > 0);
+  assert_string_equal(a.data, b.data);
+  strbuf_reset(&a);
+  strbuf_reset(&b);
+  query_rows(path, sql2, &a);
+  query_rows(other, sql2, &b);
+  assert_true(a.len > 0);
+  assert_string_equal(a.data, b.data);
+  strbuf_free(&a);
+  strbuf_free(&b);
+}
+
+/* After the return of test_submit_equals_import: Ash (hub 1) against its
+ * hub (Damson: 8 achieved this year) and all three schools this year
+ * (Cedar: 0). Ash achieves benchmarks whose criteria are all met. */
+static void test_establishment_page(void **state) {
+  (void)state;
+  const instrument_item *items[64];
+  int per[8];
+  school_items(items, per);
+  int ach = 0;
+  for (int b = 1; b <= 8; b++)
+    ach += b - 1 >= per[b - 1];
+  char cookie[256], url[256], want[256];
+  sign_in_as(NULL, cookie, sizeof cookie);
+  web_response res;
+  snprintf(url, sizeof url, "/compass/%s?saved=1", token);
+  assert_int_equal(request("GET", url, cookie, NULL, &res), 200);
+  const char *body = res.body.data;
+  assert_non_null(strstr(body, "your Compass return has been saved"));
+  assert_non_null(strstr(body, "Careers Hub: North Hub."));
+  assert_non_null(strstr(body, "<svg"));
+  /* The table row of the return: achieved, hub average, national average. */
+  snprintf(want,
+           sizeof want,
+           "<th scope=\"row\">2026-12-02</th><td class=\"num\">%d</td><td class=\"num\">%.2f"
+           "</td><td class=\"num\">%.2f</td>",
+           ach, (ach + 8) / 2.0, (ach + 8 + 0) / 3.0);
+  if (!strstr(body, want))
+    fail_msg("no %s in the page", want);
+  /* Benchmark 1 (no criterion met) is named first among the furthest. */
+  assert_non_null(strstr(body, "furthest from being fully achieved are benchmark 1, A stable "
+                               "careers programme (0.0 %)"));
+  web_response_clear(&res);
+
+  /* Staff see the same page by URN; nobody sees one that does not exist. */
+  sign_in_as("analyst1", cookie, sizeof cookie);
+  assert_int_equal(request("GET", "/establishments/100001", cookie, NULL, &res), 200);
+  assert_non_null(strstr(res.body.data, want));
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/establishments/999999", cookie, NULL, &res), 404);
+  web_response_clear(&res);
+}
+
+static void test_links_revoked_and_unknown(void **state) {
+  (void)state;
+  char cookie[256], url[256], err[256];
+  sign_in_as(NULL, cookie, sizeof cookie);
+  web_response res;
+  assert_int_equal(request("GET", "/compass/nope", cookie, NULL, &res), 404);
+  web_response_clear(&res);
+  char fake[TOKEN_MAX];
+  token_new(fake, COMPASS_LINK_BYTES);
+  snprintf(url, sizeof url, "/compass/%s/new", fake);
+  assert_int_equal(request("GET", url, cookie, NULL, &res), 404);
+  web_response_clear(&res);
+  /* Birch gets a link, which is then revoked: 410. */
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  char csv[1024] = "", tok[TOKEN_MAX];
+  FILE *f = fmemopen(csv, sizeof csv, "w");
+  size_t n;
+  int invalid;
+  compass_link_options o = {"100002", "http://h", "2026-11-02T00:00:00Z", "test"};
+  assert_int_equal(compass_link_issue(s, &o, f, &n, &invalid, err, sizeof err), 0);
+  fclose(f);
+  assert_int_equal(sscanf(csv, "urn,name,url\n100002,Birch College,http://h/compass/%47s", tok),
+                   1);
+  store_close(s);
+  /* Only the hash is kept. */
+  char sql[256], hash[TOKEN_HASH_HEX];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM compass_links WHERE token_hash = '%s'", tok);
+  assert_int_equal(query_num(path, sql), 0);
+  token_hash(tok, hash);
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM compass_links WHERE token_hash = '%s'"
+           " AND establishment_id = 2 AND revoked_at IS NULL",
+           hash);
+  assert_int_equal(query_num(path, sql), 1);
+  snprintf(url, sizeof url, "/compass/%s/new", tok);
+  assert_int_equal(request("GET", url, cookie, NULL, &res), 200);
+  assert_non_null(strstr(res.body.data, "c14_college_")); /* the college variant */
+  assert_null(strstr(res.body.data, "c14_school_"));
+  web_response_clear(&res);
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  assert_int_equal(
+      compass_link_revoke(s, "100002", "2026-11-03T00:00:00Z", "test", &n, &invalid, err,
+                          sizeof err),
+      0);
+  assert_int_equal(n, 1);
+  assert_int_equal(compass_link_revoke(s, "999", "2026-11-03T00:00:00Z", "test", &n, &invalid,
+                                       err, sizeof err),
+                   -1);
+  assert_int_equal(invalid, 1);
+  store_close(s);
+  assert_int_equal(request("GET", url, cookie, NULL, &res), 410);
+  web_response_clear(&res);
+}
+
+static void test_provider_sees_own_cohort(void **state) {
+  (void)state;
+  char cookie[256];
+  web_response res;
+  sign_in_as("prov1", cookie, sizeof cookie);
+  assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 303);
+  assert_string_equal(header(&res, "Location"), "/providers/P1");
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/providers/P1", cookie, NULL, &res), 200);
+  const char *body = res.body.data;
+  assert_non_null(strstr(body, "Provider One"));
+  assert_null(strstr(body, "Provider Two"));
+  /* One leader: every count is under the report's threshold (5). */
+  assert_non_null(strstr(body, "fewer than 5"));
+  assert_null(strstr(body, "<td class=\"num\">1</td>"));
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/providers/P2", cookie, NULL, &res), 403);
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/establishments/100001", cookie, NULL, &res), 200);
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/establishments/100002", cookie, NULL, &res), 403);
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/downloads/report.json", cookie, NULL, &res), 403);
+  web_response_clear(&res);
+  /* Staff: every provider, and 404 for a key that does not exist. */
+  sign_in_as("analyst1", cookie, sizeof cookie);
+  assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 200);
+  assert_non_null(strstr(res.body.data, "Provider Two"));
+  assert_non_null(strstr(res.body.data, "id=\"fig1\""));
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/providers/NOPE", cookie, NULL, &res), 404);
+  web_response_clear(&res);
+}
+
+static void test_downloads_audited(void **state) {
+  (void)state;
+  char cookie[256];
+  web_response res;
+  sign_in_as("analyst1", cookie, sizeof cookie);
+  double before = query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'download'"
+                                  " AND actor = 'analyst1'");
+  assert_int_equal(request("GET", "/downloads/export/compass/csv", cookie, NULL, &res), 200);
+  assert_memory_equal(res.body.data, "urn,submitted_at,bm1", 20);
+  assert_non_null(strstr(header(&res, "Content-Disposition"), "compass.csv"));
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/downloads/export/compass/sav", cookie, NULL, &res), 200);
+  assert_true(res.body.len > 4 && memcmp(res.body.data, "$FL2", 4) == 0);
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/downloads/report.json", cookie, NULL, &res), 200);
+  assert_non_null(strstr(res.body.data, "\"fig18\""));
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/downloads/tables/fig1", cookie, NULL, &res), 200);
+  assert_memory_equal(res.body.data, "area,n,pre_mean", 15);
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/downloads/tables/nope", cookie, NULL, &res), 404);
+  web_response_clear(&res);
+  assert_int_equal(request("GET", "/downloads/export/nope/csv", cookie, NULL, &res), 404);
+  web_response_clear(&res);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'download'"
+                                   " AND actor = 'analyst1'"),
+                   before + 4);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'download'"
+                                   " AND detail = 'export compass as sav'"),
+                   1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_submit_equals_import),
+      cmocka_unit_test(test_establishment_page),
+      cmocka_unit_test(test_links_revoked_and_unknown),
+      cmocka_unit_test(test_provider_sees_own_cohort),
+      cmocka_unit_test(test_downloads_audited),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
