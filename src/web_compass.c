@@ -37,16 +37,22 @@ typedef struct avg {
   long n;          /* establishments */
 } avg;
 
-static struct {
-  pthread_mutex_t lock;
-  bool built;
-  unsigned generation; /* of the data it was built from */
-  time_t at;
+typedef struct averages_data {
   int year0, nyears;
   sqlite3_int64 nhubs; /* hub ids are 1..nhubs - 1 */
   avg *national;       /* nyears */
   avg *hub;            /* nhubs x nyears */
-} cache = {PTHREAD_MUTEX_INITIALIZER, false, 0, 0, 0, 0, 0, NULL, NULL};
+} averages_data;
+
+/* The data is replaced whole under lock; one thread at a time rebuilds it
+ * (build_lock), and while it does the others go on with the stale data, so
+ * only the very first request waits for a build. */
+static struct {
+  pthread_mutex_t lock, build_lock;
+  averages_data *data;
+  unsigned generation; /* of the data it was built from */
+  time_t at;
+} cache = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
 static unsigned generation = 1;
 
 void web_compass_changed(void) {
@@ -75,33 +81,42 @@ static void add(avg *a, const double *pct, double full) {
   a->n++;
 }
 
-/* Rebuilds the cache; called with the lock held. */
-static int build(store *s, char *err, size_t errlen) {
+static void averages_free(averages_data *d) {
+  if (!d)
+    return;
+  free(d->national);
+  free(d->hub);
+  free(d);
+}
+
+static void add_return(averages_data *d, sqlite3_int64 hub, int year, const double *pct,
+                       double full) {
+  add(&d->national[year - d->year0], pct, full);
+  if (hub > 0 && hub < d->nhubs)
+    add(&d->hub[hub * d->nyears + (year - d->year0)], pct, full);
+}
+
+/* Computes the averages from every return; NULL with a message. */
+static averages_data *build(store *s, char *err, size_t errlen) {
   sqlite3 *db = store_db(s);
   sqlite3_stmt *st = NULL;
-  int rc = -1;
-  free(cache.national);
-  free(cache.hub);
-  cache.national = cache.hub = NULL;
-  cache.built = false;
+  averages_data *d = xcalloc(1, sizeof *d);
   if (sqlite3_prepare_v2(db,
                          "SELECT min(submitted_at), max(submitted_at),"
                          " (SELECT coalesce(max(id), 0) + 1 FROM hubs) FROM compass_returns",
                          -1, &st, NULL) != SQLITE_OK ||
       sqlite3_step(st) != SQLITE_ROW)
     goto fail;
-  if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-    cache.year0 = cache.nyears = 0;
-  } else {
-    cache.year0 = academic_year((const char *)sqlite3_column_text(st, 0));
-    cache.nyears = academic_year((const char *)sqlite3_column_text(st, 1)) - cache.year0 + 1;
+  if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    d->year0 = academic_year((const char *)sqlite3_column_text(st, 0));
+    d->nyears = academic_year((const char *)sqlite3_column_text(st, 1)) - d->year0 + 1;
   }
-  cache.nhubs = sqlite3_column_int64(st, 2);
+  d->nhubs = sqlite3_column_int64(st, 2);
   sqlite3_finalize(st);
   st = NULL;
-  size_t ny = cache.nyears > 0 ? (size_t)cache.nyears : 1;
-  cache.national = xcalloc(ny, sizeof *cache.national);
-  cache.hub = xcalloc(ny * (size_t)cache.nhubs, sizeof *cache.hub);
+  size_t ny = d->nyears > 0 ? (size_t)d->nyears : 1;
+  d->national = xcalloc(ny, sizeof *d->national);
+  d->hub = xcalloc(ny * (size_t)d->nhubs, sizeof *d->hub);
   if (sqlite3_prepare_v2(db,
                          "SELECT r.establishment_id, e.hub_id, r.submitted_at, b.benchmark, b.pct"
                          " FROM compass_returns r JOIN establishments e"
@@ -117,16 +132,14 @@ static int build(store *s, char *err, size_t errlen) {
   char when[40] = "";
   bool have = false;
   int step;
+  /* Each establishment counts once a year: its latest return of the year. */
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
     sqlite3_int64 e = sqlite3_column_int64(st, 0);
     const char *w = (const char *)sqlite3_column_text(st, 2);
     if (e != est || strcmp(w, when) != 0) { /* a new return */
       int y = academic_year(w);
-      if (have && (e != est || y != year)) {
-        add(&cache.national[year - cache.year0], pct, full);
-        if (hub > 0 && hub < cache.nhubs)
-          add(&cache.hub[hub * cache.nyears + (year - cache.year0)], pct, full);
-      }
+      if (have && (e != est || y != year))
+        add_return(d, hub, year, pct, full);
       est = e;
       year = y;
       hub = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 1);
@@ -141,41 +154,65 @@ static int build(store *s, char *err, size_t errlen) {
   }
   if (step != SQLITE_DONE)
     goto fail;
-  if (have) {
-    add(&cache.national[year - cache.year0], pct, full);
-    if (hub > 0 && hub < cache.nhubs)
-      add(&cache.hub[hub * cache.nyears + (year - cache.year0)], pct, full);
-  }
-  cache.built = true;
-  rc = 0;
-fail:
-  if (rc != 0)
-    store_fail(db, "computing Compass averages", err, errlen);
+  if (have)
+    add_return(d, hub, year, pct, full);
   sqlite3_finalize(st);
-  return rc;
+  return d;
+fail:
+  store_fail(db, "computing Compass averages", err, errlen);
+  sqlite3_finalize(st);
+  averages_free(d);
+  return NULL;
 }
 
-/* Copies the averages of year for hub (0: none) into *nat and *hb, after
- * rebuilding the cache when it is stale. Returns 0 or -1 with a message. */
-static int averages(store *s, time_t now, int year, sqlite3_int64 hub, avg *nat, avg *hb,
-                    char *err, size_t errlen) {
-  int rc = 0;
-  pthread_mutex_lock(&cache.lock);
-  if (!cache.built || cache.generation != generation || now - cache.at >= CACHE_SECONDS ||
-      now < cache.at) {
-    rc = build(s, err, errlen);
-    cache.generation = generation;
-    cache.at = now;
-  }
+/* Copies the averages of year for hub (0: none) into *nat and *hb. */
+static void copy_out(const averages_data *d, int year, sqlite3_int64 hub, avg *nat, avg *hb) {
   memset(nat, 0, sizeof *nat);
   memset(hb, 0, sizeof *hb);
-  if (rc == 0 && year >= cache.year0 && year < cache.year0 + cache.nyears) {
-    *nat = cache.national[year - cache.year0];
-    if (hub > 0 && hub < cache.nhubs)
-      *hb = cache.hub[hub * cache.nyears + (year - cache.year0)];
+  if (year >= d->year0 && year < d->year0 + d->nyears) {
+    *nat = d->national[year - d->year0];
+    if (hub > 0 && hub < d->nhubs)
+      *hb = d->hub[hub * d->nyears + (year - d->year0)];
   }
+}
+
+/* The averages of each of n years for hub into nat[i] and hb[i]; the data
+ * is rebuilt first when it is stale (by this thread, unless another is at
+ * it). Returns 0 or -1 with a message. */
+static int averages(store *s, time_t now, const int *years, size_t n, sqlite3_int64 hub,
+                    avg *nat, avg *hb, char *err, size_t errlen) {
+  pthread_mutex_lock(&cache.lock);
+  bool stale = !cache.data || cache.generation != generation || now < cache.at ||
+               now - cache.at >= CACHE_SECONDS;
+  unsigned gen = generation;
+  bool have = cache.data != NULL;
   pthread_mutex_unlock(&cache.lock);
-  return rc;
+  if (stale && (have ? pthread_mutex_trylock(&cache.build_lock) == 0
+                     : pthread_mutex_lock(&cache.build_lock) == 0)) {
+    pthread_mutex_lock(&cache.lock);
+    bool still = !cache.data || cache.generation != gen || now < cache.at ||
+                 now - cache.at >= CACHE_SECONDS;
+    pthread_mutex_unlock(&cache.lock);
+    averages_data *d = still ? build(s, err, errlen) : NULL;
+    if (still && !d) {
+      pthread_mutex_unlock(&cache.build_lock);
+      return -1;
+    }
+    if (d) {
+      pthread_mutex_lock(&cache.lock);
+      averages_free(cache.data);
+      cache.data = d;
+      cache.generation = gen;
+      cache.at = now;
+      pthread_mutex_unlock(&cache.lock);
+    }
+    pthread_mutex_unlock(&cache.build_lock);
+  }
+  pthread_mutex_lock(&cache.lock);
+  for (size_t i = 0; i < n; i++)
+    copy_out(cache.data, years[i], hub, &nat[i], &hb[i]);
+  pthread_mutex_unlock(&cache.lock);
+  return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -202,16 +239,20 @@ static int establishment_get(store *s, sqlite3_int64 id, const char *urn, establ
                              char *err, size_t errlen) {
   sqlite3 *db = store_db(s);
   sqlite3_stmt *st;
+  /* Two statements, so that each uses its index. */
   if (sqlite3_prepare_v2(db,
-                         "SELECT e.id, e.urn, e.name, e.type, coalesce(e.hub_id, 0),"
-                         " coalesce(h.name, '') FROM establishments e"
-                         " LEFT JOIN hubs h ON h.id = e.hub_id"
-                         " WHERE (?2 IS NULL AND e.id = ?1) OR e.urn = ?2",
+                         urn ? "SELECT e.id, e.urn, e.name, e.type, coalesce(e.hub_id, 0),"
+                               " coalesce(h.name, '') FROM establishments e"
+                               " LEFT JOIN hubs h ON h.id = e.hub_id WHERE e.urn = ?1"
+                             : "SELECT e.id, e.urn, e.name, e.type, coalesce(e.hub_id, 0),"
+                               " coalesce(h.name, '') FROM establishments e"
+                               " LEFT JOIN hubs h ON h.id = e.hub_id WHERE e.id = ?1",
                          -1, &st, NULL) != SQLITE_OK)
     return store_fail(db, "reading an establishment", err, errlen);
-  sqlite3_bind_int64(st, 1, id);
   if (urn)
-    sqlite3_bind_text(st, 2, urn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, urn, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st), found = 0;
   if (rc == SQLITE_ROW) {
     e->id = sqlite3_column_int64(st, 0);
@@ -277,7 +318,7 @@ typedef struct names {
   char shortname[NB][48];
 } names;
 
-static void benchmark_names(const web_request *req, names *nm) {
+static void load_names(const web_request *req, names *nm) {
   for (int b = 0; b < NB; b++) {
     snprintf(nm->name[b], sizeof nm->name[b], "Benchmark %d", b + 1);
     snprintf(nm->shortname[b], sizeof nm->shortname[b], "Benchmark %d", b + 1);
@@ -299,6 +340,20 @@ static void benchmark_names(const web_request *req, names *nm) {
       snprintf(nm->shortname[k - 1], sizeof nm->shortname[k - 1], "%s", shortname);
   }
   json_decref(root);
+}
+
+/* The names, read once (the bank is the built-in one, never changed). */
+static void benchmark_names(const web_request *req, names *nm) {
+  static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+  static names loaded;
+  static bool have;
+  pthread_mutex_lock(&names_lock);
+  if (!have) {
+    load_names(req, &loaded);
+    have = true;
+  }
+  *nm = loaded;
+  pthread_mutex_unlock(&names_lock);
 }
 
 static int achieved(const double *pct, double full) {
@@ -336,13 +391,17 @@ static void render_establishment(web_request *req, web_response *res, const esta
   }
   nat = xcalloc(n ? n : 1, sizeof *nat);
   hb = xcalloc(n ? n : 1, sizeof *hb);
-  time_t now = web_app_now(req->app);
+  int *years = xcalloc(n ? n : 1, sizeof *years);
   for (size_t i = 0; i < n; i++)
-    if (averages(req->db, now, academic_year(rs[i].when), e->hub_id, &nat[i], &hb[i], err,
-                 sizeof err) != 0) {
-      web_app_fail(req, res, err);
-      goto cleanup;
-    }
+    years[i] = academic_year(rs[i].when);
+  int arc = n ? averages(req->db, web_app_now(req->app), years, n, e->hub_id, nat, hb, err,
+                         sizeof err)
+              : 0;
+  free(years);
+  if (arc != 0) {
+    web_app_fail(req, res, err);
+    goto cleanup;
+  }
   double full = fully_achieved();
   names nm;
   benchmark_names(req, &nm);
@@ -626,7 +685,7 @@ static void render_form(web_request *req, web_response *res, const establishment
   snprintf(action, sizeof action, "/compass/%s/new", req->params[0]);
   web_page_form_begin(b, req, action);
   for (int k = 0; k < NB; k++) {
-    char id[16], head[160];
+    char id[24], head[160];
     snprintf(id, sizeof id, "bm%d", k + 1);
     snprintf(head, sizeof head, "Benchmark %d: %s", k + 1, nm.name[k]);
     web_page_markup(b, "<fieldset class=\"area\">\n");
@@ -651,7 +710,7 @@ static void render_form(web_request *req, web_response *res, const establishment
     web_page_markup(b, "-score\">");
     web_page_textf(b, "Benchmark %d so far: %.1f %%", k + 1, pct[k]);
     web_page_markup(b, "</p>\n");
-    char v[8];
+    char v[16];
     snprintf(v, sizeof v, "%d", k + 1);
     char label[64];
     snprintf(label, sizeof label, "Save benchmark %d", k + 1);

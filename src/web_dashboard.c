@@ -42,6 +42,7 @@ typedef struct analysis_cache {
   size_t nunits;
   pcount *counts;
   size_t ncounts;
+  char *programme; /* the programme dashboard's content, drawn once */
 } analysis_cache;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -67,6 +68,7 @@ static void cache_unref(analysis_cache *c) {
     free(c->counts[i].accreditation);
   }
   free(c->counts);
+  free(c->programme);
   free(c);
 }
 
@@ -115,47 +117,63 @@ static int load_counts(store *s, analysis_cache *c, char *err, size_t errlen) {
   return 0;
 }
 
-/* The current analysis (a reference: give it back with cache_unref), built
- * when missing or stale. NULL with a message on failure. */
+static void render_programme(analysis_cache *c);
+
+/* Whether the current analysis needs rebuilding; with lock held. */
+static bool stale(time_t now) {
+  return !current || current_generation != generation || now < current_at ||
+         now - current_at >= CACHE_SECONDS;
+}
+
+/* The current analysis (a reference: give it back with cache_unref). When
+ * it is stale, this thread rebuilds it unless another is already at it,
+ * in which case the stale one is used meanwhile: only a request finding no
+ * analysis at all waits for one. NULL with a message on failure. */
 static analysis_cache *cache_get(web_request *req, char *err, size_t errlen) {
   time_t now = web_app_now(req->app);
-  pthread_mutex_lock(&build_lock); /* one build at a time; readers wait for it */
   pthread_mutex_lock(&lock);
-  bool fresh = current && current_generation == generation && now >= current_at &&
-               now - current_at < CACHE_SECONDS;
-  unsigned gen = generation;
-  if (fresh) {
-    analysis_cache *c = current;
-    c->refs++;
+  bool old = stale(now), have = current != NULL;
+  pthread_mutex_unlock(&lock);
+  if (old && (have ? pthread_mutex_trylock(&build_lock) == 0
+                   : pthread_mutex_lock(&build_lock) == 0)) {
+    pthread_mutex_lock(&lock);
+    unsigned gen = generation;
+    bool still = stale(now);
     pthread_mutex_unlock(&lock);
+    if (still) {
+      analysis_cache *c = xcalloc(1, sizeof *c);
+      c->refs = 1;
+      config_defaults(&c->cfg);
+      struct tm tm;
+      gmtime_r(&now, &tm);
+      strftime(c->cfg.date, sizeof c->cfg.date, "%Y-%m-%d", &tm);
+      compass_counts cc;
+      if (dataset_load(req->db, &c->cfg, &c->ds, err, errlen) != 0 ||
+          load_counts(req->db, c, err, errlen) != 0) {
+        pthread_mutex_unlock(&build_lock);
+        cache_unref(c);
+        return NULL;
+      }
+      c->doc = analysis_run(c->ds, &c->cfg);
+      compass_units(c->ds, &c->cfg, &c->units, &c->nunits, &cc);
+      render_programme(c);
+      pthread_mutex_lock(&lock);
+      analysis_cache *was = current;
+      current = c;
+      current_at = now;
+      current_generation = gen;
+      pthread_mutex_unlock(&lock);
+      cache_unref(was);
+    }
     pthread_mutex_unlock(&build_lock);
-    return c;
   }
-  pthread_mutex_unlock(&lock);
-  analysis_cache *c = xcalloc(1, sizeof *c);
-  c->refs = 1;
-  config_defaults(&c->cfg);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(c->cfg.date, sizeof c->cfg.date, "%Y-%m-%d", &tm);
-  compass_counts cc;
-  if (dataset_load(req->db, &c->cfg, &c->ds, err, errlen) != 0 ||
-      load_counts(req->db, c, err, errlen) != 0) {
-    pthread_mutex_unlock(&build_lock);
-    cache_unref(c);
-    return NULL;
-  }
-  c->doc = analysis_run(c->ds, &c->cfg);
-  compass_units(c->ds, &c->cfg, &c->units, &c->nunits, &cc);
   pthread_mutex_lock(&lock);
-  analysis_cache *old = current;
-  current = c;
-  current_at = now;
-  current_generation = gen;
-  c->refs++; /* the caller's */
+  analysis_cache *c = current;
+  if (c)
+    c->refs++;
   pthread_mutex_unlock(&lock);
-  pthread_mutex_unlock(&build_lock);
-  cache_unref(old);
+  if (!c)
+    snprintf(err, errlen, "the analysis is not available");
   return c;
 }
 
@@ -361,27 +379,10 @@ static bool staff(const web_request *req) {
          (strcmp(req->user.role, "admin") == 0 || strcmp(req->user.role, "analyst") == 0);
 }
 
-void web_dashboard_page(web_request *req, web_response *res) {
-  if (!staff(req)) {
-    if (req->user.provider_key) {
-      strbuf loc = STRBUF_INIT;
-      strbuf_puts(&loc, "/providers/");
-      strbuf_puts(&loc, req->user.provider_key);
-      web_response_redirect(res, strbuf_str(&loc));
-      strbuf_free(&loc);
-    } else {
-      web_page_simple(res, req, 403, "Not allowed", "Your account may not see this page.");
-    }
-    return;
-  }
-  char err[512];
-  analysis_cache *c = cache_get(req, err, sizeof err);
-  if (!c) {
-    web_app_fail(req, res, err);
-    return;
-  }
-  web_page_begin(res, req, "Programme dashboard");
-  strbuf *b = &res->body;
+/* The programme dashboard's content (the same for every analyst). */
+static void render_programme(analysis_cache *c) {
+  strbuf sb = STRBUF_INIT;
+  strbuf *b = &sb;
   web_page_markup(b, "<p>");
   web_page_textf(b, "The whole programme, as the report computes it on %s. ", c->cfg.date);
   web_page_link(b, "/downloads", "Download the report and the data");
@@ -406,6 +407,30 @@ void web_dashboard_page(web_request *req, web_response *res) {
   web_page_heading(b, 2, "benchmarks", "Gatsby Benchmarks");
   figure(b, c->doc, "fig18");
   figure(b, c->doc, "fig19");
+  c->programme = strbuf_detach(b);
+}
+
+void web_dashboard_page(web_request *req, web_response *res) {
+  if (!staff(req)) {
+    if (req->user.provider_key) {
+      strbuf loc = STRBUF_INIT;
+      strbuf_puts(&loc, "/providers/");
+      strbuf_puts(&loc, req->user.provider_key);
+      web_response_redirect(res, strbuf_str(&loc));
+      strbuf_free(&loc);
+    } else {
+      web_page_simple(res, req, 403, "Not allowed", "Your account may not see this page.");
+    }
+    return;
+  }
+  char err[512];
+  analysis_cache *c = cache_get(req, err, sizeof err);
+  if (!c) {
+    web_app_fail(req, res, err);
+    return;
+  }
+  web_page_begin(res, req, "Programme dashboard");
+  strbuf_puts(&res->body, c->programme);
   web_page_end(res);
   cache_unref(c);
 }
