@@ -100,7 +100,7 @@ bench() { # NAME PATH COOKIE
   name=$1 url="http://127.0.0.1:$PORT$2" cookie=$3
   first=$(curl -fs -o /dev/null -w '%{time_total}' -H "Cookie: $cookie" "$url") || {
     echo "bench/dashboard.sh: $2 failed" >&2; exit 1; }
-  out=$(BENCH_PER_THREAD=$((N / 2)) wrk -t2 -c$CONNS -d60s -s "$LUA" -H "Cookie: $cookie" "$url")
+  out=$(BENCH_PER_THREAD=$((N / 2)) wrk -t2 -c$CONNS -d15s -s "$LUA" -H "Cookie: $cookie" "$url")
   set -- $(printf '%s\n' "$out" | sed -n 's/^RESULT //p')
   reqs=$1 errs=$2 p50=$3 p99=$4
   awk -v n="$name" -v f="$first" -v r="$reqs" -v e="$errs" -v a="$p50" -v b="$p99" \
