@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "invite.h"
 #include "store.h"
 #include "token.h"
@@ -14,7 +15,7 @@ const command cmd_invite = {
     "invite",
     "single-use survey links for the Careers Leaders who should answer",
     "cleval invite DB --stage pre|post|followup [--provider KEY] [--remind] [--base-url URL] "
-    "[-o FILE]",
+    "[-o FILE]\n       " INVITE_COMPASS_USAGE,
     "Makes one single-use survey link per Careers Leader who should answer\n"
     "the stage, and writes them as CSV for a mail merge, with the columns\n"
     "leader_id,name,email,url (url is BASE/s/TOKEN; the token holds 128\n"
@@ -37,11 +38,14 @@ const command cmd_invite = {
     "answered. Every run goes to the audit log (the number of links, never\n"
     "the links). If the links cannot be written, none is made.\n\n"
     "Exit status: 0 done; 1 the database or the output failed; 2 usage error;\n"
-    "3 invalid input (unknown provider, --remind with followup).\n",
+    "3 invalid input (unknown provider, --remind with followup).\n\n" INVITE_COMPASS_HELP,
     run,
 };
 
 static int run(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--compass") == 0)
+      return invite_compass_cli(&cmd_invite, argc, argv);
   const char *stage = NULL, *provider = NULL, *base = "http://127.0.0.1:8080", *out_path = NULL;
   bool remind = false;
   cli_option opts[] = {{"stage", 0, true, &stage, NULL},

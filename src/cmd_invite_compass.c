@@ -10,23 +10,6 @@
 #include "store.h"
 #include "token.h"
 
-const char invite_compass_help[] =
-    "cleval invite DB --compass [--establishment URN] [--revoke URN]\n"
-    "                 [--base-url URL] [-o FILE]\n"
-    "  One reusable Compass link per establishment, as CSV with the columns\n"
-    "  urn,name,url (url is BASE/compass/TOKEN; the token holds 256 random\n"
-    "  bits and the database keeps only its SHA-256). The establishment\n"
-    "  returns to its link each term to record a Compass return, until the\n"
-    "  link is revoked. Without --establishment, links are made for every\n"
-    "  establishment that has no live link; with it, for that one only, and\n"
-    "  any link it had is revoked (a lost link is replaced this way).\n"
-    "  --revoke URN      revoke the establishment's live link (no new one)\n"
-    "  --base-url URL    where cleval serve is reached (default\n"
-    "                    http://127.0.0.1:8080)\n"
-    "  -o FILE           write to FILE instead of standard output\n"
-    "  Every run goes to the audit log (how many links, never the links).\n"
-    "  Exit status 3 when the URN names no establishment.\n";
-
 int invite_compass_cli(const command *cmd, int argc, char **argv) {
   const char *urn = NULL, *revoke = NULL, *base = "http://127.0.0.1:8080", *out_path = NULL;
   bool compass = false;

@@ -21,7 +21,19 @@ extern const command cmd_invite;
 /* `cleval invite DB --compass ...` (cmd_invite_compass.c): cmd_invite hands
  * its arguments over when they hold --compass; returns the exit status. */
 int invite_compass_cli(const command *cmd, int argc, char **argv);
-/* The --compass part of `cleval help invite`. */
-extern const char invite_compass_help[];
+/* The --compass form of `cleval invite`'s usage and help. */
+#define INVITE_COMPASS_USAGE                                                                     \
+  "cleval invite DB --compass [--establishment URN] [--revoke URN] [--base-url URL] [-o FILE]"
+#define INVITE_COMPASS_HELP                                                                      \
+  "With --compass: one reusable Compass link per establishment, as CSV with\n"                   \
+  "the columns urn,name,url (url is BASE/compass/TOKEN; the token holds 256\n"                   \
+  "random bits and the database keeps only its SHA-256). The establishment\n"                    \
+  "returns to its link each term to record a Compass return, until the link\n"                   \
+  "is revoked. Without --establishment, links are made for every\n"                              \
+  "establishment that has no live link; with it, for that one only, and any\n"                   \
+  "link it had is revoked (a lost link is replaced this way).\n"                                 \
+  "  --revoke URN      revoke the establishment's live link (no new one)\n"                      \
+  "Every run goes to the audit log (how many links, never the links). Exit\n"                    \
+  "status 3 when the URN names no establishment.\n"
 
 #endif

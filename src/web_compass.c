@@ -445,9 +445,17 @@ static void render_establishment(web_request *req, web_response *res, const esta
   }
   const char *series[3] = {who, "Hub average", "National average"};
   web_page_heading(b, 2, "over-time", "Benchmarks fully achieved over time");
-  svg_chart c = {SVG_GROUPED, "Benchmarks fully achieved at each Compass return", 0, NULL,
-                 "Return", "Benchmarks fully achieved (0-8)", shown, 3, catp, series, vals,
-                 NULL, NULL, 8, 1, NULL};
+  svg_chart c = {.kind = SVG_GROUPED,
+                 .title = "Benchmarks fully achieved at each Compass return",
+                 .x_label = "Return",
+                 .y_label = "Benchmarks fully achieved (0-8)",
+                 .ncats = shown,
+                 .nseries = 3,
+                 .categories = catp,
+                 .series = series,
+                 .values = vals,
+                 .y_max = 8,
+                 .digits = 1};
   strbuf_puts(b, "<div class=\"chart-wrap\">");
   svg_render(&c, b);
   strbuf_puts(b, "</div>\n");
@@ -497,8 +505,18 @@ static void render_establishment(web_request *req, web_response *res, const esta
   }
   char title[96];
   snprintf(title, sizeof title, "Each benchmark's percentage at the return of %.10s", last->when);
-  svg_chart c2 = {SVG_GROUPED, title, 0, NULL, "Benchmark", "Percentage achieved", NB, 3,
-                  bcats, series, bv, NULL, NULL, 100, 0, "%"};
+  svg_chart c2 = {.kind = SVG_GROUPED,
+                  .title = title,
+                  .x_label = "Benchmark",
+                  .y_label = "Percentage achieved",
+                  .ncats = NB,
+                  .nseries = 3,
+                  .categories = bcats,
+                  .series = series,
+                  .values = bv,
+                  .y_max = 100,
+                  .digits = 0,
+                  .unit = "%"};
   strbuf_puts(b, "<div class=\"chart-wrap\">");
   svg_render(&c2, b);
   strbuf_puts(b, "</div>\n");
