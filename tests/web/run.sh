@@ -75,4 +75,6 @@ if [ $st -ne 0 ]; then
   echo "not ok - cleval serve stops cleanly on SIGTERM (status $st)"
   rc=1
 fi
+# Compass and the dashboards: their own programme and server.
+"$here/compass.sh" "$cleval" || rc=1
 exit $rc
