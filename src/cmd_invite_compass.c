@@ -13,12 +13,10 @@
 int invite_compass_cli(const command *cmd, int argc, char **argv) {
   const char *urn = NULL, *revoke = NULL, *base = "http://127.0.0.1:8080", *out_path = NULL;
   bool compass = false;
-  cli_option opts[] = {{"compass", 0, false, NULL, &compass},
-                       {"establishment", 0, true, &urn, NULL},
-                       {"revoke", 0, true, &revoke, NULL},
-                       {"base-url", 0, true, &base, NULL},
-                       {"output", 'o', true, &out_path, NULL},
-                       {NULL, 0, false, NULL, NULL}};
+  cli_option opts[] = {
+      {"compass", 0, false, NULL, &compass},  {"establishment", 0, true, &urn, NULL},
+      {"revoke", 0, true, &revoke, NULL},     {"base-url", 0, true, &base, NULL},
+      {"output", 'o', true, &out_path, NULL}, {NULL, 0, false, NULL, NULL}};
   const char *pos[1];
   int npos;
   if (cli_parse(cmd, argc, argv, opts, pos, 1, &npos) != 0)

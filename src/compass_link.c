@@ -43,8 +43,8 @@ static int revoke_live(sqlite3 *db, sqlite3_int64 est, const char *now, size_t *
   return 0;
 }
 
-int compass_link_issue(store *s, const compass_link_options *o, FILE *out, size_t *n,
-                       int *invalid, char *err, size_t errlen) {
+int compass_link_issue(store *s, const compass_link_options *o, FILE *out, size_t *n, int *invalid,
+                       char *err, size_t errlen) {
   sqlite3 *db = store_db(s);
   sqlite3_stmt *sel = NULL, *ins = NULL;
   strbuf csv = STRBUF_INIT, detail = STRBUF_INIT;

@@ -29,8 +29,8 @@ typedef struct compass_link_options {
  * writing out fails the transaction is rolled back and no link exists. *n
  * gets the number of links. Returns 0; -1 with a message, *invalid set when
  * the URN names no establishment. */
-int compass_link_issue(store *s, const compass_link_options *o, FILE *out, size_t *n,
-                       int *invalid, char *err, size_t errlen);
+int compass_link_issue(store *s, const compass_link_options *o, FILE *out, size_t *n, int *invalid,
+                       char *err, size_t errlen);
 
 /* Revokes the live links of establishment urn at time now, in one
  * transaction with an audit entry. *n gets how many were revoked (0 when

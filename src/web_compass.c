@@ -179,8 +179,8 @@ static void copy_out(const averages_data *d, int year, sqlite3_int64 hub, avg *n
 /* The averages of each of n years for hub into nat[i] and hb[i]; the data
  * is rebuilt first when it is stale (by this thread, unless another is at
  * it). Returns 0 or -1 with a message. */
-static int averages(store *s, time_t now, const int *years, size_t n, sqlite3_int64 hub,
-                    avg *nat, avg *hb, char *err, size_t errlen) {
+static int averages(store *s, time_t now, const int *years, size_t n, sqlite3_int64 hub, avg *nat,
+                    avg *hb, char *err, size_t errlen) {
   pthread_mutex_lock(&cache.lock);
   bool stale = !cache.data || cache.generation != generation || now < cache.at ||
                now - cache.at >= CACHE_SECONDS;
@@ -190,8 +190,8 @@ static int averages(store *s, time_t now, const int *years, size_t n, sqlite3_in
   if (stale && (have ? pthread_mutex_trylock(&cache.build_lock) == 0
                      : pthread_mutex_lock(&cache.build_lock) == 0)) {
     pthread_mutex_lock(&cache.lock);
-    bool still = !cache.data || cache.generation != gen || now < cache.at ||
-                 now - cache.at >= CACHE_SECONDS;
+    bool still =
+        !cache.data || cache.generation != gen || now < cache.at || now - cache.at >= CACHE_SECONDS;
     pthread_mutex_unlock(&cache.lock);
     averages_data *d = still ? build(s, err, errlen) : NULL;
     if (still && !d) {
@@ -394,9 +394,9 @@ static void render_establishment(web_request *req, web_response *res, const esta
   int *years = xcalloc(n ? n : 1, sizeof *years);
   for (size_t i = 0; i < n; i++)
     years[i] = academic_year(rs[i].when);
-  int arc = n ? averages(req->db, web_app_now(req->app), years, n, e->hub_id, nat, hb, err,
-                         sizeof err)
-              : 0;
+  int arc =
+      n ? averages(req->db, web_app_now(req->app), years, n, e->hub_id, nat, hb, err, sizeof err)
+        : 0;
   free(years);
   if (arc != 0) {
     web_app_fail(req, res, err);
@@ -643,8 +643,7 @@ void web_compass_establishment(web_request *req, web_response *res) {
     return;
   }
   if (f == 0) {
-    web_page_simple(res, req, 404, "Establishment not found",
-                    "No establishment has this URN.");
+    web_page_simple(res, req, 404, "Establishment not found", "No establishment has this URN.");
     return;
   }
   render_establishment(req, res, &e, NULL, NULL);
@@ -743,8 +742,8 @@ static void render_form(web_request *req, web_response *res, const establishment
 static bool sheet_for(web_request *req, web_response *res, const establishment *e,
                       compass_sheet *sh) {
   char err[512];
-  if (compass_sheet_init(sh, web_app_bank(req->app), INSTRUMENT, compass_type_college(e->type),
-                         err, sizeof err) != 0) {
+  if (compass_sheet_init(sh, web_app_bank(req->app), INSTRUMENT, compass_type_college(e->type), err,
+                         sizeof err) != 0) {
     web_app_fail(req, res, err);
     return false;
   }

@@ -134,8 +134,8 @@ static analysis_cache *cache_get(web_request *req, char *err, size_t errlen) {
   pthread_mutex_lock(&lock);
   bool old = stale(now), have = current != NULL;
   pthread_mutex_unlock(&lock);
-  if (old && (have ? pthread_mutex_trylock(&build_lock) == 0
-                   : pthread_mutex_lock(&build_lock) == 0)) {
+  if (old &&
+      (have ? pthread_mutex_trylock(&build_lock) == 0 : pthread_mutex_lock(&build_lock) == 0)) {
     pthread_mutex_lock(&lock);
     unsigned gen = generation;
     bool still = stale(now);
@@ -251,9 +251,8 @@ static report_table *response_table(const analysis_cache *c, const char *key) {
 /* The rows of the report's table id whose column col equals value: a new
  * table of the same shape, chart and notes. */
 static report_table *rows_of(const report_table *src, const char *col, const char *value) {
-  report_table *t =
-      report_table_new(src->id, src->title, src->section, (const char *const *)src->columns,
-                       src->ncols);
+  report_table *t = report_table_new(src->id, src->title, src->section,
+                                     (const char *const *)src->columns, src->ncols);
   for (size_t k = 0; k < src->ncols; k++)
     report_table_column(t, k, src->headings && src->headings[k] ? src->headings[k] : NULL,
                         src->digits ? src->digits[k] : 2);
@@ -275,8 +274,9 @@ static report_table *rows_of(const report_table *src, const char *col, const cha
         report_table_set_text(t, nr, k, y->text);
     }
     if (ncol >= 0 && report_table_cell(src, r, (size_t)ncol)->kind == CELL_INT)
-      n = report_table_cell(src, r, (size_t)ncol)->i > n ? report_table_cell(src, r, (size_t)ncol)->i
-                                                          : n;
+      n = report_table_cell(src, r, (size_t)ncol)->i > n
+              ? report_table_cell(src, r, (size_t)ncol)->i
+              : n;
   }
   t->n = n;
   t->chart = src->chart;
@@ -293,8 +293,8 @@ static report_table *rows_of(const report_table *src, const char *col, const cha
  * leader completed with provider key, against the comparison group. */
 static report_table *benchmark_table(const analysis_cache *c, const char *key) {
   static const char *const cols[] = {"group", "n", "baseline_mean", "post_mean", "change"};
-  report_table *t = report_table_new("benchmarks", "Gatsby Benchmarks fully achieved",
-                                     SECTION_LEVEL4, cols, 5);
+  report_table *t =
+      report_table_new("benchmarks", "Gatsby Benchmarks fully achieved", SECTION_LEVEL4, cols, 5);
   report_table_column(t, 0, "Group", 0);
   report_table_column(t, 1, "Establishments", 0);
   report_table_column(t, 2, "Baseline", 2);

@@ -22,8 +22,8 @@ static time_t fake_clock(void) { return fake_now; }
 static char token[TOKEN_MAX];
 
 enum { ANON, LINK, OTHER, PROVIDER, ANALYST, ADMIN, NWHO };
-static const char *const who_name[NWHO] = {"anonymous", "establishment link", "other provider",
-                                           "provider", "analyst", "admin"};
+static const char *const who_name[NWHO] = {
+    "anonymous", "establishment link", "other provider", "provider", "analyst", "admin"};
 static const char *const who_user[NWHO] = {NULL, NULL, "prov2", "prov1", "analyst1", "admin1"};
 
 /* Exact statuses; 303 means a redirect, whose target is checked too. */
@@ -38,32 +38,17 @@ static const expect expected[] = {
     {"GET", "/compass/*", {404, 200, 404, 404, 404, 404}, {0}},
     {"GET", "/compass/*/new", {404, 200, 404, 404, 404, 404}, {0}},
     {"POST", "/compass/*/new", {404, 200, 404, 404, 404, 404}, {0}},
-    {"GET",
-     "/establishments/*",
-     {303, 303, 403, 200, 200, 200},
-     {LOGIN, LOGIN, 0, 0, 0, 0}},
+    {"GET", "/establishments/*", {303, 303, 403, 200, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
     {"GET",
      "/dashboard",
      {303, 303, 303, 303, 200, 200},
      {LOGIN, LOGIN, "/providers/P2", "/providers/P1", 0, 0}},
     {"GET", "/providers/*", {303, 303, 403, 200, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
     {"GET", "/downloads", {303, 303, 403, 403, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
-    {"GET",
-     "/downloads/report.html",
-     {303, 303, 403, 403, 200, 200},
-     {LOGIN, LOGIN, 0, 0, 0, 0}},
-    {"GET",
-     "/downloads/report.json",
-     {303, 303, 403, 403, 200, 200},
-     {LOGIN, LOGIN, 0, 0, 0, 0}},
-    {"GET",
-     "/downloads/tables/*",
-     {303, 303, 403, 403, 200, 200},
-     {LOGIN, LOGIN, 0, 0, 0, 0}},
-    {"GET",
-     "/downloads/export/*/*",
-     {303, 303, 403, 403, 200, 200},
-     {LOGIN, LOGIN, 0, 0, 0, 0}},
+    {"GET", "/downloads/report.html", {303, 303, 403, 403, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
+    {"GET", "/downloads/report.json", {303, 303, 403, 403, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
+    {"GET", "/downloads/tables/*", {303, 303, 403, 403, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
+    {"GET", "/downloads/export/*/*", {303, 303, 403, 403, 200, 200}, {LOGIN, LOGIN, 0, 0, 0, 0}},
 };
 #define NEXPECTED (sizeof expected / sizeof expected[0])
 
@@ -111,8 +96,7 @@ static int setup(void **state) {
   assert_int_equal(compass_link_issue(s, &o, f, &n, &invalid, err, sizeof err), 0);
   fclose(f);
   store_close(s);
-  assert_int_equal(sscanf(csv, "urn,name,url\n100001,Ash School,http://h/compass/%47s", token),
-                   1);
+  assert_int_equal(sscanf(csv, "urn,name,url\n100001,Ash School,http://h/compass/%47s", token), 1);
   web_app_options wo = {2, false, true};
   assert_int_equal(web_app_new(&app, path, &wo, err, sizeof err), 0);
   web_app_set_clock(app, fake_clock);
@@ -212,18 +196,12 @@ static void fill(const char *pattern, int w, char *out, size_t len) {
 static bool allowed_by_rule(web_access a, int w, const char *method, const char *pattern) {
   bool staff = w == ANALYST || w == ADMIN;
   switch (a) {
-  case WEB_ANYONE:
-    return true;
-  case WEB_SIGNED_IN:
-    return w >= OTHER;
-  case WEB_STAFF:
-    return staff;
-  case WEB_ADMIN:
-    return w == ADMIN;
-  case WEB_OWN_PROVIDER: /* the path names P1 */
-    return staff || w == PROVIDER;
-  case WEB_PROVIDER_SEES: /* establishment 100001 has P1's leader */
-    return staff || w == PROVIDER;
+  case WEB_ANYONE: return true;
+  case WEB_SIGNED_IN: return w >= OTHER;
+  case WEB_STAFF: return staff;
+  case WEB_ADMIN: return w == ADMIN;
+  case WEB_OWN_PROVIDER: /* the path names P1 */ return staff || w == PROVIDER;
+  case WEB_PROVIDER_SEES: /* establishment 100001 has P1's leader */ return staff || w == PROVIDER;
   }
   fail_msg("route %s %s: an access rule this test does not know", method, pattern);
   return false;
@@ -276,15 +254,14 @@ static void test_access_matrix(void **state) {
           fail_msg("%s %s as %s: status %d, expected %d", rt->method, rt->pattern, who_name[w],
                    status, ex->status[w]);
         if (ex->location[w] && (!loc || strcmp(loc, ex->location[w]) != 0))
-          fail_msg("%s %s as %s: sent to %s, expected %s", rt->method, rt->pattern,
-                   who_name[w], loc ? loc : "nowhere", ex->location[w]);
+          fail_msg("%s %s as %s: sent to %s, expected %s", rt->method, rt->pattern, who_name[w],
+                   loc ? loc : "nowhere", ex->location[w]);
       }
       bool denied = status == 403 || (status == 303 && loc && strcmp(loc, LOGIN) == 0 &&
                                       strcmp(rt->pattern, "/logout") != 0);
       if (denied == expect_allowed)
-        fail_msg("%s %s as %s: status %d, but its rule (%s) says %s", rt->method, url,
-                 who_name[w], status, web_access_name(rt->access),
-                 expect_allowed ? "allowed" : "denied");
+        fail_msg("%s %s as %s: status %d, but its rule (%s) says %s", rt->method, url, who_name[w],
+                 status, web_access_name(rt->access), expect_allowed ? "allowed" : "denied");
       web_response_clear(&res);
     }
   }
