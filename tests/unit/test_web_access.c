@@ -240,7 +240,7 @@ static void test_access_matrix(void **state) {
       req.method = rt->method;
       req.path = url;
       req.cookie = cookie;
-      char client[32]; /* one per request: unknown links are rate limited per address */
+      char client[48]; /* one per request: unknown links are rate limited per address */
       snprintf(client, sizeof client, "10.0.%zu.%d", r, w);
       req.client = client;
       if (post)
