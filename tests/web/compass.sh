@@ -13,7 +13,8 @@ top=$(cd "$here/../.." && pwd)
 cleval=${1:-$top/build/cleval}
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() { n=$((n + 1)); echo "not ok $n - $*"; }
+bad=0
+fail() { n=$((n + 1)); bad=1; echo "not ok $n - $*"; }
 W=$top/build/web-compass
 rm -rf "$W"
 mkdir -p "$W" "$top/build/screenshots"
@@ -53,6 +54,7 @@ fi
 NODE_PATH="$nodedir/node_modules" TAP_START=$n CHROMIUM=${CHROMIUM:-/usr/bin/chromium} \
   node "$here/compass.spec.js" "$base" "$token" "$top/build/screenshots" >"$W/spec.tap" 2>&1
 cat "$W/spec.tap"
+grep -q '^not ok' "$W/spec.tap" && bad=1
 n=$((n + $(grep -c '^\(not \)\{0,1\}ok' "$W/spec.tap")))
 
 # The submitted return against an import of the same answers: its
@@ -114,3 +116,4 @@ if [ "$(q "SELECT count(*) FROM audit_log WHERE action = 'download' AND actor = 
 else
   fail "the analyst's download is in the audit log"
 fi
+exit $bad
