@@ -351,7 +351,7 @@ static void test_submit_equals_import(void **state) {
   store_close(s);
   init_db(other);
   assert_int_equal(store_open(&s, other, err, sizeof err), 0);
-  import_options io = {false, false, true, NULL};
+  import_options io = {.quiet = true};
   import_result ir;
   memset(&ir, 0, sizeof ir);
   int rc = import_file(s, "compass", csv, &io, &ir, err, sizeof err);
