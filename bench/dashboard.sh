@@ -13,12 +13,14 @@
 # 100 ms), and exits 1 when a page misses it. The peer is the target: no
 # other program serves these pages. Run from the repository root after
 # `make` (needs build/cleval). PORT=N changes the port (default 18431);
-# THREADS=N the server's threads (default 4).
+# THREADS=N the server's threads (default 4); CONNECTIONS=N its database
+# connections (default 1, as cleval serve).
 set -eu
 C=build/cleval
 D=build/bench/dash
 PORT=${PORT:-18431}
 THREADS=${THREADS:-4}
+CONNECTIONS=${CONNECTIONS:-1}
 N=1000
 CONNS=16
 TARGET_MS=100
@@ -67,7 +69,7 @@ INSERT INTO compass_links (token_hash, establishment_id, created_at)
 UPDATE settings SET value = '600' WHERE key = 'web.session_idle_minutes';
 EOF
 
-"$C" serve "$DB" --port "$PORT" --threads "$THREADS" 2>build/bench/dash-serve.log &
+"$C" serve "$DB" --port "$PORT" --threads "$THREADS" --connections "$CONNECTIONS" 2>build/bench/dash-serve.log &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT INT TERM
 i=0
@@ -113,7 +115,7 @@ bench() { # NAME PATH COOKIE
 }
 echo "scale-10 demo: $(sqlite3 "$DB" 'SELECT count(*) FROM establishments') establishments," \
   "$(sqlite3 "$DB" 'SELECT count(*) FROM compass_returns') Compass returns," \
-  "$(sqlite3 "$DB" 'SELECT count(*) FROM leaders') leaders; server threads $THREADS," \
+  "$(sqlite3 "$DB" 'SELECT count(*) FROM leaders') leaders; server threads $THREADS, connections $CONNECTIONS," \
   "$N requests over $CONNS connections per page, target p99 < $TARGET_MS ms"
 bench "/dashboard" "/dashboard" "cleval_session=$SA"
 bench "/providers/$PROVIDER" "/providers/$PROVIDER" "cleval_session=$SP"
