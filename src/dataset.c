@@ -167,9 +167,7 @@ static size_t put_varint(unsigned char *out, unsigned long long v) {
  * encoding is prefix-free, so the hash of a table's rows determines every
  * value read ("ab", "c" and "a", "bc" differ). */
 static void read_row(loader *ld, sqlite3_stmt *st) {
-  int n = sqlite3_column_count(st);
-  if (n > MAXCOLS)
-    n = MAXCOLS; /* no query here has more; the asserting test is the loaders' */
+  int n = sqlite3_column_count(st); /* at most MAXCOLS: prepare checks */
   for (int i = 0; i < n; i++) {
     colval *c = &ld->row[i];
     unsigned char head[11];
@@ -231,6 +229,11 @@ static int prepare(loader *ld, const char *what, const char *sql, sqlite3_stmt *
   if (sqlite3_prepare_v2(ld->db, sql, -1, st, NULL) != SQLITE_OK) {
     *st = NULL;
     return store_fail(ld->db, what, ld->err, ld->errlen);
+  }
+  if (sqlite3_column_count(*st) > MAXCOLS) { /* a query of this file grew: raise MAXCOLS */
+    sqlite3_finalize(*st);
+    *st = NULL;
+    return fail(ld, "%s: more than %d columns", what, MAXCOLS);
   }
   return 0;
 }
