@@ -799,26 +799,63 @@ static void render_provenance(strbuf *b, const report_doc *doc) {
   strbuf_puts(b, "</tbody>\n</table></div>\n");
 }
 
+/* A role code in words for the question bank. */
+static const char *role_words(const char *role) {
+  static const char *const words[][2] = {{"school", "School Careers Leaders"},
+                                         {"college_strategic", "College strategic Careers Leaders"},
+                                         {"college_operational", "College operational Careers "
+                                                                 "Leaders"}};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strcmp(role, words[i][0]) == 0)
+      return words[i][1];
+  return role;
+}
+
+/* The question bank: one collapsible block per instrument and role, one
+ * item a row (readable on a phone, where a five-column table is not). */
 static void render_question_bank(strbuf *b, const report_doc *doc) {
   if (doc->nquestions == 0) {
     strbuf_puts(b, "<p class=\"empty\">No questions were recorded.</p>\n");
     return;
   }
-  static const char *const heads[5] = {"Instrument", "Role", "Area", "Item", "Question"};
-  strbuf_puts(b, "<div class=\"table-wrap\"><table class=\"questions\">\n<thead><tr>");
-  for (int k = 0; k < 5; k++)
-    strbuf_printf(b, "<th scope=\"col\">%s</th>", heads[k]);
-  strbuf_puts(b, "</tr></thead>\n<tbody>\n");
-  for (size_t i = 0; i < doc->nquestions; i++) {
-    strbuf_puts(b, "<tr>");
-    for (int k = 0; k < 5; k++) {
-      strbuf_puts(b, "<td>");
-      strbuf_put_html(b, doc->question_bank[5 * i + (size_t)k]);
-      strbuf_puts(b, "</td>");
+  for (size_t i = 0; i < doc->nquestions;) {
+    const char *instr = doc->question_bank[5 * i], *role = doc->question_bank[5 * i + 1];
+    size_t j = i;
+    while (j < doc->nquestions && strcmp(doc->question_bank[5 * j], instr) == 0 &&
+           strcmp(doc->question_bank[5 * j + 1], role) == 0)
+      j++;
+    strbuf_puts(b, "<details class=\"role\">\n<summary>");
+    char title[128];
+    snprintf(title, sizeof title, "%s", instr);
+    if (title[0] >= 'a' && title[0] <= 'z')
+      title[0] = (char)(title[0] - 'a' + 'A');
+    strbuf_put_html(b, title);
+    if (*role) {
+      strbuf_puts(b, ": ");
+      strbuf_put_html(b, role_words(role));
     }
-    strbuf_puts(b, "</tr>\n");
+    strbuf_printf(b, " (%zu item%s)</summary>\n<ol class=\"items\">\n", j - i, j - i == 1 ? "" : "s");
+    for (size_t k = i; k < j; k++) {
+      const char *area = doc->question_bank[5 * k + 2], *id = doc->question_bank[5 * k + 3],
+                 *text = doc->question_bank[5 * k + 4];
+      strbuf_puts(b, "<li>");
+      if (*area) {
+        strbuf_puts(b, "<span class=\"item-area\">");
+        char a[64];
+        snprintf(a, sizeof a, "%s", area);
+        if (a[0] >= 'a' && a[0] <= 'z')
+          a[0] = (char)(a[0] - 'a' + 'A');
+        strbuf_put_html(b, a);
+        strbuf_puts(b, ":</span> ");
+      }
+      strbuf_put_html(b, text);
+      strbuf_puts(b, " <span class=\"item-id\">(");
+      strbuf_put_html(b, id);
+      strbuf_puts(b, ")</span></li>\n");
+    }
+    strbuf_puts(b, "</ol>\n</details>\n");
+    i = j;
   }
-  strbuf_puts(b, "</tbody>\n</table></div>\n");
 }
 
 void report_html(const report_doc *doc, strbuf *b) {

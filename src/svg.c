@@ -493,7 +493,7 @@ void svg_render(const svg_chart *c, strbuf *out) {
           neg_pad = w;
       }
     s.x0 = label_x + 10 + neg_pad;
-    s.x1 = WIDTH - (stacked ? 16 : RIGHT_PAD);
+    s.x1 = WIDTH - (stacked ? 24 : RIGHT_PAD);
     double bh = stacked ? 26 : nb == 1 ? 22 : nb == 2 ? 19 : 16;
     double band = stacked ? 36 : (double)nb * bh + 14;
     double plot_top = top + 4, plot_h = (double)c->ncats * band;

@@ -146,6 +146,91 @@ async function main() {
       `scrollWidth ${overflow.scroll}, body ${overflow.body}, viewport ${overflow.w}\n${overflow.wide.join('\n')}`);
     await page.screenshot({ path: path.join(shotDir, 'mobile.png') });
 
+    // Layout at three widths: no table clipped at 1024 px or wider, each
+    // table in its own labelled scrolling region at 390 px with its first
+    // column fixed; no chart label outside its chart; chart text >= 11 px.
+    for (const width of [1280, 1024, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const lay = await page.evaluate((w) => {
+        const out = { clipped: [], labels: [], small: [], regions: [], sticky: [] };
+        for (const wrap of document.querySelectorAll('figure .table-wrap')) {
+          const id = wrap.closest('figure').id;
+          if (w >= 1024 && wrap.scrollWidth > wrap.clientWidth + 1)
+            out.clipped.push(`${id}: table ${wrap.scrollWidth}px in ${wrap.clientWidth}px`);
+          if (w >= 1024) {
+            const box = wrap.getBoundingClientRect();
+            for (const c of wrap.querySelectorAll('th, td')) {
+              const r = c.getBoundingClientRect();
+              if (r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1)) {
+                out.clipped.push(`${id}: cell "${c.textContent.slice(0, 20)}" outside its table`);
+                break;
+              }
+            }
+          }
+          if (!(wrap.getAttribute('role') === 'region' && wrap.getAttribute('aria-label') &&
+                wrap.getAttribute('tabindex') === '0'))
+            out.regions.push(id);
+          if (w <= 390 && wrap.scrollWidth > wrap.clientWidth + 1) {
+            const first = wrap.querySelector('tbody tr > :first-child');
+            if (first && getComputedStyle(first).position !== 'sticky') out.sticky.push(id);
+          }
+        }
+        for (const svg of document.querySelectorAll('svg.chart')) {
+          const id = svg.closest('figure') ? svg.closest('figure').id : '?';
+          const sb = svg.getBoundingClientRect();
+          const scale = sb.width / svg.viewBox.baseVal.width;
+          for (const t of svg.querySelectorAll('text')) {
+            const r = t.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (r.left < sb.left - 1 || r.right > sb.right + 1 || r.top < sb.top - 1 ||
+                r.bottom > sb.bottom + 1)
+              out.labels.push(`${id}: "${t.textContent.slice(0, 30)}" outside its chart`);
+            const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+            if (px < 10.95) out.small.push(`${id}: "${t.textContent.slice(0, 20)}" at ${px.toFixed(1)}px`);
+          }
+        }
+        return out;
+      }, width);
+      if (width >= 1024)
+        ok(lay.clipped.length === 0, `at ${width}px no table is clipped`, lay.clipped.join('\n'));
+      else
+        ok(lay.regions.length === 0 && lay.sticky.length === 0,
+          `at ${width}px each wide table scrolls in its own labelled region, first column fixed`,
+          `not a labelled region: ${lay.regions.join(', ')}\nfirst column not fixed: ${lay.sticky.join(', ')}`);
+      ok(lay.labels.length === 0, `at ${width}px every chart label is inside its chart`,
+        lay.labels.slice(0, 10).join('\n'));
+      ok(lay.small.length === 0, `at ${width}px chart text is at least 11px`,
+        lay.small.slice(0, 10).join('\n'));
+    }
+
+    // Headings: every figure and table title an h3 under its chapter's h2,
+    // and a skip link to the contents.
+    const heads = await page.evaluate(() => [...document.querySelectorAll('figure')].filter((f) => {
+      const h = f.querySelector(':scope > h3');
+      const sec = f.closest('section');
+      return !h || !sec || !sec.querySelector(':scope > h2');
+    }).map((f) => f.id));
+    ok(heads.length === 0, 'every figure has an h3 title under its chapter\'s h2', heads.join(', '));
+    const skip = await page.evaluate(() => {
+      const a = document.querySelector('a.skip-link');
+      return a && a === document.querySelector('body a') && document.querySelector(a.getAttribute('href')) !== null;
+    });
+    ok(skip, 'the first link skips to the contents');
+
+    // axe-core at a desktop and a phone width: no violations.
+    let AxeBuilder = null;
+    try {
+      AxeBuilder = require('@axe-core/playwright').default;
+    } catch (e) {
+      ok(false, 'axe-core loads', e.message);
+    }
+    for (const width of AxeBuilder ? [1280, 390] : []) {
+      await page.setViewportSize({ width, height: 900 });
+      const res = await new AxeBuilder({ page }).analyze();
+      ok(res.violations.length === 0, `axe-core finds no violations at ${width}px`,
+        res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join('; ')}`).join('\n'));
+    }
+
     await page.emulateMedia({ media: 'print' });
     const breaks = await page.evaluate(() => [...document.querySelectorAll('.chapter')]
       .map((c) => getComputedStyle(c).breakBefore));

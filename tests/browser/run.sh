@@ -72,11 +72,12 @@ if ! command -v node >/dev/null 2>&1 || [ ! -x "$chromium" ]; then
   exit 1
 fi
 nodedir="$top/build/node"
-if [ ! -f "$nodedir/node_modules/playwright-core/package.json" ]; then
+if [ ! -f "$nodedir/node_modules/playwright-core/package.json" ] ||
+   [ ! -f "$nodedir/node_modules/@axe-core/playwright/package.json" ]; then
   mkdir -p "$nodedir"
-  if ! npm install --no-audit --no-fund --prefix "$nodedir" playwright-core \
+  if ! npm install --no-audit --no-fund --prefix "$nodedir" playwright-core @axe-core/playwright \
        >"$top/build/npm-install.log" 2>&1; then
-    fail "npm installs playwright-core into build/node"
+    fail "npm installs playwright-core and @axe-core/playwright into build/node"
     quote <"$top/build/npm-install.log"
     exit 1
   fi

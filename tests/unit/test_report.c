@@ -477,7 +477,13 @@ static void test_html_structure(void **state) {
   find(html, "<li>Baseline: the latest Compass return on or before 2018-07-31.</li>");
   find(html, "<th scope=\"row\">data_sha256</th><td>9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
              "2b0b822cd15d6c15b0f00a08</td>");
-  find(html, "<td>Lead others in your school who deliver career guidance</td>");
+  /* The question bank: a collapsible block per instrument and role, one
+   * item a row. */
+  find(html, "<details class=\"role\">\n<summary>Self-assessment: School Careers Leaders (1 "
+             "item)</summary>\n<ol class=\"items\">\n<li><span class=\"item-area\">Leadership:"
+             "</span> Lead others in your school who deliver career guidance <span "
+             "class=\"item-id\">(sa_school_lead_1)</span></li>");
+  find(html, "<summary>Long-term (1 item)</summary>");
   find(html, "<p>The training improves knowledge and practice.</p>");
   free(html);
   report_doc_free(d);
