@@ -12,6 +12,7 @@
 
 #include "compass.h"
 #include "dataset.h"
+#include "findings.h"
 #include "numfmt.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -275,19 +276,6 @@ static void band_labels(analysis *a) {
   }
 }
 
-/* "p < .001" or "p = .023": APA style for sentences. */
-static void fmt_p(char *buf, size_t len, double p) {
-  if (!(p >= 0))
-    snprintf(buf, len, "no test");
-  else if (p < 0.001)
-    snprintf(buf, len, "p < .001");
-  else {
-    char tmp[16];
-    snprintf(tmp, sizeof tmp, "%.3f", p);
-    snprintf(buf, len, "p = %s", tmp[0] == '0' ? tmp + 1 : tmp);
-  }
-}
-
 static double conf_pct(const analysis *a) { return a->cfg->confidence * 100; }
 
 /* ---- level 2: knowledge ---------------------------------------------------------- */
@@ -315,7 +303,7 @@ static void fig1(analysis *a) {
       {"df", "df", 0},
       {"p", "p", 4},
       {"p_holm", "p (Holm)", 4},
-      {"cohens_dz", "Cohen's dz", 2},
+      {"cohens_dz", "Effect size (d)", 2},
       {"wilcoxon_v", "Wilcoxon V", 0},
       {"wilcoxon_p", "Wilcoxon p", 4},
   };
@@ -414,9 +402,10 @@ static void table1(analysis *a) {
   table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "group", (const char *const[]){"mean_diff"}, 1, "ci_low",
         "ci_high", "Area", "Change in mean score (points)", 0);
-  report_table_add_note(t, "college: further education and sixth form colleges; send_ap: "
-                           "special schools and alternative provision; mainstream: other "
-                           "schools.");
+  report_table_add_note(t, "Colleges: further education and sixth form colleges. Special "
+                           "schools and alternative provision: special schools and pupil "
+                           "referral units or other alternative provision. Mainstream "
+                           "schools: all other schools.");
 }
 
 static void cohorts(analysis *a) {
@@ -1052,12 +1041,13 @@ static void did(analysis *a) {
           "Term", "Estimate (benchmarks)", 0);
     report_table_add_note(
         t,
-        "Ordinary least squares on two rows per establishment (baseline and "
-        "post, %zu establishments): benchmarks achieved ~ trained + post + "
-        "trained x post%s. Standard errors are cluster-robust by "
-        "establishment (HC1), with t on %zu degrees of freedom. "
-        "Trained \xC3\x97 post (trained_x_post in report.json) is the training effect.",
-        n, k == 6 ? " + hub + hub x post" : "", fit.n_clusters - 1);
+        "A regression on two rows per establishment (baseline and post, %zu "
+        "establishments): benchmarks achieved against trained, post, trained "
+        "\xC3\x97 post%s. Trained \xC3\x97 post is the training effect: the change "
+        "in trained establishments beyond the change in comparison ones. The "
+        "standard errors are cluster-robust (they allow for the two returns of "
+        "an establishment being related), with t on %zu degrees of freedom.",
+        n, k == 6 ? ", in a hub and in a hub \xC3\x97 post" : "", fit.n_clusters - 1);
     if (k == 4)
       report_table_add_note(t,
                             "The hub terms are left out: every establishment compared is %s "
@@ -1465,6 +1455,40 @@ static const char *practice_topic(const analysis *a, int k) {
 
 /* ---- words ---------------------------------------------------------------------------- */
 
+/* The practice items (fig6-15) by their "supported" %, highest first:
+ * fills idx with up to 10 figure offsets (0 = fig6) and returns how many
+ * are shown. */
+static int practice_order(const analysis *a, int *idx, double *pct) {
+  int k = 0;
+  for (int f = 6; f <= 15; f++) {
+    char id[16];
+    snprintf(id, sizeof id, "fig%d", f);
+    const report_table *t = report_doc_table(a->doc, id);
+    if (!t || t->nrows < 5)
+      continue;
+    double s = num(t, 4, "pct");
+    if (isnan(s))
+      continue;
+    int j = k++;
+    while (j > 0 && pct[j - 1] < s) {
+      pct[j] = pct[j - 1];
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    pct[j] = s;
+    idx[j] = f - 6;
+  }
+  return k;
+}
+
+/* A "fewer than 5" or a count, for N in sentences. */
+static void n_words(const analysis *a, long long n, char *buf, size_t len) {
+  if (n < 0)
+    snprintf(buf, len, "%s", a->fewer);
+  else
+    numfmt_count(buf, len, n);
+}
+
 static void key_messages(analysis *a) {
   report_doc *d = a->doc;
   report_table *t = report_doc_table(d, "fig1");
@@ -1481,21 +1505,25 @@ static void key_messages(analysis *a) {
     if (worst < 0 || diff < num(t, (size_t)worst, "mean_diff"))
       worst = ar;
   }
+  /* Level 2: knowledge. */
   if (tested == 0) {
     report_doc_key_message(d,
-                           "Knowledge before and after the training cannot be compared: "
-                           "fewer than %d Careers Leaders answered both surveys.",
+                           "Knowledge (Kirkpatrick level 2): before and after the training "
+                           "cannot be compared: fewer than %d Careers Leaders answered both "
+                           "surveys.",
                            a->cfg->small_cell);
   } else {
-    char p[32];
-    fmt_p(p, sizeof p, num(t, (size_t)best, "p_holm"));
+    char p[32], nw[32];
+    numfmt_p_apa(p, sizeof p, num(t, (size_t)best, "p_holm"));
+    n_words(a, t->n, nw, sizeof nw);
     report_doc_key_message(
         d,
-        "Of %zu Careers Leaders who assessed their knowledge before and after the training, "
-        "mean scores rose in %s of the %s areas compared; the largest change was in %s (from "
-        "%.1f %% to %.1f %%, %+.1f points, %g %% CI %.1f to %.1f, %s after Holm correction) and "
-        "the smallest in %s (%+.1f points).",
-        a->nmatched, up == tested ? "each" : (const char *[]){"none", "one", "two", "three"}[up],
+        "Knowledge (Kirkpatrick level 2): of the %s Careers Leaders analysed, who assessed "
+        "their knowledge before and after the training, mean scores rose in %s of the %s "
+        "areas compared; the largest change was in %s (from %.1f %% to %.1f %%, %+.1f points, "
+        "%g %% CI %.1f to %.1f, %s after Holm correction) and the smallest in %s (%+.1f "
+        "points).",
+        nw, up == tested ? "each" : (const char *[]){"none", "one", "two", "three"}[up],
         (const char *[]){"", "one", "two", "three", "four"}[tested], AREAS[best],
         num(t, (size_t)best, "pre_mean"), num(t, (size_t)best, "post_mean"),
         num(t, (size_t)best, "mean_diff"), conf_pct(a), num(t, (size_t)best, "ci_low"),
@@ -1514,49 +1542,79 @@ static void key_messages(analysis *a) {
   double k = 0, n = 0;
   for (size_t r = 0; r < t->nrows; r++) {
     double pct = num(t, r, "agree_pct"), m = num(t, r, "n");
-    if (!isnan(pct)) {
+    if (!isnan(pct) && !isnan(m)) {
       k += pct * m / 100;
       n += m;
     }
   }
   if (n > 0)
     report_doc_key_message(d,
-                           "%.0f %% of Careers Leaders answering the post survey agreed that "
-                           "the training increased their knowledge of careers leadership.",
+                           "%.0f %% of the Careers Leaders shown who answered the post survey "
+                           "agreed that the training increased their knowledge of careers "
+                           "leadership.",
                            100 * k / n);
-  /* Practice: the range of "supported". */
-  double lo = INFINITY, hi = -INFINITY;
-  const char *top = NULL;
-  for (int f = 6; f <= 15; f++) {
-    char id[16];
-    snprintf(id, sizeof id, "fig%d", f);
-    t = report_doc_table(d, id);
-    double s = num(t, 4, "pct");
-    if (isnan(s))
+  /* Level 3: practice, where it helped most and least, and the support
+   * wanted. */
+  int idx[10];
+  double pct[10];
+  int np = practice_order(a, idx, pct);
+  if (np >= 2)
+    report_doc_key_message(d,
+                           "Practice (Kirkpatrick level 3): months after the training, between "
+                           "%.0f %% and %.0f %% of Careers Leaders said it led them to start or "
+                           "improve each of %d practices; most often %s (%.0f %%), least often "
+                           "%s (%.0f %%) and %s (%.0f %%), where the training helped least.",
+                           pct[np - 1], pct[0], np, practice_topic(a, idx[0]), pct[0],
+                           practice_topic(a, idx[np - 1]), pct[np - 1],
+                           practice_topic(a, idx[np - 2]), pct[np - 2]);
+  else
+    report_doc_key_message(d, "Practice (Kirkpatrick level 3): too few Careers Leaders answered "
+                              "the long-term survey to say how their practice changed.");
+  t = report_doc_table(d, "support");
+  size_t top = DS_NONE, second = DS_NONE;
+  for (size_t r = 0; t && r < t->nrows; r++) {
+    double v = num(t, r, "pct");
+    if (isnan(v))
       continue;
-    lo = s < lo ? s : lo;
-    if (s > hi) {
-      hi = s;
-      top = practice_topic(a, f - 6);
+    if (top == DS_NONE || v > num(t, top, "pct")) {
+      second = top;
+      top = r;
+    } else if (second == DS_NONE || v > num(t, second, "pct")) {
+      second = r;
     }
   }
-  if (top)
+  if (top != DS_NONE && second != DS_NONE) {
+    char t1[256], t2[256];
+    snprintf(t1, sizeof t1, "%s", report_table_display(t, at(t, top, "topic")->text));
+    snprintf(t2, sizeof t2, "%s", report_table_display(t, at(t, second, "topic")->text));
+    t1[0] = (char)tolower((unsigned char)t1[0]);
+    t2[0] = (char)tolower((unsigned char)t2[0]);
     report_doc_key_message(d,
-                           "Months after the training, between %.0f %% and %.0f %% of "
-                           "Careers Leaders said it led them to start or improve each of ten "
-                           "practices; most often %s.",
-                           lo, hi, top);
-  /* Benchmarks. */
+                           "Practice (Kirkpatrick level 3): the further support most wanted was "
+                           "%s (%.0f %% of those answering) and %s (%.0f %%).",
+                           t1, num(t, top, "pct"), t2, num(t, second, "pct"));
+  }
+  /* Level 4: benchmarks. */
   t = report_doc_table(d, "fig18");
   double ct = num(t, 0, "change"), cu = num(t, 1, "change");
   if (!isnan(ct) && !isnan(cu))
     report_doc_key_message(d,
-                           "Establishments whose Careers Leader completed the training went "
-                           "from %.2f to %.2f of the eight Gatsby Benchmarks fully achieved "
-                           "(%+.2f); comparison establishments went from %.2f to %.2f "
-                           "(%+.2f).",
+                           "Careers programmes (Kirkpatrick level 4): establishments whose "
+                           "Careers Leader completed the training went from %.2f to %.2f of "
+                           "the eight Gatsby Benchmarks fully achieved (%+.2f); comparison "
+                           "establishments went from %.2f to %.2f (%+.2f).",
                            num(t, 0, "baseline_mean"), num(t, 0, "post_mean"), ct,
                            num(t, 1, "baseline_mean"), num(t, 1, "post_mean"), cu);
+  else if (!isnan(ct))
+    report_doc_key_message(d,
+                           "Careers programmes (Kirkpatrick level 4): establishments whose "
+                           "Careers Leader completed the training went from %.2f to %.2f of "
+                           "the eight Gatsby Benchmarks fully achieved (%+.2f); with no "
+                           "comparison group shown, this cannot be credited to the training.",
+                           num(t, 0, "baseline_mean"), num(t, 0, "post_mean"), ct);
+  else
+    report_doc_key_message(d, "Careers programmes (Kirkpatrick level 4): too few establishments "
+                              "have a baseline and a post Compass return to compare.");
   t = report_doc_table(d, "did");
   bool hub_terms = false; /* the model drops them when there is no hub variation */
   for (size_t r = 0; r < t->nrows; r++) {
@@ -1571,7 +1629,7 @@ static void key_messages(analysis *a) {
       continue;
     double est = num(t, r, "estimate"), p = num(t, r, "p");
     char ps[32];
-    fmt_p(ps, sizeof ps, p);
+    numfmt_p_apa(ps, sizeof ps, p);
     if (p < 0.05)
       report_doc_key_message(d,
                              "%s is associated with %.2f more benchmarks fully achieved "
@@ -1600,48 +1658,150 @@ static const char *overlap_words(double lo1, double hi1, double lo2, double hi2)
 
 static void conclusions(analysis *a) {
   report_doc *d = a->doc;
-  report_table *t = report_doc_table(d, "table1");
-  /* Which group of establishments gained most in leadership knowledge. */
-  int best = -1;
+  /* Level 2, overall. */
+  report_table *t = report_doc_table(d, "fig1");
+  int tested = 0, sig = 0;
+  for (int ar = 0; ar < DS_NAREAS; ar++) {
+    double diff = num(t, (size_t)ar, "mean_diff");
+    if (isnan(diff))
+      continue;
+    tested++;
+    sig += num(t, (size_t)ar, "p_holm") < 0.05 && diff > 0;
+  }
+  if (tested && sig == tested)
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): the training was followed by a statistically "
+                          "significant rise in self-assessed knowledge in %s area%s compared.",
+                          tested == 1 ? "the one" : (const char *[]){"", "", "both", "all three",
+                                                                     "all four"}[tested],
+                          tested == 1 ? "" : "s");
+  else if (tested)
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): the training was followed by a statistically "
+                          "significant rise in self-assessed knowledge in %d of the %d areas "
+                          "compared; in the others the change may be chance.",
+                          sig, tested);
+  /* Which group of establishments gained most in leadership knowledge,
+   * among the groups shown only. */
+  t = report_doc_table(d, "table1");
+  int best = -1, shown = 0, hidden_groups = 0;
   double bd = -INFINITY;
   for (size_t r = 0; r < t->nrows; r += DS_NAREAS) {
     double v = num(t, r, "mean_diff");
+    if (isnan(v)) {
+      hidden_groups += report_table_row_marked(t, r) && at(t, r, "n")->mark == MARK_SUPPRESSED;
+      continue;
+    }
+    shown++;
     if (v > bd) {
       bd = v;
       best = (int)r;
     }
   }
   if (best >= 0) {
-    char group[128];
+    char group[128], withheld[160] = "";
     snprintf(group, sizeof group, "%s",
              report_table_display(t, at(t, (size_t)best, "group")->text));
     group[0] = (char)tolower((unsigned char)group[0]);
-    report_doc_conclusion(d,
-                          "The largest gain in leadership knowledge was among Careers "
-                          "Leaders in %s (%+.1f points, %g %% CI %.1f to %.1f).",
-                          group, bd, conf_pct(a), num(t, (size_t)best, "ci_low"),
-                          num(t, (size_t)best, "ci_high"));
+    if (hidden_groups)
+      snprintf(withheld, sizeof withheld,
+               " (%d group%s of establishments %s too small to show and %s not compared)",
+               hidden_groups, hidden_groups == 1 ? "" : "s", hidden_groups == 1 ? "is" : "are",
+               hidden_groups == 1 ? "is" : "are");
+    if (shown == 1)
+      report_doc_conclusion(d,
+                            "Knowledge (level 2): only Careers Leaders in %s were numerous "
+                            "enough to show by type of establishment: they gained %+.1f points "
+                            "in leadership knowledge (%g %% CI %.1f to %.1f); there is no other "
+                            "group to compare them with%s.",
+                            group, bd, conf_pct(a), num(t, (size_t)best, "ci_low"),
+                            num(t, (size_t)best, "ci_high"), withheld);
+    else
+      report_doc_conclusion(d,
+                            "Knowledge (level 2): of the types of establishment shown, the "
+                            "largest gain in leadership knowledge was among Careers Leaders in "
+                            "%s (%+.1f points, %g %% CI %.1f to %.1f)%s.",
+                            group, bd, conf_pct(a), num(t, (size_t)best, "ci_low"),
+                            num(t, (size_t)best, "ci_high"), withheld);
   }
   t = report_doc_table(d, "fig2");
   size_t lr = t->nrows >= DS_NAREAS ? t->nrows - DS_NAREAS : 0;
   double first = num(t, 0, "mean_change"), last = num(t, lr, "mean_change");
   if (!isnan(first) && !isnan(last))
     report_doc_conclusion(d,
-                          "Careers Leaders %s in the role gained %s in leadership knowledge "
-                          "(%+.1f points) than those %s (%+.1f points)%s.",
+                          "Knowledge (level 2): Careers Leaders %s in the role gained %s in "
+                          "leadership knowledge (%+.1f points) than those %s (%+.1f points)%s.",
                           a->bands[0], first > last ? "more" : "less", first,
                           a->bands[a->nbands - 1], last,
                           overlap_words(num(t, 0, "ci_low"), num(t, 0, "ci_high"),
                                         num(t, lr, "ci_low"), num(t, lr, "ci_high")));
+  /* Level 3. */
+  int idx[10];
+  double pct[10];
+  int np = practice_order(a, idx, pct), most = 0;
+  for (int i = 0; i < np; i++)
+    most += pct[i] >= 50;
+  if (np >= 2)
+    report_doc_conclusion(d,
+                          "Practice (level 3): for %d of the %d practices asked about, at least "
+                          "half of those answering said the training led them to start or "
+                          "improve it; it helped least with %s (%.0f %%) and %s (%.0f %%), "
+                          "where further support may be needed.",
+                          most, np, practice_topic(a, idx[np - 1]), pct[np - 1],
+                          practice_topic(a, idx[np - 2]), pct[np - 2]);
+  /* Level 4. */
   t = report_doc_table(d, "fig19");
   double th = num(t, 0, "change"), tn = num(t, 1, "change");
   if (!isnan(th) && !isnan(tn))
     report_doc_conclusion(d,
-                          "Trained establishments in a Careers Hub gained %+.2f benchmarks, "
-                          "those outside a hub %+.2f%s.",
+                          "Careers programmes (level 4): trained establishments in a Careers "
+                          "Hub gained %+.2f benchmarks, those outside a hub %+.2f%s.",
                           th, tn,
                           overlap_words(num(t, 0, "ci_low"), num(t, 0, "ci_high"),
                                         num(t, 1, "ci_low"), num(t, 1, "ci_high")));
+  t = report_doc_table(d, "did");
+  double effect = NAN, effect_p = NAN, elo = NAN, ehi = NAN;
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *c = at(t, r, "term");
+    if (c->kind == CELL_TEXT && strcmp(c->text, "trained_x_post") == 0) {
+      effect = num(t, r, "estimate");
+      effect_p = num(t, r, "p");
+      elo = num(t, r, "ci_low");
+      ehi = num(t, r, "ci_high");
+    }
+  }
+  if (!isnan(effect))
+    report_doc_conclusion(d,
+                          "Careers programmes (level 4): beyond the change in comparison "
+                          "establishments, the training is %s (%+.2f benchmarks, %g %% CI "
+                          "%.2f to %.2f).",
+                          effect_p < 0.05 ? "associated with a statistically significant gain"
+                                          : "not shown to make a difference that chance "
+                                            "cannot explain",
+                          effect, conf_pct(a), elo, ehi);
+  else if (tested || np >= 2)
+    report_doc_conclusion(d, "Careers programmes (level 4): no estimate of the training's effect "
+                             "on benchmarks can be made from these data (see the difference in "
+                             "differences table for why).");
+  /* Overall. */
+  if (tested || np >= 2 || !isnan(effect))
+    report_doc_conclusion(
+        d, "Overall: %s; %s; %s.",
+        tested ? (sig ? "Careers Leaders' knowledge rose after the training (level 2)"
+                      : "no rise in Careers Leaders' knowledge could be shown (level 2)")
+               : "knowledge could not be compared (level 2)",
+        np >= 2 ? (most * 2 >= np ? "most reported changes in practice that they credit to it "
+                                    "(level 3)"
+                                  : "fewer than half reported changes in most practices "
+                                    "(level 3)")
+                : "practice could not be assessed (level 3)",
+        !isnan(effect) ? (effect_p < 0.05 ? "and establishments with a trained Careers Leader "
+                                            "improved more against the Gatsby Benchmarks than "
+                                            "comparison ones (level 4)"
+                                          : "and the benchmark gains of trained establishments "
+                                            "cannot be told apart from those of comparison "
+                                            "ones (level 4)")
+                       : "and its effect on careers programmes could not be estimated (level 4)");
   if (d->nconclusions == 0)
     report_doc_conclusion(d, "The data are too thin for conclusions: see the samples table for "
                              "what is missing.");
@@ -1666,7 +1826,7 @@ static void methods(analysis *a) {
                     100 * ds->score_min_answered, st[DS_MATCHED], st[DS_NO_PRE], st[DS_NO_POST],
                     st[DS_ROLE_CHANGED], st[DS_NO_RESPONSE]);
   report_doc_method(d,
-                    "Tests: paired t tests with %g %% confidence intervals and Cohen's dz; "
+                    "Tests: paired t tests with %g %% confidence intervals and an effect size (Cohen's d for paired scores); "
                     "Wilcoxon signed-rank tests (exact below 50 pairs without ties or zeros); "
                     "Holm correction across the four areas; Wilson intervals for "
                     "percentages.",
@@ -1784,8 +1944,8 @@ static void display_labels(const analysis *a) {
       {NULL, "mainstream", "Mainstream schools"},
       {NULL, "college", "Colleges"},
       {NULL, "send_ap", "Special schools and alternative provision"},
-      {"accreditation", "none", "Not accredited"},
-      {"providers", "none", "Not accredited"},
+      {"accreditation", "none", "Non-accredited"},
+      {"providers", "none", "Non-accredited"},
       {NULL, "level6", "Level 6"},
       {NULL, "level7", "Level 7"},
       {NULL, "trained", "Trained"},
@@ -1876,6 +2036,7 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   fig20_21(&a);
   alpha(&a);
   display_labels(&a); /* before the prose, which names groups as readers see them */
+  findings_write(a.doc, cfg->confidence);
   key_messages(&a);
   conclusions(&a);
   methods(&a);

@@ -155,7 +155,7 @@ static const struct {
 static const struct {
   const char *name, *symbol;
 } effect_names[] = {
-    {"cohens_dz", "dz"},
+    {"cohens_dz", "d"},
     {"cohens_d", "d"},
     {"hedges_g", "g"},
     {"cramers_v", "V"},
@@ -781,6 +781,79 @@ static void render_appendix_start(strbuf *b, int a) {
   strbuf_puts(b, "</h2>\n");
 }
 
+/* A provenance key in words; the setting's name follows in brackets, as
+ * it is written in a --config file. */
+static const char *provenance_words(const char *key) {
+  static const char *const words[][2] = {
+      {"compass.baseline_cutoff", "Latest date of a baseline Compass return"},
+      {"compass.post_from", "Earliest date of a post Compass return"},
+      {"compass.post_to", "Latest date of a post Compass return"},
+      {"compass.fully_achieved", "Percentage at which a benchmark is fully achieved"},
+      {"small_cell", "Smallest group shown (small-cell threshold)"},
+      {"confidence", "Confidence level of intervals"},
+      {"score.method", "Area score method"},
+      {"score.min_answered", "Share of an area's items needed for a score"},
+  };
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strcmp(key, words[i][0]) == 0)
+      return words[i][1];
+  return NULL;
+}
+
+/* The glossary of the methods appendix: the statistical terms a reader
+ * meets in the tables and sentences. */
+static const char *const glossary[][2] = {
+    {"Confidence interval (CI)",
+     "The range of values the data are consistent with. A 95 % interval would contain the true "
+     "value in 95 of 100 repetitions of the study; a wide interval means an imprecise estimate."},
+    {"p value",
+     "How often a difference at least this large would arise by chance if there were no real "
+     "difference. Below .05 is called statistically significant; \"p < .001\" means below one "
+     "in a thousand."},
+    {"Holm correction",
+     "When several areas are tested at once, some would look significant by chance alone. The "
+     "Holm method raises each p value to allow for the number of tests; the adjusted p is "
+     "shown beside the plain one."},
+    {"Effect size (Cohen's d)",
+     "The size of a change measured in standard deviations, so that changes on different "
+     "scales can be compared: about 0.2 is small, 0.5 medium and 0.8 large. For before and "
+     "after scores of the same people it is the mean change divided by the standard deviation "
+     "of the changes."},
+    {"Wilcoxon signed-rank test",
+     "A check on the paired t test that uses only the order of the changes, not their size, "
+     "so a few extreme answers cannot drive it. V is the sum of the ranks of the rises."},
+    {"Difference in differences",
+     "The change in establishments with a trained Careers Leader minus the change in "
+     "comparison establishments over the same period: the part of the change the training "
+     "may account for, once the change that happened anyway is taken off."},
+    {"Cluster-robust standard errors",
+     "Each establishment appears twice in the difference in differences (baseline and post), "
+     "and its two returns are related. Cluster-robust standard errors (the HC1 form) allow "
+     "for this, so the intervals are not too narrow."},
+    {"Cronbach's alpha",
+     "How consistently the items of an area are answered: 0.7 or more is the usual mark of a "
+     "reliable scale; below 0.5, or negative, the items may not measure one thing."},
+    {"Small-cell rule",
+     "A group with fewer people than the threshold shows no figures at all, not even its "
+     "size, so that no one can be identified and no estimate rests on a handful of answers. "
+     "Such groups read \"fewer than N\"; a group with no one in it reads \"none\"."},
+    {"Kirkpatrick levels",
+     "Level 2: what participants learnt (knowledge); level 3: whether they changed what they "
+     "do (practice); level 4: results for the organisation (Gatsby Benchmarks achieved)."},
+};
+
+static void render_glossary(strbuf *b) {
+  strbuf_puts(b, "<h3 id=\"glossary\">Glossary</h3>\n<dl class=\"glossary\">\n");
+  for (size_t i = 0; i < sizeof glossary / sizeof *glossary; i++) {
+    strbuf_puts(b, "<dt>");
+    strbuf_put_html(b, glossary[i][0]);
+    strbuf_puts(b, "</dt><dd>");
+    strbuf_put_html(b, glossary[i][1]);
+    strbuf_puts(b, "</dd>\n");
+  }
+  strbuf_puts(b, "</dl>\n");
+}
+
 static void render_provenance(strbuf *b, const report_doc *doc) {
   strbuf_puts(b, "<p class=\"intro\">What a reader needs to reproduce this report exactly: the "
                  "program version, the settings used and a digest of the data read.</p>\n");
@@ -791,7 +864,15 @@ static void render_provenance(strbuf *b, const report_doc *doc) {
   strbuf_puts(b, "<div class=\"table-wrap\"><table class=\"kv\">\n<tbody>\n");
   for (size_t i = 0; i < doc->nprovenance; i++) {
     strbuf_puts(b, "<tr><th scope=\"row\">");
-    strbuf_put_html(b, doc->provenance[2 * i]);
+    const char *words = provenance_words(doc->provenance[2 * i]);
+    if (words) {
+      strbuf_put_html(b, words);
+      strbuf_puts(b, " <span class=\"item-id\">(setting ");
+      strbuf_put_html(b, doc->provenance[2 * i]);
+      strbuf_puts(b, ")</span>");
+    } else {
+      strbuf_put_html(b, doc->provenance[2 * i]);
+    }
     strbuf_puts(b, "</th><td>");
     strbuf_put_html(b, doc->provenance[2 * i + 1]);
     strbuf_puts(b, "</td></tr>\n");
@@ -887,6 +968,7 @@ void report_html(const report_doc *doc, strbuf *b) {
 
   render_appendix_start(b, 0);
   render_list(b, "ol", doc->methods, doc->nmethods, "No methods notes were recorded.");
+  render_glossary(b);
   strbuf_puts(b, "</section>\n");
   render_appendix_start(b, 1);
   render_provenance(b, doc);

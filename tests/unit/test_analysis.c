@@ -348,9 +348,10 @@ static void test_fig1_table1(void **state) {
   /* Eight tests in fig1: a Wilcoxon and a paired t per area. */
   assert_int_equal(t->ntests, 8);
   assert_true(has_line(d->key_messages, d->nkey_messages,
-                       "Of 6 Careers Leaders who assessed their knowledge before and after the "
-                       "training, mean scores rose in three of the four areas compared; the "
-                       "largest change was in leadership"));
+                       "Knowledge (Kirkpatrick level 2): of the 6 Careers Leaders analysed, "
+                       "who assessed their knowledge before and after the training, mean "
+                       "scores rose in three of the four areas compared; the largest change "
+                       "was in leadership"));
   assert_true(has_line(d->key_messages, d->nkey_messages, "smallest in networking (-0.4 points)"));
   assert_true(has_line(d->key_messages, d->nkey_messages, "0 of the 4 changes are"));
   report_doc_free(d);

@@ -128,6 +128,7 @@ static report_doc *sample_doc(void) {
   digits(t, "wilcoxon_p", "Wilcoxon p", 3);
   static const char *const prepost[] = {"pre_mean", "post_mean"};
   chart(t, CHART_GROUPED, "area", NULL, prepost, 2, NULL, NULL, "Mean knowledge score (%)", 100);
+  report_table_set_finding(t, "Knowledge rose in <every> area.");
   report_table_set_alt(t, "Mean knowledge score rose in every area, from 71-76 %% before to "
                           "85-89 %% after the training.");
   const char *areas[] = {"leadership", "management", "coordination", "networking"};
@@ -433,6 +434,9 @@ static void test_html_structure(void **state) {
   find(fig, "aria-labelledby=\"fig1-title\">\n<h3 id=\"fig1-title\"><span "
             "class=\"figure-number\">Figure 1:</span> Average knowledge "
             "score in each responsibility area, pre and post training (N = 409)</h3>");
+  /* The finding, escaped, between the heading and the chart. */
+  find(fig, "</h3>\n<p class=\"finding\">Knowledge rose in &lt;every&gt; area.</p>\n<div "
+            "class=\"figure-body");
   find(fig, "role=\"img\"");
   find(fig, "<desc>Mean knowledge score rose in every area, from 71-76 % before to 85-89 % "
             "after the training.</desc>");
@@ -485,6 +489,11 @@ static void test_html_structure(void **state) {
              "class=\"item-id\">(sa_school_lead_1)</span></li>");
   find(html, "<summary>Long-term (1 item)</summary>");
   find(html, "<p>The training improves knowledge and practice.</p>");
+  /* The glossary in the methods appendix, and the skip link first. */
+  find(html, "<h3 id=\"glossary\">Glossary</h3>");
+  find(html, "<dt>Difference in differences</dt>");
+  find(html, "<dt>Cluster-robust standard errors</dt>");
+  find(html, "<body>\n<a class=\"skip-link\" href=\"#ch-contents\">");
   free(html);
   report_doc_free(d);
 }
@@ -569,9 +578,9 @@ static void test_html_numbers_and_tests(void **state) {
   find(fig, "<th scope=\"col\" class=\"num\">Pre (%)</th>");
   /* APA-style tests. */
   find(fig, "<li>leadership, paired t-test: t(408) = 19.03, p &lt; .001, adjusted p &lt; .001, "
-            "dz = 0.94</li>");
+            "d = 0.94</li>");
   find(fig, "<li>networking, paired t-test: t(408) = 20.00, p &lt; .001, adjusted p = .002, "
-            "dz = 0.99</li>");
+            "d = 0.99</li>");
   find(fig, "<li>leadership, Wilcoxon signed-rank test: V = 70123.00, p &lt; .001</li>");
   free(fig);
   fig = figure_of(html, "samples");

@@ -1,0 +1,671 @@
+/* The finding under each figure (see findings.h): sentences from a table's
+ * numbers, never claiming more than the numbers allow. */
+#include "findings.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numfmt.h"
+#include "strbuf.h"
+
+/* A knowledge change whose interval is wider than this many points is
+ * called imprecise. */
+#define WIDE_POINTS 20.0
+
+/* ---- reading a table ----------------------------------------------------- */
+
+/* A number of the table: NAN when the column is missing, the cell withheld
+ * or not a number. */
+static double val(const report_table *t, size_t r, const char *name) {
+  int c = report_table_find_column(t, name);
+  if (c < 0 || r >= t->nrows)
+    return NAN;
+  const cell *x = report_table_cell(t, r, (size_t)c);
+  if (x->mark != MARK_NONE)
+    return NAN;
+  return x->kind == CELL_NUMBER ? x->num : x->kind == CELL_INT ? (double)x->i : NAN;
+}
+
+/* A label of the table as readers see it, into buf ("" when none): text
+ * through the table's labels, a count as "Wave 2" style with its heading. */
+static const char *lab(const report_table *t, size_t r, const char *name, char *buf, size_t n) {
+  int c = report_table_find_column(t, name);
+  buf[0] = '\0';
+  if (c < 0 || r >= t->nrows)
+    return buf;
+  const cell *x = report_table_cell(t, r, (size_t)c);
+  if (x->kind == CELL_TEXT)
+    snprintf(buf, n, "%s", report_table_display(t, x->text));
+  else if (x->kind == CELL_INT)
+    snprintf(buf, n, "%s %lld", t->headings[c] ? t->headings[c] : t->columns[c], x->i);
+  return buf;
+}
+
+/* The same for the middle of a sentence: a label the table gives a code
+ * ("Mainstream schools" for mainstream) starts in lower case, unless it is
+ * a name (Wave 2, Level 6, Benchmark 3); other text (a provider's name) is
+ * kept as it is. */
+static const char *lab_lower(const report_table *t, size_t r, const char *name, char *buf,
+                             size_t n) {
+  lab(t, r, name, buf, n);
+  int c = report_table_find_column(t, name);
+  const cell *x = c >= 0 ? report_table_cell(t, r, (size_t)c) : NULL;
+  int coded = x && x->kind == CELL_TEXT && strcmp(report_table_display(t, x->text), x->text) != 0;
+  if (coded && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]) &&
+      strncmp(buf, "Level", 5) != 0)
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+  return buf;
+}
+
+static size_t withheld_rows(const report_table *t) {
+  size_t k = 0;
+  for (size_t r = 0; r < t->nrows; r++)
+    for (size_t c = 0; c < t->ncols; c++)
+      if (report_table_cell(t, r, c)->mark == MARK_SUPPRESSED) {
+        k++;
+        break;
+      }
+  return k;
+}
+
+static void put_num(strbuf *b, double x, int digits) {
+  char buf[64];
+  numfmt_fixed(buf, sizeof buf, x, digits);
+  strbuf_puts(b, buf);
+}
+
+/* "+12.3" */
+static void put_signed(strbuf *b, double x, int digits) {
+  char buf[64];
+  numfmt_fixed(buf, sizeof buf, x, digits);
+  if (buf[0] != '-' && strspn(buf, "0.") != strlen(buf))
+    strbuf_putc(b, '+');
+  strbuf_puts(b, buf);
+}
+
+static void put_ci(strbuf *b, double conf, double lo, double hi, int digits) {
+  if (isnan(lo) || isnan(hi))
+    return;
+  strbuf_printf(b, ", %g %% CI ", conf * 100);
+  put_num(b, lo, digits);
+  strbuf_puts(b, " to ");
+  put_num(b, hi, digits);
+}
+
+static void put_p(strbuf *b, double p) {
+  char buf[32];
+  numfmt_p_apa(buf, sizeof buf, p);
+  strbuf_puts(b, buf);
+}
+
+/* The sentence on withheld groups, when there are any. */
+static void put_withheld(strbuf *b, const report_table *t) {
+  size_t k = withheld_rows(t);
+  if (k == 0)
+    return;
+  strbuf_printf(b,
+                "%s%zu row%s of groups with fewer than %d people %s withheld and not "
+                "compared.",
+                b->len ? " " : "", k, k == 1 ? "" : "s", t->small_cell, k == 1 ? "is" : "are");
+}
+
+static void finish(report_table *t, strbuf *b) {
+  if (b->len)
+    report_table_set_finding(t, "%s", strbuf_str(b));
+  strbuf_free(b);
+}
+
+/* ---- knowledge ----------------------------------------------------------- */
+
+static void f_fig1(report_table *t, double conf) {
+  strbuf b = STRBUF_INIT;
+  int tested = 0, up = 0, sig = 0;
+  size_t best = 0, worst = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double d = val(t, r, "mean_diff");
+    if (isnan(d))
+      continue;
+    if (!tested || d > val(t, best, "mean_diff"))
+      best = r;
+    if (!tested || d < val(t, worst, "mean_diff"))
+      worst = r;
+    tested++;
+    up += d > 0;
+    sig += val(t, r, "p_holm") < 0.05;
+  }
+  if (tested) {
+    char a[96], w[96];
+    static const char *const words[] = {"none", "one", "two", "three", "four"};
+    if (up == tested && tested > 1)
+      strbuf_printf(&b, "Mean knowledge scores rose in all %s areas compared",
+                    tested <= 4 ? words[tested] : "the");
+    else
+      strbuf_printf(&b, "Mean knowledge scores rose in %s of the %s area%s compared",
+                    up <= 4 ? words[up] : "some", tested <= 4 ? words[tested] : "several",
+                    tested == 1 ? "" : "s");
+    strbuf_printf(&b, "; the largest change was in %s (", lab_lower(t, best, "area", a, sizeof a));
+    put_signed(&b, val(t, best, "mean_diff"), 1);
+    strbuf_puts(&b, " points");
+    put_ci(&b, conf, val(t, best, "ci_low"), val(t, best, "ci_high"), 1);
+    strbuf_puts(&b, ")");
+    if (tested > 1) {
+      strbuf_printf(&b, ", the smallest in %s (", lab_lower(t, worst, "area", w, sizeof w));
+      put_signed(&b, val(t, worst, "mean_diff"), 1);
+      strbuf_puts(&b, " points)");
+    }
+    if (sig == tested)
+      strbuf_printf(&b, ". %s statistically significant after Holm correction for the %d "
+                        "areas.",
+                    tested == 1 ? "The change is" : "Every change is", tested);
+    else
+      strbuf_printf(&b, ". %d of the %d changes %s statistically significant after Holm "
+                        "correction; the others may be chance.",
+                    sig, tested, sig == 1 ? "is" : "are");
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+/* A table of changes by group and area (table1, cohorts, fig2, providers,
+ * accreditation): the largest and smallest change among the groups shown,
+ * whether their intervals overlap, imprecision, and withheld groups. */
+static void f_groups(report_table *t, double conf, const char *group_col, const char *value_col,
+                     const char *among) {
+  strbuf b = STRBUF_INIT;
+  size_t best = 0, worst = 0, shown = 0;
+  char first_group[160] = "", g[160];
+  int groups = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double d = val(t, r, value_col);
+    if (isnan(d))
+      continue;
+    lab(t, r, group_col, g, sizeof g);
+    if (!shown)
+      snprintf(first_group, sizeof first_group, "%s", g);
+    else if (strcmp(g, first_group) != 0)
+      groups = 2;
+    if (!shown || d > val(t, best, value_col))
+      best = r;
+    if (!shown || d < val(t, worst, value_col))
+      worst = r;
+    shown++;
+  }
+  if (shown && !groups)
+    groups = 1;
+  if (groups == 1) {
+    strbuf_puts(&b, "Only the group ");
+    strbuf_printf(&b, among, lab_lower(t, best, group_col, g, sizeof g));
+    strbuf_puts(&b, " had enough people to show");
+    strbuf_puts(&b, ": its largest change was in ");
+    char a[96];
+    strbuf_puts(&b, lab_lower(t, best, "area", a, sizeof a));
+    strbuf_puts(&b, " (");
+    put_signed(&b, val(t, best, value_col), 1);
+    strbuf_puts(&b, " points");
+    put_ci(&b, conf, val(t, best, "ci_low"), val(t, best, "ci_high"), 1);
+    strbuf_puts(&b, "), and there is no other group to compare it with.");
+  } else if (groups == 2) {
+    char a[96], g2[160], a2[96];
+    strbuf_puts(&b, "Among the groups shown, the largest change was ");
+    strbuf_printf(&b, among, lab_lower(t, best, group_col, g, sizeof g));
+    strbuf_printf(&b, " in %s (", lab_lower(t, best, "area", a, sizeof a));
+    put_signed(&b, val(t, best, value_col), 1);
+    strbuf_puts(&b, " points");
+    put_ci(&b, conf, val(t, best, "ci_low"), val(t, best, "ci_high"), 1);
+    strbuf_puts(&b, ") and the smallest ");
+    strbuf_printf(&b, among, lab_lower(t, worst, group_col, g2, sizeof g2));
+    strbuf_printf(&b, " in %s (", lab_lower(t, worst, "area", a2, sizeof a2));
+    put_signed(&b, val(t, worst, value_col), 1);
+    strbuf_puts(&b, " points");
+    put_ci(&b, conf, val(t, worst, "ci_low"), val(t, worst, "ci_high"), 1);
+    strbuf_puts(&b, ")");
+    double l1 = val(t, best, "ci_low"), h1 = val(t, best, "ci_high");
+    double l2 = val(t, worst, "ci_low"), h2 = val(t, worst, "ci_high");
+    if (!isnan(l1) && !isnan(l2))
+      strbuf_puts(&b, l1 > h2 || l2 > h1 ? "; the intervals do not overlap."
+                                         : "; the intervals overlap, so even these two may "
+                                           "not differ.");
+    else
+      strbuf_puts(&b, ".");
+    size_t wide = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+      wide += val(t, r, "ci_high") - val(t, r, "ci_low") > WIDE_POINTS;
+    if (wide)
+      strbuf_printf(&b, " %zu of the estimates shown have an interval wider than %g points, "
+                        "so they are imprecise.",
+                    wide, WIDE_POINTS);
+  }
+  /* One-way comparisons across the groups, where the table has them. */
+  int anovas = 0, sig = 0;
+  strbuf which = STRBUF_INIT;
+  for (size_t i = 0; i < t->ntests; i++)
+    if (strcmp(t->tests[i].name, "anova") == 0) {
+      anovas++;
+      if (t->tests[i].p < 0.05) {
+        strbuf_puts(&which, sig++ ? ", " : "");
+        strbuf_puts(&which, t->tests[i].label);
+      }
+    }
+  if (anovas)
+    strbuf_printf(&b, sig ? " The providers' mean changes differ significantly in %s (one-way "
+                            "ANOVA, not corrected for several areas)."
+                          : " The providers' mean changes do not differ significantly in any "
+                            "area (one-way ANOVA)%s.",
+                  sig ? strbuf_str(&which) : "");
+  strbuf_free(&which);
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+static void f_fig3(report_table *t, double conf) {
+  (void)conf;
+  strbuf b = STRBUF_INIT;
+  double k = 0, n = 0;
+  size_t hi = 0, lo = 0, shown = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double p = val(t, r, "agree_pct"), m = val(t, r, "n");
+    if (isnan(p) || isnan(m))
+      continue;
+    k += p * m / 100;
+    n += m;
+    if (!shown || p > val(t, hi, "agree_pct"))
+      hi = r;
+    if (!shown || p < val(t, lo, "agree_pct"))
+      lo = r;
+    shown++;
+  }
+  if (shown) {
+    char g[96], g2[96];
+    strbuf_puts(&b, "Of those shown, ");
+    put_num(&b, 100 * k / n, 0);
+    strbuf_puts(&b, " % agreed that the training increased their knowledge");
+    if (shown > 1) {
+      strbuf_puts(&b, ", from ");
+      put_num(&b, val(t, lo, "agree_pct"), 0);
+      strbuf_printf(&b, " %% (%s in the role) to ", lab_lower(t, lo, "band", g, sizeof g));
+      put_num(&b, val(t, hi, "agree_pct"), 0);
+      strbuf_printf(&b, " %% (%s)", lab_lower(t, hi, "band", g2, sizeof g2));
+    }
+    strbuf_puts(&b, ".");
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+/* ---- practice ------------------------------------------------------------ */
+
+/* The % of the rows whose answer code is one of codes. */
+static double pct_of(const report_table *t, const char *const *codes, size_t ncodes) {
+  double s = 0;
+  int any = 0;
+  int c = report_table_find_column(t, "answer");
+  for (size_t r = 0; c >= 0 && r < t->nrows; r++) {
+    const cell *x = report_table_cell(t, r, (size_t)c);
+    double p = val(t, r, "pct");
+    if (x->kind != CELL_TEXT || isnan(p))
+      continue;
+    for (size_t k = 0; k < ncodes; k++)
+      if (strcmp(x->text, codes[k]) == 0) {
+        s += p;
+        any = 1;
+      }
+  }
+  return any ? s : NAN;
+}
+
+static void f_agreement(report_table *t) {
+  static const char *const agree[] = {"agree", "strongly agree"};
+  static const char *const strongly[] = {"strongly agree"};
+  static const char *const disagree[] = {"disagree", "strongly disagree"};
+  strbuf b = STRBUF_INIT;
+  double a = pct_of(t, agree, 2), s = pct_of(t, strongly, 1), d = pct_of(t, disagree, 2);
+  if (!isnan(a)) {
+    put_num(&b, a, 0);
+    strbuf_puts(&b, " % agreed or strongly agreed (");
+    put_num(&b, s, 0);
+    strbuf_puts(&b, " % strongly) and ");
+    put_num(&b, d, 0);
+    strbuf_puts(&b, " % disagreed.");
+  } else if (t->n < 0 || withheld_rows(t)) {
+    strbuf_printf(&b, "Fewer than %d people answered, so the answers are not shown.",
+                  t->small_cell);
+  }
+  finish(t, &b);
+}
+
+static void f_practice(report_table *t) {
+  static const char *const sup[] = {"supported"};
+  static const char *const notdone[] = {"not_done"};
+  static const char *const direct[] = {"direct"};
+  strbuf b = STRBUF_INIT;
+  double s = pct_of(t, sup, 1), nd = pct_of(t, notdone, 1), dr = pct_of(t, direct, 1);
+  if (!isnan(s)) {
+    put_num(&b, s, 0);
+    strbuf_puts(&b, " % said the training led them to do this or to improve it (");
+    put_num(&b, dr, 0);
+    strbuf_puts(&b, " % did it as a direct result); ");
+    put_num(&b, nd, 0);
+    strbuf_puts(&b, " % had not done it.");
+  } else if (withheld_rows(t)) {
+    strbuf_printf(&b, "Fewer than %d people answered, so the answers are not shown.",
+                  t->small_cell);
+  }
+  finish(t, &b);
+}
+
+static void f_fig4(report_table *t) {
+  strbuf b = STRBUF_INIT;
+  size_t hi = 0, lo = 0, shown = 0;
+  double vh = 0, vl = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double v = val(t, r, "very_pct") + val(t, r, "quite_pct");
+    if (isnan(v))
+      continue;
+    if (!shown || v > vh) {
+      hi = r;
+      vh = v;
+    }
+    if (!shown || v < vl) {
+      lo = r;
+      vl = v;
+    }
+    shown++;
+  }
+  if (shown) {
+    char a[64], a2[64];
+    strbuf_printf(&b, "Months after the training, confidence was highest in %s (",
+                  lab_lower(t, hi, "area", a, sizeof a));
+    put_num(&b, vh, 0);
+    strbuf_puts(&b, " % very or quite confident)");
+    if (shown > 1 && lo != hi) {
+      strbuf_printf(&b, " and lowest in %s (", lab_lower(t, lo, "area", a2, sizeof a2));
+      put_num(&b, vl, 0);
+      strbuf_puts(&b, " %)");
+    }
+    strbuf_puts(&b, ".");
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+static void f_support(report_table *t) {
+  strbuf b = STRBUF_INIT;
+  size_t order[3];
+  size_t k = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double v = val(t, r, "pct");
+    if (isnan(v))
+      continue;
+    /* insert r into the top three */
+    size_t pos = k < 3 ? k : 3;
+    while (pos > 0 && val(t, order[pos - 1], "pct") < v)
+      pos--;
+    if (pos < 3) {
+      for (size_t j = (k < 3 ? k : 2); j > pos; j--)
+        order[j] = order[j - 1];
+      order[pos] = r;
+      if (k < 3)
+        k++;
+    }
+  }
+  if (k) {
+    char g[256];
+    strbuf_printf(&b, "The support most wanted was %s (", lab_lower(t, order[0], "topic", g, sizeof g));
+    put_num(&b, val(t, order[0], "pct"), 0);
+    strbuf_puts(&b, " %)");
+    for (size_t i = 1; i < k; i++) {
+      strbuf_printf(&b, "%s%s (", i + 1 == k ? ", then " : ", ",
+                    lab_lower(t, order[i], "topic", g, sizeof g));
+      put_num(&b, val(t, order[i], "pct"), 0);
+      strbuf_puts(&b, " %)");
+    }
+    strbuf_puts(&b, ".");
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+/* ---- benchmarks ---------------------------------------------------------- */
+
+static void f_fig18(report_table *t) {
+  strbuf b = STRBUF_INIT;
+  double ct = val(t, 0, "change"), cu = val(t, 1, "change");
+  if (!isnan(ct) && !isnan(cu)) {
+    strbuf_puts(&b, "Establishments with a trained Careers Leader gained ");
+    put_signed(&b, ct, 2);
+    strbuf_puts(&b, " benchmarks on average, comparison establishments ");
+    put_signed(&b, cu, 2);
+    for (size_t i = 0; i < t->ntests; i++)
+      if (strcmp(t->tests[i].name, "welch-t") == 0) {
+        strbuf_puts(&b, t->tests[i].p < 0.05 ? "; the difference is statistically significant ("
+                                            : "; the difference is not statistically "
+                                              "significant (");
+        put_p(&b, t->tests[i].p);
+        strbuf_puts(&b, ")");
+      }
+    strbuf_puts(&b, ".");
+  } else if (!isnan(ct)) {
+    strbuf_puts(&b, "Establishments with a trained Careers Leader gained ");
+    put_signed(&b, ct, 2);
+    strbuf_puts(&b, " benchmarks on average; there is no comparison group to set this "
+                    "against.");
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+static void f_fig19(report_table *t, double conf) {
+  strbuf b = STRBUF_INIT;
+  size_t best = 0, shown = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double v = val(t, r, "change");
+    if (isnan(v))
+      continue;
+    if (!shown || v > val(t, best, "change"))
+      best = r;
+    shown++;
+  }
+  if (shown > 1) {
+    static const char *const words[][2] = {
+        {"trained_hub", "trained establishments in a Careers Hub"},
+        {"trained_nohub", "trained establishments outside a hub"},
+        {"untrained_hub", "comparison establishments in a hub"},
+        {"untrained_nohub", "comparison establishments outside a hub"}};
+    const cell *x = report_table_cell(t, best, 0);
+    const char *g = x && x->kind == CELL_TEXT ? x->text : "";
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+      if (strcmp(g, words[i][0]) == 0)
+        g = words[i][1];
+    strbuf_printf(&b, "The largest gain among the groups shown was among %s (", g);
+    put_signed(&b, val(t, best, "change"), 2);
+    strbuf_puts(&b, " benchmarks");
+    put_ci(&b, conf, val(t, best, "ci_low"), val(t, best, "ci_high"), 2);
+    strbuf_puts(&b, "); the difference in differences below says how much of the gain the "
+                    "training accounts for.");
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+static void f_did(report_table *t, double conf) {
+  strbuf b = STRBUF_INIT;
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *x = report_table_cell(t, r, 0);
+    if (x->kind != CELL_TEXT || strcmp(x->text, "trained_x_post") != 0)
+      continue;
+    double est = val(t, r, "estimate"), p = val(t, r, "p");
+    strbuf_puts(&b, "The training effect (the change in trained establishments beyond the "
+                    "change in comparison ones) is ");
+    put_signed(&b, est, 2);
+    strbuf_puts(&b, " benchmarks");
+    put_ci(&b, conf, val(t, r, "ci_low"), val(t, r, "ci_high"), 2);
+    strbuf_puts(&b, ", ");
+    put_p(&b, p);
+    strbuf_puts(&b, p < 0.05 ? ": statistically significant." : ": too uncertain to rule out "
+                                                                "no effect.");
+  }
+  finish(t, &b);
+}
+
+static void f_fig20_21(report_table *t, int change) {
+  strbuf b = STRBUF_INIT;
+  size_t hi = 0, lo = 0, shown = 0;
+  double vh = 0, vl = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *g = report_table_cell(t, r, (size_t)report_table_find_column(t, "group"));
+    if (!g || g->kind != CELL_TEXT || strcmp(g->text, "trained") != 0)
+      continue;
+    double v = change ? val(t, r, "post_pct") - val(t, r, "baseline_pct") : val(t, r, "post_pct");
+    if (isnan(v))
+      continue;
+    if (!shown || v > vh) {
+      hi = r;
+      vh = v;
+    }
+    if (!shown || v < vl) {
+      lo = r;
+      vl = v;
+    }
+    shown++;
+  }
+  if (shown > 1) {
+    char bh[48], bl[48];
+    lab(t, hi, "benchmark", bh, sizeof bh);
+    lab(t, lo, "benchmark", bl, sizeof bl);
+    if (change) {
+      strbuf_printf(&b, "Among trained establishments the largest rise was in %s (from ", bh);
+      put_num(&b, val(t, hi, "baseline_pct"), 0);
+      strbuf_puts(&b, " % to ");
+      put_num(&b, val(t, hi, "post_pct"), 0);
+      strbuf_printf(&b, " %% fully achieving it) and the smallest in %s (", bl);
+      put_signed(&b, vl, 0);
+      strbuf_puts(&b, " percentage points).");
+    } else {
+      strbuf_printf(&b, "At the post return, trained establishments most often fully achieved "
+                        "%s (",
+                    bh);
+      put_num(&b, vh, 0);
+      strbuf_printf(&b, " %%) and least often %s (", bl);
+      put_num(&b, vl, 0);
+      strbuf_puts(&b, " %).");
+    }
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+/* ---- who took part and reliability --------------------------------------- */
+
+static void f_samples(report_table *t) {
+  strbuf b = STRBUF_INIT;
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *x = report_table_cell(t, r, 0);
+    if (x->kind == CELL_TEXT && strcmp(x->text, "matched") == 0 && !isnan(val(t, r, "pct"))) {
+      put_num(&b, val(t, r, "pct"), 0);
+      strbuf_puts(&b, " % of the Careers Leaders who completed the training answered both the "
+                      "pre and the post survey (");
+      put_num(&b, val(t, r, "achieved"), 0);
+      strbuf_puts(&b, " of ");
+      put_num(&b, val(t, r, "issued"), 0);
+      strbuf_puts(&b, "): the matched sample behind the knowledge chapter.");
+    }
+  }
+  finish(t, &b);
+}
+
+static void f_attrition(report_table *t) {
+  strbuf b = STRBUF_INIT, sig = STRBUF_INIT;
+  int k = 0;
+  for (size_t i = 0; i < t->ntests; i++)
+    if (t->tests[i].p < 0.05) {
+      strbuf_puts(&sig, k++ ? " and " : "");
+      strbuf_puts(&sig, t->tests[i].label);
+    }
+  if (t->ntests == 0)
+    strbuf_puts(&b, "The matched and post-only respondents are not compared: one group is too "
+                    "small or empty.");
+  else if (k)
+    strbuf_printf(&b, "Matched and post-only respondents differ in %s, so the matched sample "
+                      "may not represent everyone who answered after the training.",
+                  strbuf_str(&sig));
+  else
+    strbuf_puts(&b, "Matched and post-only respondents do not differ significantly in type of "
+                    "establishment, hub membership or free school meals, so on these the "
+                    "matched sample resembles everyone who answered after the training.");
+  strbuf_free(&sig);
+  finish(t, &b);
+}
+
+static void f_alpha(report_table *t) {
+  strbuf b = STRBUF_INIT;
+  double lo = INFINITY, hi = -INFINITY;
+  int shown = 0, weak = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double a = val(t, r, "alpha");
+    if (isnan(a))
+      continue;
+    lo = a < lo ? a : lo;
+    hi = a > hi ? a : hi;
+    shown++;
+    weak += a < 0.7;
+  }
+  if (shown) {
+    strbuf_puts(&b, "Cronbach's alpha ranges from ");
+    put_num(&b, lo, 2);
+    strbuf_puts(&b, " to ");
+    put_num(&b, hi, 2);
+    strbuf_printf(&b, "; %d of the %d areas shown fall below 0.7, the usual mark of a "
+                      "reliable scale.",
+                  weak, shown);
+  }
+  put_withheld(&b, t);
+  finish(t, &b);
+}
+
+void findings_write(report_doc *d, double confidence) {
+  for (size_t i = 0; i < d->ntables; i++) {
+    report_table *t = d->tables[i];
+    const char *id = t->id;
+    if (strcmp(id, "fig1") == 0)
+      f_fig1(t, confidence);
+    else if (strcmp(id, "table1") == 0)
+      f_groups(t, confidence, "group", "mean_diff", "among %s");
+    else if (strcmp(id, "cohorts") == 0)
+      f_groups(t, confidence, "wave", "mean_diff", "in %s");
+    else if (strcmp(id, "fig2") == 0)
+      f_groups(t, confidence, "band", "mean_change", "among those %s in the role");
+    else if (strcmp(id, "providers") == 0)
+      f_groups(t, confidence, "provider", "mean_change", "with %s");
+    else if (strcmp(id, "accreditation") == 0)
+      f_groups(t, confidence, "accreditation", "mean_change", "with %s providers");
+    else if (strcmp(id, "fig3") == 0)
+      f_fig3(t, confidence);
+    else if (strcmp(id, "fig4") == 0)
+      f_fig4(t);
+    else if (strcmp(id, "fig5") == 0 || strcmp(id, "fig16") == 0 || strcmp(id, "fig17") == 0)
+      f_agreement(t);
+    else if (strncmp(id, "fig", 3) == 0 && atoi(id + 3) >= 6 && atoi(id + 3) <= 15)
+      f_practice(t);
+    else if (strcmp(id, "support") == 0)
+      f_support(t);
+    else if (strcmp(id, "fig18") == 0)
+      f_fig18(t);
+    else if (strcmp(id, "fig19") == 0)
+      f_fig19(t, confidence);
+    else if (strcmp(id, "did") == 0)
+      f_did(t, confidence);
+    else if (strcmp(id, "fig20") == 0)
+      f_fig20_21(t, 0);
+    else if (strcmp(id, "fig21") == 0)
+      f_fig20_21(t, 1);
+    else if (strcmp(id, "samples") == 0)
+      f_samples(t);
+    else if (strcmp(id, "attrition") == 0)
+      f_attrition(t);
+    else if (strcmp(id, "alpha") == 0)
+      f_alpha(t);
+  }
+}
