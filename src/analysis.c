@@ -115,6 +115,13 @@ static void suppress(const analysis *a, report_table *t, size_t r, size_t n) {
   }
 }
 
+/* The small-cell rule for a count inside a shown group (an answer of a
+ * distribution, a cell of a cross-tabulation): 1 to small_cell - 1 people
+ * are withheld with every figure that gives them away; none is shown. */
+static int hidden_count(const analysis *a, size_t k) {
+  return k > 0 && k < (size_t)a->cfg->small_cell;
+}
+
 /* The N of a table (its title's N): withheld when it is itself a small
  * group. */
 static void table_n(const analysis *a, report_table *t, size_t n) {
@@ -692,6 +699,8 @@ static report_table *distribution(analysis *a, const char *id, const char *title
     put_int(t, r, "n", (long long)k[c]);
     if (hidden(a, n))
       suppress(a, t, r, n);
+    else if (hidden_count(a, k[c]))
+      report_table_suppress_row(t, r, col(t, "n"), MARK_SUPPRESSED, a->cfg->small_cell);
     else
       put_num(t, r, "pct", 100.0 * (double)k[c] / (double)n);
   }
@@ -741,7 +750,10 @@ static void fig4(analysis *a) {
     for (int c = 0; c < 4; c++) {
       char name[32];
       snprintf(name, sizeof name, "%s_pct", codes[c]);
-      put_num(t, r, name, 100.0 * (double)k[c] / (double)n);
+      if (hidden_count(a, k[c]))
+        report_table_suppress(t, r, col(t, name), MARK_SUPPRESSED, a->cfg->small_cell);
+      else
+        put_num(t, r, name, 100.0 * (double)k[c] / (double)n);
     }
   }
   table_n(a, t, most);
@@ -770,6 +782,8 @@ static void practice(analysis *a) {
     put_int(t, r, "n", (long long)(k[0] + k[1]));
     if (hidden(a, n))
       suppress(a, t, r, n);
+    else if (hidden_count(a, k[0] + k[1]))
+      report_table_suppress_row(t, r, col(t, "n"), MARK_SUPPRESSED, a->cfg->small_cell);
     else
       put_num(t, r, "pct", 100.0 * (double)(k[0] + k[1]) / (double)n);
     report_table_chart_skip(t, r); /* a sum: in the table, not beside its parts */
@@ -808,6 +822,8 @@ static void support(analysis *a) {
     put_int(t, r, "n", (long long)n);
     if (hidden(a, n))
       suppress(a, t, r, n);
+    else if (hidden_count(a, k[0]))
+      report_table_suppress(t, r, col(t, "pct"), MARK_SUPPRESSED, a->cfg->small_cell);
     else
       put_num(t, r, "pct", 100.0 * (double)k[0] / (double)n);
   }
@@ -1306,11 +1322,19 @@ static void attrition(analysis *a) {
       }
     }
     cell_mark mm = nm == 0 ? MARK_EMPTY : MARK_SUPPRESSED, mp = np == 0 ? MARK_EMPTY : MARK_SUPPRESSED;
-    if (show_m)
+    /* The count behind a percentage, for the cell rule (the fsm row is a
+     * mean of the group, not a count). */
+    double km = row < NGROUPS ? type[row][0] : row < NGROUPS + 2 ? hub[row - NGROUPS][0] : -1;
+    double kp = row < NGROUPS ? type[row][1] : row < NGROUPS + 2 ? hub[row - NGROUPS][1] : -1;
+    if (show_m && km >= 0 && hidden_count(a, (size_t)km))
+      report_table_suppress(t, r, cm, MARK_SUPPRESSED, a->cfg->small_cell);
+    else if (show_m)
       report_table_set_num(t, r, cm, vm);
     else
       report_table_suppress(t, r, cm, mm, a->cfg->small_cell);
-    if (show_p)
+    if (show_p && kp >= 0 && hidden_count(a, (size_t)kp))
+      report_table_suppress(t, r, cp, MARK_SUPPRESSED, a->cfg->small_cell);
+    else if (show_p)
       report_table_set_num(t, r, cp, vp);
     else
       report_table_suppress(t, r, cp, mp, a->cfg->small_cell);
@@ -1833,8 +1857,11 @@ static void methods(analysis *a) {
                     conf_pct(a));
   report_doc_method(d,
                     "Small numbers: any group of fewer than %d respondents shows \"%s\" "
-                    "instead of figures.",
-                    c->small_cell, a->fewer);
+                    "instead of figures, its size included; within a group shown, an answer "
+                    "given by 1 to %d people has its count and percentage withheld the same "
+                    "way. A group of no one reads \"none\". report.json lists every cell "
+                    "withheld.",
+                    c->small_cell, a->fewer, c->small_cell - 1);
   report_doc_method(d,
                     "Benchmarks: a benchmark counts as fully achieved at %g %% of its "
                     "criteria. Trained establishments: a Careers Leader completed the "

@@ -196,9 +196,8 @@ static void f_groups(report_table *t, double conf, const char *group_col, const 
   if (shown && !groups)
     groups = 1;
   if (groups == 1) {
-    strbuf_puts(&b, "Only the group ");
-    strbuf_printf(&b, among, lab_lower(t, best, group_col, g, sizeof g));
-    strbuf_puts(&b, " had enough people to show");
+    strbuf_printf(&b, "Only one group, %s, had enough people to show",
+                  lab_lower(t, best, group_col, g, sizeof g));
     strbuf_puts(&b, ": its largest change was in ");
     char a[96];
     strbuf_puts(&b, lab_lower(t, best, "area", a, sizeof a));

@@ -25,9 +25,11 @@ the code where it applies them; listed in the report to the lead):
     groups); providers lists every provider (by provider_id, the file's
     key, ascending) that has a matched leader; cohorts lists the waves of
     matched leaders' enrolments, ascending.
- A3 Distributions (fig5-17): answer rows are never suppressed one by one;
-    small_cell applies to the number answering the item. pct is of those
-    answering; the "supported" row of fig6-15 is direct + improved.
+ A3 Distributions (fig5-17): small_cell applies to the number answering
+    the item (the group), and within a group shown to each answer's count:
+    an answer of 1 to 4 people has n and pct withheld (fig4: the answer's
+    percentage; support: the % selecting, when 1 to 4 selected). pct is of
+    those answering; the "supported" row of fig6-15 is direct + improved.
  A4 support: one row per lt_support_* item in instrument order; topic is
     the item id without "lt_support_" (e.g. "evaluate"); n is the number
     answering the item (as fig4's n), pct the % of them selecting it.
@@ -460,6 +462,13 @@ def compute(datadir):
             continue
         kv = {c + '_pct': 100.0 * vals.count(c) / n for c in ('very', 'quite', 'not_very',
                                                               'not_at_all')}
+        # A3: an answer of 1 to 4 people is withheld, cell by cell
+        cells = [c + '_pct' for c in ('very', 'quite', 'not_very', 'not_at_all')
+                 if 0 < vals.count(c) < SMALL]
+        for c in cells:
+            kv[c] = None
+        if cells:
+            t.sup.append([len(t.rows), 'small', cells])
         t.add(area=a, n=n, **kv)
     T['fig4'] = t
 
@@ -470,6 +479,8 @@ def compute(datadir):
             k = vals.count(c)
             if n < SMALL:
                 t.suppressed(answer=lab, n=k, group_n=n)
+            elif 0 < k < SMALL:  # A3: an answer of 1 to 4 people, withheld
+                t.suppressed(answer=lab, n=k)
             else:
                 t.add(answer=lab, n=k, pct=100.0 * k / n)
         return t
@@ -490,6 +501,8 @@ def compute(datadir):
         s = vals.count('direct') + vals.count('improved')
         if n < SMALL:
             t.suppressed(answer='supported', n=s, group_n=n)
+        elif 0 < s < SMALL:
+            t.suppressed(answer='supported', n=s)
         else:
             t.add(answer='supported', n=s, pct=100.0 * s / n)
         T['fig%d' % (6 + k)] = t
@@ -503,7 +516,12 @@ def compute(datadir):
         if n < SMALL:
             t.suppressed(topic=topic, n=n)
         else:
-            t.add(topic=topic, n=n, pct=100.0 * vals.count('1') / n)
+            k = vals.count('1')
+            if 0 < k < SMALL:  # A3: 1 to 4 selecting it
+                t.sup.append([len(t.rows), 'small', ['pct']])
+                t.add(topic=topic, n=n, pct=None)
+            else:
+                t.add(topic=topic, n=n, pct=100.0 * k / n)
     T['support'] = t
     T['fig16'] = distribution(post_item('post_faster'), likert, AGREE)
     T['fig17'] = distribution([r['lt_faster'] for r in ltans.values() if 'lt_faster' in r],
@@ -739,7 +757,7 @@ SUPPRESSION_REQUIRED = ['table1', 'cohorts', 'fig2', 'fig3', 'providers', 'fig4'
 def check_coverage(T, cov):
     missing = [k for k in REQUIRED if not cov.get(k)]
     missing += ['a suppressed row in ' + k for k in SUPPRESSION_REQUIRED
-                if not any(why == 'small' for _, why in T[k].sup)]
+                if not any(x[1] == 'small' for x in T[k].sup)]
     fig1 = {r[0]: r for r in T['fig1'].rows}
     if cov['fig1 coordination: zeros, ties'] != [0, 0] or fig1['coordination'][1] >= 50:
         missing.append('fig1 coordination: the exact Wilcoxon branch')
