@@ -13,7 +13,7 @@ static int run(int argc, char **argv);
 const command cmd_report = {
     "report",
     "write the evaluation report (HTML, JSON and CSV tables)",
-    "cleval report DB [-o DIR] [--config FILE]",
+    "cleval report DB [-o DIR] [--config FILE] [--pdf]",
     "Reads the programme in DB and writes its evaluation report into DIR\n"
     "(default: report):\n"
     "  report.html   the report: key messages, who took part, knowledge\n"
@@ -22,7 +22,12 @@ const command cmd_report = {
     "                self-contained file that prints and reads on a phone\n"
     "  report.json   every table and figure keyed by its id (fig1, table1,\n"
     "                ..., did): title, columns, rows, n, tests\n"
-    "  tables/ID.csv the rows of each table\n\n"
+    "  tables/ID.csv the rows of each table\n"
+    "  tables.xlsx   every table and figure as a sheet: title, numbers, notes\n"
+    "  report.pdf    with --pdf: report.html printed to A4 by Chromium (the\n"
+    "                chromium package, or the browser named by $CHROMIUM),\n"
+    "                with page numbers; without a Chromium the command says\n"
+    "                so and exits 1, the other files written\n\n"
     "The rules behind every table are in docs/analysis.md. The settings\n"
     "below may be changed in a JSON file given with --config, e.g.\n"
     "  {\"compass.baseline_cutoff\": \"2018-07-31\", \"small_cell\": 10}\n"
@@ -52,8 +57,10 @@ const command cmd_report = {
 
 static int run(int argc, char **argv) {
   const char *dir = "report", *config = NULL;
+  bool pdf = false;
   cli_option opts[] = {{"output", 'o', true, &dir, NULL},
                        {"config", 0, true, &config, NULL},
+                       {"pdf", 0, false, NULL, &pdf},
                        {NULL, 0, false, NULL, NULL}};
   const char *pos[1];
   int npos;
@@ -92,5 +99,12 @@ static int run(int argc, char **argv) {
   report_doc_free(doc);
   printf("wrote %s/report.html, %s/report.json and %zu tables in %s/tables/\n", dir, dir, ntables,
          dir);
+  if (pdf) {
+    if (publish_pdf(dir, err, sizeof err) != 0) {
+      cli_error("%s", err);
+      return EXIT_RUNTIME;
+    }
+    printf("wrote %s/report.pdf\n", dir);
+  }
   return EXIT_OK;
 }

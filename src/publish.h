@@ -20,4 +20,12 @@
 int publish_report(store *s, const report_config *cfg, const char *outdir, report_doc **doc,
                    char *err, size_t errlen);
 
+/* Prints outdir/report.html to outdir/report.pdf with Chromium in headless
+ * mode (A4, the report's print stylesheet: page numbers and the title in
+ * the margins). The browser is $CHROMIUM when set, else the first of
+ * chromium, chromium-browser, google-chrome on the PATH. Writes to a
+ * temporary file renamed into place. Returns 0; -1 with a message when no
+ * browser is found (saying how to get one) or printing fails. */
+int publish_pdf(const char *outdir, char *err, size_t errlen);
+
 #endif

@@ -6,8 +6,9 @@
 set -eu
 BUILD="pkg-config libsqlite3-dev libgsl-dev libmicrohttpd-dev libjansson-dev libcsv-dev libsodium-dev libreadstat-dev libcmocka-dev"
 # clang, libc6-dev-arm64-cross and gcc-multilib: make portability (arm64 and
-# 32-bit syntax checks).
-CHECK="tidy pspp chromium nodejs npm python3-scipy sqlite3 curl clang libc6-dev-arm64-cross gcc-multilib"
+# 32-bit syntax checks). poppler-utils: the browser tests read the printed
+# report's pages (pdftotext).
+CHECK="tidy pspp chromium nodejs npm python3-scipy sqlite3 curl clang libc6-dev-arm64-cross gcc-multilib poppler-utils"
 BENCH="time python3-pandas python3-scipy python3-statsmodels r-base-core r-cran-sandwich sqlite3"
 want=$BUILD
 [ "${1:-build}" = check ] && want="$BUILD $CHECK"

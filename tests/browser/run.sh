@@ -11,7 +11,8 @@
 #               has the report command, else the sample report that
 #               build/tests/test_report writes under CLEVAL_SAMPLE_OUT.
 # Screenshots go to build/screenshots/ (first-page.png, fig19.png, mobile.png,
-# and the report printed to report.pdf).
+# and the report printed to report.pdf). With a demo report, `cleval report
+# --pdf` prints it and tests/browser/pdfpages.py checks its pages.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -83,4 +84,36 @@ if [ ! -f "$nodedir/node_modules/playwright-core/package.json" ] ||
   fi
 fi
 NODE_PATH="$nodedir/node_modules" TAP_START=$n CHROMIUM="$chromium" \
-  node "$here/report.spec.js" "$dir" "$top/build/screenshots"
+  node "$here/report.spec.js" "$dir" "$top/build/screenshots" >"$top/build/browser-spec.tap"
+status=$?
+cat "$top/build/browser-spec.tap"
+n=$((n + $(grep -c '^\(not \)\?ok ' "$top/build/browser-spec.tap")))
+
+# The printed report: `cleval report --pdf` through the system's Chromium,
+# then its pages (page numbers, none nearly empty but at chapter ends).
+if [ -f "$dir/demo.db" ] && [ -x "$cleval" ]; then
+  rm -rf "$top/build/browser-pdf"
+  if CHROMIUM="$chromium" "$cleval" report "$dir/demo.db" -o "$top/build/browser-pdf" --pdf \
+       >"$top/build/browser-pdf.log" 2>&1 && [ -s "$top/build/browser-pdf/report.pdf" ]; then
+    pass "cleval report --pdf writes report.pdf"
+    if command -v pdftotext >/dev/null 2>&1; then
+      /usr/bin/python3 "$here/pdfpages.py" "$top/build/browser-pdf/report.pdf" \
+        "$top/build/browser-pdf/report.html" >"$top/build/browser-pdf.tap" || status=1
+      while IFS= read -r line; do
+        case $line in
+          "ok - "*) pass "${line#ok - }" ;;
+          "not ok - "*) fail "${line#not ok - }"; status=1 ;;
+          *) echo "$line" ;;
+        esac
+      done <"$top/build/browser-pdf.tap"
+    else
+      fail "pdftotext is installed (poppler-utils; tools/deps.sh check installs it)"
+      status=1
+    fi
+  else
+    fail "cleval report --pdf writes report.pdf"
+    quote <"$top/build/browser-pdf.log"
+    status=1
+  fi
+fi
+exit $status
