@@ -8,7 +8,7 @@
 
 CC      ?= cc
 # readstat and libcsv ship no pkg-config file in Debian: linked by name.
-PKGS    := sqlite3 gsl libmicrohttpd jansson libsodium
+PKGS    := sqlite3 gsl libmicrohttpd jansson libsodium xlsxwriter
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Werror
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -17,6 +17,7 @@
 #include "strbuf.h"
 #include "svg.h"
 #include "xalloc.h"
+#include "xlsx.h"
 
 /* ---- Chapters ------------------------------------------------------------ */
 
@@ -1287,6 +1288,7 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
   dirlist made = {NULL, 0};
   int rc = -1;
   strbuf path = STRBUF_INIT;
+  char *xfinal = NULL, *xtemp = NULL;
 
   /* Everything is rendered before anything touches the disk. */
   report_html(doc, &text[0]);
@@ -1318,6 +1320,19 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
   for (size_t i = 0; i < nfiles; i++)
     if (!(temp[i] = write_temp(final[i], &text[i], err, errlen)))
       goto cleanup;
+  /* tables.xlsx: the library writes a file, so a temporary one too. */
+  strbuf_reset(&path);
+  strbuf_printf(&path, "%s/tables.xlsx", outdir);
+  xfinal = strbuf_detach(&path);
+  strbuf_printf(&path, "%s/.tables.xlsx.tmp%ld", outdir, (long)getpid());
+  xtemp = strbuf_detach(&path);
+  struct stat xst;
+  if (lstat(xfinal, &xst) == 0 && !S_ISREG(xst.st_mode)) {
+    snprintf(err, errlen, "%s: exists and is not a regular file", xfinal);
+    goto cleanup;
+  }
+  if (xlsx_write(doc, xtemp, err, errlen) != 0)
+    goto cleanup;
   for (size_t i = 0; i < nfiles; i++) {
     if (rename(temp[i], final[i]) != 0) {
       snprintf(err, errlen, "%s: cannot replace: %s", final[i], strerror(errno));
@@ -1326,9 +1341,19 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
     free(temp[i]);
     temp[i] = NULL;
   }
+  if (rename(xtemp, xfinal) != 0) {
+    snprintf(err, errlen, "%s: cannot replace: %s", xfinal, strerror(errno));
+    goto cleanup;
+  }
+  free(xtemp);
+  xtemp = NULL;
   rc = 0;
 
 cleanup:
+  if (xtemp)
+    unlink(xtemp);
+  free(xtemp);
+  free(xfinal);
   for (size_t i = 0; i < nfiles; i++) {
     if (temp[i])
       unlink(temp[i]);

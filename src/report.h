@@ -1,5 +1,6 @@
 /* The report written out: DIR/report.html (self-contained, inline SVG
- * charts), DIR/report.json (keyed by table id) and DIR/tables/ID.csv. The
+ * charts), DIR/report.json (keyed by table id), DIR/tables/ID.csv and
+ * DIR/tables.xlsx (a sheet per table). The
  * renderer walks a report_doc and computes nothing. */
 #ifndef CLEVAL_REPORT_H
 #define CLEVAL_REPORT_H
@@ -8,7 +9,7 @@
 
 #include "table.h"
 
-/* Writes the three outputs into outdir (created if missing). Files are
+/* Writes the four outputs into outdir (created if missing). Files are
  * written to temporaries and renamed into place, so a failure leaves no
  * half-written report. Returns 0, or -1 with a message naming the path. */
 int report_write(const report_doc *doc, const char *outdir, char *err, size_t errlen);

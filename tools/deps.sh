@@ -4,7 +4,7 @@
 #   tools/deps.sh check   the above plus what the tests use
 #   tools/deps.sh bench   the build list plus the benchmark peers (make bench)
 set -eu
-BUILD="pkg-config libsqlite3-dev libgsl-dev libmicrohttpd-dev libjansson-dev libcsv-dev libsodium-dev libreadstat-dev libcmocka-dev"
+BUILD="pkg-config libsqlite3-dev libgsl-dev libmicrohttpd-dev libjansson-dev libcsv-dev libsodium-dev libreadstat-dev libcmocka-dev libxlsxwriter-dev"
 # clang, libc6-dev-arm64-cross and gcc-multilib: make portability (arm64 and
 # 32-bit syntax checks). poppler-utils: the browser tests read the printed
 # report's pages (pdftotext).
