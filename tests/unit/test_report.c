@@ -790,7 +790,7 @@ static void test_write_creates_everything(void **state) {
   char *dir = test_tmpdir(), *out = path_in(dir, "a/b/out"), err[512] = "";
   if (report_write(d, out, err, sizeof err) != 0)
     fail_msg("report_write: %s", err);
-  assert_listing(out, "report.html,report.json,tables");
+  assert_listing(out, "report.html,report.json,tables,tables.xlsx");
   char *tables = path_in(out, "tables");
   assert_listing(tables, "alpha.csv,awkward.csv,did.csv,fig1.csv,fig18.csv,fig19.csv,fig2.csv,"
                          "fig21.csv,fig3.csv,fig4.csv,fig5.csv,nocols.csv,norows.csv,"
@@ -839,7 +839,7 @@ static void test_write_creates_everything(void **state) {
   find(got, "<title>Second</title>");
   free(p);
   free(got);
-  assert_listing(out, "report.html,report.json,tables");
+  assert_listing(out, "report.html,report.json,tables,tables.xlsx");
   free(html);
   free(json);
   free(tables);
@@ -960,7 +960,7 @@ static void test_write_fails_when_writing_fails(void **state) {
   assert_int_equal(rc, -1);
   char *after = slurp(json);
   assert_string_equal(after, before);
-  assert_listing(out, "report.html,report.json,tables");
+  assert_listing(out, "report.html,report.json,tables,tables.xlsx");
   free(after);
   free(before);
   free(json);
