@@ -311,7 +311,7 @@ static void fig1(analysis *a) {
       {"p", "p", 4},
       {"p_holm", "p (Holm)", 4},
       {"cohens_dz", "Effect size (d)", 2},
-      {"wilcoxon_v", "Wilcoxon V", 0},
+      {"wilcoxon_v", "Wilcoxon V", 2},
       {"wilcoxon_p", "Wilcoxon p", 4},
   };
   report_table *t =

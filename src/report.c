@@ -864,7 +864,8 @@ static void render_provenance(strbuf *b, const report_doc *doc) {
     strbuf_puts(b, "<p class=\"empty\">No provenance was recorded.</p>\n");
     return;
   }
-  strbuf_puts(b, "<div class=\"table-wrap\"><table class=\"kv\">\n<tbody>\n");
+  strbuf_puts(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Data "
+                 "sources and settings (table)\"><table class=\"kv\">\n<tbody>\n");
   for (size_t i = 0; i < doc->nprovenance; i++) {
     strbuf_puts(b, "<tr><th scope=\"row\">");
     const char *words = provenance_words(doc->provenance[2 * i]);
