@@ -311,8 +311,22 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
   if (moments(x, nx, "x", &mx, &dropped, &meanx, &varx, err, errlen) < 0 ||
       moments(y, ny, "y", &my, &dropped, &meany, &vary, err, errlen) < 0)
     return -1;
-  if (mx < 2 || my < 2) {
+  /* Welch's needs a variance of each sample; the pooled variance needs
+   * one degree of freedom in all (one value in a sample is enough when
+   * the other has two or more, as in R). */
+  if (mx == 0 || my == 0) {
+    seterr(err, errlen, "no values in %s", mx == 0 ? "x" : "y");
+    return -1;
+  }
+  if (welch && (mx < 2 || my < 2)) {
     seterr(err, errlen, "fewer than 2 values in %s (%zu)", mx < 2 ? "x" : "y", mx < 2 ? mx : my);
+    return -1;
+  }
+  if (mx + my < 3) {
+    seterr(err, errlen,
+           "too few values for a pooled variance (%zu in x, %zu in y): one of them needs 2 or "
+           "more",
+           mx, my);
     return -1;
   }
   double dx = (double)mx, dy = (double)my;
@@ -336,8 +350,8 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
   out->dropped = dropped;
   out->mean_x = meanx;
   out->mean_y = meany;
-  out->sd_x = sqrt(varx);
-  out->sd_y = sqrt(vary);
+  out->sd_x = mx > 1 ? sqrt(varx) : NAN; /* (R: the sd of one value is NA) */
+  out->sd_y = my > 1 ? sqrt(vary) : NAN;
   out->mean_diff = diff;
   out->se = se;
   out->df = df;

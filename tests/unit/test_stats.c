@@ -307,6 +307,39 @@ static void test_twosample_missing_and_errors(void **state) {
   assert_int_equal(stats_welch_t(two, 2, three, 3, 0.95, &r, err, sizeof err), -1);
 }
 
+/* The pooled test is defined with one value in one sample when the other
+ * has at least two (issue 18, defect 10); Welch's is not.
+ * x <- 3.5; y <- c(1, 2, 4, 6); r <- t.test(y, x, var.equal = TRUE)
+ * sprintf("%.17g", c(r$statistic, r$parameter, r$p.value, r$conf.int))
+ * t.test(y, x) stops: "not enough 'y' observations" (its y is our x). */
+static void test_student_one_value(void **state) {
+  (void)state;
+  const double x[] = {3.5}, y[] = {1, 2, 4, 6};
+  stats_twosample r;
+  assert_int_equal(stats_student_t(x, 1, y, 4, 0.95, &r, err, sizeof err), 0);
+  assert_int_equal(r.n_x, 1);
+  assert_int_equal(r.n_y, 4);
+  assert_rel(r.mean_diff, -0.25, 1e-15);
+  assert_rel(r.t, -0.10084389681792214, 1e-12);
+  assert_rel(r.df, 3, 0);
+  assert_rel(r.p, 0.9260361456156373, 1e-10);
+  assert_rel(r.ci_low, -8.1395362181157758, 1e-10);
+  assert_rel(r.ci_high, 7.6395362181157758, 1e-10);
+  assert_true(isnan(r.sd_x)); /* R: sd(3.5) is NA */
+  /* The other way round: y has the one value. */
+  assert_int_equal(stats_student_t(y, 4, x, 1, 0.95, &r, err, sizeof err), 0);
+  assert_rel(r.t, 0.10084389681792214, 1e-12);
+  assert_true(isnan(r.sd_y));
+  /* Welch's needs two in each; the pooled one needs two in one of them. */
+  assert_int_equal(stats_welch_t(x, 1, y, 4, 0.95, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "fewer than 2 values in x"));
+  assert_int_equal(stats_student_t(x, 1, x, 1, 0.95, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "one of them needs 2 or more"));
+  const double none[] = {NA};
+  assert_int_equal(stats_student_t(none, 1, y, 4, 0.95, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "no values in x"));
+}
+
 static void test_mean_ci(void **state) {
   (void)state;
   /* x <- c(4.17,5.58,5.18,6.11,4.50,4.61,5.17,4.53,5.33,5.14); r <- t.test(x)
@@ -804,6 +837,7 @@ int main(void) {
       cmocka_unit_test(test_paired_errors),
       cmocka_unit_test(test_t_tails),
       cmocka_unit_test(test_welch_student_mtcars),
+      cmocka_unit_test(test_student_one_value),
       cmocka_unit_test(test_twosample_missing_and_errors),
       cmocka_unit_test(test_mean_ci),
       cmocka_unit_test(test_wilcoxon_exact),
