@@ -2,6 +2,7 @@
 #include "strbuf.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,18 +73,45 @@ void strbuf_put_html(strbuf *b, const char *s) {
   }
 }
 
-void strbuf_put_csv(strbuf *b, const char *s) {
-  if (!strpbrk(s, ",\"\r\n")) {
-    strbuf_puts(b, s);
-    return;
+/* Whether s is a plain decimal number: [+-]digits[.digits][e[+-]digits],
+ * or with the digits after the point only. */
+static bool is_number(const char *s) {
+  const char *p = s + (*s == '+' || *s == '-');
+  size_t before = strspn(p, "0123456789"), after = 0;
+  p += before;
+  if (*p == '.') {
+    after = strspn(p + 1, "0123456789");
+    p += 1 + after;
   }
-  strbuf_putc(b, '"');
+  if (before + after == 0)
+    return false;
+  if (*p == 'e' || *p == 'E') {
+    p += 1 + (p[1] == '+' || p[1] == '-');
+    size_t exp = strspn(p, "0123456789");
+    if (!exp)
+      return false;
+    p += exp;
+  }
+  return *p == '\0';
+}
+
+void strbuf_put_csv(strbuf *b, const char *s) {
+  /* A cell a spreadsheet would take for a formula is made text with a
+   * leading single quote, as OWASP advises against CSV injection; numbers
+   * such as -1.5 are left alone. */
+  bool formula = s[0] && strchr("=+-@\t\r", s[0]) && !is_number(s);
+  bool quoted = strpbrk(s, ",\"\r\n") != NULL;
+  if (quoted)
+    strbuf_putc(b, '"');
+  if (formula)
+    strbuf_putc(b, '\'');
   for (; *s; s++) {
     if (*s == '"')
       strbuf_putc(b, '"');
     strbuf_putc(b, *s);
   }
-  strbuf_putc(b, '"');
+  if (quoted)
+    strbuf_putc(b, '"');
 }
 
 void strbuf_put_json(strbuf *b, const char *s) {

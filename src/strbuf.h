@@ -27,7 +27,11 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf
 void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
 /* Text escaped for HTML element content and attribute values. */
 void strbuf_put_html(strbuf *b, const char *s);
-/* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF.
+ * A field beginning with =, +, -, @, a tab or a carriage return that is not
+ * a plain number (-1.5, +2e3) gets a leading single quote, so that no
+ * spreadsheet runs it as a formula (OWASP, CSV injection): such a field
+ * does not read back as it was written. */
 void strbuf_put_csv(strbuf *b, const char *s);
 /* A JSON string literal with its quotes. */
 void strbuf_put_json(strbuf *b, const char *s);
