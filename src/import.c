@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csvin.h"
 #include "import_internal.h"
@@ -165,7 +166,7 @@ void imp_count(importer *im, int action) {
 
 static int header_index(const importer *im, const char *name) {
   for (size_t i = 0; i < im->ncols; i++)
-    if (strcmp(im->cols[i], name) == 0)
+    if (strcasecmp(im->cols[i], name) == 0)
       return (int)i;
   return -1;
 }
@@ -181,6 +182,40 @@ static void expected_columns(const importer *im, strbuf *b) {
     strbuf_puts(b, im->wide ? ", then item ids" : "");
   else if (im->k->items >= 0)
     strbuf_puts(b, ", then optionally criterion item ids");
+}
+
+/* A column or item id that an unknown column name is close to (an edit
+ * distance of at most 2 after folding, and less than half its length), or
+ * NULL. Such a column is never ignored: it is most likely misspelt. */
+static const char *near_name(importer *im, const char *name) {
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  imp_fold(name, &a);
+  const char *best = NULL;
+  size_t best_d = 3;
+  for (size_t i = 0; im->spec[i].name; i++) {
+    if (im->spec[i].hidden)
+      continue;
+    imp_fold(im->spec[i].name, &b);
+    size_t d = imp_distance(strbuf_str(&a), strbuf_str(&b), 2);
+    if (d < best_d && 2 * d < b.len) {
+      best_d = d;
+      best = im->spec[i].name;
+    }
+  }
+  for (size_t k = 0; k < im->cat.n && im->k->items >= 0; k++) {
+    const citem *ci = &im->cat.items[k];
+    if (ci->ins != im->k->items && !(im->k->items == INS_SELF && ci->ins == INS_REFLECTIVE))
+      continue;
+    imp_fold(ci->it->id, &b);
+    size_t d = imp_distance(strbuf_str(&a), strbuf_str(&b), 2);
+    if (d < best_d && 2 * d < b.len) {
+      best_d = d;
+      best = ci->it->id;
+    }
+  }
+  strbuf_free(&a);
+  strbuf_free(&b);
+  return best;
 }
 
 /* Returns 0 when the header is usable, 1 when it has problems. */
@@ -242,6 +277,7 @@ static int read_header(importer *im) {
       found++;
   }
   im->itemcol = xmalloc(im->ncols * sizeof *im->itemcol);
+  im->bytext = xcalloc(im->ncols, sizeof *im->bytext);
   im->row_items = xmalloc(im->ncols * sizeof *im->row_items);
   im->row_met = xmalloc(im->ncols * sizeof *im->row_met);
   size_t nitems = 0;
@@ -253,7 +289,9 @@ static int read_header(importer *im) {
     if (known)
       continue;
     if (im->wide || (!im->k->survey && im->k->items >= 0))
-      im->itemcol[c] = catalog_find(&im->cat, im->cols[c], strlen(im->cols[c]));
+      im->itemcol[c] = catalog_match_header(&im->cat, im->cols[c], im->k->items);
+    im->bytext[c] =
+        im->itemcol[c] >= 0 && strcasecmp(im->cols[c], im->cat.items[im->itemcol[c]].it->id) != 0;
     if (im->itemcol[c] >= 0)
       nitems++;
   }
@@ -266,14 +304,18 @@ static int read_header(importer *im) {
     strbuf_free(&exp);
     return 1;
   }
+  strbuf read = STRBUF_INIT;
+  for (size_t c = 0; c < im->ncols; c++)
+    strbuf_printf(&read, "%s%s", c ? "," : "", im->cols[c]);
   for (size_t i = 0; im->spec[i].name; i++) {
     bool req = im->spec[i].required && !(im->wide && (i == S_ITEM || i == S_VALUE));
     if (req && im->col[i] < 0) {
-      imp_problem(im, 1, (int)im->ncols + 1, "missing column \"%s\" (expected %s)",
-                  im->spec[i].name, strbuf_str(&exp));
+      imp_problem(im, 1, 1, "missing column \"%s\" (the header read is: %s; expected %s)",
+                  im->spec[i].name, strbuf_str(&read), strbuf_str(&exp));
       bad = 1;
     }
   }
+  strbuf_free(&read);
   for (size_t c = 0; c < im->ncols; c++) {
     char showbuf[64];
     if (!*im->cols[c]) {
@@ -282,7 +324,7 @@ static int read_header(importer *im) {
       continue;
     }
     for (size_t d = 0; d < c; d++)
-      if (strcmp(im->cols[c], im->cols[d]) == 0) {
+      if (strcasecmp(im->cols[c], im->cols[d]) == 0) {
         imp_problem(im, 1, (int)c + 1, "%s: this column appears twice (first as column %zu)",
                     im->cols[c], d + 1);
         bad = 1;
@@ -305,7 +347,15 @@ static int read_header(importer *im) {
       }
       continue;
     }
-    if (!im->opt->ignore_unknown) {
+    const char *near = near_name(im, im->cols[c]);
+    if (near) {
+      imp_problem(im, 1, (int)c + 1, "unknown column %s: did you mean \"%s\"?", SHOW(im->cols[c]),
+                  near);
+      bad = 1;
+    } else if (im->opt->ignore_unknown) {
+      im->ignored = xrealloc(im->ignored, (im->nignored + 1) * sizeof *im->ignored);
+      im->ignored[im->nignored++] = im->cols[c];
+    } else {
       if (im->wide)
         imp_problem(im, 1, (int)c + 1,
                     "unknown column %s: not an item id (see 'cleval instruments') nor one of %s; "
@@ -443,6 +493,13 @@ static void make_summary(importer *im, const char *path, bool invalid) {
   if (im->k->survey)
     strbuf_printf(&b, " (%zu answers %s)", res->answers, res->dry_run ? "to write" : "written");
   strbuf_putc(&b, '\n');
+  if (im->nignored) {
+    strbuf_printf(&b, "%zu unknown column%s ignored (--ignore-unknown):", im->nignored,
+                  im->nignored == 1 ? "" : "s");
+    for (size_t i = 0; i < im->nignored; i++)
+      strbuf_printf(&b, "%s %s", i ? "," : "", im->ignored[i]);
+    strbuf_putc(&b, '\n');
+  }
   if (res->ndiscards) {
     strbuf_printf(&b, "%zu duplicate submission%s %s (rule %s):\n", res->ndiscards,
                   res->ndiscards == 1 ? "" : "s", res->dry_run ? "would be discarded" : "discarded",
@@ -461,6 +518,8 @@ static void importer_free(importer *im) {
     free(im->cols[i]);
   free(im->cols);
   free(im->itemcol);
+  free(im->bytext);
+  free(im->ignored);
   free(im->row_items);
   free(im->row_met);
   catalog_free(&im->cat);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import_internal.h"
 #include "xalloc.h"
@@ -221,4 +222,55 @@ int catalog_load(catalog *c, store *s, char *err, size_t errlen) {
 int catalog_find(const catalog *c, const char *key, size_t len) {
   size_t *v = c->index ? smap_get(c->index, key, len) : NULL;
   return v ? (int)*v : -1;
+}
+
+/* Whether item ci may be a column of a file whose items are of kind ins. */
+static bool fits(const citem *ci, int ins) {
+  return ci->ins == ins || (ins == INS_SELF && ci->ins == INS_REFLECTIVE);
+}
+
+int catalog_match_header(const catalog *c, const char *name, int ins) {
+  int k = catalog_find(c, name, strlen(name));
+  if (k >= 0)
+    return k;
+  for (size_t i = 0; i < c->n; i++)
+    if (strcasecmp(c->items[i].it->id, name) == 0)
+      return (int)i;
+  strbuf want = STRBUF_INIT, text = STRBUF_INIT, both = STRBUF_INIT;
+  imp_fold(name, &want);
+  int found = -1;
+  for (size_t i = 0; i < c->n && found < 0 && want.len; i++) {
+    const citem *ci = &c->items[i];
+    if (!fits(ci, ins) || !ci->it->text)
+      continue;
+    imp_fold(ci->it->text, &text);
+    if (strcmp(strbuf_str(&text), strbuf_str(&want)) == 0) {
+      found = (int)i;
+      break;
+    }
+    if (ci->in->stem) {
+      strbuf_reset(&both);
+      strbuf_printf(&both, "%s %s", ci->in->stem, ci->it->text);
+      imp_fold(strbuf_str(&both), &text);
+      if (strcmp(strbuf_str(&text), strbuf_str(&want)) == 0)
+        found = (int)i;
+    }
+  }
+  strbuf_free(&want);
+  strbuf_free(&text);
+  strbuf_free(&both);
+  return found;
+}
+
+int catalog_for_role(const catalog *c, int k, int role) {
+  const citem *ci = &c->items[k];
+  if (ci->role == role)
+    return k;
+  for (size_t i = 0; i < c->n; i++) {
+    const citem *o = &c->items[i];
+    if (o->ins == ci->ins && o->role == role && o->in == ci->in && o->it->text && ci->it->text &&
+        strcasecmp(o->it->text, ci->it->text) == 0)
+      return (int)i;
+  }
+  return -1;
 }

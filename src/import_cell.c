@@ -111,20 +111,148 @@ void imp_list_join(strbuf *b, const char *const *list) {
     strbuf_printf(b, "%s%s", i ? ", " : "", list[i]);
 }
 
+/* s folded (imp_fold) without spaces, '_' and '-': "Level 7" -> "level7". */
+static void squeeze(const char *s, strbuf *out) {
+  strbuf f = STRBUF_INIT;
+  imp_fold(s, &f);
+  strbuf_reset(out);
+  for (const char *p = strbuf_str(&f); *p; p++)
+    if (*p != ' ' && *p != '_' && *p != '-')
+      strbuf_putc(out, *p);
+  strbuf_free(&f);
+}
+
+/* Other names of enumeration codes: the labels the report prints and the
+ * wordings exports use. */
+static const char *const aliases[][2] = {
+    {"mainstream", "mainstream school"},
+    {"mainstream", "mainstream schools"},
+    {"special", "special school"},
+    {"special", "special schools"},
+    {"special", "send"},
+    {"ap", "alternative provision"},
+    {"fe_college", "fe college"},
+    {"fe_college", "further education college"},
+    {"fe_college", "general fe college"},
+    {"sixth_form_college", "sixth form college"},
+    {"none", "not accredited"},
+    {"none", "non-accredited"},
+    {"college_strategic", "strategic"},
+    {"college_strategic", "college strategic careers leader"},
+    {"college_operational", "operational"},
+    {"college_operational", "college operational careers leader"},
+    {"school", "school careers leader"},
+    {"pre", "pre-training"},
+    {"pre", "before"},
+    {"post", "post-training"},
+    {"post", "after"},
+};
+
+int imp_enum_match(const char *s, const char *const *list) {
+  int k = imp_list_index(s, list);
+  if (k >= 0)
+    return k;
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  squeeze(s, &a);
+  for (int i = 0; list[i] && k < 0; i++) {
+    squeeze(list[i], &b);
+    if (strcmp(strbuf_str(&a), strbuf_str(&b)) == 0)
+      k = i;
+    for (size_t j = 0; k < 0 && j < sizeof aliases / sizeof *aliases; j++) {
+      if (strcmp(aliases[j][0], list[i]) != 0)
+        continue;
+      squeeze(aliases[j][1], &b);
+      if (strcmp(strbuf_str(&a), strbuf_str(&b)) == 0)
+        k = i;
+    }
+  }
+  strbuf_free(&a);
+  strbuf_free(&b);
+  return k;
+}
+
+/* The code of list closest to s (edit distance at most 2, folded), or NULL. */
+static const char *enum_near(const char *s, const char *const *list) {
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  squeeze(s, &a);
+  const char *best = NULL;
+  size_t best_d = 3;
+  for (int i = 0; list[i]; i++) {
+    squeeze(list[i], &b);
+    size_t d = imp_distance(strbuf_str(&a), strbuf_str(&b), 2);
+    if (d < best_d && 2 * d < b.len) {
+      best_d = d;
+      best = list[i];
+    }
+  }
+  strbuf_free(&a);
+  strbuf_free(&b);
+  return best;
+}
+
 bool imp_enum(importer *im, int i, const char *const *list, int *out) {
   const char *s;
   if (!imp_required(im, i, &s))
     return false;
-  *out = imp_list_index(s, list);
+  *out = imp_enum_match(s, list);
   if (*out < 0) {
     char showbuf[64];
     strbuf b = STRBUF_INIT;
     imp_list_join(&b, list);
-    imp_fproblem(im, i, "%s is not one of: %s", SHOW(s), strbuf_str(&b));
+    const char *near = enum_near(s, list);
+    if (near)
+      imp_fproblem(im, i, "%s is not one of: %s; did you mean \"%s\"?", SHOW(s), strbuf_str(&b),
+                   near);
+    else
+      imp_fproblem(im, i, "%s is not one of: %s", SHOW(s), strbuf_str(&b));
     strbuf_free(&b);
     return false;
   }
   return true;
+}
+
+int imp_scale_option(const instrument_scale *sc, const char *v) {
+  int opt = instrument_scale_match(sc, v);
+  if (opt >= 0)
+    return opt;
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  imp_fold(v, &a);
+  for (size_t i = 0; i < sc->noptions && opt < 0; i++) {
+    imp_fold(sc->options[i].code, &b);
+    if (strcmp(strbuf_str(&a), strbuf_str(&b)) == 0)
+      opt = (int)i;
+    if (opt < 0 && sc->options[i].label) {
+      imp_fold(sc->options[i].label, &b);
+      if (strcmp(strbuf_str(&a), strbuf_str(&b)) == 0)
+        opt = (int)i;
+    }
+  }
+  /* A number with spaces around it. */
+  if (opt < 0 && a.len)
+    opt = instrument_scale_match(sc, strbuf_str(&a));
+  strbuf_free(&a);
+  strbuf_free(&b);
+  return opt;
+}
+
+const char *imp_scale_near(const instrument_scale *sc, const char *v) {
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  imp_fold(v, &a);
+  const char *best = NULL;
+  size_t best_d = 4;
+  for (size_t i = 0; i < sc->noptions; i++) {
+    if (!sc->options[i].label)
+      continue;
+    imp_fold(sc->options[i].label, &b);
+    size_t d = imp_distance(strbuf_str(&a), strbuf_str(&b), 3);
+    if (d < best_d && 3 * d < b.len) {
+      best_d = d;
+      best = sc->options[i].label;
+    }
+  }
+  strbuf_free(&a);
+  strbuf_free(&b);
+  return best;
 }
 
 /* A plain decimal number: digits with an optional sign and point. */
@@ -157,6 +285,21 @@ bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, boo
     if (!allow_empty)
       imp_fproblem(im, i, "empty; a value is required");
     return allow_empty;
+  }
+  if (integer && lo == 0 && hi == 1 && !parse_decimal(s, out)) {
+    /* A yes/no column: Yes and No as well as 1 and 0. */
+    static const char *const yesno[] = {"no", "yes", NULL};
+    static const char *const yn[] = {"n", "y", NULL};
+    static const char *const tf[] = {"false", "true", NULL};
+    int k = imp_enum_match(s, yesno);
+    k = k >= 0 ? k : imp_enum_match(s, yn);
+    k = k >= 0 ? k : imp_enum_match(s, tf);
+    if (k >= 0) {
+      *out = k;
+      return true;
+    }
+    imp_fproblem(im, i, "%s is not 1 or 0 (Yes or No)", SHOW(s));
+    return false;
   }
   if (!parse_decimal(s, out) || (integer && (strchr(s, '.') || fabs(*out) > 1e15))) {
     imp_fproblem(im, i, "%s is not %s", SHOW(s), integer ? "a whole number" : "a number");
@@ -213,4 +356,72 @@ bool imp_first_key(importer *im, const char *key, size_t len, int i, const char 
     return rc > 0;
   imp_fproblem(im, i, "%s appears twice in the file (first on line %ld)", what, first);
   return false;
+}
+
+void imp_fold(const char *s, strbuf *out) {
+  strbuf_reset(out);
+  bool space = false;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    int c = *p;
+    size_t n = 1;
+    if (c == 0xC2 && p[1] == 0xA0) { /* no-break space */
+      c = ' ';
+      n = 2;
+    } else if (c == 0xE2 && p[1] == 0x80 && p[2]) {
+      unsigned char t = p[2];
+      n = 3;
+      if (t == 0x98 || t == 0x99 || t == 0x9B || t == 0xB2)
+        c = '\'';
+      else if (t == 0x9C || t == 0x9D || t == 0x9F || t == 0xB3)
+        c = '"';
+      else if (t >= 0x90 && t <= 0x95)
+        c = '-';
+      else if (t <= 0x8A || t == 0xAF)
+        c = ' ';
+      else
+        n = 1; /* another character: kept as it is */
+    }
+    p += n;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = true;
+      continue;
+    }
+    if (space && out->len)
+      strbuf_putc(out, ' ');
+    space = false;
+    if (c >= 'A' && c <= 'Z')
+      c += 'a' - 'A';
+    strbuf_putc(out, (char)c);
+  }
+}
+
+size_t imp_distance(const char *a, const char *b, size_t cap) {
+  size_t la = strlen(a), lb = strlen(b);
+  if ((la > lb ? la - lb : lb - la) > cap)
+    return cap + 1;
+  size_t *row = xmalloc((lb + 1) * sizeof *row);
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0], best = row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t v = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < v)
+        v = up + 1;
+      if (row[j - 1] + 1 < v)
+        v = row[j - 1] + 1;
+      row[j] = v;
+      diag = up;
+      if (v < best)
+        best = v;
+    }
+    if (best > cap) {
+      free(row);
+      return cap + 1;
+    }
+  }
+  size_t d = row[lb];
+  free(row);
+  return d;
 }

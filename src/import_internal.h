@@ -76,6 +76,14 @@ int catalog_load(catalog *c, store *s, char *err, size_t errlen);
 void catalog_free(catalog *c);
 /* The index in c->items of the item with this id, or -1. */
 int catalog_find(const catalog *c, const char *key, size_t len);
+/* The item a header names: its id (any case), or its question text as the
+ * instrument words it (with or without the instrument's stem, compared
+ * folded, see imp_fold), among the items of instruments of kind ins (and the
+ * reflective items with INS_SELF); -1 when none. */
+int catalog_match_header(const catalog *c, const char *name, int ins);
+/* For a knowledge item k: the item of the same instrument and the same
+ * question text for role (an index in imp_roles), or -1. */
+int catalog_for_role(const catalog *c, int k, int role);
 /* INS_* for an instrument key. */
 int catalog_instrument_kind(const char *key);
 
@@ -204,8 +212,11 @@ struct importer {
   int col[MAXSPEC]; /* spec index -> column index, or -1 */
   bool wide;
   int *itemcol;             /* column -> item index (wide survey, Compass), or -1 */
+  bool *bytext;             /* column named by its question text, not its item id */
   int *row_items, *row_met; /* a Compass row's criteria (ncols each) */
   bool has_items;
+  const char **ignored; /* unknown columns ignored (names in cols) */
+  size_t nignored;
 
   catalog cat;
   int rule;
@@ -310,6 +321,24 @@ static inline bool imp_writes(const importer *im) {
 int imp_list_index(const char *s, const char *const *list);
 /* "a, b, c" */
 void imp_list_join(strbuf *b, const char *const *list);
+
+/* s as compared with names and labels: trimmed, ASCII letters in lower
+ * case, runs of spaces (also no-break and other Unicode spaces) as one
+ * space, typographic quotes and dashes as ' " and -. Into out (reset). */
+void imp_fold(const char *s, strbuf *out);
+/* The edit distance (Levenshtein) of a and b, or cap + 1 when it is more
+ * than cap. */
+size_t imp_distance(const char *a, const char *b, size_t cap);
+
+/* The index in list of s: the code itself, or the code or one of its
+ * other names (the report's labels: "Level 7", "Special school") after
+ * folding case, spaces, '_' and '-'; -1 when none. */
+int imp_enum_match(const char *s, const char *const *list);
+/* The option of sc a cell means: its code, a number equal to an option's
+ * value, or its code or label after folding (imp_fold); -1 when none. */
+int imp_scale_option(const instrument_scale *sc, const char *v);
+/* The label of sc closest to v (a few edits), for "did you mean"; or NULL. */
+const char *imp_scale_near(const instrument_scale *sc, const char *v);
 
 /* Cell validators: each checks spec column i of the current row, records a
  * problem naming the column when it is wrong and returns whether it is

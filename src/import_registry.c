@@ -487,7 +487,7 @@ void imp_row_compass(importer *im) {
     if (k < 0 || !*v)
       continue;
     const citem *ci = &im->cat.items[k];
-    int opt = instrument_scale_match(ci->it->scale, v);
+    int opt = imp_scale_option(ci->it->scale, v);
     if (opt < 0) {
       imp_problem(im, imp_line(im), (int)c + 1, "%s: %s is not 0 (not met) or 1 (met)", im->cols[c],
                   SHOW(v));

@@ -146,14 +146,23 @@ static bool item_fits(importer *im, int k, const submission *s, int col, const c
  * the item's scale. */
 static int answer_option(importer *im, int k, const char *v, int col, const char *colname) {
   const instrument_scale *sc = im->cat.items[k].it->scale;
-  int opt = instrument_scale_match(sc, v);
+  int opt = imp_scale_option(sc, v);
   if (opt < 0) {
     char showbuf[64];
     strbuf codes = STRBUF_INIT;
     for (size_t i = 0; i < sc->noptions; i++)
-      strbuf_printf(&codes, "%s%s", i ? ", " : "", sc->options[i].code);
-    imp_problem(im, imp_line(im), col, "%s: %s is not on the %s scale of %s (%s)", colname, SHOW(v),
-                sc->name, im->cat.items[k].it->id, strbuf_str(&codes));
+      strbuf_printf(&codes, "%s%s%s%s%s", i ? ", " : "", sc->options[i].code,
+                    sc->options[i].label ? " \"" : "",
+                    sc->options[i].label ? sc->options[i].label : "",
+                    sc->options[i].label ? "\"" : "");
+    const char *near = imp_scale_near(sc, v);
+    if (near)
+      imp_problem(im, imp_line(im), col,
+                  "%s: %s is not on the %s scale of %s (%s); did you mean \"%s\"?", colname,
+                  SHOW(v), sc->name, im->cat.items[k].it->id, strbuf_str(&codes), near);
+    else
+      imp_problem(im, imp_line(im), col, "%s: %s is not on the %s scale of %s (%s)", colname,
+                  SHOW(v), sc->name, im->cat.items[k].it->id, strbuf_str(&codes));
     strbuf_free(&codes);
   }
   return opt;
@@ -287,7 +296,15 @@ void imp_row_survey(importer *im) {
   for (size_t c = 0; c < im->ncols; c++) {
     int k = im->itemcol[c];
     const char *v = csvin_field(im->r, c);
-    if (k < 0 || !*v || !item_fits(im, k, s, (int)c + 1, im->cols[c]))
+    if (k < 0 || !*v)
+      continue;
+    /* A question worded alike for every role: the leader's role's item. */
+    if (im->bytext[c] && s && im->cat.items[k].ins == INS_SELF && s->role >= 0) {
+      int alt = catalog_for_role(&im->cat, k, s->role);
+      if (alt >= 0)
+        k = alt;
+    }
+    if (!item_fits(im, k, s, (int)c + 1, im->cols[c]))
       continue;
     int opt = answer_option(im, k, v, (int)c + 1, im->cols[c]);
     if (opt >= 0 && s)
