@@ -67,12 +67,14 @@ const command cmd_import = {
     "  --ignore-unknown   skip columns that are not the KIND's, instead of failing,\n"
     "                     and list them; a column close to a column or item id\n"
     "                     is still refused (did you mean ...?)\n"
-    "  --quiet            no progress display (shown on a terminal after 1 s)\n"
+    "  --quiet            no progress display (shown on a terminal after 1 s), and\n"
+    "                     discarded duplicates counted in one line, not listed\n"
     "  --duplicates RULE  what to do when a leader submitted a survey stage more\n"
     "                     than once: latest_complete (the default, or the\n"
     "                     database's import.duplicates setting), latest,\n"
-    "                     earliest, most_complete, error. Discarded\n"
-    "                     submissions are listed.\n\n"
+    "                     earliest, most_complete, error. Under every rule a\n"
+    "                     submission without knowledge answers never displaces\n"
+    "                     one with them. Discarded submissions are listed.\n\n"
     "Exit status: 0 imported (or dry run passed); 1 runtime failure; 2 usage\n"
     "error; 3 the file is invalid and nothing was written.\n",
     run,

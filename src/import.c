@@ -500,7 +500,11 @@ static void make_summary(importer *im, const char *path, bool invalid) {
       strbuf_printf(&b, "%s %s", i ? "," : "", im->ignored[i]);
     strbuf_putc(&b, '\n');
   }
-  if (res->ndiscards) {
+  if (res->ndiscards && im->opt->quiet) {
+    strbuf_printf(&b, "%zu duplicate submission%s %s (rule %s)\n", res->ndiscards,
+                  res->ndiscards == 1 ? "" : "s", res->dry_run ? "would be discarded" : "discarded",
+                  import_duplicate_rules[im->rule]);
+  } else if (res->ndiscards) {
     strbuf_printf(&b, "%zu duplicate submission%s %s (rule %s):\n", res->ndiscards,
                   res->ndiscards == 1 ? "" : "s", res->dry_run ? "would be discarded" : "discarded",
                   import_duplicate_rules[im->rule]);

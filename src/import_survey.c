@@ -329,6 +329,10 @@ typedef struct candidate {
 } candidate;
 
 static bool better(const candidate *a, const candidate *b, int rule) {
+  /* Under every rule, a submission without knowledge answers never
+   * displaces one with them. */
+  if ((a->nknow > 0) != (b->nknow > 0))
+    return a->nknow > 0;
   switch (rule) {
   case R_EARLIEST:
     if (a->when != b->when)
