@@ -14,7 +14,8 @@ static int run(int argc, char **argv);
 const command cmd_import = {
     "import",
     "check a CSV file and load it into a database (all rows or none)",
-    "cleval import DB KIND FILE.csv [--dry-run] [--ignore-unknown] [--quiet] [--duplicates RULE]",
+    "cleval import DB KIND FILE.csv [--dry-run] [--ignore-unknown] [--quiet] [--duplicates RULE]\n"
+    "       [--date-order dmy|mdy]",
     "Checks every row of FILE.csv and, when nothing is wrong, loads it into DB\n"
     "in one transaction. KIND and its columns (a header row is required;\n"
     "columns in any order; UTF-8, RFC 4180):\n\n"
@@ -50,14 +51,16 @@ const command cmd_import = {
     "up to more than the wave's places, nor fall below the places taken. Rows\n"
     "count in file order, and the counting happens inside the transaction that\n"
     "writes, so two imports at once cannot both take the last place.\n\n"
-    "Dates are ISO 8601 (YYYY-MM-DD; submitted_at may carry a time). Headers\n"
+    "Dates are ISO 8601 (YYYY-MM-DD; submitted_at may carry a time: T or a\n"
+    "space, hh:mm, optional seconds, one-digit hours, Z or an offset, stored\n"
+    "in UTC) or DD/MM/YYYY [hh:mm[:ss]], day first (--date-order mdy, or the\n"
+    "database's import.date_order setting, for month-first files). Headers\n"
     "match in any case and with spaces around them; an item column may be\n"
     "named by its item id or by its question text as the instrument words it.\n"
     "Answers may be an option's code or its label ('cleval instruments\n"
     "--scales'), in any case, with typographic quotes and dashes; types,\n"
     "roles, stages and accreditations may be written as the report words them\n"
     "(Special school, Level 7, Pre), yes/no columns as Yes or No. Every problem is\n"
-
     "reported as FILE:LINE:COLUMN: message (the first 100, then a count), and\n"
     "then nothing is written. Re-importing a file changes nothing; a record\n"
     "that differs is updated. Self-assessment area scores are computed as the\n"
@@ -67,6 +70,7 @@ const command cmd_import = {
     "  --ignore-unknown   skip columns that are not the KIND's, instead of failing,\n"
     "                     and list them; a column close to a column or item id\n"
     "                     is still refused (did you mean ...?)\n"
+    "  --date-order ORDER dmy (the default) or mdy: how DD/MM/YYYY dates are read\n"
     "  --quiet            no progress display (shown on a terminal after 1 s), and\n"
     "                     discarded duplicates counted in one line, not listed\n"
     "  --duplicates RULE  what to do when a leader submitted a survey stage more\n"
@@ -128,12 +132,11 @@ static void progress_end(progress *pr) {
 
 static int run(int argc, char **argv) {
   bool dry = false, ignore = false, quiet = false;
-  const char *dups = NULL;
-  cli_option opts[] = {{"dry-run", 0, false, NULL, &dry},
-                       {"ignore-unknown", 0, false, NULL, &ignore},
-                       {"quiet", 'q', false, NULL, &quiet},
-                       {"duplicates", 0, true, &dups, NULL},
-                       {NULL, 0, false, NULL, NULL}};
+  const char *dups = NULL, *order = NULL;
+  cli_option opts[] = {
+      {"dry-run", 0, false, NULL, &dry},     {"ignore-unknown", 0, false, NULL, &ignore},
+      {"quiet", 'q', false, NULL, &quiet},   {"duplicates", 0, true, &dups, NULL},
+      {"date-order", 0, true, &order, NULL}, {NULL, 0, false, NULL, NULL}};
   const char *pos[3];
   int npos;
   if (cli_parse(&cmd_import, argc, argv, opts, pos, 3, &npos) != 0)
@@ -154,6 +157,8 @@ static int run(int argc, char **argv) {
     strbuf_free(&b);
     return EXIT_USAGE;
   }
+  if (order && strcmp(order, "dmy") != 0 && strcmp(order, "mdy") != 0)
+    return cli_usage(&cmd_import, "unknown date order '%s' (expected dmy or mdy)", order);
   char err[1024];
   store *s;
   if (store_open(&s, pos[0], err, sizeof err) != 0) {
@@ -162,7 +167,7 @@ static int run(int argc, char **argv) {
   }
   progress pr = {.last = 0};
   clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-  import_options opt = {dry, ignore, quiet, dups, NULL, &pr};
+  import_options opt = {dry, ignore, quiet, dups, order, NULL, &pr};
   if (!quiet && isatty(STDERR_FILENO))
     opt.progress = progress_draw;
   import_result res;

@@ -130,3 +130,175 @@ int date_parse_when(const char *s, bool allow_time, int64_t *when) {
   *when = ms;
   return 0;
 }
+
+/* Reads a number of 1 to max digits at *p, advancing it; -1 when none. */
+static int number_at(const char **p, int max) {
+  int v = 0, n = 0;
+  while (n < max && (*p)[n] >= '0' && (*p)[n] <= '9') {
+    v = v * 10 + ((*p)[n] - '0');
+    n++;
+  }
+  if (!n)
+    return -1;
+  *p += n;
+  return v;
+}
+
+/* The time part at p (after the date and its separator): H[H]:MM[:SS[.f]]
+ * with, when zone, an optional Z or offset. Adds it to *ms. 0, 1 (shape),
+ * 2 (no such time); *plain false when it had a zone or a one-digit hour. */
+static int time_at(const char *p, bool zone, int64_t *ms, int *hms, bool *plain) {
+  const char *start = p;
+  int hh = number_at(&p, 2);
+  if (hh < 0 || *p != ':')
+    return 1;
+  if (p - start == 1)
+    *plain = false;
+  p++;
+  const char *m0 = p;
+  int mm = number_at(&p, 2), ss = 0, frac = 0;
+  if (mm < 0 || p - m0 != 2)
+    return 1;
+  if (*p == ':') {
+    p++;
+    const char *s0 = p;
+    ss = number_at(&p, 2);
+    if (ss < 0 || p - s0 != 2)
+      return 1;
+    if (*p == '.' || *p == ',') {
+      p++;
+      size_t n = strspn(p, "0123456789");
+      if (!n)
+        return 1;
+      for (size_t k = 0; k < 3; k++)
+        frac = frac * 10 + (k < n ? p[k] - '0' : 0);
+      p += n;
+    }
+  }
+  if (hh > 23 || mm > 59 || ss > 59)
+    return 2;
+  int64_t offset = 0;
+  if (zone && *p == 'Z') {
+    p++;
+    *plain = false;
+  } else if (zone && (*p == '+' || *p == '-')) {
+    int sign = *p == '-' ? -1 : 1;
+    p++;
+    const char *o0 = p;
+    int oh = number_at(&p, 2), om = 0;
+    if (oh < 0 || p - o0 != 2)
+      return 1;
+    if (*p == ':')
+      p++;
+    if (*p) {
+      const char *q0 = p;
+      om = number_at(&p, 2);
+      if (om < 0 || p - q0 != 2)
+        return 1;
+    }
+    if (oh > 14 || om > 59)
+      return 2;
+    offset = sign * ((int64_t)oh * 60 + om) * 60000;
+    *plain = false;
+  }
+  if (*p)
+    return 1;
+  *ms += ((int64_t)hh * 3600 + mm * 60 + ss) * 1000 + frac - offset;
+  hms[0] = hh;
+  hms[1] = mm;
+  hms[2] = ss;
+  return 0;
+}
+
+/* The ISO text of ms (UTC): a date, or a date and time to the second. */
+static void format_ms(int64_t ms, bool time, char *iso) {
+  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+  int64_t rest = ms - days * 86400000;
+  char d[16];
+  date_format((int)days, d);
+  if (!time)
+    snprintf(iso, DATE_ISO_MAX, "%s", d);
+  else
+    snprintf(iso, DATE_ISO_MAX, "%sT%02d:%02d:%02d", d, (int)(rest / 3600000),
+             (int)(rest / 60000 % 60), (int)(rest / 1000 % 60));
+}
+
+int date_read(const char *s, bool allow_time, int order, int64_t *when, char *iso, bool *plain,
+              char *note, size_t notelen) {
+  *plain = true;
+  if (note && notelen)
+    note[0] = '\0';
+  const char *slash = strchr(s, '/');
+  if (!slash) {
+    /* ISO 8601, the time with one or two digits for the hour. */
+    if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+      return 1;
+    int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
+    if (y < 0 || m < 0 || d < 0)
+      return 1;
+    if (!date_valid(y, m, d))
+      return 2;
+    int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
+    const char *p = s + 10;
+    int hms[3] = {0, 0, 0};
+    if (*p) {
+      if (!allow_time || (*p != 'T' && *p != ' '))
+        return 1;
+      int rc = time_at(p + 1, true, &ms, hms, plain);
+      if (rc)
+        return rc;
+    }
+    *when = ms;
+    format_ms(ms, *p != '\0', iso);
+    return 0;
+  }
+  /* D/M/YYYY or M/D/YYYY, with an optional H[H]:MM[:SS] (no zone). */
+  const char *p = s, *a0 = p;
+  int a = number_at(&p, 2);
+  if (a < 0 || *p != '/')
+    return 1;
+  p++;
+  int b = number_at(&p, 2);
+  if (b < 0 || *p != '/' || p - a0 < 3)
+    return 1;
+  p++;
+  const char *y0 = p;
+  int y = number_at(&p, 4);
+  if (y < 0 || p - y0 != 4)
+    return 1;
+  bool has_time = *p != '\0';
+  if (has_time && (!allow_time || *p != ' '))
+    return 1;
+  *plain = false;
+  int d = order == DATE_MDY ? b : a, m = order == DATE_MDY ? a : b;
+  int d2 = order == DATE_MDY ? a : b, m2 = order == DATE_MDY ? b : a;
+  if (!date_valid(y, m, d)) {
+    bool other = date_valid(y, m2, d2);
+    if (note && notelen) {
+      char iso2[16];
+      if (other)
+        date_format(date_days(y, m2, d2), iso2);
+      snprintf(note, notelen,
+               "read %s it is day %d of month %d, which does not exist; read %s it %s%s%s",
+               order == DATE_MDY ? "month first" : "day first", d, m,
+               order == DATE_MDY ? "day first" : "month first", other ? "would be " : "is day ",
+               other ? iso2 : "", "");
+      if (!other) {
+        size_t n = strlen(note);
+        snprintf(note + n, notelen - n, "%d of month %d, which does not exist either", d2, m2);
+      }
+    }
+    return other ? 3 : 4;
+  }
+  int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
+  int hms[3];
+  if (has_time) {
+    bool ignored = true;
+    int rc = time_at(p + 1, false, &ms, hms, &ignored);
+    if (rc)
+      return rc;
+  }
+  *when = ms;
+  format_ms(ms, has_time, iso);
+  return 0;
+}

@@ -4,6 +4,7 @@
 #define CLEVAL_DATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Whether year-month-day names a real date (Feb 29 only in leap years). */
@@ -23,5 +24,23 @@ bool date_parse(const char *s, int *year, int *month, int *day);
  * milliseconds since 1970 in UTC (a date: its midnight). Returns 0, or 1
  * when the text has the wrong shape, 2 when it names no real date or time. */
 int date_parse_when(const char *s, bool allow_time, int64_t *when);
+
+/* The order of day and month in a date written with slashes. */
+enum { DATE_DMY, DATE_MDY };
+#define DATE_ISO_MAX 32
+
+/* Reads a date (with allow_time, a date and time) as survey platforms and
+ * spreadsheets write it: ISO 8601 (YYYY-MM-DD, then T or a space, H[H]:MM,
+ * optional :SS[.f], optional Z or +hh[:mm] / -hh[:mm], normalised to UTC),
+ * or D/M/YYYY [H[H]:MM[:SS]] with day and month in the given order
+ * (DATE_DMY, DATE_MDY; one or two digits each). On success returns 0 with
+ * *when (ms since 1970 UTC), iso (DATE_ISO_MAX bytes: YYYY-MM-DD, or
+ * YYYY-MM-DDThh:mm:ss in UTC) and *plain (true when s is ISO already as
+ * it would be stored: no zone, two-digit hour). Otherwise 1 (not a date's
+ * shape), 2 (no such date or time), 3 (a slashed date that does not exist
+ * in order but does in the other), 4 (one that exists in neither); for 3
+ * and 4 note (if not NULL) says both readings. */
+int date_read(const char *s, bool allow_time, int order, int64_t *when, char *iso, bool *plain,
+              char *note, size_t notelen);
 
 #endif

@@ -596,6 +596,15 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     goto done;
   }
   free(rule);
+  char *order =
+      opt->date_order ? xstrdup(opt->date_order) : store_setting(s, "import.date_order", "dmy");
+  if (strcmp(order, "dmy") != 0 && strcmp(order, "mdy") != 0) {
+    snprintf(err, errlen, "the date order \"%s\" is not dmy or mdy", order);
+    free(order);
+    goto done;
+  }
+  im.date_order = strcmp(order, "mdy") == 0 ? DATE_MDY : DATE_DMY;
+  free(order);
   if (score_settings_load(s, &im.score, err, errlen) != 0)
     goto done;
   if (!opt->dry_run && hash_file(path, res->sha256, err, errlen) != 0)

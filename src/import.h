@@ -31,6 +31,8 @@ typedef struct import_options {
   bool ignore_unknown;          /* unknown columns are ignored instead of an error */
   bool quiet;                   /* the caller shows less (the core ignores it) */
   const char *duplicates;       /* duplicate-submission rule; NULL = the database setting */
+  const char *date_order;       /* "dmy" or "mdy" for D/M/YYYY dates; NULL: the import.date_order
+                                   setting (default dmy) */
   import_progress_fn *progress; /* NULL: none */
   void *progress_ctx;           /* passed to progress */
 } import_options;

@@ -327,13 +327,25 @@ bool imp_date(importer *im, int i, bool allow_time, bool allow_empty, bool *empt
       imp_fproblem(im, i, "empty; a date is required");
     return allow_empty;
   }
-  int rc = date_parse_when(s, allow_time, when);
+  char note[256];
+  int rc = date_read(s, allow_time, im->date_order, when, im->datetext[i], &im->dateplain[i], note,
+                     sizeof note);
   if (rc == 1)
     imp_fproblem(im, i, "%s is not a date (expected %s)", SHOW(s),
-                 allow_time ? "YYYY-MM-DD or YYYY-MM-DDThh:mm:ss" : "YYYY-MM-DD");
+                 allow_time ? "YYYY-MM-DD or YYYY-MM-DDThh:mm:ss, or DD/MM/YYYY [hh:mm[:ss]]"
+                            : "YYYY-MM-DD or DD/MM/YYYY");
   else if (rc == 2)
     imp_fproblem(im, i, "%s is not a real date%s", SHOW(s), allow_time ? " and time" : "");
+  else if (rc == 3)
+    imp_fproblem(im, i, "%s is not a date: %s (--date-order %s if the file writes dates so)",
+                 SHOW(s), note, im->date_order == DATE_MDY ? "dmy" : "mdy");
+  else if (rc == 4)
+    imp_fproblem(im, i, "%s is not a date: %s", SHOW(s), note);
   return rc == 0;
+}
+
+const char *imp_date_text(const importer *im, int i) {
+  return im->dateplain[i] ? imp_cell(im, i) : im->datetext[i];
 }
 
 int imp_list_index(const char *s, const char *const *list) {

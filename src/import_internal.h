@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "csvin.h"
+#include "date.h"
 #include "import.h"
 #include "instrument.h"
 #include "score.h"
@@ -210,6 +211,9 @@ struct importer {
   char **cols;
   const colspec *spec;
   int col[MAXSPEC]; /* spec index -> column index, or -1 */
+  int date_order;   /* DATE_DMY or DATE_MDY */
+  char datetext[MAXSPEC][DATE_ISO_MAX]; /* a date cell's ISO form (imp_date) */
+  bool dateplain[MAXSPEC];              /* ... or the cell itself */
   bool wide;
   int *itemcol;             /* column -> item index (wide survey, Compass), or -1 */
   bool *bytext;             /* column named by its question text, not its item id */
@@ -351,6 +355,9 @@ bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, boo
                 double *out, bool integer);
 /* A date (with allow_time, a date and time); *when in ms since 1970 UTC. */
 bool imp_date(importer *im, int i, bool allow_time, bool allow_empty, bool *empty, int64_t *when);
+/* The date of spec column i as stored, after imp_date() accepted it: the
+ * cell when it was ISO as stored, else its ISO form (UTC). */
+const char *imp_date_text(const importer *im, int i);
 /* Records key (of spec column i) as seen on this line; a second sighting
  * is a problem ("WHAT appears twice"). Only in the checking pass. */
 bool imp_first_key(importer *im, const char *key, size_t len, int i, const char *what);

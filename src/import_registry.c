@@ -72,7 +72,10 @@ void imp_row_establishment(importer *im) {
   ok &= imp_required(im, E_REGION, &region);
   ok &= imp_number(im, E_FSM, 0, 100, true, &fsm_empty, &fsm, false);
   if (joined) {
-    ok &= imp_date(im, E_JOINED, false, true, &joined_empty, &when);
+    bool joined_ok = imp_date(im, E_JOINED, false, true, &joined_empty, &when);
+    ok &= joined_ok;
+    if (joined_ok && !joined_empty)
+      joined = imp_date_text(im, E_JOINED);
     if (!joined_empty && imp_empty(hub)) {
       imp_fproblem(im, E_JOINED, "a date is given but the hub column is empty");
       ok = false;
@@ -338,8 +341,9 @@ void imp_row_enrolment(importer *im) {
   ok &= done_ok;
   bool status_ok = imp_enum(im, N_STATUS, statuses, &status);
   ok &= status_ok;
+  bool claim_ok = true;
   if (bursary) {
-    bool claim_ok = imp_date(im, N_BURSARY, false, true, &claim_empty, &claim);
+    claim_ok = imp_date(im, N_BURSARY, false, true, &claim_empty, &claim);
     ok &= claim_ok;
     if (claim_ok && done_ok && !claim_empty) {
       if (done_empty) {
@@ -354,6 +358,10 @@ void imp_row_enrolment(importer *im) {
       }
     }
   }
+  const char *start_s = start_empty ? NULL : imp_date_text(im, N_START);
+  const char *done_s = done_ok && !done_empty ? imp_date_text(im, N_COMPLETION) : "";
+  if (bursary && claim_ok && !claim_empty)
+    bursary = imp_date_text(im, N_BURSARY);
   if (done_ok && !done_empty && !start_empty && done < start) {
     imp_fproblem(im, N_COMPLETION, "the completion (%s) is dated before the start (%s)",
                  imp_cell(im, N_COMPLETION), imp_cell(im, N_START));
@@ -392,8 +400,7 @@ void imp_row_enrolment(importer *im) {
     return;
   int action = ACT_ADD;
   if (found)
-    action = imp_same_text(q, 1, imp_cell(im, N_START)) &&
-                     imp_same_text(q, 2, imp_cell(im, N_COMPLETION)) &&
+    action = imp_same_text(q, 1, start_s) && imp_same_text(q, 2, done_s) &&
                      imp_same_text(q, 3, statuses[status]) &&
                      (!bursary || imp_same_text(q, 4, bursary))
                  ? ACT_SAME
@@ -414,8 +421,8 @@ void imp_row_enrolment(importer *im) {
   sqlite3_bind_int64(w, 1, leader);
   sqlite3_bind_int64(w, 2, provider);
   sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
-  sqlite3_bind_text(w, 4, imp_cell(im, N_START), -1, SQLITE_STATIC);
-  imp_bind_opt_text(w, 5, imp_cell(im, N_COMPLETION));
+  sqlite3_bind_text(w, 4, start_s, -1, SQLITE_STATIC);
+  imp_bind_opt_text(w, 5, done_s);
   sqlite3_bind_text(w, 6, statuses[status], -1, SQLITE_STATIC);
   if (imp_query(im, w) != 1)
     return;
@@ -516,7 +523,7 @@ void imp_row_compass(importer *im) {
   }
   if (ok) {
     strbuf key = STRBUF_INIT;
-    strbuf_printf(&key, "%lld\x1f%s", (long long)est, imp_cell(im, C_WHEN));
+    strbuf_printf(&key, "%lld\x1f%s", (long long)est, imp_date_text(im, C_WHEN));
     ok = imp_first_key(im, key.data, key.len, C_WHEN, "this urn and submitted_at");
     strbuf_free(&key);
   }
@@ -528,7 +535,7 @@ void imp_row_compass(importer *im) {
   if (!q)
     return;
   sqlite3_bind_int64(q, 1, est);
-  sqlite3_bind_text(q, 2, imp_cell(im, C_WHEN), -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
   int found = imp_query(im, q);
   if (found < 0)
     return;
@@ -588,7 +595,7 @@ void imp_row_compass(importer *im) {
     if (!w)
       return;
     sqlite3_bind_int64(w, 1, est);
-    sqlite3_bind_text(w, 2, imp_cell(im, C_WHEN), -1, SQLITE_STATIC);
+    sqlite3_bind_text(w, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
     if (ins_id)
       sqlite3_bind_int64(w, 3, ins_id);
     if (imp_query(im, w) != 1)

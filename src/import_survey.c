@@ -234,19 +234,20 @@ static bool row_submission(importer *im, bool *fresh) {
   strbuf_reset(&proto->name);
   strbuf_puts(&proto->name, key);
   strbuf_reset(&proto->submitted_at);
-  strbuf_puts(&proto->submitted_at, when_s);
+  const char *at = imp_date_text(im, S_WHEN);
+  strbuf_puts(&proto->submitted_at, at);
   strbuf_reset(&im->keybuf);
   if (self) {
     sqlite3_int64 id = proto->leader_id;
     strbuf_put(&im->keybuf, (const char *)&id, sizeof id);
     strbuf_putc(&im->keybuf, (char)('0' + proto->stage));
-    strbuf_puts(&im->keybuf, when_s);
+    strbuf_puts(&im->keybuf, at);
   } else {
     strbuf_puts(&im->keybuf, key);
   }
   if (!find_submission(im, proto, fresh))
     return false;
-  if (!*fresh && !self && strcmp(strbuf_str(&im->cur.submitted_at), when_s) != 0) {
+  if (!*fresh && !self && strcmp(strbuf_str(&im->cur.submitted_at), at) != 0) {
     imp_fproblem(im, S_WHEN,
                  "response %s was submitted at %s on line %ld, but at %s here; a response has one "
                  "submission time",

@@ -62,11 +62,54 @@ static void test_parse_when(void **state) {
   assert_int_equal(date_parse_when("2021/02/01", true, &ms), 1);
 }
 
+/* Dates as exports write them: ISO with one-digit hours and zones, and
+ * slashed dates in either order, refused naming both readings. */
+static void test_read(void **state) {
+  (void)state;
+  int64_t ms;
+  char iso[DATE_ISO_MAX], note[256];
+  bool plain;
+  assert_int_equal(date_read("23/09/2019", true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
+  assert_string_equal(iso, "2019-09-23");
+  assert_false(plain);
+  assert_int_equal(ms, (int64_t)date_days(2019, 9, 23) * 86400000);
+  assert_int_equal(date_read("9/9/2018 13:05", true, DATE_DMY, &ms, iso, &plain, note, sizeof note),
+                   0);
+  assert_string_equal(iso, "2018-09-09T13:05:00");
+  assert_int_equal(
+      date_read("2018-09-10 9:05", true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
+  assert_string_equal(iso, "2018-09-10T09:05:00");
+  assert_false(plain);
+  assert_int_equal(
+      date_read("2018-09-10T09:05:07", true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
+  assert_true(plain);
+  /* An offset is normalised to UTC, across midnight. */
+  assert_int_equal(
+      date_read("2019-03-01T00:30+01:00", true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
+  assert_string_equal(iso, "2019-02-28T23:30:00");
+  assert_int_equal(
+      date_read("2019-03-01T00:30Z", true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
+  assert_string_equal(iso, "2019-03-01T00:30:00");
+  assert_int_equal(date_read("09/23/2021", false, DATE_MDY, &ms, iso, &plain, note, sizeof note),
+                   0);
+  assert_string_equal(iso, "2021-09-23");
+  assert_int_equal(date_read("09/23/2021", false, DATE_DMY, &ms, iso, &plain, note, sizeof note),
+                   3);
+  assert_non_null(strstr(note, "2021-09-23"));
+  assert_int_equal(date_read("31/13/2021", false, DATE_DMY, &ms, iso, &plain, note, sizeof note),
+                   4);
+  assert_non_null(strstr(note, "day 31 of month 13"));
+  assert_non_null(strstr(note, "day 13 of month 31"));
+  assert_int_equal(date_read("23/09/2019 10:00", false, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
+  assert_int_equal(date_read("23/09/19", false, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
+  assert_int_equal(date_read("2019-09-23 25:00", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 2);
+  assert_int_equal(date_read("01.09.2019", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_valid_leap_years),
-      cmocka_unit_test(test_parse),
-      cmocka_unit_test(test_parse_when),
+      cmocka_unit_test(test_valid_leap_years), cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_parse_when),       cmocka_unit_test(test_read),
       cmocka_unit_test(test_days_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
