@@ -179,8 +179,7 @@ static int time_at(const char *p, bool zone, int64_t *ms, int *hms, bool *plain)
     return 2;
   int64_t offset = 0;
   if (zone && *p == 'Z') {
-    p++;
-    *plain = false;
+    p++; /* UTC already: stored as written */
   } else if (zone && (*p == '+' || *p == '-')) {
     int sign = *p == '-' ? -1 : 1;
     p++;

@@ -90,6 +90,7 @@ static void test_read(void **state) {
   assert_int_equal(
       date_read("2019-03-01T00:30Z", true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
   assert_string_equal(iso, "2019-03-01T00:30:00");
+  assert_true(plain); /* UTC already: kept as written */
   assert_int_equal(date_read("09/23/2021", false, DATE_MDY, &ms, iso, &plain, note, sizeof note),
                    0);
   assert_string_equal(iso, "2021-09-23");
