@@ -13,6 +13,7 @@
 #include "compass.h"
 #include "dataset.h"
 #include "findings.h"
+#include "fund.h"
 #include "numfmt.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -1199,6 +1200,15 @@ static void samples(analysis *a) {
     post += ds->leaders[i].post != DS_NONE;
     matched += ds->leaders[i].match == DS_MATCHED;
   }
+  /* The surveys are issued on completion: the invited count is the
+   * ledger's completions (fund.c), which is the completers unless a leader
+   * completed in two waves. */
+  if (ds->fund) {
+    long long done = 0;
+    for (size_t i = 0; i < ds->fund->nwaves; i++)
+      done += ds->fund->waves[i].completed;
+    issued = (size_t)done;
+  }
   struct {
     const char *source;
     size_t issued, achieved;
@@ -1221,12 +1231,115 @@ static void samples(analysis *a) {
   chart(t, CHART_BAR, "source", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Source",
         "Response rate (%)", 100);
   report_table_add_note(t,
-                        "Surveys: Careers Leaders who completed the training. Long-term: "
+                        "Surveys: Careers Leaders who completed the training (the completions "
+                        "in the fund's ledger). Long-term: "
                         "those who agreed to be contacted and completed at least six months "
                         "before the survey opened%s%s%s. Compass: establishments with a "
                         "baseline and a post return.",
                         first_lt[0] ? " (" : "", first_lt[0] ? first_lt : "",
                         first_lt[0] ? ")" : "");
+}
+
+/* ---- Programme delivery: the fund's ledger -------------------------------------------- */
+
+/* Places, completions, the hub share and bursaries by wave, and places and
+ * completions by provider, from the ledger the dataset read (fund.c). */
+static void delivery(analysis *a) {
+  const fund_ledger *l = a->ds->fund;
+  static const column wcols[] = {{"wave", "Wave", 0},
+                                 {"places", "Places", 0},
+                                 {"allocated", "Allocated to providers", 0},
+                                 {"taken", "Taken", 0},
+                                 {"completed", "Completed", 0},
+                                 {"withdrawn", "Withdrawn", 0},
+                                 {"completion_rate", "Completion rate (%)", 1},
+                                 {"hub_taken", "Taken in Careers Hubs", 0},
+                                 {"hub_share", "Hub share (%)", 1},
+                                 {"hub_target", "Hub target (%)", 0},
+                                 {"claimed_pence", "Bursaries claimed", 0},
+                                 {"approved_pence", "Bursaries approved", 0},
+                                 {"paid_pence", "Bursaries paid", 0}};
+  report_table *t = TABLE(a, "delivery", "Places, completions, the hub share and bursaries by wave",
+                          SECTION_DELIVERY, wcols);
+  long long taken = 0, completed = 0, paid = 0, places = 0;
+  for (size_t i = 0; l && i < l->nwaves; i++) {
+    const fund_wave *w = &l->waves[i];
+    size_t r = report_table_add_row(t);
+    put_int(t, r, "wave", w->wave);
+    if (w->in_fund)
+      put_int(t, r, "places", w->places);
+    put_int(t, r, "allocated", w->allocated);
+    put_int(t, r, "taken", w->taken);
+    put_int(t, r, "completed", w->completed);
+    put_int(t, r, "withdrawn", w->withdrawn);
+    if (w->taken + w->withdrawn)
+      put_num(t, r, "completion_rate",
+              100.0 * (double)w->completed / (double)(w->taken + w->withdrawn));
+    put_int(t, r, "hub_taken", w->hub_taken);
+    put_num(t, r, "hub_share", w->hub_share);
+    put_num(t, r, "hub_target", w->hub_target);
+    put_int(t, r, "claimed_pence", w->claimed_pence);
+    put_int(t, r, "approved_pence", w->approved_pence);
+    put_int(t, r, "paid_pence", w->paid_pence);
+    taken += w->taken;
+    completed += w->completed;
+    paid += w->paid_pence;
+    places += w->in_fund ? w->places : 0;
+    if (fund_hub_short(w))
+      report_table_add_note(t,
+                            "Wave %d: Careers Leaders in Careers Hubs took %.1f%% of the places "
+                            "taken, short of the %g%% target.",
+                            w->wave, w->hub_share, w->hub_target);
+  }
+  t->n = taken;
+  if (!l || !l->nwaves) {
+    report_table_add_note(t, "No waves, allocations or enrolments have been imported, so there "
+                             "is nothing to show of the fund (import KIND waves, allocations "
+                             "and enrolments).");
+    return;
+  }
+  chart(t, CHART_GROUPED, "wave", NULL, (const char *const[]){"places", "taken", "completed"}, 3,
+        NULL, NULL, "Wave", "Places", 0);
+  report_table_set_alt(t, "Places, places taken and completions by wave: %lld places in the fund, "
+                          "%lld taken, %lld completed.",
+                       places, taken, completed);
+  char pounds[40];
+  report_table_add_note(
+      t,
+      "From the fund's ledger. Taken: enrolled or completed (a withdrawal frees its place). "
+      "Completion rate: completed out of every enrolment, withdrawn ones included. Hub share: "
+      "places taken by Careers Leaders whose establishment was in a Careers Hub when they "
+      "started. Bursaries paid in all: %s.",
+      fund_pounds(paid, pounds, sizeof pounds));
+
+  static const column pcols[] = {{"wave", "Wave", 0},
+                                 {"provider", "Provider", 0},
+                                 {"accreditation", "Accreditation", 0},
+                                 {"allocated", "Allocated", 0},
+                                 {"taken", "Taken", 0},
+                                 {"completed", "Completed", 0},
+                                 {"withdrawn", "Withdrawn", 0},
+                                 {"completion_rate", "Completion rate (%)", 1}};
+  report_table *p = TABLE(a, "delivery_providers", "Places and completions by wave and provider",
+                          SECTION_DELIVERY, pcols);
+  long long pt = 0;
+  for (size_t i = 0; i < l->nproviders; i++) {
+    const fund_provider *f = &l->providers[i];
+    size_t r = report_table_add_row(p);
+    put_int(p, r, "wave", f->wave);
+    put_text(p, r, "provider", f->name);
+    put_text(p, r, "accreditation", f->accreditation);
+    put_int(p, r, "allocated", f->allocated);
+    put_int(p, r, "taken", f->taken);
+    put_int(p, r, "completed", f->completed);
+    put_int(p, r, "withdrawn", f->withdrawn);
+    put_num(p, r, "completion_rate", f->completion_rate);
+    pt += f->taken;
+  }
+  p->n = pt;
+  report_table_label(p, "none", "Not accredited");
+  report_table_label(p, "level6", "Level 6");
+  report_table_label(p, "level7", "Level 7");
 }
 
 static void attrition(analysis *a) {
@@ -2046,6 +2159,7 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
 
   samples(&a);
   attrition(&a);
+  delivery(&a);
   fig1(&a);
   table1(&a);
   fig2(&a);

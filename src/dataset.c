@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fund.h"
 #include "score.h"
 #include "xalloc.h"
 
@@ -723,6 +724,29 @@ static int load_returns(loader *ld, dataset *ds) {
   return r;
 }
 
+/* The fund's ledger (fund.c), its counts added to the fingerprint. */
+static int load_fund(loader *ld, dataset *ds) {
+  if (fund_ledger_load(ld->db, 0, &ds->fund, ld->err, ld->errlen) != 0)
+    return -1;
+  const fund_ledger *l = ds->fund;
+  for (size_t i = 0; i < l->nwaves; i++) {
+    const fund_wave *w = &l->waves[i];
+    long long v[] = {w->wave,          w->in_fund,        w->places,    w->allocated,
+                     w->taken,         w->completed,      w->withdrawn, w->hub_taken,
+                     w->claimed_pence, w->approved_pence, w->paid_pence};
+    hash_bytes(ld, v, sizeof v);
+    hash_bytes(ld, &w->hub_target, sizeof w->hub_target);
+  }
+  for (size_t i = 0; i < l->nproviders; i++) {
+    const fund_provider *p = &l->providers[i];
+    long long v[] = {p->wave, p->allocated, p->taken, p->completed, p->withdrawn};
+    hash_bytes(ld, v, sizeof v);
+    hash_bytes(ld, p->provider_key, strlen(p->provider_key) + 1);
+  }
+  hash_end(ld, l->nwaves + l->nproviders);
+  return 0;
+}
+
 static int load_settings(loader *ld, dataset *ds) {
   sqlite3_stmt *st;
   if (prepare(ld, "settings", "SELECT value FROM settings WHERE key = ?1", &st) != 0)
@@ -801,7 +825,8 @@ int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, s
   if (load_hubs(ld, ds) != 0 || load_establishments(ld, ds) != 0 || load_leaders(ld, ds) != 0 ||
       load_providers(ld, ds) != 0 || load_enrolments(ld, ds) != 0 || load_items(ld, ds) != 0 ||
       load_responses(ld, ds) != 0 || load_area_scores(ld, ds) != 0 || load_answers(ld, ds) != 0 ||
-      load_returns(ld, ds) != 0 || load_settings(ld, ds) != 0 || load_matches(ld, s, ds) != 0)
+      load_returns(ld, ds) != 0 || load_settings(ld, ds) != 0 || load_matches(ld, s, ds) != 0 ||
+      load_fund(ld, ds) != 0)
     goto cleanup;
   if (own_txn) {
     own_txn = 0;
@@ -835,6 +860,7 @@ cleanup:
 void dataset_free(dataset *ds) {
   if (!ds)
     return;
+  fund_ledger_free(ds->fund);
   for (size_t i = 0; i < ds->nhubs; i++)
     free(ds->hubs[i]);
   free(ds->hubs);

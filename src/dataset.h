@@ -108,7 +108,10 @@ typedef struct ds_return { /* a Compass return */
   double pct[DS_NBENCHMARKS]; /* NAN for a benchmark not recorded */
 } ds_return;
 
+struct fund_ledger;
+
 typedef struct dataset {
+  struct fund_ledger *fund; /* the fund's ledger by wave and provider (fund.h) */
   char **hubs;
   size_t nhubs;
   ds_establishment *establishments;

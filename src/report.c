@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fund.h"
 #include "numfmt.h"
 #include "strbuf.h"
 #include "svg.h"
@@ -30,6 +31,10 @@ static const chapter chapters[SECTION_NSECTIONS] = {
                          "The surveys issued and returned, the establishments whose Compass "
                          "returns were compared, and how far those who answered resemble "
                          "everyone who was trained."},
+    [SECTION_DELIVERY] = {"ch-delivery", "Programme delivery",
+                          "The training fund's places and completions by wave and provider, "
+                          "the share of places taken in Careers Hubs against its target, and "
+                          "the bursaries paid, from the fund's ledger."},
     [SECTION_LEVEL2] = {"ch-knowledge", "Did the training improve Careers Leader knowledge?",
                         "Level 2 of the Kirkpatrick model: the knowledge Careers Leaders gained "
                         "in the four responsibility areas (leadership, management, coordination "
@@ -102,6 +107,12 @@ static void put_mark_html(strbuf *b, const report_table *t, size_t row, size_t c
     strbuf_printf(b, "fewer than %d", t->small_cell);
 }
 
+/* Money is kept in integer pence ("paid_pence") and shown as pounds. */
+static bool is_pence_column(const char *name) {
+  size_t n = strlen(name);
+  return n > 6 && strcmp(name + n - 6, "_pence") == 0;
+}
+
 static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t col,
                           const cell *x) {
   int digits = t->digits[col];
@@ -113,7 +124,9 @@ static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t c
   switch (x->kind) {
   case CELL_NULL: strbuf_puts(b, "\xE2\x80\x93"); break; /* – */
   case CELL_INT:
-    if (is_code_column(t->columns[col]))
+    if (is_pence_column(t->columns[col]))
+      strbuf_put_html(b, fund_pounds(x->i, buf, sizeof buf));
+    else if (is_code_column(t->columns[col]))
       strbuf_printf(b, "%lld", x->i);
     else
       put_grouped(b, x->i);
@@ -1018,8 +1031,8 @@ static void json_strings(strbuf *b, char **items, size_t n) {
   strbuf_putc(b, ']');
 }
 
-static const char *const section_names[SECTION_NSECTIONS] = {"samples", "level2", "level3",
-                                                             "level4", "appendix"};
+static const char *const section_names[SECTION_NSECTIONS] = {"samples", "delivery", "level2",
+                                                             "level3",  "level4",   "appendix"};
 
 static void json_table(strbuf *b, const report_table *t) {
   strbuf_puts(b, "{\n    \"title\": ");

@@ -37,6 +37,7 @@ typedef struct cell {
 /* The report's chapters, in the order they are printed. */
 typedef enum report_section {
   SECTION_SAMPLES,  /* who took part: samples, attrition, representativeness */
+  SECTION_DELIVERY, /* programme delivery: the fund's places, completions, bursaries */
   SECTION_LEVEL2,   /* Kirkpatrick level 2: knowledge (fig1-3, table1, providers) */
   SECTION_LEVEL3,   /* level 3: behaviour and practice (fig4-17) */
   SECTION_LEVEL4,   /* level 4: results, Compass benchmarks (fig18-21, did) */

@@ -223,7 +223,7 @@ static void check_empty(dataset *ds) {
       "samples", "attrition", "fig1",  "table1", "fig2",  "fig3",    "providers", "accreditation",
       "cohorts", "fig4",      "fig5",  "fig6",   "fig7",  "fig8",    "fig9",      "fig10",
       "fig11",   "fig12",     "fig13", "fig14",  "fig15", "support", "fig16",     "fig17",
-      "fig18",   "fig19",     "did",   "fig20",  "fig21", "alpha"};
+      "fig18",   "fig19",     "did",   "fig20",  "fig21", "alpha",   "delivery"};
   size_t nids = sizeof ids / sizeof *ids;
   report_config cfg;
   config_defaults(&cfg);

@@ -506,7 +506,7 @@ static void test_html_empty_document(void **state) {
   find(html, "<title>Empty &amp; &lt;new&gt;</title>");
   find(html, "<h1>Empty &amp; &lt;new&gt;</h1>");
   find(html, "No key messages were generated.");
-  assert_int_equal(count(html, "No tables in this chapter."), 5);
+  assert_int_equal(count(html, "No tables in this chapter."), 6);
   find(html, "No conclusions were generated.");
   find(html, "No methods notes were recorded.");
   find(html, "No provenance was recorded.");
