@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "csvin.h"
 #include "date.h"
@@ -307,9 +308,14 @@ const char *imp_show(const char *s, char *buf, size_t size);
 static inline long imp_line(const importer *im) { return csvin_line(im->r); }
 
 /* The cell of spec column i in the current row, or NULL when the file has
- * no such column; its column number (1-based). */
+ * no such column; its column number (1-based). A leading single quote that
+ * strbuf_put_csv put before a cell a spreadsheet would take for a formula
+ * ('=, '+, '-, '@) is dropped, so an export re-imports as it was. */
 static inline const char *imp_cell(const importer *im, int i) {
-  return im->col[i] >= 0 ? csvin_field(im->r, (size_t)im->col[i]) : NULL;
+  if (im->col[i] < 0)
+    return NULL;
+  const char *s = csvin_field(im->r, (size_t)im->col[i]);
+  return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
 }
 static inline int imp_colno(const importer *im, int i) { return im->col[i] + 1; }
 
