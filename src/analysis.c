@@ -1248,17 +1248,17 @@ static void delivery(analysis *a) {
   const fund_ledger *l = a->ds->fund;
   static const column wcols[] = {{"wave", "Wave", 0},
                                  {"places", "Places", 0},
-                                 {"allocated", "Allocated to providers", 0},
+                                 {"allocated", "Allocated", 0},
                                  {"taken", "Taken", 0},
                                  {"completed", "Completed", 0},
                                  {"withdrawn", "Withdrawn", 0},
-                                 {"completion_rate", "Completion rate (%)", 1},
-                                 {"hub_taken", "Taken in Careers Hubs", 0},
+                                 {"completion_rate", "Completed (%)", 1},
+                                 {"hub_taken", "Taken in hubs", 0},
                                  {"hub_share", "Hub share (%)", 1},
                                  {"hub_target", "Hub target (%)", 0},
-                                 {"claimed_pence", "Bursaries claimed", 0},
-                                 {"approved_pence", "Bursaries approved", 0},
-                                 {"paid_pence", "Bursaries paid", 0}};
+                                 {"claimed_pence", "Claimed", 0},
+                                 {"approved_pence", "Approved", 0},
+                                 {"paid_pence", "Paid", 0}};
   report_table *t = TABLE(a, "delivery", "Places, completions, the hub share and bursaries by wave",
                           SECTION_DELIVERY, wcols);
   long long taken = 0, completed = 0, paid = 0, places = 0;
@@ -1307,9 +1307,10 @@ static void delivery(analysis *a) {
   report_table_add_note(
       t,
       "From the fund's ledger. Taken: enrolled or completed (a withdrawal frees its place). "
-      "Completion rate: completed out of every enrolment, withdrawn ones included. Hub share: "
+      "Completed (%%): completed out of every enrolment, withdrawn ones included. Hub share: "
       "places taken by Careers Leaders whose establishment was in a Careers Hub when they "
-      "started. Bursaries paid in all: %s.",
+      "started. Claimed, Approved, Paid: bursaries, in pounds (a claim stays counted as it is "
+      "approved and paid). Bursaries paid in all: %s.",
       fund_pounds(paid, pounds, sizeof pounds));
 
   static const column pcols[] = {{"wave", "Wave", 0},

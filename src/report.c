@@ -124,8 +124,14 @@ static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t c
   switch (x->kind) {
   case CELL_NULL: strbuf_puts(b, "\xE2\x80\x93"); break; /* – */
   case CELL_INT:
-    if (is_pence_column(t->columns[col]))
-      strbuf_put_html(b, fund_pounds(x->i, buf, sizeof buf));
+    if (is_pence_column(t->columns[col])) {
+      /* Whole pounds drop their ".00", so the wave table fits at 1024 px. */
+      fund_pounds(x->i, buf, sizeof buf);
+      size_t n = strlen(buf);
+      if (x->i % 100 == 0 && n > 3 && strcmp(buf + n - 3, ".00") == 0)
+        buf[n - 3] = '\0';
+      strbuf_put_html(b, buf);
+    }
     else if (is_code_column(t->columns[col]))
       strbuf_printf(b, "%lld", x->i);
     else
