@@ -720,9 +720,10 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
     static const char *const formats[] = {"csv", "json", "sav"};
     strbuf detail = STRBUF_INIT;
     strbuf_printf(&detail, "kind=%s format=%s file=%s rows=%zu personal=%s", kind,
-                  formats[opt->format], to_file ? path : "-", n,
+                  formats[opt->format], opt->file ? opt->file : to_file ? path : "-", n,
                   k == K_LEADERS && opt->include_personal ? "yes" : "no");
-    rc = store_audit(s, store_actor(), "export", strbuf_str(&detail), err, errlen);
+    rc = store_audit(s, opt->actor ? opt->actor : store_actor(), "export", strbuf_str(&detail),
+                     err, errlen);
     strbuf_free(&detail);
   }
 cleanup:

@@ -17,6 +17,8 @@ typedef enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_SAV } export_format
 typedef struct export_options {
   export_format format;
   bool include_personal; /* leaders: add the name and email columns */
+  const char *actor;     /* whom the audit entry names (NULL: store_actor()) */
+  const char *file;      /* the file the audit entry names (NULL: path) */
 } export_options;
 
 /* "csv", "json", "sav" -> *out; returns -1 for anything else. */

@@ -345,7 +345,7 @@ static void test_submit_equals_import(void **state) {
   snprintf(other, sizeof other, "%s/imported.db", dir);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  export_options eo = {EXPORT_CSV, false};
+  export_options eo = {EXPORT_CSV, false, NULL, NULL};
   size_t rows;
   assert_int_equal(export_kind(s, "compass", &eo, csv, &rows, err, sizeof err), 0);
   store_close(s);
@@ -519,6 +519,9 @@ static void test_downloads_audited(void **state) {
   sign_in_as("analyst1", cookie, sizeof cookie);
   double before = query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'download'"
                                   " AND actor = 'analyst1'");
+  double before_export = query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'export'"
+                                         " AND actor = 'analyst1'");
+  double before_all = query_num(path, "SELECT count(*) FROM audit_log");
   assert_int_equal(request("GET", "/downloads/export/compass/csv", cookie, NULL, &res), 200);
   assert_memory_equal(res.body.data, "urn,submitted_at,bm1", 20);
   assert_non_null(strstr(header(&res, "Content-Disposition"), "compass.csv"));
@@ -538,10 +541,17 @@ static void test_downloads_audited(void **state) {
   web_response_clear(&res);
   assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'download'"
                                    " AND actor = 'analyst1'"),
-                   before + 4);
-  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'download'"
-                                   " AND detail = 'export compass as sav'"),
+                   before + 2);
+  /* An export is one audit entry, naming the web user (not the server's
+   * $USER), and none besides. */
+  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'export'"
+                                   " AND actor = 'analyst1'"),
+                   before_export + 2);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'export'"
+                                   " AND actor = 'analyst1' AND detail LIKE"
+                                   " 'kind=compass format=sav file=web download compass.sav rows=%'"),
                    1);
+  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log"), before_all + 4);
 }
 
 int main(void) {

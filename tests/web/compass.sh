@@ -110,10 +110,12 @@ else
   sqlite3 "$DB" "$cmp_sql" | sed 's/^/# web: /'
   sqlite3 "$W/imported.db" "$cmp_sql" | sed 's/^/# import: /'
 fi
-if [ "$(q "SELECT count(*) FROM audit_log WHERE action = 'download' AND actor = 'analyst1'
-      AND detail = 'export compass as csv'")" = 1 ]; then
-  pass "the analyst's download is in the audit log"
+if [ "$(q "SELECT count(*) FROM audit_log WHERE action = 'export' AND actor = 'analyst1'
+      AND detail LIKE 'kind=compass format=csv file=web download compass.csv rows=%'")" = 1 ] &&
+   [ "$(q "SELECT count(*) FROM audit_log WHERE action IN ('export', 'download')
+      AND detail LIKE '%compass%csv%'")" = 1 ]; then
+  pass "the analyst's download is in the audit log, once"
 else
-  fail "the analyst's download is in the audit log"
+  fail "the analyst's download is in the audit log, once"
 fi
 exit $bad
