@@ -16,7 +16,7 @@ const command cmd_serve = {
     "serve",
     "the web server: surveys for Careers Leaders, responses for providers",
     "cleval serve DB [--port N] [--bind ADDR] [--threads N] [--connections N] [--secure-cookies] "
-    "[--trust-proxy]",
+    "[--trust-proxy] [--timeout SECONDS] [--per-address N]",
     "Serves the web side of the programme from DB until stopped with SIGINT\n"
     "(Ctrl-C) or SIGTERM; requests being answered then finish and the\n"
     "database is closed. Prints 'cleval serve: listening on http://ADDR:PORT/'\n"
@@ -34,7 +34,15 @@ const command cmd_serve = {
     "  --secure-cookies  mark cookies Secure (when served over HTTPS)\n"
     "  --trust-proxy     take each client's address from the X-Real-IP header\n"
     "                    that the reverse proxy in front sets (for the rate\n"
-    "                    limits and the audit log); only behind a proxy\n\n"
+    "                    limits and the audit log); only behind a proxy\n"
+    "  --timeout SECONDS a connection that sends or reads nothing for this\n"
+    "                    long is closed (default 30): slow clients cannot\n"
+    "                    hold connections open\n"
+    "  --per-address N   connections open at once from one client address\n"
+    "                    (default 16; 0 for no limit); more are refused.\n"
+    "                    With --trust-proxy the default is 0, since every\n"
+    "                    connection then comes from the proxy, which should\n"
+    "                    limit clients itself (docs/deploy.md)\n\n"
     "Pages: /s/TOKEN (a survey, from the links 'cleval invite' makes),\n"
     "/login and /logout (accounts made with 'cleval user'), /responses\n"
     "(invited, answered and outstanding counts), /healthz (answers 'ok').\n\n"
@@ -57,7 +65,8 @@ static int parse_int(const char *s, int lo, int hi, int *out) {
 }
 
 static int run(int argc, char **argv) {
-  const char *port_s = NULL, *bind = "127.0.0.1", *threads_s = NULL, *conns_s = NULL;
+  const char *port_s = NULL, *bind = "127.0.0.1", *threads_s = NULL, *conns_s = NULL,
+             *timeout_s = NULL, *per_s = NULL;
   bool secure = false, trust_proxy = false;
   cli_option opts[] = {{"port", 0, true, &port_s, NULL},
                        {"bind", 0, true, &bind, NULL},
@@ -65,6 +74,8 @@ static int run(int argc, char **argv) {
                        {"connections", 0, true, &conns_s, NULL},
                        {"secure-cookies", 0, false, NULL, &secure},
                        {"trust-proxy", 0, false, NULL, &trust_proxy},
+                       {"timeout", 0, true, &timeout_s, NULL},
+                       {"per-address", 0, true, &per_s, NULL},
                        {NULL, 0, false, NULL, NULL}};
   const char *pos[1];
   int npos;
@@ -78,8 +89,15 @@ static int run(int argc, char **argv) {
   if (threads_s && parse_int(threads_s, 1, 256, &threads) != 0)
     return cli_usage(&cmd_serve, "--threads must be a number from 1 to 256, not '%s'", threads_s);
   if (conns_s && parse_int(conns_s, 1, 256, &connections) != 0)
-    return cli_usage(&cmd_serve, "--connections must be a number from 1 to 256, not '%s'",
-                     conns_s);
+    return cli_usage(&cmd_serve, "--connections must be a number from 1 to 256, not '%s'", conns_s);
+  int timeout = WEB_SERVER_TIMEOUT, per = trust_proxy ? 0 : WEB_SERVER_PER_ADDRESS;
+  if (timeout_s && parse_int(timeout_s, 1, 3600, &timeout) != 0)
+    return cli_usage(&cmd_serve, "--timeout must be a number of seconds from 1 to 3600, not '%s'",
+                     timeout_s);
+  if (per_s && parse_int(per_s, 0, 100000, &per) != 0)
+    return cli_usage(&cmd_serve, "--per-address must be a number from 0 to 100000, not '%s'",
+                     per_s);
+  web_server_limits limits = {(unsigned)timeout, (unsigned)per};
 
   /* The signals are taken by sigwait below; every thread started from here
    * on inherits the mask. */
@@ -98,7 +116,8 @@ static int run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   web_server *srv;
-  if (web_server_start(&srv, app, bind, port, threads, trust_proxy, err, sizeof err) != 0) {
+  if (web_server_start(&srv, app, bind, port, threads, trust_proxy, &limits, err, sizeof err) !=
+      0) {
     web_app_free(app);
     cli_error("%s", err);
     return EXIT_RUNTIME;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "web_page.h"
@@ -20,6 +21,7 @@ struct web_server {
   web_app *app;
   int port;
   bool trust_proxy;
+  unsigned timeout;
 };
 
 const char *const web_server_security_headers[] = {
@@ -41,13 +43,13 @@ const char *const web_server_security_headers[] = {
 /* What is kept between the calls for one request. */
 typedef struct upload {
   strbuf body;
-  int refused; /* a status already decided (413), or 0 */
+  int refused;  /* a status already decided (413), or 0 */
+  time_t start; /* when its headers were in */
 } upload;
 
 static enum MHD_Result reply(struct MHD_Connection *c, web_response *res) {
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(res->body.len, res->body.len ? res->body.data : (void *)"",
-                                      MHD_RESPMEM_MUST_COPY);
+  struct MHD_Response *r = MHD_create_response_from_buffer(
+      res->body.len, res->body.len ? res->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
   if (!r)
     return MHD_NO;
   MHD_add_response_header(r, "Content-Type", res->content_type);
@@ -96,14 +98,15 @@ static enum MHD_Result refuse(struct MHD_Connection *c, int status, const char *
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls) {
   (void)version;
   web_server *s = cls;
   upload *up = *con_cls;
   if (!up) {
     up = xcalloc(1, sizeof *up);
     strbuf_init(&up->body);
+    up->start = time(NULL);
     *con_cls = up;
     const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (len && strtoull(len, NULL, 10) > WEB_SERVER_MAX_BODY)
@@ -111,6 +114,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   }
   if (*upload_size) {
+    /* A body trickled in (a slow POST) is cut off once it has taken the
+     * whole timeout, however often its bytes come. */
+    if (time(NULL) - up->start > (time_t)s->timeout)
+      return MHD_NO;
     if (!up->refused) {
       if (up->body.len + *upload_size > WEB_SERVER_MAX_BODY)
         up->refused = 413;
@@ -180,7 +187,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 int web_server_start(web_server **out, web_app *app, const char *bind, int port, int threads,
-                     bool trust_proxy, char *err, size_t errlen) {
+                     bool trust_proxy, const web_server_limits *limits, char *err, size_t errlen) {
   *out = NULL;
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof ss);
@@ -205,13 +212,15 @@ int web_server_start(web_server **out, web_app *app, const char *bind, int port,
   web_server *s = xcalloc(1, sizeof *s);
   s->app = app;
   s->trust_proxy = trust_proxy;
+  s->timeout = limits->timeout;
   if (threads < 1)
     threads = 1;
-  s->d = MHD_start_daemon(
-      flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-      (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+  s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+                          (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s,
+                          MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout,
+                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_address,
+                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
   if (!s->d) {
     snprintf(err, errlen, "could not listen on %s port %d (in use, or not allowed)", bind, port);
     free(s);
