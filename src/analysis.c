@@ -17,30 +17,19 @@
 #include "numfmt.h"
 #include "stats.h"
 #include "strbuf.h"
+#include "vocab.h"
 #include "xalloc.h"
 
 #ifndef CLEVAL_VERSION
 #define CLEVAL_VERSION "0"
 #endif
 
-static const char *const AREAS[DS_NAREAS] = {"leadership", "management", "coordination",
-                                             "networking"};
+#define AREAS(ar) vocab_name(VOCAB_AREA, ar)
 static const char *const AGREE[5] = {"strongly disagree", "disagree", "neither agree nor disagree",
                                      "agree", "strongly agree"};
 
-/* Establishment types grouped as the seed report's table 1 does. */
-enum { GROUP_COLLEGE, GROUP_SEND_AP, GROUP_MAINSTREAM, NGROUPS };
-static const char *const GROUPS[NGROUPS] = {"college", "send_ap", "mainstream"};
-
-static int type_group(ds_type t) {
-  switch (t) {
-  case DS_FE_COLLEGE:
-  case DS_SIXTH_FORM_COLLEGE: return GROUP_COLLEGE;
-  case DS_SPECIAL:
-  case DS_AP: return GROUP_SEND_AP;
-  default: return GROUP_MAINSTREAM;
-  }
-}
+/* Establishment types grouped as the seed report's table 1 does (vocab.h). */
+#define NGROUPS VOCAB_NGROUPS
 
 typedef struct analysis {
   const dataset *ds;
@@ -322,7 +311,7 @@ static void fig1(analysis *a) {
   stats_paired res[DS_NAREAS];
   for (int ar = 0; ar < DS_NAREAS; ar++) {
     size_t r = report_table_add_row(t);
-    put_text(t, r, "area", AREAS[ar]);
+    put_text(t, r, "area", AREAS(ar));
     size_t n = pairs(a, a->matched, a->nmatched, ar);
     if (!paired_row(a, t, r, n, &res[ar]))
       continue;
@@ -333,7 +322,7 @@ static void fig1(analysis *a) {
     if (stats_wilcoxon(a->pre, a->post, n, &w, err, sizeof err) == 0) {
       put_num(t, r, "wilcoxon_v", w.v);
       put_num(t, r, "wilcoxon_p", w.p);
-      report_table_add_test(t, AREAS[ar], "wilcoxon", w.v, NAN, w.p);
+      report_table_add_test(t, AREAS(ar), "wilcoxon", w.v, NAN, w.p);
     }
   }
   if (nt > 0) {
@@ -343,7 +332,7 @@ static void fig1(analysis *a) {
         size_t ar = tested[i];
         put_num(t, ar, "p_holm", adj[i]);
         table_test *x =
-            report_table_add_test(t, AREAS[ar], "paired-t", res[ar].t, res[ar].df, res[ar].p);
+            report_table_add_test(t, AREAS(ar), "paired-t", res[ar].t, res[ar].df, res[ar].p);
         x->p_adjusted = adj[i];
         x->effect = res[ar].cohens_dz;
         x->effect_name = xstrdup("cohens_dz");
@@ -372,7 +361,7 @@ static void fig1(analysis *a) {
  * size, so that every comparison reports one. */
 static void add_paired_test(report_table *t, const char *group, int area, const stats_paired *res) {
   char label[96];
-  snprintf(label, sizeof label, "%s, %s", group, AREAS[area]);
+  snprintf(label, sizeof label, "%s, %s", group, AREAS(area));
   table_test *x = report_table_add_test(t, label, "paired-t", res->t, res->df, res->p);
   x->effect = res->cohens_dz;
   x->effect_name = xstrdup("cohens_dz");
@@ -383,7 +372,7 @@ static void by_group(analysis *a, report_table *t, const char *label_col, const 
   for (int ar = 0; ar < DS_NAREAS; ar++) {
     size_t r = report_table_add_row(t);
     put_text(t, r, label_col, label);
-    put_text(t, r, "area", AREAS[ar]);
+    put_text(t, r, "area", AREAS(ar));
     stats_paired res;
     if (paired_row(a, t, r, pairs(a, leaders, n, ar), &res))
       add_paired_test(t, label, ar, &res);
@@ -401,10 +390,10 @@ static void table1(analysis *a) {
     size_t n = 0;
     for (size_t i = 0; i < a->nmatched; i++) {
       const ds_leader *l = &a->ds->leaders[a->matched[i]];
-      if (type_group(a->ds->establishments[l->establishment].type) == g)
+      if (vocab_type_group(a->ds->establishments[l->establishment].type) == g)
         ls[n++] = a->matched[i];
     }
-    by_group(a, t, "group", GROUPS[g], ls, n);
+    by_group(a, t, "group", vocab_name(VOCAB_GROUP, g), ls, n);
   }
   free(ls);
   table_n(a, t, analysed(a, a->matched, a->nmatched));
@@ -448,7 +437,7 @@ static void cohorts(analysis *a) {
     for (int ar = 0; ar < DS_NAREAS; ar++) {
       size_t r = report_table_add_row(t);
       put_int(t, r, "wave", w);
-      put_text(t, r, "area", AREAS[ar]);
+      put_text(t, r, "area", AREAS(ar));
       stats_paired res;
       char label[32];
       snprintf(label, sizeof label, "wave %d", w);
@@ -483,7 +472,7 @@ static void fig2(analysis *a) {
     for (int ar = 0; ar < DS_NAREAS; ar++) {
       size_t r = report_table_add_row(t);
       put_text(t, r, "band", a->bands[b]);
-      put_text(t, r, "area", AREAS[ar]);
+      put_text(t, r, "area", AREAS(ar));
       change_row(a, t, r, pairs(a, ls, n, ar));
     }
   }
@@ -584,7 +573,7 @@ static void providers(analysis *a) {
       size_t r = report_table_add_row(t);
       put_text(t, r, "provider", ds->providers[p].name);
       put_text(t, r, "accreditation", ds->providers[p].accreditation);
-      put_text(t, r, "area", AREAS[ar]);
+      put_text(t, r, "area", AREAS(ar));
       change_row(a, t, r, pairs(a, ls, n, ar));
     }
   }
@@ -605,7 +594,7 @@ static void providers(analysis *a) {
     stats_anova an;
     char err[256];
     if (stats_anova_oneway(y, g, n, &an, err, sizeof err) == 0) {
-      table_test *x = report_table_add_test(t, AREAS[ar], "anova", an.f, an.df1, an.p);
+      table_test *x = report_table_add_test(t, AREAS(ar), "anova", an.f, an.df1, an.p);
       x->df2 = an.df2;
       x->effect = an.eta_squared;
       x->effect_name = xstrdup("eta_squared");
@@ -624,7 +613,6 @@ static void accreditation(analysis *a) {
   static const column cols[] = {
       {"accreditation", "Accreditation", 0}, {"area", "Area", 0},     {"n", "n", 0},
       {"mean_change", "Change", 1},          {"ci_low", "CI low", 1}, {"ci_high", "CI high", 1}};
-  static const char *const levels[] = {"none", "level6", "level7"};
   report_table *t = TABLE(a, "accreditation", "Change in knowledge by the provider's accreditation",
                           SECTION_LEVEL2, cols);
   const dataset *ds = a->ds;
@@ -634,13 +622,13 @@ static void accreditation(analysis *a) {
     for (size_t i = 0; i < a->nmatched; i++) {
       size_t e = a->enrolment[a->matched[i]];
       if (e != DS_NONE &&
-          strcmp(ds->providers[ds->enrolments[e].provider].accreditation, levels[v]) == 0)
+          strcmp(ds->providers[ds->enrolments[e].provider].accreditation, vocab_name(VOCAB_ACCREDITATION, v)) == 0)
         ls[n++] = a->matched[i];
     }
     for (int ar = 0; ar < DS_NAREAS; ar++) {
       size_t r = report_table_add_row(t);
-      put_text(t, r, "accreditation", levels[v]);
-      put_text(t, r, "area", AREAS[ar]);
+      put_text(t, r, "accreditation", vocab_name(VOCAB_ACCREDITATION, v));
+      put_text(t, r, "area", AREAS(ar));
       change_row(a, t, r, pairs(a, ls, n, ar));
     }
   }
@@ -737,12 +725,12 @@ static void fig4(analysis *a) {
   size_t most = 0;
   for (int ar = 0; ar < DS_NAREAS; ar++) {
     char key[64];
-    snprintf(key, sizeof key, "lt_conf_%s", AREAS[ar]);
+    snprintf(key, sizeof key, "lt_conf_%s", AREAS(ar));
     size_t k[4];
     size_t n = count_answers(a, dataset_item(a->ds, key), DS_LONG_TERM, 0, codes, 4, k);
     most = n > most ? n : most;
     size_t r = report_table_add_row(t);
-    put_text(t, r, "area", AREAS[ar]);
+    put_text(t, r, "area", AREAS(ar));
     put_int(t, r, "n", (long long)n);
     if (hidden(a, n)) {
       suppress(a, t, r, n);
@@ -1363,7 +1351,7 @@ static void attrition(analysis *a) {
     if (s < 0)
       continue;
     const ds_establishment *e = &ds->establishments[l->establishment];
-    type[type_group(e->type)][s]++;
+    type[vocab_type_group(e->type)][s]++;
     hub[e->hub != DS_NONE ? 0 : 1][s]++;
     if (s == 0) {
       nm++;
@@ -1408,7 +1396,7 @@ static void attrition(analysis *a) {
     double vm = NAN, vp = NAN, p = NAN;
     if (row < NGROUPS) {
       put_text(t, r, "characteristic", "type");
-      put_text(t, r, "level", GROUPS[row]);
+      put_text(t, r, "level", vocab_name(VOCAB_GROUP, row));
       vm = nm ? 100 * type[row][0] / (double)nm : NAN;
       vp = np ? 100 * type[row][1] / (double)np : NAN;
       p = p_type;
@@ -1500,7 +1488,7 @@ static void alpha(analysis *a) {
       size_t k = 0;
       for (size_t i = 0; i < ds->nitems; i++)
         if (strcmp(ds->items[i].instrument, "self-assessment") == 0 && ds->items[i].role &&
-            strcmp(ds->items[i].role, ds_role_name(role)) == 0 && ds->items[i].area == ar)
+            strcmp(ds->items[i].role, vocab_name(VOCAB_ROLE, role)) == 0 && ds->items[i].area == ar)
           items[k++] = i;
       m = xrealloc(m, (ds->nleaders + 1) * (k + 1) * sizeof *m);
       size_t n = 0;
@@ -1518,8 +1506,8 @@ static void alpha(analysis *a) {
         n += j == k;
       }
       size_t r = report_table_add_row(t);
-      put_text(t, r, "role", ds_role_name(role));
-      put_text(t, r, "area", AREAS[ar]);
+      put_text(t, r, "role", vocab_name(VOCAB_ROLE, role));
+      put_text(t, r, "area", AREAS(ar));
       put_int(t, r, "k", (long long)k);
       put_int(t, r, "n", (long long)n);
       if (hidden(a, n)) {
@@ -1528,7 +1516,7 @@ static void alpha(analysis *a) {
       }
       if (k < 2) {
         report_table_add_note(t, "%s, %s: no alpha, the area has fewer than two items.",
-                              ds_role_name(role), AREAS[ar]);
+                              vocab_name(VOCAB_ROLE, role), AREAS(ar));
         continue;
       }
       stats_alpha al;
@@ -1545,18 +1533,18 @@ static void alpha(analysis *a) {
                                 "Warning: %s, %s: alpha is negative (%s). The items do not "
                                 "form a scale for this group (they vary against each other), "
                                 "so its area score should not be read as one measure.",
-                                role < DS_NROLES ? role_words[role] : ds_role_name(role),
-                                AREAS[ar], v);
+                                role_words[role],
+                                AREAS(ar), v);
         else if (al.alpha < 0.5)
           report_table_add_note(t,
                                 "Warning: %s, %s: alpha is %s, below 0.5. The items may not "
                                 "form a scale for this group, so its area score should be "
                                 "read with care.",
-                                role < DS_NROLES ? role_words[role] : ds_role_name(role),
-                                AREAS[ar], v);
+                                role_words[role],
+                                AREAS(ar), v);
       }
       else
-        report_table_add_note(t, "%s, %s: no alpha (%s).", ds_role_name(role), AREAS[ar], err);
+        report_table_add_note(t, "%s, %s: no alpha (%s).", vocab_name(VOCAB_ROLE, role), AREAS(ar), err);
     }
   free(items);
   free(m);
@@ -1662,10 +1650,10 @@ static void key_messages(analysis *a) {
         "%g %% CI %.1f to %.1f, %s after Holm correction) and the smallest in %s (%+.1f "
         "points).",
         nw, up == tested ? "each" : (const char *[]){"none", "one", "two", "three"}[up],
-        (const char *[]){"", "one", "two", "three", "four"}[tested], AREAS[best],
+        (const char *[]){"", "one", "two", "three", "four"}[tested], AREAS(best),
         num(t, (size_t)best, "pre_mean"), num(t, (size_t)best, "post_mean"),
         num(t, (size_t)best, "mean_diff"), conf_pct(a), num(t, (size_t)best, "ci_low"),
-        num(t, (size_t)best, "ci_high"), p, AREAS[worst], num(t, (size_t)worst, "mean_diff"));
+        num(t, (size_t)best, "ci_high"), p, AREAS(worst), num(t, (size_t)worst, "mean_diff"));
     if (sig == tested)
       report_doc_key_message(d, "Every rise is statistically significant after correction for "
                                 "testing four areas.");
@@ -2049,7 +2037,7 @@ static void question_bank(analysis *a) {
       if (order[pass] ? strcmp(it->instrument, order[pass]) != 0 : named)
         continue;
       report_doc_question(a->doc, it->instrument, it->role ? it->role : "",
-                          it->area >= 0 ? AREAS[it->area]
+                          it->area >= 0 ? AREAS(it->area)
                           : it->topic   ? it->topic
                                         : "",
                           it->key, it->text);
@@ -2075,20 +2063,6 @@ static void display_labels(const analysis *a) {
   static const struct {
     const char *table, *code, *label;
   } dict[] = {
-      {NULL, "leadership", "Leadership"},
-      {NULL, "management", "Management"},
-      {NULL, "coordination", "Coordination"},
-      {NULL, "networking", "Networking"},
-      {NULL, "school", "School"},
-      {NULL, "college_strategic", "College, strategic"},
-      {NULL, "college_operational", "College, operational"},
-      {NULL, "mainstream", "Mainstream schools"},
-      {NULL, "college", "Colleges"},
-      {NULL, "send_ap", "Special schools and alternative provision"},
-      {"accreditation", "none", "Non-accredited"},
-      {"providers", "none", "Non-accredited"},
-      {NULL, "level6", "Level 6"},
-      {NULL, "level7", "Level 7"},
       {NULL, "trained", "Trained"},
       {NULL, "untrained", "Not trained"},
       {NULL, "trained_hub", "Trained, in a hub"},
@@ -2127,6 +2101,13 @@ static void display_labels(const analysis *a) {
       label[0] = (char)toupper((unsigned char)label[0]);
       label_if_used(t, code, label);
     }
+    static const vocab_set sets[] = {VOCAB_AREA, VOCAB_ROLE, VOCAB_GROUP, VOCAB_ACCREDITATION};
+    for (size_t k = 0; k < sizeof sets / sizeof *sets; k++)
+      for (int v = 0; v < (int)vocab_count(sets[k]); v++)
+        /* "none" is a fund's accreditation only where a table says so */
+        if (sets[k] != VOCAB_ACCREDITATION || v != VOCAB_NOT_ACCREDITED ||
+            strcmp(t->id, "accreditation") == 0 || strcmp(t->id, "providers") == 0)
+          label_if_used(t, vocab_name(sets[k], v), vocab_label(sets[k], v));
     for (size_t k = 0; k < sizeof dict / sizeof *dict; k++)
       if (!dict[k].table || strcmp(dict[k].table, t->id) == 0)
         label_if_used(t, dict[k].code, dict[k].label);

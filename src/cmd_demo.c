@@ -19,6 +19,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "table.h"
+#include "vocab.h"
 
 static int run(int argc, char **argv);
 
@@ -251,10 +252,10 @@ static void print_summary(const report_doc *doc, const counts *n) {
   printf("  self-assessment surveys: %s pre, %s post, %s matched\n", grouped(n->pre, a),
          grouped(n->post, b), grouped(matched > 0 ? (size_t)matched : 0, c));
   printf("  knowledge, post minus pre (percentage points):");
-  static const char *const areas[] = {"leadership", "management", "coordination", "networking"};
-  for (int i = 0; i < 4; i++) {
-    long r = find_row(fig1, "area", areas[i]);
-    printf("%s %s %+.1f", i ? "," : "", areas[i], number(fig1, r, "mean_diff"));
+  for (int i = 0; i < VOCAB_NAREAS; i++) {
+    const char *area = vocab_name(VOCAB_AREA, i);
+    long r = find_row(fig1, "area", area);
+    printf("%s %s %+.1f", i ? "," : "", area, number(fig1, r, "mean_diff"));
   }
   printf("\n");
   long lt = find_row(samples, "source", "long-term");

@@ -8,6 +8,7 @@
 #include "invite.h"
 #include "store.h"
 #include "token.h"
+#include "vocab.h"
 
 static int run(int argc, char **argv);
 
@@ -62,7 +63,7 @@ static int run(int argc, char **argv) {
     return cli_usage(&cmd_invite, "expected the database file name");
   if (!stage)
     return cli_usage(&cmd_invite, "--stage pre|post|followup is required");
-  if (strcmp(stage, "pre") != 0 && strcmp(stage, "post") != 0 && strcmp(stage, "followup") != 0)
+  if (vocab_index(VOCAB_STAGE, stage) < 0)
     return cli_usage(&cmd_invite, "--stage must be pre, post or followup, not '%s'", stage);
   if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
     return cli_usage(&cmd_invite, "--base-url must start with http:// or https://");

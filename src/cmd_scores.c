@@ -1,7 +1,6 @@
 /* cleval scores DB: the stored area percentage scores, one row per leader
  * and stage; or, with --matching, each leader's pre/post match status. */
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +9,7 @@
 #include "score.h"
 #include "store.h"
 #include "strbuf.h"
+#include "vocab.h"
 
 static int run(int argc, char **argv);
 
@@ -47,38 +47,32 @@ static void put_field(strbuf *b, bool json, const char *name, const char *text, 
 }
 
 static int print_scores(store *s, bool json, strbuf *b) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(store_db(s),
-                         "SELECT l.leader_key, r.stage, r.role,"
-                         " max(CASE a.area WHEN 'leadership' THEN a.score END),"
-                         " max(CASE a.area WHEN 'management' THEN a.score END),"
-                         " max(CASE a.area WHEN 'coordination' THEN a.score END),"
-                         " max(CASE a.area WHEN 'networking' THEN a.score END)"
-                         " FROM responses r JOIN leaders l ON l.id = r.leader_id"
-                         " LEFT JOIN area_scores a ON a.response_id = r.id"
-                         " WHERE r.survey = 'self-assessment'"
-                         " GROUP BY r.id ORDER BY l.leader_key, r.stage = 'post'",
-                         -1, &st, NULL) != SQLITE_OK) {
-    cli_error("%s: %s", store_path(s), sqlite3_errmsg(store_db(s)));
+  char err[1024];
+  score_row *rows;
+  size_t n;
+  if (score_list(s, &rows, &n, err, sizeof err) != 0) {
+    cli_error("%s", err);
     return EXIT_RUNTIME;
   }
-  if (json)
+  if (json) {
     strbuf_putc(b, '[');
-  else
-    strbuf_puts(b, "leader_id,stage,role,leadership,management,coordination,networking\n");
-  int step;
-  size_t n = 0;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  } else {
+    strbuf_puts(b, "leader_id,stage,role");
+    for (int a = 0; a < SCORE_NAREAS; a++)
+      strbuf_printf(b, ",%s", vocab_name(VOCAB_AREA, a));
+    strbuf_putc(b, '\n');
+  }
+  for (size_t i = 0; i < n; i++) {
     if (json)
-      strbuf_puts(b, n ? ",\n  " : "\n  ");
-    static const char *const names[] = {"leader_id", "stage", "role"};
-    for (int i = 0; i < 3; i++)
-      put_field(b, json, names[i], (const char *)sqlite3_column_text(st, i), i == 0);
+      strbuf_puts(b, i ? ",\n  " : "\n  ");
+    put_field(b, json, "leader_id", rows[i].leader_key, true);
+    put_field(b, json, "stage", rows[i].stage, false);
+    put_field(b, json, "role", rows[i].role, false);
     for (int a = 0; a < SCORE_NAREAS; a++) {
-      bool null = sqlite3_column_type(st, 3 + a) == SQLITE_NULL;
+      bool null = isnan(rows[i].score[a]);
       if (json) {
         strbuf_puts(b, ", ");
-        strbuf_put_json(b, score_area_name(a));
+        strbuf_put_json(b, vocab_name(VOCAB_AREA, a));
         strbuf_puts(b, ": ");
         if (null)
           strbuf_puts(b, "null");
@@ -86,18 +80,13 @@ static int print_scores(store *s, bool json, strbuf *b) {
         strbuf_putc(b, ',');
       }
       if (!null)
-        export_put_number(b, sqlite3_column_double(st, 3 + a));
+        export_put_number(b, rows[i].score[a]);
     }
     strbuf_puts(b, json ? "}" : "\n");
-    n++;
   }
   if (json)
     strbuf_puts(b, n ? "\n]\n" : "]\n");
-  sqlite3_finalize(st);
-  if (step != SQLITE_DONE) {
-    cli_error("%s: %s", store_path(s), sqlite3_errmsg(store_db(s)));
-    return EXIT_RUNTIME;
-  }
+  score_rows_free(rows, n);
   return EXIT_OK;
 }
 

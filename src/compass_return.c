@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vocab.h"
+
 bool compass_type_college(const char *type) {
-  return type && (strcmp(type, "fe_college") == 0 || strcmp(type, "sixth_form_college") == 0);
+  return vocab_type_is_college(vocab_index(VOCAB_TYPE, type));
 }
 
 int compass_sheet_init(compass_sheet *sheet, const instrument_bank *bank, const char *key,

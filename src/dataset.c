@@ -14,23 +14,12 @@
 
 #include "fund.h"
 #include "score.h"
+#include "vocab.h"
 #include "xalloc.h"
 
-static const char *const type_names[] = {"mainstream", "special", "ap", "fe_college",
-                                         "sixth_form_college"};
-static const char *const role_names[] = {"school", "college_strategic", "college_operational"};
-static const char *const status_names[] = {"enrolled", "completed", "withdrawn"};
-static const char *const stage_names[] = {"pre", "post", "followup"};
 static const char *const survey_names[] = {"self-assessment", "long-term"};
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
-
-const char *ds_type_name(ds_type t) {
-  return (unsigned)t < COUNT(type_names) ? type_names[t] : "unknown";
-}
-
-const char *ds_role_name(int r) {
-  return r >= 0 && (size_t)r < COUNT(role_names) ? role_names[r] : "unknown";
-}
+#define VOCAB(set) vocab_names(set), vocab_count(set)
 
 /* SQL id -> array index, sorted by id for bsearch. */
 typedef struct idx_entry {
@@ -381,7 +370,7 @@ static int load_establishments(loader *ld, dataset *ds) {
     e->region = dup_col(ld, st, 4);
     date_col(e->hub_joined, ld, st, 6);
     e->fsm_pct = real_col(ld, st, 7);
-    int t = enum_col(ld, st, 3, type_names, COUNT(type_names), "establishments.type");
+    int t = enum_col(ld, st, 3, VOCAB(VOCAB_TYPE), "establishments.type");
     int ok;
     e->hub = ref_col(ld, st, 5, &ld->hubs, "establishments.hub_id", &ok);
     if (t < 0 || !ok) {
@@ -422,7 +411,7 @@ static int load_leaders(loader *ld, dataset *ds) {
       fail(ld, "leaders.establishment_id: NULL for leader %s", l->key);
       ok = 0;
     }
-    int role = ok ? enum_col(ld, st, 3, role_names, COUNT(role_names), "leaders.role") : -1;
+    int role = ok ? enum_col(ld, st, 3, VOCAB(VOCAB_ROLE), "leaders.role") : -1;
     if (role < 0) {
       r = -1;
       break;
@@ -486,7 +475,7 @@ static int load_enrolments(loader *ld, dataset *ds) {
     e->wave = (int)int_col(ld, st, 2);
     date_col(e->start_date, ld, st, 3);
     date_col(e->completion_date, ld, st, 4);
-    int status = enum_col(ld, st, 5, status_names, COUNT(status_names), "enrolments.status");
+    int status = enum_col(ld, st, 5, VOCAB(VOCAB_STATUS), "enrolments.status");
     if (status < 0) {
       r = -1;
       break;
@@ -521,7 +510,7 @@ static int load_items(loader *ld, dataset *ds) {
     it->text = dup_col(ld, st, 8);
     it->area = -1;
     if (!is_null(ld, 5)) {
-      it->area = score_area_index(col_text(ld, st, 5));
+      it->area = vocab_index(VOCAB_AREA, col_text(ld, st, 5));
       if (it->area < 0) {
         r = fail(ld, "items.area: unexpected value '%s' (item %s)", col_text(ld, st, 5), it->key);
         break;
@@ -555,13 +544,13 @@ static int load_responses(loader *ld, dataset *ds) {
     date_col(p->submitted, ld, st, 5);
     int survey = enum_col(ld, st, 1, survey_names, COUNT(survey_names), "responses.survey");
     int stage =
-        survey < 0 ? -1 : enum_col(ld, st, 2, stage_names, COUNT(stage_names), "responses.stage");
+        survey < 0 ? -1 : enum_col(ld, st, 2, VOCAB(VOCAB_STAGE), "responses.stage");
     int ok = 0;
     if (stage >= 0)
       p->leader = ref_col(ld, st, 3, &ld->leaders, "responses.leader_id", &ok);
     p->role = -1;
     if (ok && !is_null(ld, 4))
-      p->role = enum_col(ld, st, 4, role_names, COUNT(role_names), "responses.role");
+      p->role = enum_col(ld, st, 4, VOCAB(VOCAB_ROLE), "responses.role");
     if (!ok || (p->role < 0 && !is_null(ld, 4))) {
       r = -1;
       break;
@@ -589,7 +578,7 @@ static int load_area_scores(loader *ld, dataset *ds) {
       r = -1;
       break;
     }
-    int area = score_area_index(col_text(ld, st, 1));
+    int area = vocab_index(VOCAB_AREA, col_text(ld, st, 1));
     if (area < 0) {
       r = fail(ld, "area_scores.area: unexpected value '%s'", col_text(ld, st, 1));
       break;

@@ -9,26 +9,37 @@
 
 #include "config.h"
 #include "store.h"
+#include "vocab.h"
 
-#define DS_NAREAS 4 /* leadership, management, coordination, networking */
+#define DS_NAREAS VOCAB_NAREAS /* leadership, management, coordination, networking */
 #define DS_NBENCHMARKS 8
 #define DS_NONE ((size_t)-1)
 #define DS_DIGEST_BYTES 32
 
-typedef enum ds_type { /* establishments.type, in schema order */
-                       DS_MAINSTREAM,
-                       DS_SPECIAL,
-                       DS_AP,
-                       DS_FE_COLLEGE,
-                       DS_SIXTH_FORM_COLLEGE,
-                       DS_NTYPES
+/* The fixed sets as vocab.h numbers them (names: vocab_name). */
+typedef enum ds_type { /* establishments.type */
+                       DS_MAINSTREAM = VOCAB_MAINSTREAM,
+                       DS_SPECIAL = VOCAB_SPECIAL,
+                       DS_AP = VOCAB_AP,
+                       DS_FE_COLLEGE = VOCAB_FE_COLLEGE,
+                       DS_SIXTH_FORM_COLLEGE = VOCAB_SIXTH_FORM_COLLEGE,
+                       DS_NTYPES = VOCAB_NTYPES
 } ds_type;
 
-typedef enum ds_role { DS_SCHOOL, DS_COLLEGE_STRATEGIC, DS_COLLEGE_OPERATIONAL, DS_NROLES } ds_role;
+typedef enum ds_role {
+  DS_SCHOOL = VOCAB_SCHOOL,
+  DS_COLLEGE_STRATEGIC = VOCAB_COLLEGE_STRATEGIC,
+  DS_COLLEGE_OPERATIONAL = VOCAB_COLLEGE_OPERATIONAL,
+  DS_NROLES = VOCAB_NROLES
+} ds_role;
 
-typedef enum ds_status { DS_ENROLLED, DS_COMPLETED, DS_WITHDRAWN } ds_status;
+typedef enum ds_status {
+  DS_ENROLLED = VOCAB_ENROLLED,
+  DS_COMPLETED = VOCAB_COMPLETED,
+  DS_WITHDRAWN = VOCAB_WITHDRAWN
+} ds_status;
 
-typedef enum ds_stage { DS_PRE, DS_POST, DS_FOLLOWUP } ds_stage;
+typedef enum ds_stage { DS_PRE = VOCAB_PRE, DS_POST = VOCAB_POST, DS_FOLLOWUP = VOCAB_FOLLOWUP } ds_stage;
 
 typedef enum ds_survey { DS_SELF_ASSESSMENT, DS_LONG_TERM } ds_survey;
 
@@ -150,9 +161,5 @@ size_t dataset_item(const dataset *ds, const char *key);
 
 /* The answer of response r to item i, or NULL. */
 const ds_answer *dataset_answer(const dataset *ds, size_t r, size_t item);
-
-/* Name strings of the enums: "mainstream", "school", "completed", "pre". */
-const char *ds_type_name(ds_type t);
-const char *ds_role_name(int r);
 
 #endif

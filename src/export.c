@@ -19,6 +19,7 @@
 #include "instrument.h"
 #include "score.h"
 #include "xalloc.h"
+#include "vocab.h"
 
 enum kind {
   K_ESTABLISHMENTS,
@@ -235,8 +236,8 @@ static int setup(xsrc *x, char *err, size_t errlen) {
     x->score_col = x->ncols;
     for (int a = 0; a < SCORE_NAREAS; a++) {
       char label[96];
-      snprintf(label, sizeof label, "Area score: %s (%%)", score_area_name(a));
-      add_col(x, score_area_name(a), true, label, NULL);
+      snprintf(label, sizeof label, "Area score: %s (%%)", vocab_name(VOCAB_AREA, a));
+      add_col(x, vocab_name(VOCAB_AREA, a), true, label, NULL);
     }
     if (prepare(x, &x->main,
                 "SELECT r.id, l.leader_key, r.stage, r.role, r.submitted_at FROM responses r"
@@ -448,7 +449,7 @@ static int src_next(xsrc *x, char *err, size_t errlen) {
     sqlite3_reset(x->sub2);
     sqlite3_bind_int64(x->sub2, 1, id);
     while ((step = sqlite3_step(x->sub2)) == SQLITE_ROW) {
-      int a = score_area_index((const char *)sqlite3_column_text(x->sub2, 0));
+      int a = vocab_index(VOCAB_AREA, (const char *)sqlite3_column_text(x->sub2, 0));
       if (a >= 0)
         cell_from(&x->cells[x->score_col + (size_t)a], x->sub2, 1);
     }

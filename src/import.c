@@ -76,7 +76,6 @@ _Static_assert(sizeof import_kinds / sizeof *import_kinds == NKINDS + 1,
 const char *const import_duplicate_rules[] = {"latest_complete", "latest", "earliest",
                                               "most_complete",   "error",  NULL};
 
-const char *const imp_roles[] = {"school", "college_strategic", "college_operational", NULL};
 const char *const imp_stages[] = {"pre", "post", NULL};
 
 void imp_progress_tick(importer *im) {

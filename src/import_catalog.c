@@ -193,7 +193,7 @@ int catalog_load(catalog *c, store *s, char *err, size_t errlen) {
     ci->area = -1;
     if (ci->ins == INS_SELF) {
       ci->role = imp_list_index(it->role, imp_roles);
-      ci->area = score_area_index(it->area);
+      ci->area = vocab_index(VOCAB_AREA, it->area);
       if (ci->role >= 0 && ci->area >= 0) {
         c->total[ci->role][ci->area]++;
         c->knowledge[ci->role]++;

@@ -19,6 +19,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "subreg.h"
+#include "vocab.h"
 
 /* The KINDs, in the order of import_kinds[] and of the table in import.c. */
 enum kind {
@@ -37,9 +38,10 @@ enum kind {
 /* The duplicate rules, in the order of import_duplicate_rules[]. */
 enum rule { R_LATEST_COMPLETE, R_LATEST, R_EARLIEST, R_MOST_COMPLETE, R_ERROR };
 
-/* Leaders' roles and survey stages as stored, NULL-terminated. */
-extern const char *const imp_roles[];
-#define NROLES 3
+/* Leaders' roles as stored (vocab.h), and the stages a self-assessment file
+ * may carry (pre, post: vocab's first two), NULL-terminated. */
+#define imp_roles vocab_names(VOCAB_ROLE)
+#define NROLES VOCAB_NROLES
 extern const char *const imp_stages[];
 
 /* ---------------------------------------------------------------------- */

@@ -10,10 +10,9 @@
 #include "import_internal.h"
 #include "xalloc.h"
 
-static const char *const est_types[] = {"mainstream",         "special", "ap", "fe_college",
-                                        "sixth_form_college", NULL};
-static const char *const accreditations[] = {"none", "level6", "level7", NULL};
-static const char *const statuses[] = {"enrolled", "completed", "withdrawn", NULL};
+#define est_types vocab_names(VOCAB_TYPE)
+#define accreditations vocab_names(VOCAB_ACCREDITATION)
+#define statuses vocab_names(VOCAB_STATUS)
 enum { ST_ENROLLED, ST_COMPLETED, ST_WITHDRAWN };
 
 const colspec imp_cols_establishments[] = {{"urn", true, false},         {"name", true, false},
@@ -157,7 +156,7 @@ static sqlite3_int64 establishment(importer *im, int i, const char *urn, bool *c
     id = sqlite3_column_int64(q, 0);
     if (college) {
       const char *t = (const char *)sqlite3_column_text(q, 1);
-      *college = strcmp(t, "fe_college") == 0 || strcmp(t, "sixth_form_college") == 0;
+      *college = vocab_type_is_college(vocab_index(VOCAB_TYPE, t));
     }
   } else if (found == 0) {
     char showbuf[64];

@@ -13,13 +13,9 @@
 #include "instruments_embed.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "vocab.h"
 
-static const char *const known_roles[] = {"school", "college_strategic", "college_operational",
-                                          "college", NULL};
-static const char *const known_areas[] = {"leadership", "management", "coordination", "networking",
-                                          NULL};
 static const char *const known_kinds[] = {"likert", "categorical", "binary", NULL};
-static const char *const known_stages[] = {"pre", "post", "followup", "compass", NULL};
 
 static bool in_list(const char *s, const char *const *list) {
   for (; *list; list++)
@@ -153,11 +149,11 @@ static int parse_item(instrument *in, instrument_item *it, size_t index, json_t 
     return -1;
   }
   free(scale);
-  if (it->role && !in_list(it->role, known_roles)) {
+  if (it->role && vocab_index(VOCAB_ROLE, it->role) < 0 && strcmp(it->role, "college") != 0) {
     snprintf(err, errlen, "%s: unknown role \"%s\"", where, it->role);
     return -1;
   }
-  if (it->area && !in_list(it->area, known_areas)) {
+  if (it->area && vocab_index(VOCAB_AREA, it->area) < 0) {
     snprintf(err, errlen, "%s: unknown area \"%s\"", where, it->area);
     return -1;
   }
@@ -214,7 +210,8 @@ int instrument_parse(instrument **out, const char *name, const char *json, size_
   in->stages = xcalloc(in->nstages, sizeof *in->stages);
   for (size_t i = 0; i < in->nstages; i++) {
     json_t *s = json_array_get(stages, i);
-    if (!json_is_string(s) || !in_list(json_string_value(s), known_stages)) {
+    if (!json_is_string(s) || (vocab_index(VOCAB_STAGE, json_string_value(s)) < 0 &&
+                                 strcmp(json_string_value(s), "compass") != 0)) {
       snprintf(err, errlen, "%s: stage %zu must be one of pre, post, followup, compass", name,
                i + 1);
       goto cleanup;

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vocab.h"
+
 /* The tally of a self-assessment's answers for role. */
 static void tally(const response_new *r, const response_answer *a, size_t n,
                   const instrument_bank *bank, score_tally *t) {
@@ -13,13 +15,13 @@ static void tally(const response_new *r, const response_answer *a, size_t n,
   const instrument *in = instrument_bank_get(bank, "self-assessment");
   for (size_t i = 0; in && i < in->nitems; i++) {
     const instrument_item *it = &in->items[i];
-    int area = score_area_index(it->area);
+    int area = vocab_index(VOCAB_AREA, it->area);
     if (area >= 0 && it->role && strcmp(it->role, r->role) == 0)
       t->total[area]++;
   }
   for (size_t i = 0; i < n; i++) {
     const instrument_item *it = a[i].item;
-    int area = score_area_index(it->area);
+    int area = vocab_index(VOCAB_AREA, it->area);
     if (area >= 0 && it->role && strcmp(it->role, r->role) == 0 &&
         strcmp(it->scale->kind, "likert") == 0) {
       t->sum[area] += a[i].option->value;

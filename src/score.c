@@ -10,20 +10,6 @@
 
 #include "xalloc.h"
 
-static const char *const area_names[SCORE_NAREAS] = {"leadership", "management", "coordination",
-                                                     "networking"};
-
-const char *score_area_name(int area) {
-  return area >= 0 && area < SCORE_NAREAS ? area_names[area] : NULL;
-}
-
-int score_area_index(const char *name) {
-  for (int i = 0; name && i < SCORE_NAREAS; i++)
-    if (strcmp(name, area_names[i]) == 0)
-      return i;
-  return -1;
-}
-
 void score_settings_default(score_settings *cfg) {
   cfg->method = SCORE_PERCENT;
   cfg->min_answered = 0.5;
@@ -105,7 +91,7 @@ int score_writer_put(score_writer *w, sqlite3_int64 response_id, const score_tal
   for (int a = 0; a < SCORE_NAREAS; a++) {
     double v = score_area(t->sum[a], t->answered[a], t->total[a], &w->cfg);
     int p = 2 + 4 * a;
-    sqlite3_bind_text(w->st, p, area_names[a], -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->st, p, vocab_name(VOCAB_AREA, a), -1, SQLITE_STATIC);
     if (isnan(v))
       sqlite3_bind_null(w->st, p + 1);
     else
@@ -182,7 +168,7 @@ int score_response(store *s, sqlite3_int64 response_id, const score_settings *cf
   score_tally t;
   memset(&t, 0, sizeof t);
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int a = score_area_index((const char *)sqlite3_column_text(st, 0));
+    int a = vocab_index(VOCAB_AREA, (const char *)sqlite3_column_text(st, 0));
     if (a < 0)
       continue;
     t.total[a] = sqlite3_column_int(st, 1);
@@ -233,6 +219,67 @@ fail:
   sqlite3_finalize(st);
   store_rollback(s);
   return -1;
+}
+
+static char *dup_column(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? xstrdup((const char *)t) : NULL;
+}
+
+int score_list(store *s, score_row **out, size_t *n, char *err, size_t errlen) {
+  sqlite3 *db = store_db(s);
+  sqlite3_stmt *st;
+  *out = NULL;
+  *n = 0;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT r.id, l.leader_key, r.stage, r.role, a.area, a.score"
+                         " FROM responses r JOIN leaders l ON l.id = r.leader_id"
+                         " LEFT JOIN area_scores a ON a.response_id = r.id"
+                         " WHERE r.survey = 'self-assessment'"
+                         " ORDER BY l.leader_key, r.stage = ?1, r.id",
+                         -1, &st, NULL) != SQLITE_OK) {
+    store_fail(db, "reading scores", err, errlen);
+    return -1;
+  }
+  sqlite3_bind_text(st, 1, vocab_name(VOCAB_STAGE, VOCAB_POST), -1, SQLITE_STATIC);
+  score_row *rows = NULL;
+  size_t count = 0, cap = 0;
+  sqlite3_int64 last = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    sqlite3_int64 id = sqlite3_column_int64(st, 0);
+    if (count == 0 || id != last) { /* a response's rows are adjacent */
+      rows = xgrow(rows, &cap, count + 1, sizeof *rows);
+      score_row *r = &rows[count++];
+      r->leader_key = dup_column(st, 1);
+      r->stage = dup_column(st, 2);
+      r->role = dup_column(st, 3);
+      for (int a = 0; a < SCORE_NAREAS; a++)
+        r->score[a] = NAN;
+      last = id;
+    }
+    int a = vocab_index(VOCAB_AREA, (const char *)sqlite3_column_text(st, 4));
+    if (a >= 0 && sqlite3_column_type(st, 5) != SQLITE_NULL)
+      rows[count - 1].score[a] = sqlite3_column_double(st, 5);
+  }
+  sqlite3_finalize(st);
+  if (step != SQLITE_DONE) {
+    store_fail(db, "reading scores", err, errlen);
+    score_rows_free(rows, count);
+    return -1;
+  }
+  *out = rows;
+  *n = count;
+  return 0;
+}
+
+void score_rows_free(score_row *rows, size_t n) {
+  for (size_t i = 0; rows && i < n; i++) {
+    free(rows[i].leader_key);
+    free(rows[i].stage);
+    free(rows[i].role);
+  }
+  free(rows);
 }
 
 const char *score_match_status_name(score_match_status st) {

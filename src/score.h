@@ -9,14 +9,10 @@
 #include <stddef.h>
 
 #include "store.h"
+#include "vocab.h"
 
-/* The four responsibility areas, in report order. */
-enum score_area { SCORE_LEADERSHIP, SCORE_MANAGEMENT, SCORE_COORDINATION, SCORE_NETWORKING };
-#define SCORE_NAREAS 4
-
-/* "leadership" ... "networking"; score_area_index gives -1 for anything else. */
-const char *score_area_name(int area);
-int score_area_index(const char *name);
+/* The four responsibility areas (vocab.h: VOCAB_AREA), in report order. */
+#define SCORE_NAREAS VOCAB_NAREAS
 
 typedef enum score_method {
   SCORE_PERCENT, /* sum / (5 x answered) x 100 */
@@ -76,6 +72,20 @@ int score_response(store *s, sqlite3_int64 response_id, const score_settings *cf
  * or score.min_answered changed), in one transaction. *n (if not NULL)
  * gets the number of responses scored. */
 int score_rescore_all(store *s, const score_settings *cfg, size_t *n, char *err, size_t errlen);
+
+/* One self-assessment response's stored area scores. */
+typedef struct score_row {
+  char *leader_key;           /* leaders.leader_key */
+  char *stage;                /* "pre" or "post" */
+  char *role;                 /* the role answered as; NULL when none */
+  double score[SCORE_NAREAS]; /* NAN when the area has no score */
+} score_row;
+
+/* Lists every self-assessment response's area scores, ordered by leader_key
+ * with pre before post. On success *out (free with score_rows_free) and *n
+ * are set; on failure -1 with a message. */
+int score_list(store *s, score_row **out, size_t *n, char *err, size_t errlen);
+void score_rows_free(score_row *rows, size_t n);
 
 /* Pre/post matching by leader, for the attrition table. */
 typedef enum score_match_status {

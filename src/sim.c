@@ -16,16 +16,11 @@
 #include "date.h"
 #include "instrument.h"
 #include "strbuf.h"
+#include "vocab.h"
 #include "xalloc.h"
 
 /* ---- Names ------------------------------------------------------------ */
 
-static const char *const type_names[SIM_NTYPES] = {"mainstream", "special", "ap", "fe_college",
-                                                   "sixth_form_college"};
-static const char *const role_names[SIM_NROLES] = {"school", "college_strategic",
-                                                   "college_operational"};
-static const char *const area_names[SIM_AREAS] = {"leadership", "management", "coordination",
-                                                  "networking"};
 enum { NREGIONS = 9 };
 static const char *const region_names[NREGIONS] = {
     "North East",    "North West",    "Yorkshire and the Humber",
@@ -140,9 +135,6 @@ const char *const sim_kinds[] = {"establishments", "providers",       "leaders",
                                  "compass"};
 const size_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 
-const char *sim_type_name(sim_type t) { return t < SIM_NTYPES ? type_names[t] : "?"; }
-const char *sim_role_name(sim_role r) { return r < SIM_NROLES ? role_names[r] : "?"; }
-const char *sim_area_name(int a) { return a >= 0 && a < SIM_AREAS ? area_names[a] : "?"; }
 
 /* ---- Parameters --------------------------------------------------------- */
 
@@ -269,12 +261,7 @@ typedef struct builder {
   size_t cap_resp, cap_ans, cap_ret;
 } builder;
 
-static int area_index(const char *area) {
-  for (int a = 0; area && a < SIM_AREAS; a++)
-    if (strcmp(area, area_names[a]) == 0)
-      return a;
-  return -1;
-}
+static int area_index(const char *area) { return vocab_index(VOCAB_AREA, area); }
 
 static int find_items(const instrument_bank *bank, items *it, char *err, size_t errlen) {
   it->sa = instrument_bank_get(bank, "self-assessment");
@@ -394,8 +381,8 @@ static void make_providers(builder *b) {
     snprintf(p->id, sizeof p->id, "P%02d", i + 1);
     p->name = provider_list[i].name;
     p->accreditation = provider_list[i].accreditation;
-    double acc = strcmp(p->accreditation, "level7") == 0   ? s->params.gain_level7
-                 : strcmp(p->accreditation, "level6") == 0 ? s->params.gain_level6
+    double acc = vocab_index(VOCAB_ACCREDITATION, p->accreditation) == VOCAB_LEVEL7  ? s->params.gain_level7
+                 : vocab_index(VOCAB_ACCREDITATION, p->accreditation) == VOCAB_LEVEL6? s->params.gain_level6
                                                            : 0;
     p->effect = acc + gsl_ran_gaussian(b->r, s->params.sd_provider);
     p->weight = gsl_ran_gamma(b->r, 4, 1);
@@ -462,7 +449,7 @@ static void make_establishments(builder *b, size_t ntrained) {
   }
 }
 
-static int is_college(sim_type t) { return t == SIM_FE_COLLEGE || t == SIM_SIXTH_FORM; }
+static int is_college(sim_type t) { return vocab_type_is_college((int)t); }
 
 static void add_leader(builder *b, size_t est, sim_role role, sim_status status) {
   sim *s = b->s;
@@ -576,8 +563,8 @@ static void make_enrolments(builder *b) {
     l->wave = w + 1;
     l->start = uniform_day(b->r, wave_from[w], wave_to[w]);
     const char *acc = s->providers[l->provider].accreditation;
-    double months = strcmp(acc, "level7") == 0   ? gsl_ran_flat(b->r, 8, 13)
-                    : strcmp(acc, "level6") == 0 ? gsl_ran_flat(b->r, 6, 10)
+    double months = vocab_index(VOCAB_ACCREDITATION, acc) == VOCAB_LEVEL7  ? gsl_ran_flat(b->r, 8, 13)
+                    : vocab_index(VOCAB_ACCREDITATION, acc) == VOCAB_LEVEL6? gsl_ran_flat(b->r, 6, 10)
                                                  : gsl_ran_flat(b->r, 3.5, 7);
     int end = l->start + (int)(months * 30.44);
     if (l->start < lockdown && end > lockdown)
@@ -673,7 +660,7 @@ static void make_knowledge(builder *b) {
     int n[SIM_AREAS] = {0};
     for (size_t j = 0; j < b->it.sa->nitems; j++) {
       const instrument_item *item = &b->it.sa->items[j];
-      if (strcmp(item->role, role_names[l->role]) != 0)
+      if (strcmp(item->role, vocab_name(VOCAB_ROLE, (int)l->role)) != 0)
         continue;
       int a = area_index(item->area);
       double d = b->it.difficulty[j];
@@ -753,7 +740,7 @@ static void draw_answers(builder *b, sim_response *r, const sim_leader *l, int k
     const double *theta = r->stage == SIM_PRE ? l->pre : l->post;
     for (size_t j = 0; j < b->it.sa->nitems && r->nanswers < limit; j++) {
       const instrument_item *item = &b->it.sa->items[j];
-      if (strcmp(item->role, role_names[l->role]) != 0)
+      if (strcmp(item->role, vocab_name(VOCAB_ROLE, (int)l->role)) != 0)
         continue;
       double y = theta[area_index(item->area)] - b->it.difficulty[j] + gsl_ran_logistic(b->r, 1.0);
       if (gsl_rng_uniform(b->r) < p->item_missing)
@@ -780,7 +767,7 @@ static void draw_answers(builder *b, sim_response *r, const sim_leader *l, int k
 static int role_items(const builder *b, sim_role role) {
   int n = 0;
   for (size_t j = 0; j < b->it.sa->nitems; j++)
-    n += strcmp(b->it.sa->items[j].role, role_names[role]) == 0;
+    n += strcmp(b->it.sa->items[j].role, vocab_name(VOCAB_ROLE, (int)role)) == 0;
   return n;
 }
 
@@ -1250,7 +1237,7 @@ static void write_establishments(const sim *s, out *o) {
     const sim_establishment *e = &s->est[i];
     strbuf_printf(&o->b, "%s,", e->urn);
     strbuf_put_csv(&o->b, e->name);
-    strbuf_printf(&o->b, ",%s,", type_names[e->type]);
+    strbuf_printf(&o->b, ",%s,", vocab_name(VOCAB_TYPE, (int)e->type));
     strbuf_put_csv(&o->b, region_names[e->region]);
     strbuf_putc(&o->b, ',');
     if (e->hub >= 0)
@@ -1279,7 +1266,7 @@ static void write_leaders(const sim *s, out *o) {
   out_row(o);
   for (size_t i = 0; i < s->nleaders; i++) {
     const sim_leader *l = &s->leaders[i];
-    strbuf_printf(&o->b, "%s,%s,%s,", l->id, s->est[l->est].urn, role_names[l->role]);
+    strbuf_printf(&o->b, "%s,%s,%s,", l->id, s->est[l->est].urn, vocab_name(VOCAB_ROLE, (int)l->role));
     if (l->months_known)
       strbuf_printf(&o->b, "%d", l->months_in_role);
     strbuf_printf(&o->b, ",%d", l->consent);
@@ -1297,7 +1284,7 @@ static void write_enrolments(const sim *s, out *o) {
     put_date(&o->b, l->start);
     strbuf_putc(&o->b, ',');
     put_date(&o->b, l->completion);
-    strbuf_printf(&o->b, ",%s,", l->status == SIM_COMPLETED ? "completed" : "withdrawn");
+    strbuf_printf(&o->b, ",%s,", vocab_name(VOCAB_STATUS, l->status == SIM_COMPLETED ? VOCAB_COMPLETED : VOCAB_WITHDRAWN));
     put_date(&o->b, l->bursary);
     out_row(o);
   }
@@ -1370,7 +1357,7 @@ static void write_self_assessment(const sim *s, out *o) {
     format_time(r, d);
     for (size_t k = 0; k < r->nanswers; k++) {
       strbuf_printf(&o->b, "%s,%s,%s,", s->leaders[r->leader].id,
-                    r->stage == SIM_PRE ? "pre" : "post", d);
+                    vocab_name(VOCAB_STAGE, (int)r->stage), d);
       put_answer(&o->b, &s->answers[r->answer0 + k]);
       out_row(o);
     }
@@ -1432,7 +1419,7 @@ int sim_write_csv(const sim *s, const char *dir, char *err, size_t errlen) {
 static json_t *areas_json(const double *v) {
   json_t *o = json_object();
   for (int a = 0; a < SIM_AREAS; a++)
-    json_object_set_new(o, area_names[a], json_real(v[a]));
+    json_object_set_new(o, vocab_name(VOCAB_AREA, a), json_real(v[a]));
   return o;
 }
 

@@ -7,32 +7,44 @@
 
 #include <stddef.h>
 
+#include "vocab.h"
+
 struct instrument_bank;
 struct instrument_item;
 struct instrument_option;
 
 enum {
-  SIM_AREAS = 4,
+  SIM_AREAS = VOCAB_NAREAS,
   SIM_BENCHMARKS = 8,
   SIM_PROVIDERS = 12,
   SIM_TOPICS = 10,
   SIM_FUND_WAVES = 2
 };
 
+/* Types and roles as vocab.h numbers them (names: vocab_name). */
 typedef enum sim_type {
-  SIM_MAINSTREAM,
-  SIM_SPECIAL,
-  SIM_AP,
-  SIM_FE_COLLEGE,
-  SIM_SIXTH_FORM,
-  SIM_NTYPES
+  SIM_MAINSTREAM = VOCAB_MAINSTREAM,
+  SIM_SPECIAL = VOCAB_SPECIAL,
+  SIM_AP = VOCAB_AP,
+  SIM_FE_COLLEGE = VOCAB_FE_COLLEGE,
+  SIM_SIXTH_FORM = VOCAB_SIXTH_FORM_COLLEGE,
+  SIM_NTYPES = VOCAB_NTYPES
 } sim_type;
 
-typedef enum sim_role { SIM_SCHOOL, SIM_STRATEGIC, SIM_OPERATIONAL, SIM_NROLES } sim_role;
+typedef enum sim_role {
+  SIM_SCHOOL = VOCAB_SCHOOL,
+  SIM_STRATEGIC = VOCAB_COLLEGE_STRATEGIC,
+  SIM_OPERATIONAL = VOCAB_COLLEGE_OPERATIONAL,
+  SIM_NROLES = VOCAB_NROLES
+} sim_role;
 
 typedef enum sim_status { SIM_COMPLETED, SIM_WITHDRAWN } sim_status;
 
-typedef enum sim_stage { SIM_PRE, SIM_POST, SIM_FOLLOWUP } sim_stage;
+typedef enum sim_stage {
+  SIM_PRE = VOCAB_PRE,
+  SIM_POST = VOCAB_POST,
+  SIM_FOLLOWUP = VOCAB_FOLLOWUP
+} sim_stage;
 
 /* The model's parameters. sim_params_default() gives the calibrated
  * defaults; tests change single values (e.g. no training effect).
@@ -227,10 +239,5 @@ int sim_write_csv(const sim *s, const char *dir, char *err, size_t errlen);
 /* Writes the true parameters and the effects they imply as JSON to path.
  * Returns 0, or -1 with a message. */
 int sim_write_truth(const sim *s, const char *path, char *err, size_t errlen);
-
-/* Names for the enums (as the CSV files spell them). */
-const char *sim_type_name(sim_type t);
-const char *sim_role_name(sim_role r);
-const char *sim_area_name(int area);
 
 #endif

@@ -13,13 +13,12 @@ typedef struct vocab_table {
 
 static const char *const area_names[] = {"leadership", "management", "coordination", "networking",
                                          NULL};
-static const char *const area_labels[] = {"Leadership", "Management", "Coordination",
-                                          "Networking"};
+static const char *const area_labels[] = {"Leadership", "Management", "Coordination", "Networking"};
 static const char *const role_names[] = {"school", "college_strategic", "college_operational",
                                          NULL};
 static const char *const role_labels[] = {"School", "College, strategic", "College, operational"};
-static const char *const type_names[] = {"mainstream", "special",           "ap",
-                                         "fe_college", "sixth_form_college", NULL};
+static const char *const type_names[] = {"mainstream",         "special", "ap", "fe_college",
+                                         "sixth_form_college", NULL};
 static const char *const type_labels[] = {"Mainstream school", "Special school",
                                           "Alternative provision", "FE college",
                                           "Sixth form college"};
@@ -33,7 +32,8 @@ static const char *const status_labels[] = {"Enrolled", "Completed", "Withdrawn"
 static const char *const accreditation_names[] = {"none", "level6", "level7", NULL};
 static const char *const accreditation_labels[] = {"Non-accredited", "Level 6", "Level 7"};
 
-#define TABLE(names, labels, n) {names, labels, n}
+#define TABLE(names, labels, n)                                                                    \
+  { names, labels, n }
 static const vocab_table tables[VOCAB_NSETS] = {
     [VOCAB_AREA] = TABLE(area_names, area_labels, VOCAB_NAREAS),
     [VOCAB_ROLE] = TABLE(role_names, role_labels, VOCAB_NROLES),
@@ -51,8 +51,7 @@ _Static_assert(sizeof type_labels / sizeof *type_labels == VOCAB_NTYPES, "types"
 _Static_assert(sizeof group_labels / sizeof *group_labels == VOCAB_NGROUPS, "groups");
 _Static_assert(sizeof stage_labels / sizeof *stage_labels == VOCAB_NSTAGES, "stages");
 _Static_assert(sizeof status_labels / sizeof *status_labels == VOCAB_NSTATUSES, "statuses");
-_Static_assert(sizeof accreditation_labels / sizeof *accreditation_labels ==
-                   VOCAB_NACCREDITATIONS,
+_Static_assert(sizeof accreditation_labels / sizeof *accreditation_labels == VOCAB_NACCREDITATIONS,
                "accreditations");
 _Static_assert(sizeof area_names / sizeof *area_names == VOCAB_NAREAS + 1, "area names");
 _Static_assert(sizeof role_names / sizeof *role_names == VOCAB_NROLES + 1, "role names");

@@ -66,7 +66,7 @@ static void build(survey *sv, const instrument_bank *bank) {
       for (size_t i = 0; i < in->nitems; i++) {
         const instrument_item *it = &in->items[i];
         if (it->role && strcmp(it->role, sv->role) == 0 && it->area &&
-            strcmp(it->area, score_area_name(a)) == 0)
+            strcmp(it->area, vocab_name(VOCAB_AREA, a)) == 0)
           add_item(sv, it);
       }
       add_section(sv, area_titles[a],
@@ -495,7 +495,7 @@ static void render_profile(web_request *req, web_response *res, const survey *sv
     sqlite3_bind_int64(st, 1, sv->leader_id);
     sqlite3_bind_int64(st, 2, post_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
-      int a = score_area_index((const char *)sqlite3_column_text(st, 1));
+      int a = vocab_index(VOCAB_AREA, (const char *)sqlite3_column_text(st, 1));
       if (a < 0 || sqlite3_column_type(st, 2) == SQLITE_NULL)
         continue;
       bool is_pre = strcmp((const char *)sqlite3_column_text(st, 0), "pre") == 0;

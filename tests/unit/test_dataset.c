@@ -414,13 +414,15 @@ static void test_broken(void **state) {
 
 static void test_names(void **state) {
   (void)state;
-  assert_string_equal(ds_type_name(DS_MAINSTREAM), "mainstream");
-  assert_string_equal(ds_type_name(DS_SIXTH_FORM_COLLEGE), "sixth_form_college");
-  assert_string_equal(ds_type_name(DS_NTYPES), "unknown");
-  assert_string_equal(ds_role_name(DS_SCHOOL), "school");
-  assert_string_equal(ds_role_name(DS_COLLEGE_OPERATIONAL), "college_operational");
-  assert_string_equal(ds_role_name(-1), "unknown");
-  assert_string_equal(ds_role_name(DS_NROLES), "unknown");
+  /* the dataset's enums number the sets as vocab.h names them */
+  assert_string_equal(vocab_name(VOCAB_TYPE, DS_MAINSTREAM), "mainstream");
+  assert_string_equal(vocab_name(VOCAB_TYPE, DS_SIXTH_FORM_COLLEGE), "sixth_form_college");
+  assert_null(vocab_name(VOCAB_TYPE, DS_NTYPES));
+  assert_string_equal(vocab_name(VOCAB_ROLE, DS_SCHOOL), "school");
+  assert_string_equal(vocab_name(VOCAB_ROLE, DS_COLLEGE_OPERATIONAL), "college_operational");
+  assert_null(vocab_name(VOCAB_ROLE, DS_NROLES));
+  assert_string_equal(vocab_name(VOCAB_STATUS, DS_WITHDRAWN), "withdrawn");
+  assert_string_equal(vocab_name(VOCAB_STAGE, DS_FOLLOWUP), "followup");
 }
 
 int main(void) {

@@ -68,7 +68,7 @@ static size_t count_lines(const char *dir, const char *name) {
 
 static int area_of(const char *area) {
   for (int a = 0; area && a < SIM_AREAS; a++)
-    if (strcmp(area, sim_area_name(a)) == 0)
+    if (strcmp(area, vocab_name(VOCAB_AREA, a)) == 0)
       return a;
   return -1;
 }
@@ -77,7 +77,7 @@ static int area_of(const char *area) {
  * the role's items answered); 0 when an area has no score. */
 static int area_scores(const sim *s, const sim_response *r, double score[SIM_AREAS]) {
   const instrument *sa = instrument_bank_get(bank, "self-assessment");
-  const char *role = sim_role_name(s->leaders[r->leader].role);
+  const char *role = vocab_name(VOCAB_ROLE, (int)s->leaders[r->leader].role);
   int total[SIM_AREAS] = {0}, n[SIM_AREAS] = {0};
   double sum[SIM_AREAS] = {0};
   for (size_t j = 0; j < sa->nitems; j++)
@@ -566,7 +566,7 @@ static void test_truth_json(void **state) {
   assert_int_equal(json_integer_value(json_object_get(root, "seed")), 2);
   json_t *eff = json_object_get(json_object_get(root, "knowledge"), "effect_pp");
   for (int a = 0; a < SIM_AREAS; a++)
-    assert_close(json_real_value(json_object_get(eff, sim_area_name(a))),
+    assert_close(json_real_value(json_object_get(eff, vocab_name(VOCAB_AREA, a))),
                  s->truth.knowledge_effect[a], 1e-12);
   assert_close(json_real_value(json_object_get(json_object_get(root, "benchmarks"), "effect")),
                s->truth.benchmark_effect, 1e-12);
@@ -597,7 +597,7 @@ static void test_recovery(void **state) {
   for (int q = 0; q <= SIM_AREAS; q++)
     if (covered[q] < 18)
       fail_msg("%s: the truth was inside the 95%% interval for %d of 20 seeds",
-               q < SIM_AREAS ? sim_area_name(q) : "benchmarks", covered[q]);
+               q < SIM_AREAS ? vocab_name(VOCAB_AREA, q) : "benchmarks", covered[q]);
 
   /* Precision: ten times the scale, about a third of the width. */
   sim *small = run(1, 0.3, NULL), *big = run(1, 3, NULL);

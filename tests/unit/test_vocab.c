@@ -68,10 +68,11 @@ static void known_members(void **state) {
 
 static void type_groups(void **state) {
   (void)state;
-  static const int want[VOCAB_NTYPES] = {
-      [VOCAB_MAINSTREAM] = VOCAB_GROUP_MAINSTREAM, [VOCAB_SPECIAL] = VOCAB_GROUP_SEND_AP,
-      [VOCAB_AP] = VOCAB_GROUP_SEND_AP,           [VOCAB_FE_COLLEGE] = VOCAB_GROUP_COLLEGE,
-      [VOCAB_SIXTH_FORM_COLLEGE] = VOCAB_GROUP_COLLEGE};
+  static const int want[VOCAB_NTYPES] = {[VOCAB_MAINSTREAM] = VOCAB_GROUP_MAINSTREAM,
+                                         [VOCAB_SPECIAL] = VOCAB_GROUP_SEND_AP,
+                                         [VOCAB_AP] = VOCAB_GROUP_SEND_AP,
+                                         [VOCAB_FE_COLLEGE] = VOCAB_GROUP_COLLEGE,
+                                         [VOCAB_SIXTH_FORM_COLLEGE] = VOCAB_GROUP_COLLEGE};
   for (int t = 0; t < VOCAB_NTYPES; t++) {
     assert_int_equal(vocab_type_group(t), want[t]);
     assert_int_equal(vocab_type_is_college(t), want[t] == VOCAB_GROUP_COLLEGE);
