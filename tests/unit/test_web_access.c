@@ -6,14 +6,8 @@
  * does not know fails it. */
 #include "testutil.h"
 
-#include "compass_link.h"
-#include "instrument.h"
-#include "store.h"
-#include "token.h"
-#include "user.h"
-#include "web_app.h"
+#include "test_web_util.h"
 #include "web_routes.h"
-#include "web_session.h"
 
 static char *dir, *path;
 static web_app *app;
@@ -52,51 +46,20 @@ static const expect expected[] = {
 };
 #define NEXPECTED (sizeof expected / sizeof expected[0])
 
-static void exec_sql(store *s, const char *sql) {
-  char *msg = NULL;
-  if (sqlite3_exec(store_db(s), sql, NULL, NULL, &msg) != SQLITE_OK)
-    fail_msg("%s: %s", sql, msg);
-}
-
 static int setup(void **state) {
   (void)state;
-  dir = test_tmpdir();
-  path = malloc(strlen(dir) + 16);
-  sprintf(path, "%s/a.db", dir);
+  path = webtest_db(&dir, "a.db");
+  webtest_exec(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+                     " ('P1', 'One', 'none'), ('P2', 'Two', 'level6');"
+                     "INSERT INTO establishments (urn, name, type, region) VALUES"
+                     " ('100001', 'Ash School', 'mainstream', 'London');"
+                     "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
+                     " ('L1', 1, 'school');"
+                     "INSERT INTO enrolments (leader_id, provider_id, wave, start_date, status)"
+                     " VALUES (1, 1, 1, '2019-01-01', 'enrolled');");
+  webtest_add_users(path);
+  webtest_compass_link(path, NULL, "http://h", token);
   char err[512];
-  instrument_bank *bank;
-  assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
-  int from, cur;
-  assert_int_equal(store_init(path, bank, &from, &cur, err, sizeof err), 0);
-  instrument_bank_free(bank);
-  assert_int_equal(token_init(), 0);
-  store *s;
-  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  exec_sql(s, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
-              " ('P1', 'One', 'none'), ('P2', 'Two', 'level6');"
-              "INSERT INTO establishments (urn, name, type, region) VALUES"
-              " ('100001', 'Ash School', 'mainstream', 'London');"
-              "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
-              " ('L1', 1, 'school');"
-              "INSERT INTO enrolments (leader_id, provider_id, wave, start_date, status)"
-              " VALUES (1, 1, 1, '2019-01-01', 'enrolled');");
-  int invalid;
-  const char *users[][3] = {{"admin1", "admin", NULL},
-                            {"analyst1", "analyst", NULL},
-                            {"prov1", "provider", "P1"},
-                            {"prov2", "provider", "P2"}};
-  for (size_t i = 0; i < 4; i++)
-    if (user_add(s, users[i][0], users[i][1], users[i][2], "password-123", "test", &invalid, err,
-                 sizeof err) != 0)
-      fail_msg("%s", err);
-  char csv[1024] = "";
-  FILE *f = fmemopen(csv, sizeof csv, "w");
-  size_t n;
-  compass_link_options o = {NULL, "http://h", "2026-11-01T00:00:00Z", "test"};
-  assert_int_equal(compass_link_issue(s, &o, f, &n, &invalid, err, sizeof err), 0);
-  fclose(f);
-  store_close(s);
-  assert_int_equal(sscanf(csv, "urn,name,url\n100001,Ash School,http://h/compass/%47s", token), 1);
   web_app_options wo = {2, false, true};
   assert_int_equal(web_app_new(&app, path, &wo, err, sizeof err), 0);
   web_app_set_clock(app, fake_clock);
@@ -109,56 +72,6 @@ static int teardown(void **state) {
   free(path);
   test_rmdir(dir);
   return 0;
-}
-
-static void sign_in_as(const char *name, char *cookie, size_t len) {
-  char visitor[TOKEN_MAX];
-  token_new(visitor, 16);
-  if (!name) {
-    snprintf(cookie, len, "%s=%s", WEB_VISITOR_COOKIE, visitor);
-    return;
-  }
-  char tok[TOKEN_MAX], hash[TOKEN_HASH_HEX], err[256];
-  token_new(tok, 32);
-  token_hash(tok, hash);
-  store *s;
-  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(store_db(s),
-                                      "INSERT INTO web_sessions (id_hash, user_id, created_at,"
-                                      " last_seen) SELECT ?1, id, ?2, ?2 FROM users"
-                                      " WHERE username = ?3",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
-  sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)fake_now);
-  sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-  sqlite3_finalize(st);
-  store_close(s);
-  snprintf(cookie, len, "%s=%s; %s=%s", WEB_VISITOR_COOKIE, visitor, WEB_SESSION_COOKIE, tok);
-}
-
-static void csrf_for(const char *cookie, char *out) {
-  web_request req;
-  web_response res;
-  web_request_init(&req);
-  web_response_init(&res);
-  req.method = "GET";
-  req.path = "/healthz";
-  req.cookie = cookie;
-  req.client = "127.0.0.1";
-  web_app_handle(app, &req, &res);
-  strcpy(out, req.csrf);
-  web_request_clear(&req);
-  web_response_clear(&res);
-}
-
-static const char *header(const web_response *res, const char *name) {
-  for (size_t i = 0; i < res->nheaders; i++)
-    if (strcmp(res->headers[i].name, name) == 0)
-      return res->headers[i].value;
-  return NULL;
 }
 
 /* A concrete path for a route as w would use it: the link holder puts
@@ -229,8 +142,8 @@ static void test_access_matrix(void **state) {
       bool expect_allowed = allowed_by_rule(rt->access, w, rt->method, rt->pattern);
       char url[256], cookie[256], csrf[TOKEN_MAX], body[128], err[256];
       fill(rt->pattern, w, url, sizeof url);
-      sign_in_as(who_user[w], cookie, sizeof cookie);
-      csrf_for(cookie, csrf);
+      webtest_sign_in(path, who_user[w], fake_now, cookie, sizeof cookie);
+      webtest_csrf(app, cookie, csrf);
       snprintf(body, sizeof body, "csrf=%s", csrf);
       bool post = strcmp(rt->method, "POST") == 0;
       web_request req;
@@ -248,7 +161,7 @@ static void test_access_matrix(void **state) {
       web_app_handle(app, &req, &res);
       web_request_clear(&req);
       int status = res.status;
-      const char *loc = header(&res, "Location");
+      const char *loc = webtest_header(&res, "Location");
       if (ex) {
         if (status != ex->status[w])
           fail_msg("%s %s as %s: status %d, expected %d", rt->method, rt->pattern, who_name[w],

@@ -3,51 +3,21 @@
  * route, signing in and out, rate limits and idle expiry. */
 #include "testutil.h"
 
-#include "instrument.h"
-#include "store.h"
-#include "token.h"
-#include "user.h"
-#include "web_app.h"
+#include "test_web_util.h"
 #include "web_routes.h"
-#include "web_session.h"
 
 static char *dir, *path;
 static web_app *app;
 static time_t fake_now = 1800000000;
 static time_t fake_clock(void) { return fake_now; }
 
-static void exec_sql(store *s, const char *sql) {
-  char *msg = NULL;
-  if (sqlite3_exec(store_db(s), sql, NULL, NULL, &msg) != SQLITE_OK)
-    fail_msg("%s: %s", sql, msg);
-}
-
 static int setup(void **state) {
   (void)state;
-  dir = test_tmpdir();
-  path = malloc(strlen(dir) + 16);
-  sprintf(path, "%s/w.db", dir);
+  path = webtest_db(&dir, "w.db");
+  webtest_exec(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+                     " ('P1', 'One', 'none'), ('P2', 'Two', 'level6')");
+  webtest_add_users(path);
   char err[512];
-  instrument_bank *bank;
-  assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
-  int from, cur;
-  assert_int_equal(store_init(path, bank, &from, &cur, err, sizeof err), 0);
-  instrument_bank_free(bank);
-  store *s;
-  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  exec_sql(s, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
-              " ('P1', 'One', 'none'), ('P2', 'Two', 'level6')");
-  int invalid;
-  assert_int_equal(token_init(), 0);
-  const char *users[][3] = {{"admin1", "admin", NULL},
-                            {"analyst1", "analyst", NULL},
-                            {"prov1", "provider", "P1"},
-                            {"prov2", "provider", "P2"}};
-  for (size_t i = 0; i < 4; i++)
-    if (user_add(s, users[i][0], users[i][1], users[i][2], "password-123", "test", &invalid, err,
-                 sizeof err) != 0)
-      fail_msg("%s", err);
-  store_close(s);
   web_app_options o = {2, false, true};
   assert_int_equal(web_app_new(&app, path, &o, err, sizeof err), 0);
   web_app_set_clock(app, fake_clock);
@@ -62,77 +32,15 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* A session for user name (NULL: none) made directly in the database; the
- * cookie header to send goes to cookie. */
 static void sign_in_as(const char *name, char *cookie, size_t len) {
-  char visitor[TOKEN_MAX];
-  token_new(visitor, 16);
-  if (!name) {
-    snprintf(cookie, len, "%s=%s", WEB_VISITOR_COOKIE, visitor);
-    return;
-  }
-  char tok[TOKEN_MAX], hash[TOKEN_HASH_HEX], err[256];
-  token_new(tok, 32);
-  token_hash(tok, hash);
-  store *s;
-  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(store_db(s),
-                                      "INSERT INTO web_sessions (id_hash, user_id, created_at,"
-                                      " last_seen) SELECT ?1, id, ?2, ?2 FROM users"
-                                      " WHERE username = ?3",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
-  sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)fake_now);
-  sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-  assert_int_equal(sqlite3_changes(store_db(s)), 1);
-  sqlite3_finalize(st);
-  store_close(s);
-  snprintf(cookie, len, "%s=%s; %s=%s", WEB_VISITOR_COOKIE, visitor, WEB_SESSION_COOKIE, tok);
+  webtest_sign_in(path, name, fake_now, cookie, len);
 }
 
-/* The csrf value the app expects for a cookie header: a GET of /login
- * with it carries it in its form. */
-static void csrf_for(const char *cookie, char *out) {
-  web_request req;
-  web_response res;
-  web_request_init(&req);
-  web_response_init(&res);
-  req.method = "GET";
-  req.path = "/healthz";
-  req.cookie = cookie;
-  req.client = "127.0.0.1";
-  web_app_handle(app, &req, &res);
-  strcpy(out, req.csrf);
-  web_request_clear(&req);
-  web_response_clear(&res);
-}
+static void csrf_for(const char *cookie, char *out) { webtest_csrf(app, cookie, out); }
 
-/* Makes one request; returns the status. Location (if any) to loc. */
 static int request(const char *method, const char *url, const char *cookie, const char *body,
                    web_response *res) {
-  web_request req;
-  web_request_init(&req);
-  web_response_init(res);
-  req.method = method;
-  req.path = url;
-  req.cookie = cookie;
-  req.client = "127.0.0.1";
-  char err[256];
-  if (body)
-    assert_int_equal(web_form_parse(&req.form, body, strlen(body), err, sizeof err), 0);
-  web_app_handle(app, &req, res);
-  web_request_clear(&req);
-  return res->status;
-}
-
-static const char *header(const web_response *res, const char *name) {
-  for (size_t i = 0; i < res->nheaders; i++)
-    if (strcmp(res->headers[i].name, name) == 0)
-      return res->headers[i].value;
-  return NULL;
+  return webtest_request(app, method, url, cookie, body, NULL, res, NULL);
 }
 
 /* A concrete path for a pattern: each '*' becomes arg. */
@@ -187,7 +95,7 @@ static void test_access_matrix(void **state) {
       web_response res;
       bool post = strcmp(rt->method, "POST") == 0;
       int status = request(rt->method, url, cookie, post ? body : NULL, &res);
-      const char *loc = header(&res, "Location");
+      const char *loc = webtest_header(&res, "Location");
       bool denied = status == 403 || (status == 303 && loc && strcmp(loc, "/login") == 0 &&
                                       strcmp(rt->pattern, "/logout") != 0);
       if (denied == expect)
@@ -245,14 +153,14 @@ static void test_login_logout(void **state) {
   int before = count("SELECT count(*) FROM audit_log WHERE action = 'login failed'");
   assert_int_equal(request("POST", "/login", cookie, body, &res), 200);
   assert_non_null(strstr(res.body.data, "aria-describedby=\"e-password\""));
-  assert_null(header(&res, "Set-Cookie"));
+  assert_null(webtest_header(&res, "Set-Cookie"));
   web_response_clear(&res);
   assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'login failed'"),
                    before + 1);
   /* The right one: a session cookie, HttpOnly and SameSite=Strict. */
   snprintf(body, sizeof body, "csrf=%s&username=prov1&password=password-123", csrf);
   assert_int_equal(request("POST", "/login", cookie, body, &res), 303);
-  const char *set = header(&res, "Set-Cookie");
+  const char *set = webtest_header(&res, "Set-Cookie");
   assert_non_null(set);
   assert_non_null(strstr(set, "HttpOnly"));
   assert_non_null(strstr(set, "SameSite=Strict"));
@@ -282,14 +190,14 @@ static void test_login_logout(void **state) {
   fake_now -= 31 * 60;
   /* Sign in again and out. */
   assert_int_equal(request("POST", "/login", cookie, body, &res), 303);
-  assert_int_equal(sscanf(header(&res, "Set-Cookie"), WEB_SESSION_COOKIE "=%43[A-Za-z0-9_-]", tok),
+  assert_int_equal(sscanf(webtest_header(&res, "Set-Cookie"), WEB_SESSION_COOKIE "=%43[A-Za-z0-9_-]", tok),
                    1);
   web_response_clear(&res);
   snprintf(session, sizeof session, "%s; %s=%s", cookie, WEB_SESSION_COOKIE, tok);
   csrf_for(session, scsrf);
   snprintf(body, sizeof body, "csrf=%s", scsrf);
   assert_int_equal(request("POST", "/logout", session, body, &res), 303);
-  assert_non_null(strstr(header(&res, "Set-Cookie"), "Max-Age=0"));
+  assert_non_null(strstr(webtest_header(&res, "Set-Cookie"), "Max-Age=0"));
   web_response_clear(&res);
   token_hash(tok, hash);
   snprintf(q, sizeof q, "SELECT count(*) FROM web_sessions WHERE id_hash = '%s'", hash);

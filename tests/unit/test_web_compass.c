@@ -7,19 +7,13 @@
 
 #include <math.h>
 
-#include "compass_link.h"
 #include "compass_return.h"
 #include "export.h"
 #include "import.h"
-#include "instrument.h"
-#include "store.h"
-#include "token.h"
-#include "user.h"
-#include "web_app.h"
+#include "test_web_util.h"
 #include "web_compass.h"
 #include "web_dashboard.h"
 #include "web_routes.h"
-#include "web_session.h"
 
 static char *dir, *path;
 static web_app *app;
@@ -28,24 +22,9 @@ static time_t fake_now = 1796205600;
 static time_t fake_clock(void) { return fake_now; }
 static char token[TOKEN_MAX];
 
-static void exec_sql(const char *db_path, const char *sql) {
-  char err[256];
-  store *s;
-  assert_int_equal(store_open(&s, db_path, err, sizeof err), 0);
-  char *msg = NULL;
-  if (sqlite3_exec(store_db(s), sql, NULL, NULL, &msg) != SQLITE_OK)
-    fail_msg("%s: %s", sql, msg);
-  store_close(s);
-}
-
 static void init_db(const char *db_path) {
-  char err[512];
-  instrument_bank *bank;
-  assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
-  int from, cur;
-  assert_int_equal(store_init(db_path, bank, &from, &cur, err, sizeof err), 0);
-  instrument_bank_free(bank);
-  exec_sql(db_path, "INSERT INTO hubs (id, name) VALUES (1, 'North Hub'), (2, 'South Hub');"
+  webtest_init_db(db_path);
+  webtest_exec(db_path, "INSERT INTO hubs (id, name) VALUES (1, 'North Hub'), (2, 'South Hub');"
                     "INSERT INTO establishments (urn, name, type, region, hub_id) VALUES"
                     " ('100001', 'Ash School', 'mainstream', 'North East', 1),"
                     " ('100002', 'Birch College', 'fe_college', 'North East', 2),"
@@ -73,9 +52,9 @@ static int setup(void **state) {
   char err[512];
   assert_int_equal(token_init(), 0);
   init_db(path);
-  exec_sql(path, others);
+  webtest_exec(path, others);
   /* Providers, and leaders: P1 trained Ash's leader, P2 Birch's. */
-  exec_sql(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+  webtest_exec(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
                  " ('P1', 'Provider One', 'none'), ('P2', 'Provider Two', 'level6');"
                  "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
                  " ('L1', 1, 'school'), ('L2', 2, 'college_strategic');"
@@ -83,29 +62,9 @@ static int setup(void **state) {
                  " completion_date, status) VALUES"
                  " (1, 1, 1, '2019-01-10', '2019-06-30', 'completed'),"
                  " (2, 2, 1, '2019-01-10', NULL, 'enrolled');");
-  store *s;
-  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  int invalid;
-  const char *users[][3] = {{"admin1", "admin", NULL},
-                            {"analyst1", "analyst", NULL},
-                            {"prov1", "provider", "P1"},
-                            {"prov2", "provider", "P2"}};
-  for (size_t i = 0; i < 4; i++)
-    if (user_add(s, users[i][0], users[i][1], users[i][2], "password-123", "test", &invalid, err,
-                 sizeof err) != 0)
-      fail_msg("%s", err);
+  webtest_add_users(path);
   /* Ash's Compass link, read back from the CSV it is written to. */
-  char csv[4096] = "";
-  FILE *f = fmemopen(csv, sizeof csv, "w");
-  size_t n;
-  compass_link_options o = {"100001", "https://x.example/", "2026-11-01T00:00:00Z", "test"};
-  assert_int_equal(compass_link_issue(s, &o, f, &n, &invalid, err, sizeof err), 0);
-  fclose(f);
-  store_close(s);
-  assert_int_equal(n, 1);
-  assert_int_equal(
-      sscanf(csv, "urn,name,url\n100001,Ash School,https://x.example/compass/%47s", token), 1);
-  assert_int_equal(strlen(token), 43);
+  webtest_compass_link(path, "100001", "https://x.example/", token);
   web_app_options wo = {2, false, true};
   assert_int_equal(web_app_new(&app, path, &wo, err, sizeof err), 0);
   web_app_set_clock(app, fake_clock);
@@ -121,77 +80,12 @@ static int teardown(void **state) {
 }
 
 static void sign_in_as(const char *name, char *cookie, size_t len) {
-  char visitor[TOKEN_MAX];
-  token_new(visitor, 16);
-  if (!name) {
-    snprintf(cookie, len, "%s=%s", WEB_VISITOR_COOKIE, visitor);
-    return;
-  }
-  char tok[TOKEN_MAX], hash[TOKEN_HASH_HEX], err[256];
-  token_new(tok, 32);
-  token_hash(tok, hash);
-  store *s;
-  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(store_db(s),
-                                      "INSERT INTO web_sessions (id_hash, user_id, created_at,"
-                                      " last_seen) SELECT ?1, id, ?2, ?2 FROM users"
-                                      " WHERE username = ?3",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
-  sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)fake_now);
-  sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-  sqlite3_finalize(st);
-  store_close(s);
-  snprintf(cookie, len, "%s=%s; %s=%s", WEB_VISITOR_COOKIE, visitor, WEB_SESSION_COOKIE, tok);
+  webtest_sign_in(path, name, fake_now, cookie, len);
 }
 
 static int request(const char *method, const char *url, const char *cookie, const char *body,
                    web_response *res) {
-  web_request req;
-  web_request_init(&req);
-  web_response_init(res);
-  req.method = method;
-  char pathbuf[512];
-  snprintf(pathbuf, sizeof pathbuf, "%s", url);
-  char *q = strchr(pathbuf, '?');
-  char err[256];
-  if (q) {
-    *q++ = '\0';
-    assert_int_equal(web_form_parse(&req.query, q, strlen(q), err, sizeof err), 0);
-  }
-  req.path = pathbuf;
-  req.cookie = cookie;
-  req.client = "127.0.0.1";
-  if (body)
-    assert_int_equal(web_form_parse(&req.form, body, strlen(body), err, sizeof err), 0);
-  web_app_handle(app, &req, res);
-  web_request_clear(&req);
-  return res->status;
-}
-
-static void csrf_for(const char *cookie, char *out) {
-  web_request req;
-  web_response res;
-  web_request_init(&req);
-  web_response_init(&res);
-  req.method = "GET";
-  req.path = "/healthz";
-  req.cookie = cookie;
-  req.client = "127.0.0.1";
-  web_app_handle(app, &req, &res);
-  strcpy(out, req.csrf);
-  web_request_clear(&req);
-  web_response_clear(&res);
-}
-
-static const char *header(const web_response *res, const char *name) {
-  for (size_t i = 0; i < res->nheaders; i++)
-    if (strcmp(res->headers[i].name, name) == 0)
-      return res->headers[i].value;
-  return NULL;
+  return webtest_request(app, method, url, cookie, body, NULL, res, NULL);
 }
 
 static double query_num(const char *db_path, const char *sql) {
@@ -253,7 +147,7 @@ static void test_submit_equals_import(void **state) {
   (void)state;
   char cookie[256], csrf[TOKEN_MAX], url[256];
   sign_in_as(NULL, cookie, sizeof cookie);
-  csrf_for(cookie, csrf);
+  webtest_csrf(app, cookie, csrf);
   web_response res;
   snprintf(url, sizeof url, "/compass/%s", token);
   assert_int_equal(request("GET", url, cookie, NULL, &res), 200);
@@ -313,7 +207,7 @@ static void test_submit_equals_import(void **state) {
   assert_int_equal(request("POST", url, cookie, body.data, &res), 303);
   char loc[128];
   snprintf(loc, sizeof loc, "/compass/%s?saved=1", token);
-  assert_string_equal(header(&res, "Location"), loc);
+  assert_string_equal(webtest_header(&res, "Location"), loc);
   web_response_clear(&res);
   strbuf_free(&body);
   assert_int_equal(query_num(path, "SELECT count(*) FROM compass_returns r JOIN instruments i"
@@ -484,7 +378,7 @@ static void test_provider_sees_own_cohort(void **state) {
   web_response res;
   sign_in_as("prov1", cookie, sizeof cookie);
   assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 303);
-  assert_string_equal(header(&res, "Location"), "/providers/P1");
+  assert_string_equal(webtest_header(&res, "Location"), "/providers/P1");
   web_response_clear(&res);
   assert_int_equal(request("GET", "/providers/P1", cookie, NULL, &res), 200);
   const char *body = res.body.data;
@@ -524,7 +418,7 @@ static void test_downloads_audited(void **state) {
   double before_all = query_num(path, "SELECT count(*) FROM audit_log");
   assert_int_equal(request("GET", "/downloads/export/compass/csv", cookie, NULL, &res), 200);
   assert_memory_equal(res.body.data, "urn,submitted_at,bm1", 20);
-  assert_non_null(strstr(header(&res, "Content-Disposition"), "compass.csv"));
+  assert_non_null(strstr(webtest_header(&res, "Content-Disposition"), "compass.csv"));
   web_response_clear(&res);
   assert_int_equal(request("GET", "/downloads/export/compass/sav", cookie, NULL, &res), 200);
   assert_true(res.body.len > 4 && memcmp(res.body.data, "$FL2", 4) == 0);

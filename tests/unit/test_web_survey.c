@@ -5,10 +5,7 @@
 #include "testutil.h"
 
 #include "instrument.h"
-#include "store.h"
-#include "token.h"
-#include "web_app.h"
-#include "web_session.h"
+#include "test_web_util.h"
 
 static char *dir, *path;
 static web_app *app;
@@ -33,35 +30,12 @@ static double query_num(const char *sql) {
 
 static int request(const char *method, const char *url, const char *body, const char *client,
                    web_response *res) {
-  web_request req;
-  web_request_init(&req);
-  web_response_init(res);
-  req.method = method;
-  char path_part[256];
-  snprintf(path_part, sizeof path_part, "%s", url);
-  char *q = strchr(path_part, '?');
-  char err[256];
-  if (q) {
-    *q++ = '\0';
-    assert_int_equal(web_form_parse(&req.query, q, strlen(q), err, sizeof err), 0);
-  }
-  req.path = path_part;
-  req.cookie = cookie;
-  req.client = client ? client : "127.0.0.1";
-  if (body)
-    assert_int_equal(web_form_parse(&req.form, body, strlen(body), err, sizeof err), 0);
-  web_app_handle(app, &req, res);
-  if (!csrf[0])
-    strcpy(csrf, req.csrf);
-  web_request_clear(&req);
-  return res->status;
+  return webtest_request(app, method, url, cookie, body, client, res, csrf[0] ? NULL : csrf);
 }
 
 static const char *location(const web_response *res) {
-  for (size_t i = 0; i < res->nheaders; i++)
-    if (strcmp(res->headers[i].name, "Location") == 0)
-      return res->headers[i].value;
-  return "";
+  const char *loc = webtest_header(res, "Location");
+  return loc ? loc : "";
 }
 
 /* A link for leader key (NULL: the follow-up, no leader) at stage. */
@@ -85,17 +59,9 @@ static void make_link(const char *leader, const char *stage, char *tok) {
 
 static int setup(void **state) {
   (void)state;
-  dir = test_tmpdir();
-  path = malloc(strlen(dir) + 16);
-  sprintf(path, "%s/s.db", dir);
+  path = webtest_db(&dir, "s.db");
   char err[512];
-  instrument_bank *bank;
-  assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
-  int from, cur;
-  assert_int_equal(store_init(path, bank, &from, &cur, err, sizeof err), 0);
-  instrument_bank_free(bank);
   assert_int_equal(store_open(&db, path, err, sizeof err), 0);
-  assert_int_equal(token_init(), 0);
   exec_sql("INSERT INTO providers (provider_key, name, accreditation) VALUES ('P1', 'One', 'none');"
            "INSERT INTO establishments (urn, name, type, region) VALUES"
            " ('100', 'A School', 'mainstream', 'North'), ('200', 'A College', 'fe_college', 'North');"
