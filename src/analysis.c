@@ -45,6 +45,9 @@ typedef struct analysis {
   size_t nunits;
   compass_counts cc;
   double *pre, *post; /* scratch, nleaders each */
+  const report_table *sized; /* the table whose group sizes sizes[] holds */
+  long long *sizes;          /* per row of it: the group's n, withheld or not */
+  size_t nsizes;
 } analysis;
 
 /* ---- tables ---------------------------------------------------------------- */
@@ -103,6 +106,71 @@ static void suppress(const analysis *a, report_table *t, size_t r, size_t n) {
   } else {
     report_table_suppress_row(t, r, k, MARK_SUPPRESSED, a->cfg->small_cell);
   }
+}
+
+static const cell *at(const report_table *t, size_t r, const char *name);
+
+/* Remembers n, the size of the group of row r of t (the table being
+ * built), for complementary suppression: its cell may be withheld. */
+static void group_size(analysis *a, const report_table *t, size_t r, size_t n) {
+  if (a->sized != t) {
+    a->sized = t;
+    a->nsizes = 0;
+  }
+  if (r >= a->nsizes) {
+    a->sizes = xrealloc(a->sizes, (r + 1) * sizeof *a->sizes);
+    for (size_t i = a->nsizes; i <= r; i++)
+      a->sizes[i] = 0;
+    a->nsizes = r + 1;
+  }
+  a->sizes[r] = (long long)n;
+}
+
+/* 1 when rows r and s of t hold the same label in column name (NULL: any). */
+static int same_label(const report_table *t, size_t r, size_t s, const char *name) {
+  if (!name)
+    return 1;
+  const cell *x = at(t, r, name), *y = at(t, s, name);
+  if (x->kind != y->kind)
+    return 0;
+  if (x->kind == CELL_TEXT)
+    return strcmp(x->text, y->text) == 0;
+  return x->kind != CELL_INT || x->i == y->i;
+}
+
+/* Complementary suppression (issue 20): the group rows of t (sizes from
+ * group_size) whose labels in columns key1 and key2 (NULL: any) agree are
+ * parts of a total shown elsewhere (a row of another table, or the
+ * title's N), so one withheld group among shown ones is covered by
+ * withholding the next-smallest (from its n on, reason "secondary").
+ * Rows beyond first_rows are left out (0: all rows). */
+static void complement(analysis *a, report_table *t, const char *key1, const char *key2,
+                       size_t first_rows) {
+  size_t nr = first_rows ? first_rows : t->nrows;
+  if (a->sized != t || nr == 0)
+    return;
+  size_t *rows = xmalloc(nr * sizeof *rows);
+  long long *sz = xmalloc(nr * sizeof *sz);
+  unsigned char *done = xcalloc(nr, 1);
+  for (size_t r0 = 0; r0 < nr; r0++) {
+    if (done[r0])
+      continue;
+    size_t k = 0;
+    for (size_t r = r0; r < nr; r++) {
+      if (done[r] || !same_label(t, r, r0, key1) || !same_label(t, r, r0, key2))
+        continue;
+      done[r] = 1;
+      rows[k] = r;
+      sz[k++] = r < a->nsizes ? a->sizes[r] : 0;
+    }
+    /* -2 (nothing left to withhold) needs no action here: the other parts
+     * are empty, so the total is the withheld group's size and is itself
+     * withheld by the small-cell rule. */
+    report_table_suppress_complement(t, rows, sz, k, col(t, "n"), a->cfg->small_cell);
+  }
+  free(rows);
+  free(sz);
+  free(done);
 }
 
 /* The small-cell rule for a count inside a shown group (an answer of a
@@ -198,6 +266,7 @@ static void differences(analysis *a, size_t n) {
  * df, p, cohens_dz where the table has them) from the first n pairs.
  * Returns 1 with *res set when a paired t test was possible. */
 static int paired_row(analysis *a, report_table *t, size_t r, size_t n, stats_paired *res) {
+  group_size(a, t, r, n);
   put_int(t, r, "n", (long long)n);
   if (hidden(a, n)) {
     suppress(a, t, r, n);
@@ -228,6 +297,7 @@ static int paired_row(analysis *a, report_table *t, size_t r, size_t n, stats_pa
 
 /* Fills n, mean_change and its interval from the first n pairs. */
 static void change_row(analysis *a, report_table *t, size_t r, size_t n) {
+  group_size(a, t, r, n);
   put_int(t, r, "n", (long long)n);
   if (hidden(a, n)) {
     suppress(a, t, r, n);
@@ -396,6 +466,8 @@ static void table1(analysis *a) {
     by_group(a, t, "group", vocab_name(VOCAB_GROUP, g), ls, n);
   }
   free(ls);
+  /* The groups of an area add up to fig1's row for it. */
+  complement(a, t, "area", NULL, 0);
   table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "group", (const char *const[]){"mean_diff"}, 1, "ci_low",
         "ci_high", "Area", "Change in mean score (points)", 0);
@@ -446,6 +518,7 @@ static void cohorts(analysis *a) {
     }
   }
   free(ls);
+  complement(a, t, "area", NULL, 0); /* the waves add up to fig1's rows */
   table_n(a, t, analysed(a, a->matched, a->nmatched));
   if (t->nrows == 0)
     report_table_add_note(t, "No matched Careers Leader has a completed enrolment.");
@@ -477,6 +550,7 @@ static void fig2(analysis *a) {
     }
   }
   free(ls);
+  complement(a, t, "area", NULL, 0); /* the bands add up to fig1's rows */
   table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "band", (const char *const[]){"mean_change"}, 1, "ci_low",
         "ci_high", "Area", "Change in mean score (points)", 0);
@@ -488,6 +562,7 @@ static void fig2(analysis *a) {
 
 /* The percentage of answers >= 4 (agree) with its Wilson interval. */
 static void agree_row(analysis *a, report_table *t, size_t r, size_t k, size_t n) {
+  group_size(a, t, r, n);
   put_int(t, r, "n", (long long)n);
   if (hidden(a, n)) {
     suppress(a, t, r, n);
@@ -536,6 +611,7 @@ static void fig3(analysis *a) {
     put_text(t, r, "band", a->bands[b]);
     agree_row(a, t, r, k[b], n[b]);
   }
+  complement(a, t, NULL, NULL, 0); /* the bands add up to the title's N */
   size_t banded = 0;
   for (int b = 0; b < a->nbands; b++)
     banded += n[b];
@@ -577,6 +653,8 @@ static void providers(analysis *a) {
       change_row(a, t, r, pairs(a, ls, n, ar));
     }
   }
+  /* The providers of a level add up to the accreditation table's row. */
+  complement(a, t, "accreditation", "area", 0);
   /* One-way ANOVA of the change across providers, per area. */
   double *y = xmalloc((a->nmatched + 1) * sizeof *y);
   long *g = xmalloc((a->nmatched + 1) * sizeof *g);
@@ -633,6 +711,7 @@ static void accreditation(analysis *a) {
     }
   }
   free(ls);
+  complement(a, t, "area", NULL, 0); /* the levels add up to fig1's rows */
   table_n(a, t, analysed(a, a->matched, a->nmatched));
   chart(t, CHART_GROUPED, "area", "accreditation", (const char *const[]){"mean_change"}, 1,
         "ci_low", "ci_high", "Area", "Change in mean score (points)", 0);
@@ -686,6 +765,7 @@ static report_table *distribution(analysis *a, const char *id, const char *title
     size_t r = report_table_add_row(t);
     put_text(t, r, "answer", labels[c]);
     put_int(t, r, "n", (long long)k[c]);
+    group_size(a, t, r, k[c]);
     if (hidden(a, n))
       suppress(a, t, r, n);
     else if (hidden_count(a, k[c]))
@@ -693,6 +773,7 @@ static report_table *distribution(analysis *a, const char *id, const char *title
     else
       put_num(t, r, "pct", 100.0 * (double)k[c] / (double)n);
   }
+  complement(a, t, NULL, NULL, 0); /* the answers add up to the title's N */
   table_n(a, t, n);
   chart(t, CHART_BAR, "answer", NULL, (const char *const[]){"pct"}, 1, NULL, NULL, "Answer",
         "Respondents (%)", 100);
@@ -736,13 +817,24 @@ static void fig4(analysis *a) {
       suppress(a, t, r, n);
       continue;
     }
+    long long sz[4];
+    unsigned char withheld[4];
     for (int c = 0; c < 4; c++) {
       char name[32];
       snprintf(name, sizeof name, "%s_pct", codes[c]);
-      if (hidden_count(a, k[c]))
+      sz[c] = (long long)k[c];
+      withheld[c] = (unsigned char)hidden_count(a, k[c]);
+      if (withheld[c])
         report_table_suppress(t, r, col(t, name), MARK_SUPPRESSED, a->cfg->small_cell);
       else
         put_num(t, r, name, 100.0 * (double)k[c] / (double)n);
+    }
+    /* The four percentages add up to 100: one withheld takes another. */
+    long c2 = suppress_complement(sz, withheld, 4);
+    if (c2 >= 0) {
+      char name[32];
+      snprintf(name, sizeof name, "%s_pct", codes[c2]);
+      report_table_suppress(t, r, col(t, name), MARK_SECONDARY, a->cfg->small_cell);
     }
   }
   table_n(a, t, most);
@@ -750,6 +842,34 @@ static void fig4(analysis *a) {
         (const char *const[]){"very_pct", "quite_pct", "not_very_pct", "not_at_all_pct"}, 4, NULL,
         NULL, "Area", "Respondents (%)", 100);
   report_table_add_note(t, "Long-term survey respondents answering each item.");
+}
+
+/* A practice table's sum row r (supported = direct + improved) is a total
+ * of rows 0 and 1 and, with rows 2 and 3, a part of the title's N: each of
+ * the three relations is covered until none gives a withheld count away. */
+static void supported_complement(analysis *a, report_table *t, size_t r) {
+  if (a->sized != t || a->nsizes <= r)
+    return;
+  static const size_t parts[3][4] = {{0, 1, 2, 3}, {0, 1}, {2, 3}};
+  static const size_t nparts[3] = {4, 2, 3};
+  for (int round = 0; round < 4; round++) {
+    int changed = 0;
+    for (int rel = 0; rel < 3; rel++) {
+      size_t rows[4];
+      long long sz[4];
+      for (size_t i = 0; i < nparts[rel]; i++) {
+        rows[i] = rel == 2 && i == 2 ? r : parts[rel][i];
+        sz[i] = a->sizes[rows[i]];
+      }
+      /* direct + improved against the supported row: only while it shows */
+      if (rel == 1 && report_table_row_marked(t, r))
+        continue;
+      changed |= report_table_suppress_complement(t, rows, sz, nparts[rel], col(t, "n"),
+                                                  a->cfg->small_cell) >= 0;
+    }
+    if (!changed)
+      break;
+  }
 }
 
 static void practice(analysis *a) {
@@ -769,12 +889,14 @@ static void practice(analysis *a) {
     size_t r = report_table_add_row(t);
     put_text(t, r, "answer", "supported");
     put_int(t, r, "n", (long long)(k[0] + k[1]));
+    group_size(a, t, r, k[0] + k[1]);
     if (hidden(a, n))
       suppress(a, t, r, n);
     else if (hidden_count(a, k[0] + k[1]))
       report_table_suppress_row(t, r, col(t, "n"), MARK_SUPPRESSED, a->cfg->small_cell);
     else
       put_num(t, r, "pct", 100.0 * (double)(k[0] + k[1]) / (double)n);
+    supported_complement(a, t, r);
     report_table_chart_skip(t, r); /* a sum: in the table, not beside its parts */
     report_table_add_note(t, "Long-term survey respondents. Supported: done as a direct result "
                              "of the training, or done before and improved as a result (the "
@@ -1815,7 +1937,8 @@ static void conclusions(analysis *a) {
   for (size_t r = 0; r < t->nrows; r += DS_NAREAS) {
     double v = num(t, r, "mean_diff");
     if (isnan(v)) {
-      hidden_groups += report_table_row_marked(t, r) && at(t, r, "n")->mark == MARK_SUPPRESSED;
+      hidden_groups += report_table_row_marked(t, r) && (at(t, r, "n")->mark == MARK_SUPPRESSED ||
+                                                         at(t, r, "n")->mark == MARK_SECONDARY);
       continue;
     }
     shown++;
@@ -1850,6 +1973,12 @@ static void conclusions(analysis *a) {
                             group, bd, conf_pct(a), num(t, (size_t)best, "ci_low"),
                             num(t, (size_t)best, "ci_high"), withheld);
   }
+  else if (hidden_groups)
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): no type of establishment can be shown on its own "
+                          "(%d group%s too small, or withheld so that a small one cannot be "
+                          "worked out from the total), so the types are not compared.",
+                          hidden_groups, hidden_groups == 1 ? " is" : "s are");
   t = report_doc_table(d, "fig2");
   size_t lr = t->nrows >= DS_NAREAS ? t->nrows - DS_NAREAS : 0;
   double first = num(t, 0, "mean_change"), last = num(t, lr, "mean_change");
@@ -2171,6 +2300,7 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   free(a.enrolment);
   free(a.pre);
   free(a.post);
+  free(a.sizes);
   free(a.units);
   return a.doc;
 }

@@ -60,16 +60,18 @@ static const char *lab_lower(const report_table *t, size_t r, const char *name, 
   return buf;
 }
 
-static size_t withheld_rows(const report_table *t) {
+/* Rows holding a cell marked why. */
+static size_t rows_marked(const report_table *t, cell_mark why) {
   size_t k = 0;
   for (size_t r = 0; r < t->nrows; r++)
     for (size_t c = 0; c < t->ncols; c++)
-      if (report_table_cell(t, r, c)->mark == MARK_SUPPRESSED) {
+      if (report_table_cell(t, r, c)->mark == why) {
         k++;
         break;
       }
   return k;
 }
+
 
 static void put_num(strbuf *b, double x, int digits) {
   char buf[64];
@@ -103,13 +105,20 @@ static void put_p(strbuf *b, double p) {
 
 /* The sentence on withheld groups, when there are any. */
 static void put_withheld(strbuf *b, const report_table *t) {
-  size_t k = withheld_rows(t);
-  if (k == 0)
+  size_t k = rows_marked(t, MARK_SUPPRESSED), s = rows_marked(t, MARK_SECONDARY);
+  if (k == 0 && s == 0)
     return;
-  strbuf_printf(b,
-                "%s%zu row%s of groups with fewer than %d people %s withheld and not "
-                "compared.",
-                b->len ? " " : "", k, k == 1 ? "" : "s", t->small_cell, k == 1 ? "is" : "are");
+  if (k > 0)
+    strbuf_printf(b,
+                  "%s%zu row%s of groups with fewer than %d people %s withheld and not "
+                  "compared.",
+                  b->len ? " " : "", k, k == 1 ? "" : "s", t->small_cell,
+                  k == 1 ? "is" : "are");
+  if (s > 0)
+    strbuf_printf(b,
+                  "%s%zu more row%s %s withheld and not compared so that a smaller group "
+                  "cannot be worked out from the total.",
+                  b->len ? " " : "", s, s == 1 ? "" : "s", s == 1 ? "is" : "are");
 }
 
 static void finish(report_table *t, strbuf *b) {
@@ -296,18 +305,22 @@ static void f_fig3(report_table *t, double conf) {
 
 /* ---- practice ------------------------------------------------------------ */
 
-/* The % of the rows whose answer code is one of codes. */
+/* The % of the rows whose answer code is one of codes; NAN when none is
+ * there or one of them is withheld (a sum of the parts shown would
+ * understate it). */
 static double pct_of(const report_table *t, const char *const *codes, size_t ncodes) {
   double s = 0;
   int any = 0;
   int c = report_table_find_column(t, "answer");
   for (size_t r = 0; c >= 0 && r < t->nrows; r++) {
     const cell *x = report_table_cell(t, r, (size_t)c);
-    double p = val(t, r, "pct");
-    if (x->kind != CELL_TEXT || isnan(p))
+    if (x->kind != CELL_TEXT)
       continue;
     for (size_t k = 0; k < ncodes; k++)
       if (strcmp(x->text, codes[k]) == 0) {
+        double p = val(t, r, "pct");
+        if (isnan(p))
+          return NAN;
         s += p;
         any = 1;
       }
@@ -321,16 +334,28 @@ static void f_agreement(report_table *t) {
   static const char *const disagree[] = {"disagree", "strongly disagree"};
   strbuf b = STRBUF_INIT;
   double a = pct_of(t, agree, 2), s = pct_of(t, strongly, 1), d = pct_of(t, disagree, 2);
-  if (!isnan(a)) {
-    put_num(&b, a, 0);
-    strbuf_puts(&b, " % agreed or strongly agreed (");
-    put_num(&b, s, 0);
-    strbuf_puts(&b, " % strongly) and ");
-    put_num(&b, d, 0);
-    strbuf_puts(&b, " % disagreed.");
-  } else if (t->n < 0 || withheld_rows(t)) {
+  if (!isnan(a) || !isnan(d)) {
+    if (!isnan(a)) {
+      put_num(&b, a, 0);
+      strbuf_puts(&b, " % agreed or strongly agreed");
+      if (!isnan(s)) {
+        strbuf_puts(&b, " (");
+        put_num(&b, s, 0);
+        strbuf_puts(&b, " % strongly)");
+      }
+    }
+    if (!isnan(d)) {
+      strbuf_puts(&b, isnan(a) ? "" : " and ");
+      put_num(&b, d, 0);
+      strbuf_puts(&b, " % disagreed");
+    }
+    strbuf_puts(&b, ".");
+    put_withheld(&b, t);
+  } else if (t->n < 0) {
     strbuf_printf(&b, "Fewer than %d people answered, so the answers are not shown.",
                   t->small_cell);
+  } else {
+    put_withheld(&b, t);
   }
   finish(t, &b);
 }
@@ -341,16 +366,28 @@ static void f_practice(report_table *t) {
   static const char *const direct[] = {"direct"};
   strbuf b = STRBUF_INIT;
   double s = pct_of(t, sup, 1), nd = pct_of(t, notdone, 1), dr = pct_of(t, direct, 1);
-  if (!isnan(s)) {
-    put_num(&b, s, 0);
-    strbuf_puts(&b, " % said the training led them to do this or to improve it (");
-    put_num(&b, dr, 0);
-    strbuf_puts(&b, " % did it as a direct result); ");
-    put_num(&b, nd, 0);
-    strbuf_puts(&b, " % had not done it.");
-  } else if (withheld_rows(t)) {
+  if (!isnan(s) || !isnan(nd)) {
+    if (!isnan(s)) {
+      put_num(&b, s, 0);
+      strbuf_puts(&b, " % said the training led them to do this or to improve it");
+      if (!isnan(dr)) {
+        strbuf_puts(&b, " (");
+        put_num(&b, dr, 0);
+        strbuf_puts(&b, " % did it as a direct result)");
+      }
+    }
+    if (!isnan(nd)) {
+      strbuf_puts(&b, isnan(s) ? "" : "; ");
+      put_num(&b, nd, 0);
+      strbuf_puts(&b, " % had not done it");
+    }
+    strbuf_puts(&b, ".");
+    put_withheld(&b, t);
+  } else if (t->n < 0) {
     strbuf_printf(&b, "Fewer than %d people answered, so the answers are not shown.",
                   t->small_cell);
+  } else {
+    put_withheld(&b, t);
   }
   finish(t, &b);
 }

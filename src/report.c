@@ -103,6 +103,8 @@ static void put_mark_html(strbuf *b, const report_table *t, size_t row, size_t c
       return;
   if (x->mark == MARK_EMPTY)
     strbuf_puts(b, "none");
+  else if (x->mark == MARK_SECONDARY)
+    strbuf_puts(b, "withheld");
   else
     strbuf_printf(b, "fewer than %d", t->small_cell);
 }
@@ -1095,25 +1097,33 @@ static void json_table(strbuf *b, const report_table *t) {
   else
     strbuf_puts(b, "null");
   /* The cells withheld: row by row, the columns and why ("small": a group
-   * below the threshold, "empty": a group of none). */
+   * below the threshold, "empty": a group of none), then in a record of its
+   * own the row's cells withheld as "secondary": so that a small group
+   * cannot be found by subtraction from a total. */
   strbuf_puts(b, ",\n    \"suppressed\": [");
   int any = 0;
   for (size_t r = 0; r < t->nrows; r++) {
-    if (!report_table_row_marked(t, r))
-      continue;
-    cell_mark why = MARK_NONE;
-    strbuf_printf(b, "%s\n      {\"row\": %zu, \"columns\": [", any++ ? "," : "", r);
-    int k = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-      const cell *x = report_table_cell(t, r, c);
-      if (x->mark == MARK_NONE)
-        continue;
-      if (why == MARK_NONE || x->mark == MARK_SUPPRESSED)
-        why = x->mark;
-      strbuf_puts(b, k++ ? ", " : "");
-      strbuf_put_json(b, t->columns[c]);
+    for (int secondary = 0; secondary < 2; secondary++) {
+      cell_mark why = MARK_NONE;
+      int k = 0;
+      for (size_t c = 0; c < t->ncols; c++) {
+        const cell *x = report_table_cell(t, r, c);
+        if (x->mark == MARK_NONE || (x->mark == MARK_SECONDARY) != secondary)
+          continue;
+        if (why == MARK_NONE || x->mark == MARK_SUPPRESSED)
+          why = x->mark;
+        if (k++ == 0)
+          strbuf_printf(b, "%s\n      {\"row\": %zu, \"columns\": [", any++ ? "," : "", r);
+        else
+          strbuf_puts(b, ", ");
+        strbuf_put_json(b, t->columns[c]);
+      }
+      if (k > 0)
+        strbuf_printf(b, "], \"reason\": \"%s\"}",
+                      why == MARK_EMPTY       ? "empty"
+                      : why == MARK_SECONDARY ? "secondary"
+                                              : "small");
     }
-    strbuf_printf(b, "], \"reason\": \"%s\"}", why == MARK_EMPTY ? "empty" : "small");
   }
   strbuf_puts(b, any ? "\n    ]" : "]");
   if (t->small_cell > 0)

@@ -10,6 +10,8 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+static void note_secondary(report_table *t);
+
 static char *vformat(const char *fmt, va_list ap) {
   strbuf b = STRBUF_INIT;
   strbuf_vprintf(&b, fmt, ap);
@@ -136,18 +138,72 @@ void report_table_set_text(report_table *t, size_t row, size_t col, const char *
 
 void report_table_suppress(report_table *t, size_t row, size_t col, cell_mark why,
                            int small_cell) {
-  cell *c = cell_at(t, row, col);
-  if (!c)
+  if (row >= t->nrows || col >= t->ncols)
     return;
-  c->mark = why;
-  if (why == MARK_SUPPRESSED)
+  if (why == MARK_SUPPRESSED || why == MARK_SECONDARY)
     t->small_cell = small_cell;
+  if (why == MARK_SECONDARY)
+    note_secondary(t);
+  cell *c = cell_at(t, row, col);
+  c->mark = why;
 }
 
 void report_table_suppress_row(report_table *t, size_t row, size_t from, cell_mark why,
                                int small_cell) {
   for (size_t c = from; c < t->ncols; c++)
     report_table_suppress(t, row, c, why, small_cell);
+}
+
+long suppress_complement(const long long *sizes, const unsigned char *withheld, size_t k) {
+  size_t nwithheld = 0;
+  long pick = -1;
+  for (size_t i = 0; i < k; i++) {
+    if (sizes[i] <= 0)
+      continue; /* an empty group ("none") hides nothing */
+    if (withheld[i])
+      nwithheld++;
+    else if (pick < 0 || sizes[i] < sizes[pick])
+      pick = (long)i;
+  }
+  if (nwithheld != 1)
+    return -1;
+  return pick >= 0 ? pick : -2;
+}
+
+/* 1 when row holds a cell withheld for its size (small or secondary). */
+static int row_withheld(const report_table *t, size_t row) {
+  for (size_t c = 0; row < t->nrows && c < t->ncols; c++) {
+    cell_mark m = t->cells[row * t->ncols + c].mark;
+    if (m == MARK_SUPPRESSED || m == MARK_SECONDARY)
+      return 1;
+  }
+  return 0;
+}
+
+/* The note under a table with secondary suppression, once. */
+static void note_secondary(report_table *t) {
+  for (size_t r = 0; r < t->nrows; r++)
+    for (size_t c = 0; c < t->ncols; c++)
+      if (t->cells[r * t->ncols + c].mark == MARK_SECONDARY)
+        return;
+  report_table_add_note(t,
+                        "Figures reading \"withheld\" are of groups large enough to show, "
+                        "withheld so that a group of fewer than %d beside them cannot be worked "
+                        "out by subtracting the groups shown from the total.",
+                        t->small_cell);
+}
+
+long report_table_suppress_complement(report_table *t, const size_t *rows, const long long *sizes,
+                                      size_t k, size_t from, int small_cell) {
+  unsigned char *w = xcalloc(k ? k : 1, 1);
+  for (size_t i = 0; i < k; i++)
+    w[i] = (unsigned char)row_withheld(t, rows[i]);
+  long pick = suppress_complement(sizes, w, k);
+  free(w);
+  if (pick < 0)
+    return pick;
+  report_table_suppress_row(t, rows[pick], from, MARK_SECONDARY, small_cell);
+  return pick;
 }
 
 int report_table_row_marked(const report_table *t, size_t row) {

@@ -24,6 +24,11 @@ typedef enum cell_mark {
   MARK_NONE,
   MARK_SUPPRESSED, /* below the small-cell threshold */
   MARK_EMPTY,      /* a group with no one in it */
+  MARK_SECONDARY,  /* complementary suppression: a group large enough to show,
+                      withheld so that a smaller withheld group beside it cannot
+                      be worked out by subtracting the shown groups from a
+                      total shown elsewhere (report.json reason "secondary";
+                      the HTML prints "withheld") */
 } cell_mark;
 
 typedef struct cell {
@@ -151,8 +156,31 @@ int report_table_find_column(const report_table *t, const char *name);
  * MARK_EMPTY for an empty group). A label column must come before from. */
 void report_table_suppress_row(report_table *t, size_t row, size_t from, cell_mark why,
                                int small_cell);
-/* Withholds one cell (as above). */
+/* Withholds one cell (as above; MARK_SECONDARY for complementary
+ * suppression). The first MARK_SECONDARY cell of a table adds a note saying
+ * why such cells read "withheld". */
 void report_table_suppress(report_table *t, size_t row, size_t col, cell_mark why, int small_cell);
+/* Complementary (secondary) suppression of one additive relation: k parts
+ * (groups) whose total is shown elsewhere (a total row, another table, the
+ * title's N), part i of size sizes[i] and already withheld when withheld[i]
+ * is nonzero. One withheld part of size > 0 beside parts all shown could be
+ * recovered by subtraction, so then the shown part of smallest size > 0
+ * (the first on a tie) must be withheld too. Returns its index, -1 when
+ * nothing more need be withheld (no part withheld, or two or more), or -2
+ * when one must be and no shown part of size > 0 is left (the total must
+ * then be withheld instead). Pure: marks nothing; the web dashboard and the
+ * report share it. */
+long suppress_complement(const long long *sizes, const unsigned char *withheld, size_t k);
+
+/* suppress_complement over rows rows[0..k) of t, part i of size sizes[i]
+ * (the group's n, known to the caller even where its cell is withheld); a
+ * part is withheld when its row has a MARK_SUPPRESSED or MARK_SECONDARY
+ * cell. The row chosen has its cells from column from onward withheld as
+ * MARK_SECONDARY. Returns the
+ * chosen row's index into rows, -1 or -2 as suppress_complement. */
+long report_table_suppress_complement(report_table *t, const size_t *rows, const long long *sizes,
+                                      size_t k, size_t from, int small_cell);
+
 /* 1 when some cell of row is marked. */
 int report_table_row_marked(const report_table *t, size_t row);
 

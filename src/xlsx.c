@@ -16,6 +16,8 @@ static const char *mark_text(const report_table *t, size_t r, size_t c, char *bu
       return "";
   if (x->mark == MARK_EMPTY)
     return "none";
+  if (x->mark == MARK_SECONDARY)
+    return "withheld";
   snprintf(buf, n, "fewer than %d", t->small_cell);
   return buf;
 }

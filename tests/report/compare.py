@@ -87,7 +87,7 @@ def compare_row(cols, got, want):
 def check_suppressed(t, exp):
     """report.json's record of withheld cells against the expected rows."""
     want = sorted((x[0], x[1]) for x in exp.get('suppressed', []))
-    cells = {x[0]: x[2] for x in exp.get('suppressed', []) if len(x) > 2}
+    cells = {(x[0], x[1]): x[2] for x in exp.get('suppressed', []) if len(x) > 2}
     rec = t.get('suppressed')
     if not isinstance(rec, list):
         return ['no "suppressed" record']
@@ -100,7 +100,8 @@ def check_suppressed(t, exp):
     for x in rec:
         if not isinstance(x, dict) or k is None:
             continue
-        need = cells.get(x.get('row')) or (cols[k:] if x.get('reason') == 'small' else cols[k + 1:])
+        need = cells.get((x.get('row'), x.get('reason'))) or (
+            cols[k:] if x.get('reason') in ('small', 'secondary') else cols[k + 1:])
         if x.get('columns') != need:
             probs.append('row %s withholds %r, expected %r' % (x.get('row'), x.get('columns'),
                                                               need))
@@ -349,7 +350,7 @@ def write_fake(expected, outdir, edit=None):
                     'rows': json.loads(json.dumps(t['rows'])), 'n': 1,
                     'suppressed': [{'row': x[0], 'reason': x[1],
                                     'columns': x[2] if len(x) > 2 else
-                                    t['columns'][k if x[1] == 'small' else k + 1:]}
+                                    t['columns'][k if x[1] in ('small', 'secondary') else k + 1:]}
                                    for x in t.get('suppressed', [])]}
         with open(os.path.join(outdir, 'tables', tid + '.csv'), 'w', newline='') as f:
             w = csv.writer(f, lineterminator='\n')

@@ -20,6 +20,15 @@ the code where it applies them; listed in the report to the lead):
     with reason "small". A group of 0 keeps n = 0 with the rest null,
     listed with reason "empty" (the report reads "none"). A distribution's
     group is everyone answering the item. Groups with n = 0 are still rows.
+ A16 Complementary suppression (issue 20 item 3): where the parts of a
+    total are shown (table1, cohorts, fig2, accreditation and fig1's
+    areas; providers and their accreditation level's row; fig3's bands,
+    a distribution's answers and the title's N; direct + improved =
+    supported, and supported + not_result + not_done), a single part of
+    n > 0 withheld beside shown parts takes the shown part of the smallest
+    n > 0 with it (the first on a tie): n and the rest null, recorded with
+    reason "secondary". fig4: within an area's row, a single answer
+    withheld takes the smallest other answer of count > 0 with it.
  A2 Row sets: table1, fig2, fig3, fig4, accreditation, fig18-21 always have
     every group/band/area row in the documented order (areas within
     groups); providers lists every provider (by provider_id, the file's
@@ -251,9 +260,37 @@ class Table:
         self.columns = columns
         self.rows = []
         self.sup = []  # [row, reason] of the suppressed rows (A1)
+        self.size = []  # each row's group size, shown or not (A16)
 
     def add(self, **kv):
         self.rows.append([kv.get(c) for c in self.columns])
+        self.size.append(kv.get('n'))
+
+    def complement(self, keys, rows=None):
+        """A16: within each set of rows agreeing in the key columns, a
+        single withheld part of n > 0 takes the smallest shown one with it.
+        Returns whether a row was withheld."""
+        rows = list(range(len(self.rows))) if rows is None else rows
+        sets = OrderedDict()
+        for i in rows:
+            sets.setdefault(tuple(self.rows[i][self.columns.index(k)] for k in keys), []).append(i)
+        withheld = {x[0] for x in self.sup if x[1] in ('small', 'secondary')}
+        changed = False
+        for part in sets.values():
+            sized = [i for i in part if (self.size[i] or 0) > 0]
+            if len([i for i in sized if i in withheld]) != 1:
+                continue
+            shown = [i for i in sized if i not in withheld]
+            if not shown:
+                continue
+            pick = min(shown, key=lambda i: (self.size[i], i))
+            k = self.columns.index('n')
+            for j in range(k, len(self.columns)):
+                self.rows[pick][j] = None
+            self.sup.append([pick, 'secondary'])
+            withheld.add(pick)
+            changed = True
+        return changed
 
     def suppressed(self, group_n=None, **kv):
         """A1: labels kept; n and the rest null for a small group (0 < group
@@ -266,6 +303,7 @@ class Table:
             row[j] = None
         self.sup.append([len(self.rows), 'empty' if gn == 0 else 'small'])
         self.rows.append(row)
+        self.size.append(kv.get('n'))
 
 
 def band_of(months):
@@ -367,6 +405,7 @@ def compute(datadir):
                 t.suppressed(group=g, area=a, n=len(pre))
             else:
                 t.add(group=g, area=a, **paired(pre, post))
+    t.complement(['area'])
     T['table1'] = t
 
     def completed_enrolment(lid):
@@ -386,6 +425,7 @@ def compute(datadir):
                 t.suppressed(wave=w, area=a, n=len(pre))
             else:
                 t.add(wave=w, area=a, **paired(pre, post))
+    t.complement(['area'])
     T['cohorts'] = t
 
     # ---- fig2, fig3 -----------------------------------------------------------
@@ -399,6 +439,7 @@ def compute(datadir):
             else:
                 m, lo, hi = tci(np.asarray(post) - np.asarray(pre))
                 t.add(band=b, area=a, n=len(pre), mean_change=m, ci_low=lo, ci_high=hi)
+    t.complement(['area'])
     T['fig2'] = t
     cov['matched leaders without months_in_role'] = len(
         [l for l in matched if leaders[l]['months_in_role'] == ''])
@@ -415,6 +456,7 @@ def compute(datadir):
             x = sum(1 for v in vals if v >= 4)
             lo, hi = wilson(x, n)
             t.add(band=b, n=n, agree_pct=100.0 * x / n, ci_low=lo, ci_high=hi)
+    t.complement([])
     T['fig3'] = t
 
     # ---- providers, accreditation ------------------------------------------------
@@ -433,6 +475,7 @@ def compute(datadir):
             else:
                 m, lo, hi = tci(np.asarray(post) - np.asarray(pre))
                 t.add(mean_change=m, ci_low=lo, ci_high=hi, **kv)
+    t.complement(['accreditation', 'area'])
     T['providers'] = t
     t = Table(['accreditation', 'area', 'n', 'mean_change', 'ci_low', 'ci_high'])
     for acc in ('none', 'level6', 'level7'):
@@ -444,6 +487,7 @@ def compute(datadir):
             else:
                 m, lo, hi = tci(np.asarray(post) - np.asarray(pre))
                 t.add(accreditation=acc, area=a, n=len(pre), mean_change=m, ci_low=lo, ci_high=hi)
+    t.complement(['area'])
     T['accreditation'] = t
 
     # ---- level 3 ---------------------------------------------------------------------
@@ -469,6 +513,13 @@ def compute(datadir):
             kv[c] = None
         if cells:
             t.sup.append([len(t.rows), 'small', cells])
+        if len(cells) == 1:  # A16: the other answers would give it away
+            others = [c + '_pct' for c in ('very', 'quite', 'not_very', 'not_at_all')
+                      if vals.count(c) > 0 and c + '_pct' not in cells]
+            if others:
+                pick = min(others, key=lambda c: vals.count(c[:-4]))
+                kv[pick] = None
+                t.sup.append([len(t.rows), 'secondary', [pick]])
         t.add(area=a, n=n, **kv)
     T['fig4'] = t
 
@@ -483,6 +534,7 @@ def compute(datadir):
                 t.suppressed(answer=lab, n=k)
             else:
                 t.add(answer=lab, n=k, pct=100.0 * k / n)
+        t.complement([])
         return t
 
     def post_item(item):
@@ -505,6 +557,14 @@ def compute(datadir):
             t.suppressed(answer='supported', n=s)
         else:
             t.add(answer='supported', n=s, pct=100.0 * s / n)
+        # A16: direct + improved = supported; supported + the rest = all
+        for _ in range(4):
+            c = t.complement([], [0, 1, 2, 3])
+            if 4 not in {x[0] for x in t.sup}:
+                c = t.complement([], [0, 1]) or c
+            c = t.complement([], [2, 3, 4]) or c
+            if not c:
+                break
         T['fig%d' % (6 + k)] = t
     t = Table(['topic', 'n', 'pct'])
     for i in lt_items:
