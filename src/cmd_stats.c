@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "columns.h"
 #include "csvin.h"
+#include "numfmt.h"
 #include "stats.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -121,17 +122,11 @@ static long *label_ids(char **text, size_t n) {
 
 /* ---- printing ---- */
 
-/* APA p: "p < .001", "p = .034", "p > .999". */
+/* APA p: "p < .001", "p = .034", "p > .999" (numfmt's, as the report). */
 static void put_apa_p(strbuf *b, double p) {
-  if (p < 0.001)
-    strbuf_puts(b, "p < .001");
-  else if (p >= 0.9995)
-    strbuf_puts(b, "p > .999");
-  else {
-    char s[32];
-    snprintf(s, sizeof s, "%.3f", p);
-    strbuf_printf(b, "p = %s", s[0] == '0' ? s + 1 : s);
-  }
+  char s[32];
+  numfmt_p_apa(s, sizeof s, p);
+  strbuf_puts(b, s);
 }
 
 /* Decimals that show about three significant digits of the largest of the
@@ -438,10 +433,7 @@ static int do_ols(ctx *c, columns *t) {
     for (size_t i = 0; i < p; i++) {
       const char *name = i == 0 ? "(Intercept)" : t->names[i];
       char pbuf[32];
-      if (r.p_value[i] < 0.001)
-        snprintf(pbuf, sizeof pbuf, "< .001");
-      else
-        snprintf(pbuf, sizeof pbuf, "%.3f", r.p_value[i]);
+      numfmt_p(pbuf, sizeof pbuf, r.p_value[i]);
       strbuf_printf(c->out, "%-16s %12.6g %12.6g %12.6g %9.2f %9s\n", name, r.coef[i], r.se[i],
                     r.se_hc1[i], r.t[i], pbuf);
     }

@@ -10,7 +10,7 @@ void numfmt_p(char *buf, size_t n, double p) {
     snprintf(buf, n, "n/a");
   } else if (p < 0.001) {
     snprintf(buf, n, "< .001");
-  } else if (p > 0.999) {
+  } else if (p >= 0.9995) { /* would round to 1.000 */
     snprintf(buf, n, "> .999");
   } else {
     char tmp[16];

@@ -9,8 +9,11 @@
 /* Decimals of a test statistic (t, F, V, chi-square) and of an effect size. */
 #define NUMFMT_STAT_DIGITS 2
 
-/* p in APA style without the "p": ".034", "< .001", "> .999"; "n/a" when p
- * is not a number in [0, 1]. Writes at most n bytes (NUL included). */
+/* p in APA style without the "p": three decimals without the leading zero
+ * (".034", ".999", ".001"), "< .001" below .001 and "> .999" from .9995 on
+ * (where three decimals would read 1.000); "n/a" when p is not a number in
+ * [0, 1]. The one p formatter of the report, the findings and `cleval
+ * stats`. Writes at most n bytes (NUL included). */
 void numfmt_p(char *buf, size_t n, double p);
 
 /* The same with the symbol, for sentences: "p = .034", "p < .001". */
