@@ -59,10 +59,13 @@ typedef struct column {
 
 static report_table *table(analysis *a, const char *id, const char *title, report_section s,
                            const column *cols, size_t ncols) {
-  const char *names[16] = {NULL};
-  for (size_t c = 0; c < ncols && c < 16; c++)
+  /* As many names as columns (issue 18 defect 7: a fixed names[16] was
+   * read past its end by a table of more columns). */
+  const char **names = xcalloc(ncols ? ncols : 1, sizeof *names);
+  for (size_t c = 0; c < ncols; c++)
     names[c] = cols[c].name;
   report_table *t = report_table_new(id, title, s, names, ncols);
+  free(names);
   for (size_t c = 0; c < ncols; c++)
     report_table_column(t, c, cols[c].heading, cols[c].digits);
   report_doc_add(a->doc, t);
@@ -192,9 +195,13 @@ static void chart(report_table *t, chart_kind kind, const char *cat, const char 
   t->chart.kind = kind;
   t->chart.category_col = (int)col(t, cat);
   t->chart.series_col = series ? (int)col(t, series) : -1;
+  int cols[CHART_MAX_SERIES];
+  if (nvalues < 1 || nvalues > CHART_MAX_SERIES)
+    abort(); /* more series than a chart draws: a programming error */
   for (int v = 0; v < nvalues; v++)
-    t->chart.value_cols[v] = (int)col(t, values[v]);
-  t->chart.nvalues = nvalues;
+    cols[v] = (int)col(t, values[v]);
+  if (report_table_chart_values(t, cols, nvalues) != 0)
+    abort();
   t->chart.ci_low_col = lo ? (int)col(t, lo) : -1;
   t->chart.ci_high_col = hi ? (int)col(t, hi) : -1;
   t->chart.x_label = x_label;

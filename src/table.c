@@ -213,6 +213,18 @@ int report_table_row_marked(const report_table *t, size_t row) {
   return 0;
 }
 
+int report_table_chart_values(report_table *t, const int *cols, int n) {
+  if (n < 1 || n > CHART_MAX_SERIES)
+    return -1;
+  for (int v = 0; v < n; v++)
+    if (cols[v] < 0 || (size_t)cols[v] >= t->ncols)
+      return -1;
+  for (int v = 0; v < n; v++)
+    t->chart.value_cols[v] = cols[v];
+  t->chart.nvalues = n;
+  return 0;
+}
+
 void report_table_chart_skip(report_table *t, size_t row) {
   if (row >= t->nrows)
     return;

@@ -184,6 +184,11 @@ long report_table_suppress_complement(report_table *t, const size_t *rows, const
 /* 1 when some cell of row is marked. */
 int report_table_row_marked(const report_table *t, size_t row);
 
+/* Sets the chart's value columns: n (1 to CHART_MAX_SERIES) column
+ * indices of t. Returns 0; -1, changing nothing, when n or a column is out
+ * of range (issue 18 defect 7: value_cols has CHART_MAX_SERIES places). */
+int report_table_chart_values(report_table *t, const int *cols, int n);
+
 /* Leaves row out of the table's chart (it stays in the table). */
 void report_table_chart_skip(report_table *t, size_t row);
 /* Sets the sentence under the table (replacing any). */

@@ -78,12 +78,43 @@ static void test_complement_table(void **state) {
   report_table_free(t);
 }
 
+/* Issue 18 defect 7: no more series than value_cols holds, no column that
+ * is not the table's; a table of more than 16 columns keeps them all. */
+static void test_chart_values_bounds(void **state) {
+  (void)state;
+  const char *cols[20];
+  char names[20][8];
+  for (int c = 0; c < 20; c++) {
+    snprintf(names[c], sizeof names[c], "c%d", c);
+    cols[c] = names[c];
+  }
+  report_table *t = report_table_new("wide", "Wide", SECTION_APPENDIX, cols, 20);
+  assert_int_equal(t->ncols, 20);
+  assert_string_equal(t->columns[19], "c19");
+  assert_int_equal(report_table_find_column(t, "c17"), 17);
+  int v[CHART_MAX_SERIES + 1];
+  for (int i = 0; i <= CHART_MAX_SERIES; i++)
+    v[i] = i + 1;
+  assert_int_equal(report_table_chart_values(t, v, CHART_MAX_SERIES), 0);
+  assert_int_equal(t->chart.nvalues, CHART_MAX_SERIES);
+  assert_int_equal(t->chart.value_cols[CHART_MAX_SERIES - 1], CHART_MAX_SERIES);
+  assert_int_equal(report_table_chart_values(t, v, CHART_MAX_SERIES + 1), -1);
+  assert_int_equal(report_table_chart_values(t, v, 0), -1);
+  int bad[2] = {3, 20};
+  assert_int_equal(report_table_chart_values(t, bad, 2), -1);
+  bad[1] = -1;
+  assert_int_equal(report_table_chart_values(t, bad, 2), -1);
+  assert_int_equal(t->chart.nvalues, CHART_MAX_SERIES); /* unchanged */
+  report_table_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_complement_one_withheld),
       cmocka_unit_test(test_complement_enough),
       cmocka_unit_test(test_complement_empty_groups),
       cmocka_unit_test(test_complement_table),
+      cmocka_unit_test(test_chart_values_bounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
