@@ -83,7 +83,7 @@ static void test_complement_table(void **state) {
 static void test_chart_values_bounds(void **state) {
   (void)state;
   const char *cols[20];
-  char names[20][8];
+  char names[20][16];
   for (int c = 0; c < 20; c++) {
     snprintf(names[c], sizeof names[c], "c%d", c);
     cols[c] = names[c];
