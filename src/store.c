@@ -229,11 +229,60 @@ static const char *const migration5[] = {
     "CREATE INDEX compass_links_establishment ON compass_links(establishment_id);\n",
     NULL};
 
+/* 6: the same CHECK constraints, written as OR chains instead of IN lists.
+ * SQLite evaluates `x IN (three or more constants)` by building a temporary
+ * b-tree (about 87 KB) on every execution of a statement that writes the
+ * table, which made each imported row grow and shrink the heap (issue 19);
+ * `x = 'a' OR x = 'b' ...` accepts exactly the same values with plain
+ * comparisons. The constraints are rewritten in place, SQLite's documented
+ * way to change a CHECK constraint (the rows already satisfy it, so
+ * nothing else changes); store_init_version then bumps schema_version so
+ * that every connection reads the new schema. */
+#define CHECK_OR(table, from, to)                                                                 \
+  "UPDATE sqlite_master SET sql = replace(sql, '" from "', '" to "')"                             \
+  " WHERE type = 'table' AND name = '" table "';\n"
+static const char *const migration6[] = {
+    "PRAGMA writable_schema = ON;\n",
+    CHECK_OR("establishments",
+             "type IN (''mainstream'', ''special'', ''ap'', ''fe_college'',\n"
+             "                                     ''sixth_form_college'')",
+             "type = ''mainstream'' OR type = ''special'' OR type = ''ap''\n"
+             "    OR type = ''fe_college'' OR type = ''sixth_form_college''"),
+    CHECK_OR("leaders",
+             "role IN (''school'', ''college_strategic'',\n"
+             "                                     ''college_operational'')",
+             "role = ''school'' OR role = ''college_strategic''\n"
+             "    OR role = ''college_operational''"),
+    CHECK_OR("providers", "accreditation IN (''none'', ''level6'', ''level7'')",
+             "accreditation = ''none'' OR accreditation = ''level6''\n"
+             "    OR accreditation = ''level7''"),
+    CHECK_OR("enrolments", "status IN (''enrolled'', ''completed'', ''withdrawn'')",
+             "status = ''enrolled'' OR status = ''completed'' OR status = ''withdrawn''"),
+    CHECK_OR("bursary_claims", "status IN (''claimed'', ''approved'', ''paid'')",
+             "status = ''claimed'' OR status = ''approved'' OR status = ''paid''"),
+    CHECK_OR("responses", "stage IN (''pre'', ''post'', ''followup'')",
+             "stage = ''pre'' OR stage = ''post'' OR stage = ''followup''"),
+    CHECK_OR("area_scores",
+             "area IN (''leadership'', ''management'', ''coordination'',\n"
+             "                                     ''networking'')",
+             "area = ''leadership'' OR area = ''management''\n"
+             "    OR area = ''coordination'' OR area = ''networking''"),
+    CHECK_OR("users",
+             "role IN (''admin'', ''analyst'', ''provider'', ''leader'',\n"
+             "                                     ''establishment'')",
+             "role = ''admin'' OR role = ''analyst'' OR role = ''provider''\n"
+             "    OR role = ''leader'' OR role = ''establishment''"),
+    CHECK_OR("survey_tokens", "stage IN (''pre'', ''post'', ''followup'')",
+             "stage = ''pre'' OR stage = ''post'' OR stage = ''followup''"),
+    "PRAGMA writable_schema = OFF;\n",
+    NULL};
+#undef CHECK_OR
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
 static const char *const *const migrations[] = {migration1, migration2, migration3,
-                                                 migration4, migration5};
+                                                 migration4, migration5, migration6};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }
@@ -422,9 +471,17 @@ int store_init_version(const char *path, const instrument_bank *bank, int target
       goto rollback;
     }
   }
-  char pragmas[128];
-  snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-           APPLICATION_ID, target);
+  /* A migration may have rewritten sqlite_master (6 does): a new
+   * schema_version makes every connection read the schema again. */
+  int cookie = 0;
+  if (pragma_int(db, "PRAGMA schema_version", &cookie) != 0) {
+    store_fail(db, "reading the schema version", err, errlen);
+    goto rollback;
+  }
+  char pragmas[160];
+  snprintf(pragmas, sizeof pragmas,
+           "PRAGMA application_id = %d; PRAGMA user_version = %d; PRAGMA schema_version = %d",
+           APPLICATION_ID, target, cookie + 1);
   if (exec(db, pragmas, err, errlen) != 0 || install_instruments(db, bank, err, errlen) != 0)
     goto rollback;
   sqlite3_stmt *st;

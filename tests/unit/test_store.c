@@ -36,6 +36,17 @@ static long long query_int(sqlite3 *db, const char *sql) {
   return v;
 }
 
+/* The first column of the first row, as text (static storage). */
+static const char *query_text_ok(sqlite3 *db, const char *sql) {
+  static char buf[256];
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return buf;
+}
+
 static char *db_path(const char *dir, const char *name) {
   char *p = malloc(strlen(dir) + strlen(name) + 2);
   sprintf(p, "%s/%s", dir, name);
@@ -255,12 +266,86 @@ static void test_setting_errors_reported(void **state) {
   test_rmdir(dir);
 }
 
+/* Migration 6 rewrites every CHECK (x IN (three or more constants)) as an
+ * OR chain (SQLite builds a temporary b-tree for each execution of an IN
+ * list): on a version-5 database holding rows, the constraints still refuse
+ * what they refused and accept what they accepted, the rows are kept, and
+ * no table's SQL has an IN list of three or more left. */
+static void test_migration6_checks_as_or_chains(void **state) {
+  (void)state;
+  char *dir = test_tmpdir(), *path = db_path(dir, "v5.db"), err[512];
+  int from, current;
+  assert_int_equal(store_init_version(path, bank, 5, &from, &current, err, sizeof err), 0);
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw,
+                                "INSERT INTO establishments (urn, name, type, region)"
+                                " VALUES ('1', 'A', 'sixth_form_college', 'London');"
+                                "INSERT INTO providers (provider_key, name, accreditation)"
+                                " VALUES ('p', 'P', 'level7')",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(raw);
+  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(from, 5);
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  sqlite3 *db = store_db(s);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM establishments e JOIN providers p"
+                                 " WHERE e.type = 'sixth_form_college' AND p.accreditation = 'level7'"),
+                   1);
+  /* Only the two-value lists (plain comparisons in SQLite) remain. */
+  assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '% IN (''%'"),
+                   1); /* responses.survey: two values */
+  assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"
+                                 " WHERE sql LIKE '%IN (''mainstream''%'"
+                                 " OR sql LIKE '%IN (''pre''%' OR sql LIKE '%IN (''none''%'"
+                                 " OR sql LIKE '%IN (''enrolled''%' OR sql LIKE '%IN (''claimed''%'"
+                                 " OR sql LIKE '%IN (''leadership''%' OR sql LIKE '%IN (''admin''%'"
+                                 " OR sql LIKE '%IN (''school''%'"),
+                   0);
+  assert_string_equal(query_text_ok(db, "PRAGMA integrity_check"), "ok");
+  static const char *const refused[] = {
+      "INSERT INTO establishments (urn, name, type, region) VALUES ('2', 'B', 'academy', 'X')",
+      "UPDATE providers SET accreditation = 'level8'",
+      "INSERT INTO leaders (leader_key, establishment_id, role) VALUES ('l', 1, 'college')",
+      "INSERT INTO responses (survey, stage, submitted_at) VALUES ('long-term', 'mid', 'x')",
+      "INSERT INTO users (username, password_hash, role) VALUES ('u', 'h', 'root')",
+      "INSERT INTO survey_tokens (token_hash, stage, created_at) VALUES ('t', 'during', 'x')",
+      NULL};
+  for (int i = 0; refused[i]; i++)
+    assert_int_equal(sqlite3_exec(db, refused[i], NULL, NULL, NULL), SQLITE_CONSTRAINT_CHECK);
+  static const char *const accepted[] = {
+      "INSERT INTO establishments (urn, name, type, region) VALUES ('3', 'C', 'ap', 'X')",
+      "INSERT INTO leaders (leader_key, establishment_id, role) VALUES ('l', 1,"
+      " 'college_operational')",
+      "INSERT INTO enrolments (leader_id, provider_id, wave, start_date, status)"
+      " VALUES (1, 1, 1, '2020-01-01', 'withdrawn')",
+      "INSERT INTO bursary_claims (enrolment_id, claimed_date, status) VALUES (1, 'x', 'paid')",
+      "INSERT INTO responses (survey, leader_id, stage, submitted_at)"
+      " VALUES ('self-assessment', 1, 'followup', 'x')",
+      "INSERT INTO area_scores (response_id, area, items_answered, items_total)"
+      " VALUES (1, 'networking', 1, 1)",
+      NULL};
+  for (int i = 0; accepted[i]; i++)
+    assert_int_equal(sqlite3_exec(db, accepted[i], NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "INSERT INTO area_scores (response_id, area, items_answered,"
+                                " items_total) VALUES (1, 'leading', 1, 1)",
+                                NULL, NULL, NULL),
+                   SQLITE_CONSTRAINT_CHECK);
+  store_close(s);
+  free(path);
+  test_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_init_creates_schema),     cmocka_unit_test(test_migrates_older_version),
       cmocka_unit_test(test_refuses_foreign_files),   cmocka_unit_test(test_open_missing),
       cmocka_unit_test(test_audit_log_append_only),   cmocka_unit_test(test_foreign_keys_enforced),
       cmocka_unit_test(test_setting_errors_reported),
+      cmocka_unit_test(test_migration6_checks_as_or_chains),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
