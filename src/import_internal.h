@@ -173,6 +173,11 @@ enum stmt_id {
   Q_WAVE_PUT,
   Q_ALLOC_GET,
   Q_ALLOC_PUT,
+  Q_EST_SET,
+  Q_LEADER_SET,
+  Q_PROV_SET,
+  Q_ENROL_SET,
+  Q_CLAIM_SET,
   Q_COUNT
 };
 

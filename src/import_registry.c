@@ -120,14 +120,17 @@ void imp_row_establishment(importer *im) {
     hub_id = sqlite3_column_int64(h, 0);
     sqlite3_reset(h);
   }
+  /* A plain INSERT or UPDATE, as pass 1 found: an upsert makes SQLite keep
+   * a statement journal for every row (issue 19). */
   sqlite3_stmt *w =
-      imp_stmt(im, Q_EST_PUT,
-               "INSERT INTO establishments (urn, name, type, region, hub_id, hub_joined, fsm_pct)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (urn) DO UPDATE SET"
-               " name = excluded.name, type = excluded.type, region = excluded.region,"
-               " hub_id = excluded.hub_id,"
-               " hub_joined = CASE WHEN ?8 THEN excluded.hub_joined ELSE hub_joined END,"
-               " fsm_pct = excluded.fsm_pct");
+      action == ACT_ADD
+          ? imp_stmt(im, Q_EST_PUT,
+                     "INSERT INTO establishments (urn, name, type, region, hub_id, hub_joined,"
+                     " fsm_pct) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+          : imp_stmt(im, Q_EST_SET,
+                     "UPDATE establishments SET name = ?2, type = ?3, region = ?4, hub_id = ?5,"
+                     " hub_joined = CASE WHEN ?8 THEN ?6 ELSE hub_joined END, fsm_pct = ?7"
+                     " WHERE urn = ?1");
   if (!w)
     return;
   sqlite3_bind_text(w, 1, urn, -1, SQLITE_STATIC);
@@ -139,7 +142,8 @@ void imp_row_establishment(importer *im) {
   imp_bind_opt_text(w, 6, joined);
   if (!fsm_empty)
     sqlite3_bind_double(w, 7, fsm);
-  sqlite3_bind_int(w, 8, joined != NULL);
+  if (action != ACT_ADD)
+    sqlite3_bind_int(w, 8, joined != NULL);
   imp_run(im, w, "writing an establishment");
 }
 
@@ -206,6 +210,7 @@ void imp_row_leader(importer *im) {
     return;
   int action = ACT_ADD;
   char *old_name = NULL, *old_email = NULL;
+  sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
   if (found) {
     bool same = sqlite3_column_int64(q, 1) == est && imp_same_text(q, 2, imp_roles[role]) &&
                 imp_same_real(q, 3, months_empty, months) && sqlite3_column_int(q, 4) == consent &&
@@ -220,14 +225,16 @@ void imp_row_leader(importer *im) {
   imp_count(im, action);
   if (im->pass != 2 || action == ACT_SAME)
     goto done;
+  /* INSERT or UPDATE as found above; no upsert, no RETURNING (each costs
+   * SQLite a statement journal or a temporary table per row). */
   sqlite3_stmt *w =
-      imp_stmt(im, Q_LEADER_PUT,
-               "INSERT INTO leaders (leader_key, establishment_id, role, months_in_role,"
-               " contact_consent) VALUES (?1, ?2, ?3, ?4, ?5)"
-               " ON CONFLICT (leader_key) DO UPDATE SET"
-               " establishment_id = excluded.establishment_id, role = excluded.role,"
-               " months_in_role = excluded.months_in_role,"
-               " contact_consent = excluded.contact_consent RETURNING id");
+      action == ACT_ADD
+          ? imp_stmt(im, Q_LEADER_PUT,
+                     "INSERT INTO leaders (leader_key, establishment_id, role, months_in_role,"
+                     " contact_consent) VALUES (?1, ?2, ?3, ?4, ?5)")
+          : imp_stmt(im, Q_LEADER_SET,
+                     "UPDATE leaders SET establishment_id = ?2, role = ?3, months_in_role = ?4,"
+                     " contact_consent = ?5 WHERE id = ?6");
   if (!w)
     goto done;
   sqlite3_bind_text(w, 1, key, -1, SQLITE_STATIC);
@@ -236,11 +243,12 @@ void imp_row_leader(importer *im) {
   if (!months_empty)
     sqlite3_bind_int64(w, 4, (sqlite3_int64)months);
   sqlite3_bind_int(w, 5, (int)consent);
-  if (imp_query(im, w) != 1)
-    goto done;
-  sqlite3_int64 id = sqlite3_column_int64(w, 0);
+  if (action != ACT_ADD)
+    sqlite3_bind_int64(w, 6, id);
   if (!imp_run(im, w, "writing a leader"))
     goto done;
+  if (action == ACT_ADD)
+    id = sqlite3_last_insert_rowid(im->db);
   if (name || email) {
     const char *n = name ? name : old_name, *e = email ? email : old_email;
     if (imp_empty(n) && imp_empty(e)) {
@@ -290,10 +298,12 @@ void imp_row_provider(importer *im) {
   imp_count(im, action);
   if (im->pass != 2 || action == ACT_SAME)
     return;
-  sqlite3_stmt *w = imp_stmt(im, Q_PROV_PUT,
-                             "INSERT INTO providers (provider_key, name, accreditation)"
-                             " VALUES (?1, ?2, ?3) ON CONFLICT (provider_key) DO UPDATE SET"
-                             " name = excluded.name, accreditation = excluded.accreditation");
+  sqlite3_stmt *w =
+      action == ACT_ADD
+          ? imp_stmt(im, Q_PROV_PUT,
+                     "INSERT INTO providers (provider_key, name, accreditation) VALUES (?1, ?2, ?3)")
+          : imp_stmt(im, Q_PROV_SET,
+                     "UPDATE providers SET name = ?2, accreditation = ?3 WHERE provider_key = ?1");
   if (!w)
     return;
   sqlite3_bind_text(w, 1, key, -1, SQLITE_STATIC);
@@ -398,6 +408,8 @@ void imp_row_enrolment(importer *im) {
   if (found < 0)
     return;
   int action = ACT_ADD;
+  sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
+  bool claimed = found && sqlite3_column_type(q, 4) != SQLITE_NULL;
   if (found)
     action = imp_same_text(q, 1, start_s) && imp_same_text(q, 2, done_s) &&
                      imp_same_text(q, 3, statuses[status]) &&
@@ -408,26 +420,31 @@ void imp_row_enrolment(importer *im) {
   imp_count(im, action);
   if (!imp_writes(im) || action == ACT_SAME)
     return;
-  sqlite3_stmt *w = imp_stmt(im, Q_ENROL_PUT,
-                             "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
-                             " completion_date, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                             " ON CONFLICT (leader_id, provider_id, wave) DO UPDATE SET"
-                             " start_date = excluded.start_date,"
-                             " completion_date = excluded.completion_date, status = excluded.status"
-                             " RETURNING id");
+  /* INSERT or UPDATE as found above (no upsert, no RETURNING). */
+  sqlite3_stmt *w =
+      action == ACT_ADD
+          ? imp_stmt(im, Q_ENROL_PUT,
+                     "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
+                     " completion_date, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+          : imp_stmt(im, Q_ENROL_SET,
+                     "UPDATE enrolments SET start_date = ?4, completion_date = ?5, status = ?6"
+                     " WHERE id = ?7");
   if (!w)
     return;
-  sqlite3_bind_int64(w, 1, leader);
-  sqlite3_bind_int64(w, 2, provider);
-  sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
+  if (action == ACT_ADD) {
+    sqlite3_bind_int64(w, 1, leader);
+    sqlite3_bind_int64(w, 2, provider);
+    sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
+  } else {
+    sqlite3_bind_int64(w, 7, id);
+  }
   sqlite3_bind_text(w, 4, start_s, -1, SQLITE_STATIC);
   imp_bind_opt_text(w, 5, done_s);
   sqlite3_bind_text(w, 6, statuses[status], -1, SQLITE_STATIC);
-  if (imp_query(im, w) != 1)
-    return;
-  sqlite3_int64 id = sqlite3_column_int64(w, 0);
   if (!imp_run(im, w, "writing an enrolment"))
     return;
+  if (action == ACT_ADD)
+    id = sqlite3_last_insert_rowid(im->db);
   if (bursary) {
     /* A claim is for the wave's bursary; one approved or paid is never
      * undone by a file (cleval bursary and KIND bursaries take the steps). */
@@ -437,12 +454,18 @@ void imp_row_enrolment(importer *im) {
       if (!w)
         return;
       sqlite3_bind_int64(w, 1, id);
+    } else if (claimed) {
+      w = imp_stmt(im, Q_CLAIM_SET,
+                   "UPDATE bursary_claims SET claimed_date = ?2 WHERE enrolment_id = ?1");
+      if (!w)
+        return;
+      sqlite3_bind_int64(w, 1, id);
+      sqlite3_bind_text(w, 2, bursary, -1, SQLITE_STATIC);
     } else {
       w = imp_stmt(im, Q_CLAIM_PUT,
                    "INSERT INTO bursary_claims (enrolment_id, claimed_date, amount_pence)"
                    " VALUES (?1, ?2, coalesce((SELECT bursary_pence FROM waves WHERE wave = ?3),"
-                   " 100000))"
-                   " ON CONFLICT (enrolment_id) DO UPDATE SET claimed_date = excluded.claimed_date");
+                   " 100000))");
       if (!w)
         return;
       sqlite3_bind_int64(w, 1, id);
@@ -590,18 +613,16 @@ void imp_row_compass(importer *im) {
   if (!found) {
     sqlite3_stmt *w = imp_stmt(im, Q_RET_ADD,
                                "INSERT INTO compass_returns (establishment_id, submitted_at,"
-                               " instrument_id) VALUES (?1, ?2, ?3) RETURNING id");
+                               " instrument_id) VALUES (?1, ?2, ?3)");
     if (!w)
       return;
     sqlite3_bind_int64(w, 1, est);
     sqlite3_bind_text(w, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
     if (ins_id)
       sqlite3_bind_int64(w, 3, ins_id);
-    if (imp_query(im, w) != 1)
-      return;
-    ret = sqlite3_column_int64(w, 0);
     if (!imp_run(im, w, "writing a Compass return"))
       return;
+    ret = sqlite3_last_insert_rowid(im->db);
   } else {
     sqlite3_stmt *w =
         imp_stmt(im, Q_RET_SET, "UPDATE compass_returns SET instrument_id = ?2 WHERE id = ?1");
@@ -625,18 +646,21 @@ void imp_row_compass(importer *im) {
         return;
     }
   }
-  for (int b = 0; b < 8; b++) {
-    sqlite3_stmt *w = imp_stmt(im, Q_BM_ADD,
-                               "INSERT INTO compass_benchmarks (return_id, benchmark, pct)"
-                               " VALUES (?1, ?2, ?3)");
-    if (!w)
-      return;
-    sqlite3_bind_int64(w, 1, ret);
-    sqlite3_bind_int(w, 2, b + 1);
-    sqlite3_bind_double(w, 3, pct[b]);
-    if (!imp_run(im, w, "writing a Compass return"))
-      return;
-  }
+  /* The eight benchmarks in one statement. OR FAIL: a multi-row INSERT
+   * that may abort needs a statement journal for every execution; a
+   * failure here fails the import, whose transaction is rolled back
+   * whole, so nothing of the statement is kept either way. */
+  sqlite3_stmt *w = imp_stmt(im, Q_BM_ADD,
+                             "INSERT OR FAIL INTO compass_benchmarks (return_id, benchmark, pct)"
+                             " VALUES (?1, 1, ?2), (?1, 2, ?3), (?1, 3, ?4), (?1, 4, ?5),"
+                             " (?1, 5, ?6), (?1, 6, ?7), (?1, 7, ?8), (?1, 8, ?9)");
+  if (!w)
+    return;
+  sqlite3_bind_int64(w, 1, ret);
+  for (int b = 0; b < 8; b++)
+    sqlite3_bind_double(w, b + 2, pct[b]);
+  if (!imp_run(im, w, "writing a Compass return"))
+    return;
   for (int j = 0; j < nmet; j++) {
     sqlite3_stmt *w = imp_stmt(im, Q_CA_ADD,
                                "INSERT INTO compass_answers (return_id, item_id, met)"
