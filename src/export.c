@@ -689,7 +689,7 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
   bool to_file = path && strcmp(path, "-") != 0;
   size_t n = 0;
   int rc = -1;
-  if (import_bank_from_store(s, &x.bank, err, errlen) != 0 || setup(&x, err, errlen) != 0)
+  if (store_instruments(s, &x.bank, NULL, err, errlen) != 0 || setup(&x, err, errlen) != 0)
     goto cleanup;
   x.cells = xcalloc(x.ncols, sizeof *x.cells);
   /* A read transaction, so that both .sav walks see the same data. */

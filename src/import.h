@@ -92,9 +92,4 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
 /* Frees what res holds and zeroes it; NULL does nothing. */
 void import_result_free(import_result *res);
 
-/* The instruments installed in a database (parsed from their stored
- * definitions), e.g. for labels in exports. Free with
- * instrument_bank_free(). */
-int import_bank_from_store(store *s, instrument_bank **out, char *err, size_t errlen);
-
 #endif

@@ -123,10 +123,6 @@ static void smap_free(smap *m) {
   memset(m, 0, sizeof *m);
 }
 
-int import_bank_from_store(store *s, instrument_bank **out, char *err, size_t errlen) {
-  return store_instruments(s, out, NULL, err, errlen);
-}
-
 int catalog_instrument_kind(const char *key) {
   if (strcmp(key, "self-assessment") == 0)
     return INS_SELF;
