@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "dirs.h"
 #include "import.h"
 #include "instrument.h"
 #include "publish.h"
@@ -94,34 +95,6 @@ static int clock_install(void) {
 }
 
 /* ---- Helpers ---------------------------------------------------------- */
-
-/* mkdir -p. */
-static int make_dirs(const char *path, char *err, size_t errlen) {
-  char buf[4096];
-  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
-    snprintf(err, errlen, "%.1024s...: path too long", path);
-    return -1;
-  }
-  for (char *p = buf + 1;; p++) {
-    if (*p == '/' || *p == '\0') {
-      char c = *p;
-      *p = '\0';
-      if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "%.1024s: cannot create: %s", buf, strerror(errno));
-        return -1;
-      }
-      *p = c;
-      if (!c)
-        break;
-    }
-  }
-  struct stat st;
-  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    snprintf(err, errlen, "%.1024s: not a directory", path);
-    return -1;
-  }
-  return 0;
-}
 
 static int exists(const char *path) {
   struct stat st;
@@ -298,7 +271,7 @@ static int run(int argc, char **argv) {
     cli_error("%s exists; use --force to replace it", dbpath);
     return EXIT_RUNTIME;
   }
-  if (make_dirs(dir, err, sizeof err) != 0) {
+  if (dirs_make(dir, NULL, NULL, err, sizeof err) != 0) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }
@@ -338,7 +311,7 @@ static int run(int argc, char **argv) {
          "establishments, %s hubs, %d providers\n",
          grouped(n.trained, a), grouped(n.trained_est, b), grouped(n.untrained_est, c),
          grouped(s->nhubs, d), SIM_PROVIDERS);
-  if (make_dirs("csv", err, sizeof err) != 0 || sim_write_csv(s, "csv", err, sizeof err) != 0)
+  if (dirs_make("csv", NULL, NULL, err, sizeof err) != 0 || sim_write_csv(s, "csv", err, sizeof err) != 0)
     goto fail;
   printf("  wrote %s/csv/: %zu files (%s survey answers, %s Compass returns)\n", dir, sim_nkinds,
          grouped(s->nanswers, a), grouped(s->nreturns, b));
