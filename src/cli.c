@@ -1,6 +1,7 @@
 /* Shared command-line helpers (see cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,20 @@ void cli_error(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
+}
+
+int cli_finish_stdout(int status) {
+  errno = 0;
+  bool failed = fflush(stdout) != 0;
+  int e = errno;
+  failed |= ferror(stdout) != 0;
+  if (!failed)
+    return status;
+  if (e)
+    cli_error("writing standard output failed: %s", strerror(e));
+  else
+    cli_error("writing standard output failed");
+  return status == EXIT_OK ? EXIT_RUNTIME : status;
 }
 
 int cli_usage(const command *cmd, const char *fmt, ...) {

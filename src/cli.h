@@ -44,6 +44,12 @@ typedef struct cli_option {
 int cli_parse(const command *cmd, int argc, char **argv, const cli_option *opts, const char **pos,
               int max_pos, int *npos);
 
+/* Flushes standard output once a command has run (main.c calls it for
+ * every command): when anything written to it failed, prints "cleval:
+ * writing standard output failed: REASON" and returns EXIT_RUNTIME if
+ * status was EXIT_OK; otherwise returns status. */
+int cli_finish_stdout(int status);
+
 /* Whether argv holds --help or -h (then the caller prints its help). */
 bool cli_wants_help(int argc, char **argv);
 void cli_print_help(const command *cmd);

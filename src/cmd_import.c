@@ -181,11 +181,7 @@ static int run(int argc, char **argv) {
     fprintf(stderr, "cleval: %s", res.summary);
     status = EXIT_INVALID;
   } else {
-    fputs(res.summary, stdout);
-    if (fflush(stdout) != 0) {
-      cli_error("writing standard output failed");
-      status = EXIT_RUNTIME;
-    }
+    fputs(res.summary, stdout); /* checked in main */
   }
   import_result_free(&res);
   return status;

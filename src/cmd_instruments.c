@@ -134,10 +134,8 @@ static int run(int argc, char **argv) {
   strbuf out = STRBUF_INIT;
   if (want_scales) {
     int rc = scales(npos, pos, &out);
-    if (rc == EXIT_OK && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
-      cli_error("writing standard output failed");
-      rc = EXIT_RUNTIME;
-    }
+    if (rc == EXIT_OK)
+      fwrite(out.data, 1, out.len, stdout); /* checked in main */
     strbuf_free(&out);
     return rc;
   }
@@ -160,10 +158,8 @@ static int run(int argc, char **argv) {
       instrument_bank_free(bank);
     }
   }
-  if (rc == EXIT_OK && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
-    cli_error("writing standard output failed");
-    rc = EXIT_RUNTIME;
-  }
+  if (rc == EXIT_OK)
+    fwrite(out.data, 1, out.len, stdout); /* checked in main */
   strbuf_free(&out);
   return rc;
 }

@@ -141,10 +141,8 @@ static int run(int argc, char **argv) {
   strbuf b = STRBUF_INIT;
   int rc = matching ? print_matching(s, json, &b) : print_scores(s, json, &b);
   store_close(s);
-  if (rc == EXIT_OK && (fwrite(strbuf_str(&b), 1, b.len, stdout) != b.len || fflush(stdout))) {
-    cli_error("writing standard output failed");
-    rc = EXIT_RUNTIME;
-  }
+  if (rc == EXIT_OK)
+    fwrite(strbuf_str(&b), 1, b.len, stdout); /* checked in main */
   strbuf_free(&b);
   return rc;
 }

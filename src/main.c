@@ -40,7 +40,7 @@ static void list_names(void) {
   fputc('\n', stderr);
 }
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     fputs("cleval: no command given\n", stderr);
     print_overview(stderr);
@@ -81,3 +81,7 @@ int main(int argc, char **argv) {
   }
   return cmd->run(argc - 1, argv + 1);
 }
+
+/* Every command's output is checked once here: standard output that could
+ * not be written (a full disk) is a failure, whichever command wrote. */
+int main(int argc, char **argv) { return cli_finish_stdout(dispatch(argc, argv)); }
