@@ -21,9 +21,9 @@ void config_defaults(report_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   snprintf(cfg->title, sizeof cfg->title, "%s", "Evaluation of the Careers Leader training");
   cfg->date[0] = '\0';
-  snprintf(cfg->baseline_cutoff, sizeof cfg->baseline_cutoff, "%s", "2018-07-31");
-  snprintf(cfg->post_from, sizeof cfg->post_from, "%s", "2020-03-01");
-  snprintf(cfg->post_to, sizeof cfg->post_to, "%s", "2021-03-31");
+  snprintf(cfg->baseline_cutoff, sizeof cfg->baseline_cutoff, "%s", CONFIG_BASELINE_CUTOFF);
+  snprintf(cfg->post_from, sizeof cfg->post_from, "%s", CONFIG_POST_FROM);
+  snprintf(cfg->post_to, sizeof cfg->post_to, "%s", CONFIG_POST_TO);
   cfg->fully_achieved = 100;
   cfg->small_cell = 5;
   cfg->role_bands[0] = 1;

@@ -4,9 +4,9 @@
  * The documented keys (all optional):
  *   "title"                    the report's title
  *   "date"                     the report's date (YYYY-MM-DD; default: today)
- *   "compass.baseline_cutoff"  latest baseline return date   (2018-07-31)
- *   "compass.post_from"        earliest post return date     (2020-03-01)
- *   "compass.post_to"          latest post return date       (2021-03-31)
+ *   "compass.baseline_cutoff"  latest baseline return date   (CONFIG_BASELINE_CUTOFF)
+ *   "compass.post_from"        earliest post return date     (CONFIG_POST_FROM)
+ *   "compass.post_to"          latest post return date       (CONFIG_POST_TO)
  *   "compass.fully_achieved"   % of criteria met that counts as a benchmark
  *                              fully achieved                (100)
  *   "small_cell"               groups smaller than this show "fewer than N"
@@ -20,6 +20,12 @@
 #include <stddef.h>
 
 #define CONFIG_MAX_BANDS 8
+
+/* The seed report's Compass dates, the defaults (written here only; help
+ * texts paste them in). */
+#define CONFIG_BASELINE_CUTOFF "2018-07-31"
+#define CONFIG_POST_FROM "2020-03-01"
+#define CONFIG_POST_TO "2021-03-31"
 
 typedef struct report_config {
   char title[256];
