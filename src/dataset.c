@@ -791,8 +791,7 @@ static int load_matches(loader *ld, store *s, dataset *ds) {
   return r;
 }
 
-int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, size_t errlen) {
-  (void)cfg;
+int dataset_load(store *s, dataset **out, char *err, size_t errlen) {
   *out = NULL;
   if (sodium_init() < 0) {
     snprintf(err, errlen, "libsodium could not be initialised");

@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 
-#include "config.h"
 #include "store.h"
 #include "vocab.h"
 
@@ -152,7 +151,7 @@ typedef struct dataset {
 
 /* Reads the store. Returns 0, or -1 with a message (a database error, a
  * value the schema should have prevented). Free with dataset_free. */
-int dataset_load(store *s, const report_config *cfg, dataset **out, char *err, size_t errlen);
+int dataset_load(store *s, dataset **out, char *err, size_t errlen);
 void dataset_free(dataset *ds);
 
 /* The item with this key, or DS_NONE (binary search on a sorted index is

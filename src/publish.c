@@ -26,7 +26,7 @@ int publish_report(store *s, const report_config *cfg, const char *outdir, repor
     strftime(c.date, sizeof c.date, "%Y-%m-%d", &tm);
   }
   dataset *ds = NULL;
-  if (dataset_load(s, &c, &ds, err, errlen) != 0)
+  if (dataset_load(s, &ds, err, errlen) != 0)
     return -1;
   /* Nothing to evaluate: neither knowledge (level 2) nor benchmarks
    * (level 4) can be reported. */

@@ -148,7 +148,7 @@ static analysis_cache *cache_get(web_request *req, char *err, size_t errlen) {
       gmtime_r(&now, &tm);
       strftime(c->cfg.date, sizeof c->cfg.date, "%Y-%m-%d", &tm);
       compass_counts cc;
-      if (dataset_load(req->db, &c->cfg, &c->ds, err, errlen) != 0 ||
+      if (dataset_load(req->db, &c->ds, err, errlen) != 0 ||
           load_counts(req->db, c, err, errlen) != 0) {
         pthread_mutex_unlock(&build_lock);
         cache_unref(c);

@@ -95,10 +95,8 @@ static dataset *load(const char *path) {
   char err[512];
   store *s;
   assert_int_equal(store_open_readonly(&s, path, err, sizeof err), 0);
-  report_config cfg;
-  memset(&cfg, 0, sizeof cfg); /* not read by the loader */
   dataset *ds = NULL;
-  if (dataset_load(s, &cfg, &ds, err, sizeof err) != 0)
+  if (dataset_load(s, &ds, err, sizeof err) != 0)
     fail_msg("dataset_load: %s", err);
   store_close(s);
   return ds;
@@ -109,7 +107,7 @@ static void load_fails(const char *path, char *err, size_t errlen) {
   store *s;
   assert_int_equal(store_open(&s, path, err, errlen), 0);
   dataset *ds = (dataset *)1;
-  assert_int_equal(dataset_load(s, NULL, &ds, err, errlen), -1);
+  assert_int_equal(dataset_load(s, &ds, err, errlen), -1);
   assert_null(ds);
   assert_true(strlen(err) > 0);
   store_close(s);
@@ -404,7 +402,7 @@ static void test_broken(void **state) {
   assert_int_equal(store_begin(s, err, sizeof err), 0);
   dataset *ds = NULL;
   /* Inside the caller's transaction the load leaves it open. */
-  assert_int_equal(dataset_load(s, NULL, &ds, err, sizeof err), -1);
+  assert_int_equal(dataset_load(s, &ds, err, sizeof err), -1);
   assert_int_equal(sqlite3_get_autocommit(store_db(s)), 0);
   store_rollback(s);
   store_close(s);
