@@ -4,9 +4,12 @@
  * statistics; rounding and layout are presentation. */
 #include "report.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1259,49 +1262,271 @@ cleanup:
   return rc;
 }
 
-/* Writes text to a new temporary file beside path; returns its name
- * (caller frees) or NULL with a message. */
-static char *write_temp(const char *path, const strbuf *text, char *err, size_t errlen) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-  strbuf name = STRBUF_INIT;
-  int fd = -1;
-  for (int k = 0; k < 100 && fd < 0; k++) {
-    strbuf_reset(&name);
-    strbuf_put(&name, path, dirlen);
-    strbuf_printf(&name, ".%s.tmp%ld.%d", path + dirlen, (long)getpid(), k);
-    fd = open(strbuf_str(&name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST)
-      break;
-  }
+/* ---- writing the report atomically ----------------------------------------
+ *
+ * Every file is written into a temporary directory inside the output
+ * directory (OUT/.cleval-tmp.PID.N, on the same file system), each file
+ * fsynced, then the directory; a file ".complete" then commits the report,
+ * and the files are renamed into place (report.html last) and the output
+ * directory fsynced. A run killed before the commit leaves a temporary
+ * directory that the next run removes; one killed after it is rolled
+ * forward by the next run. Only directories that are provably cleval's (the
+ * name, a marker file with its exact text, a process that no longer runs)
+ * are touched, and within them only the report's own file names; nothing
+ * is opened through a symbolic link. */
+
+#define TMP_PREFIX ".cleval-tmp."
+#define TMP_MARK ".cleval-report-tmp"
+#define TMP_MARK_TEXT "cleval report: a report being written; removed when it is in place\n"
+#define TMP_DONE ".complete"
+
+static const char *const REPORT_FILES[] = {"tables.xlsx", "report.json", "report.html"};
+
+/* Writes len bytes to a new file path (never through a link), fsynced;
+ * a message names shown (the file's name in place). */
+static int write_new_file(const char *path, const char *shown, const char *data, size_t len,
+                          char *err, size_t errlen) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-    strbuf_free(&name);
-    return NULL;
+    snprintf(err, errlen, "%s: cannot create: %s", shown, strerror(errno));
+    return -1;
   }
-  const char *p = strbuf_str(text);
-  size_t left = text->len;
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
+  while (len > 0) {
+    ssize_t w = write(fd, data, len);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
-      snprintf(err, errlen, "%s: cannot write: %s", path, w < 0 ? strerror(errno) : "no space");
+      snprintf(err, errlen, "%s: cannot write: %s", shown, w < 0 ? strerror(errno) : "no space");
       close(fd);
-      unlink(strbuf_str(&name));
-      strbuf_free(&name);
-      return NULL;
+      return -1;
     }
-    p += w;
-    left -= (size_t)w;
+    data += w;
+    len -= (size_t)w;
   }
-  if (close(fd) != 0) {
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    unlink(strbuf_str(&name));
-    strbuf_free(&name);
-    return NULL;
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    snprintf(err, errlen, "%s: cannot write: %s", shown, strerror(errno));
+    return -1;
   }
-  return strbuf_detach(&name);
+  return 0;
+}
+
+/* fsync of a file or directory by name; a file system that cannot sync a
+ * directory (EINVAL) is not an error. */
+static int sync_path(const char *path, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot open to sync: %s", path, strerror(errno));
+    return -1;
+  }
+  int rc = fsync(fd);
+  int e = errno;
+  close(fd);
+  if (rc != 0 && e != EINVAL) {
+    snprintf(err, errlen, "%s: cannot sync: %s", path, strerror(e));
+    return -1;
+  }
+  return 0;
+}
+
+/* A table's CSV name: ID.csv, no slash, not hidden. */
+static bool is_csv_name(const char *name) {
+  size_t n = strlen(name);
+  return n > 4 && name[0] != '.' && !strchr(name, '/') && strcmp(name + n - 4, ".csv") == 0;
+}
+
+static bool is_regular(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_real_dir(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* 1 when the process of a temporary name's PID has gone. */
+static bool pid_gone(const char *digits) {
+  char *end;
+  errno = 0;
+  long pid = strtol(digits, &end, 10);
+  if (errno || end == digits || pid <= 0 || (pid_t)pid == getpid())
+    return false;
+  return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* 1 when dir holds cleval's marker with its exact text. */
+static bool has_marker(const char *dir) {
+  strbuf p = STRBUF_INIT;
+  strbuf_printf(&p, "%s/" TMP_MARK, dir);
+  bool ok = false;
+  int fd = is_regular(strbuf_str(&p)) ? open(strbuf_str(&p), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+                                       : -1;
+  if (fd >= 0) {
+    char buf[sizeof TMP_MARK_TEXT + 1];
+    ssize_t n = read(fd, buf, sizeof buf);
+    ok = n == (ssize_t)(sizeof TMP_MARK_TEXT - 1) && memcmp(buf, TMP_MARK_TEXT, (size_t)n) == 0;
+    close(fd);
+  }
+  strbuf_free(&p);
+  return ok;
+}
+
+/* Renames the finished report in tmp over its files in outdir (the tables'
+ * CSVs first, report.html last), then syncs outdir. */
+static int move_into_place(const char *tmp, const char *outdir, char *err, size_t errlen) {
+  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  int rc = -1;
+  strbuf_printf(&a, "%s/tables", tmp);
+  DIR *d = opendir(strbuf_str(&a));
+  if (d) {
+    strbuf_reset(&b);
+    strbuf_printf(&b, "%s/tables", outdir);
+    if (mkdir(strbuf_str(&b), 0777) != 0 && errno != EEXIST) {
+      snprintf(err, errlen, "%s: cannot create directory: %s", strbuf_str(&b), strerror(errno));
+      closedir(d);
+      goto cleanup;
+    }
+    if (!is_real_dir(strbuf_str(&b))) {
+      snprintf(err, errlen, "%s: exists and is not a directory", strbuf_str(&b));
+      closedir(d);
+      goto cleanup;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (!is_csv_name(e->d_name))
+        continue;
+      strbuf_reset(&a);
+      strbuf_reset(&b);
+      strbuf_printf(&a, "%s/tables/%s", tmp, e->d_name);
+      strbuf_printf(&b, "%s/tables/%s", outdir, e->d_name);
+      if (is_regular(strbuf_str(&a)) && rename(strbuf_str(&a), strbuf_str(&b)) != 0) {
+        snprintf(err, errlen, "%s: cannot replace: %s", strbuf_str(&b), strerror(errno));
+        closedir(d);
+        goto cleanup;
+      }
+    }
+    closedir(d);
+    strbuf_reset(&b);
+    strbuf_printf(&b, "%s/tables", outdir);
+    if (sync_path(strbuf_str(&b), err, errlen) != 0)
+      goto cleanup;
+  }
+  for (size_t i = 0; i < sizeof REPORT_FILES / sizeof *REPORT_FILES; i++) {
+    strbuf_reset(&a);
+    strbuf_reset(&b);
+    strbuf_printf(&a, "%s/%s", tmp, REPORT_FILES[i]);
+    strbuf_printf(&b, "%s/%s", outdir, REPORT_FILES[i]);
+    if (is_regular(strbuf_str(&a)) && rename(strbuf_str(&a), strbuf_str(&b)) != 0) {
+      snprintf(err, errlen, "%s: cannot replace: %s", strbuf_str(&b), strerror(errno));
+      goto cleanup;
+    }
+  }
+  rc = sync_path(outdir, err, errlen);
+cleanup:
+  strbuf_free(&a);
+  strbuf_free(&b);
+  return rc;
+}
+
+/* Removes a temporary report directory: its report files, CSVs, commit
+ * file and marker (last), then the directories; anything else stays, and
+ * so does the directory holding it. */
+static void remove_temp(const char *tmp) {
+  strbuf p = STRBUF_INIT;
+  strbuf_printf(&p, "%s/tables", tmp);
+  DIR *d = is_real_dir(strbuf_str(&p)) ? opendir(strbuf_str(&p)) : NULL;
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (!is_csv_name(e->d_name))
+        continue;
+      strbuf_reset(&p);
+      strbuf_printf(&p, "%s/tables/%s", tmp, e->d_name);
+      if (is_regular(strbuf_str(&p)))
+        unlink(strbuf_str(&p));
+    }
+    closedir(d);
+    strbuf_reset(&p);
+    strbuf_printf(&p, "%s/tables", tmp);
+    rmdir(strbuf_str(&p));
+  }
+  static const char *const names[] = {"tables.xlsx", "report.json", "report.html", TMP_DONE,
+                                      TMP_MARK};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    strbuf_reset(&p);
+    strbuf_printf(&p, "%s/%s", tmp, names[i]);
+    if (is_regular(strbuf_str(&p)))
+      unlink(strbuf_str(&p));
+  }
+  rmdir(tmp);
+  strbuf_free(&p);
+}
+
+/* A file name of the report's earlier temporaries: ".NAME.tmpPID[.K]" of
+ * a report file (or a CSV when csv); *pid points at PID. */
+static bool old_temp_name(const char *name, bool csv, const char **pid) {
+  static const char *const names[] = {"report.html", "report.json", "tables.xlsx", "report.pdf"};
+  const char *t = name[0] == '.' ? strstr(name, ".tmp") : NULL;
+  if (!t || t == name || !isdigit((unsigned char)t[4]))
+    return false;
+  size_t n = (size_t)(t - name - 1);
+  bool known = false;
+  if (csv)
+    known = n > 4 && strncmp(t - 4, ".csv", 4) == 0;
+  for (size_t i = 0; !csv && i < sizeof names / sizeof *names; i++)
+    known |= strlen(names[i]) == n && strncmp(name + 1, names[i], n) == 0;
+  const char *q = t + 4 + strspn(t + 4, "0123456789");
+  if (*q == '.')
+    q += 1 + strspn(q + 1, "0123456789");
+  *pid = t + 4;
+  return known && *q == '\0';
+}
+
+/* Clears what killed runs left in outdir: temporary report directories
+ * (rolled forward when committed, else removed) and the single temporary
+ * files of earlier versions, in each case only when their process has gone. */
+static void clean_stale(const char *outdir) {
+  DIR *d = opendir(outdir);
+  if (!d)
+    return;
+  strbuf p = STRBUF_INIT;
+  char err[256];
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    const char *pid;
+    strbuf_reset(&p);
+    strbuf_printf(&p, "%s/%s", outdir, e->d_name);
+    if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+      if (!pid_gone(e->d_name + strlen(TMP_PREFIX)) || !is_real_dir(strbuf_str(&p)) ||
+          !has_marker(strbuf_str(&p)))
+        continue;
+      strbuf done = STRBUF_INIT;
+      strbuf_printf(&done, "%s/" TMP_DONE, strbuf_str(&p));
+      if (is_regular(strbuf_str(&done)))
+        (void)move_into_place(strbuf_str(&p), outdir, err, sizeof err);
+      strbuf_free(&done);
+      remove_temp(strbuf_str(&p));
+    } else if (old_temp_name(e->d_name, false, &pid) && pid_gone(pid) &&
+               is_regular(strbuf_str(&p))) {
+      unlink(strbuf_str(&p));
+    }
+  }
+  closedir(d);
+  strbuf_reset(&p);
+  strbuf_printf(&p, "%s/tables", outdir);
+  d = is_real_dir(strbuf_str(&p)) ? opendir(strbuf_str(&p)) : NULL;
+  while (d && (e = readdir(d))) {
+    const char *pid;
+    if (!old_temp_name(e->d_name, true, &pid) || !pid_gone(pid))
+      continue;
+    strbuf_reset(&p);
+    strbuf_printf(&p, "%s/tables/%s", outdir, e->d_name);
+    if (is_regular(strbuf_str(&p)))
+      unlink(strbuf_str(&p));
+  }
+  if (d)
+    closedir(d);
+  strbuf_free(&p);
 }
 
 int report_write(const report_doc *doc, const char *outdir, char *err, size_t errlen) {
@@ -1313,82 +1538,114 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
     return -1;
   size_t nfiles = 2 + doc->ntables;
   strbuf *text = xcalloc(nfiles, sizeof *text);
-  char **final = xcalloc(nfiles, sizeof *final);
-  char **temp = xcalloc(nfiles, sizeof *temp);
+  char **name = xcalloc(nfiles, sizeof *name); /* relative to the directory */
   dirlist made = {NULL, 0};
-  int rc = -1;
-  strbuf path = STRBUF_INIT;
-  char *xfinal = NULL, *xtemp = NULL;
+  int rc = -1, committed = 0;
+  strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
 
   /* Everything is rendered before anything touches the disk. */
   report_html(doc, &text[0]);
   report_json(doc, &text[1]);
-  strbuf_printf(&path, "%s/report.html", outdir);
-  final[0] = strbuf_detach(&path);
-  strbuf_printf(&path, "%s/report.json", outdir);
-  final[1] = strbuf_detach(&path);
+  name[0] = xstrdup("report.html");
+  name[1] = xstrdup("report.json");
   for (size_t i = 0; i < doc->ntables; i++) {
     report_table_csv(doc->tables[i], &text[2 + i]);
-    strbuf_printf(&path, "%s/tables/%s.csv", outdir, doc->tables[i]->id);
-    final[2 + i] = strbuf_detach(&path);
+    strbuf_printf(&path, "tables/%s.csv", doc->tables[i]->id);
+    name[2 + i] = strbuf_detach(&path);
   }
 
+  struct stat st;
+  if (stat(outdir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen,
+             "%s: exists and is not a directory (the report is a directory of files: "
+             "give a new or existing directory)",
+             outdir);
+    goto cleanup;
+  }
   if (make_dirs(outdir, &made, err, errlen) != 0)
     goto cleanup;
+  /* Nothing is written through a symbolic link, and a directory (or
+   * anything else) where a file must go would make a rename fail half way:
+   * refuse before writing. */
   strbuf_printf(&path, "%s/tables", outdir);
-  if (make_dirs(strbuf_str(&path), &made, err, errlen) != 0)
+  if (lstat(strbuf_str(&path), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s: exists and is not a directory%s", strbuf_str(&path),
+             S_ISLNK(st.st_mode) ? " (a symbolic link, which the report does not follow)" : "");
     goto cleanup;
-  /* A directory (or anything else) where a file must go would make a rename
-   * fail half way: refuse before writing. */
-  for (size_t i = 0; i < nfiles; i++) {
-    struct stat st;
-    if (lstat(final[i], &st) == 0 && !S_ISREG(st.st_mode)) {
-      snprintf(err, errlen, "%s: exists and is not a regular file", final[i]);
+  }
+  for (size_t i = 0; i <= nfiles; i++) {
+    strbuf_reset(&path);
+    strbuf_printf(&path, "%s/%s", outdir, i < nfiles ? name[i] : "tables.xlsx");
+    if (lstat(strbuf_str(&path), &st) == 0 && !S_ISREG(st.st_mode)) {
+      snprintf(err, errlen, "%s: exists and is not a regular file%s", strbuf_str(&path),
+               S_ISLNK(st.st_mode) ? " (a symbolic link, which the report does not follow)" : "");
       goto cleanup;
     }
   }
-  for (size_t i = 0; i < nfiles; i++)
-    if (!(temp[i] = write_temp(final[i], &text[i], err, errlen)))
+  clean_stale(outdir);
+
+  for (int k = 0;; k++) {
+    strbuf_reset(&tmp);
+    strbuf_printf(&tmp, "%s/" TMP_PREFIX "%ld.%d", outdir, (long)getpid(), k);
+    if (mkdir(strbuf_str(&tmp), 0777) == 0)
+      break;
+    if (errno != EEXIST || k >= 100) {
+      snprintf(err, errlen, "%s: cannot create directory: %s", strbuf_str(&tmp), strerror(errno));
+      strbuf_reset(&tmp);
       goto cleanup;
-  /* tables.xlsx: the library writes a file, so a temporary one too. */
+    }
+  }
   strbuf_reset(&path);
-  strbuf_printf(&path, "%s/tables.xlsx", outdir);
-  xfinal = strbuf_detach(&path);
-  strbuf_printf(&path, "%s/.tables.xlsx.tmp%ld", outdir, (long)getpid());
-  xtemp = strbuf_detach(&path);
-  struct stat xst;
-  if (lstat(xfinal, &xst) == 0 && !S_ISREG(xst.st_mode)) {
-    snprintf(err, errlen, "%s: exists and is not a regular file", xfinal);
+  strbuf_printf(&path, "%s/" TMP_MARK, strbuf_str(&tmp));
+  if (write_new_file(strbuf_str(&path), strbuf_str(&path), TMP_MARK_TEXT, strlen(TMP_MARK_TEXT),
+                     err, errlen) != 0)
+    goto cleanup;
+  strbuf_reset(&path);
+  strbuf_printf(&path, "%s/tables", strbuf_str(&tmp));
+  if (mkdir(strbuf_str(&path), 0777) != 0) {
+    snprintf(err, errlen, "%s: cannot create directory: %s", strbuf_str(&path), strerror(errno));
     goto cleanup;
   }
-  if (xlsx_write(doc, xtemp, err, errlen) != 0)
-    goto cleanup;
   for (size_t i = 0; i < nfiles; i++) {
-    if (rename(temp[i], final[i]) != 0) {
-      snprintf(err, errlen, "%s: cannot replace: %s", final[i], strerror(errno));
+    strbuf_reset(&path);
+    strbuf_printf(&path, "%s/%s", outdir, name[i]);
+    char *shown = strbuf_detach(&path);
+    strbuf_printf(&path, "%s/%s", strbuf_str(&tmp), name[i]);
+    int w = write_new_file(strbuf_str(&path), shown, strbuf_str(&text[i]), text[i].len, err,
+                           errlen);
+    free(shown);
+    if (w != 0)
       goto cleanup;
-    }
-    free(temp[i]);
-    temp[i] = NULL;
   }
-  if (rename(xtemp, xfinal) != 0) {
-    snprintf(err, errlen, "%s: cannot replace: %s", xfinal, strerror(errno));
+  /* tables.xlsx: the library writes the file; synced after. */
+  strbuf_reset(&path);
+  strbuf_printf(&path, "%s/tables.xlsx", strbuf_str(&tmp));
+  if (xlsx_write(doc, strbuf_str(&path), err, errlen) != 0 ||
+      sync_path(strbuf_str(&path), err, errlen) != 0)
     goto cleanup;
-  }
-  free(xtemp);
-  xtemp = NULL;
+  strbuf_reset(&path);
+  strbuf_printf(&path, "%s/tables", strbuf_str(&tmp));
+  if (sync_path(strbuf_str(&path), err, errlen) != 0 ||
+      sync_path(strbuf_str(&tmp), err, errlen) != 0)
+    goto cleanup;
+  /* The commit: from here a killed run is rolled forward by the next. */
+  strbuf_reset(&path);
+  strbuf_printf(&path, "%s/" TMP_DONE, strbuf_str(&tmp));
+  if (write_new_file(strbuf_str(&path), strbuf_str(&path), "", 0, err, errlen) != 0 ||
+      sync_path(strbuf_str(&tmp), err, errlen) != 0)
+    goto cleanup;
+  committed = 1;
+  if (move_into_place(strbuf_str(&tmp), outdir, err, errlen) != 0)
+    goto cleanup;
   rc = 0;
 
 cleanup:
-  if (xtemp)
-    unlink(xtemp);
-  free(xtemp);
-  free(xfinal);
+  /* A temporary directory goes, unless it holds a committed report not
+   * yet all in place: the next run finishes it. */
+  if (tmp.len && (rc == 0 || !committed))
+    remove_temp(strbuf_str(&tmp));
   for (size_t i = 0; i < nfiles; i++) {
-    if (temp[i])
-      unlink(temp[i]);
-    free(temp[i]);
-    free(final[i]);
+    free(name[i]);
     strbuf_free(&text[i]);
   }
   /* Directories this call created go again on failure (rmdir removes only
@@ -1399,9 +1656,9 @@ cleanup:
     free(made.paths[i]);
   }
   free(made.paths);
-  free(temp);
-  free(final);
+  free(name);
   free(text);
   strbuf_free(&path);
+  strbuf_free(&tmp);
   return rc;
 }

@@ -9,9 +9,20 @@
 
 #include "table.h"
 
-/* Writes the four outputs into outdir (created if missing). Files are
- * written to temporaries and renamed into place, so a failure leaves no
- * half-written report. Returns 0, or -1 with a message naming the path. */
+/* Writes the four outputs into outdir (created if missing). Every file is
+ * written and fsynced in a temporary directory inside outdir
+ * (.cleval-tmp.PID.N, with a marker file), committed, renamed into place
+ * (report.html last) and outdir fsynced; a failure before the commit
+ * leaves the previous report as it was. What killed runs left is cleared
+ * first: a committed temporary directory is finished (rolled forward), an
+ * uncommitted one removed, and so are the single temporary files of
+ * earlier versions; only when their process has gone and, for
+ * directories, the marker is there with its text. Nothing is written
+ * through a symbolic link: a link (or anything not a regular file) where a
+ * report file goes, or where tables/ goes, is refused before writing, as
+ * is an outdir that is not a directory. Returns 0, or -1 with a message
+ * naming the path. Readers during the renames may see old and new files
+ * side by side for that moment. */
 int report_write(const report_doc *doc, const char *outdir, char *err, size_t errlen);
 
 /* The parts, for tests and the web server: each appends to out. */

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "report.h"
 #include "strbuf.h"
@@ -922,6 +923,73 @@ static void test_write_fails_on_file_where_directory_goes(void **state) {
   report_doc_free(d);
 }
 
+static void put_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* A killed run (issue 18 defect 2): its temporary directory, once
+ * committed, is rolled forward by the next run, even when that run then
+ * fails; one not committed is removed and its files never reach the
+ * report. */
+static void test_write_finishes_a_killed_run(void **state) {
+  (void)state;
+  pid_t child = fork();
+  if (child == 0)
+    _exit(0);
+  assert_true(child > 0);
+  waitpid(child, NULL, 0); /* a process that has gone */
+  report_doc *d = sample_doc();
+  char *dir = test_tmpdir(), *out = path_in(dir, "out"), err[512] = "";
+  char done[256], undone[256], p[512];
+  snprintf(done, sizeof done, "%s/.cleval-tmp.%ld.0", out, (long)child);
+  snprintf(undone, sizeof undone, "%s/.cleval-tmp.%ld.1", out, (long)child);
+  assert_int_equal(mkdir(out, 0777), 0);
+  const char *mark = "cleval report: a report being written; removed when it is in place\n";
+  for (int k = 0; k < 2; k++) {
+    const char *t = k ? undone : done;
+    assert_int_equal(mkdir(t, 0777), 0);
+    snprintf(p, sizeof p, "%s/tables", t);
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/.cleval-report-tmp", t);
+    put_file(p, mark);
+    snprintf(p, sizeof p, "%s/report.json", t);
+    put_file(p, k ? "NOT COMMITTED" : "ROLLED FORWARD");
+    snprintf(p, sizeof p, "%s/tables/fig1.csv", t);
+    put_file(p, k ? "NOT COMMITTED" : "ROLLED FORWARD");
+  }
+  snprintf(p, sizeof p, "%s/.complete", done);
+  put_file(p, "");
+  /* The new report cannot be written (a file size limit) ... */
+  struct rlimit old, small;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+  small = old;
+  small.rlim_cur = 2048;
+  void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+  int rc = report_write(d, out, err, sizeof err);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+  signal(SIGXFSZ, prev);
+  assert_int_equal(rc, -1);
+  /* ... but the killed run's committed report is in place, the rest gone. */
+  assert_listing(out, "report.json,tables");
+  snprintf(p, sizeof p, "%s/report.json", out);
+  char *json = slurp(p);
+  assert_string_equal(json, "ROLLED FORWARD");
+  free(json);
+  snprintf(p, sizeof p, "%s/tables", out);
+  assert_listing(p, "fig1.csv");
+  /* A run that succeeds leaves no temporary directory of its own. */
+  if (report_write(d, out, err, sizeof err) != 0)
+    fail_msg("%s", err);
+  assert_listing(out, "report.html,report.json,tables,tables.xlsx");
+  report_doc_free(d);
+  free(out);
+  free(dir);
+}
+
 static void test_write_fails_when_writing_fails(void **state) {
   (void)state;
   /* A file size limit makes write() fail part way through report.html
@@ -1015,6 +1083,7 @@ int main(void) {
       cmocka_unit_test(test_write_fails_on_directory_where_file_goes),
       cmocka_unit_test(test_write_fails_on_file_where_directory_goes),
       cmocka_unit_test(test_write_fails_when_writing_fails),
+      cmocka_unit_test(test_write_finishes_a_killed_run),
       cmocka_unit_test(test_write_rejects_bad_ids),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
