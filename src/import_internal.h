@@ -250,6 +250,11 @@ struct importer {
   bool leader_valid;
 
   sqlite3_stmt *st[Q_COUNT];
+  /* The last establishment found by URN (leaders and Compass rows come in
+   * runs of one establishment; the table is not written meanwhile). */
+  char est_urn[64];
+  sqlite3_int64 est_id;
+  bool est_college;
 
   /* Survey answers found in pass 1, spooled to a temporary file so that
    * pass 2 need not parse the CSV again: 8 bytes per answer. */

@@ -150,6 +150,12 @@ void imp_row_establishment(importer *im) {
 /* The id of the establishment with this URN (0 when none) and whether it
  * is a college; a problem when there is none. */
 static sqlite3_int64 establishment(importer *im, int i, const char *urn, bool *college) {
+  if (im->est_id && strcmp(urn, im->est_urn) == 0) {
+    if (college)
+      *college = im->est_college;
+    return im->est_id;
+  }
+  bool is_college = false;
   sqlite3_stmt *q = imp_stmt(im, Q_EST_ID, "SELECT id, type FROM establishments WHERE urn = ?1");
   if (!q)
     return 0;
@@ -158,15 +164,22 @@ static sqlite3_int64 establishment(importer *im, int i, const char *urn, bool *c
   sqlite3_int64 id = 0;
   if (found == 1) {
     id = sqlite3_column_int64(q, 0);
-    if (college) {
-      const char *t = (const char *)sqlite3_column_text(q, 1);
-      *college = vocab_type_is_college(vocab_index(VOCAB_TYPE, t));
-    }
+    const char *t = (const char *)sqlite3_column_text(q, 1);
+    is_college = vocab_type_is_college(vocab_index(VOCAB_TYPE, t));
+    if (college)
+      *college = is_college;
   } else if (found == 0) {
     char showbuf[64];
     imp_fproblem(im, i, "no establishment has URN %s (import establishments first)", SHOW(urn));
   }
   sqlite3_reset(q);
+  if (id && strlen(urn) < sizeof im->est_urn) {
+    strcpy(im->est_urn, urn);
+    im->est_id = id;
+    im->est_college = is_college;
+  } else {
+    im->est_id = 0;
+  }
   return id;
 }
 

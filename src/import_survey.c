@@ -780,7 +780,10 @@ static bool step_answers(importer *im, sqlite3_stmt *w) {
 /* Pass 2: the answers of new and changed responses, from the spool. */
 int imp_write_answers(importer *im) {
   strbuf q = STRBUF_INIT;
-  strbuf_puts(&q, "INSERT INTO answers (response_id, item_id, value, code) VALUES ");
+  /* OR FAIL: a multi-row INSERT that may abort keeps a statement journal
+   * for every execution; a failure fails the import, whose transaction is
+   * rolled back whole (issue 19). */
+  strbuf_puts(&q, "INSERT OR FAIL INTO answers (response_id, item_id, value, code) VALUES ");
   for (int i = 0; i < ANSWER_BATCH; i++)
     strbuf_puts(&q, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
   int rc = sqlite3_prepare_v2(im->db, strbuf_str(&q), -1, &im->batch, NULL);
