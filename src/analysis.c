@@ -837,7 +837,7 @@ static void fig4(analysis *a) {
         put_num(t, r, name, 100.0 * (double)k[c] / (double)n);
     }
     /* The four percentages add up to 100: one withheld takes another. */
-    long c2 = suppress_complement(sz, withheld, 4);
+    long c2 = report_table_pick_complement(sz, withheld, 4);
     if (c2 >= 0) {
       char name[32];
       snprintf(name, sizeof name, "%s_pct", codes[c2]);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "table.h"
+#include "report_doc.h"
 
 struct dataset;
 

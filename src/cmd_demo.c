@@ -19,7 +19,7 @@
 #include "sim.h"
 #include "store.h"
 #include "strbuf.h"
-#include "table.h"
+#include "report_doc.h"
 #include "vocab.h"
 
 static int run(int argc, char **argv);

@@ -6,7 +6,7 @@
 #include "config.h"
 #include "publish.h"
 #include "store.h"
-#include "table.h"
+#include "report_doc.h"
 
 static int run(int argc, char **argv);
 

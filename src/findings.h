@@ -5,7 +5,7 @@
 #ifndef CLEVAL_FINDINGS_H
 #define CLEVAL_FINDINGS_H
 
-#include "table.h"
+#include "report_doc.h"
 
 /* Sets t->finding of every table of d that has something to say (tables
  * keep NULL when they have not). Reads the tables only, with their display

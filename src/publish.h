@@ -8,7 +8,7 @@
 
 #include "config.h"
 #include "store.h"
-#include "table.h"
+#include "report_doc.h"
 
 /* Reads s, builds the report with cfg (cfg->date "" = today, UTC) and
  * writes it into outdir. On success returns 0 and, when doc is not NULL,

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "table.h"
+#include "report_doc.h"
 
 /* Writes the four outputs into outdir (created if missing). Every file is
  * written and fsynced in a temporary directory inside outdir

@@ -147,3 +147,10 @@ char *strbuf_detach(strbuf *b) {
   strbuf_init(b);
   return s;
 }
+
+char *strbuf_vformat(const char *fmt, va_list ap) {
+  strbuf b = STRBUF_INIT;
+  strbuf_vprintf(&b, fmt, ap);
+  char *s = strbuf_detach(&b);
+  return s ? s : xstrdup("");
+}

@@ -43,4 +43,7 @@ const char *strbuf_str(const strbuf *b);
  * left empty. */
 char *strbuf_detach(strbuf *b);
 
+/* A new string formatted as vprintf would (never NULL; the caller frees it). */
+char *strbuf_vformat(const char *fmt, va_list ap);
+
 #endif

@@ -18,7 +18,7 @@
 #include "export.h"
 #include "import.h"
 #include "report.h"
-#include "table.h"
+#include "report_doc.h"
 #include "web_app.h"
 #include "web_page.h"
 #include "xalloc.h"

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "table.h"
+#include "report_doc.h"
 
 /* Writes every table of doc to path: a sheet per table named by its id,
  * holding its title (with N) in bold, its finding, the column headings,

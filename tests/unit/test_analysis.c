@@ -6,7 +6,7 @@
 #include "analysis.h"
 #include "config.h"
 #include "dataset.h"
-#include "table.h"
+#include "report_doc.h"
 #include "xalloc.h"
 
 /* ---- building a dataset -------------------------------------------------- */

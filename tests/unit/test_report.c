@@ -16,7 +16,7 @@
 
 #include "report.h"
 #include "strbuf.h"
-#include "table.h"
+#include "report_doc.h"
 
 /* ---- A sample document --------------------------------------------------- */
 

@@ -1,5 +1,5 @@
-/* The report's tables: construction and ownership. */
-#include "table.h"
+/* One table of the report: construction and ownership (see report_table.h). */
+#include "report_table.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -11,13 +11,6 @@
 #include "xalloc.h"
 
 static void note_secondary(report_table *t);
-
-static char *vformat(const char *fmt, va_list ap) {
-  strbuf b = STRBUF_INIT;
-  strbuf_vprintf(&b, fmt, ap);
-  char *s = strbuf_detach(&b);
-  return s ? s : xstrdup("");
-}
 
 static void push_string(char ***list, size_t *n, char *s) {
   *list = xrealloc(*list, (*n + 1) * sizeof **list);
@@ -154,7 +147,7 @@ void report_table_suppress_row(report_table *t, size_t row, size_t from, cell_ma
     report_table_suppress(t, row, c, why, small_cell);
 }
 
-long suppress_complement(const long long *sizes, const unsigned char *withheld, size_t k) {
+long report_table_pick_complement(const long long *sizes, const unsigned char *withheld, size_t k) {
   size_t nwithheld = 0;
   long pick = -1;
   for (size_t i = 0; i < k; i++) {
@@ -198,7 +191,7 @@ long report_table_suppress_complement(report_table *t, const size_t *rows, const
   unsigned char *w = xcalloc(k ? k : 1, 1);
   for (size_t i = 0; i < k; i++)
     w[i] = (unsigned char)row_withheld(t, rows[i]);
-  long pick = suppress_complement(sizes, w, k);
+  long pick = report_table_pick_complement(sizes, w, k);
   free(w);
   if (pick < 0)
     return pick;
@@ -237,7 +230,7 @@ void report_table_set_finding(report_table *t, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   free(t->finding);
-  t->finding = vformat(fmt, ap);
+  t->finding = strbuf_vformat(fmt, ap);
   va_end(ap);
 }
 
@@ -273,7 +266,7 @@ table_test *report_table_add_test(report_table *t, const char *label, const char
 void report_table_add_note(report_table *t, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  push_string(&t->notes, &t->nnotes, vformat(fmt, ap));
+  push_string(&t->notes, &t->nnotes, strbuf_vformat(fmt, ap));
   va_end(ap);
 }
 
@@ -281,105 +274,6 @@ void report_table_set_alt(report_table *t, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   free(t->alt);
-  t->alt = vformat(fmt, ap);
+  t->alt = strbuf_vformat(fmt, ap);
   va_end(ap);
-}
-
-report_doc *report_doc_new(const char *title) {
-  report_doc *d = xcalloc(1, sizeof *d);
-  d->title = xstrdup(title);
-  return d;
-}
-
-static void free_strings(char **list, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(list[i]);
-  free(list);
-}
-
-void report_doc_free(report_doc *d) {
-  if (!d)
-    return;
-  for (size_t i = 0; i < d->ntables; i++)
-    report_table_free(d->tables[i]);
-  free(d->tables);
-  free_strings(d->key_messages, d->nkey_messages);
-  free_strings(d->conclusions, d->nconclusions);
-  free_strings(d->methods, d->nmethods);
-  free_strings(d->provenance, 2 * d->nprovenance);
-  free_strings(d->question_bank, 5 * d->nquestions);
-  free(d->title);
-  free(d);
-}
-
-void report_doc_add(report_doc *d, report_table *t) {
-  d->tables = xrealloc(d->tables, (d->ntables + 1) * sizeof *d->tables);
-  d->tables[d->ntables++] = t;
-}
-
-report_table *report_doc_table(const report_doc *d, const char *id) {
-  for (size_t i = 0; i < d->ntables; i++)
-    if (strcmp(d->tables[i]->id, id) == 0)
-      return d->tables[i];
-  return NULL;
-}
-
-void report_doc_key_message(report_doc *d, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  push_string(&d->key_messages, &d->nkey_messages, vformat(fmt, ap));
-  va_end(ap);
-}
-
-void report_doc_conclusion(report_doc *d, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  push_string(&d->conclusions, &d->nconclusions, vformat(fmt, ap));
-  va_end(ap);
-}
-
-void report_doc_method(report_doc *d, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  push_string(&d->methods, &d->nmethods, vformat(fmt, ap));
-  va_end(ap);
-}
-
-void report_doc_provenance(report_doc *d, const char *key, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  size_t n = 2 * d->nprovenance;
-  push_string(&d->provenance, &n, xstrdup(key));
-  push_string(&d->provenance, &n, vformat(fmt, ap));
-  d->nprovenance++;
-  va_end(ap);
-}
-
-void report_doc_question(report_doc *d, const char *instrument, const char *role, const char *area,
-                         const char *item_id, const char *text) {
-  const char *f[5] = {instrument, role, area, item_id, text};
-  size_t n = 5 * d->nquestions;
-  for (int i = 0; i < 5; i++)
-    push_string(&d->question_bank, &n, xstrdup(f[i] ? f[i] : ""));
-  d->nquestions++;
-}
-
-void report_table_label(report_table *t, const char *code, const char *label) {
-  for (size_t i = 0; i < t->nlabels; i++)
-    if (strcmp(t->labels[2 * i], code) == 0) {
-      free(t->labels[2 * i + 1]);
-      t->labels[2 * i + 1] = xstrdup(label);
-      return;
-    }
-  t->labels = xrealloc(t->labels, 2 * (t->nlabels + 1) * sizeof *t->labels);
-  t->labels[2 * t->nlabels] = xstrdup(code);
-  t->labels[2 * t->nlabels + 1] = xstrdup(label);
-  t->nlabels++;
-}
-
-const char *report_table_display(const report_table *t, const char *text) {
-  for (size_t i = 0; i < t->nlabels; i++)
-    if (strcmp(t->labels[2 * i], text) == 0)
-      return t->labels[2 * i + 1];
-  return text;
 }

@@ -3,18 +3,18 @@
  * the groups shown from a total shown elsewhere (issue 20, item 3). */
 #include "testutil.h"
 
-#include "table.h"
+#include "report_doc.h"
 
 /* One withheld part beside shown ones: the smallest shown part goes too. */
 static void test_complement_one_withheld(void **state) {
   (void)state;
   long long n[] = {4, 30, 12, 50};
   unsigned char w[] = {1, 0, 0, 0};
-  assert_int_equal(suppress_complement(n, w, 4), 2);
+  assert_int_equal(report_table_pick_complement(n, w, 4), 2);
   /* the smallest wins wherever it is; ties go to the first */
   long long n2[] = {20, 3, 20, 9, 9};
   unsigned char w2[] = {0, 1, 0, 0, 0};
-  assert_int_equal(suppress_complement(n2, w2, 5), 3);
+  assert_int_equal(report_table_pick_complement(n2, w2, 5), 3);
 }
 
 /* Two or more withheld (their sum is all a total gives away) or none:
@@ -23,10 +23,10 @@ static void test_complement_enough(void **state) {
   (void)state;
   long long n[] = {4, 3, 12};
   unsigned char w[] = {1, 1, 0};
-  assert_int_equal(suppress_complement(n, w, 3), -1);
+  assert_int_equal(report_table_pick_complement(n, w, 3), -1);
   unsigned char none[] = {0, 0, 0};
-  assert_int_equal(suppress_complement(n, none, 3), -1);
-  assert_int_equal(suppress_complement(n, none, 0), -1);
+  assert_int_equal(report_table_pick_complement(n, none, 3), -1);
+  assert_int_equal(report_table_pick_complement(n, none, 0), -1);
 }
 
 /* An empty group hides nothing and is never the one withheld beside. */
@@ -34,10 +34,10 @@ static void test_complement_empty_groups(void **state) {
   (void)state;
   long long n[] = {0, 2, 0, 14};
   unsigned char w[] = {1, 1, 0, 0}; /* "none" is marked too, but shows 0 */
-  assert_int_equal(suppress_complement(n, w, 4), 3);
+  assert_int_equal(report_table_pick_complement(n, w, 4), 3);
   long long n2[] = {0, 2, 0};
   unsigned char w2[] = {0, 1, 0};
-  assert_int_equal(suppress_complement(n2, w2, 3), -2); /* only the total is left */
+  assert_int_equal(report_table_pick_complement(n2, w2, 3), -2); /* only the total is left */
 }
 
 /* On a table: the chosen row is withheld from its n on, marked secondary,

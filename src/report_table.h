@@ -1,10 +1,10 @@
-/* The report's tables: what analysis produces and the report renders. A
- * report_doc holds every table and figure (keyed by its report.json id), the
- * key messages, the methods notes and the provenance; it is plain data, so
- * analysis computes it without I/O and the report writes it without
- * computing anything. */
-#ifndef CLEVAL_TABLE_H
-#define CLEVAL_TABLE_H
+/* One table or figure of the report (keyed by its report.json id): columns,
+ * cells, small-cell suppression, the chart drawn from it, its tests, notes
+ * and finding. Tables are collected in a report_doc (report_doc.h); plain
+ * data, so analysis computes them without I/O and the report writes them
+ * without computing anything. */
+#ifndef CLEVAL_REPORT_TABLE_H
+#define CLEVAL_REPORT_TABLE_H
 
 #include <stddef.h>
 
@@ -116,25 +116,9 @@ typedef struct report_table {
   size_t nlabels; /* number of pairs */
 } report_table;
 
-typedef struct report_doc {
-  char *title;
-  report_table **tables;
-  size_t ntables;
-  char **key_messages; /* sentences generated from the numbers */
-  size_t nkey_messages;
-  char **conclusions;
-  size_t nconclusions;
-  char **methods; /* the rules used and what each kept or excluded */
-  size_t nmethods;
-  char **provenance;    /* "key", "value" pairs: version, settings, SHA-256, date */
-  size_t nprovenance;   /* number of pairs */
-  char **question_bank; /* "instrument", "role", "area", "item_id", "text" rows
-                           flattened, 5 strings per row */
-  size_t nquestions;
-} report_doc;
 
 /* A new empty table with the given columns (copied). Caller frees with
- * report_table_free, or hands it to report_doc_add. */
+ * report_table_free, or hands it to report_doc_add (report_doc.h). */
 report_table *report_table_new(const char *id, const char *title, report_section section,
                                const char *const *columns, size_t ncols);
 void report_table_free(report_table *t);
@@ -170,14 +154,14 @@ void report_table_suppress(report_table *t, size_t row, size_t col, cell_mark wh
  * when one must be and no shown part of size > 0 is left (the total must
  * then be withheld instead). Pure: marks nothing; the web dashboard and the
  * report share it. */
-long suppress_complement(const long long *sizes, const unsigned char *withheld, size_t k);
+long report_table_pick_complement(const long long *sizes, const unsigned char *withheld, size_t k);
 
-/* suppress_complement over rows rows[0..k) of t, part i of size sizes[i]
+/* report_table_pick_complement over rows rows[0..k) of t, part i of size sizes[i]
  * (the group's n, known to the caller even where its cell is withheld); a
  * part is withheld when its row has a MARK_SUPPRESSED or MARK_SECONDARY
  * cell. The row chosen has its cells from column from onward withheld as
  * MARK_SECONDARY. Returns the
- * chosen row's index into rows, -1 or -2 as suppress_complement. */
+ * chosen row's index into rows, -1 or -2 as report_table_pick_complement. */
 long report_table_suppress_complement(report_table *t, const size_t *rows, const long long *sizes,
                                       size_t k, size_t from, int small_cell);
 
@@ -207,21 +191,5 @@ void report_table_add_note(report_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void report_table_set_alt(report_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-
-report_doc *report_doc_new(const char *title);
-void report_doc_free(report_doc *d);
-/* Takes ownership of t. */
-void report_doc_add(report_doc *d, report_table *t);
-/* The table with this id, or NULL. */
-report_table *report_doc_table(const report_doc *d, const char *id);
-void report_doc_key_message(report_doc *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void report_doc_conclusion(report_doc *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void report_doc_method(report_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void report_doc_provenance(report_doc *d, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void report_doc_question(report_doc *d, const char *instrument, const char *role, const char *area,
-                         const char *item_id, const char *text);
 
 #endif
