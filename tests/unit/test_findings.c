@@ -4,7 +4,7 @@
 #include "testutil.h"
 
 #include "findings.h"
-#include "table.h"
+#include "report_doc.h"
 
 static report_table *add(report_doc *d, const char *id, const char *const *cols, size_t n) {
   report_table *t = report_table_new(id, id, SECTION_LEVEL2, cols, n);
