@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "fund.h"
 #include "score.h"
 #include "vocab.h"
@@ -280,10 +281,24 @@ static char *dup_col_or_null(loader *ld, sqlite3_stmt *st, int i) {
   return is_null(ld, i) ? NULL : dup_col(ld, st, i);
 }
 
-/* The first 10 characters of a stored date or timestamp, "" when NULL. */
+/* The UTC date (YYYY-MM-DD) of a stored date or timestamp, "" when NULL.
+ * A timestamp with an offset (+01:00) is moved to UTC first, so that its
+ * date is compared with the windows' UTC dates as every other one is; one
+ * in UTC or without a zone is its first 10 characters. */
 static void date_col(char out[11], loader *ld, sqlite3_stmt *st, int i) {
   const char *t = col_text(ld, st, i);
   size_t n = strlen(t);
+  if (n > 10 && strpbrk(t + 10, "+-")) {
+    int64_t when;
+    if (date_parse_when(t, true, &when) == 0) {
+      int64_t day = when / 86400000 - (when % 86400000 < 0);
+      char buf[16];
+      date_format((int)day, buf);
+      memcpy(out, buf, 10);
+      out[10] = '\0';
+      return;
+    }
+  }
   if (n > 10)
     n = 10;
   memcpy(out, t, n);
@@ -326,6 +341,17 @@ static size_t ref_col(loader *ld, sqlite3_stmt *st, int i, idmap *m, const char 
   size_t idx = idmap_get(m, id);
   if (idx == DS_NONE) {
     fail(ld, "%s: refers to a missing row (id %lld)", what, (long long)id);
+    *ok = 0;
+  }
+  return idx;
+}
+
+/* As ref_col, for a reference that must name a row: NULL is corrupt data
+ * too (a flipped byte can make it so), and gives *ok 0 with a message. */
+static size_t need_col(loader *ld, sqlite3_stmt *st, int i, idmap *m, const char *what, int *ok) {
+  size_t idx = ref_col(ld, st, i, m, what, ok);
+  if (*ok && idx == DS_NONE) {
+    fail(ld, "%s: NULL where a row must be named", what);
     *ok = 0;
   }
   return idx;
@@ -462,7 +488,7 @@ static int load_enrolments(loader *ld, dataset *ds) {
     ds_enrolment *e = &ds->enrolments[ds->nenrolments++];
     memset(e, 0, sizeof *e);
     int ok1, ok2 = 1;
-    e->leader = ref_col(ld, st, 0, &ld->leaders, "enrolments.leader_id", &ok1);
+    e->leader = need_col(ld, st, 0, &ld->leaders, "enrolments.leader_id", &ok1);
     e->provider = ok1 ? ref_col(ld, st, 1, &ld->providers, "enrolments.provider_id", &ok2) : 0;
     if (!ok1 || !ok2) {
       r = -1;
@@ -573,7 +599,7 @@ static int load_area_scores(loader *ld, dataset *ds) {
   size_t rows = 0;
   while ((r = step(ld, "area_scores", st, &rows)) == 1) {
     int ok;
-    size_t resp = ref_col(ld, st, 0, &ld->responses, "area_scores.response_id", &ok);
+    size_t resp = need_col(ld, st, 0, &ld->responses, "area_scores.response_id", &ok);
     if (!ok) {
       r = -1;
       break;
@@ -612,8 +638,8 @@ static int load_answers(loader *ld, dataset *ds) {
   size_t rows = 0;
   while ((r = step(ld, "answers", st, &rows)) == 1) {
     int ok1, ok2 = 0;
-    size_t resp = ref_col(ld, st, 0, &ld->responses, "answers.response_id", &ok1);
-    size_t item = ok1 ? ref_col(ld, st, 1, &ld->items, "answers.item_id", &ok2) : DS_NONE;
+    size_t resp = need_col(ld, st, 0, &ld->responses, "answers.response_id", &ok1);
+    size_t item = ok1 ? need_col(ld, st, 1, &ld->items, "answers.item_id", &ok2) : DS_NONE;
     if (!ok1 || !ok2) {
       r = -1;
       break;
@@ -679,7 +705,7 @@ static int load_returns(loader *ld, dataset *ds) {
       c->pct[b] = NAN;
     int ok;
     c->establishment =
-        ref_col(ld, st, 1, &ld->establishments, "compass_returns.establishment_id", &ok);
+        need_col(ld, st, 1, &ld->establishments, "compass_returns.establishment_id", &ok);
     if (!ok) {
       r = -1;
       break;
@@ -697,7 +723,7 @@ static int load_returns(loader *ld, dataset *ds) {
   rows = 0;
   while ((r = step(ld, "compass_benchmarks", st, &rows)) == 1) {
     int ok;
-    size_t ret = ref_col(ld, st, 0, &ld->returns, "compass_benchmarks.return_id", &ok);
+    size_t ret = need_col(ld, st, 0, &ld->returns, "compass_benchmarks.return_id", &ok);
     int b = (int)int_col(ld, st, 1);
     if (!ok) {
       r = -1;

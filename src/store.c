@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "instrument.h"
 #include "xalloc.h"
 
 #define APPLICATION_ID 0x636C6576 /* "clev" */
+/* How long a command waits for another one's lock before it gives up. */
+#define BUSY_TIMEOUT_MS 30000
 
 struct store {
   sqlite3 *db;
@@ -302,25 +305,54 @@ static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
   return 0;
 }
 
-static int pragma_int(sqlite3 *db, const char *pragma, int *out) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK)
-    return -1;
-  int rc = sqlite3_step(st);
-  *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+/* Says in err why SQLite could not use the file at path (rc is the
+ * failed call's result): a file that is not SQLite, a damaged one, a lock
+ * still held after the busy timeout, or the operating system's reason. */
+static int describe(sqlite3 *db, int rc, const char *path, char *err, size_t errlen) {
+  int sys = db ? sqlite3_system_errno(db) : 0;
+  switch (rc & 0xff) {
+  case SQLITE_NOTADB:
+    snprintf(err, errlen, "%s: not a cleval database (not an SQLite database at all)", path);
+    break;
+  case SQLITE_CORRUPT:
+    snprintf(err, errlen,
+             "%s: the database is damaged (%s); restore it from a backup with 'cleval restore'",
+             path, db ? sqlite3_errmsg(db) : "corrupt");
+    break;
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    snprintf(err, errlen,
+             "%s: the database is locked by another program (still locked after %d s); "
+             "try again when it has finished",
+             path, BUSY_TIMEOUT_MS / 1000);
+    break;
+  case SQLITE_READONLY:
+    snprintf(err, errlen, "%s: the database cannot be written (%s%s%s)", path,
+             db ? sqlite3_errmsg(db) : "read-only", sys ? ": " : "", sys ? strerror(sys) : "");
+    break;
+  case SQLITE_CANTOPEN:
+  case SQLITE_IOERR:
+  case SQLITE_PERM:
+  case SQLITE_FULL:
+    snprintf(err, errlen, "%s: cannot use the database (%s%s%s)", path,
+             db ? sqlite3_errmsg(db) : "cannot open", sys ? ": " : "", sys ? strerror(sys) : "");
+    break;
+  default:
+    snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+  }
+  return -1;
 }
 
 /* Opens the file with our connection settings. */
 static int connect(sqlite3 **db, const char *path, int flags, char *err, size_t errlen) {
-  if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-    store_fail(*db, path, err, errlen);
+  int rc = sqlite3_open_v2(path, db, flags, NULL);
+  if (rc != SQLITE_OK) {
+    describe(*db, rc, path, err, errlen);
     sqlite3_close(*db);
     *db = NULL;
     return -1;
   }
-  sqlite3_busy_timeout(*db, 5000);
+  sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes(*db, 1);
   if (exec(*db, "PRAGMA foreign_keys = ON", err, errlen) != 0) {
     sqlite3_close(*db);
@@ -330,20 +362,66 @@ static int connect(sqlite3 **db, const char *path, int flags, char *err, size_t 
   return 0;
 }
 
+/* Runs a one-value pragma or query, with describe()'s message on failure. */
+static int query_int(sqlite3 *db, const char *sql, const char *path, int *out, char *err,
+                     size_t errlen) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return 0;
+  return describe(db, rc, path, err, errlen);
+}
+
 /* Reads the application id and version; fails when the file is not a
- * SQLite database at all or belongs to something else. */
+ * SQLite database at all or belongs to something else. A locked, unreadable
+ * or damaged file is said to be so, never "not a cleval database". */
 static int identify(sqlite3 *db, const char *path, int *version, char *err, size_t errlen) {
   int app = 0, tables = 0;
-  if (pragma_int(db, "PRAGMA application_id", &app) != 0 ||
-      pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0 ||
-      pragma_int(db, "PRAGMA user_version", version) != 0) {
-    snprintf(err, errlen, "%s: not a cleval database (%s)", path, sqlite3_errmsg(db));
+  if (query_int(db, "PRAGMA application_id", path, &app, err, errlen) != 0 ||
+      query_int(db, "SELECT count(*) FROM sqlite_master", path, &tables, err, errlen) != 0 ||
+      query_int(db, "PRAGMA user_version", path, version, err, errlen) != 0)
     return -1;
-  }
   if (app != APPLICATION_ID && !(app == 0 && tables == 0 && *version == 0)) {
     snprintf(err, errlen, "%s: not a cleval database (it belongs to another program)", path);
     return -1;
   }
+  return 0;
+}
+
+/* PRAGMA quick_check: the file's structure (pages, records, indexes) is
+ * sound. A damaged database fails with a message naming the first fault. */
+static int check_sound(sqlite3 *db, const char *path, char *err, size_t errlen) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    describe(db, rc, path, err, errlen);
+    sqlite3_finalize(st);
+    return -1;
+  }
+  const char *v = (const char *)sqlite3_column_text(st, 0);
+  if (!v || strcmp(v, "ok") != 0) {
+    /* One line: SQLite's report may name the schema on a line of its own. */
+    char why[256];
+    snprintf(why, sizeof why, "%s", v ? v : "quick_check gave no answer");
+    if (strncmp(why, "*** in database main ***\n", 25) == 0)
+      memmove(why, why + 25, strlen(why + 25) + 1);
+    for (char *c = why; *c; c++)
+      if (*c == '\n' || *c == '\r')
+        *c = ' ';
+    snprintf(err, errlen,
+             "%s: the database is damaged (%s); restore it from a backup with 'cleval restore'",
+             path, why);
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_finalize(st);
   return 0;
 }
 
@@ -514,6 +592,14 @@ fail:
   return -1;
 }
 
+/* Whether path lies on a filesystem mounted read-only: nobody can write
+ * the database there, so SQLite may read it as immutable (it needs no
+ * -shm file, which it could not create). */
+static bool on_readonly_fs(const char *path) {
+  struct statvfs vfs;
+  return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
 static int open_flags(store **out, const char *path, int flags, char *err, size_t errlen) {
   *out = NULL;
   off_t size;
@@ -521,9 +607,27 @@ static int open_flags(store **out, const char *path, int flags, char *err, size_
     snprintf(err, errlen, "%s: no such database (create it with 'cleval init %s')", path, path);
     return -1;
   }
-  sqlite3 *db;
-  if (connect(&db, path, flags, err, errlen) != 0)
+  sqlite3 *db = NULL;
+  bool readonly = !(flags & SQLITE_OPEN_READWRITE);
+  if (!readonly && on_readonly_fs(path)) {
+    snprintf(err, errlen,
+             "%s: the database cannot be written (it is on a read-only filesystem); "
+             "reports and exports can still read it",
+             path);
     return -1;
+  }
+  if (readonly && on_readonly_fs(path)) {
+    char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
+    /* The path is a file name, not a URI: every character it holds that a
+     * URI would read ('?', '#', '%') must not reach SQLite raw. */
+    bool plain = strpbrk(path, "?#%") == NULL;
+    int rc = plain ? connect(&db, uri, flags | SQLITE_OPEN_URI, err, errlen) : -1;
+    sqlite3_free(uri);
+    if (rc != 0 && connect(&db, path, flags, err, errlen) != 0)
+      return -1;
+  } else if (connect(&db, path, flags, err, errlen) != 0) {
+    return -1;
+  }
   int version = 0;
   if (identify(db, path, &version, err, errlen) != 0) {
     sqlite3_close(db);
@@ -540,6 +644,10 @@ static int open_flags(store **out, const char *path, int flags, char *err, size_
     else
       snprintf(err, errlen, "%s: schema version %d is newer than this cleval understands (%d)",
                path, version, LATEST);
+    sqlite3_close(db);
+    return -1;
+  }
+  if (check_sound(db, path, err, errlen) != 0) {
     sqlite3_close(db);
     return -1;
   }
