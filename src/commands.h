@@ -17,6 +17,8 @@ extern const command cmd_user;
 extern const command cmd_fund;
 extern const command cmd_bursary;
 extern const command cmd_invite;
+extern const command cmd_backup;  /* cmd_backup.c */
+extern const command cmd_restore; /* cmd_backup.c */
 
 /* `cleval invite DB --compass ...` (cmd_invite_compass.c): cmd_invite hands
  * its arguments over when they hold --compass; returns the exit status. */

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "instrument.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #define APPLICATION_ID 0x636C6576 /* "clev" */
@@ -281,11 +283,27 @@ static const char *const migration6[] = {
     NULL};
 #undef CHECK_OR
 
+/* 7: the audit log refuses an entry that would take an existing one's id
+ * (INSERT OR REPLACE deletes the old row without firing the delete
+ * trigger) and any field holding a line break or another control
+ * character, so that no entry can pass for two. */
+static const char *const migration7[] = {
+    "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log\n"
+    "  WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n",
+    "CREATE TRIGGER audit_log_one_line BEFORE INSERT ON audit_log\n"
+    "  WHEN NEW.actor GLOB ('*[' || char(1, 9, 10, 13, 27) || ']*')\n"
+    "    OR NEW.action GLOB ('*[' || char(1, 9, 10, 13, 27) || ']*')\n"
+    "    OR NEW.detail GLOB ('*[' || char(1, 9, 10, 13, 27) || ']*')\n"
+    "  BEGIN SELECT RAISE(ABORT, 'an audit entry holds a control character'); END;\n",
+    NULL};
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
 static const char *const *const migrations[] = {migration1, migration2, migration3,
-                                                 migration4, migration5, migration6};
+                                                 migration4, migration5, migration6,
+                                                 migration7};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }
@@ -425,6 +443,9 @@ static int check_sound(sqlite3 *db, const char *path, char *err, size_t errlen) 
   return 0;
 }
 
+static int audit_insert(sqlite3 *db, const char *actor, const char *action, const char *detail,
+                        char *err, size_t errlen);
+
 static bool file_exists(const char *path, off_t *size) {
   struct stat st;
   if (stat(path, &st) != 0)
@@ -507,9 +528,28 @@ int store_init_version(const char *path, const instrument_bank *bank, int target
   off_t size = 0;
   bool existed = file_exists(path, &size);
   sqlite3 *db = NULL;
-  int flags = SQLITE_OPEN_READWRITE | (existed ? 0 : SQLITE_OPEN_CREATE);
-  if (connect(&db, path, flags, err, errlen) != 0)
+  /* A new database is made in a temporary file beside path and linked
+   * into place when complete: an interrupted init leaves no half-made
+   * database at path (only PATH.tmp-XXXXXX, which nothing reads). */
+  char *tmp = NULL;
+  if (!existed) {
+    size_t n = strlen(path) + 16;
+    tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+      snprintf(err, errlen, "%s: cannot create it: %s", path, strerror(errno));
+      free(tmp);
+      return -1;
+    }
+    close(fd);
+  }
+  if (connect(&db, tmp ? tmp : path, SQLITE_OPEN_READWRITE, err, errlen) != 0) {
+    if (tmp)
+      remove(tmp);
+    free(tmp);
     return -1;
+  }
   int version = 0;
   if (identify(db, path, &version, err, errlen) != 0)
     goto fail;
@@ -552,43 +592,44 @@ int store_init_version(const char *path, const instrument_bank *bank, int target
   /* A migration may have rewritten sqlite_master (6 does): a new
    * schema_version makes every connection read the schema again. */
   int cookie = 0;
-  if (pragma_int(db, "PRAGMA schema_version", &cookie) != 0) {
-    store_fail(db, "reading the schema version", err, errlen);
+  if (query_int(db, "PRAGMA schema_version", path, &cookie, err, errlen) != 0)
     goto rollback;
-  }
   char pragmas[160];
   snprintf(pragmas, sizeof pragmas,
            "PRAGMA application_id = %d; PRAGMA user_version = %d; PRAGMA schema_version = %d",
            APPLICATION_ID, target, cookie + 1);
   if (exec(db, pragmas, err, errlen) != 0 || install_instruments(db, bank, err, errlen) != 0)
     goto rollback;
-  sqlite3_stmt *st;
   char detail[128];
   snprintf(detail, sizeof detail, "schema version %d -> %d", version, target);
-  if (sqlite3_prepare_v2(db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
-                         -1, &st, NULL) != SQLITE_OK) {
-    store_fail(db, "audit", err, errlen);
+  if (audit_insert(db, store_actor(), version ? "migrate" : "init", detail, err, errlen) != 0)
     goto rollback;
-  }
-  sqlite3_bind_text(st, 1, store_actor(), -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, version ? "migrate" : "init", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    store_fail(db, "audit", err, errlen);
-    goto rollback;
-  }
   if (exec(db, "COMMIT", err, errlen) != 0)
     goto rollback;
-  sqlite3_close(db);
+  if (sqlite3_close(db) != SQLITE_OK) {
+    store_fail(db, path, err, errlen);
+    goto fail;
+  }
+  db = NULL;
+  if (tmp) {
+    /* link() refuses to replace a file made at path meanwhile. */
+    if (link(tmp, path) != 0 && (errno != EPERM || rename(tmp, path) != 0)) {
+      snprintf(err, errlen, "%s: cannot put the new database in place: %s", path,
+               strerror(errno));
+      goto fail;
+    }
+    remove(tmp);
+    free(tmp);
+  }
   return 0;
 rollback:
   sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 fail:
   sqlite3_close(db);
-  if (!existed)
-    remove(path);
+  if (tmp) {
+    remove(tmp);
+    free(tmp);
+  }
   return -1;
 }
 
@@ -658,6 +699,31 @@ static int open_flags(store **out, const char *path, int flags, char *err, size_
   return 0;
 }
 
+int store_check_file(const char *path, int *version, char *err, size_t errlen) {
+  *version = 0;
+  off_t size;
+  if (!file_exists(path, &size)) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -1;
+  }
+  sqlite3 *db;
+  if (connect(&db, path, SQLITE_OPEN_READONLY, err, errlen) != 0)
+    return -1;
+  int rc = identify(db, path, version, err, errlen);
+  if (rc == 0 && (*version < 1 || *version > LATEST)) {
+    if (*version < 1)
+      snprintf(err, errlen, "%s: not a cleval database", path);
+    else
+      snprintf(err, errlen, "%s: schema version %d is newer than this cleval understands (%d)",
+               path, *version, LATEST);
+    rc = -1;
+  }
+  if (rc == 0)
+    rc = check_sound(db, path, err, errlen);
+  sqlite3_close(db);
+  return rc;
+}
+
 int store_open(store **out, const char *path, char *err, size_t errlen) {
   return open_flags(out, path, SQLITE_OPEN_READWRITE, err, errlen);
 }
@@ -698,20 +764,69 @@ void store_rollback(store *s) {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int store_audit(store *s, const char *actor, const char *action, const char *detail, char *err,
-                size_t errlen) {
+/* A copy of s with every control character written as an escape (\n,
+ * \r, \t, \\, \xNN): one line, whatever a file name held. */
+static char *one_line(const char *s) {
+  strbuf b = STRBUF_INIT;
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    switch (*p) {
+    case '\\': strbuf_puts(&b, "\\\\"); break;
+    case '\n': strbuf_puts(&b, "\\n"); break;
+    case '\r': strbuf_puts(&b, "\\r"); break;
+    case '\t': strbuf_puts(&b, "\\t"); break;
+    default:
+      if (*p < 0x20 || *p == 0x7f)
+        strbuf_printf(&b, "\\x%02x", *p);
+      else
+        strbuf_putc(&b, (char)*p);
+    }
+  }
+  return strbuf_detach(&b);
+}
+
+static int audit_insert(sqlite3 *db, const char *actor, const char *action, const char *detail,
+                        char *err, size_t errlen) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
+  if (sqlite3_prepare_v2(db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
                          -1, &st, NULL) != SQLITE_OK)
-    return store_fail(s->db, "audit log", err, errlen);
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+    return store_fail(db, "audit log", err, errlen);
+  char *a = one_line(actor), *b = one_line(action);
+  sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
+  free(a);
+  free(b);
   if (rc != SQLITE_DONE)
-    return store_fail(s->db, "audit log", err, errlen);
+    return store_fail(db, "audit log", err, errlen);
   return 0;
+}
+
+int store_audit(store *s, const char *actor, const char *action, const char *detail, char *err,
+                size_t errlen) {
+  char *d = detail ? one_line(detail) : NULL;
+  int rc = audit_insert(s->db, actor, action, d, err, errlen);
+  free(d);
+  return rc;
+}
+
+int store_audit_db(sqlite3 *db, const char *actor, const char *action,
+                   const char *const *fields, char *err, size_t errlen) {
+  strbuf b = STRBUF_INIT;
+  strbuf_putc(&b, '{');
+  for (size_t i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
+    if (i)
+      strbuf_putc(&b, ',');
+    strbuf_put_json(&b, fields[i]);
+    strbuf_putc(&b, ':');
+    strbuf_put_json(&b, fields[i + 1]);
+  }
+  strbuf_putc(&b, '}');
+  /* JSON has escaped every control character below 0x20: one line. */
+  int rc = audit_insert(db, actor, action, strbuf_str(&b), err, errlen);
+  strbuf_free(&b);
+  return rc;
 }
 
 const char *store_actor(void) {

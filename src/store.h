@@ -36,6 +36,13 @@ int store_open(store **out, const char *path, char *err, size_t errlen);
 /* Opens read-only (for reports and exports). */
 int store_open_readonly(store **out, const char *path, char *err, size_t errlen);
 
+/* Checks, read-only, that path is a sound cleval database (its application
+ * id, a schema version from 1 to the latest, PRAGMA quick_check), for
+ * backups and restores. *version gets its schema version. Returns 0, or -1
+ * with the reason in err (not SQLite, another program's, damaged, locked,
+ * unreadable, newer than this cleval). */
+int store_check_file(const char *path, int *version, char *err, size_t errlen);
+
 void store_close(store *s);
 sqlite3 *store_db(store *s);
 const char *store_path(const store *s);
@@ -47,9 +54,17 @@ int store_commit(store *s, char *err, size_t errlen);
 void store_rollback(store *s);
 
 /* Appends one entry to the audit log (inside the caller's transaction, if
- * one is open). detail must never hold passwords, tokens or answers. */
+ * one is open). detail must never hold passwords, tokens or answers. Every
+ * control character of actor, action and detail is stored escaped (\n,
+ * \xNN), so an entry is one line whatever it quotes; the log refuses an
+ * insert that reuses an id (schema version 6). */
 int store_audit(store *s, const char *actor, const char *action, const char *detail, char *err,
                 size_t errlen);
+
+/* The same on a connection, with a structured detail: fields is
+ * {key, value, key, value, ..., NULL}, stored as a JSON object. */
+int store_audit_db(sqlite3 *db, const char *actor, const char *action, const char *const *fields,
+                   char *err, size_t errlen);
 
 /* The name of the person running the command, for audit entries: $USER or
  * "unknown". */

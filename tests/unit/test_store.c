@@ -30,7 +30,9 @@ static int teardown(void **state) {
 static long long query_int(sqlite3 *db, const char *sql) {
   sqlite3_stmt *st;
   assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int qrc = sqlite3_step(st);
+  if (qrc != SQLITE_ROW)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(db));
   long long v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return v;
@@ -220,6 +222,77 @@ static void test_audit_log_append_only(void **state) {
   test_rmdir(dir);
 }
 
+/* Issue 20, item 5: REPLACE INTO deleted an entry without firing the
+ * delete trigger, and a file name with a newline made one entry read as
+ * two. Both are refused now; store_audit escapes what it is given. */
+static void test_audit_log_unforgeable(void **state) {
+  (void)state;
+  char *dir = test_tmpdir(), *path = db_path(dir, "f.db"), err[512];
+  int from, current;
+  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  sqlite3 *db = store_db(s);
+  assert_int_not_equal(sqlite3_exec(db,
+                                    "REPLACE INTO audit_log (id, actor, action, detail)"
+                                    " VALUES (1, 'x', 'init', 'forged')",
+                                    NULL, NULL, NULL),
+                       SQLITE_OK);
+  assert_int_not_equal(sqlite3_exec(db,
+                                    "INSERT OR REPLACE INTO audit_log (id, actor, action)"
+                                    " VALUES (1, 'x', 'init')",
+                                    NULL, NULL, NULL),
+                       SQLITE_OK);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM audit_log WHERE actor = 'x'"), 0);
+  assert_int_not_equal(sqlite3_exec(db,
+                                    "INSERT INTO audit_log (actor, action, detail) VALUES"
+                                    " ('x', 'import', 'a.csv' || char(10) || '2026-01-01 x export')",
+                                    NULL, NULL, NULL),
+                       SQLITE_OK);
+  /* Through store_audit, the same name is stored on one line. */
+  assert_int_equal(store_audit(s, "te\nster", "import", "file=a.csv\nforged entry", err,
+                               sizeof err),
+                   0);
+  const char *fields[] = {"file", "b\n\"c\x01.csv", NULL};
+  assert_int_equal(store_audit_db(db, "tester", "backup", fields, err, sizeof err), 0);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM audit_log WHERE detail LIKE '%' ||"
+                                 " char(10) || '%' OR actor LIKE '%' || char(10) || '%'"),
+                   0);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM audit_log WHERE"
+                                 " detail = 'file=a.csv\\nforged entry' AND actor = 'te\\nster'"),
+                   1);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM audit_log WHERE"
+                                 " CASE action WHEN 'backup' THEN json_extract(detail, '$.file') END"
+                                 " = 'b' || char(10) || '\"c'"
+                                 " || char(1) || '.csv'"),
+                   1);
+  store_close(s);
+  free(path);
+  test_rmdir(dir);
+}
+
+/* Issue 20, item 10: init builds the database in a temporary file, so a
+ * failed one leaves nothing at the path, its temporary file included (a
+ * killed one: the CLI case hardening_init_killed). */
+static void test_init_leaves_nothing_on_failure(void **state) {
+  (void)state;
+  char *dir = test_tmpdir(), *path = db_path(dir, "i.db"), err[512];
+  int from, current;
+  assert_int_equal(store_init_version(path, bank, 99, &from, &current, err, sizeof err), -1);
+  struct stat st;
+  assert_int_not_equal(stat(path, &st), 0);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s)\"", dir);
+  assert_int_equal(system(cmd), 0);
+  /* And then init works. */
+  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  int version;
+  assert_int_equal(store_check_file(path, &version, err, sizeof err), 0);
+  assert_int_equal(version, store_schema_latest());
+  free(path);
+  test_rmdir(dir);
+}
+
 static void test_foreign_keys_enforced(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "fk.db"), err[512];
@@ -344,8 +417,9 @@ int main(void) {
       cmocka_unit_test(test_init_creates_schema),     cmocka_unit_test(test_migrates_older_version),
       cmocka_unit_test(test_refuses_foreign_files),   cmocka_unit_test(test_open_missing),
       cmocka_unit_test(test_audit_log_append_only),   cmocka_unit_test(test_foreign_keys_enforced),
-      cmocka_unit_test(test_setting_errors_reported),
+      cmocka_unit_test(test_setting_errors_reported), cmocka_unit_test(test_audit_log_unforgeable),
       cmocka_unit_test(test_migration6_checks_as_or_chains),
+      cmocka_unit_test(test_init_leaves_nothing_on_failure),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
