@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "import.h"
 #include "instrument.h"
@@ -687,47 +688,109 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
   x.opt = *opt;
   FILE *out = NULL;
   bool to_file = path && strcmp(path, "-") != 0;
+  char *tmp = NULL;
   size_t n = 0;
   int rc = -1;
+  bool in_txn = false;
   if (store_instruments(s, &x.bank, NULL, err, errlen) != 0 || setup(&x, err, errlen) != 0)
     goto cleanup;
   x.cells = xcalloc(x.ncols, sizeof *x.cells);
-  /* A read transaction, so that both .sav walks see the same data. */
-  if (sqlite3_exec(x.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-    store_fail(x.db, "export", err, errlen);
-    goto cleanup;
-  }
-  out = to_file ? fopen(path, "wb") : stdout;
-  if (!out) {
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    sqlite3_exec(x.db, "ROLLBACK", NULL, NULL, NULL);
-    goto cleanup;
-  }
-  rc = opt->format == EXPORT_SAV ? write_sav(&x, kind, out, &n, err, errlen)
-                                 : write_text(&x, out, &n, err, errlen);
-  sqlite3_exec(x.db, "ROLLBACK", NULL, NULL, NULL);
+  /* Nothing leaves before its audit entry is committed: the export is
+   * written to a temporary file (beside path, or an unnamed one for
+   * standard output) inside a write transaction that also holds the
+   * entry; only after COMMIT is the file renamed into place or copied
+   * out. A failure at any step leaves no file. */
   if (to_file) {
-    if (fclose(out) != 0 && rc == 0) {
-      snprintf(err, errlen, "%s: writing failed: %s", path, strerror(errno));
-      rc = -1;
+    size_t len = strlen(path) + 16;
+    tmp = xmalloc(len);
+    snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!out && fd >= 0)
+      close(fd);
+  } else {
+    out = tmpfile();
+  }
+  if (!out) {
+    snprintf(err, errlen, "%s: cannot write: %s", to_file ? path : "a temporary file",
+             strerror(errno));
+    goto cleanup;
+  }
+  /* One transaction, so that both .sav walks see the same data. */
+  if (store_begin(s, err, errlen) != 0) {
+    char why[512];
+    snprintf(why, sizeof why, "%s", err);
+    snprintf(err, errlen, "%s: cannot start the export: %s", store_path(s), why);
+    goto cleanup;
+  }
+  in_txn = true;
+  if ((opt->format == EXPORT_SAV ? write_sav(&x, kind, out, &n, err, errlen)
+                                 : write_text(&x, out, &n, err, errlen)) != 0) {
+    if (to_file && strncmp(err, "writing failed", 14) == 0) {
+      char why[512];
+      snprintf(why, sizeof why, "%s", err);
+      snprintf(err, errlen, "%s: %s", path, why);
     }
-    if (rc != 0)
-      remove(path);
-  } else if (fflush(out) != 0 && rc == 0) {
-    snprintf(err, errlen, "writing standard output failed: %s", strerror(errno));
-    rc = -1;
+    goto cleanup;
   }
-  if (rc == 0) {
-    static const char *const formats[] = {"csv", "json", "sav"};
-    strbuf detail = STRBUF_INIT;
-    strbuf_printf(&detail, "kind=%s format=%s file=%s rows=%zu personal=%s", kind,
-                  formats[opt->format], opt->file ? opt->file : to_file ? path : "-", n,
-                  k == K_LEADERS && opt->include_personal ? "yes" : "no");
-    rc = store_audit(s, opt->actor ? opt->actor : store_actor(), "export", strbuf_str(&detail),
-                     err, errlen);
-    strbuf_free(&detail);
+  if (fflush(out) != 0 || ferror(out)) {
+    snprintf(err, errlen, "%s: writing failed: %s", to_file ? path : "a temporary file",
+             strerror(errno));
+    goto cleanup;
   }
+  static const char *const formats[] = {"csv", "json", "sav"};
+  strbuf detail = STRBUF_INIT;
+  strbuf_printf(&detail, "kind=%s format=%s file=%s rows=%zu personal=%s", kind,
+                formats[opt->format], opt->file ? opt->file : to_file ? path : "-", n,
+                k == K_LEADERS && opt->include_personal ? "yes" : "no");
+  int arc = store_audit(s, opt->actor ? opt->actor : store_actor(), "export",
+                        strbuf_str(&detail), err, errlen);
+  strbuf_free(&detail);
+  if (arc != 0)
+    goto cleanup;
+  in_txn = false;
+  if (store_commit(s, err, errlen) != 0) {
+    char why[512];
+    snprintf(why, sizeof why, "%s", err);
+    snprintf(err, errlen, "%s: cannot record the export in the audit log: %s", store_path(s),
+             why);
+    goto cleanup;
+  }
+  if (to_file) {
+    FILE *f = out;
+    out = NULL;
+    if (fsync(fileno(f)) != 0 || fclose(f) != 0) {
+      snprintf(err, errlen, "%s: writing failed: %s", path, strerror(errno));
+      goto cleanup;
+    }
+    if (rename(tmp, path) != 0) {
+      snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+      goto cleanup;
+    }
+    free(tmp);
+    tmp = NULL;
+  } else {
+    rewind(out);
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, out)) > 0)
+      if (fwrite(buf, 1, got, stdout) != got)
+        break;
+    if (ferror(out) || fflush(stdout) != 0 || ferror(stdout)) {
+      snprintf(err, errlen, "writing standard output failed: %s", strerror(errno));
+      goto cleanup;
+    }
+  }
+  rc = 0;
 cleanup:
+  if (in_txn)
+    store_rollback(s);
+  if (out)
+    fclose(out);
+  if (tmp) {
+    remove(tmp);
+    free(tmp);
+  }
   if (rows)
     *rows = n;
   src_free(&x);

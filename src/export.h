@@ -35,8 +35,11 @@ int export_format_parse(const char *name, export_format *out);
  * columns when the database holds any. The .sav form of the surveys has
  * one case per response with a variable per item (variable label: the
  * item's text; value labels: its scale), and for self-assessment the four
- * area scores. Returns 0, or -1 with a message in err (a file being written
- * is then removed). */
+ * area scores. The audit entry is committed before any byte reaches path
+ * or standard output: the export is written to a temporary file inside
+ * the transaction that holds the entry, then renamed into place (or
+ * copied out). Returns 0, or -1 with a message in err and no file left
+ * (a failure after the commit leaves the entry: the attempt is logged). */
 int export_kind(store *s, const char *kind, const export_options *opt, const char *path,
                 size_t *rows, char *err, size_t errlen);
 
