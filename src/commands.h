@@ -19,6 +19,7 @@ extern const command cmd_bursary;
 extern const command cmd_invite;
 extern const command cmd_backup;  /* cmd_backup.c */
 extern const command cmd_restore; /* cmd_backup.c */
+extern const command cmd_forget;
 
 /* `cleval invite DB --compass ...` (cmd_invite_compass.c): cmd_invite hands
  * its arguments over when they hold --compass; returns the exit status. */

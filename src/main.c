@@ -11,7 +11,7 @@ static const command *const commands[] = {
     &cmd_export, &cmd_scores,      &cmd_report, &cmd_demo,
     &cmd_serve,  &cmd_user,        &cmd_invite,
     &cmd_fund,   &cmd_bursary,
-    &cmd_backup, &cmd_restore,
+    &cmd_backup, &cmd_restore,     &cmd_forget,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
