@@ -30,7 +30,7 @@ INSTRUMENTS := $(sort $(wildcard instruments/*.json))
 
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build check demo bench format clean portability
+.PHONY: all deps build check demo bench format clean portability valgrind
 # Dependencies are installed first, then the build runs in a fresh make so
 # that pkg-config sees the newly installed libraries.
 all: deps
@@ -105,6 +105,13 @@ build/port/arm64/%.ok: src/%.c $(wildcard src/*.h) | build/gen/instruments_embed
 build/port/i386/%.ok: src/%.c $(wildcard src/*.h) | build/gen/instruments_embed.h
 	@mkdir -p $(@D)
 	gcc -m32 $(PORT_FLAGS) $< && touch $@
+
+# The end-to-end CLI cases with every cleval run under valgrind (memcheck,
+# --error-exitcode, definite and indirect leaks are errors); CASES="a b"
+# runs only those. Slow (minutes): not part of `make check`.
+valgrind: all
+	@tools/valgrind-cleval.sh $(B)/cleval build/valgrind
+	tests/cli/run.sh build/valgrind/cleval $(CASES)
 
 demo: all
 	@rm -rf out
