@@ -8,6 +8,8 @@
 
 #include "cli.h"
 #include "web_app.h"
+#include "web_compass.h"
+#include "web_dashboard.h"
 #include "web_server.h"
 
 static int run(int argc, char **argv);
@@ -122,6 +124,10 @@ static int run(int argc, char **argv) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }
+  /* The dashboards' analysis and the Compass averages, built in the
+   * background before anyone asks. */
+  web_dashboard_prepare(app);
+  web_compass_prepare(app);
   bool v6 = strchr(bind, ':') != NULL;
   fprintf(stderr, "cleval serve: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", bind,
           v6 ? "]" : "", web_server_port(srv));

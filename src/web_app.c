@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 #define CACHE 32
+#define BG_QUEUE 8
 
 /* One database connection and the statements prepared on it. */
 typedef struct web_conn {
@@ -48,7 +49,56 @@ struct web_app {
   bool ckpt_running, ckpt_stop;
   pthread_mutex_t ckpt_lock;
   pthread_cond_t ckpt_cond;
+  /* The background thread and its queue (under bg_lock). */
+  store *bg_db;
+  pthread_t bg_thread;
+  bool bg_running, bg_stop;
+  pthread_mutex_t bg_lock;
+  pthread_cond_t bg_cond;
+  struct {
+    web_app_job job;
+    void *arg;
+  } bg_queue[BG_QUEUE], bg_now;
+  size_t bg_n;
 };
+
+/* Runs the background jobs one after another until stopped. */
+static void *background(void *arg) {
+  web_app *app = arg;
+  pthread_mutex_lock(&app->bg_lock);
+  for (;;) {
+    while (!app->bg_stop && app->bg_n == 0)
+      pthread_cond_wait(&app->bg_cond, &app->bg_lock);
+    if (app->bg_stop)
+      break;
+    app->bg_now.job = app->bg_queue[0].job;
+    app->bg_now.arg = app->bg_queue[0].arg;
+    memmove(&app->bg_queue[0], &app->bg_queue[1], (app->bg_n - 1) * sizeof app->bg_queue[0]);
+    app->bg_n--;
+    pthread_mutex_unlock(&app->bg_lock);
+    app->bg_now.job(app, app->bg_db, app->bg_now.arg);
+    store_rollback(app->bg_db); /* a job that forgot */
+    pthread_mutex_lock(&app->bg_lock);
+    app->bg_now.job = NULL;
+    app->bg_now.arg = NULL;
+  }
+  pthread_mutex_unlock(&app->bg_lock);
+  return NULL;
+}
+
+void web_app_background(web_app *app, web_app_job job, void *arg) {
+  pthread_mutex_lock(&app->bg_lock);
+  bool queued = app->bg_now.job == job && app->bg_now.arg == arg;
+  for (size_t i = 0; i < app->bg_n && !queued; i++)
+    queued = app->bg_queue[i].job == job && app->bg_queue[i].arg == arg;
+  if (!queued && app->bg_running && app->bg_n < BG_QUEUE) {
+    app->bg_queue[app->bg_n].job = job;
+    app->bg_queue[app->bg_n].arg = arg;
+    app->bg_n++;
+    pthread_cond_signal(&app->bg_cond);
+  }
+  pthread_mutex_unlock(&app->bg_lock);
+}
 
 /* Every second, copies what it can of the write-ahead log into the
  * database (PASSIVE: never waits for, nor holds up, readers or writers). */
@@ -63,8 +113,7 @@ static void *checkpointer(void *arg) {
     if (app->ckpt_stop)
       break;
     pthread_mutex_unlock(&app->ckpt_lock);
-    sqlite3_wal_checkpoint_v2(store_db(app->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
-                              NULL);
+    sqlite3_wal_checkpoint_v2(store_db(app->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     pthread_mutex_lock(&app->ckpt_lock);
   }
   pthread_mutex_unlock(&app->ckpt_lock);
@@ -82,8 +131,8 @@ static int int_setting(store *s, const char *key, const char *def, int lo, int h
   long n = strtol(v, &end, 10);
   int rc = 0;
   if (end == v || *end || n < lo || n > hi) {
-    snprintf(err, errlen, "setting %s is \"%s\"; expected a whole number from %d to %d", key, v,
-             lo, hi);
+    snprintf(err, errlen, "setting %s is \"%s\"; expected a whole number from %d to %d", key, v, lo,
+             hi);
     rc = -1;
   } else {
     *out = (int)n;
@@ -132,6 +181,8 @@ int web_app_new(web_app **out, const char *db_path, const web_app_options *o, ch
   pthread_mutex_init(&app->log_lock, NULL);
   pthread_mutex_init(&app->ckpt_lock, NULL);
   pthread_cond_init(&app->ckpt_cond, NULL);
+  pthread_mutex_init(&app->bg_lock, NULL);
+  pthread_cond_init(&app->bg_cond, NULL);
   token_key_new(app->key);
   app->npool = (size_t)app->opt.connections;
   app->pool = xcalloc(app->npool, sizeof *app->pool);
@@ -143,8 +194,8 @@ int web_app_new(web_app **out, const char *db_path, const web_app_options *o, ch
   }
   store *s = app->pool[0].s;
   int login_max, login_window, token_max, token_window;
-  if (int_setting(s, "web.session_idle_minutes", "30", 1, 10080, &app->session_idle, err,
-                  errlen) != 0 ||
+  if (int_setting(s, "web.session_idle_minutes", "30", 1, 10080, &app->session_idle, err, errlen) !=
+          0 ||
       int_setting(s, "web.login_failures", "5", 1, 1000, &login_max, err, errlen) != 0 ||
       int_setting(s, "web.login_window_minutes", "15", 1, 1440, &login_window, err, errlen) != 0 ||
       int_setting(s, "web.token_failures", "20", 1, 100000, &token_max, err, errlen) != 0 ||
@@ -164,6 +215,13 @@ int web_app_new(web_app **out, const char *db_path, const web_app_options *o, ch
     goto fail;
   }
   app->ckpt_running = true;
+  if (connect_one(&app->bg_db, db_path, err, errlen) != 0)
+    goto fail;
+  if (pthread_create(&app->bg_thread, NULL, background, app) != 0) {
+    snprintf(err, errlen, "could not start the background thread");
+    goto fail;
+  }
+  app->bg_running = true;
   *out = app;
   return 0;
 fail:
@@ -174,6 +232,15 @@ fail:
 void web_app_free(web_app *app) {
   if (!app)
     return;
+  if (app->bg_running) {
+    pthread_mutex_lock(&app->bg_lock);
+    app->bg_stop = true;
+    app->bg_n = 0;
+    pthread_cond_signal(&app->bg_cond);
+    pthread_mutex_unlock(&app->bg_lock);
+    pthread_join(app->bg_thread, NULL);
+  }
+  store_close(app->bg_db);
   if (app->ckpt_running) {
     pthread_mutex_lock(&app->ckpt_lock);
     app->ckpt_stop = true;
@@ -183,8 +250,7 @@ void web_app_free(web_app *app) {
   }
   if (app->ckpt_db) {
     /* Everything into the database file before it is closed. */
-    sqlite3_wal_checkpoint_v2(store_db(app->ckpt_db), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-                              NULL);
+    sqlite3_wal_checkpoint_v2(store_db(app->ckpt_db), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     store_close(app->ckpt_db);
   }
   for (size_t i = 0; app->pool && i < app->npool; i++) {
@@ -204,6 +270,8 @@ void web_app_free(web_app *app) {
   pthread_mutex_destroy(&app->log_lock);
   pthread_mutex_destroy(&app->ckpt_lock);
   pthread_cond_destroy(&app->ckpt_cond);
+  pthread_mutex_destroy(&app->bg_lock);
+  pthread_cond_destroy(&app->bg_cond);
   free(app);
 }
 
@@ -225,6 +293,17 @@ static void release(web_app *app, web_conn *c) {
   app->spare[app->nfree++] = c;
   pthread_cond_signal(&app->pool_cond);
   pthread_mutex_unlock(&app->pool_lock);
+}
+
+void web_app_lend_db(web_request *req) {
+  release(req->app, req->conn);
+  req->conn = NULL;
+  req->db = NULL;
+}
+
+void web_app_reclaim_db(web_request *req) {
+  req->conn = acquire(req->app);
+  req->db = req->conn->s;
 }
 
 sqlite3_stmt *web_app_stmt(web_request *req, const char *sql, char *err, size_t errlen) {

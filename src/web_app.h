@@ -63,6 +63,21 @@ web_ratelimit *web_app_login_user_limit(web_app *app);
 web_ratelimit *web_app_login_addr_limit(web_app *app);
 web_ratelimit *web_app_token_addr_limit(web_app *app);
 
+/* Work done away from the requests: job(app, db, arg) runs on the app's
+ * one background thread, with a database connection of its own (so that a
+ * long job, such as rebuilding the dashboards' analysis, holds up no
+ * request). Queues it and returns at once; a job already waiting or running
+ * with the same job and arg is not queued again. Jobs still waiting when
+ * the app is freed are dropped; the one running is finished first. */
+typedef void (*web_app_job)(web_app *app, store *db, void *arg);
+void web_app_background(web_app *app, web_app_job job, void *arg);
+
+/* Lends req's database connection back to the pool while the handler
+ * waits for something else (with no statement or transaction of its own
+ * open), and takes one again; between the two req->db is NULL. */
+void web_app_lend_db(web_request *req);
+void web_app_reclaim_db(web_request *req);
+
 /* The time now (seconds); tests may set it with web_app_set_clock. */
 time_t web_app_now(const web_app *app);
 void web_app_set_clock(web_app *app, time_t (*clock)(void));

@@ -44,16 +44,22 @@ typedef struct averages_data {
   avg *hub;            /* nhubs x nyears */
 } averages_data;
 
-/* The data is replaced whole under lock; one thread at a time rebuilds it
- * (build_lock), and while it does the others go on with the stale data, so
- * only the very first request waits for a build. */
+/* The data is replaced whole under lock. When it is stale, a rebuild is
+ * queued on the app's background thread (its own database connection) and
+ * requests go on with the stale data meanwhile, so only the very first
+ * request waits for a build (with its connection lent back). */
 static struct {
-  pthread_mutex_t lock, build_lock;
+  pthread_mutex_t lock;
+  pthread_cond_t built;
   averages_data *data;
   unsigned generation; /* of the data it was built from */
   time_t at;
-} cache = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+  char err[512]; /* why the last build failed, or "" */
+} cache = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, ""};
 static unsigned generation = 1;
+
+/* How long a request finding no averages at all waits for them. */
+#define FIRST_WAIT_SECONDS 20
 
 void web_compass_changed(void) {
   pthread_mutex_lock(&cache.lock);
@@ -176,37 +182,71 @@ static void copy_out(const averages_data *d, int year, sqlite3_int64 hub, avg *n
   }
 }
 
-/* The averages of each of n years for hub into nat[i] and hb[i]; the data
- * is rebuilt first when it is stale (by this thread, unless another is at
- * it). Returns 0 or -1 with a message. */
-static int averages(store *s, time_t now, const int *years, size_t n, sqlite3_int64 hub, avg *nat,
-                    avg *hb, char *err, size_t errlen) {
+/* Whether the averages need rebuilding; with cache.lock held. */
+static bool stale(time_t now) {
+  return !cache.data || cache.generation != generation || now < cache.at ||
+         now - cache.at >= CACHE_SECONDS;
+}
+
+/* The background job (web_app_background): rebuilds the averages when they
+ * are stale and swaps them in. */
+static void averages_job(web_app *app, store *db, void *arg) {
+  (void)arg;
+  time_t now = web_app_now(app);
   pthread_mutex_lock(&cache.lock);
-  bool stale = !cache.data || cache.generation != generation || now < cache.at ||
-               now - cache.at >= CACHE_SECONDS;
   unsigned gen = generation;
-  bool have = cache.data != NULL;
+  bool still = stale(now);
   pthread_mutex_unlock(&cache.lock);
-  if (stale && (have ? pthread_mutex_trylock(&cache.build_lock) == 0
-                     : pthread_mutex_lock(&cache.build_lock) == 0)) {
+  if (!still)
+    return;
+  char err[512] = "";
+  averages_data *d = build(db, err, sizeof err);
+  pthread_mutex_lock(&cache.lock);
+  if (d) {
+    averages_free(cache.data);
+    cache.data = d;
+    cache.generation = gen;
+    cache.at = now;
+    cache.err[0] = '\0';
+  } else {
+    snprintf(cache.err, sizeof cache.err, "%s", err[0] ? err : "the averages could not be built");
+  }
+  pthread_cond_broadcast(&cache.built);
+  pthread_mutex_unlock(&cache.lock);
+}
+
+void web_compass_prepare(web_app *app) { web_app_background(app, averages_job, NULL); }
+
+/* The averages of each of n years for hub into nat[i] and hb[i] (see
+ * cache above). Returns 0, 1 when there are none yet (the first build is
+ * still running after FIRST_WAIT_SECONDS), or -1 with a message. */
+static int averages(web_request *req, const int *years, size_t n, sqlite3_int64 hub, avg *nat,
+                    avg *hb, char *err, size_t errlen) {
+  time_t now = web_app_now(req->app);
+  pthread_mutex_lock(&cache.lock);
+  bool old = stale(now), have = cache.data != NULL;
+  pthread_mutex_unlock(&cache.lock);
+  if (old)
+    web_app_background(req->app, averages_job, NULL);
+  int rc = 0;
+  if (!have) {
+    web_app_lend_db(req);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += FIRST_WAIT_SECONDS;
     pthread_mutex_lock(&cache.lock);
-    bool still =
-        !cache.data || cache.generation != gen || now < cache.at || now - cache.at >= CACHE_SECONDS;
+    cache.err[0] = '\0';
+    while (!cache.data && !cache.err[0] &&
+           pthread_cond_timedwait(&cache.built, &cache.lock, &until) == 0)
+      ;
+    if (!cache.data) {
+      rc = cache.err[0] ? -1 : 1;
+      snprintf(err, errlen, "%s", cache.err[0] ? cache.err : "the averages are being prepared");
+    }
     pthread_mutex_unlock(&cache.lock);
-    averages_data *d = still ? build(s, err, errlen) : NULL;
-    if (still && !d) {
-      pthread_mutex_unlock(&cache.build_lock);
-      return -1;
-    }
-    if (d) {
-      pthread_mutex_lock(&cache.lock);
-      averages_free(cache.data);
-      cache.data = d;
-      cache.generation = gen;
-      cache.at = now;
-      pthread_mutex_unlock(&cache.lock);
-    }
-    pthread_mutex_unlock(&cache.build_lock);
+    web_app_reclaim_db(req);
+    if (rc != 0)
+      return rc;
   }
   pthread_mutex_lock(&cache.lock);
   for (size_t i = 0; i < n; i++)
@@ -394,11 +434,16 @@ static void render_establishment(web_request *req, web_response *res, const esta
   int *years = xcalloc(n ? n : 1, sizeof *years);
   for (size_t i = 0; i < n; i++)
     years[i] = academic_year(rs[i].when);
-  int arc =
-      n ? averages(req->db, web_app_now(req->app), years, n, e->hub_id, nat, hb, err, sizeof err)
-        : 0;
+  int arc = n ? averages(req, years, n, e->hub_id, nat, hb, err, sizeof err) : 0;
   free(years);
-  if (arc != 0) {
+  if (arc > 0) {
+    web_page_simple(res, req, 503, "Being prepared",
+                    "The averages this page compares with are being prepared. Reload the page "
+                    "in a minute.");
+    web_response_header(res, "Retry-After", "30");
+    goto cleanup;
+  }
+  if (arc < 0) {
     web_app_fail(req, res, err);
     goto cleanup;
   }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "web_app.h"
 #include "web_request.h"
 
 /* Handlers: GET /compass/TOKEN, GET and POST /compass/TOKEN/new,
@@ -25,5 +26,9 @@ bool web_compass_provider_sees(const web_request *req);
 /* Tells the cached hub and national averages that Compass data changed
  * (they are rebuilt on next use, or after a minute in any case). */
 void web_compass_changed(void);
+
+/* Queues the averages' build on app's background thread (cleval serve does
+ * it at start, so that the first visitor seldom waits). */
+void web_compass_prepare(web_app *app);
 
 #endif

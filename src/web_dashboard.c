@@ -46,7 +46,6 @@ typedef struct analysis_cache {
 } analysis_cache;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 static analysis_cache *current;
 static time_t current_at;
 static unsigned generation = 1, current_generation;
@@ -125,56 +124,116 @@ static bool stale(time_t now) {
          now - current_at >= CACHE_SECONDS;
 }
 
+/* How long a request finding no analysis at all (the server's first)
+ * waits for it before it is told the page is being prepared. */
+#define FIRST_WAIT_SECONDS 20
+
+static pthread_cond_t built = PTHREAD_COND_INITIALIZER;
+static char build_err[512]; /* why the last build failed, or "" */
+
+/* The background job (web_app_background): rebuilds the analysis on the
+ * background thread's own connection when it is stale, then swaps it in;
+ * requests meanwhile go on with the one before. */
+static void build_job(web_app *app, store *db, void *arg) {
+  (void)arg;
+  time_t now = web_app_now(app);
+  pthread_mutex_lock(&lock);
+  unsigned gen = generation;
+  bool still = stale(now);
+  pthread_mutex_unlock(&lock);
+  if (!still)
+    return;
+  char err[512] = "";
+  analysis_cache *c = xcalloc(1, sizeof *c);
+  c->refs = 1;
+  config_defaults(&c->cfg);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(c->cfg.date, sizeof c->cfg.date, "%Y-%m-%d", &tm);
+  compass_counts cc;
+  /* One read transaction: the dataset and the counts see the same data. */
+  if (sqlite3_exec(store_db(db), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    store_fail(store_db(db), "reading the analysis", err, sizeof err);
+  } else if (dataset_load(db, &c->ds, err, sizeof err) != 0 ||
+             load_counts(db, c, err, sizeof err) != 0) {
+    if (!err[0])
+      snprintf(err, sizeof err, "the analysis could not be read");
+  }
+  sqlite3_exec(store_db(db), "ROLLBACK", NULL, NULL, NULL);
+  if (err[0]) {
+    cache_unref(c);
+    pthread_mutex_lock(&lock);
+    snprintf(build_err, sizeof build_err, "%s", err);
+    pthread_cond_broadcast(&built);
+    pthread_mutex_unlock(&lock);
+    return;
+  }
+  c->doc = analysis_run(c->ds, &c->cfg);
+  compass_units(c->ds, &c->cfg, &c->units, &c->nunits, &cc);
+  render_programme(c);
+  pthread_mutex_lock(&lock);
+  analysis_cache *was = current;
+  current = c;
+  current_at = now;
+  current_generation = gen;
+  build_err[0] = '\0';
+  pthread_cond_broadcast(&built);
+  pthread_mutex_unlock(&lock);
+  cache_unref(was);
+}
+
+void web_dashboard_prepare(web_app *app) { web_app_background(app, build_job, NULL); }
+
 /* The current analysis (a reference: give it back with cache_unref). When
- * it is stale, this thread rebuilds it unless another is already at it,
- * in which case the stale one is used meanwhile: only a request finding no
- * analysis at all waits for one. NULL with a message on failure. */
-static analysis_cache *cache_get(web_request *req, char *err, size_t errlen) {
+ * it is stale a rebuild is queued on the background thread and the stale
+ * one is used meanwhile; only a request finding none at all waits (its
+ * database connection lent back to the others) for at most
+ * FIRST_WAIT_SECONDS. NULL with *preparing set when it is still not there,
+ * or with a message in err when building it failed. */
+static analysis_cache *cache_get(web_request *req, bool *preparing, char *err, size_t errlen) {
+  *preparing = false;
   time_t now = web_app_now(req->app);
   pthread_mutex_lock(&lock);
-  bool old = stale(now), have = current != NULL;
-  pthread_mutex_unlock(&lock);
-  if (old &&
-      (have ? pthread_mutex_trylock(&build_lock) == 0 : pthread_mutex_lock(&build_lock) == 0)) {
-    pthread_mutex_lock(&lock);
-    unsigned gen = generation;
-    bool still = stale(now);
-    pthread_mutex_unlock(&lock);
-    if (still) {
-      analysis_cache *c = xcalloc(1, sizeof *c);
-      c->refs = 1;
-      config_defaults(&c->cfg);
-      struct tm tm;
-      gmtime_r(&now, &tm);
-      strftime(c->cfg.date, sizeof c->cfg.date, "%Y-%m-%d", &tm);
-      compass_counts cc;
-      if (dataset_load(req->db, &c->ds, err, errlen) != 0 ||
-          load_counts(req->db, c, err, errlen) != 0) {
-        pthread_mutex_unlock(&build_lock);
-        cache_unref(c);
-        return NULL;
-      }
-      c->doc = analysis_run(c->ds, &c->cfg);
-      compass_units(c->ds, &c->cfg, &c->units, &c->nunits, &cc);
-      render_programme(c);
-      pthread_mutex_lock(&lock);
-      analysis_cache *was = current;
-      current = c;
-      current_at = now;
-      current_generation = gen;
-      pthread_mutex_unlock(&lock);
-      cache_unref(was);
-    }
-    pthread_mutex_unlock(&build_lock);
-  }
-  pthread_mutex_lock(&lock);
+  bool old = stale(now);
   analysis_cache *c = current;
   if (c)
     c->refs++;
   pthread_mutex_unlock(&lock);
-  if (!c)
-    snprintf(err, errlen, "the analysis is not available");
+  if (old)
+    web_app_background(req->app, build_job, NULL);
+  if (c)
+    return c;
+  web_app_lend_db(req);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += FIRST_WAIT_SECONDS;
+  pthread_mutex_lock(&lock);
+  build_err[0] = '\0';
+  while (!current && !build_err[0] && pthread_cond_timedwait(&built, &lock, &until) == 0)
+    ;
+  c = current;
+  if (c)
+    c->refs++;
+  else if (build_err[0])
+    snprintf(err, errlen, "%s", build_err);
+  else
+    *preparing = true;
+  pthread_mutex_unlock(&lock);
+  web_app_reclaim_db(req);
   return c;
+}
+
+/* The page for a request that found no analysis: 503 while the first is
+ * being prepared, 500 when it could not be. */
+static void no_analysis(web_request *req, web_response *res, bool preparing, const char *err) {
+  if (!preparing) {
+    web_app_fail(req, res, err);
+    return;
+  }
+  web_page_simple(res, req, 503, "Being prepared",
+                  "The figures behind this page are being prepared. Reload the page in a "
+                  "minute.");
+  web_response_header(res, "Retry-After", "30");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -424,9 +483,10 @@ void web_dashboard_page(web_request *req, web_response *res) {
     return;
   }
   char err[512];
-  analysis_cache *c = cache_get(req, err, sizeof err);
+  bool preparing;
+  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
   if (!c) {
-    web_app_fail(req, res, err);
+    no_analysis(req, res, preparing, err);
     return;
   }
   web_page_begin(res, req, "Programme dashboard");
@@ -437,9 +497,10 @@ void web_dashboard_page(web_request *req, web_response *res) {
 
 void web_dashboard_provider(web_request *req, web_response *res) {
   char err[512];
-  analysis_cache *c = cache_get(req, err, sizeof err);
+  bool preparing;
+  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
   if (!c) {
-    web_app_fail(req, res, err);
+    no_analysis(req, res, preparing, err);
     return;
   }
   const pcount *p = NULL;
@@ -504,9 +565,10 @@ static const char *const formats[] = {"csv", "json", "sav", NULL};
 
 void web_dashboard_downloads(web_request *req, web_response *res) {
   char err[512];
-  analysis_cache *c = cache_get(req, err, sizeof err);
+  bool preparing;
+  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
   if (!c) {
-    web_app_fail(req, res, err);
+    no_analysis(req, res, preparing, err);
     return;
   }
   web_page_begin(res, req, "Downloads");
@@ -554,9 +616,10 @@ void web_dashboard_downloads(web_request *req, web_response *res) {
 
 static void report_file(web_request *req, web_response *res, bool html) {
   char err[512];
-  analysis_cache *c = cache_get(req, err, sizeof err);
+  bool preparing;
+  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
   if (!c) {
-    web_app_fail(req, res, err);
+    no_analysis(req, res, preparing, err);
     return;
   }
   const char *name = html ? "report.html" : "report.json";
@@ -578,9 +641,10 @@ void web_dashboard_report_json(web_request *req, web_response *res) {
 
 void web_dashboard_table_csv(web_request *req, web_response *res) {
   char err[512];
-  analysis_cache *c = cache_get(req, err, sizeof err);
+  bool preparing;
+  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
   if (!c) {
-    web_app_fail(req, res, err);
+    no_analysis(req, res, preparing, err);
     return;
   }
   const report_table *t = report_doc_table(c->doc, req->params[0]);

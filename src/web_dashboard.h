@@ -6,6 +6,7 @@
 #ifndef CLEVAL_WEB_DASHBOARD_H
 #define CLEVAL_WEB_DASHBOARD_H
 
+#include "web_app.h"
 #include "web_request.h"
 
 /* Handlers: GET /dashboard (a provider is sent to its own page),
@@ -20,8 +21,13 @@ void web_dashboard_report_json(web_request *req, web_response *res);
 void web_dashboard_table_csv(web_request *req, web_response *res);
 void web_dashboard_export(web_request *req, web_response *res);
 
-/* Drops the cached analysis (rebuilt on next use; after a few minutes in
- * any case). */
+/* Marks the cached analysis out of date: the next request queues its
+ * rebuild on the app's background thread and is answered from the one
+ * before meanwhile (as after a few minutes in any case). */
 void web_dashboard_changed(void);
+
+/* Queues the analysis's build on app's background thread (cleval serve
+ * does it at start, so that the first visitor seldom waits). */
+void web_dashboard_prepare(web_app *app);
 
 #endif

@@ -6,6 +6,8 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "compass_return.h"
 #include "export.h"
@@ -441,11 +443,68 @@ static void test_downloads_audited(void **state) {
   assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'export'"
                                    " AND actor = 'analyst1'"),
                    before_export + 2);
-  assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log WHERE action = 'export'"
-                                   " AND actor = 'analyst1' AND detail LIKE"
-                                   " 'kind=compass format=sav file=web download compass.sav rows=%'"),
+  assert_int_equal(query_num(path,
+                             "SELECT count(*) FROM audit_log WHERE action = 'export'"
+                             " AND actor = 'analyst1' AND detail LIKE"
+                             " 'kind=compass format=sav file=web download compass.sav rows=%'"),
                    1);
   assert_int_equal(query_num(path, "SELECT count(*) FROM audit_log"), before_all + 4);
+}
+
+/* A background job that holds the background thread until released. */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
+static int hold_state; /* 0 idle, 1 holding, 2 released */
+
+static void hold_job(web_app *a, store *db, void *arg) {
+  (void)a;
+  (void)db;
+  (void)arg;
+  pthread_mutex_lock(&hold_lock);
+  hold_state = 1;
+  pthread_cond_broadcast(&hold_cond);
+  while (hold_state != 2)
+    pthread_cond_wait(&hold_cond, &hold_lock);
+  pthread_mutex_unlock(&hold_lock);
+}
+
+/* A stale analysis is rebuilt on the background thread: while that thread
+ * is busy, requests are answered at once from the analysis before (the new
+ * provider not in it yet); once it has run, the new one is served. */
+static void test_rebuilt_in_background(void **state) {
+  (void)state;
+  char cookie[256];
+  web_response res;
+  sign_in_as("analyst1", cookie, sizeof cookie);
+  assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 200);
+  assert_null(strstr(res.body.data, "Provider Nine"));
+  web_response_clear(&res);
+  web_app_background(app, hold_job, NULL);
+  pthread_mutex_lock(&hold_lock);
+  while (hold_state != 1)
+    pthread_cond_wait(&hold_cond, &hold_lock);
+  pthread_mutex_unlock(&hold_lock);
+  exec_sql(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+                 " ('P9', 'Provider Nine', 'none')");
+  web_dashboard_changed();
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 200);
+    assert_null(strstr(res.body.data, "Provider Nine"));
+    web_response_clear(&res);
+  }
+  pthread_mutex_lock(&hold_lock);
+  hold_state = 2;
+  pthread_cond_broadcast(&hold_cond);
+  pthread_mutex_unlock(&hold_lock);
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; i++) {
+    assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 200);
+    seen = strstr(res.body.data, "Provider Nine") != NULL;
+    web_response_clear(&res);
+    if (!seen)
+      usleep(50000);
+  }
+  assert_true(seen);
 }
 
 int main(void) {
@@ -455,6 +514,7 @@ int main(void) {
       cmocka_unit_test(test_links_revoked_and_unknown),
       cmocka_unit_test(test_provider_sees_own_cohort),
       cmocka_unit_test(test_downloads_audited),
+      cmocka_unit_test(test_rebuilt_in_background),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
