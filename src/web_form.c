@@ -107,6 +107,17 @@ void web_form_add(web_form *form, const char *name, const char *value) {
   form->n++;
 }
 
+int web_form_add_arg(web_form *form, const char *name, const char *value) {
+  if (!value)
+    value = "";
+  size_t nl = strlen(name), vl = strlen(value);
+  if (form->n >= WEB_FORM_MAX_FIELDS || nl == 0 || nl > WEB_FORM_MAX_NAME ||
+      vl > WEB_FORM_MAX_VALUE || !web_text_ok(name, nl) || !web_text_ok(value, vl))
+    return -1;
+  web_form_add(form, name, value);
+  return 0;
+}
+
 int web_form_parse(web_form *form, const char *data, size_t len, char *err, size_t errlen) {
   size_t i = 0, nfield = 0;
   while (i < len) {
@@ -133,8 +144,8 @@ int web_form_parse(web_form *form, const char *data, size_t len, char *err, size
         snprintf(err, errlen, "field %zu has no name", nfield);
         return -1;
       }
-      char *value = eq < end ? decode(data + eq + 1, end - eq - 1, WEB_FORM_MAX_VALUE, &why)
-                             : xstrdup("");
+      char *value =
+          eq < end ? decode(data + eq + 1, end - eq - 1, WEB_FORM_MAX_VALUE, &why) : xstrdup("");
       if (!value) {
         snprintf(err, errlen, "field '%.*s': its value is %s", 64, name, why);
         free(name);

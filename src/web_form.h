@@ -45,4 +45,10 @@ int web_cookie_get(const char *header, const char *name, char *out, size_t outle
  * except tab, CR and LF. */
 int web_text_ok(const char *s, size_t len);
 
+/* Adds one query-string argument as libmicrohttpd hands it over (name and
+ * value already decoded; value NULL for a bare name): 0, or -1 when the
+ * form is full or the name is empty, too long or not text (valid UTF-8
+ * without control characters), or the value too long or not text. */
+int web_form_add_arg(web_form *form, const char *name, const char *value);
+
 #endif

@@ -43,8 +43,10 @@ const char *const web_server_security_headers[] = {
 /* What is kept between the calls for one request. */
 typedef struct upload {
   strbuf body;
-  int refused;  /* a status already decided (413), or 0 */
-  time_t start; /* when its headers were in */
+  int refused;     /* a status already decided (413), or 0 */
+  bool bad_query;  /* a query argument refused (web_form_add_arg) */
+  web_form *query; /* where add_arg puts them */
+  time_t start;    /* when its headers were in */
 } upload;
 
 static enum MHD_Result reply(struct MHD_Connection *c, web_response *res) {
@@ -65,10 +67,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, web_response *res) {
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *value) {
   (void)kind;
-  web_form *f = cls;
-  if (f->n >= WEB_FORM_MAX_FIELDS)
+  upload *up = cls;
+  if (web_form_add_arg(up->query, key, value) != 0) {
+    up->bad_query = true;
     return MHD_NO;
-  web_form_add(f, key, value ? value : "");
+  }
   return MHD_YES;
 }
 
@@ -147,9 +150,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   req.client = client;
   req.cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
   enum MHD_Result rc;
-  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &req.query);
-  if (req.query.n >= WEB_FORM_MAX_FIELDS) {
-    rc = refuse(c, 400, "Bad request", "The address has too many parameters.");
+  /* The path (as MHD decoded it) and every query argument: text, within
+   * the limits, or 400. */
+  if (!web_text_ok(url, strlen(url))) {
+    rc = refuse(c, 400, "Bad request", "The address could not be read.");
+    goto done;
+  }
+  up->query = &req.query;
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, up);
+  up->query = NULL;
+  if (up->bad_query) {
+    rc = refuse(c, 400, "Bad request", "The address has a parameter that could not be read.");
     goto done;
   }
   if (strcmp(method, "POST") == 0) {
