@@ -27,11 +27,11 @@ static char token[TOKEN_MAX];
 static void init_db(const char *db_path) {
   webtest_init_db(db_path);
   webtest_exec(db_path, "INSERT INTO hubs (id, name) VALUES (1, 'North Hub'), (2, 'South Hub');"
-                    "INSERT INTO establishments (urn, name, type, region, hub_id) VALUES"
-                    " ('100001', 'Ash School', 'mainstream', 'North East', 1),"
-                    " ('100002', 'Birch College', 'fe_college', 'North East', 2),"
-                    " ('100003', 'Cedar School', 'mainstream', 'London', NULL),"
-                    " ('100004', 'Damson School', 'special', 'North East', 1);");
+                        "INSERT INTO establishments (urn, name, type, region, hub_id) VALUES"
+                        " ('100001', 'Ash School', 'mainstream', 'North East', 1),"
+                        " ('100002', 'Birch College', 'fe_college', 'North East', 2),"
+                        " ('100003', 'Cedar School', 'mainstream', 'London', NULL),"
+                        " ('100004', 'Damson School', 'special', 'North East', 1);");
 }
 
 /* The establishment's returns the other schools have made this year. */
@@ -57,13 +57,13 @@ static int setup(void **state) {
   webtest_exec(path, others);
   /* Providers, and leaders: P1 trained Ash's leader, P2 Birch's. */
   webtest_exec(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
-                 " ('P1', 'Provider One', 'none'), ('P2', 'Provider Two', 'level6');"
-                 "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
-                 " ('L1', 1, 'school'), ('L2', 2, 'college_strategic');"
-                 "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
-                 " completion_date, status) VALUES"
-                 " (1, 1, 1, '2019-01-10', '2019-06-30', 'completed'),"
-                 " (2, 2, 1, '2019-01-10', NULL, 'enrolled');");
+                     " ('P1', 'Provider One', 'none'), ('P2', 'Provider Two', 'level6');"
+                     "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
+                     " ('L1', 1, 'school'), ('L2', 2, 'college_strategic');"
+                     "INSERT INTO enrolments (leader_id, provider_id, wave, start_date,"
+                     " completion_date, status) VALUES"
+                     " (1, 1, 1, '2019-01-10', '2019-06-30', 'completed'),"
+                     " (2, 2, 1, '2019-01-10', NULL, 'enrolled');");
   webtest_add_users(path);
   /* Ash's Compass link, read back from the CSV it is written to. */
   webtest_compass_link(path, "100001", "https://x.example/", token);
@@ -484,8 +484,8 @@ static void test_rebuilt_in_background(void **state) {
   while (hold_state != 1)
     pthread_cond_wait(&hold_cond, &hold_lock);
   pthread_mutex_unlock(&hold_lock);
-  exec_sql(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
-                 " ('P9', 'Provider Nine', 'none')");
+  webtest_exec(path, "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+                     " ('P9', 'Provider Nine', 'none')");
   web_dashboard_changed();
   for (int i = 0; i < 3; i++) {
     assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 200);
