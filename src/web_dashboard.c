@@ -239,72 +239,154 @@ static void no_analysis(web_request *req, web_response *res, bool preparing, con
 /* ---------------------------------------------------------------------- */
 /* Tables built here from counts, drawn by the report's renderer. */
 
-static bool small(const analysis_cache *c, long n) { return n < c->cfg.small_cell || n == 0; }
+/* The report's small-cell rule (analysis.c): a group of 0 is empty, one
+ * of 1 to small_cell - 1 is withheld; within a group shown, a count of 1
+ * to small_cell - 1 is withheld (0 is shown). Withheld cells are marked
+ * (report_table_suppress), so the report's renderer prints them as in the
+ * report. */
+static bool group_hidden(const analysis_cache *c, long n) {
+  return n == 0 || n < c->cfg.small_cell;
+}
+static bool count_hidden(const analysis_cache *c, long k) { return k > 0 && k < c->cfg.small_cell; }
 
-static void set_count(const analysis_cache *c, report_table *t, size_t r, size_t col, long n,
-                      const char *fewer) {
-  if (small(c, n))
-    report_table_set_text(t, r, col, fewer);
-  else
-    report_table_set_int(t, r, col, n);
+/* Copies cell (r, k) of src to (nr, k) of t, its mark with it. */
+static void copy_cell(report_table *t, size_t nr, const report_table *src, size_t r, size_t k) {
+  const cell *y = report_table_cell(src, r, k);
+  if (y->mark != MARK_NONE)
+    report_table_suppress(t, nr, k, y->mark, src->small_cell);
+  else if (y->kind == CELL_NUMBER)
+    report_table_set_num(t, nr, k, y->num);
+  else if (y->kind == CELL_INT)
+    report_table_set_int(t, nr, k, y->i);
+  else if (y->kind == CELL_TEXT)
+    report_table_set_text(t, nr, k, y->text);
 }
 
-static void set_rate(const analysis_cache *c, report_table *t, size_t r, size_t col, long k,
-                     long n) {
-  if (!small(c, n) && !small(c, k))
-    report_table_set_num(t, r, col, 100.0 * (double)k / (double)n);
+/* Columns of the response table: a count, and the rate computed from it
+ * (-1: none). */
+enum { RC_ENROLLED = 1, RC_COMPLETED, RC_PRE, RC_PRE_RATE, RC_POST, RC_POST_RATE, RC_NCOLS };
+
+static long pick(const pcount *p, int col) {
+  return col == RC_ENROLLED    ? p->enrolled
+         : col == RC_COMPLETED ? p->completed
+         : col == RC_PRE       ? p->pre
+                               : p->post;
 }
 
-/* Response rates by stage, one row per provider (only key, or all). */
+/* Response rates by stage: every provider and all providers, withheld as
+ * the report withholds (the small-cell rule, then complementary
+ * suppression: the providers are the parts of the "All providers" row, so
+ * one withheld provider, or count, takes the next-smallest with it); with
+ * key, that provider's row alone, withheld exactly as in the whole
+ * table. */
 static report_table *response_table(const analysis_cache *c, const char *key) {
   static const char *const cols[] = {"provider", "enrolled", "completed", "pre",
                                      "pre_rate", "post",     "post_rate"};
   report_table *t = report_table_new("response_rates", "Enrolled, completed and surveyed",
-                                     SECTION_SAMPLES, cols, 7);
+                                     SECTION_SAMPLES, cols, RC_NCOLS);
   report_table_column(t, 0, "Provider", 0);
-  report_table_column(t, 1, "Leaders enrolled", 0);
-  report_table_column(t, 2, "Completed", 0);
-  report_table_column(t, 3, "Answered pre survey", 0);
-  report_table_column(t, 4, "Pre response rate %", 1);
-  report_table_column(t, 5, "Answered post survey", 0);
-  report_table_column(t, 6, "Post response rate %", 1);
-  char fewer[32];
-  snprintf(fewer, sizeof fewer, "fewer than %d", c->cfg.small_cell);
-  long te = 0, tc = 0, tp = 0, tq = 0;
-  for (size_t i = 0; i < c->ncounts; i++) {
-    const pcount *p = &c->counts[i];
-    if (key && strcmp(p->key, key) != 0)
+  report_table_column(t, RC_ENROLLED, "Leaders enrolled", 0);
+  report_table_column(t, RC_COMPLETED, "Completed", 0);
+  report_table_column(t, RC_PRE, "Answered pre survey", 0);
+  report_table_column(t, RC_PRE_RATE, "Pre response rate %", 1);
+  report_table_column(t, RC_POST, "Answered post survey", 0);
+  report_table_column(t, RC_POST_RATE, "Post response rate %", 1);
+  int sc = c->cfg.small_cell;
+  size_t np = c->ncounts;
+  pcount total = {NULL, NULL, NULL, 0, 0, 0, 0};
+  for (size_t i = 0; i <= np; i++) {
+    const pcount *p = i < np ? &c->counts[i] : &total;
+    size_t r = report_table_add_row(t);
+    report_table_set_text(t, r, 0, i < np ? p->name : "All providers");
+    if (i < np) {
+      total.enrolled += p->enrolled;
+      total.completed += p->completed;
+      total.pre += p->pre;
+      total.post += p->post;
+    }
+    if (group_hidden(c, p->enrolled)) {
+      if (p->enrolled == 0) {
+        report_table_set_int(t, r, RC_ENROLLED, 0);
+        report_table_suppress_row(t, r, RC_COMPLETED, MARK_EMPTY, sc);
+      } else {
+        report_table_suppress_row(t, r, RC_ENROLLED, MARK_SUPPRESSED, sc);
+      }
       continue;
-    size_t r = report_table_add_row(t);
-    report_table_set_text(t, r, 0, p->name);
-    set_count(c, t, r, 1, p->enrolled, fewer);
-    set_count(c, t, r, 2, p->completed, fewer);
-    set_count(c, t, r, 3, p->pre, fewer);
-    set_rate(c, t, r, 4, p->pre, p->enrolled);
-    set_count(c, t, r, 5, p->post, fewer);
-    set_rate(c, t, r, 6, p->post, p->completed);
-    te += p->enrolled;
-    tc += p->completed;
-    tp += p->pre;
-    tq += p->post;
+    }
+    report_table_set_int(t, r, RC_ENROLLED, p->enrolled);
+    for (int col = RC_COMPLETED; col <= RC_POST; col += col == RC_COMPLETED ? 1 : 2) {
+      long k = pick(p, col);
+      if (count_hidden(c, k))
+        report_table_suppress(t, r, (size_t)col, MARK_SUPPRESSED, sc);
+      else
+        report_table_set_int(t, r, (size_t)col, k);
+    }
   }
-  if (!key) {
-    size_t r = report_table_add_row(t);
-    report_table_set_text(t, r, 0, "All providers");
-    set_count(c, t, r, 1, te, fewer);
-    set_count(c, t, r, 2, tc, fewer);
-    set_count(c, t, r, 3, tp, fewer);
-    set_rate(c, t, r, 4, tp, te);
-    set_count(c, t, r, 5, tq, fewer);
-    set_rate(c, t, r, 6, tq, tc);
+  /* Complementary suppression over the providers' rows: first whole rows
+   * (a withheld provider), then each count within them. */
+  size_t *rows = xcalloc(np ? np : 1, sizeof *rows);
+  long long *sizes = xcalloc(np ? np : 1, sizeof *sizes);
+  unsigned char *withheld = xcalloc(np ? np : 1, 1);
+  for (size_t i = 0; i < np; i++) {
+    rows[i] = i;
+    sizes[i] = c->counts[i].enrolled;
   }
-  t->n = te;
+  if (report_table_suppress_complement(t, rows, sizes, np, RC_ENROLLED, sc) == -2)
+    report_table_suppress_row(t, np, RC_ENROLLED, MARK_SECONDARY, sc);
+  for (int col = RC_COMPLETED; col <= RC_POST; col += col == RC_COMPLETED ? 1 : 2) {
+    for (size_t i = 0; i < np; i++) {
+      sizes[i] = pick(&c->counts[i], col);
+      withheld[i] = report_table_cell(t, i, (size_t)col)->mark != MARK_NONE;
+    }
+    long w = suppress_complement(sizes, withheld, np);
+    if (w >= 0)
+      report_table_suppress(t, (size_t)w, (size_t)col, MARK_SECONDARY, sc);
+    else if (w == -2)
+      report_table_suppress(t, np, (size_t)col, MARK_SECONDARY, sc);
+  }
+  free(rows);
+  free(sizes);
+  free(withheld);
+  /* Rates where both their counts are shown. */
+  for (size_t r = 0; r <= np; r++) {
+    const cell *en = report_table_cell(t, r, RC_ENROLLED),
+               *co = report_table_cell(t, r, RC_COMPLETED);
+    const cell *pr = report_table_cell(t, r, RC_PRE), *po = report_table_cell(t, r, RC_POST);
+    if (en->mark == MARK_NONE && pr->mark == MARK_NONE && en->kind == CELL_INT && en->i > 0)
+      report_table_set_num(t, r, RC_PRE_RATE, 100.0 * (double)pr->i / (double)en->i);
+    else if (en->mark == MARK_NONE && pr->mark != MARK_NONE)
+      report_table_suppress(t, r, RC_PRE_RATE, pr->mark, sc);
+    if (co->mark == MARK_NONE && po->mark == MARK_NONE && co->kind == CELL_INT && co->i > 0)
+      report_table_set_num(t, r, RC_POST_RATE, 100.0 * (double)po->i / (double)co->i);
+    else if (co->mark == MARK_NONE && po->mark != MARK_NONE)
+      report_table_suppress(t, r, RC_POST_RATE, po->mark, sc);
+  }
+  t->n = total.enrolled;
   report_table_add_note(t,
                         "A leader enrolled with a provider more than once counts once. The pre "
                         "rate is over leaders enrolled, the post rate over those who completed. "
-                        "Counts under %d are not shown.",
-                        c->cfg.small_cell);
-  return t;
+                        "Groups and counts under %d are withheld, as in the report.",
+                        sc);
+  if (!key)
+    return t;
+  /* One provider's row, as the whole table has it. */
+  report_table *one = report_table_new("response_rates", t->title, SECTION_SAMPLES, cols, RC_NCOLS);
+  for (size_t k = 0; k < RC_NCOLS; k++)
+    report_table_column(one, k, t->headings[k], t->digits[k]);
+  for (size_t i = 0; i < np; i++) {
+    if (strcmp(c->counts[i].key, key) != 0)
+      continue;
+    size_t nr = report_table_add_row(one);
+    for (size_t k = 0; k < RC_NCOLS; k++)
+      copy_cell(one, nr, t, i, k);
+    /* Its N (the title's) is withheld with its count. */
+    one->n = report_table_cell(t, i, RC_ENROLLED)->mark != MARK_NONE ? -1 : c->counts[i].enrolled;
+  }
+  for (size_t i = 0; i < t->nnotes; i++)
+    if (!strstr(t->notes[i], "withheld\""))
+      report_table_add_note(one, "%s", t->notes[i]);
+  report_table_free(t);
+  return one;
 }
 
 /* The rows of the report's table id whose column col equals value: a new
@@ -323,15 +405,8 @@ static report_table *rows_of(const report_table *src, const char *col, const cha
     if (c < 0 || x->kind != CELL_TEXT || strcmp(x->text, value) != 0)
       continue;
     size_t nr = report_table_add_row(t);
-    for (size_t k = 0; k < src->ncols; k++) {
-      const cell *y = report_table_cell(src, r, k);
-      if (y->kind == CELL_NUMBER)
-        report_table_set_num(t, nr, k, y->num);
-      else if (y->kind == CELL_INT)
-        report_table_set_int(t, nr, k, y->i);
-      else if (y->kind == CELL_TEXT)
-        report_table_set_text(t, nr, k, y->text);
-    }
+    for (size_t k = 0; k < src->ncols; k++)
+      copy_cell(t, nr, src, r, k);
     if (ncol >= 0 && report_table_cell(src, r, (size_t)ncol)->kind == CELL_INT)
       n = report_table_cell(src, r, (size_t)ncol)->i > n
               ? report_table_cell(src, r, (size_t)ncol)->i
@@ -342,7 +417,8 @@ static report_table *rows_of(const report_table *src, const char *col, const cha
   for (size_t i = 0; i + 1 < src->nlabels * 2; i += 2)
     report_table_label(t, src->labels[i], src->labels[i + 1]);
   for (size_t i = 0; i < src->nnotes; i++)
-    report_table_add_note(t, "%s", src->notes[i]);
+    if (!strstr(src->notes[i], "withheld\"")) /* copy_cell adds it when needed */
+      report_table_add_note(t, "%s", src->notes[i]);
   if (src->alt)
     report_table_set_alt(t, "%s", src->alt);
   return t;
@@ -384,14 +460,17 @@ static report_table *benchmark_table(const analysis_cache *c, const char *key) {
     n[g]++;
   }
   free(mine);
-  char fewer[32];
-  snprintf(fewer, sizeof fewer, "fewer than %d", c->cfg.small_cell);
   const char *names[2] = {"Trained with this provider", "Comparison (no leader trained)"};
   for (int g = 0; g < 2; g++) {
     size_t r = report_table_add_row(t);
     report_table_set_text(t, r, 0, names[g]);
-    if (small(c, n[g])) {
-      report_table_set_text(t, r, 1, fewer);
+    if (n[g] == 0) {
+      report_table_set_int(t, r, 1, 0);
+      report_table_suppress_row(t, r, 2, MARK_EMPTY, c->cfg.small_cell);
+      continue;
+    }
+    if (group_hidden(c, n[g])) {
+      report_table_suppress_row(t, r, 1, MARK_SUPPRESSED, c->cfg.small_cell);
       continue;
     }
     report_table_set_int(t, r, 1, n[g]);

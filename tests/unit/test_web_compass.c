@@ -507,6 +507,73 @@ static void test_rebuilt_in_background(void **state) {
   assert_true(seen);
 }
 
+/* The dashboards withhold as the report does (its marks, its
+ * complementary suppression): with Provider One's single leader withheld
+ * and every other provider shown, the "All providers" row would give One's
+ * count away, so the next-smallest provider (Two, 6 leaders) is withheld
+ * too, on the programme dashboard and on Two's own. */
+static void test_dashboard_suppression(void **state) {
+  (void)state;
+  webtest_exec(path, "INSERT INTO leaders (leader_key, establishment_id, role) VALUES"
+                     " ('L20', 1, 'school'), ('L21', 1, 'school'), ('L22', 1, 'school'),"
+                     " ('L23', 1, 'school'), ('L24', 1, 'school'), ('L30', 1, 'school'),"
+                     " ('L31', 1, 'school'), ('L32', 1, 'school'), ('L33', 1, 'school'),"
+                     " ('L34', 1, 'school'), ('L35', 1, 'school'), ('L36', 1, 'school');"
+                     "INSERT INTO providers (provider_key, name, accreditation) VALUES"
+                     " ('P3', 'Provider Three', 'none');"
+                     "INSERT INTO enrolments (leader_id, provider_id, wave, start_date, status)"
+                     " SELECT l.id, p.id, 1, '2019-01-10', 'enrolled' FROM leaders l, providers p"
+                     " WHERE (l.leader_key LIKE 'L2_' AND p.provider_key = 'P2')"
+                     " OR (l.leader_key LIKE 'L3_' AND p.provider_key = 'P3');"
+                     "DELETE FROM providers WHERE provider_key = 'P9'");
+  web_dashboard_changed();
+  char cookie[256];
+  web_response res;
+  sign_in_as("analyst1", cookie, sizeof cookie);
+  strbuf page = STRBUF_INIT;
+  for (int i = 0; i < 200; i++) {
+    assert_int_equal(request("GET", "/dashboard", cookie, NULL, &res), 200);
+    strbuf_reset(&page);
+    strbuf_put(&page, res.body.data, res.body.len);
+    web_response_clear(&res);
+    if (strstr(strbuf_str(&page), "Provider Three"))
+      break;
+    usleep(50000);
+  }
+  /* The response table's rows: One (1 leader) fewer than 5, Two (6)
+   * withheld, Three (7) shown, all providers 14. */
+  const char *t = strstr(strbuf_str(&page), "id=\"response_rates\"");
+  assert_non_null(t);
+  const char *one = strstr(t, "Provider One"), *two = strstr(t, "Provider Two"),
+             *three = strstr(t, "Provider Three"), *all = strstr(t, "All providers");
+  assert_non_null(one);
+  assert_non_null(two);
+  assert_non_null(three);
+  assert_non_null(all);
+  assert_true(one < two && two < three && three < all);
+  assert_non_null(strstr(one, "fewer than 5"));
+  assert_true(strstr(one, "fewer than 5") < two);
+  assert_non_null(strstr(two, "withheld"));
+  assert_true(strstr(two, "withheld") < three);
+  assert_non_null(strstr(three, ">7<"));
+  assert_true(strstr(three, ">7<") < all);
+  assert_non_null(strstr(all, ">14<"));
+  strbuf_free(&page);
+  /* Two's own dashboard: its row withheld as in the whole table. */
+  sign_in_as("prov2", cookie, sizeof cookie);
+  assert_int_equal(request("GET", "/providers/P2", cookie, NULL, &res), 200);
+  t = strstr(res.body.data, "id=\"response_rates\"");
+  assert_non_null(t);
+  assert_non_null(strstr(t, "withheld"));
+  const char *end = strstr(t, "</figure>");
+  assert_non_null(end);
+  /* Neither in the table nor in its title's N. */
+  const char *six = strstr(t, ">6<"), *n6 = strstr(t, "N = 6");
+  assert_true(!six || six > end);
+  assert_true(!n6 || n6 > end);
+  web_response_clear(&res);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_submit_equals_import),
@@ -515,6 +582,7 @@ int main(void) {
       cmocka_unit_test(test_provider_sees_own_cohort),
       cmocka_unit_test(test_downloads_audited),
       cmocka_unit_test(test_rebuilt_in_background),
+      cmocka_unit_test(test_dashboard_suppression),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
