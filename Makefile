@@ -132,7 +132,7 @@ clean:
 	rm -rf build out
 
 # libFuzzer targets (clang): fuzz/NAME_fuzz.c -> build/fuzz/NAME_fuzz.
-# `make fuzz` builds them and runs each briefly from its seeds (fuzz/seeds/NAME);
+# `make fuzz` builds them and runs each for FUZZ_SECONDS (60) from its seeds (fuzz/seeds/NAME);
 # run one longer with e.g. build/fuzz/csvin_fuzz -max_total_time=300 build/fuzz/corpus/csvin fuzz/seeds/csvin
 FUZZ_SRCS := $(wildcard fuzz/*_fuzz.c)
 FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
@@ -143,7 +143,8 @@ fuzz: deps
 	@$(MAKE) --no-print-directory B=build/fuzz build/fuzz/gen/instruments_embed.c
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f _fuzz); mkdir -p build/fuzz/corpus/$$n fuzz/seeds/$$n; \
-	  $$f -runs=20000 build/fuzz/corpus/$$n fuzz/seeds/$$n || exit 1; done
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=25 build/fuzz/corpus/$$n fuzz/seeds/$$n || exit 1; done
 
-build/fuzz/%: fuzz/%.c $(LIB_SRCS) | build/fuzz/gen/instruments_embed.c
+FUZZ_SECONDS ?= 60
+build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(LIB_SRCS) | build/fuzz/gen/instruments_embed.c
 	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) build/fuzz/gen/instruments_embed.c $(PKG_LIBS)
