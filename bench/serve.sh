@@ -45,7 +45,8 @@ sed -n 's,.*/s/,,p' "$dir/links.csv" >"$dir/tokens.txt"
 # Every school item answered: values 1 to 5 in turn.
 "$cleval" instruments | awk -F, '$1 == "self-assessment" && $2 == "school" { printf "%s%s=%d", sep, $4, NR % 5 + 1; sep = "&" }' >"$dir/body.txt"
 
-"$cleval" serve "$db" --port 0 --threads "$THREADS" 2>"$dir/serve.err" &
+# (--per-address 0: every client here is on 127.0.0.1.)
+"$cleval" serve "$db" --port 0 --threads "$THREADS" --per-address 0 2>"$dir/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT INT TERM
 i=0

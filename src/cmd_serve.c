@@ -41,7 +41,7 @@ const command cmd_serve = {
     "                    long is closed (default 30): slow clients cannot\n"
     "                    hold connections open\n"
     "  --per-address N   connections open at once from one client address\n"
-    "                    (default 16; 0 for no limit); more are refused.\n"
+    "                    (default 64; 0 for no limit); more are refused.\n"
     "                    With --trust-proxy the default is 0, since every\n"
     "                    connection then comes from the proxy, which should\n"
     "                    limit clients itself (docs/deploy.md)\n\n"

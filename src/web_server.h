@@ -15,7 +15,7 @@
 
 /* Defaults of the limits on slow and many clients. */
 #define WEB_SERVER_TIMEOUT 30
-#define WEB_SERVER_PER_ADDRESS 16
+#define WEB_SERVER_PER_ADDRESS 64
 
 typedef struct web_server web_server;
 
