@@ -338,7 +338,7 @@ static report_table *response_table(const analysis_cache *c, const char *key) {
       sizes[i] = pick(&c->counts[i], col);
       withheld[i] = report_table_cell(t, i, (size_t)col)->mark != MARK_NONE;
     }
-    long w = suppress_complement(sizes, withheld, np);
+    long w = report_table_pick_complement(sizes, withheld, np);
     if (w >= 0)
       report_table_suppress(t, (size_t)w, (size_t)col, MARK_SECONDARY, sc);
     else if (w == -2)
