@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dirs.h"
 #include "fund.h"
 #include "numfmt.h"
 #include "strbuf.h"
@@ -1226,42 +1227,6 @@ static int check_ids(const report_doc *doc, char *err, size_t errlen) {
   return 0;
 }
 
-typedef struct dirlist {
-  char **paths;
-  size_t n;
-} dirlist;
-
-/* mkdir -p, recording each directory it created. */
-static int make_dirs(const char *path, dirlist *made, char *err, size_t errlen) {
-  char *buf = xstrdup(path);
-  int rc = -1;
-  for (char *p = buf + 1;; p++) {
-    if (*p != '/' && *p != '\0')
-      continue;
-    char c = *p;
-    *p = '\0';
-    if (mkdir(buf, 0777) == 0) {
-      made->paths = xrealloc(made->paths, (made->n + 1) * sizeof *made->paths);
-      made->paths[made->n++] = xstrdup(buf);
-    } else if (errno != EEXIST) {
-      snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
-      goto cleanup;
-    }
-    *p = c;
-    if (!c)
-      break;
-  }
-  struct stat st;
-  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    snprintf(err, errlen, "%s: not a directory", path);
-    goto cleanup;
-  }
-  rc = 0;
-cleanup:
-  free(buf);
-  return rc;
-}
-
 /* ---- writing the report atomically ----------------------------------------
  *
  * Every file is written into a temporary directory inside the output
@@ -1539,7 +1504,8 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
   size_t nfiles = 2 + doc->ntables;
   strbuf *text = xcalloc(nfiles, sizeof *text);
   char **name = xcalloc(nfiles, sizeof *name); /* relative to the directory */
-  dirlist made = {NULL, 0};
+  char **made = NULL; /* directories dirs_make created, removed on failure */
+  size_t nmade = 0;
   int rc = -1, committed = 0;
   strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
 
@@ -1562,7 +1528,7 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
              outdir);
     goto cleanup;
   }
-  if (make_dirs(outdir, &made, err, errlen) != 0)
+  if (dirs_make(outdir, &made, &nmade, err, errlen) != 0)
     goto cleanup;
   /* Nothing is written through a symbolic link, and a directory (or
    * anything else) where a file must go would make a rename fail half way:
@@ -1650,12 +1616,12 @@ cleanup:
   }
   /* Directories this call created go again on failure (rmdir removes only
    * empty ones). */
-  for (size_t i = made.n; i-- > 0;) {
+  for (size_t i = nmade; i-- > 0;) {
     if (rc != 0)
-      rmdir(made.paths[i]);
-    free(made.paths[i]);
+      rmdir(made[i]);
+    free(made[i]);
   }
-  free(made.paths);
+  free(made);
   free(name);
   free(text);
   strbuf_free(&path);
