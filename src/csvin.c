@@ -42,6 +42,8 @@ struct csvin {
   bool at_record_start;
   size_t rec_bytes; /* bytes fed for the record being built */
   uint64_t bytes_read, total_bytes;
+  csvin_tap_fn *tap; /* sees every byte read */
+  void *tap_ctx;
 
   /* Fields of the record being built, then of the current record. */
   char *text;
@@ -204,6 +206,32 @@ static csvin *reader_new(const char *name) {
   return r;
 }
 
+int csvin_open_stream(csvin **out, FILE *f, const char *name, bool owns, char *err,
+                      size_t errlen) {
+  *out = NULL;
+  struct stat st;
+  bool have_stat = fstat(fileno(f), &st) == 0;
+  if (have_stat && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s: is a directory, not a CSV file", name);
+    if (owns)
+      fclose(f);
+    return -1;
+  }
+  csvin *r = reader_new(name);
+  r->file = f;
+  r->owns_file = owns;
+  r->buf = xmalloc(BLOCK);
+  if (have_stat && S_ISREG(st.st_mode))
+    r->total_bytes = (uint64_t)st.st_size;
+  if (init_parser(r) != 0) {
+    snprintf(err, errlen, "%s: cannot initialise the CSV parser", name);
+    csvin_close(r);
+    return -1;
+  }
+  *out = r;
+  return 0;
+}
+
 int csvin_open(csvin **out, const char *path, char *err, size_t errlen) {
   *out = NULL;
   bool is_stdin = strcmp(path, "-") == 0;
@@ -212,26 +240,12 @@ int csvin_open(csvin **out, const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     return -1;
   }
-  struct stat st;
-  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    snprintf(err, errlen, "%s: is a directory, not a CSV file", path);
-    if (!is_stdin)
-      fclose(f);
-    return -1;
-  }
-  csvin *r = reader_new(is_stdin ? "<stdin>" : path);
-  r->file = f;
-  r->owns_file = !is_stdin;
-  r->buf = xmalloc(BLOCK);
-  if (S_ISREG(st.st_mode))
-    r->total_bytes = (uint64_t)st.st_size;
-  if (init_parser(r) != 0) {
-    snprintf(err, errlen, "%s: cannot initialise the CSV parser", path);
-    csvin_close(r);
-    return -1;
-  }
-  *out = r;
-  return 0;
+  return csvin_open_stream(out, f, is_stdin ? "<stdin>" : path, !is_stdin, err, errlen);
+}
+
+void csvin_set_tap(csvin *r, csvin_tap_fn *fn, void *ctx) {
+  r->tap = fn;
+  r->tap_ctx = ctx;
 }
 
 int csvin_open_mem(csvin **out, const char *name, const char *data, size_t len, char *err,
@@ -273,6 +287,8 @@ static bool refill(csvin *r, char *err, size_t errlen) {
   }
   r->block_len = n;
   r->block_pos = 0;
+  if (n && r->tap)
+    r->tap(r->block, n, r->tap_ctx);
   if (n == 0) {
     r->eof = true;
     return false;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct csvin csvin;
 
@@ -20,6 +21,17 @@ typedef struct csvin csvin;
 /* Opens path for reading; "-" reads standard input. On failure returns -1
  * with a message in err and *out set to NULL. Close with csvin_close(). */
 int csvin_open(csvin **out, const char *path, char *err, size_t errlen);
+
+/* Reads from an open stream f (standard input, a pipe, a temporary file);
+ * name is used in messages. With owns, csvin_close() closes f. */
+int csvin_open_stream(csvin **out, FILE *f, const char *name, bool owns, char *err,
+                      size_t errlen);
+
+/* Every byte read from the input, as it is read (the byte order mark
+ * included), is passed to fn: to hash or copy exactly what is parsed.
+ * Set it before the first csvin_next(). */
+typedef void csvin_tap_fn(const char *data, size_t len, void *ctx);
+void csvin_set_tap(csvin *r, csvin_tap_fn *fn, void *ctx);
 
 /* Reads from a memory buffer (not copied; must outlive the reader); name is
  * used in messages. */

@@ -183,37 +183,78 @@ static void expected_columns(const importer *im, strbuf *b) {
     strbuf_puts(b, ", then optionally criterion item ids");
 }
 
+/* A name folded for near_name, with a histogram of its bytes (in 32 bins):
+ * one edit changes the histogram by at most 2 in all, so half the
+ * difference of two histograms bounds their edit distance from below and
+ * most names are set aside without computing it. */
+typedef struct near_cand {
+  const char *name; /* as it is reported */
+  char *folded;
+  size_t len;
+  unsigned char hist[32];
+} near_cand;
+
+static void near_hist(const char *s, unsigned char hist[32]) {
+  memset(hist, 0, 32);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (hist[*p & 31] < 255)
+      hist[*p & 31]++;
+}
+
+static void near_add(importer *im, const char *name, strbuf *tmp) {
+  im->near = xgrow(im->near, &im->near_cap, im->nnear + 1, sizeof *im->near);
+  near_cand *c = &im->near[im->nnear++];
+  imp_fold(name, tmp);
+  c->name = name;
+  c->folded = xstrdup(strbuf_str(tmp));
+  c->len = tmp->len;
+  near_hist(c->folded, c->hist);
+}
+
+/* The names near_name compares with: the KIND's columns, then the item ids
+ * of its instruments, in that order. */
+static void near_build(importer *im) {
+  strbuf b = STRBUF_INIT;
+  for (size_t i = 0; im->spec[i].name; i++)
+    if (!im->spec[i].hidden)
+      near_add(im, im->spec[i].name, &b);
+  for (size_t k = 0; k < im->cat.n && im->k->items >= 0; k++) {
+    const citem *ci = &im->cat.items[k];
+    if (ci->ins == im->k->items || (im->k->items == INS_SELF && ci->ins == INS_REFLECTIVE))
+      near_add(im, ci->it->id, &b);
+  }
+  strbuf_free(&b);
+  im->near_built = true;
+}
+
 /* A column or item id that an unknown column name is close to (an edit
  * distance of at most 2 after folding, and less than half its length), or
  * NULL. Such a column is never ignored: it is most likely misspelt. */
 static const char *near_name(importer *im, const char *name) {
-  strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+  if (!im->near_built)
+    near_build(im);
+  strbuf a = STRBUF_INIT;
   imp_fold(name, &a);
+  unsigned char hist[32];
+  near_hist(strbuf_str(&a), hist);
   const char *best = NULL;
   size_t best_d = 3;
-  for (size_t i = 0; im->spec[i].name; i++) {
-    if (im->spec[i].hidden)
+  for (size_t i = 0; i < im->nnear; i++) {
+    const near_cand *c = &im->near[i];
+    if ((c->len > a.len ? c->len - a.len : a.len - c->len) > 2)
       continue;
-    imp_fold(im->spec[i].name, &b);
-    size_t d = imp_distance(strbuf_str(&a), strbuf_str(&b), 2);
-    if (d < best_d && 2 * d < b.len) {
-      best_d = d;
-      best = im->spec[i].name;
-    }
-  }
-  for (size_t k = 0; k < im->cat.n && im->k->items >= 0; k++) {
-    const citem *ci = &im->cat.items[k];
-    if (ci->ins != im->k->items && !(im->k->items == INS_SELF && ci->ins == INS_REFLECTIVE))
+    int diff = 0;
+    for (int j = 0; j < 32; j++)
+      diff += abs((int)hist[j] - (int)c->hist[j]);
+    if (diff > 4)
       continue;
-    imp_fold(ci->it->id, &b);
-    size_t d = imp_distance(strbuf_str(&a), strbuf_str(&b), 2);
-    if (d < best_d && 2 * d < b.len) {
+    size_t d = imp_distance(strbuf_str(&a), c->folded, 2);
+    if (d < best_d && 2 * d < c->len) {
       best_d = d;
-      best = ci->it->id;
+      best = c->name;
     }
   }
   strbuf_free(&a);
-  strbuf_free(&b);
   return best;
 }
 
@@ -280,12 +321,14 @@ static int read_header(importer *im) {
   im->row_items = xmalloc(im->ncols * sizeof *im->row_items);
   im->row_met = xmalloc(im->ncols * sizeof *im->row_met);
   size_t nitems = 0;
+  /* Which columns are the KIND's own (the rest may be items). */
+  im->speccol = xcalloc(im->ncols, sizeof *im->speccol);
+  for (size_t i = 0; im->spec[i].name; i++)
+    if (im->col[i] >= 0)
+      im->speccol[im->col[i]] = true;
   for (size_t c = 0; c < im->ncols; c++) {
     im->itemcol[c] = -1;
-    bool known = false;
-    for (size_t i = 0; im->spec[i].name && !known; i++)
-      known = im->col[i] == (int)c;
-    if (known)
+    if (im->speccol[c])
       continue;
     if (im->wide || (!im->k->survey && im->k->items >= 0))
       im->itemcol[c] = catalog_match_header(&im->cat, im->cols[c], im->k->items);
@@ -315,6 +358,9 @@ static int read_header(importer *im) {
     }
   }
   strbuf_free(&read);
+  /* Every check below takes time linear in the number of columns (a file
+   * may have hundreds of thousands). */
+  imp_nameset *seen = imp_nameset_new();
   for (size_t c = 0; c < im->ncols; c++) {
     char showbuf[64];
     if (!*im->cols[c]) {
@@ -322,17 +368,14 @@ static int read_header(importer *im) {
       bad = 1;
       continue;
     }
-    for (size_t d = 0; d < c; d++)
-      if (strcasecmp(im->cols[c], im->cols[d]) == 0) {
-        imp_problem(im, 1, (int)c + 1, "%s: this column appears twice (first as column %zu)",
-                    im->cols[c], d + 1);
-        bad = 1;
-      }
-    bool known = false;
-    for (size_t i = 0; im->spec[i].name && !known; i++)
-      known = im->col[i] == (int)c;
+    long first = imp_nameset_add(seen, im->cols[c], c);
+    if (first >= 0) {
+      imp_problem(im, 1, (int)c + 1, "%s: this column appears twice (first as column %ld)",
+                  im->cols[c], first + 1);
+      bad = 1;
+    }
     int k = im->itemcol[c];
-    if (known)
+    if (im->speccol[c])
       continue;
     if (k >= 0) {
       const citem *ci = &im->cat.items[k];
@@ -352,7 +395,7 @@ static int read_header(importer *im) {
                   near);
       bad = 1;
     } else if (im->opt->ignore_unknown) {
-      im->ignored = xrealloc(im->ignored, (im->nignored + 1) * sizeof *im->ignored);
+      im->ignored = xgrow(im->ignored, &im->ignored_cap, im->nignored + 1, sizeof *im->ignored);
       im->ignored[im->nignored++] = im->cols[c];
     } else {
       if (im->wide)
@@ -367,6 +410,7 @@ static int read_header(importer *im) {
       bad = 1;
     }
   }
+  imp_nameset_free(seen);
   im->has_items = nitems > 0;
   strbuf_free(&exp);
   return bad;
@@ -433,38 +477,52 @@ static int run_pass(importer *im) {
   return 0;
 }
 
-static int open_reader(importer *im, const char *path) {
+/* What the reader's tap does with the bytes of the input: hashes them and,
+ * when the KIND's second pass reads the rows again, copies them to a
+ * temporary file. The input is read once (it may be a pipe), and the
+ * SHA-256 in the audit entry is of exactly the bytes imported. */
+typedef struct input_tap {
+  crypto_hash_sha256_state sha;
+  FILE *copy; /* NULL: no copy */
+  int copy_errno;
+  bool copy_failed;
+} input_tap;
+
+static void tap_bytes(const char *data, size_t len, void *ctx) {
+  input_tap *t = ctx;
+  crypto_hash_sha256_update(&t->sha, (const unsigned char *)data, len);
+  if (t->copy && !t->copy_failed && fwrite(data, 1, len, t->copy) != len) {
+    t->copy_failed = true;
+    t->copy_errno = errno;
+  }
+}
+
+static int open_reader(importer *im, const char *path, input_tap *tap) {
   csvin_close(im->r);
   im->r = NULL;
   if (csvin_open(&im->r, path, im->err, im->errlen) != 0)
     return -1;
   im->name = csvin_name(im->r);
+  csvin_set_tap(im->r, tap_bytes, tap);
   return 0;
 }
 
-static int hash_file(const char *path, char hex[65], char *err, size_t errlen) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+/* Opens the copy of the input for the second pass. */
+static int reopen_copy(importer *im, input_tap *tap) {
+  if (tap->copy_failed || fflush(tap->copy) != 0) {
+    snprintf(im->err, im->errlen, "writing a temporary file failed: %s",
+             strerror(tap->copy_failed ? tap->copy_errno : errno));
     return -1;
   }
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  unsigned char *buf = xmalloc(1 << 16);
-  size_t n;
-  while ((n = fread(buf, 1, 1 << 16, f)) > 0)
-    crypto_hash_sha256_update(&st, buf, n);
-  int bad = ferror(f);
-  fclose(f);
-  free(buf);
-  if (bad) {
-    snprintf(err, errlen, "%s: read error", path);
-    return -1;
-  }
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, out);
-  sodium_bin2hex(hex, 65, out, sizeof out);
-  return 0;
+  rewind(tap->copy);
+  char *name = xstrdup(im->name);
+  csvin_close(im->r);
+  im->r = NULL;
+  int rc = csvin_open_stream(&im->r, tap->copy, name, false, im->err, im->errlen);
+  free(name);
+  if (rc == 0)
+    im->name = csvin_name(im->r);
+  return rc;
 }
 
 static void make_summary(importer *im, const char *path, bool invalid) {
@@ -521,6 +579,10 @@ static void importer_free(importer *im) {
     free(im->cols[i]);
   free(im->cols);
   free(im->itemcol);
+  free(im->speccol);
+  for (size_t i = 0; i < im->nnear; i++)
+    free(im->near[i].folded);
+  free(im->near);
   free(im->bytext);
   free(im->ignored);
   free(im->row_items);
@@ -582,6 +644,8 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
 
   int rc = -1;
   bool outer = !sqlite3_get_autocommit(im.db), in_tx = false, fk_off = false;
+  input_tap tap;
+  memset(&tap, 0, sizeof tap);
   /* The duplicates rule. */
   char *rule = opt->duplicates ? xstrdup(opt->duplicates)
                                : store_setting(s, "import.duplicates", "latest_complete");
@@ -606,8 +670,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   free(order);
   if (score_settings_load(s, &im.score, err, errlen) != 0)
     goto done;
-  if (!opt->dry_run && hash_file(path, res->sha256, err, errlen) != 0)
-    goto done;
+  crypto_hash_sha256_init(&tap.sha);
   /* Everything happens in one transaction, taken before reading so that
    * nothing changes between checking and writing. Every id written was read
    * in this transaction, so SQLite's own foreign key checks (two b-tree
@@ -627,10 +690,17 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   subreg_sub_init(&im.cur, im.reg);
   subreg_sub_init(&im.proto, im.reg);
   subreg_sub_init(&im.walk, im.reg);
-  if (open_reader(&im, path) != 0)
+  if (open_reader(&im, path, &tap) != 0)
     goto done;
 
   bool survey = kinds[k].survey;
+  if (!survey && !opt->dry_run) {
+    tap.copy = tmpfile();
+    if (!tap.copy) {
+      snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
+      goto done;
+    }
+  }
   if (survey && !opt->dry_run) {
     im.spool = tmpfile();
     if (!im.spool) {
@@ -656,6 +726,9 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     goto done;
   if (pass1 != 0)
     goto done;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&tap.sha, digest);
+  sodium_bin2hex(res->sha256, sizeof res->sha256, digest, sizeof digest);
   if (im.spool && im.spool_n &&
       fwrite(im.spool_buf, sizeof *im.spool_buf, im.spool_n, im.spool) != im.spool_n) {
     snprintf(err, errlen, "writing a temporary file failed: %s", strerror(errno));
@@ -684,7 +757,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     if (imp_write_scores(&im) != 0)
       goto done;
   } else {
-    if (open_reader(&im, path) != 0 || csvin_next(im.r, err, errlen) != 1 || run_pass(&im) != 0)
+    if (reopen_copy(&im, &tap) != 0 || csvin_next(im.r, err, errlen) != 1 || run_pass(&im) != 0)
       goto done;
     if (res->problems_total || im.rows != res->rows_read) {
       snprintf(err, errlen, "%s: the file changed while it was being imported", path);
@@ -721,6 +794,8 @@ done:
   if (rc >= 0)
     make_summary(&im, path, rc == 1);
   importer_free(&im);
+  if (tap.copy)
+    fclose(tap.copy);
   return rc;
 }
 

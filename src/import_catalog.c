@@ -143,6 +143,12 @@ void catalog_free(catalog *c) {
   if (c->index)
     smap_free(c->index);
   free(c->index);
+  if (c->hdr_ids) {
+    smap_free(c->hdr_ids);
+    smap_free(c->hdr_texts);
+  }
+  free(c->hdr_ids);
+  free(c->hdr_texts);
   memset(c, 0, sizeof *c);
 }
 
@@ -225,37 +231,90 @@ static bool fits(const citem *ci, int ins) {
   return ci->ins == ins || (ins == INS_SELF && ci->ins == INS_REFLECTIVE);
 }
 
-int catalog_match_header(const catalog *c, const char *name, int ins) {
-  int k = catalog_find(c, name, strlen(name));
-  if (k >= 0)
-    return k;
-  for (size_t i = 0; i < c->n; i++)
-    if (strcasecmp(c->items[i].it->id, name) == 0)
-      return (int)i;
-  strbuf want = STRBUF_INIT, text = STRBUF_INIT, both = STRBUF_INIT;
-  imp_fold(name, &want);
-  int found = -1;
-  for (size_t i = 0; i < c->n && found < 0 && want.len; i++) {
+/* The maps catalog_match_header looks in, built once for the kind ins:
+ * item ids in lower case, and folded question texts (with and without the
+ * stem) of the items that fit ins; each name maps to the first item in
+ * catalog order, as a walk through the items would find it. */
+static void build_header_maps(catalog *c, int ins) {
+  if (c->hdr_ids && c->hdr_ins == ins)
+    return;
+  if (c->hdr_ids) {
+    smap_free(c->hdr_ids);
+    smap_free(c->hdr_texts);
+  } else {
+    c->hdr_ids = xcalloc(1, sizeof *c->hdr_ids);
+    c->hdr_texts = xcalloc(1, sizeof *c->hdr_texts);
+  }
+  c->hdr_ins = ins;
+  strbuf text = STRBUF_INIT, both = STRBUF_INIT;
+  bool added;
+  for (size_t i = 0; i < c->n; i++) {
     const citem *ci = &c->items[i];
+    strbuf_reset(&text);
+    for (const char *p = ci->it->id; *p; p++)
+      strbuf_putc(&text, (char)(*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p));
+    smap_put(c->hdr_ids, strbuf_str(&text), text.len, i, &added);
     if (!fits(ci, ins) || !ci->it->text)
       continue;
     imp_fold(ci->it->text, &text);
-    if (strcmp(strbuf_str(&text), strbuf_str(&want)) == 0) {
-      found = (int)i;
-      break;
-    }
+    if (text.len)
+      smap_put(c->hdr_texts, strbuf_str(&text), text.len, i, &added);
     if (ci->in->stem) {
       strbuf_reset(&both);
       strbuf_printf(&both, "%s %s", ci->in->stem, ci->it->text);
       imp_fold(strbuf_str(&both), &text);
-      if (strcmp(strbuf_str(&text), strbuf_str(&want)) == 0)
-        found = (int)i;
+      if (text.len)
+        smap_put(c->hdr_texts, strbuf_str(&text), text.len, i, &added);
     }
   }
-  strbuf_free(&want);
   strbuf_free(&text);
   strbuf_free(&both);
+}
+
+int catalog_match_header(catalog *c, const char *name, int ins) {
+  int k = catalog_find(c, name, strlen(name));
+  if (k >= 0)
+    return k;
+  build_header_maps(c, ins);
+  strbuf want = STRBUF_INIT;
+  for (const char *p = name; *p; p++)
+    strbuf_putc(&want, (char)(*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p));
+  size_t *v = smap_get(c->hdr_ids, strbuf_str(&want), want.len);
+  int found = v ? (int)*v : -1;
+  if (found < 0) {
+    imp_fold(name, &want);
+    v = want.len ? smap_get(c->hdr_texts, strbuf_str(&want), want.len) : NULL;
+    found = v ? (int)*v : -1;
+  }
+  strbuf_free(&want);
   return found;
+}
+
+/* A set of header names compared as strcasecmp does (ASCII case folded):
+ * imp_nameset_add returns the index first added under the same name, or
+ * -1 when the name is new. */
+struct imp_nameset {
+  smap m;
+  strbuf key;
+};
+
+imp_nameset *imp_nameset_new(void) { return xcalloc(1, sizeof(imp_nameset)); }
+
+long imp_nameset_add(imp_nameset *s, const char *name, size_t index) {
+  strbuf_reset(&s->key);
+  for (const char *p = name; *p; p++)
+    strbuf_putc(&s->key, (char)(*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p));
+  bool added;
+  size_t *v = smap_put(&s->m, strbuf_str(&s->key), s->key.len, index, &added);
+  return added ? -1 : (long)*v;
+}
+
+void imp_nameset_free(imp_nameset *s) {
+  if (!s)
+    return;
+  smap_free(&s->m);
+  strbuf_free(&s->key);
+  free(s);
 }
 
 int catalog_for_role(const catalog *c, int k, int role) {

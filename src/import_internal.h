@@ -72,6 +72,10 @@ typedef struct catalog {
   int total[NROLES][SCORE_NAREAS]; /* knowledge items per role and area */
   int knowledge[NROLES];           /* knowledge items per role */
   size_t nwords;                   /* 64-bit words in a bitset over items */
+  /* Built by catalog_match_header for the kind hdr_ins: lower-case ids and
+   * folded question texts -> index in items. */
+  struct smap *hdr_ids, *hdr_texts;
+  int hdr_ins;
 } catalog;
 
 /* Reads the installed instruments and items of s; -1 with a message on a
@@ -84,7 +88,16 @@ int catalog_find(const catalog *c, const char *key, size_t len);
  * instrument words it (with or without the instrument's stem, compared
  * folded, see imp_fold), among the items of instruments of kind ins (and the
  * reflective items with INS_SELF); -1 when none. */
-int catalog_match_header(const catalog *c, const char *name, int ins);
+int catalog_match_header(catalog *c, const char *name, int ins);
+
+/* Header names seen so far, compared as strcasecmp does, in time linear in
+ * their number. */
+typedef struct imp_nameset imp_nameset;
+imp_nameset *imp_nameset_new(void);
+/* Adds name under index; returns the index of an earlier name equal to it
+ * (then name is not added), or -1. */
+long imp_nameset_add(imp_nameset *s, const char *name, size_t index);
+void imp_nameset_free(imp_nameset *s);
 /* For a knowledge item k: the item of the same instrument and the same
  * question text for role (an index in imp_roles), or -1. */
 int catalog_for_role(const catalog *c, int k, int role);
@@ -225,10 +238,14 @@ struct importer {
   bool wide;
   int *itemcol;             /* column -> item index (wide survey, Compass), or -1 */
   bool *bytext;             /* column named by its question text, not its item id */
+  struct near_cand *near; /* names an unknown column may be a misspelling of */
+  size_t nnear, near_cap;
+  bool near_built;
+  bool *speccol;            /* column is one of the KIND's own (spec) columns */
   int *row_items, *row_met; /* a Compass row's criteria (ncols each) */
   bool has_items;
   const char **ignored; /* unknown columns ignored (names in cols) */
-  size_t nignored;
+  size_t nignored, ignored_cap;
 
   catalog cat;
   int rule;
