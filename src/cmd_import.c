@@ -15,7 +15,7 @@ const command cmd_import = {
     "import",
     "check a CSV file and load it into a database (all rows or none)",
     "cleval import DB KIND FILE.csv [--dry-run] [--ignore-unknown] [--quiet] [--duplicates RULE]\n"
-    "       [--date-order dmy|mdy]",
+    "       [--date-order dmy|mdy] [--map MAP.csv]",
     "Checks every row of FILE.csv and, when nothing is wrong, loads it into DB\n"
     "in one transaction. KIND and its columns (a header row is required;\n"
     "columns in any order; UTF-8, RFC 4180):\n\n"
@@ -42,15 +42,11 @@ const command cmd_import = {
     "  allocations      wave, provider_id, places (a provider's share of a wave)\n"
     "  bursaries        leader_id, wave, status (claimed, approved, paid), date:\n"
     "                   one step of a bursary per row (see 'cleval help bursary')\n\n"
-    "The fund's rules: an enrolment is refused when its wave is full, its\n"
-    "provider's allocation for the wave is used up, the leader already holds a\n"
-    "place in the wave, or its completion is dated before its start or outside\n"
-    "the wave (a withdrawal frees the place; a wave not in the fund has no\n"
-    "places to run out of). A wave's places may not fall below those taken or\n"
-    "allocated, nor its dates leave out a completion; allocations may not add\n"
-    "up to more than the wave's places, nor fall below the places taken. Rows\n"
-    "count in file order, and the counting happens inside the transaction that\n"
-    "writes, so two imports at once cannot both take the last place.\n\n"
+    "The fund's rules, counted in file order inside the writing transaction: an\n"
+    "enrolment needs a place free in its wave and in its provider's allocation,\n"
+    "one place per leader and wave (a withdrawal frees it), and a completion\n"
+    "within the wave after the start; waves and allocations may not fall below\n"
+    "the places taken or allocated, nor a wave's dates leave out a completion.\n\n"
     "Dates: ISO 8601 (a time may follow after T or a space; a zone is stored\n"
     "as UTC) or DD/MM/YYYY [hh:mm[:ss]] (--date-order mdy: month first).\n"
     "Headers match in any case; an item column may be named by its question\n"
@@ -65,6 +61,10 @@ const command cmd_import = {
     "  --ignore-unknown   skip (and list) columns that are not the KIND's; one\n"
     "                     close to a column or item id is still refused\n"
     "  --date-order ORDER dmy (the default) or mdy: how DD/MM/YYYY dates are read\n"
+    "  --map MAP.csv      rename the file's headers: a CSV of two columns, a header\n"
+    "                     as the file has it (any case) and the column or item id\n"
+    "                     it stands for; reusable year after year, recorded (with\n"
+    "                     its SHA-256) in the audit entry\n"
     "  --quiet            no progress display (shown on a terminal after 1 s), and\n"
     "                     discarded duplicates counted in one line, not listed\n"
     "  --duplicates RULE  what to do when a leader submitted a survey stage more\n"
@@ -126,11 +126,12 @@ static void progress_end(progress *pr) {
 
 static int run(int argc, char **argv) {
   bool dry = false, ignore = false, quiet = false;
-  const char *dups = NULL, *order = NULL;
+  const char *dups = NULL, *order = NULL, *map = NULL;
   cli_option opts[] = {
       {"dry-run", 0, false, NULL, &dry},     {"ignore-unknown", 0, false, NULL, &ignore},
       {"quiet", 'q', false, NULL, &quiet},   {"duplicates", 0, true, &dups, NULL},
-      {"date-order", 0, true, &order, NULL}, {NULL, 0, false, NULL, NULL}};
+      {"date-order", 0, true, &order, NULL}, {"map", 0, true, &map, NULL},
+      {NULL, 0, false, NULL, NULL}};
   const char *pos[3];
   int npos;
   if (cli_parse(&cmd_import, argc, argv, opts, pos, 3, &npos) != 0)
@@ -161,7 +162,7 @@ static int run(int argc, char **argv) {
   }
   progress pr = {.last = 0};
   clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-  import_options opt = {dry, ignore, quiet, dups, order, NULL, &pr};
+  import_options opt = {dry, ignore, quiet, dups, order, NULL, &pr, map};
   if (!quiet && isatty(STDERR_FILENO))
     opt.progress = progress_draw;
   import_result res;

@@ -258,6 +258,102 @@ static const char *near_name(importer *im, const char *name) {
   return best;
 }
 
+static void sha_tap(const char *data, size_t len, void *ctx) {
+  crypto_hash_sha256_update(ctx, (const unsigned char *)data, len);
+}
+
+/* Whether name is a column of the KIND or names an item it may have. */
+static bool map_target_known(importer *im, const char *name) {
+  for (size_t i = 0; im->spec[i].name; i++)
+    if (!im->spec[i].hidden && strcasecmp(im->spec[i].name, name) == 0)
+      return true;
+  return im->k->items >= 0 && catalog_match_header(&im->cat, name, im->k->items) >= 0;
+}
+
+/* Reads the --map file: rows of two fields, a header as the data file has
+ * it and the KIND's column or item id it stands for; a first row
+ * "source,column" is a header. Problems name the map file's line and
+ * column. Returns 0, 1 with problems, -1 on a failure to read it. */
+static int load_map(importer *im, const char *path) {
+  csvin *r;
+  if (csvin_open(&r, path, im->err, im->errlen) != 0)
+    return -1;
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  csvin_set_tap(r, sha_tap, &sha);
+  im->map = imp_nameset_new();
+  char msg[512], showbuf[64];
+  strbuf key = STRBUF_INIT;
+  int rc, bad = 0;
+  long record = 0;
+  while ((rc = csvin_next(r, msg, sizeof msg)) != 0) {
+    record++;
+    if (rc < 0) {
+      imp_add_problem(im, msg);
+      bad = 1;
+      continue;
+    }
+    long line = csvin_line(r);
+    if (csvin_nfields(r) != 2) {
+      snprintf(msg, sizeof msg,
+               "%s:%ld:1: a --map row has two fields, the header in the file and the column or "
+               "item id it stands for (this one has %zu)",
+               csvin_name(r), line, csvin_nfields(r));
+      imp_add_problem(im, msg);
+      bad = 1;
+      continue;
+    }
+    imp_fold(csvin_field(r, 0), &key);
+    strbuf to = STRBUF_INIT;
+    imp_fold(csvin_field(r, 1), &to);
+    if (record == 1 && strcmp(strbuf_str(&key), "source") == 0 &&
+        strcmp(strbuf_str(&to), "column") == 0) {
+      strbuf_free(&to);
+      continue;
+    }
+    strbuf_free(&to);
+    const char *target = csvin_field(r, 1);
+    while (*target == ' ')
+      target++;
+    char *t = xstrdup(target);
+    for (size_t n = strlen(t); n && t[n - 1] == ' '; n--)
+      t[n - 1] = '\0';
+    if (!key.len) {
+      snprintf(msg, sizeof msg, "%s:%ld:1: the header to rename is empty", csvin_name(r), line);
+      imp_add_problem(im, msg);
+      bad = 1;
+    } else if (!map_target_known(im, t)) {
+      snprintf(msg, sizeof msg, "%s:%ld:2: %s is neither a column of a %s file nor an item id",
+               csvin_name(r), line, SHOW(t), im->kind_name);
+      imp_add_problem(im, msg);
+      bad = 1;
+    } else {
+      long first = imp_nameset_add(im->map, strbuf_str(&key), im->nmap);
+      if (first >= 0) {
+        snprintf(msg, sizeof msg, "%s:%ld:1: %s is renamed twice (first on line %ld)",
+                 csvin_name(r), line, SHOW(csvin_field(r, 0)), im->map_lines[first]);
+        imp_add_problem(im, msg);
+        bad = 1;
+      } else {
+        im->map_to = xgrow(im->map_to, &im->map_cap, im->nmap + 1, sizeof *im->map_to);
+        im->map_lines = xrealloc(im->map_lines, im->map_cap * sizeof *im->map_lines);
+        im->map_to[im->nmap] = t;
+        im->map_lines[im->nmap++] = line;
+        t = NULL;
+      }
+    }
+    free(t);
+  }
+  strbuf_free(&key);
+  if (csvin_stopped(r))
+    bad = 1;
+  csvin_close(r);
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, digest);
+  sodium_bin2hex(im->map_sha256, sizeof im->map_sha256, digest, sizeof digest);
+  return bad;
+}
+
 /* Returns 0 when the header is usable, 1 when it has problems. */
 static int read_header(importer *im) {
   char msg[512];
@@ -287,6 +383,20 @@ static int read_header(importer *im) {
     while (len && (f[len - 1] == ' ' || f[len - 1] == '\t'))
       len--;
     im->cols[i] = xstrndup(f, len);
+  }
+  /* --map renames the headers it lists. */
+  if (im->map) {
+    strbuf folded = STRBUF_INIT;
+    for (size_t i = 0; i < im->ncols; i++) {
+      imp_fold(im->cols[i], &folded);
+      long m = imp_nameset_find(im->map, strbuf_str(&folded));
+      if (m >= 0) {
+        free(im->cols[i]);
+        im->cols[i] = xstrdup(im->map_to[m]);
+        im->nmapped++;
+      }
+    }
+    strbuf_free(&folded);
   }
   int bad = 0;
   /* A file separated by something other than commas reads as one column. */
@@ -419,9 +529,9 @@ static int read_header(importer *im) {
 /* ---------------------------------------------------------------------- */
 /* The passes. */
 
-static void check_row_shape(importer *im, bool *ok) {
-  size_t n = csvin_nfields(im->r);
-  *ok = true;
+/* Checks a row of n fields f (lengths len) against the header. */
+static bool check_row_shape(importer *im, size_t n, char *const *f, const size_t *len) {
+  bool ok = true;
   if (n != im->ncols) {
     if (im->pass == 1) {
       if (n < im->ncols)
@@ -435,46 +545,121 @@ static void check_row_shape(importer *im, bool *ok) {
                     "quoted?)",
                     n, im->ncols);
     }
-    *ok = false;
-    return;
+    return false;
   }
   for (size_t c = 0; c < n; c++)
-    if (strlen(csvin_field(im->r, c)) != csvin_field_len(im->r, c)) {
+    if (strlen(f[c]) != len[c]) {
       if (im->pass == 1)
         imp_problem(im, imp_line(im), (int)c + 1, "%s: the value contains a NUL byte", im->cols[c]);
-      *ok = false;
+      ok = false;
     }
+  return ok;
+}
+
+/* Checks (pass 1) or writes (pass 2) one row of n fields from line. */
+static void process_row(importer *im, size_t n, char *const *f, const size_t *len, long line) {
+  im->rows++;
+  if (im->pass == 1)
+    im->res->rows_read = im->rows;
+  imp_progress_tick(im);
+  im->rowline = line;
+  if (check_row_shape(im, n, f, len)) {
+    im->rowf = (const char **)f;
+    im->k->row(im);
+  }
+}
+
+/* Whether the current record is Qualtrics' ImportId row (its cells are
+ * {"ImportId":"QID1"} and the like). */
+static bool import_id_row(const csvin *r) {
+  for (size_t c = 0; c < csvin_nfields(r); c++) {
+    const char *f = csvin_field(r, c);
+    while (*f == ' ')
+      f++;
+    if (*f)
+      return strncmp(f, "{\"ImportId\"", 11) == 0;
+  }
+  return false;
+}
+
+static void drop_held(importer *im) {
+  for (size_t i = 0; i < im->nheld; i++)
+    free(im->held[i]);
+  free(im->held);
+  free(im->held_len);
+  im->held = NULL;
+  im->held_len = NULL;
+  im->nheld = 0;
+}
+
+static void process_held(importer *im) {
+  if (!im->held)
+    return;
+  process_row(im, im->nheld, im->held, im->held_len, im->held_line);
+  drop_held(im);
 }
 
 /* Reads every row of the open reader. Pass 1 counts rows and collects
- * problems; pass 2 writes. */
+ * problems; pass 2 writes. Qualtrics exports have two more header rows
+ * (question texts, then ImportIds): a first row that is the ImportId row
+ * is skipped, and so are a first and second row when the second is. */
 static int run_pass(importer *im) {
   char msg[512];
   int rc;
   im->have_last = false;
   strbuf_reset(&im->last_key);
   im->rows = 0;
+  im->extra_header_rows = 0;
+  long record = 0; /* records read after the header */
+  size_t cap = 0;
   while ((rc = csvin_next(im->r, msg, sizeof msg)) != 0) {
-    im->rows++;
-    if (im->pass == 1)
-      im->res->rows_read = im->rows;
-    imp_progress_tick(im);
+    record++;
+    if (rc > 0 && record <= 2 && import_id_row(im->r)) {
+      im->extra_header_rows = (size_t)record;
+      drop_held(im);
+      continue;
+    }
+    if (rc > 0 && record == 1) {
+      /* Kept until the next record says whether it is a question-text row. */
+      im->nheld = csvin_nfields(im->r);
+      im->held = xmalloc((im->nheld ? im->nheld : 1) * sizeof *im->held);
+      im->held_len = xmalloc((im->nheld ? im->nheld : 1) * sizeof *im->held_len);
+      for (size_t c = 0; c < im->nheld; c++) {
+        im->held_len[c] = csvin_field_len(im->r, c);
+        im->held[c] = xmalloc(im->held_len[c] + 1);
+        memcpy(im->held[c], csvin_field(im->r, c), im->held_len[c] + 1);
+      }
+      im->held_line = csvin_line(im->r);
+      continue;
+    }
+    process_held(im);
+    if (im->failed)
+      return -1;
     if (rc < 0) {
+      im->rows++;
       if (im->pass == 1) {
+        im->res->rows_read = im->rows;
         imp_csv_problem(im, msg);
         continue;
       }
       snprintf(im->err, im->errlen, "%s", msg);
       return -1;
     }
-    bool ok;
-    check_row_shape(im, &ok);
-    if (ok)
-      im->k->row(im);
+    size_t n = csvin_nfields(im->r);
+    if (n > cap) {
+      im->rowbuf = xgrow(im->rowbuf, &cap, n, sizeof *im->rowbuf);
+      im->rowlen = xrealloc(im->rowlen, cap * sizeof *im->rowlen);
+    }
+    for (size_t c = 0; c < n; c++) {
+      im->rowbuf[c] = (char *)csvin_field(im->r, c);
+      im->rowlen[c] = csvin_field_len(im->r, c);
+    }
+    process_row(im, n, im->rowbuf, im->rowlen, csvin_line(im->r));
     if (im->failed)
       return -1;
   }
-  return 0;
+  process_held(im);
+  return im->failed ? -1 : 0;
 }
 
 /* What the reader's tap does with the bytes of the input: hashes them and,
@@ -550,6 +735,13 @@ static void make_summary(importer *im, const char *path, bool invalid) {
   if (im->k->survey)
     strbuf_printf(&b, " (%zu answers %s)", res->answers, res->dry_run ? "to write" : "written");
   strbuf_putc(&b, '\n');
+  if (im->extra_header_rows)
+    strbuf_printf(&b, "%zu more header row%s skipped (a Qualtrics export: %s)\n",
+                  im->extra_header_rows, im->extra_header_rows == 1 ? "" : "s",
+                  im->extra_header_rows == 1 ? "ImportIds" : "question texts, ImportIds");
+  if (im->nmapped)
+    strbuf_printf(&b, "%zu column%s renamed by --map %s\n", im->nmapped,
+                  im->nmapped == 1 ? "" : "s", im->opt->map);
   if (im->nignored) {
     strbuf_printf(&b, "%zu unknown column%s ignored (--ignore-unknown):", im->nignored,
                   im->nignored == 1 ? "" : "s");
@@ -580,6 +772,9 @@ static void importer_free(importer *im) {
   free(im->cols);
   free(im->itemcol);
   free(im->speccol);
+  free(im->rowbuf);
+  free(im->rowlen);
+  drop_held(im);
   for (size_t i = 0; i < im->nnear; i++)
     free(im->near[i].folded);
   free(im->near);
@@ -587,6 +782,11 @@ static void importer_free(importer *im) {
   free(im->ignored);
   free(im->row_items);
   free(im->row_met);
+  imp_nameset_free(im->map);
+  for (size_t i = 0; i < im->nmap; i++)
+    free(im->map_to[i]);
+  free(im->map_to);
+  free(im->map_lines);
   catalog_free(&im->cat);
   subreg_sub_free(&im->cur);
   subreg_sub_free(&im->proto);
@@ -687,6 +887,13 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     goto done;
   if (subreg_open(&im.reg, im.cat.nwords, err, errlen) != 0)
     goto done;
+  if (opt->map) {
+    int mrc = load_map(&im, opt->map);
+    if (mrc != 0) {
+      rc = mrc;
+      goto done;
+    }
+  }
   subreg_sub_init(&im.cur, im.reg);
   subreg_sub_init(&im.proto, im.reg);
   subreg_sub_init(&im.walk, im.reg);
@@ -770,6 +977,8 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
                 " discarded=%zu",
                 im.kind_name, path, res->sha256, res->rows_read, res->added, res->updated,
                 res->unchanged, res->discarded);
+  if (opt->map)
+    strbuf_printf(&detail, " map=%s map_sha256=%s", opt->map, im.map_sha256);
   int arc = store_audit(s, store_actor(), "import", strbuf_str(&detail), err, errlen);
   strbuf_free(&detail);
   if (arc != 0)

@@ -35,6 +35,8 @@ typedef struct import_options {
                                    setting (default dmy) */
   import_progress_fn *progress; /* NULL: none */
   void *progress_ctx;           /* passed to progress */
+  const char *map; /* NULL, or a CSV file of two columns: a header as the file has it, the
+                      column or item id it stands for (--map) */
 } import_options;
 
 /* At most this many problems are kept; problems_total counts them all. */

@@ -309,6 +309,14 @@ long imp_nameset_add(imp_nameset *s, const char *name, size_t index) {
   return added ? -1 : (long)*v;
 }
 
+long imp_nameset_find(imp_nameset *s, const char *name) {
+  strbuf_reset(&s->key);
+  for (const char *p = name; *p; p++)
+    strbuf_putc(&s->key, (char)(*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p));
+  size_t *v = smap_get(&s->m, strbuf_str(&s->key), s->key.len);
+  return v ? (long)*v : -1;
+}
+
 void imp_nameset_free(imp_nameset *s) {
   if (!s)
     return;

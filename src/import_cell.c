@@ -25,7 +25,14 @@ void imp_problem(importer *im, long line, int col, const char *fmt, ...) {
     return;
   }
   strbuf b = STRBUF_INIT;
-  strbuf_printf(&b, "%s:%ld:%d: ", im->name, line, col);
+  /* An SPSS file's rows are cases, its columns variables; the message that
+   * follows names the variable. */
+  if (im->sav && line > 1)
+    strbuf_printf(&b, "%s: case %ld: ", im->name, line - 1);
+  else if (im->sav)
+    strbuf_printf(&b, "%s: variable %d: ", im->name, col);
+  else
+    strbuf_printf(&b, "%s:%ld:%d: ", im->name, line, col);
   va_list ap;
   va_start(ap, fmt);
   strbuf_vprintf(&b, fmt, ap);

@@ -97,6 +97,8 @@ imp_nameset *imp_nameset_new(void);
 /* Adds name under index; returns the index of an earlier name equal to it
  * (then name is not added), or -1. */
 long imp_nameset_add(imp_nameset *s, const char *name, size_t index);
+/* The index name was added under, or -1. */
+long imp_nameset_find(imp_nameset *s, const char *name);
 void imp_nameset_free(imp_nameset *s);
 /* For a knowledge item k: the item of the same instrument and the same
  * question text for role (an index in imp_roles), or -1. */
@@ -224,6 +226,27 @@ struct importer {
 
   csvin *r;
   const char *name; /* the file name in messages */
+  /* The current row, whatever read it: ncols fields and where it is (a
+   * line of a CSV file; a case of an SPSS file when sav). */
+  const char **rowf;
+  long rowline;
+  char **rowbuf; /* a CSV row's fields (pointers into the reader) */
+  size_t *rowlen;
+  bool sav;
+  /* Qualtrics' extra header rows (question text, ImportId): how many were
+   * skipped, and the first row after the header kept while the next one
+   * tells whether it is one of them. */
+  size_t extra_header_rows;
+  /* --map: sources (folded) -> index in map_to; the columns renamed. */
+  imp_nameset *map;
+  char **map_to;
+  long *map_lines; /* where each was in the map file */
+  size_t nmap, map_cap, nmapped;
+  char map_sha256[65];
+  char **held;
+  size_t nheld;
+  size_t *held_len;
+  long held_line;
   int pass;         /* 1 check, 2 write */
   size_t rows;      /* rows read in this pass */
 
@@ -334,7 +357,9 @@ void imp_csv_problem(importer *im, const char *msg);
 const char *imp_show(const char *s, char *buf, size_t size);
 #define SHOW(s) imp_show((s), showbuf, sizeof showbuf)
 
-static inline long imp_line(const importer *im) { return csvin_line(im->r); }
+static inline long imp_line(const importer *im) { return im->rowline; }
+/* Field c (0-based) of the current row. */
+static inline const char *imp_field(const importer *im, size_t c) { return im->rowf[c]; }
 
 /* The cell of spec column i in the current row, or NULL when the file has
  * no such column; its column number (1-based). A leading single quote that
@@ -343,7 +368,7 @@ static inline long imp_line(const importer *im) { return csvin_line(im->r); }
 static inline const char *imp_cell(const importer *im, int i) {
   if (im->col[i] < 0)
     return NULL;
-  const char *s = csvin_field(im->r, (size_t)im->col[i]);
+  const char *s = im->rowf[im->col[i]];
   return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
 }
 static inline int imp_colno(const importer *im, int i) { return im->col[i] + 1; }

@@ -525,7 +525,7 @@ void imp_row_compass(importer *im) {
   int *met = im->row_met, *items = im->row_items, nmet = 0;
   for (size_t c = 0; c < im->ncols && im->has_items; c++) {
     int k = im->itemcol[c];
-    const char *v = csvin_field(im->r, c);
+    const char *v = imp_field(im, c);
     if (k < 0 || !*v)
       continue;
     const citem *ci = &im->cat.items[k];

@@ -296,7 +296,7 @@ void imp_row_survey(importer *im) {
   }
   for (size_t c = 0; c < im->ncols; c++) {
     int k = im->itemcol[c];
-    const char *v = csvin_field(im->r, c);
+    const char *v = imp_field(im, c);
     if (k < 0 || !*v)
       continue;
     /* A question worded alike for every role: the leader's role's item. */
