@@ -354,13 +354,14 @@ static int load_map(importer *im, const char *path) {
   return bad;
 }
 
-/* Returns 0 when the header is usable, 1 when it has problems. */
+/* Reads a CSV file's header into im->cols; then checks it. Returns 0 when
+ * the header is usable, 1 when it has problems. */
 static int read_header(importer *im) {
   char msg[512];
   int rc = csvin_next(im->r, msg, sizeof msg);
-  strbuf exp = STRBUF_INIT;
-  expected_columns(im, &exp);
   if (rc == 0) {
+    strbuf exp = STRBUF_INIT;
+    expected_columns(im, &exp);
     imp_problem(im, 1, 1, "the file is empty; expected a header row with the columns %s",
                 strbuf_str(&exp));
     strbuf_free(&exp);
@@ -368,14 +369,29 @@ static int read_header(importer *im) {
   }
   if (rc < 0) {
     imp_csv_problem(im, msg);
-    strbuf_free(&exp);
     return 1;
   }
-  im->ncols = csvin_nfields(im->r);
-  im->cols = xcalloc(im->ncols, sizeof *im->cols);
+  size_t n = csvin_nfields(im->r);
+  const char **names = xmalloc((n ? n : 1) * sizeof *names);
+  size_t *lens = xmalloc((n ? n : 1) * sizeof *lens);
+  for (size_t i = 0; i < n; i++) {
+    names[i] = csvin_field(im->r, i);
+    lens[i] = csvin_field_len(im->r, i);
+  }
+  rc = imp_header(im, n, names, lens);
+  free(names);
+  free(lens);
+  return rc;
+}
+
+int imp_header(importer *im, size_t n, const char *const *names, const size_t *lens) {
+  strbuf exp = STRBUF_INIT;
+  expected_columns(im, &exp);
+  im->ncols = n;
+  im->cols = xcalloc(im->ncols ? im->ncols : 1, sizeof *im->cols);
   for (size_t i = 0; i < im->ncols; i++) {
-    const char *f = csvin_field(im->r, i);
-    size_t len = csvin_field_len(im->r, i);
+    const char *f = names[i];
+    size_t len = lens[i];
     while (len && (*f == ' ' || *f == '\t')) {
       f++;
       len--;
@@ -557,7 +573,7 @@ static bool check_row_shape(importer *im, size_t n, char *const *f, const size_t
 }
 
 /* Checks (pass 1) or writes (pass 2) one row of n fields from line. */
-static void process_row(importer *im, size_t n, char *const *f, const size_t *len, long line) {
+void imp_process_row(importer *im, size_t n, char *const *f, const size_t *len, long line) {
   im->rows++;
   if (im->pass == 1)
     im->res->rows_read = im->rows;
@@ -595,7 +611,7 @@ static void drop_held(importer *im) {
 static void process_held(importer *im) {
   if (!im->held)
     return;
-  process_row(im, im->nheld, im->held, im->held_len, im->held_line);
+  imp_process_row(im, im->nheld, im->held, im->held_len, im->held_line);
   drop_held(im);
 }
 
@@ -654,7 +670,7 @@ static int run_pass(importer *im) {
       im->rowbuf[c] = (char *)csvin_field(im->r, c);
       im->rowlen[c] = csvin_field_len(im->r, c);
     }
-    process_row(im, n, im->rowbuf, im->rowlen, csvin_line(im->r));
+    imp_process_row(im, n, im->rowbuf, im->rowlen, csvin_line(im->r));
     if (im->failed)
       return -1;
   }
@@ -775,6 +791,7 @@ static void importer_free(importer *im) {
   free(im->rowbuf);
   free(im->rowlen);
   drop_held(im);
+  imp_sav_free(im->sv);
   for (size_t i = 0; i < im->nnear; i++)
     free(im->near[i].folded);
   free(im->near);
@@ -897,11 +914,12 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   subreg_sub_init(&im.cur, im.reg);
   subreg_sub_init(&im.proto, im.reg);
   subreg_sub_init(&im.walk, im.reg);
-  if (open_reader(&im, path, &tap) != 0)
+  im.sav = imp_is_sav(path);
+  if (im.sav ? imp_sav_load(&im, path, res->sha256) != 0 : open_reader(&im, path, &tap) != 0)
     goto done;
 
   bool survey = kinds[k].survey;
-  if (!survey && !opt->dry_run) {
+  if (!survey && !opt->dry_run && !im.sav) {
     tap.copy = tmpfile();
     if (!tap.copy) {
       snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
@@ -921,21 +939,29 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
    * rolled back after the pass, so that the ledger's rules count the rows
    * before each one (fund.c). */
   im.pass = 1;
-  if (read_header(&im) != 0) {
+  if (!im.sav && read_header(&im) != 0) {
     rc = 1;
     goto done;
   }
   if (kinds[k].rehearse && sql(im.db, "SAVEPOINT rehearsal", err, errlen) != 0)
     goto done;
-  int pass1 = run_pass(&im);
+  int pass1 = im.sav ? imp_sav_pass(&im) : run_pass(&im);
+  if (pass1 == 1) {
+    if (kinds[k].rehearse)
+      sql(im.db, "ROLLBACK TO rehearsal; RELEASE rehearsal", err, errlen);
+    rc = 1;
+    goto done;
+  }
   if (kinds[k].rehearse &&
       sql(im.db, "ROLLBACK TO rehearsal; RELEASE rehearsal", err, errlen) != 0)
     goto done;
   if (pass1 != 0)
     goto done;
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&tap.sha, digest);
-  sodium_bin2hex(res->sha256, sizeof res->sha256, digest, sizeof digest);
+  if (!im.sav) {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&tap.sha, digest);
+    sodium_bin2hex(res->sha256, sizeof res->sha256, digest, sizeof digest);
+  }
   if (im.spool && im.spool_n &&
       fwrite(im.spool_buf, sizeof *im.spool_buf, im.spool_n, im.spool) != im.spool_n) {
     snprintf(err, errlen, "writing a temporary file failed: %s", strerror(errno));
@@ -964,8 +990,13 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     if (imp_write_scores(&im) != 0)
       goto done;
   } else {
-    if (reopen_copy(&im, &tap) != 0 || csvin_next(im.r, err, errlen) != 1 || run_pass(&im) != 0)
+    if (im.sav) {
+      if (imp_sav_pass(&im) != 0)
+        goto done;
+    } else if (reopen_copy(&im, &tap) != 0 || csvin_next(im.r, err, errlen) != 1 ||
+               run_pass(&im) != 0) {
       goto done;
+    }
     if (res->problems_total || im.rows != res->rows_read) {
       snprintf(err, errlen, "%s: the file changed while it was being imported", path);
       goto done;

@@ -30,7 +30,7 @@ void imp_problem(importer *im, long line, int col, const char *fmt, ...) {
   if (im->sav && line > 1)
     strbuf_printf(&b, "%s: case %ld: ", im->name, line - 1);
   else if (im->sav)
-    strbuf_printf(&b, "%s: variable %d: ", im->name, col);
+    strbuf_printf(&b, "%s: ", im->name);
   else
     strbuf_printf(&b, "%s:%ld:%d: ", im->name, line, col);
   va_list ap;

@@ -233,6 +233,7 @@ struct importer {
   char **rowbuf; /* a CSV row's fields (pointers into the reader) */
   size_t *rowlen;
   bool sav;
+  struct imp_sav *sv; /* an SPSS file (import_sav.c) */
   /* Qualtrics' extra header rows (question text, ImportId): how many were
    * skipped, and the first row after the header kept while the next one
    * tells whether it is one of them. */
@@ -305,6 +306,22 @@ struct importer {
   sqlite3_stmt *batch;
   size_t batch_n;
 };
+
+/* Takes the header (n names as read, not trimmed) and checks it against the
+ * KIND: 0 usable, 1 with problems (import.c). */
+int imp_header(importer *im, size_t n, const char *const *names, const size_t *lens);
+/* Checks (pass 1) or writes (pass 2) one row of n fields f (lengths len),
+ * from line (an SPSS case: its number + 1). */
+void imp_process_row(importer *im, size_t n, char *const *f, const size_t *len, long line);
+
+/* SPSS .sav files (import_sav.c): whether path names one; reading it whole
+ * (its SHA-256 into sha256): 0 or -1 with im->err; a pass over its cases
+ * (the header from its variables in pass 1): 0, 1 with problems, -1. */
+typedef struct imp_sav imp_sav;
+bool imp_is_sav(const char *path);
+int imp_sav_load(importer *im, const char *path, char sha256[65]);
+int imp_sav_pass(importer *im);
+void imp_sav_free(imp_sav *sv);
 
 /* ---------------------------------------------------------------------- */
 /* Rows of each KIND (import_registry.c, import_survey.c). */

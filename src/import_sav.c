@@ -1,0 +1,396 @@
+/* SPSS .sav files for import (see import_internal.h), read through
+ * ReadStat. The file is read once into memory (it may be standard input or
+ * a pipe), hashed, and parsed from there; each case becomes a row of text
+ * cells given to the KIND's row function, as a CSV row would be:
+ *   - a variable's name is its column's header;
+ *   - a numeric value with a value label gives the label (when the label
+ *     is no answer of an item's scale, the number is kept: a scale's codes
+ *     are accepted too), otherwise the number (integers without a point);
+ *   - date and time formats (DATE, ADATE, EDATE, SDATE, DATETIME ...) give
+ *     ISO 8601 text; system- and user-missing values an empty cell;
+ *   - string values lose SPSS's trailing spaces.
+ * Problems name the case number and the variable instead of line and
+ * column (imp_problem). */
+#include <errno.h>
+#include <math.h>
+#include <readstat.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "import_internal.h"
+#include "xalloc.h"
+
+typedef struct sav_label {
+  char *set;   /* the value-label set's name */
+  double num;  /* numeric key */
+  char *str;   /* string key (NULL for numeric) */
+  char *label;
+} sav_label;
+
+typedef struct sav_var {
+  char *name;
+  char *labels; /* the value-label set's name, or NULL */
+  int date;     /* 0 none, 1 date, 2 date and time */
+} sav_var;
+
+struct imp_sav {
+  unsigned char *data;
+  size_t len, pos;
+  sav_var *vars;
+  size_t nvars, vars_cap;
+  sav_label *labels;
+  size_t nlabels, labels_cap;
+  /* The current case's cells. */
+  char **cell;
+  size_t *cell_len, *cell_cap;
+  int header; /* 0 not read, 1 usable, -1 with problems */
+  char error[256];
+};
+
+bool imp_is_sav(const char *path) {
+  size_t n = strlen(path);
+  return n > 4 && strcasecmp(path + n - 4, ".sav") == 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* ReadStat reads from memory. */
+
+static int io_open(const char *path, void *ctx) {
+  (void)path;
+  ((imp_sav *)ctx)->pos = 0;
+  return 0;
+}
+
+static int io_close(void *ctx) {
+  (void)ctx;
+  return 0;
+}
+
+static readstat_off_t io_seek(readstat_off_t off, readstat_io_flags_t whence, void *ctx) {
+  imp_sav *sv = ctx;
+  long long base = whence == READSTAT_SEEK_SET   ? 0
+                   : whence == READSTAT_SEEK_CUR ? (long long)sv->pos
+                                                 : (long long)sv->len;
+  long long to = base + (long long)off;
+  if (to < 0 || to > (long long)sv->len)
+    return -1;
+  sv->pos = (size_t)to;
+  return (readstat_off_t)to;
+}
+
+static ssize_t io_read(void *buf, size_t n, void *ctx) {
+  imp_sav *sv = ctx;
+  size_t left = sv->len - sv->pos;
+  if (n > left)
+    n = left;
+  memcpy(buf, sv->data + sv->pos, n);
+  sv->pos += n;
+  return (ssize_t)n;
+}
+
+static readstat_error_t io_update(long size, readstat_progress_handler fn, void *user, void *ctx) {
+  (void)size;
+  (void)fn;
+  (void)user;
+  (void)ctx;
+  return READSTAT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Values as text. */
+
+/* The civil date of a day count from 1970-01-01 (H. Hinnant's algorithm). */
+static void civil(long long z, long long *y, int *m, int *d) {
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* An SPSS date (seconds since 1582-10-14) as ISO 8601. */
+static void sav_date(double v, int kind, char *out, size_t size) {
+  /* 1582-10-14 is 141428 days before 1970-01-01. */
+  double secs = floor(v + 0.5) - 141428.0 * 86400.0;
+  if (!(fabs(secs) < 1e14)) {
+    snprintf(out, size, "%.17g", v);
+    return;
+  }
+  long long t = (long long)secs;
+  long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  long long rest = t - days * 86400;
+  long long y;
+  int m, d;
+  civil(days, &y, &m, &d);
+  if (kind == 1)
+    snprintf(out, size, "%04lld-%02d-%02d", y, m, d);
+  else if (rest % 60)
+    snprintf(out, size, "%04lld-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(rest / 3600),
+             (int)(rest / 60 % 60), (int)(rest % 60));
+  else
+    snprintf(out, size, "%04lld-%02d-%02dT%02d:%02d", y, m, d, (int)(rest / 3600),
+             (int)(rest / 60 % 60));
+}
+
+static int date_kind(const char *format) {
+  if (!format)
+    return 0;
+  if (strncasecmp(format, "DATETIME", 8) == 0 || strncasecmp(format, "YMDHMS", 6) == 0)
+    return 2;
+  static const char *const dates[] = {"DATE", "ADATE", "EDATE", "SDATE", "JDATE"};
+  for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+    if (strncasecmp(format, dates[i], strlen(dates[i])) == 0)
+      return 1;
+  return 0;
+}
+
+static const char *find_label(const imp_sav *sv, const sav_var *v, readstat_value_t value) {
+  if (!v->labels)
+    return NULL;
+  bool str = readstat_value_type(value) == READSTAT_TYPE_STRING;
+  const char *s = str ? readstat_string_value(value) : NULL;
+  double x = str ? 0 : readstat_double_value(value);
+  for (size_t i = 0; i < sv->nlabels; i++) {
+    const sav_label *l = &sv->labels[i];
+    if (strcmp(l->set, v->labels) != 0)
+      continue;
+    if (str ? l->str && s && strcmp(l->str, s) == 0 : !l->str && l->num == x)
+      return l->label;
+  }
+  return NULL;
+}
+
+static void set_cell(imp_sav *sv, size_t c, const char *s, size_t n) {
+  if (n + 1 > sv->cell_cap[c])
+    sv->cell[c] = xgrow(sv->cell[c], &sv->cell_cap[c], n + 1, 1);
+  memcpy(sv->cell[c], s, n);
+  sv->cell[c][n] = '\0';
+  sv->cell_len[c] = n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* ReadStat's callbacks. */
+
+static int on_variable(int index, readstat_variable_t *variable, const char *val_labels,
+                       void *ctx) {
+  importer *im = ctx;
+  imp_sav *sv = im->sv;
+  if (im->pass != 1 || index < 0)
+    return READSTAT_HANDLER_OK; /* the second pass has them from the first */
+  sv->vars = xgrow(sv->vars, &sv->vars_cap, sv->nvars + 1, sizeof *sv->vars);
+  sav_var *v = &sv->vars[sv->nvars++];
+  const char *name = readstat_variable_get_name(variable);
+  v->name = xstrdup(name ? name : "");
+  v->labels = val_labels ? xstrdup(val_labels) : NULL;
+  v->date = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_NUMERIC
+                ? date_kind(readstat_variable_get_format(variable))
+                : 0;
+  return READSTAT_HANDLER_OK;
+}
+
+static int on_value_label(const char *val_labels, readstat_value_t value, const char *label,
+                          void *ctx) {
+  importer *im = ctx;
+  imp_sav *sv = im->sv;
+  if (im->pass != 1)
+    return READSTAT_HANDLER_OK;
+  sv->labels = xgrow(sv->labels, &sv->labels_cap, sv->nlabels + 1, sizeof *sv->labels);
+  sav_label *l = &sv->labels[sv->nlabels++];
+  l->set = xstrdup(val_labels ? val_labels : "");
+  l->str = NULL;
+  l->num = 0;
+  if (readstat_value_type(value) == READSTAT_TYPE_STRING) {
+    const char *s = readstat_string_value(value);
+    l->str = xstrdup(s ? s : "");
+  } else {
+    l->num = readstat_double_value(value);
+  }
+  l->label = xstrdup(label ? label : "");
+  return READSTAT_HANDLER_OK;
+}
+
+/* The header, from the variables, once they are all known. */
+static int sav_header(importer *im) {
+  imp_sav *sv = im->sv;
+  if (sv->nvars == 0) {
+    imp_problem(im, 1, 1, "the SPSS file has no variables");
+    return 1;
+  }
+  const char **names = xmalloc(sv->nvars * sizeof *names);
+  size_t *lens = xmalloc(sv->nvars * sizeof *lens);
+  for (size_t i = 0; i < sv->nvars; i++) {
+    names[i] = sv->vars[i].name;
+    lens[i] = strlen(names[i]);
+  }
+  int rc = imp_header(im, sv->nvars, names, lens);
+  free(names);
+  free(lens);
+  sv->cell = xcalloc(sv->nvars, sizeof *sv->cell);
+  sv->cell_len = xcalloc(sv->nvars, sizeof *sv->cell_len);
+  sv->cell_cap = xcalloc(sv->nvars, sizeof *sv->cell_cap);
+  for (size_t i = 0; i < sv->nvars; i++)
+    set_cell(sv, i, "", 0);
+  return rc;
+}
+
+static int on_value(int obs, readstat_variable_t *variable, readstat_value_t value, void *ctx) {
+  importer *im = ctx;
+  imp_sav *sv = im->sv;
+  if (sv->header == 0)
+    sv->header = sav_header(im) == 0 ? 1 : -1;
+  if (sv->header < 0)
+    return READSTAT_HANDLER_ABORT;
+  int index = readstat_variable_get_index(variable);
+  if (index < 0 || (size_t)index >= sv->nvars)
+    return READSTAT_HANDLER_OK;
+  size_t c = (size_t)index;
+  const sav_var *v = &sv->vars[c];
+  char num[64];
+  if (readstat_value_is_missing(value, variable)) {
+    set_cell(sv, c, "", 0);
+  } else if (readstat_value_type(value) == READSTAT_TYPE_STRING) {
+    const char *s = readstat_string_value(value);
+    size_t n = s ? strlen(s) : 0;
+    while (n && s[n - 1] == ' ')
+      n--;
+    set_cell(sv, c, s ? s : "", n);
+  } else {
+    double x = readstat_double_value(value);
+    const char *label = find_label(sv, v, value);
+    /* An item's answer: the label when the scale knows it, else the code. */
+    int k = im->itemcol ? im->itemcol[c] : -1;
+    if (label && k >= 0 && imp_scale_option(im->cat.items[k].it->scale, label) < 0)
+      label = NULL;
+    if (label) {
+      set_cell(sv, c, label, strlen(label));
+    } else {
+      if (v->date)
+        sav_date(x, v->date, num, sizeof num);
+      else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(num, sizeof num, "%lld", (long long)x);
+      else
+        snprintf(num, sizeof num, "%.15g", x);
+      set_cell(sv, c, num, strlen(num));
+    }
+  }
+  if (c + 1 == sv->nvars) {
+    imp_process_row(im, sv->nvars, sv->cell, sv->cell_len, (long)obs + 2);
+    for (size_t i = 0; i < sv->nvars; i++)
+      set_cell(sv, i, "", 0);
+    if (im->failed)
+      return READSTAT_HANDLER_ABORT;
+  }
+  return READSTAT_HANDLER_OK;
+}
+
+static void on_error(const char *msg, void *ctx) {
+  importer *im = ctx;
+  if (!im->sv->error[0])
+    snprintf(im->sv->error, sizeof im->sv->error, "%s", msg);
+}
+
+/* ---------------------------------------------------------------------- */
+
+int imp_sav_load(importer *im, const char *path, char sha256[65]) {
+  bool is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    snprintf(im->err, im->errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  imp_sav *sv = im->sv = xcalloc(1, sizeof *sv);
+  size_t cap = 0;
+  for (;;) {
+    if (sv->len + 65536 > cap)
+      sv->data = xgrow(sv->data, &cap, sv->len + 65536, 1);
+    size_t n = fread(sv->data + sv->len, 1, cap - sv->len, f);
+    sv->len += n;
+    if (n == 0)
+      break;
+  }
+  bool bad = ferror(f);
+  int e = errno;
+  if (!is_stdin)
+    fclose(f);
+  if (bad) {
+    snprintf(im->err, im->errlen, "%s: read error: %s", path, strerror(e));
+    return -1;
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, sv->data, sv->len);
+  sodium_bin2hex(sha256, 65, digest, sizeof digest);
+  return 0;
+}
+
+int imp_sav_pass(importer *im) {
+  imp_sav *sv = im->sv;
+  readstat_parser_t *p = readstat_parser_init();
+  if (!p) {
+    snprintf(im->err, im->errlen, "ReadStat could not be initialised");
+    return -1;
+  }
+  readstat_set_open_handler(p, io_open);
+  readstat_set_close_handler(p, io_close);
+  readstat_set_seek_handler(p, io_seek);
+  readstat_set_read_handler(p, io_read);
+  readstat_set_update_handler(p, io_update);
+  readstat_set_io_ctx(p, sv);
+  readstat_set_variable_handler(p, on_variable);
+  readstat_set_value_label_handler(p, on_value_label);
+  readstat_set_value_handler(p, on_value);
+  readstat_set_error_handler(p, on_error);
+  im->rows = 0;
+  im->have_last = false;
+  strbuf_reset(&im->last_key);
+  sv->error[0] = '\0';
+  readstat_error_t rc = readstat_parse_sav(p, im->name, im);
+  readstat_parser_free(p);
+  if (im->failed)
+    return -1;
+  if (sv->header < 0)
+    return 1;
+  if (rc != READSTAT_OK) {
+    if (im->pass == 2) {
+      snprintf(im->err, im->errlen, "%s: could not be read again: %s", im->name,
+               readstat_error_message(rc));
+      return -1;
+    }
+    imp_problem(im, 1, 1, "not a readable SPSS .sav file: %s%s%s", readstat_error_message(rc),
+                sv->error[0] ? ": " : "", sv->error);
+    return 1;
+  }
+  /* A file without cases still has a header to check. */
+  if (sv->header == 0 && im->pass == 1)
+    sv->header = sav_header(im) == 0 ? 1 : -1;
+  return sv->header < 0 ? 1 : 0;
+}
+
+void imp_sav_free(imp_sav *sv) {
+  if (!sv)
+    return;
+  free(sv->data);
+  for (size_t i = 0; i < sv->nvars; i++) {
+    free(sv->vars[i].name);
+    free(sv->vars[i].labels);
+    if (sv->cell)
+      free(sv->cell[i]);
+  }
+  free(sv->vars);
+  for (size_t i = 0; i < sv->nlabels; i++) {
+    free(sv->labels[i].set);
+    free(sv->labels[i].str);
+    free(sv->labels[i].label);
+  }
+  free(sv->labels);
+  free(sv->cell);
+  free(sv->cell_len);
+  free(sv->cell_cap);
+  free(sv);
+}
