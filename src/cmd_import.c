@@ -15,7 +15,7 @@ const command cmd_import = {
     "import",
     "check a CSV file and load it into a database (all rows or none)",
     "cleval import DB KIND FILE.csv [--dry-run] [--ignore-unknown] [--quiet] [--duplicates RULE]\n"
-    "       [--date-order dmy|mdy] [--map MAP.csv]",
+    "       [--date-order dmy|mdy] [--map MAP.csv] [--discards FILE]",
     "Checks every row of FILE.csv and, when nothing is wrong, loads it into DB\n"
     "in one transaction. KIND and its columns (a header row is required;\n"
     "columns in any order; UTF-8, RFC 4180):\n\n"
@@ -65,12 +65,13 @@ const command cmd_import = {
     "  --map MAP.csv      renames headers: a CSV of two columns, a header as the\n"
     "                     file has it and the column or item id it stands for\n"
     "  --quiet            no progress display; discarded duplicates counted\n"
-    "  --duplicates RULE  what to do when a leader submitted a survey stage more\n"
-    "                     than once: latest_complete (the default, or the\n"
-    "                     database's import.duplicates setting), latest,\n"
-    "                     earliest, most_complete, error. Under every rule a\n"
-    "                     submission without knowledge answers never displaces\n"
-    "                     one with them. Discarded submissions are listed.\n\n"
+    "  --duplicates RULE  for a leader's survey stage submitted more than once:\n"
+    "                     most_complete (the default, or the import.duplicates\n"
+    "                     setting: most knowledge items answered, then the\n"
+    "                     latest), latest_complete (complete: every item of\n"
+    "                     every area), latest, earliest, error. One without\n"
+    "                     knowledge answers never displaces one with them.\n"
+    "  --discards FILE    the discarded duplicates to FILE (when it commits)\n\n"
     "Exit status: 0 imported (or dry run passed); 1 runtime failure; 2 usage\n"
     "error; 3 the file is invalid and nothing was written.\n",
     run,
@@ -124,11 +125,12 @@ static void progress_end(progress *pr) {
 
 static int run(int argc, char **argv) {
   bool dry = false, ignore = false, quiet = false;
-  const char *dups = NULL, *order = NULL, *map = NULL;
+  const char *dups = NULL, *order = NULL, *map = NULL, *discards = NULL;
   cli_option opts[] = {
       {"dry-run", 0, false, NULL, &dry},     {"ignore-unknown", 0, false, NULL, &ignore},
       {"quiet", 'q', false, NULL, &quiet},   {"duplicates", 0, true, &dups, NULL},
       {"date-order", 0, true, &order, NULL}, {"map", 0, true, &map, NULL},
+      {"discards", 0, true, &discards, NULL},
       {NULL, 0, false, NULL, NULL}};
   const char *pos[3];
   int npos;
@@ -160,7 +162,7 @@ static int run(int argc, char **argv) {
   }
   progress pr = {.last = 0};
   clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-  import_options opt = {dry, ignore, quiet, dups, order, NULL, &pr, map};
+  import_options opt = {dry, ignore, quiet, dups, order, NULL, &pr, map, discards};
   if (!quiet && isatty(STDERR_FILENO))
     opt.progress = progress_draw;
   import_result res;

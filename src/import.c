@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "csvin.h"
 #include "import_internal.h"
@@ -726,6 +727,28 @@ static int reopen_copy(importer *im, input_tap *tap) {
   return rc;
 }
 
+/* Writes the discarded duplicates, one a line, to a temporary file next to
+ * path (its name in *tmp), to be renamed to path once the import commits. */
+static int write_discards(const char *path, const import_result *res, char **tmp, char *err,
+                          size_t errlen) {
+  strbuf name = STRBUF_INIT;
+  strbuf_printf(&name, "%s.tmp-%ld", path, (long)getpid());
+  FILE *f = fopen(strbuf_str(&name), "w");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot write: %s", strbuf_str(&name), strerror(errno));
+    strbuf_free(&name);
+    return -1;
+  }
+  *tmp = strbuf_detach(&name);
+  for (size_t i = 0; i < res->ndiscards; i++)
+    fprintf(f, "%s\n", res->discards[i]);
+  if (ferror(f) | (fclose(f) != 0)) {
+    snprintf(err, errlen, "%s: writing failed: %s", *tmp, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 static void make_summary(importer *im, const char *path, bool invalid) {
   import_result *res = im->res;
   strbuf b = STRBUF_INIT;
@@ -765,7 +788,11 @@ static void make_summary(importer *im, const char *path, bool invalid) {
       strbuf_printf(&b, "%s %s", i ? "," : "", im->ignored[i]);
     strbuf_putc(&b, '\n');
   }
-  if (res->ndiscards && im->opt->quiet) {
+  if (res->ndiscards && im->opt->discards && !res->dry_run) {
+    strbuf_printf(&b, "%zu duplicate submission%s discarded (rule %s), listed in %s\n",
+                  res->ndiscards, res->ndiscards == 1 ? "" : "s",
+                  import_duplicate_rules[im->rule], im->opt->discards);
+  } else if (res->ndiscards && im->opt->quiet) {
     strbuf_printf(&b, "%zu duplicate submission%s %s (rule %s)\n", res->ndiscards,
                   res->ndiscards == 1 ? "" : "s", res->dry_run ? "would be discarded" : "discarded",
                   import_duplicate_rules[im->rule]);
@@ -863,9 +890,13 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   bool outer = !sqlite3_get_autocommit(im.db), in_tx = false, fk_off = false;
   input_tap tap;
   memset(&tap, 0, sizeof tap);
+  char *discards_tmp = NULL;
   /* The duplicates rule. */
-  char *rule = opt->duplicates ? xstrdup(opt->duplicates)
-                               : store_setting(s, "import.duplicates", "latest_complete");
+  char *rule = NULL;
+  if (opt->duplicates)
+    rule = xstrdup(opt->duplicates);
+  else if (store_setting_get(s, "import.duplicates", "most_complete", &rule, err, errlen) != 0)
+    goto done;
   im.rule = imp_list_index(rule, import_duplicate_rules);
   if (im.rule < 0) {
     strbuf b = STRBUF_INIT;
@@ -876,8 +907,11 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     goto done;
   }
   free(rule);
-  char *order =
-      opt->date_order ? xstrdup(opt->date_order) : store_setting(s, "import.date_order", "dmy");
+  char *order = NULL;
+  if (opt->date_order)
+    order = xstrdup(opt->date_order);
+  else if (store_setting_get(s, "import.date_order", "dmy", &order, err, errlen) != 0)
+    goto done;
   if (strcmp(order, "dmy") != 0 && strcmp(order, "mdy") != 0) {
     snprintf(err, errlen, "the date order \"%s\" is not dmy or mdy", order);
     free(order);
@@ -1014,9 +1048,17 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   strbuf_free(&detail);
   if (arc != 0)
     goto done;
+  /* --discards: written in full before the commit, in place after it. */
+  if (opt->discards && write_discards(opt->discards, res, &discards_tmp, err, errlen) != 0)
+    goto done;
   if (sql(im.db, outer ? "RELEASE import" : "COMMIT", err, errlen) != 0)
     goto done;
   in_tx = false;
+  if (discards_tmp && rename(discards_tmp, opt->discards) != 0) {
+    snprintf(err, errlen, "%s: the import was committed, but the list of discarded duplicates "
+             "could not be put in place: %s", opt->discards, strerror(errno));
+    goto done;
+  }
   rc = 0;
 
 done:
@@ -1036,6 +1078,10 @@ done:
   importer_free(&im);
   if (tap.copy)
     fclose(tap.copy);
+  if (discards_tmp) {
+    remove(discards_tmp); /* nothing when it was renamed */
+    free(discards_tmp);
+  }
   return rc;
 }
 

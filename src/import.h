@@ -37,6 +37,8 @@ typedef struct import_options {
   void *progress_ctx;           /* passed to progress */
   const char *map; /* NULL, or a CSV file of two columns: a header as the file has it, the
                       column or item id it stands for (--map) */
+  const char *discards; /* NULL, or a file the discarded duplicates are written to (one a
+                           line), only when the import commits; the summary then counts them */
 } import_options;
 
 /* At most this many problems are kept; problems_total counts them all. */
@@ -65,12 +67,14 @@ typedef struct import_result {
 extern const char *const import_kinds[];
 
 /* Duplicate-submission rules (the import.duplicates setting), NULL-terminated:
- * latest_complete (the default: the latest of the complete submissions, or
- * the latest when none is complete), latest, earliest, most_complete (most
- * items answered, then the latest), error (a second submission is a
- * problem). A complete submission answers every knowledge item of the
- * leader's role. The database's own response for the leader and stage, if
- * it was submitted at another time, competes with the file's. */
+ * latest_complete (the latest of the complete submissions, or the latest
+ * when none is complete), latest, earliest, most_complete (the default: most
+ * knowledge items answered, then the latest), error (a second submission is
+ * a problem). A submission is complete when, in every area of the leader's
+ * role, it answers every knowledge item. Under every rule a submission
+ * without knowledge answers never displaces one with them. The database's
+ * own response for the leader and stage, if it was submitted at another
+ * time, competes with the file's. */
 extern const char *const import_duplicate_rules[];
 
 /* Imports one CSV file of the given KIND (establishments, leaders, providers, enrolments,

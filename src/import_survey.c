@@ -326,8 +326,20 @@ typedef struct candidate {
   long line; /* 0 for the database's */
   bool complete;
   int nknow, nanswers;
+  int cnt[SCORE_NAREAS]; /* knowledge items answered in each area */
   uint64_t fp;
 } candidate;
+
+/* Complete: every knowledge item of every area of the role answered (an
+ * area the role has no items in asks for none). */
+static bool complete_by_area(const importer *im, const candidate *c, int role) {
+  if (role < 0 || im->cat.knowledge[role] == 0)
+    return false;
+  for (int a = 0; a < SCORE_NAREAS; a++)
+    if (c->cnt[a] < im->cat.total[role][a])
+      return false;
+  return true;
+}
 
 static bool better(const candidate *a, const candidate *b, int rule) {
   /* Under every rule, a submission without knowledge answers never
@@ -503,7 +515,7 @@ static int resolve_group(importer *im, candidate *g, size_t n, sqlite3_int64 lea
   }
   sqlite3_reset(q);
   for (size_t i = 0; i < n; i++)
-    g[i].complete = role >= 0 && g[i].nknow == im->cat.knowledge[role];
+    g[i].complete = complete_by_area(im, &g[i], role);
   /* The best candidate. */
   size_t ncand = n + (db_separate ? 1 : 0);
   candidate *best = NULL;
@@ -633,6 +645,7 @@ int imp_resolve_self(importer *im) {
     c->line = w->line;
     c->nanswers = w->nanswers;
     c->nknow = w->nknow;
+    memcpy(c->cnt, w->cnt, sizeof c->cnt);
     c->fp = w->fp;
   }
   if (rc == 0 && step < 0)

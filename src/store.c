@@ -298,12 +298,20 @@ static const char *const migration7[] = {
     "  BEGIN SELECT RAISE(ABORT, 'an audit entry holds a control character'); END;\n",
     NULL};
 
+/* 8: the default duplicates rule becomes most_complete (most knowledge
+ * items answered, then the latest); a database still holding the old
+ * default, latest_complete, moves with it. */
+static const char *const migration8[] = {
+    "UPDATE settings SET value = 'most_complete'\n"
+    "  WHERE key = 'import.duplicates' AND value = 'latest_complete';\n",
+    NULL};
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
 static const char *const *const migrations[] = {migration1, migration2, migration3,
                                                  migration4, migration5, migration6,
-                                                 migration7};
+                                                 migration7, migration8};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }

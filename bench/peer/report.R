@@ -11,8 +11,8 @@
 # The rules cleval applies that docs/analysis.md states or implies are the
 # ones bench/peer/report.py lists: a leader's stage submitted more than once
 # keeps one submission (one with knowledge answers before one without,
-# complete first, then the latest; `cleval import`'s
-# default duplicates rule latest_complete); percent area scores, missing
+# then the most knowledge items answered, then the latest; `cleval
+# import`'s default duplicates rule most_complete); percent area scores, missing
 # when fewer than half the area's items are answered; Holm over the tested
 # areas; Wilcoxon exact only under 50 pairs with no zeros and no ties.
 # Timestamps are ISO 8601 UTC in one form, so they order as text.
@@ -83,8 +83,9 @@ sub <- data.frame(leader = sa$leader_id[first], stage = sa$stage[first],
 sub$role <- leaders$role[match(sub$leader, leaders$leader_id)]
 sub$complete <- sub$nknow == as.vector(knowledge[sub$role])
 sub$id <- seq_len(nrow(sub))
-# one with knowledge answers before one without (under every rule)
-sub <- sub[order(sub$leader, sub$stage, sub$nknow > 0, sub$complete, sub$at), ]
+# one with knowledge answers before one without (under every rule), then
+# the most knowledge items answered, then the latest (most_complete)
+sub <- sub[order(sub$leader, sub$stage, sub$nknow, sub$at), ]
 sub <- sub[!duplicated(sub[c("leader", "stage")], fromLast = TRUE), ]
 # sums and counts per kept submission and area
 rows <- !is.na(area) & sid %in% sub$id

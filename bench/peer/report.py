@@ -12,9 +12,9 @@ Rules taken from cleval, which docs/analysis.md states or implies:
 - A leader's survey stage may be submitted more than once (rows sharing
   leader_id, stage, submitted_at are one submission); `cleval import` keeps
   one per leader and stage by its default duplicates rule,
-  latest_complete: a submission with knowledge answers before one without
-  (under every rule), then one answering every knowledge item of the
-  leader's role, then the latest submitted_at.
+  most_complete: a submission with knowledge answers before one without
+  (under every rule), then the one answering the most knowledge items,
+  then the latest submitted_at.
 - Area score (percent method): sum / (5 k) x 100 of the k answered items of
   the role's area; missing when k < 0.5 x the area's items.
 - Matched: a pre and a post response (the role is the leader's, so the same).
@@ -116,14 +116,15 @@ def scores(csvdir, items):
     sa = sa.merge(know[['item_id', 'area']], on='item_id', how='left')
     sa['know'] = sa['area'].notna()
     # the submission each leader's stage keeps: one with knowledge answers
-    # before one without (under every rule), complete first, then latest
+    # before one without (under every rule), then the most knowledge items
+    # answered, then the latest (the default rule, most_complete)
     sub = sa.groupby(['leader_id', 'stage', 'submitted_at'], sort=False)['know'].sum()
     sub = sub.rename('nknow').reset_index()
     sub = sub.merge(leaders[['leader_id', 'role']], on='leader_id')
     sub['complete'] = sub['nknow'] == sub['role'].map(knowledge)
     sub['has'] = sub['nknow'] > 0
     sub['when'] = pd.to_datetime(sub['submitted_at'], utc=True)
-    sub = sub.sort_values(['leader_id', 'stage', 'has', 'complete', 'when'])
+    sub = sub.sort_values(['leader_id', 'stage', 'nknow', 'when'])
     keep = sub.groupby(['leader_id', 'stage']).tail(1)[['leader_id', 'stage', 'submitted_at',
                                                         'role']]
     kept = sa[sa['know']].merge(keep, on=['leader_id', 'stage', 'submitted_at'])

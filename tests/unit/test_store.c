@@ -121,8 +121,9 @@ static void test_migrates_older_version(void **state) {
                    3);
   assert_int_equal(
       query_int(store_db(s), "SELECT count(*) FROM audit_log WHERE action = 'migrate'"), 1);
+  /* Migration 6 moved the stored default rule to most_complete. */
   char *dup = store_setting(s, "import.duplicates", "x");
-  assert_string_equal(dup, "latest_complete");
+  assert_string_equal(dup, "most_complete");
   free(dup);
   char *missing = store_setting(s, "no.such.key", "fallback");
   assert_string_equal(missing, "fallback");
