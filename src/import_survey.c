@@ -225,6 +225,26 @@ static bool row_submission(importer *im, bool *fresh) {
     if (!im->failed)
       imp_fproblem(im, S_KEY, "no Careers Leader has the id %s (import leaders first)", SHOW(key));
     ok = false;
+  } else if (!self && strchr(key, '@')) {
+    /* The long-term survey is anonymous and its response_id is exported
+     * without --include-personal: it must not name anyone. */
+    imp_fproblem(im, S_KEY,
+                 "%s looks like an email address; the long-term survey is anonymous, so give "
+                 "the survey platform's own response id",
+                 SHOW(key));
+    ok = false;
+  } else if (!self) {
+    int64_t lid;
+    int lrole;
+    if (find_leader(im, key, &lid, &lrole)) {
+      imp_fproblem(im, S_KEY,
+                   "%s is a Careers Leader's id; the long-term survey is anonymous, so give the "
+                   "survey platform's own response id",
+                   SHOW(key));
+      ok = false;
+    } else if (im->failed) {
+      ok = false;
+    }
   }
   if (self)
     ok &= imp_enum(im, S_STAGE, imp_stages, &proto->stage);
