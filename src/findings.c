@@ -4,12 +4,15 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "numfmt.h"
 #include "strbuf.h"
+#include "vocab.h"
 
 /* A knowledge change whose interval is wider than this many points is
  * called imprecise. */
@@ -704,4 +707,403 @@ void findings_write(report_doc *d, double confidence) {
     else if (strcmp(id, "alpha") == 0)
       f_alpha(t);
   }
+}
+
+/* ---- key messages and conclusions ---------------------------------------- */
+
+/* A cell of the table by column name; NULL when there is no such cell. */
+static const cell *at(const report_table *t, size_t r, const char *name) {
+  int c = report_table_find_column(t, name);
+  return c < 0 || r >= t->nrows ? NULL : report_table_cell(t, r, (size_t)c);
+}
+
+static double conf_pct(const findings_context *a) { return a->confidence * 100; }
+
+/* A practice or support topic in words, for sentences. */
+static const char *topic_words(const char *topic) {
+  static const char *const words[][2] = {
+      {"evaluate", "evaluating the careers programme"},
+      {"strategic", "updating the strategic careers programme"},
+      {"curriculum", "helping subject teachers link careers to the curriculum"},
+      {"profile", "raising the profile of careers"},
+      {"slt", "engaging senior leaders with the careers programme"},
+      {"governors", "engaging governors with the careers programme"},
+      {"lmi", "using labour market information"},
+      {"cpd", "supporting staff CPD"},
+      {"vocational", "encounters with providers of vocational qualifications and apprenticeships"},
+      {"plo", "progressive learning outcomes"},
+  };
+  for (size_t i = 0; topic && i < sizeof words / sizeof *words; i++)
+    if (strcmp(topic, words[i][0]) == 0)
+      return words[i][1];
+  return topic ? topic : "one practice";
+}
+
+/* The topic, in words, of the k-th practice item (fig6 + k). */
+static const char *practice_topic(const findings_context *a, int k) {
+  return topic_words(k >= 0 && k < FINDINGS_PRACTICES ? a->practice_topics[k] : NULL);
+}
+
+/* ---- words ---------------------------------------------------------------------------- */
+
+/* The practice items (fig6-15) by their "supported" %, highest first:
+ * fills idx with up to 10 figure offsets (0 = fig6) and returns how many
+ * are shown. */
+static int practice_order(report_doc *d, int *idx, double *pct) {
+  int k = 0;
+  for (int f = 6; f <= 15; f++) {
+    char id[16];
+    snprintf(id, sizeof id, "fig%d", f);
+    const report_table *t = report_doc_table(d, id);
+    if (!t || t->nrows < 5)
+      continue;
+    double s = val(t, 4, "pct");
+    if (isnan(s))
+      continue;
+    int j = k++;
+    while (j > 0 && pct[j - 1] < s) {
+      pct[j] = pct[j - 1];
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    pct[j] = s;
+    idx[j] = f - 6;
+  }
+  return k;
+}
+
+/* A "fewer than 5" or a count, for N in sentences. */
+static void n_words(const findings_context *a, long long n, char *buf, size_t len) {
+  if (n < 0)
+    snprintf(buf, len, "%s", a->fewer);
+  else
+    numfmt_count(buf, len, n);
+}
+
+static void key_messages(report_doc *d, const findings_context *a) {
+  report_table *t = report_doc_table(d, "fig1");
+  int up = 0, sig = 0, tested = 0, best = -1, worst = -1;
+  for (int ar = 0; ar < VOCAB_NAREAS; ar++) {
+    double diff = val(t, (size_t)ar, "mean_diff"), ph = val(t, (size_t)ar, "p_holm");
+    if (isnan(diff))
+      continue;
+    tested++;
+    up += diff > 0;
+    sig += ph < 0.05 && diff > 0;
+    if (best < 0 || diff > val(t, (size_t)best, "mean_diff"))
+      best = ar;
+    if (worst < 0 || diff < val(t, (size_t)worst, "mean_diff"))
+      worst = ar;
+  }
+  /* Level 2: knowledge. */
+  if (tested == 0) {
+    report_doc_key_message(d,
+                           "Knowledge (Kirkpatrick level 2): before and after the training "
+                           "cannot be compared: fewer than %d Careers Leaders answered both "
+                           "surveys.",
+                           a->small_cell);
+  } else {
+    char p[32], nw[32];
+    numfmt_p_apa(p, sizeof p, val(t, (size_t)best, "p_holm"));
+    n_words(a, t->n, nw, sizeof nw);
+    report_doc_key_message(
+        d,
+        "Knowledge (Kirkpatrick level 2): of the %s Careers Leaders analysed, who assessed "
+        "their knowledge before and after the training, mean scores rose in %s of the %s "
+        "areas compared; the largest change was in %s (from %.1f %% to %.1f %%, %+.1f points, "
+        "%g %% CI %.1f to %.1f, %s after Holm correction) and the smallest in %s (%+.1f "
+        "points).",
+        nw, up == tested ? "each" : (const char *[]){"none", "one", "two", "three"}[up],
+        (const char *[]){"", "one", "two", "three", "four"}[tested], vocab_name(VOCAB_AREA, best),
+        val(t, (size_t)best, "pre_mean"), val(t, (size_t)best, "post_mean"),
+        val(t, (size_t)best, "mean_diff"), conf_pct(a), val(t, (size_t)best, "ci_low"),
+        val(t, (size_t)best, "ci_high"), p, vocab_name(VOCAB_AREA, worst), val(t, (size_t)worst, "mean_diff"));
+    if (sig == tested)
+      report_doc_key_message(d, "Every rise is statistically significant after correction for "
+                                "testing four areas.");
+    else
+      report_doc_key_message(d,
+                             "%d of the %d changes %s statistically significant after "
+                             "correction for four areas; the others may be due to chance.",
+                             sig, tested, sig == 1 ? "is" : "are");
+  }
+  /* Agreement that the training increased knowledge, all bands together. */
+  t = report_doc_table(d, "fig3");
+  double k = 0, n = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    double pct = val(t, r, "agree_pct"), m = val(t, r, "n");
+    if (!isnan(pct) && !isnan(m)) {
+      k += pct * m / 100;
+      n += m;
+    }
+  }
+  if (n > 0)
+    report_doc_key_message(d,
+                           "%.0f %% of the Careers Leaders shown who answered the post survey "
+                           "agreed that the training increased their knowledge of careers "
+                           "leadership.",
+                           100 * k / n);
+  /* Level 3: practice, where it helped most and least, and the support
+   * wanted. */
+  int idx[10];
+  double pct[10];
+  int np = practice_order(d, idx, pct);
+  if (np >= 2)
+    report_doc_key_message(d,
+                           "Practice (Kirkpatrick level 3): months after the training, between "
+                           "%.0f %% and %.0f %% of Careers Leaders said it led them to start or "
+                           "improve each of %d practices; most often %s (%.0f %%), least often "
+                           "%s (%.0f %%) and %s (%.0f %%), where the training helped least.",
+                           pct[np - 1], pct[0], np, practice_topic(a, idx[0]), pct[0],
+                           practice_topic(a, idx[np - 1]), pct[np - 1],
+                           practice_topic(a, idx[np - 2]), pct[np - 2]);
+  else
+    report_doc_key_message(d, "Practice (Kirkpatrick level 3): too few Careers Leaders answered "
+                              "the long-term survey to say how their practice changed.");
+  t = report_doc_table(d, "support");
+  size_t top = SIZE_MAX, second = SIZE_MAX;
+  for (size_t r = 0; t && r < t->nrows; r++) {
+    double v = val(t, r, "pct");
+    if (isnan(v))
+      continue;
+    if (top == SIZE_MAX || v > val(t, top, "pct")) {
+      second = top;
+      top = r;
+    } else if (second == SIZE_MAX || v > val(t, second, "pct")) {
+      second = r;
+    }
+  }
+  if (top != SIZE_MAX && second != SIZE_MAX) {
+    char t1[256], t2[256];
+    snprintf(t1, sizeof t1, "%s", report_table_display(t, at(t, top, "topic")->text));
+    snprintf(t2, sizeof t2, "%s", report_table_display(t, at(t, second, "topic")->text));
+    t1[0] = (char)tolower((unsigned char)t1[0]);
+    t2[0] = (char)tolower((unsigned char)t2[0]);
+    report_doc_key_message(d,
+                           "Practice (Kirkpatrick level 3): the further support most wanted was "
+                           "%s (%.0f %% of those answering) and %s (%.0f %%).",
+                           t1, val(t, top, "pct"), t2, val(t, second, "pct"));
+  }
+  /* Level 4: benchmarks. */
+  t = report_doc_table(d, "fig18");
+  double ct = val(t, 0, "change"), cu = val(t, 1, "change");
+  if (!isnan(ct) && !isnan(cu))
+    report_doc_key_message(d,
+                           "Careers programmes (Kirkpatrick level 4): establishments whose "
+                           "Careers Leader completed the training went from %.2f to %.2f of "
+                           "the eight Gatsby Benchmarks fully achieved (%+.2f); comparison "
+                           "establishments went from %.2f to %.2f (%+.2f).",
+                           val(t, 0, "baseline_mean"), val(t, 0, "post_mean"), ct,
+                           val(t, 1, "baseline_mean"), val(t, 1, "post_mean"), cu);
+  else if (!isnan(ct))
+    report_doc_key_message(d,
+                           "Careers programmes (Kirkpatrick level 4): establishments whose "
+                           "Careers Leader completed the training went from %.2f to %.2f of "
+                           "the eight Gatsby Benchmarks fully achieved (%+.2f); with no "
+                           "comparison group shown, this cannot be credited to the training.",
+                           val(t, 0, "baseline_mean"), val(t, 0, "post_mean"), ct);
+  else
+    report_doc_key_message(d, "Careers programmes (Kirkpatrick level 4): too few establishments "
+                              "have a baseline and a post Compass return to compare.");
+  t = report_doc_table(d, "did");
+  bool hub_terms = false; /* the model drops them when there is no hub variation */
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *c = at(t, r, "term");
+    if (c->kind == CELL_TEXT && strstr(c->text, "hub"))
+      hub_terms = true;
+  }
+  const char *subject = hub_terms ? "Allowing for hub membership, training" : "Training";
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *c = at(t, r, "term");
+    if (c->kind != CELL_TEXT || strcmp(c->text, "trained_x_post") != 0)
+      continue;
+    double est = val(t, r, "estimate"), p = val(t, r, "p");
+    char ps[32];
+    numfmt_p_apa(ps, sizeof ps, p);
+    if (p < 0.05)
+      report_doc_key_message(d,
+                             "%s is associated with %.2f more benchmarks fully achieved "
+                             "(%g %% CI %.2f to %.2f, %s).",
+                             subject, est, conf_pct(a), val(t, r, "ci_low"), val(t, r, "ci_high"),
+                             ps);
+    else
+      report_doc_key_message(d,
+                             "%s the estimated effect of training is %.2f benchmarks (%g %% CI "
+                             "%.2f to %.2f, %s): too uncertain to rule out no effect.",
+                             hub_terms ? "Allowing for hub membership,"
+                                       : "Across the establishments compared,",
+                             est, conf_pct(a), val(t, r, "ci_low"), val(t, r, "ci_high"), ps);
+  }
+}
+
+/* How two estimates with confidence intervals compare, in words that do not
+ * claim more than the intervals allow. */
+static const char *overlap_words(double lo1, double hi1, double lo2, double hi2) {
+  if (isnan(lo1) || isnan(hi1) || isnan(lo2) || isnan(hi2))
+    return "";
+  return lo1 > hi2 || lo2 > hi1 ? "; the confidence intervals do not overlap"
+                                : "; the confidence intervals overlap, so the difference may be "
+                                  "chance";
+}
+
+static void conclusions(report_doc *d, const findings_context *a) {
+  /* Level 2, overall. */
+  report_table *t = report_doc_table(d, "fig1");
+  int tested = 0, sig = 0;
+  for (int ar = 0; ar < VOCAB_NAREAS; ar++) {
+    double diff = val(t, (size_t)ar, "mean_diff");
+    if (isnan(diff))
+      continue;
+    tested++;
+    sig += val(t, (size_t)ar, "p_holm") < 0.05 && diff > 0;
+  }
+  if (tested && sig == tested)
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): the training was followed by a statistically "
+                          "significant rise in self-assessed knowledge in %s area%s compared.",
+                          tested == 1 ? "the one" : (const char *[]){"", "", "both", "all three",
+                                                                     "all four"}[tested],
+                          tested == 1 ? "" : "s");
+  else if (tested)
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): the training was followed by a statistically "
+                          "significant rise in self-assessed knowledge in %d of the %d areas "
+                          "compared; in the others the change may be chance.",
+                          sig, tested);
+  /* Which group of establishments gained most in leadership knowledge,
+   * among the groups shown only. */
+  t = report_doc_table(d, "table1");
+  int best = -1, shown = 0, hidden_groups = 0;
+  double bd = -INFINITY;
+  for (size_t r = 0; r < t->nrows; r += VOCAB_NAREAS) {
+    double v = val(t, r, "mean_diff");
+    if (isnan(v)) {
+      hidden_groups += report_table_row_marked(t, r) && (at(t, r, "n")->mark == MARK_SUPPRESSED ||
+                                                         at(t, r, "n")->mark == MARK_SECONDARY);
+      continue;
+    }
+    shown++;
+    if (v > bd) {
+      bd = v;
+      best = (int)r;
+    }
+  }
+  if (best >= 0) {
+    char group[128], withheld[160] = "";
+    snprintf(group, sizeof group, "%s",
+             report_table_display(t, at(t, (size_t)best, "group")->text));
+    group[0] = (char)tolower((unsigned char)group[0]);
+    if (hidden_groups)
+      snprintf(withheld, sizeof withheld,
+               " (%d group%s of establishments %s too small to show and %s not compared)",
+               hidden_groups, hidden_groups == 1 ? "" : "s", hidden_groups == 1 ? "is" : "are",
+               hidden_groups == 1 ? "is" : "are");
+    if (shown == 1)
+      report_doc_conclusion(d,
+                            "Knowledge (level 2): only Careers Leaders in %s were numerous "
+                            "enough to show by type of establishment: they gained %+.1f points "
+                            "in leadership knowledge (%g %% CI %.1f to %.1f); there is no other "
+                            "group to compare them with%s.",
+                            group, bd, conf_pct(a), val(t, (size_t)best, "ci_low"),
+                            val(t, (size_t)best, "ci_high"), withheld);
+    else
+      report_doc_conclusion(d,
+                            "Knowledge (level 2): of the types of establishment shown, the "
+                            "largest gain in leadership knowledge was among Careers Leaders in "
+                            "%s (%+.1f points, %g %% CI %.1f to %.1f)%s.",
+                            group, bd, conf_pct(a), val(t, (size_t)best, "ci_low"),
+                            val(t, (size_t)best, "ci_high"), withheld);
+  }
+  else if (hidden_groups)
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): no type of establishment can be shown on its own "
+                          "(%d group%s too small, or withheld so that a small one cannot be "
+                          "worked out from the total), so the types are not compared.",
+                          hidden_groups, hidden_groups == 1 ? " is" : "s are");
+  t = report_doc_table(d, "fig2");
+  size_t lr = t->nrows >= VOCAB_NAREAS ? t->nrows - VOCAB_NAREAS : 0;
+  double first = val(t, 0, "mean_change"), last = val(t, lr, "mean_change");
+  if (!isnan(first) && !isnan(last))
+    report_doc_conclusion(d,
+                          "Knowledge (level 2): Careers Leaders %s in the role gained %s in "
+                          "leadership knowledge (%+.1f points) than those %s (%+.1f points)%s.",
+                          a->first_band, first > last ? "more" : "less", first,
+                          a->last_band, last,
+                          overlap_words(val(t, 0, "ci_low"), val(t, 0, "ci_high"),
+                                        val(t, lr, "ci_low"), val(t, lr, "ci_high")));
+  /* Level 3. */
+  int idx[10];
+  double pct[10];
+  int np = practice_order(d, idx, pct), most = 0;
+  for (int i = 0; i < np; i++)
+    most += pct[i] >= 50;
+  if (np >= 2)
+    report_doc_conclusion(d,
+                          "Practice (level 3): for %d of the %d practices asked about, at least "
+                          "half of those answering said the training led them to start or "
+                          "improve it; it helped least with %s (%.0f %%) and %s (%.0f %%), "
+                          "where further support may be needed.",
+                          most, np, practice_topic(a, idx[np - 1]), pct[np - 1],
+                          practice_topic(a, idx[np - 2]), pct[np - 2]);
+  /* Level 4. */
+  t = report_doc_table(d, "fig19");
+  double th = val(t, 0, "change"), tn = val(t, 1, "change");
+  if (!isnan(th) && !isnan(tn))
+    report_doc_conclusion(d,
+                          "Careers programmes (level 4): trained establishments in a Careers "
+                          "Hub gained %+.2f benchmarks, those outside a hub %+.2f%s.",
+                          th, tn,
+                          overlap_words(val(t, 0, "ci_low"), val(t, 0, "ci_high"),
+                                        val(t, 1, "ci_low"), val(t, 1, "ci_high")));
+  t = report_doc_table(d, "did");
+  double effect = NAN, effect_p = NAN, elo = NAN, ehi = NAN;
+  for (size_t r = 0; r < t->nrows; r++) {
+    const cell *c = at(t, r, "term");
+    if (c->kind == CELL_TEXT && strcmp(c->text, "trained_x_post") == 0) {
+      effect = val(t, r, "estimate");
+      effect_p = val(t, r, "p");
+      elo = val(t, r, "ci_low");
+      ehi = val(t, r, "ci_high");
+    }
+  }
+  if (!isnan(effect))
+    report_doc_conclusion(d,
+                          "Careers programmes (level 4): beyond the change in comparison "
+                          "establishments, the training is %s (%+.2f benchmarks, %g %% CI "
+                          "%.2f to %.2f).",
+                          effect_p < 0.05 ? "associated with a statistically significant gain"
+                                          : "not shown to make a difference that chance "
+                                            "cannot explain",
+                          effect, conf_pct(a), elo, ehi);
+  else if (tested || np >= 2)
+    report_doc_conclusion(d, "Careers programmes (level 4): no estimate of the training's effect "
+                             "on benchmarks can be made from these data (see the difference in "
+                             "differences table for why).");
+  /* Overall. */
+  if (tested || np >= 2 || !isnan(effect))
+    report_doc_conclusion(
+        d, "Overall: %s; %s; %s.",
+        tested ? (sig ? "Careers Leaders' knowledge rose after the training (level 2)"
+                      : "no rise in Careers Leaders' knowledge could be shown (level 2)")
+               : "knowledge could not be compared (level 2)",
+        np >= 2 ? (most * 2 >= np ? "most reported changes in practice that they credit to it "
+                                    "(level 3)"
+                                  : "fewer than half reported changes in most practices "
+                                    "(level 3)")
+                : "practice could not be assessed (level 3)",
+        !isnan(effect) ? (effect_p < 0.05 ? "and establishments with a trained Careers Leader "
+                                            "improved more against the Gatsby Benchmarks than "
+                                            "comparison ones (level 4)"
+                                          : "and the benchmark gains of trained establishments "
+                                            "cannot be told apart from those of comparison "
+                                            "ones (level 4)")
+                       : "and its effect on careers programmes could not be estimated (level 4)");
+  if (d->nconclusions == 0)
+    report_doc_conclusion(d, "The data are too thin for conclusions: see the samples table for "
+                             "what is missing.");
+}
+
+void findings_summarise(report_doc *d, const findings_context *c) {
+  key_messages(d, c);
+  conclusions(d, c);
 }
