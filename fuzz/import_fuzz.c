@@ -38,7 +38,7 @@ static void setup(void) {
   instrument_bank *bank;
   int from, to;
   if (instrument_bank_builtin(&bank, err, sizeof err) != 0 ||
-      store_init(path, bank, &from, &to, err, sizeof err) != 0 ||
+      store_init(path, bank, "test", &from, &to, err, sizeof err) != 0 ||
       store_open(&db, path, err, sizeof err) != 0) {
     fprintf(stderr, "import_fuzz: %s\n", err);
     abort();
@@ -51,7 +51,7 @@ static void setup(void) {
                          "Hub A,20\n100002,Elm,fe_college,London,,15\n"},
       {"leaders", "leader_id,urn,role,months_in_role,contact_consent\nL1,100001,school,12,1\n"
                   "L2,100002,college_strategic,30,0\n"}};
-  import_options opt = {.quiet = true};
+  import_options opt = {.actor = "fuzz", .quiet = true};
   for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
     FILE *f = fopen(csv, "w");
     fputs(base[i][1], f);
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FILE *f = fopen(csv, "wb");
   fwrite(data + 1, 1, size - 1, f);
   fclose(f);
-  import_options opt = {.dry_run = true, .quiet = true};
+  import_options opt = {.actor = "fuzz", .dry_run = true, .quiet = true};
   import_result res;
   char err[512] = "";
   int rc = import_file(db, kind, csv, &opt, &res, err, sizeof err);

@@ -138,7 +138,7 @@ static void fz_setup(void) {
   instrument_bank *bank;
   int from, cur;
   if (instrument_bank_builtin(&bank, err, sizeof err) != 0 ||
-      store_init(path, bank, &from, &cur, err, sizeof err) != 0)
+      store_init(path, bank, "test", &from, &cur, err, sizeof err) != 0)
     fz_die(path, err);
   instrument_bank_free(bank);
   store *s;

@@ -130,13 +130,7 @@ static int open_db(sqlite3 **db, const char *path, int flags, char *err, size_t 
   return 0;
 }
 
-static int audit(sqlite3 *db, const char *action, const char *key, const char *value, char *err,
-                 size_t errlen) {
-  const char *fields[] = {key, value, NULL};
-  return store_audit_db(db, store_actor(), action, fields, err, errlen);
-}
-
-int backup_make(const char *db_path, const char *file, bool force, char *err, size_t errlen) {
+int backup_make(const char *db_path, const char *file, bool force, const char *actor, char *err, size_t errlen) {
   struct stat st;
   if (!force && lstat(file, &st) == 0) {
     snprintf(err, errlen, "%s: already exists; give --force to replace it", file);
@@ -153,7 +147,7 @@ int backup_make(const char *db_path, const char *file, bool force, char *err, si
   if (store_begin(s, err, errlen) != 0)
     goto cleanup;
   const char *fields[] = {"file", file, NULL};
-  if (store_audit_db(store_db(s), store_actor(), "backup", fields, err, errlen) != 0 ||
+  if (store_audit_db(store_db(s), actor, "backup", fields, err, errlen) != 0 ||
       store_commit(s, err, errlen) != 0) {
     store_rollback(s);
     goto cleanup;
@@ -202,7 +196,7 @@ static int replaceable(const char *path, char *err, size_t errlen) {
   return -1;
 }
 
-int backup_restore(const char *file, const char *db_path, bool force, int *version, char *err,
+int backup_restore(const char *file, const char *db_path, bool force, const char *actor, int *version, char *err,
                    size_t errlen) {
   *version = 0;
   char why[512];
@@ -248,7 +242,8 @@ int backup_restore(const char *file, const char *db_path, bool force, int *versi
   if (quick_check(dest, db_path, err, errlen) != 0 ||
       exec(dest, "BEGIN IMMEDIATE", db_path, err, errlen) != 0)
     goto cleanup;
-  if (audit(dest, "restore", "from", file, err, errlen) != 0 ||
+  const char *fields[] = {"from", file, NULL};
+  if (store_audit_db(dest, actor, "restore", fields, err, errlen) != 0 ||
       exec(dest, "COMMIT", db_path, err, errlen) != 0) {
     sqlite3_exec(dest, "ROLLBACK", NULL, NULL, NULL);
     goto cleanup;

@@ -12,10 +12,10 @@
  * was at one moment. The copy goes to a temporary file in file's directory,
  * is checked (PRAGMA quick_check) and renamed to file, so file is either
  * the whole backup or untouched. An existing file is refused unless force.
- * The backup is recorded in the source's audit log (committed before any
+ * The backup is recorded in the source's audit log, naming actor, (committed before any
  * byte is copied; the entry is in the backup too). Returns 0, or -1 with a
  * message in err and no file left behind. */
-int backup_make(const char *db_path, const char *file, bool force, char *err, size_t errlen);
+int backup_make(const char *db_path, const char *file, bool force, const char *actor, char *err, size_t errlen);
 
 /* Puts the backup in file back as the database at db_path. file must be a
  * sound cleval database (checked first; nothing is touched otherwise). When
@@ -23,10 +23,10 @@ int backup_make(const char *db_path, const char *file, bool force, char *err, si
  * cleval database (or a damaged one): the copy goes into it through the
  * backup API, in one write transaction that other connections wait for.
  * A new db_path is written to a temporary file and renamed. The restore is
- * recorded in the restored database's audit log. *version gets the
+ * recorded in the restored database's audit log, naming actor. *version gets the
  * backup's schema version (older ones need `cleval init` to migrate).
  * Returns 0, or -1 with a message in err. */
-int backup_restore(const char *file, const char *db_path, bool force, int *version, char *err,
+int backup_restore(const char *file, const char *db_path, bool force, const char *actor, int *version, char *err,
                    size_t errlen);
 
 #endif

@@ -2,9 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cli_error(const char *fmt, ...) {
   va_list ap;
@@ -27,6 +30,21 @@ int cli_finish_stdout(int status) {
   else
     cli_error("writing standard output failed");
   return status == EXIT_OK ? EXIT_RUNTIME : status;
+}
+
+const char *cli_actor(void) {
+  static char name[64];
+  if (name[0])
+    return name;
+  const struct passwd *pw = getpwuid(geteuid());
+  const char *user = getenv("USER");
+  if (pw && pw->pw_name && *pw->pw_name)
+    snprintf(name, sizeof name, "%s", pw->pw_name);
+  else if (user && *user)
+    snprintf(name, sizeof name, "%s", user);
+  else
+    snprintf(name, sizeof name, "uid %lu", (unsigned long)geteuid());
+  return name;
 }
 
 int cli_usage(const command *cmd, const char *fmt, ...) {

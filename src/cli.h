@@ -50,6 +50,11 @@ int cli_parse(const command *cmd, int argc, char **argv, const cli_option *opts,
  * status was EXIT_OK; otherwise returns status. */
 int cli_finish_stdout(int status);
 
+/* Whom audit entries name for this command: the account running it (its
+ * login name; $USER when the account has no name, as in some containers;
+ * "uid N" when neither is known). */
+const char *cli_actor(void);
+
 /* Whether argv holds --help or -h (then the caller prints its help). */
 bool cli_wants_help(int argc, char **argv);
 void cli_print_help(const command *cmd);

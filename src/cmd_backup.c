@@ -65,7 +65,7 @@ static int run_backup(int argc, char **argv) {
   if (npos != 2)
     return cli_usage(&cmd_backup, "expected the database and the backup file");
   char err[1024];
-  if (backup_make(pos[0], pos[1], force, err, sizeof err) != 0) {
+  if (backup_make(pos[0], pos[1], force, cli_actor(), err, sizeof err) != 0) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }
@@ -84,7 +84,7 @@ static int run_restore(int argc, char **argv) {
     return cli_usage(&cmd_restore, "expected the backup file and the database");
   char err[1024];
   int version;
-  if (backup_restore(pos[0], pos[1], force, &version, err, sizeof err) != 0) {
+  if (backup_restore(pos[0], pos[1], force, cli_actor(), &version, err, sizeof err) != 0) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }

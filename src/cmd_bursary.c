@@ -86,7 +86,7 @@ static int run(int argc, char **argv) {
     cli_error("%s: %s", pos[0], err);
     goto done;
   }
-  int rc = fund_bursary_step(s, leader, (int)wave, (fund_step)step, date, store_actor(), err,
+  int rc = fund_bursary_step(s, leader, (int)wave, (fund_step)step, date, cli_actor(), err,
                              sizeof err);
   if (rc != FUND_STEP_DONE) {
     store_rollback(s);

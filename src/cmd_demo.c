@@ -63,6 +63,9 @@ const command cmd_demo = {
  * simulated date, so that two runs give the same bytes: the default VFS is
  * wrapped with one whose clock is fixed, for the length of the demo. */
 
+/* Whom the demo's audit entries name: the simulator imported the data, not
+ * whoever ran the demo, so the database is the same for everyone. */
+#define DEMO_ACTOR "cleval-demo"
 #define DEMO_UNIX_TIME 1619773200LL /* 2021-04-30T09:00:00Z */
 #define UNIX_EPOCH_JULIAN_MS 210866760000000LL
 
@@ -164,7 +167,7 @@ static void count(const sim *s, counts *c) {
 /* Imports DIR/csv/KIND.csv for every kind, in dependency order (paths are
  * relative: the demo runs inside DIR). */
 static int import_all(store *st, strbuf *line, char *err, size_t errlen) {
-  import_options opt = {.quiet = true};
+  import_options opt = {.actor = DEMO_ACTOR, .quiet = true};
   for (size_t k = 0; k < sim_nkinds; k++) {
     char path[128], n[32];
     snprintf(path, sizeof path, "csv/%s.csv", sim_kinds[k]);
@@ -276,13 +279,11 @@ static int run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   /* Everything below is relative to DIR, so that the database (whose audit
-   * log records the files imported) is the same wherever DIR is; the
-   * simulated data is imported by the simulator, not by whoever ran it. */
+   * log records the files imported) is the same wherever DIR is. */
   if (chdir(dir) != 0) {
     cli_error("%s: %s", dir, strerror(errno));
     return EXIT_RUNTIME;
   }
-  setenv("USER", "cleval-demo", 1);
   if (clock_install() != 0) {
     cli_error("cannot set up the database clock");
     return EXIT_RUNTIME;
@@ -316,7 +317,7 @@ static int run(int argc, char **argv) {
   printf("  wrote %s/csv/: %zu files (%s survey answers, %s Compass returns)\n", dir, sim_nkinds,
          grouped(s->nanswers, a), grouped(s->nreturns, b));
   int from, current;
-  if (store_init("demo.db", bank, &from, &current, err, sizeof err) != 0 ||
+  if (store_init("demo.db", bank, DEMO_ACTOR, &from, &current, err, sizeof err) != 0 ||
       store_open(&st, "demo.db", err, sizeof err) != 0)
     goto fail;
   if (import_all(st, &line, err, sizeof err) != 0)

@@ -53,7 +53,7 @@ static int run(int argc, char **argv) {
                      "enrolments, self-assessment, long-term, compass, waves, allocations, "
                      "bursaries)",
                      pos[1]);
-  export_options opt = {EXPORT_CSV, personal, NULL, NULL};
+  export_options opt = {EXPORT_CSV, personal, cli_actor(), NULL};
   if (export_format_parse(format, &opt.format) != 0)
     return cli_usage(&cmd_export, "unknown format '%s' (expected csv, json or sav)", format);
   if (opt.format == EXPORT_SAV && (!out || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO))

@@ -61,7 +61,7 @@ static int run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   forget_counts c;
-  int rc = forget_leader(s, leader, store_actor(), &c, err, sizeof err);
+  int rc = forget_leader(s, leader, cli_actor(), &c, err, sizeof err);
   store_close(s);
   if (rc == 1) {
     cli_error("%s: %s; nothing changed", pos[0], err);

@@ -162,7 +162,7 @@ static int run(int argc, char **argv) {
   }
   progress pr = {.last = 0};
   clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-  import_options opt = {dry, ignore, quiet, dups, order, NULL, &pr, map, discards};
+  import_options opt = {cli_actor(), dry, ignore, quiet, dups, order, NULL, &pr, map, discards};
   if (!quiet && isatty(STDERR_FILENO))
     opt.progress = progress_draw;
   import_result res;

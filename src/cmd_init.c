@@ -37,7 +37,7 @@ static int run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   int from, current;
-  int rc = store_init(pos[0], bank, &from, &current, err, sizeof err);
+  int rc = store_init(pos[0], bank, cli_actor(), &from, &current, err, sizeof err);
   instrument_bank_free(bank);
   if (rc != 0) {
     cli_error("%s", err);

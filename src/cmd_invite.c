@@ -88,7 +88,7 @@ static int run(int argc, char **argv) {
   gmtime_r(&now, &tm);
   char today[16];
   strftime(today, sizeof today, "%Y-%m-%d", &tm);
-  invite_options o = {stage, provider, base, remind, today, store_actor()};
+  invite_options o = {stage, provider, base, remind, today, cli_actor()};
   size_t n = 0;
   int invalid = 0;
   int rc = invite_run(s, &o, out, &n, &invalid, err, sizeof err);

@@ -45,7 +45,7 @@ int invite_compass_cli(const command *cmd, int argc, char **argv) {
   int invalid = 0, rc;
   size_t n = 0;
   if (revoke) {
-    rc = compass_link_revoke(s, revoke, now, store_actor(), &n, &invalid, err, sizeof err);
+    rc = compass_link_revoke(s, revoke, now, cli_actor(), &n, &invalid, err, sizeof err);
     store_close(s);
     if (rc != 0) {
       cli_error("%s: %s", pos[0], err);
@@ -60,7 +60,7 @@ int invite_compass_cli(const command *cmd, int argc, char **argv) {
     cli_error("%s: cannot write", out_path);
     return EXIT_RUNTIME;
   }
-  compass_link_options o = {urn, base, now, store_actor()};
+  compass_link_options o = {urn, base, now, cli_actor()};
   rc = compass_link_issue(s, &o, out, &n, &invalid, err, sizeof err);
   store_close(s);
   if (out_path && fclose(out) != 0 && rc == 0) {

@@ -91,7 +91,7 @@ static int add(const char *db, const char *name, const char *role, const char *p
     return EXIT_RUNTIME;
   }
   int invalid = 0;
-  int rc = user_add(s, name, role, provider, pw, store_actor(), &invalid, err, sizeof err);
+  int rc = user_add(s, name, role, provider, pw, cli_actor(), &invalid, err, sizeof err);
   sodium_memzero(pw, sizeof pw);
   store_close(s);
   if (rc != 0) {
@@ -132,7 +132,7 @@ static int remove_user(const char *db, const char *name) {
     return EXIT_RUNTIME;
   }
   int invalid = 0;
-  int rc = user_remove(s, name, store_actor(), &invalid, err, sizeof err);
+  int rc = user_remove(s, name, cli_actor(), &invalid, err, sizeof err);
   store_close(s);
   if (rc != 0) {
     cli_error("%s: %s", db, err);

@@ -743,7 +743,7 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
   strbuf_printf(&detail, "kind=%s format=%s file=%s rows=%zu personal=%s", kind,
                 formats[opt->format], opt->file ? opt->file : to_file ? path : "-", n,
                 k == K_LEADERS && opt->include_personal ? "yes" : "no");
-  int arc = store_audit(s, opt->actor ? opt->actor : store_actor(), "export",
+  int arc = store_audit(s, opt->actor, "export",
                         strbuf_str(&detail), err, errlen);
   strbuf_free(&detail);
   if (arc != 0)

@@ -17,7 +17,7 @@ typedef enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_SAV } export_format
 typedef struct export_options {
   export_format format;
   bool include_personal; /* leaders: add the name and email columns */
-  const char *actor;     /* whom the audit entry names (NULL: store_actor()) */
+  const char *actor;     /* whom the audit entry names (required) */
   const char *file;      /* the file the audit entry names (NULL: path) */
 } export_options;
 

@@ -854,9 +854,10 @@ static int sql(sqlite3 *db, const char *text, char *err, size_t errlen) {
 int import_file(store *s, const char *kind, const char *path, const import_options *opt,
                 import_result *res, char *err, size_t errlen) {
   memset(res, 0, sizeof *res);
-  import_options defaults = {.quiet = true};
-  if (!opt)
-    opt = &defaults;
+  if (!opt->actor) {
+    snprintf(err, errlen, "import: no actor for the audit log");
+    return -1;
+  }
   res->dry_run = opt->dry_run;
   int k = imp_list_index(kind, import_kinds);
   if (k < 0) {
@@ -1044,7 +1045,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
                 res->unchanged, res->discarded);
   if (opt->map)
     strbuf_printf(&detail, " map=%s map_sha256=%s", opt->map, im.map_sha256);
-  int arc = store_audit(s, store_actor(), "import", strbuf_str(&detail), err, errlen);
+  int arc = store_audit(s, opt->actor, "import", strbuf_str(&detail), err, errlen);
   strbuf_free(&detail);
   if (arc != 0)
     goto done;

@@ -27,6 +27,7 @@ typedef struct import_progress {
 typedef void import_progress_fn(const import_progress *p, void *ctx);
 
 typedef struct import_options {
+  const char *actor;            /* whom the audit entry names (required when writing) */
   bool dry_run;                 /* validate and report, write nothing */
   bool ignore_unknown;          /* unknown columns are ignored instead of an error */
   bool quiet;                   /* the caller shows less (the core ignores it) */

@@ -524,13 +524,14 @@ cleanup:
   return rc;
 }
 
-int store_init(const char *path, const instrument_bank *bank, int *from_version, int *was_current,
-               char *err, size_t errlen) {
-  return store_init_version(path, bank, LATEST, from_version, was_current, err, errlen);
+int store_init(const char *path, const instrument_bank *bank, const char *actor,
+               int *from_version, int *was_current, char *err, size_t errlen) {
+  return store_init_version(path, bank, actor, LATEST, from_version, was_current, err, errlen);
 }
 
-int store_init_version(const char *path, const instrument_bank *bank, int target, int *from_version,
-                       int *was_current, char *err, size_t errlen) {
+int store_init_version(const char *path, const instrument_bank *bank, const char *actor,
+                       int target, int *from_version, int *was_current, char *err,
+                       size_t errlen) {
   *from_version = 0;
   *was_current = 0;
   off_t size = 0;
@@ -610,7 +611,7 @@ int store_init_version(const char *path, const instrument_bank *bank, int target
     goto rollback;
   char detail[128];
   snprintf(detail, sizeof detail, "schema version %d -> %d", version, target);
-  if (audit_insert(db, store_actor(), version ? "migrate" : "init", detail, err, errlen) != 0)
+  if (audit_insert(db, actor, version ? "migrate" : "init", detail, err, errlen) != 0)
     goto rollback;
   if (exec(db, "COMMIT", err, errlen) != 0)
     goto rollback;
@@ -835,11 +836,6 @@ int store_audit_db(sqlite3 *db, const char *actor, const char *action,
   int rc = audit_insert(db, actor, action, strbuf_str(&b), err, errlen);
   strbuf_free(&b);
   return rc;
-}
-
-const char *store_actor(void) {
-  const char *u = getenv("USER");
-  return u && *u ? u : "unknown";
 }
 
 int store_setting_get(store *s, const char *key, const char *def, char **out, char *err,

@@ -19,14 +19,15 @@ int store_schema_latest(void);
  * (returns -1, file untouched) when path exists and is not a cleval
  * database, or is already at the latest version (*was_current set to 1 then,
  * so the caller can say so). All changes happen in one transaction.
- * *from_version gets the version found (0 for a new file). */
-int store_init(const char *path, const struct instrument_bank *bank, int *from_version,
-               int *was_current, char *err, size_t errlen);
+ * *from_version gets the version found (0 for a new file). The audit log
+ * records the init or migration as done by actor. */
+int store_init(const char *path, const struct instrument_bank *bank, const char *actor,
+               int *from_version, int *was_current, char *err, size_t errlen);
 
 /* As store_init, but stops at schema version target (1 to the latest): for
  * tests of migrations from older versions. */
-int store_init_version(const char *path, const struct instrument_bank *bank, int target,
-                       int *from_version, int *was_current, char *err, size_t errlen);
+int store_init_version(const char *path, const struct instrument_bank *bank, const char *actor,
+                       int target, int *from_version, int *was_current, char *err, size_t errlen);
 
 /* Opens an existing cleval database at the latest schema version. Fails
  * with a message when the file does not exist, is not a cleval database,
@@ -65,10 +66,6 @@ int store_audit(store *s, const char *actor, const char *action, const char *det
  * {key, value, key, value, ..., NULL}, stored as a JSON object. */
 int store_audit_db(sqlite3 *db, const char *actor, const char *action, const char *const *fields,
                    char *err, size_t errlen);
-
-/* The name of the person running the command, for audit entries: $USER or
- * "unknown". */
-const char *store_actor(void);
 
 /* A setting from the settings table into *out, or def when absent (or
  * NULL); the caller frees *out. Returns 0; on an SQL error (no settings

@@ -44,7 +44,7 @@ static char *db_path(const char *dir) {
 static void make_db(const char *path, int full) {
   char err[512];
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   if (!full)
     return;
   static const char *const files[][2] = {
@@ -62,7 +62,7 @@ static void make_db(const char *path, int full) {
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     char file[512];
     snprintf(file, sizeof file, "%s/programme/%s", TESTDATA, files[i][1]);
-    import_options opt = {.quiet = true};
+    import_options opt = {.actor = "test", .quiet = true};
     import_result res;
     int rc = import_file(s, files[i][0], file, &opt, &res, err, sizeof err);
     if (rc != 0)

@@ -42,7 +42,7 @@ static int setup(void **state) {
   instrument_bank *bank;
   assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   instrument_bank_free(bank);
   assert_int_equal(store_open(&f->s, path, err, sizeof err), 0);
   f->db = store_db(f->s);

@@ -59,7 +59,7 @@ static void test_init_creates_schema(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "new.db"), err[512];
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   assert_int_equal(from, 0);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
@@ -97,7 +97,7 @@ static void test_migrates_older_version(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "old.db"), err[512];
   int from, current;
-  assert_int_equal(store_init_version(path, bank, 1, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init_version(path, bank, "test", 1, &from, &current, err, sizeof err), 0);
   /* Data written under version 1 survives the migration. */
   sqlite3 *raw;
   assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
@@ -110,7 +110,7 @@ static void test_migrates_older_version(void **state) {
   assert_non_null(strstr(err, "schema version 1 is older"));
   assert_non_null(strstr(err, "cleval init"));
 
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   assert_int_equal(from, 1);
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
   assert_int_equal(query_int(store_db(s), "PRAGMA user_version"), store_schema_latest());
@@ -131,7 +131,7 @@ static void test_migrates_older_version(void **state) {
   store_close(s);
 
   /* A second init on a current database changes nothing and says so. */
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), -1);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), -1);
   assert_int_equal(current, 1);
   assert_non_null(strstr(err, "already a cleval database"));
   free(path);
@@ -156,7 +156,7 @@ static void test_refuses_foreign_files(void **state) {
   int from, current;
   /* A text file. */
   char *text = test_write_file(dir, "notes.txt", "these are someone's notes\n");
-  assert_int_equal(store_init(text, bank, &from, &current, err, sizeof err), -1);
+  assert_int_equal(store_init(text, bank, "test", &from, &current, err, sizeof err), -1);
   assert_non_null(strstr(err, "not a cleval database"));
   size_t len;
   char *after = slurp(text, &len);
@@ -174,7 +174,7 @@ static void test_refuses_foreign_files(void **state) {
   sqlite3_close(raw);
   size_t before_len;
   char *before = slurp(other, &before_len);
-  assert_int_equal(store_init(other, bank, &from, &current, err, sizeof err), -1);
+  assert_int_equal(store_init(other, bank, "test", &from, &current, err, sizeof err), -1);
   assert_non_null(strstr(err, "not a cleval database"));
   after = slurp(other, &len);
   assert_int_equal(len, before_len);
@@ -201,7 +201,7 @@ static void test_audit_log_append_only(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "a.db"), err[512];
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
   assert_int_equal(store_begin(s, err, sizeof err), 0);
@@ -230,7 +230,7 @@ static void test_audit_log_unforgeable(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "f.db"), err[512];
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
   sqlite3 *db = store_db(s);
@@ -279,14 +279,14 @@ static void test_init_leaves_nothing_on_failure(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "i.db"), err[512];
   int from, current;
-  assert_int_equal(store_init_version(path, bank, 99, &from, &current, err, sizeof err), -1);
+  assert_int_equal(store_init_version(path, bank, "test", 99, &from, &current, err, sizeof err), -1);
   struct stat st;
   assert_int_not_equal(stat(path, &st), 0);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s)\"", dir);
   assert_int_equal(system(cmd), 0);
   /* And then init works. */
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   int version;
   assert_int_equal(store_check_file(path, &version, err, sizeof err), 0);
   assert_int_equal(version, store_schema_latest());
@@ -298,7 +298,7 @@ static void test_foreign_keys_enforced(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "fk.db"), err[512];
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
   int rc = sqlite3_exec(store_db(s),
@@ -317,7 +317,7 @@ static void test_setting_errors_reported(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "set.db"), err[512];
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
   char *v = NULL;
@@ -349,7 +349,7 @@ static void test_migration6_checks_as_or_chains(void **state) {
   (void)state;
   char *dir = test_tmpdir(), *path = db_path(dir, "v5.db"), err[512];
   int from, current;
-  assert_int_equal(store_init_version(path, bank, 5, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init_version(path, bank, "test", 5, &from, &current, err, sizeof err), 0);
   sqlite3 *raw;
   assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
   assert_int_equal(sqlite3_exec(raw,
@@ -360,7 +360,7 @@ static void test_migration6_checks_as_or_chains(void **state) {
                                 NULL, NULL, NULL),
                    SQLITE_OK);
   sqlite3_close(raw);
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   assert_int_equal(from, 5);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);

@@ -241,13 +241,13 @@ static void test_submit_equals_import(void **state) {
   snprintf(other, sizeof other, "%s/imported.db", dir);
   store *s;
   assert_int_equal(store_open(&s, path, err, sizeof err), 0);
-  export_options eo = {EXPORT_CSV, false, NULL, NULL};
+  export_options eo = {EXPORT_CSV, false, "test", NULL};
   size_t rows;
   assert_int_equal(export_kind(s, "compass", &eo, csv, &rows, err, sizeof err), 0);
   store_close(s);
   init_db(other);
   assert_int_equal(store_open(&s, other, err, sizeof err), 0);
-  import_options io = {.quiet = true};
+  import_options io = {.actor = "test", .quiet = true};
   import_result ir;
   memset(&ir, 0, sizeof ir);
   int rc = import_file(s, "compass", csv, &io, &ir, err, sizeof err);

@@ -26,7 +26,7 @@ static inline void webtest_init_db(const char *path) {
   instrument_bank *bank;
   assert_int_equal(instrument_bank_builtin(&bank, err, sizeof err), 0);
   int from, cur;
-  if (store_init(path, bank, &from, &cur, err, sizeof err) != 0)
+  if (store_init(path, bank, "test", &from, &cur, err, sizeof err) != 0)
     fail_msg("%s", err);
   instrument_bank_free(bank);
 }
