@@ -1,5 +1,4 @@
 /* cleval instruments [DB] [--scales]: the item bank, or its scales, as CSV. */
-#include <sqlite3.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -42,38 +41,6 @@ static void put_row(strbuf *b, const char *instr, const char *role, const char *
   strbuf_putc(b, '\n');
 }
 
-static int from_db(const char *path, strbuf *out) {
-  char err[1024];
-  store *s;
-  if (store_open_readonly(&s, path, err, sizeof err) != 0) {
-    cli_error("%s", err);
-    return EXIT_RUNTIME;
-  }
-  sqlite3_stmt *st;
-  int rc = EXIT_OK;
-  if (sqlite3_prepare_v2(store_db(s),
-                         "SELECT i.key, it.role, it.area, it.item_key, it.text"
-                         " FROM items it JOIN instruments i ON i.id = it.instrument_id"
-                         " ORDER BY i.key, it.position",
-                         -1, &st, NULL) != SQLITE_OK) {
-    cli_error("%s: %s", path, sqlite3_errmsg(store_db(s)));
-    store_close(s);
-    return EXIT_RUNTIME;
-  }
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW)
-    put_row(out, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 4));
-  if (step != SQLITE_DONE) {
-    cli_error("%s: %s", path, sqlite3_errmsg(store_db(s)));
-    rc = EXIT_RUNTIME;
-  }
-  sqlite3_finalize(st);
-  store_close(s);
-  return rc;
-}
-
 /* Every option of every scale of the bank's instruments. */
 static void put_scales(strbuf *b, const instrument_bank *bank) {
   strbuf_puts(b, "instrument,scale,kind,code,value,label\n");
@@ -99,29 +66,39 @@ static void put_scales(strbuf *b, const instrument_bank *bank) {
     }
 }
 
-static int scales(int npos, const char **pos, strbuf *out) {
+/* The instruments installed in the database pos[0], or the built-in ones
+ * when there is no pos[0]. */
+static int load_bank(int npos, const char **pos, instrument_bank **bank) {
   char err[1024];
-  instrument_bank *bank = NULL;
-  int rc = EXIT_OK;
-  if (npos == 1) {
-    store *s;
-    if (store_open_readonly(&s, pos[0], err, sizeof err) != 0) {
-      cli_error("%s", err);
-      return EXIT_RUNTIME;
-    }
-    if (store_instruments(s, &bank, NULL, err, sizeof err) != 0) {
-      cli_error("%s: %s", pos[0], err);
-      rc = EXIT_RUNTIME;
-    }
-    store_close(s);
-  } else if (instrument_bank_builtin(&bank, err, sizeof err) != 0) {
+  *bank = NULL;
+  if (npos == 0) {
+    if (instrument_bank_builtin(bank, err, sizeof err) == 0)
+      return EXIT_OK;
     cli_error("built-in instruments: %s", err);
+    return EXIT_RUNTIME;
+  }
+  store *s;
+  if (store_open_readonly(&s, pos[0], err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  int rc = EXIT_OK;
+  if (store_instruments(s, bank, NULL, err, sizeof err) != 0) {
+    cli_error("%s: %s", pos[0], err);
     rc = EXIT_RUNTIME;
   }
-  if (rc == EXIT_OK)
-    put_scales(out, bank);
-  instrument_bank_free(bank);
+  store_close(s);
   return rc;
+}
+
+/* Every item of every instrument in the bank. */
+static void put_items(strbuf *b, const instrument_bank *bank) {
+  strbuf_puts(b, "instrument,role,area,item_id,text\n");
+  for (size_t i = 0; i < bank->n; i++)
+    for (size_t j = 0; j < bank->list[i]->nitems; j++) {
+      const instrument_item *it = &bank->list[i]->items[j];
+      put_row(b, bank->list[i]->key, it->role, it->area, it->id, it->text);
+    }
 }
 
 static int run(int argc, char **argv) {
@@ -131,35 +108,17 @@ static int run(int argc, char **argv) {
   cli_option opts[] = {{"scales", 0, false, NULL, &want_scales}, {NULL, 0, false, NULL, NULL}};
   if (cli_parse(&cmd_instruments, argc, argv, opts, pos, 1, &npos) != 0)
     return EXIT_USAGE;
-  strbuf out = STRBUF_INIT;
-  if (want_scales) {
-    int rc = scales(npos, pos, &out);
-    if (rc == EXIT_OK)
-      fwrite(out.data, 1, out.len, stdout); /* checked in main */
-    strbuf_free(&out);
+  instrument_bank *bank;
+  int rc = load_bank(npos, pos, &bank);
+  if (rc != EXIT_OK)
     return rc;
-  }
-  strbuf_puts(&out, "instrument,role,area,item_id,text\n");
-  int rc = EXIT_OK;
-  if (npos == 1) {
-    rc = from_db(pos[0], &out);
-  } else {
-    char err[1024];
-    instrument_bank *bank;
-    if (instrument_bank_builtin(&bank, err, sizeof err) != 0) {
-      cli_error("built-in instruments: %s", err);
-      rc = EXIT_RUNTIME;
-    } else {
-      for (size_t i = 0; i < bank->n; i++)
-        for (size_t j = 0; j < bank->list[i]->nitems; j++) {
-          const instrument_item *it = &bank->list[i]->items[j];
-          put_row(&out, bank->list[i]->key, it->role, it->area, it->id, it->text);
-        }
-      instrument_bank_free(bank);
-    }
-  }
-  if (rc == EXIT_OK)
-    fwrite(out.data, 1, out.len, stdout); /* checked in main */
+  strbuf out = STRBUF_INIT;
+  if (want_scales)
+    put_scales(&out, bank);
+  else
+    put_items(&out, bank);
+  fwrite(out.data, 1, out.len, stdout); /* checked in main */
   strbuf_free(&out);
-  return rc;
+  instrument_bank_free(bank);
+  return EXIT_OK;
 }
