@@ -27,7 +27,7 @@ const command cmd_stats = {
     "with the keys below at full precision (%.17g). Columns are found by their\n"
     "header name. Differences are always y - x. p values are two-sided and\n"
     "accurate far into the tails (0 only below the smallest double). Intervals\n"
-    "are 95 %.\n\n"
+    "are 95 %, at any magnitude (1e-300 to 1e308).\n\n"
     "An empty cell is a missing value: it drops that pair (paired tests), that\n"
     "value (two-sample tests) or that row (ols, did, alpha), and the number\n"
     "dropped is reported (\"dropped\" in JSON).\n\n"
@@ -81,7 +81,8 @@ const command cmd_stats = {
     "Exit status: 0 done; 1 the file could not be read; 2 usage error (an\n"
     "unknown test or option); 3 invalid input: a missing column, a cell that\n"
     "is not a number (named FILE:LINE:COLUMN), too few usable values, zero\n"
-    "variance, a singular design. Nothing is printed to standard output then.\n",
+    "variance, a singular design, a result past 1e308. Nothing is printed to\n"
+    "standard output then.\n",
     run,
 };
 

@@ -48,6 +48,40 @@ static void gsl_quiet(void) {
   }
 }
 
+/* ---- magnitudes ----
+ *
+ * Data near the largest double (1e308) overflow when squared, data near
+ * the smallest (1e-300) underflow to zero; both once gave wrong reasons
+ * ("all equal", "constant") or inf and NaN as results. The tests below
+ * therefore work on their data multiplied by 2^-e, e the binary exponent
+ * of the largest |value|, and multiply back what is in the data's units.
+ * A power of two scales without rounding, so wherever the unscaled
+ * computation did not overflow or underflow its results are unchanged to
+ * the bit. A result that does not fit a double once scaled back is said to
+ * be so (TOO_BIG), never returned as inf. */
+
+#define TOO_BIG                                                                                    \
+  "a result is beyond the largest number a double holds (the values are too large, or too far "   \
+  "apart in magnitude)"
+
+/* The binary exponent of the largest finite |x[i]| (NaN and infinities
+ * skipped), or 0 when there is none but 0. */
+static int top_exp(const double *x, size_t n) {
+  double top = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(x[i]))
+      top = fmax(top, fabs(x[i]));
+  return top > 0 ? ilogb(top) : 0;
+}
+
+/* Whether every one of the n values is finite. */
+static bool all_finite(const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(v[i]))
+      return false;
+  return true;
+}
+
 static int check_level(double level, char *err, size_t errlen) {
   if (!(level > 0 && level < 1)) {
     seterr(err, errlen, "confidence level must be between 0 and 1");
@@ -200,13 +234,12 @@ int stats_paired_t_sums(const compsum_moments *s, size_t dropped, double level, 
     seterr(err, errlen, "fewer than 2 usable pairs (%zu)", m);
     return -1;
   }
-  double mean, var;
-  compsum_moments_get(s, &mean, &var);
-  if (!isfinite(mean) || !isfinite(var)) {
-    seterr(err, errlen, "the differences are too large for their variance to be a number");
+  double mean, sd;
+  compsum_moments_get_sd(s, &mean, &sd);
+  if (!isfinite(mean) || !isfinite(sd)) {
+    seterr(err, errlen, TOO_BIG);
     return -1;
   }
-  double sd = sqrt(var);
   double se = sd / sqrt((double)m);
   /* R's t.test: "data are essentially constant" */
   if (!(se > 0) || se < 10 * DBL_EPSILON * fabs(mean)) {
@@ -225,6 +258,11 @@ int stats_paired_t_sums(const compsum_moments *s, size_t dropped, double level, 
   out->ci_low = mean - q * se;
   out->ci_high = mean + q * se;
   out->cohens_dz = mean / sd;
+  if (!isfinite(out->ci_low) || !isfinite(out->ci_high) || !isfinite(out->t)) {
+    memset(out, 0, sizeof *out);
+    seterr(err, errlen, TOO_BIG);
+    return -1;
+  }
   return 0;
 }
 
@@ -262,9 +300,10 @@ int stats_paired_t_diff(const double *d, size_t n, double level, stats_paired *o
   return paired_t(d, NULL, n, level, out, err, errlen);
 }
 
-/* Mean and variance of the non-missing values of x. */
-static int moments(const double *x, size_t n, const char *name, size_t *used, size_t *dropped,
-                   double *mean, double *var, char *err, size_t errlen) {
+/* Mean and variance of the non-missing values of x times 2^-e (see
+ * top_exp). */
+static int moments(const double *x, size_t n, int e, const char *name, size_t *used,
+                   size_t *dropped, double *mean, double *var, char *err, size_t errlen) {
   compsum sum = {0, 0};
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
@@ -276,7 +315,7 @@ static int moments(const double *x, size_t n, const char *name, size_t *used, si
       seterr(err, errlen, "%s value %zu is infinite", name, i + 1);
       return -1;
     }
-    compsum_add(&sum, x[i]);
+    compsum_add(&sum, ldexp(x[i], -e));
     m++;
   }
   *used = m;
@@ -289,9 +328,9 @@ static int moments(const double *x, size_t n, const char *name, size_t *used, si
   for (size_t i = 0; i < n; i++) {
     if (isnan(x[i]))
       continue;
-    double e = x[i] - mu;
-    compsum_add(&ss, e * e);
-    compsum_add(&s1, e);
+    double d = ldexp(x[i], -e) - mu;
+    compsum_add(&ss, d * d);
+    compsum_add(&s1, d);
   }
   double c = compsum_value(&s1);
   double v = m > 1 ? (compsum_value(&ss) - c * c / (double)m) / (double)(m - 1) : 0;
@@ -308,8 +347,11 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
     return -1;
   size_t mx, my, dropped = 0;
   double meanx, varx, meany, vary;
-  if (moments(x, nx, "x", &mx, &dropped, &meanx, &varx, err, errlen) < 0 ||
-      moments(y, ny, "y", &my, &dropped, &meany, &vary, err, errlen) < 0)
+  /* in units of 2^e: see top_exp */
+  int e = top_exp(x, nx), ey = top_exp(y, ny);
+  e = e > ey ? e : ey;
+  if (moments(x, nx, e, "x", &mx, &dropped, &meanx, &varx, err, errlen) < 0 ||
+      moments(y, ny, e, "y", &my, &dropped, &meany, &vary, err, errlen) < 0)
     return -1;
   /* Welch's needs a variance of each sample; the pooled variance needs
    * one degree of freedom in all (one value in a sample is enough when
@@ -348,19 +390,26 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
   out->n_x = mx;
   out->n_y = my;
   out->dropped = dropped;
-  out->mean_x = meanx;
-  out->mean_y = meany;
-  out->sd_x = mx > 1 ? sqrt(varx) : NAN; /* (R: the sd of one value is NA) */
-  out->sd_y = my > 1 ? sqrt(vary) : NAN;
-  out->mean_diff = diff;
-  out->se = se;
+  out->mean_x = ldexp(meanx, e);
+  out->mean_y = ldexp(meany, e);
+  out->sd_x = mx > 1 ? ldexp(sqrt(varx), e) : NAN; /* (R: the sd of one value is NA) */
+  out->sd_y = my > 1 ? ldexp(sqrt(vary), e) : NAN;
+  out->mean_diff = ldexp(diff, e);
+  out->se = ldexp(se, e);
   out->df = df;
   out->t = diff / se;
   out->p = stats_t_p(out->t, df);
   double q = stats_t_crit(df, level);
-  out->ci_low = diff - q * se;
-  out->ci_high = diff + q * se;
+  out->ci_low = ldexp(diff - q * se, e);
+  out->ci_high = ldexp(diff + q * se, e);
   out->hedges_g = diff / sqrt(pooled) * (1 - 3 / (4 * (dx + dy) - 9));
+  const double got[] = {out->mean_x, out->mean_y, out->mean_diff, out->se, out->ci_low,
+                        out->ci_high, mx > 1 ? out->sd_x : 0, my > 1 ? out->sd_y : 0};
+  if (!all_finite(got, sizeof got / sizeof got[0])) {
+    memset(out, 0, sizeof *out);
+    seterr(err, errlen, TOO_BIG);
+    return -1;
+  }
   return 0;
 }
 
@@ -382,7 +431,8 @@ int stats_mean_ci(const double *x, size_t n, double level, stats_mean *out, char
     return -1;
   size_t m, dropped = 0;
   double mean, var;
-  if (moments(x, n, "x", &m, &dropped, &mean, &var, err, errlen) < 0)
+  int e = top_exp(x, n); /* in units of 2^e */
+  if (moments(x, n, e, "x", &m, &dropped, &mean, &var, err, errlen) < 0)
     return -1;
   if (m < 2) {
     seterr(err, errlen, "fewer than 2 values (%zu)", m);
@@ -390,13 +440,20 @@ int stats_mean_ci(const double *x, size_t n, double level, stats_mean *out, char
   }
   out->n = m;
   out->dropped = dropped;
-  out->mean = mean;
-  out->sd = sqrt(var);
-  out->se = out->sd / sqrt((double)m);
+  double sd = sqrt(var), se = sd / sqrt((double)m);
   out->df = (double)(m - 1);
   double q = stats_t_crit(out->df, level);
-  out->ci_low = mean - q * out->se;
-  out->ci_high = mean + q * out->se;
+  out->mean = ldexp(mean, e);
+  out->sd = ldexp(sd, e);
+  out->se = ldexp(se, e);
+  out->ci_low = ldexp(mean - q * se, e);
+  out->ci_high = ldexp(mean + q * se, e);
+  const double got[] = {out->mean, out->sd, out->se, out->ci_low, out->ci_high};
+  if (!all_finite(got, sizeof got / sizeof got[0])) {
+    memset(out, 0, sizeof *out);
+    seterr(err, errlen, TOO_BIG);
+    return -1;
+  }
   return 0;
 }
 
@@ -710,6 +767,9 @@ int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates,
   double *cs = (double *)xcalloc(cols, sizeof *cs);
   double total = 0;
   int rc = -1;
+  /* Counts in units of 2^e (see top_exp): the statistic is in counts'
+   * units, multiplied back; Cramer's V and p need no scaling back. */
+  int e = top_exp(counts, rows * cols);
   for (size_t i = 0; i < rows; i++)
     for (size_t j = 0; j < cols; j++) {
       double v = counts[i * cols + j];
@@ -718,6 +778,7 @@ int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates,
                j + 1);
         goto cleanup;
       }
+      v = ldexp(v, -e);
       rs[i] += v;
       cs[j] += v;
       total += v;
@@ -732,19 +793,24 @@ int stats_chisq_test(const double *counts, size_t rows, size_t cols, bool yates,
       seterr(err, errlen, "column %zu has no counts (its expected counts would be zero)", j + 1);
       goto cleanup;
     }
-  double stat = 0, plain = 0;
+  double stat = 0, plain = 0, half = ldexp(0.5, -e);
   for (size_t i = 0; i < rows; i++)
     for (size_t j = 0; j < cols; j++) {
-      double e = rs[i] * cs[j] / total;
-      double dev = fabs(counts[i * cols + j] - e);
-      plain += dev * dev / e;
+      double ex = rs[i] * cs[j] / total;
+      double dev = fabs(ldexp(counts[i * cols + j], -e) - ex);
+      plain += dev * dev / ex;
       if (yates)
-        dev -= fmin(0.5, dev);
-      stat += dev * dev / e;
+        dev -= fmin(half, dev);
+      stat += dev * dev / ex;
     }
+  if (!isfinite(ldexp(total, e)) || !isfinite(ldexp(stat, e))) {
+    seterr(err, errlen, TOO_BIG);
+    goto cleanup;
+  }
   out->rows = rows;
   out->cols = cols;
-  out->n = total;
+  out->n = ldexp(total, e);
+  stat = ldexp(stat, e);
   out->statistic = stat;
   out->df = (double)((rows - 1) * (cols - 1));
   out->p = gsl_cdf_chisq_Q(stat, out->df);
@@ -844,8 +910,9 @@ static void refine(const double *X, const double *y, const size_t *rows, size_t 
   free(g);
 }
 
-int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
-                  double level, stats_ols *out, char *err, size_t errlen) {
+/* stats_ols_fit on data whose magnitudes are near 1 (see below). */
+static int ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
+                   double level, stats_ols *out, char *err, size_t errlen) {
   gsl_quiet();
   memset(out, 0, sizeof *out);
   if (check_level(level, err, errlen) < 0)
@@ -1111,6 +1178,59 @@ cleanup:
   return rc;
 }
 
+/* Each column of X in units of 2^ex[j] and y in units of 2^ey (see
+ * top_exp); the coefficient of column j and its standard errors and
+ * interval are then in units of 2^(ey - ex[j]), sigma in units of 2^ey,
+ * and the rest (t, p, R-squared) needs no scaling back. */
+int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
+                  double level, stats_ols *out, char *err, size_t errlen) {
+  int ey = top_exp(y, n);
+  int *ex = (int *)xcalloc(p ? p : 1, sizeof *ex);
+  double *col = (double *)xmalloc((n ? n : 1) * sizeof *col);
+  double *xs = (double *)xmalloc((n * p > 0 ? n * p : 1) * sizeof *xs);
+  double *ys = (double *)xmalloc((n ? n : 1) * sizeof *ys);
+  for (size_t j = 0; j < p; j++) {
+    for (size_t i = 0; i < n; i++)
+      col[i] = X[i * p + j];
+    ex[j] = top_exp(col, n);
+    for (size_t i = 0; i < n; i++)
+      xs[i * p + j] = ldexp(X[i * p + j], -ex[j]);
+  }
+  for (size_t i = 0; i < n; i++)
+    ys[i] = ldexp(y[i], -ey);
+  int rc = ols_fit(xs, ys, n, p, cluster, level, out, err, errlen);
+  if (rc == 0) {
+    out->sigma = ldexp(out->sigma, ey);
+    bool ok = isfinite(out->sigma);
+    for (size_t j = 0; j < p; j++) {
+      int d = ey - ex[j];
+      double *v[] = {&out->coef[j],
+                     &out->se[j],
+                     &out->se_hc1[j],
+                     &out->ci_low[j],
+                     &out->ci_high[j],
+                     cluster ? &out->se_cluster[j] : NULL,
+                     cluster ? &out->ci_low_cluster[j] : NULL,
+                     cluster ? &out->ci_high_cluster[j] : NULL};
+      for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        if (v[k]) {
+          *v[k] = ldexp(*v[k], d);
+          ok = ok && isfinite(*v[k]);
+        }
+    }
+    if (!ok) {
+      stats_ols_clear(out);
+      seterr(err, errlen, TOO_BIG);
+      rc = -1;
+    }
+  }
+  free(ys);
+  free(xs);
+  free(col);
+  free(ex);
+  return rc;
+}
+
 int stats_did_fit(const long *unit, const double *treated, const double *post, const double *y,
                   size_t n, double level, stats_did *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
@@ -1165,6 +1285,7 @@ int stats_cronbach_alpha(const double *items, size_t n, size_t k, stats_alpha *o
   size_t *rows = (size_t *)xmalloc((n ? n : 1) * sizeof *rows);
   int rc = -1;
   size_t m = 0;
+  int e = top_exp(items, n * k); /* every item in units of 2^e: see top_exp */
   for (size_t i = 0; i < n; i++) {
     bool miss = false;
     double s = 0;
@@ -1175,7 +1296,7 @@ int stats_cronbach_alpha(const double *items, size_t n, size_t k, stats_alpha *o
         goto cleanup;
       }
       miss = miss || isnan(v);
-      s += v;
+      s += ldexp(v, -e);
     }
     if (!miss) {
       tot[m] = s;
@@ -1191,11 +1312,11 @@ int stats_cronbach_alpha(const double *items, size_t n, size_t k, stats_alpha *o
   for (size_t j = 0; j < k; j++) {
     for (size_t r = 0; r < m; r++)
       col[r] = items[rows[r] * k + j];
-    moments(col, m, "item", &used, &none, &mean, &var, err, errlen);
+    moments(col, m, e, "item", &used, &none, &mean, &var, err, errlen);
     sumvar += var;
   }
   double vt;
-  moments(tot, m, "total", &used, &none, &mean, &vt, err, errlen);
+  moments(tot, m, 0, "total", &used, &none, &mean, &vt, err, errlen);
   if (!(vt > 0)) {
     seterr(err, errlen, "the total score has zero variance");
     goto cleanup;
@@ -1296,6 +1417,7 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
   int rc = -1;
   size_t m = 0, dropped = 0;
   compsum all = {0, 0};
+  int sc = top_exp(y, n); /* y in units of 2^sc: see top_exp */
   for (size_t i = 0; i < n; i++) {
     if (isnan(y[i])) {
       dropped++;
@@ -1307,7 +1429,7 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
     }
     ids[m].id = group[i];
     ids[m++].row = i;
-    compsum_add(&all, y[i]);
+    compsum_add(&all, ldexp(y[i], -sc));
   }
   qsort(ids, m, sizeof *ids, cmp_idrow);
   size_t g = 0;
@@ -1331,11 +1453,11 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
     size_t e = s;
     compsum gs = {0, 0};
     while (e < m && ids[e].id == ids[s].id)
-      compsum_add(&gs, y[ids[e++].row]);
+      compsum_add(&gs, ldexp(y[ids[e++].row], -sc));
     double cnt = (double)(e - s);
     double gm = compsum_value(&gs) / cnt;
     for (size_t r = s; r < e; r++) {
-      double d = y[ids[r].row] - gm;
+      double d = ldexp(y[ids[r].row], -sc) - gm;
       compsum_add(&ssw, d * d);
     }
     compsum_add(&ssb, cnt * (gm - grand) * (gm - grand));
@@ -1349,8 +1471,8 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
   out->n = m;
   out->groups = g;
   out->dropped = dropped;
-  out->ss_between = b;
-  out->ss_within = w;
+  out->ss_between = ldexp(b, 2 * sc); /* inf past the largest double */
+  out->ss_within = ldexp(w, 2 * sc);
   out->df1 = (double)(g - 1);
   out->df2 = (double)(m - g);
   out->f = (b / out->df1) / (w / out->df2);

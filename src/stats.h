@@ -21,8 +21,15 @@
  *   stay accurate far into the tails (relative error about 1e-10 down to
  *   1e-300); a p value is 0 only when the true value is below the smallest
  *   double.
- * - Return 0 on success with every number in *out finite, or -1 with a
- *   message in err (errlen bytes, may be 0) and *out unspecified.
+ * - Any finite magnitude: the data are scaled by a power of two (exactly)
+ *   before anything is squared, so values near 1e308 or 1e-300 give the
+ *   statistics of the same data near 1; t, F, p, effect sizes and alpha
+ *   are the same at any scale.
+ * - Return 0 on success with every number in *out finite (but an ANOVA's
+ *   sums of squares, see there), or -1 with a message in err (errlen bytes,
+ *   may be 0) and *out unspecified; a result that a double cannot hold
+ *   (a mean or interval past 1e308, a coefficient of y near 1e300 on x
+ *   near 1e-300) is such a failure, its message saying so.
  * - The first call switches GSL's abort-on-error handler off (process wide),
  *   since errors here come back as return values. */
 
@@ -224,7 +231,8 @@ int stats_wilson(double k, double n, double level, stats_prop *out, char *err, s
 
 typedef struct stats_anova {
   size_t n, groups, dropped;
-  double ss_between, ss_within, f, df1, df2, p;
+  double ss_between, ss_within; /* infinite when past the largest double */
+  double f, df1, df2, p;
   double eta_squared; /* ss_between / (ss_between + ss_within) */
 } stats_anova;
 
