@@ -995,7 +995,9 @@ static const column BM_COLS[] = {
     {"post_mean", "Post", 2}, {"change", "Change", 2}, {"ci_low", "CI low", 2},
     {"ci_high", "CI high", 2}};
 
-static void bm_row(analysis *a, report_table *t, const char *name, int trained, int hub) {
+/* A row of benchmark means for the establishments compared of one group
+ * (hub -1: in a hub or not); returns the group's size. */
+static size_t bm_row(analysis *a, report_table *t, const char *name, int trained, int hub) {
   size_t n = 0;
   double *d = a->post, *b0 = a->pre;
   for (size_t i = 0; i < a->nunits; i++) {
@@ -1011,7 +1013,7 @@ static void bm_row(analysis *a, report_table *t, const char *name, int trained, 
   put_int(t, r, "n", (long long)n);
   if (hidden(a, n)) {
     suppress(a, t, r, n);
-    return;
+    return n;
   }
   double mb = mean(b0, n), md = mean(d, n);
   put_num(t, r, "baseline_mean", mb);
@@ -1025,6 +1027,20 @@ static void bm_row(analysis *a, report_table *t, const char *name, int trained, 
   } else {
     put_num(t, r, "change", md);
   }
+  return n;
+}
+
+/* The N of a table of parts (groups of establishments or people): withheld
+ * when one part is withheld for its size, which N minus the parts shown
+ * would give. */
+static void parts_n(const analysis *a, report_table *t, const size_t *parts, size_t k) {
+  long long n = 0;
+  int small = 0;
+  for (size_t i = 0; i < k; i++) {
+    n += (long long)parts[i];
+    small |= parts[i] > 0 && hidden(a, parts[i]);
+  }
+  t->n = small ? -1 : n;
 }
 
 static void fig18_19(analysis *a) {
@@ -1032,9 +1048,10 @@ static void fig18_19(analysis *a) {
                           "Gatsby Benchmarks fully achieved: trained and comparison "
                           "establishments",
                           SECTION_LEVEL4, BM_COLS);
-  bm_row(a, t, "trained", 1, -1);
-  bm_row(a, t, "untrained", 0, -1);
-  t->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
+  size_t g18[2];
+  g18[0] = bm_row(a, t, "trained", 1, -1);
+  g18[1] = bm_row(a, t, "untrained", 0, -1);
+  parts_n(a, t, g18, 2);
   chart(t, CHART_GROUPED, "group", NULL, (const char *const[]){"baseline_mean", "post_mean"}, 2,
         NULL, NULL, "Group", "Mean benchmarks fully achieved (of 8)", 8);
   report_table_add_note(t,
@@ -1068,11 +1085,25 @@ static void fig18_19(analysis *a) {
 
   t = TABLE(a, "fig19", "Gatsby Benchmarks fully achieved, by training and hub membership",
             SECTION_LEVEL4, BM_COLS);
-  bm_row(a, t, "trained_hub", 1, 1);
-  bm_row(a, t, "trained_nohub", 1, 0);
-  bm_row(a, t, "untrained_hub", 0, 1);
-  bm_row(a, t, "untrained_nohub", 0, 0);
-  t->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
+  size_t g19[4];
+  g19[0] = bm_row(a, t, "trained_hub", 1, 1);
+  g19[1] = bm_row(a, t, "trained_nohub", 1, 0);
+  g19[2] = bm_row(a, t, "untrained_hub", 0, 1);
+  g19[3] = bm_row(a, t, "untrained_nohub", 0, 0);
+  parts_n(a, t, g18, 2);
+  /* Complementary suppression (issue 20 item 3): in a hub and not are the
+   * parts of fig18's trained (untrained) row, so one withheld for its size
+   * takes the other with it, or fig18's row would give its means. */
+  int secondary = 0;
+  for (size_t g = 0; g < 2; g++) {
+    size_t rows[2] = {2 * g, 2 * g + 1};
+    long long sz[2] = {(long long)g19[2 * g], (long long)g19[2 * g + 1]};
+    secondary |= report_table_suppress_complement(t, rows, sz, 2, col(t, "n"),
+                                                  a->cfg->small_cell) >= 0;
+  }
+  if (secondary)
+    report_table_add_note(t, "In a hub and not in a hub add up to the rows of the figure before: "
+                             "where one is too small to show, the other is withheld too.");
   chart(t, CHART_GROUPED, "group", NULL, (const char *const[]){"baseline_mean", "post_mean"}, 2,
         NULL, NULL, "Group", "Mean benchmarks fully achieved (of 8)", 8);
   report_table_add_note(t, "In a hub: a member of a Careers Hub by the date of the post return.");
@@ -1242,7 +1273,9 @@ static void fig20_21(analysis *a) {
         put_num(t20, r20, "ci_high", 100 * pr.ci_high);
       }
     }
-  t20->n = t21->n = (long long)(a->cc.kept[0] + a->cc.kept[1]);
+  size_t groups[2] = {a->cc.kept[0], a->cc.kept[1]};
+  parts_n(a, t20, groups, 2);
+  t21->n = t20->n;
   chart(t20, CHART_GROUPED, "benchmark", "group", (const char *const[]){"post_pct"}, 1, "ci_low",
         "ci_high", "Benchmark", "Establishments fully achieving it (%)", 100);
   /* Small multiples: a panel per benchmark, trained and not side by side. */
@@ -1330,6 +1363,14 @@ static void samples(analysis *a) {
     size_t r = report_table_add_row(t);
     put_text(t, r, "source", rows[i].source);
     put_int(t, r, "issued", (long long)rows[i].issued);
+    /* A group of respondents too small to show is withheld here as in its
+     * figures (the long-term survey's, fig18's comparison group), rate
+     * included; none is shown. */
+    if (hidden_count(a, rows[i].achieved)) {
+      report_table_suppress(t, r, col(t, "achieved"), MARK_SUPPRESSED, a->cfg->small_cell);
+      report_table_suppress(t, r, col(t, "pct"), MARK_SUPPRESSED, a->cfg->small_cell);
+      continue;
+    }
     put_int(t, r, "achieved", (long long)rows[i].achieved);
     if (rows[i].issued)
       put_num(t, r, "pct", 100.0 * (double)rows[i].achieved / (double)rows[i].issued);
@@ -1487,6 +1528,29 @@ static void attrition(analysis *a) {
   /* The small-cell rule: a group (matched or post only) too small to show
    * gives no percentages, means or tests. */
   int show_m = !hidden(a, nm), show_p = !hidden(a, np);
+  /* Complementary suppression (issue 20 item 3): a characteristic's levels
+   * are parts of their group (100 %), so one level withheld for its count
+   * takes the next-smallest level of that group with it (sec), and a
+   * characteristic with a level withheld gets no test (its p would let the
+   * withheld counts be found by trying each). */
+  unsigned char sec[NGROUPS + 2][2] = {{0}};
+  int partial[2] = {0, 0}; /* type, hub */
+  for (int ch = 0; ch < 2; ch++)
+    for (int s = 0; s < 2; s++) {
+      if (!(s ? show_p : show_m))
+        continue;
+      size_t k = ch ? 2 : NGROUPS, base = ch ? NGROUPS : 0;
+      long long sz[NGROUPS + 2];
+      unsigned char wh[NGROUPS + 2];
+      for (size_t g = 0; g < k; g++) {
+        sz[g] = (long long)(ch ? hub[g][s] : type[g][s]);
+        wh[g] = (unsigned char)hidden_count(a, (size_t)sz[g]);
+        partial[ch] |= wh[g];
+      }
+      long pick = report_table_pick_complement(sz, wh, k);
+      if (pick >= 0)
+        sec[base + (size_t)pick][s] = 1;
+    }
   /* Chi-square over the levels that occur. */
   double counts[NGROUPS * 2];
   size_t lv = 0;
@@ -1498,13 +1562,14 @@ static void attrition(analysis *a) {
     }
   stats_chisq c;
   double p_type = NAN, p_hub = NAN;
-  if (show_m && show_p && lv >= 2 &&
+  if (show_m && show_p && !partial[0] && lv >= 2 &&
       stats_chisq_test(counts, lv, 2, false, &c, err, sizeof err) == 0) {
     p_type = c.p;
     report_table_add_test(t, "establishment type", "chisq", c.statistic, c.df, c.p);
   }
   double hc[4] = {hub[0][0], hub[0][1], hub[1][0], hub[1][1]};
-  if (show_m && show_p && hub[0][0] + hub[0][1] > 0 && hub[1][0] + hub[1][1] > 0 &&
+  if (show_m && show_p && !partial[1] && hub[0][0] + hub[0][1] > 0 &&
+      hub[1][0] + hub[1][1] > 0 &&
       stats_chisq_test(hc, 2, 2, false, &c, err, sizeof err) == 0) {
     p_hub = c.p;
     report_table_add_test(t, "hub membership", "chisq", c.statistic, c.df, c.p);
@@ -1548,19 +1613,27 @@ static void attrition(analysis *a) {
      * mean of the group, not a count). */
     double km = row < NGROUPS ? type[row][0] : row < NGROUPS + 2 ? hub[row - NGROUPS][0] : -1;
     double kp = row < NGROUPS ? type[row][1] : row < NGROUPS + 2 ? hub[row - NGROUPS][1] : -1;
+    int sm = row < NGROUPS + 2 && sec[row][0], sp = row < NGROUPS + 2 && sec[row][1];
+    int part = row < NGROUPS ? partial[0] : row < NGROUPS + 2 ? partial[1] : 0;
     if (show_m && km >= 0 && hidden_count(a, (size_t)km))
       report_table_suppress(t, r, cm, MARK_SUPPRESSED, a->cfg->small_cell);
+    else if (show_m && sm)
+      report_table_suppress(t, r, cm, MARK_SECONDARY, a->cfg->small_cell);
     else if (show_m)
       report_table_set_num(t, r, cm, vm);
     else
       report_table_suppress(t, r, cm, mm, a->cfg->small_cell);
     if (show_p && kp >= 0 && hidden_count(a, (size_t)kp))
       report_table_suppress(t, r, cp, MARK_SUPPRESSED, a->cfg->small_cell);
+    else if (show_p && sp)
+      report_table_suppress(t, r, cp, MARK_SECONDARY, a->cfg->small_cell);
     else if (show_p)
       report_table_set_num(t, r, cp, vp);
     else
       report_table_suppress(t, r, cp, mp, a->cfg->small_cell);
-    if (show_m && show_p)
+    if (show_m && show_p && part)
+      report_table_suppress(t, r, cpv, MARK_SECONDARY, a->cfg->small_cell);
+    else if (show_m && show_p)
       report_table_set_num(t, r, cpv, p);
     else
       report_table_suppress(t, r, cpv, nm == 0 || np == 0 ? MARK_EMPTY : MARK_SUPPRESSED,
@@ -1579,6 +1652,16 @@ static void attrition(analysis *a) {
     snprintf(nps, sizeof nps, "%s", a->fewer);
   else
     snprintf(nps, sizeof nps, "%zu", np);
+  if (show_m && show_p && (partial[0] || partial[1]))
+    report_table_add_note(t,
+                          "%s%s%s not tested: a level has too few Careers Leaders to show, and "
+                          "the next-smallest level of its group is withheld too (\"withheld\"), "
+                          "so that neither can be worked out from the others or from the test.",
+                          partial[0] ? "Type of establishment" : "",
+                          partial[0] && partial[1] ? " and hub membership are" : "",
+                          partial[0] && !partial[1]   ? " is"
+                          : !partial[0] && partial[1] ? "Hub membership is"
+                                                      : "");
   if (hidden(a, nm) || hidden(a, np))
     report_table_add_note(t,
                           "The groups are not compared: the %s group (%s) is too small to "

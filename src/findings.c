@@ -113,9 +113,10 @@ static void put_withheld(strbuf *b, const report_table *t) {
     return;
   if (k > 0)
     strbuf_printf(b,
-                  "%s%zu row%s of groups with fewer than %d people %s withheld and not "
+                  "%s%zu row%s of groups with fewer than %d %s %s withheld and not "
                   "compared.",
                   b->len ? " " : "", k, k == 1 ? "" : "s", t->small_cell,
+                  t->section == SECTION_LEVEL4 ? "establishments" : "people",
                   k == 1 ? "is" : "are");
   if (s > 0)
     strbuf_printf(b,
@@ -630,10 +631,27 @@ static void f_attrition(report_table *t) {
     strbuf_printf(&b, "Matched and post-only respondents differ in %s, so the matched sample "
                       "may not represent everyone who answered after the training.",
                   strbuf_str(&sig));
-  else
-    strbuf_puts(&b, "Matched and post-only respondents do not differ significantly in type of "
-                    "establishment, hub membership or free school meals, so on these the "
-                    "matched sample resembles everyone who answered after the training.");
+  else {
+    /* Only what was tested: a characteristic with a level withheld has
+     * no test (its p would give the level away). */
+    strbuf_puts(&b, "Matched and post-only respondents do not differ significantly in ");
+    for (size_t i = 0; i < t->ntests; i++) {
+      const char *l = t->tests[i].label;
+      size_t n = strlen(l);
+      if (n > 2 && strcmp(l + n - 2, " %") == 0) /* "free school meals %" */
+        n -= 2;
+      strbuf_printf(&b, "%s%.*s", i == 0 ? "" : i + 1 == t->ntests ? " or " : ", ", (int)n, l);
+    }
+    strbuf_puts(&b, ", so on these the matched sample resembles everyone who answered after "
+                    "the training.");
+  }
+  int untested = 0;
+  int pc = report_table_find_column(t, "p");
+  for (size_t r = 0; pc >= 0 && r < t->nrows; r++)
+    untested |= report_table_cell(t, r, (size_t)pc)->mark == MARK_SECONDARY;
+  if (t->ntests > 0 && untested)
+    strbuf_puts(&b, " The other characteristics are not tested: a level of them has too few "
+                    "Careers Leaders to show.");
   strbuf_free(&sig);
   finish(t, &b);
 }

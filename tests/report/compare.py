@@ -98,7 +98,7 @@ def check_suppressed(t, exp):
     cols = t.get('columns') or []
     k = cols.index('n') if 'n' in cols else None
     for x in rec:
-        if not isinstance(x, dict) or k is None:
+        if not isinstance(x, dict) or (k is None and (x.get('row'), x.get('reason')) not in cells):
             continue
         need = cells.get((x.get('row'), x.get('reason'))) or (
             cols[k:] if x.get('reason') in ('small', 'secondary') else cols[k + 1:])
@@ -131,6 +131,8 @@ def check_json(rep, tid, exp):
         probs.append('missing row %r' % (w[:3],))
     for g in rows[len(exp['rows']):]:
         probs.append('extra row %r' % (g[:3] if isinstance(g, list) else g,))
+    if 'n' in exp and t.get('n') != exp['n']:
+        probs.append('the title\'s N is %r, expected %r' % (t.get('n'), exp['n']))
     return probs + check_suppressed(t, exp)
 
 
@@ -347,7 +349,7 @@ def write_fake(expected, outdir, edit=None):
             continue
         k = t['columns'].index('n') if 'n' in t['columns'] else 0
         rep[tid] = {'title': tid, 'columns': list(t['columns']),
-                    'rows': json.loads(json.dumps(t['rows'])), 'n': 1,
+                    'rows': json.loads(json.dumps(t['rows'])), 'n': t.get('n', 1),
                     'suppressed': [{'row': x[0], 'reason': x[1],
                                     'columns': x[2] if len(x) > 2 else
                                     t['columns'][k if x[1] in ('small', 'secondary') else k + 1:]}
@@ -401,6 +403,13 @@ def selftest(expected_path):
         ('a missing table', lambda rep: rep.pop('fig17'), 'fig17: report.json rows'),
         ('a count off by one', lambda rep: rep['samples']['rows'][0].__setitem__(1, 99),
          'samples: report.json rows'),
+        ('a secondary cell shown', lambda rep: [
+            rep['attrition']['rows'][x['row']].__setitem__(
+                rep['attrition']['columns'].index(x['columns'][0]), 50.0)
+            for x in rep['attrition']['suppressed'] if x['reason'] == 'secondary'][:1],
+         'attrition: report.json rows'),
+        ('a title\'s N off by one', lambda rep: rep['fig19'].__setitem__(
+            'n', (rep['fig19'].get('n') or 0) + 1), 'fig19: report.json rows'),
         ('a conclusion claiming more than its intervals',
          lambda rep: rep['_meta'].__setitem__('conclusions', [
              c.replace('overlap, so the difference may be chance', '@')

@@ -82,9 +82,27 @@ the code where it applies them; listed in the report to the lead):
  A15 cohorts: rows only for waves with matched leaders; the leader's wave
     is that of the enrolment of A5 (L011 withdrew from wave 1 and completed
     wave 2: wave 2, provider P03).
- A10 attrition (characteristic, level, ... p) is not checked: its levels
-    and where its p goes are not pinned down. The `tests` of fig16/17 and
-    of providers (ANOVA) are not checked either.
+ A10 The `tests` of fig16/17 and of providers (ANOVA) are not checked.
+ A17 attrition: matched leaders (a pre and a post response) against
+    post-only ones (a post response, no pre), whether or not they
+    completed. Rows: type college, send_ap, mainstream; hub "in a hub",
+    "not in a hub" (any hub named, whatever hub_joined says); fsm "mean
+    free school meals %". matched_pct / post_only_pct: % of the group (the
+    fsm row: the mean fsm_pct of the group's establishments with one). A
+    group of 1 to 4 withholds its whole column ("small"; none: "empty"),
+    its p too. Within a shown group a level of 1 to 4 is withheld
+    ("small"); A16 within each characteristic and column: the smallest
+    other level of count > 0 goes with it ("secondary"), and a
+    characteristic with any level withheld has no test, its p withheld
+    ("secondary"). p: chi-square without continuity correction over the
+    type levels anyone is in, and over hub when both levels occur; fsm:
+    Welch t, when both groups have 5 or more values. The table's N is
+    matched + post-only, none when a group is 1 to 4 or empty.
+ A18 samples: an achieved count of 1 to 4 is withheld with its rate
+    ("small"). fig18-21: the title's N (matched establishments, trained +
+    untrained) is withheld when one of the groups is 1 to 4. fig19: A16
+    over trained_hub + trained_nohub (= fig18's trained) and the untrained
+    pair.
 """
 import csv
 import json
@@ -261,6 +279,7 @@ class Table:
         self.rows = []
         self.sup = []  # [row, reason] of the suppressed rows (A1)
         self.size = []  # each row's group size, shown or not (A16)
+        self.n = 'unchecked'  # the title's N (A18): a number, None (withheld)
 
     def add(self, **kv):
         self.rows.append([kv.get(c) for c in self.columns])
@@ -701,6 +720,9 @@ def compute(datadir):
     t = Table(cols)
     bm_row(t, 'trained', [x for x in units if x[1]])
     bm_row(t, 'untrained', [x for x in units if not x[1]])
+    ntr = len([x for x in units if x[1]])
+    n_units = None if any(0 < k < SMALL for k in (ntr, len(units) - ntr)) else len(units)  # A18
+    t.n = n_units
     T['fig18'] = t
     t = Table(cols)
     for name, tr, hub in (('trained_hub', True, True), ('trained_nohub', True, False),
@@ -708,6 +730,9 @@ def compute(datadir):
         us = [x for x in units if x[1] == tr and x[2] == hub]
         cov['fig19 ' + name] = len(us)
         bm_row(t, name, us)
+    t.complement([], [0, 1])  # A18: the parts of fig18's trained row
+    t.complement([], [2, 3])
+    t.n = n_units
     T['fig19'] = t
 
     X, y, cl = [], [], []
@@ -738,6 +763,7 @@ def compute(datadir):
             t20.add(benchmark=bm, group=name, n=n, post_pct=100.0 * kp / n, ci_low=lo, ci_high=hi)
             t21.add(benchmark=bm, group=name, n=n, baseline_pct=100.0 * kb / n,
                     post_pct=100.0 * kp / n)
+    t20.n = t21.n = n_units
     T['fig20'] = t20
     T['fig21'] = t21
 
@@ -746,6 +772,10 @@ def compute(datadir):
     t = Table(['source', 'issued', 'achieved', 'pct'])
 
     def srow(src, issued, achieved):
+        if 0 < achieved < SMALL:  # A18
+            t.sup.append([len(t.rows), 'small', ['achieved', 'pct']])
+            t.add(source=src, issued=issued)
+            return
         t.add(source=src, issued=issued, achieved=achieved,
               pct=100.0 * achieved / issued if issued else None)
 
@@ -767,6 +797,86 @@ def compute(datadir):
     comparison = [u for u in ests if u not in enrolled_any]
     srow('Compass comparison', len(comparison), len(units) - len(tr_units))
     T['samples'] = t
+
+    # ---- attrition (A17) -----------------------------------------------------------------------
+    post_only = [l for l in leaders if l in has['post'] and l not in has['pre']]
+    grp = [matched, post_only]
+    cols = ['characteristic', 'level', 'matched_pct', 'post_only_pct', 'p']
+    t = Table(cols)
+    shown = [len(g) >= SMALL for g in grp]
+
+    def est(lid):
+        return ests[leaders[lid]['urn']]
+
+    levels = {'type': [(g, lambda l, g=g: type_group(l) == g) for g, _ in GROUPS],
+              'hub': [('in a hub', lambda l: est(l)['hub'] != ''),
+                      ('not in a hub', lambda l: est(l)['hub'] == '')]}
+    marks = defaultdict(lambda: defaultdict(list))  # row -> reason -> columns
+    row0 = 0
+    for ch in ('type', 'hub'):
+        lv = levels[ch]
+        counts = [[sum(1 for l in g if f(l)) for g in grp] for _, f in lv]
+        withheld = set()  # (level, group)
+        for s_ in range(2):
+            if not shown[s_]:
+                continue
+            small = [i for i in range(len(lv)) if 0 < counts[i][s_] < SMALL]
+            withheld |= {(i, s_, 'small') for i in small}
+            if len(small) == 1:  # A16
+                others = [i for i in range(len(lv)) if counts[i][s_] > 0 and i not in small]
+                if others:
+                    pick = min(others, key=lambda i: (counts[i][s_], i))
+                    withheld.add((pick, s_, 'secondary'))
+        p = None
+        if all(shown) and not withheld:
+            tab = [c for c in counts if sum(c) > 0]
+            if len(tab) >= 2:
+                p = float(stats.chi2_contingency(np.array(tab, float), correction=False)[1])
+        for i, (name, _) in enumerate(lv):
+            r = row0 + i
+            kv = {'characteristic': ch, 'level': name}
+            for s_, c in enumerate(('matched_pct', 'post_only_pct')):
+                w = [x[2] for x in withheld if x[0] == i and x[1] == s_]
+                if not shown[s_]:
+                    marks[r]['empty' if not grp[s_] else 'small'].append(c)
+                elif w:
+                    marks[r][w[0]].append(c)
+                else:
+                    kv[c] = 100.0 * counts[i][s_] / len(grp[s_])
+            if all(shown):
+                if withheld:
+                    marks[r]['secondary'].append('p')
+                else:
+                    kv['p'] = p
+            else:
+                marks[r]['empty' if not all(grp) else 'small'].append('p')
+            t.add(**kv)
+        row0 += len(lv)
+    fsm = [[float(est(l)['fsm_pct']) for l in g if est(l)['fsm_pct'] != ''] for g in grp]
+    fshown = [shown[i] and len(fsm[i]) >= SMALL for i in range(2)]
+    kv = {'characteristic': 'fsm', 'level': 'mean free school meals %'}
+    for s_, c in enumerate(('matched_pct', 'post_only_pct')):
+        if fshown[s_]:
+            kv[c] = float(np.mean(fsm[s_]))
+        else:
+            marks[row0]['empty' if not grp[s_] else 'small'].append(c)
+    if all(fshown):
+        kv['p'] = float(stats.ttest_ind(fsm[0], fsm[1], equal_var=False).pvalue)
+    else:
+        marks[row0]['empty' if not all(grp) else 'small'].append('p')
+    t.add(**kv)
+    for r in sorted(marks):
+        for reason, cs in marks[r].items():
+            # one record a row for small and empty together ("small" wins)
+            if reason == 'empty' and 'small' in marks[r]:
+                continue
+            if reason == 'small' and 'empty' in marks[r]:
+                cs = [c for c in cols if c in cs or c in marks[r]['empty']]
+            t.sup.append([r, reason, cs])
+    t.n = None if not all(shown) else len(matched) + len(post_only)
+    cov['attrition: a level withheld beside shown ones'] = len(
+        [x for x in t.sup if x[1] == 'secondary'])
+    T['attrition'] = t
 
     # ---- alpha ----------------------------------------------------------------------------------
     t = Table(['role', 'area', 'k', 'n', 'alpha'])
@@ -809,7 +919,7 @@ REQUIRED = [
     'post: on post_to', 'hub_joined by the post return', 'hub_joined after the post return',
     'excluded (no post): untrained', 'excluded: only withdrawn leaders',
     'matched leader-areas without a score', 'matched leaders without months_in_role',
-    'post-only leaders']
+    'post-only leaders', 'attrition: a level withheld beside shown ones']
 SUPPRESSION_REQUIRED = ['table1', 'cohorts', 'fig2', 'fig3', 'providers', 'fig4', 'fig19',
                         'alpha']
 
@@ -836,7 +946,8 @@ def main():
     missing = check_coverage(T, cov)
     if missing:
         sys.exit('expected.py: the data no longer exercise: ' + '; '.join(missing))
-    out = OrderedDict((k, {'columns': t.columns, 'rows': t.rows, 'suppressed': t.sup})
+    out = OrderedDict((k, dict({'columns': t.columns, 'rows': t.rows, 'suppressed': t.sup},
+                               **({} if t.n == 'unchecked' else {'n': t.n})))
                       for k, t in T.items())
     out['_scores'] = {'columns': S.columns, 'rows': S.rows}  # not a report table
     with open(args[1], 'w') as f:
