@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,16 +96,150 @@ static void column_text(sqlite3_stmt *st, int c, char *buf, size_t size) {
 
 /* ---- Enrolments --------------------------------------------------------- */
 
-int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen) {
-  sqlite3_stmt *st;
-  if (prepare(db,
-              "SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
-              " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
-              " w.wave IS NOT NULL, w.opens, w.closes, w.places"
-              " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
-              " JOIN providers p ON p.id = e.provider_id"
-              " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1",
-              &st, msg, msglen) != 0)
+/* Places taken (enrolments not withdrawn) in a wave (whole) or from one
+ * provider's allocation in it, as an open-addressing table. */
+typedef struct taken_slot {
+  sqlite3_int64 wave, provider;
+  long long taken;
+  unsigned char used, whole;
+} taken_slot;
+
+enum { Q_ENROLMENT, Q_OTHER_PLACE, Q_WAVE_TAKEN, Q_ALLOCATION, Q_PROVIDER_TAKEN, NQ };
+
+struct fund_enrolments {
+  sqlite3 *db;
+  sqlite3_stmt *q[NQ];
+  taken_slot *slots;
+  size_t cap, n; /* cap a power of two, or 0 */
+};
+
+static const char *const enrolment_sql[NQ] = {
+    "SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
+    " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
+    " w.wave IS NOT NULL, w.opens, w.closes, w.places"
+    " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+    " JOIN providers p ON p.id = e.provider_id"
+    " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1",
+    "SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
+    " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
+    " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1",
+    "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
+    "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2",
+    "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
+    " AND status <> 'withdrawn'"};
+
+fund_enrolments *fund_enrolments_new(sqlite3 *db) {
+  fund_enrolments *f = xcalloc(1, sizeof *f);
+  f->db = db;
+  return f;
+}
+
+void fund_enrolments_free(fund_enrolments *f) {
+  if (!f)
+    return;
+  for (int i = 0; i < NQ; i++)
+    sqlite3_finalize(f->q[i]);
+  free(f->slots);
+  free(f);
+}
+
+void fund_enrolments_forget(fund_enrolments *f) {
+  if (f->cap)
+    memset(f->slots, 0, f->cap * sizeof *f->slots);
+  f->n = 0;
+}
+
+static size_t slot_hash(sqlite3_int64 wave, sqlite3_int64 provider, bool whole) {
+  uint64_t h = (uint64_t)wave * 0x9E3779B97F4A7C15u;
+  h ^= (uint64_t)provider + 0x632BE59BD9B4E019u + (h << 6) + (h >> 2);
+  h ^= whole ? 0xA5A5A5A5u : 0;
+  h *= 0xBF58476D1CE4E5B9u;
+  return (size_t)(h ^ (h >> 31));
+}
+
+/* The slot of (wave, provider or the whole wave): found, or the empty one
+ * where it would go. */
+static taken_slot *slot_find(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
+                             bool whole) {
+  if (!f->cap)
+    return NULL;
+  if (whole)
+    provider = 0;
+  size_t mask = f->cap - 1, i = slot_hash(wave, provider, whole) & mask;
+  while (f->slots[i].used && !(f->slots[i].wave == wave && f->slots[i].whole == whole &&
+                               (whole || f->slots[i].provider == provider)))
+    i = (i + 1) & mask;
+  return &f->slots[i];
+}
+
+static void slot_put(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider, bool whole,
+                     long long taken) {
+  if (2 * (f->n + 1) > f->cap) {
+    taken_slot *old = f->slots;
+    size_t oldcap = f->cap;
+    f->cap = oldcap ? 2 * oldcap : 64;
+    f->slots = xcalloc(f->cap, sizeof *f->slots);
+    f->n = 0;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].used)
+        slot_put(f, old[i].wave, old[i].provider, old[i].whole, old[i].taken);
+    free(old);
+  }
+  taken_slot *t = slot_find(f, wave, provider, whole);
+  if (!t->used)
+    f->n++;
+  *t = (taken_slot){wave, whole ? 0 : provider, taken, 1, whole};
+}
+
+void fund_enrolments_wrote(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
+                           bool held, bool holds) {
+  if (held == holds)
+    return;
+  /* Counts not yet read are read from the database when first needed,
+   * with this write in it. */
+  taken_slot *t = slot_find(f, wave, provider, true);
+  if (t && t->used)
+    t->taken += holds ? 1 : -1;
+  t = slot_find(f, wave, provider, false);
+  if (t && t->used)
+    t->taken += holds ? 1 : -1;
+}
+
+static sqlite3_stmt *enrolment_stmt(fund_enrolments *f, int i, char *msg, size_t msglen) {
+  if (!f->q[i] && prepare(f->db, enrolment_sql[i], &f->q[i], msg, msglen) != 0)
+    return NULL;
+  sqlite3_reset(f->q[i]);
+  sqlite3_clear_bindings(f->q[i]);
+  return f->q[i];
+}
+
+/* The places taken in wave (whole) or from provider's allocation in it:
+ * counted in the database once, then kept by fund_enrolments_wrote. */
+static int taken_count(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider, bool whole,
+                       long long *out, char *msg, size_t msglen) {
+  taken_slot *t = slot_find(f, wave, provider, whole);
+  if (t && t->used) {
+    *out = t->taken;
+    return 0;
+  }
+  sqlite3_stmt *st = enrolment_stmt(f, whole ? Q_WAVE_TAKEN : Q_PROVIDER_TAKEN, msg, msglen);
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, wave);
+  if (!whole)
+    sqlite3_bind_int64(st, 2, provider);
+  int rc = sqlite3_step(st);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW)
+    return store_fail(f->db, "the fund's ledger", msg, msglen);
+  slot_put(f, wave, provider, whole, *out);
+  return 0;
+}
+
+int fund_enrolments_check(fund_enrolments *f, sqlite3_int64 id, char *msg, size_t msglen) {
+  sqlite3_stmt *st = enrolment_stmt(f, Q_ENROLMENT, msg, msglen);
+  if (!st)
     return -1;
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
@@ -112,8 +247,8 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
     if (rc == SQLITE_DONE)
       say(msg, msglen, 0, "enrolment %lld does not exist", (long long)id);
     else
-      store_fail(db, "the fund's ledger", msg, msglen);
-    sqlite3_finalize(st);
+      store_fail(f->db, "the fund's ledger", msg, msglen);
+    sqlite3_reset(st);
     return -1;
   }
   sqlite3_int64 leader = sqlite3_column_int64(st, 0), provider = sqlite3_column_int64(st, 1);
@@ -128,7 +263,7 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
   column_text(st, 9, opens, sizeof opens);
   column_text(st, 10, closes, sizeof closes);
   long long places = sqlite3_column_int64(st, 11);
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
 
   if (*done && strcmp(done, start) < 0)
     return say(msg, msglen, FUND_COMPLETION_BEFORE_START,
@@ -140,11 +275,7 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
   if (strcmp(status, "withdrawn") == 0)
     return FUND_OK;
 
-  if (prepare(db,
-              "SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
-              " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
-              " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1",
-              &st, msg, msglen) != 0)
+  if (!(st = enrolment_stmt(f, Q_OTHER_PLACE, msg, msglen)))
     return -1;
   sqlite3_bind_int64(st, 1, leader);
   sqlite3_bind_int64(st, 2, wave);
@@ -153,41 +284,51 @@ int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen
   if (rc == SQLITE_ROW) {
     char other[128];
     column_text(st, 0, other, sizeof other);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return say(msg, msglen, FUND_LEADER_HOLDS_PLACE,
                "Careers Leader %s already holds a place in wave %lld (with provider %s)", lkey,
                (long long)wave, other);
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   if (rc != SQLITE_DONE)
-    return store_fail(db, "the fund's ledger", msg, msglen);
+    return store_fail(f->db, "the fund's ledger", msg, msglen);
   if (!in_fund)
     return FUND_OK;
 
-  long long taken, alloc_rows, alloc, taken_p;
-  if (scalar(db, "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
-             &taken, msg, msglen, 1, wave) != 0)
+  long long taken, alloc = 0, taken_p;
+  if (taken_count(f, wave, 0, true, &taken, msg, msglen) != 0)
     return -1;
   if (taken > places)
     return say(msg, msglen, FUND_WAVE_FULL, "wave %lld is full: all its %s place%s taken",
                (long long)wave, grouped(places, n1), places == 1 ? " is" : "s are");
-  if (scalar(db, "SELECT count(*) FROM allocations WHERE wave = ?1 AND provider_id = ?2",
-             &alloc_rows, msg, msglen, 2, wave, provider) != 0 ||
-      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &alloc, msg,
-             msglen, 2, wave, provider) != 0 ||
-      scalar(db,
-             "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
-             " AND status <> 'withdrawn'",
-             &taken_p, msg, msglen, 2, wave, provider) != 0)
+  if (!(st = enrolment_stmt(f, Q_ALLOCATION, msg, msglen)))
     return -1;
-  if (!alloc_rows)
+  sqlite3_bind_int64(st, 1, wave);
+  sqlite3_bind_int64(st, 2, provider);
+  rc = sqlite3_step(st);
+  bool allocated = rc == SQLITE_ROW;
+  if (allocated)
+    alloc = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return store_fail(f->db, "the fund's ledger", msg, msglen);
+  if (!allocated)
     return say(msg, msglen, FUND_ALLOCATION_USED,
                "provider %s has no allocation of places in wave %lld", pkey, (long long)wave);
+  if (taken_count(f, wave, provider, false, &taken_p, msg, msglen) != 0)
+    return -1;
   if (taken_p > alloc)
     return say(msg, msglen, FUND_ALLOCATION_USED,
                "provider %s's allocation for wave %lld is used up: all its %s place%s taken", pkey,
                (long long)wave, grouped(alloc, n1), alloc == 1 ? " is" : "s are");
   return FUND_OK;
+}
+
+int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen) {
+  fund_enrolments *f = fund_enrolments_new(db);
+  int rc = fund_enrolments_check(f, id, msg, msglen);
+  fund_enrolments_free(f);
+  return rc;
 }
 
 /* ---- Waves and allocations ---------------------------------------------- */

@@ -41,6 +41,27 @@ typedef enum fund_rule {
  * on a database failure (message in msg). */
 int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen);
 
+/* The same checks for many enrolments written in one transaction (an
+ * import): the statements are prepared once, and the places taken in a
+ * wave and from a provider's allocation are counted in the database the
+ * first time a check needs them and then kept in memory, so that a file's
+ * rows are checked in time linear in their number. Every write to
+ * enrolments between checks must be told to fund_enrolments_wrote; after a
+ * rollback, fund_enrolments_forget. Free with fund_enrolments_free before
+ * the connection is closed. */
+typedef struct fund_enrolments fund_enrolments;
+fund_enrolments *fund_enrolments_new(sqlite3 *db);
+void fund_enrolments_free(fund_enrolments *f);
+/* An enrolment of provider in wave was written: held says whether it took
+ * a place before the write (it existed and was not withdrawn), holds
+ * whether it takes one now. */
+void fund_enrolments_wrote(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
+                           bool held, bool holds);
+/* The counts kept are no longer the database's (a rollback). */
+void fund_enrolments_forget(fund_enrolments *f);
+/* fund_check_enrolment through f. */
+int fund_enrolments_check(fund_enrolments *f, sqlite3_int64 id, char *msg, size_t msglen);
+
 /* Checks wave as it now stands: its places are not fewer than the places
  * taken in it nor than its allocations together, and its dates hold every
  * completion in it. Returns FUND_OK, the rule broken (> 0, msg), or -1. */

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "fund.h"
 #include "import_internal.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -809,6 +810,7 @@ static void make_summary(importer *im, const char *path, bool invalid) {
 static void importer_free(importer *im) {
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(im->st[i]);
+  fund_enrolments_free(im->fund);
   csvin_close(im->r);
   for (size_t i = 0; i < im->ncols; i++)
     free(im->cols[i]);

@@ -305,6 +305,10 @@ struct importer {
   /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
   sqlite3_stmt *batch;
   size_t batch_n;
+  /* The fund's checks of the enrolments written (fund.c), with the places
+   * taken kept in memory during a pass (fund_pass: the pass they count). */
+  struct fund_enrolments *fund;
+  int fund_pass;
 };
 
 /* Takes the header (n names as read, not trimmed) and checks it against the
@@ -339,6 +343,11 @@ void imp_row_bursary(importer *im);
  * is a problem on the column the rule concerns (the spec indices given). */
 void imp_check_enrolment(importer *im, sqlite3_int64 id, int col_leader, int col_provider,
                          int col_wave, int col_completion);
+/* An enrolment of provider in wave was just written: it held a place
+ * before (it existed, not withdrawn), it holds one now. Called for every
+ * enrolment written, before imp_check_enrolment. */
+void imp_enrolment_wrote(importer *im, sqlite3_int64 wave, sqlite3_int64 provider, bool held,
+                         bool holds);
 void imp_row_survey(importer *im);
 int imp_resolve_self(importer *im);
 int imp_resolve_longterm(importer *im);

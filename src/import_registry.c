@@ -423,6 +423,7 @@ void imp_row_enrolment(importer *im) {
   int action = ACT_ADD;
   sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
   bool claimed = found && sqlite3_column_type(q, 4) != SQLITE_NULL;
+  bool held = found && !imp_same_text(q, 3, statuses[ST_WITHDRAWN]);
   if (found)
     action = imp_same_text(q, 1, start_s) && imp_same_text(q, 2, done_s) &&
                      imp_same_text(q, 3, statuses[status]) &&
@@ -458,6 +459,7 @@ void imp_row_enrolment(importer *im) {
     return;
   if (action == ACT_ADD)
     id = sqlite3_last_insert_rowid(im->db);
+  imp_enrolment_wrote(im, (sqlite3_int64)wave, provider, held, status != ST_WITHDRAWN);
   if (bursary) {
     /* A claim is for the wave's bursary; one approved or paid is never
      * undone by a file (cleval bursary and KIND bursaries take the steps). */
