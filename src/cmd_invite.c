@@ -43,6 +43,46 @@ const command cmd_invite = {
     run,
 };
 
+int invite_open(const command *cmd, const char *base, const char *db, const char *out_path,
+                store **s, FILE **out) {
+  if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
+    return cli_usage(cmd, "--base-url must start with http:// or https://");
+  if (token_init() != 0) {
+    cli_error("libsodium could not be initialised");
+    return EXIT_RUNTIME;
+  }
+  char err[1024];
+  if (store_open(s, db, err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_RUNTIME;
+  }
+  if (!out)
+    return EXIT_OK;
+  *out = stdout;
+  if (out_path && !(*out = fopen(out_path, "w"))) {
+    store_close(*s);
+    cli_error("%s: cannot write", out_path);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+int invite_finish(store *s, FILE *out, const char *out_path, const char *db, int rc,
+                  bool invalid, const char *err, const char *again) {
+  store_close(s);
+  if (out_path && out && fclose(out) != 0 && rc == 0) {
+    /* The links were committed but may not all be in the file: say so. */
+    cli_error("%s: writing failed after the links were made; %s", out_path, again);
+    return EXIT_RUNTIME;
+  }
+  if (rc == 0)
+    return EXIT_OK;
+  if (out_path && out)
+    remove(out_path);
+  cli_error("%s: %s", db, err);
+  return invalid ? EXIT_INVALID : EXIT_RUNTIME;
+}
+
 static int run(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--compass") == 0)
@@ -65,24 +105,11 @@ static int run(int argc, char **argv) {
     return cli_usage(&cmd_invite, "--stage pre|post|followup is required");
   if (vocab_index(VOCAB_STAGE, stage) < 0)
     return cli_usage(&cmd_invite, "--stage must be pre, post or followup, not '%s'", stage);
-  if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
-    return cli_usage(&cmd_invite, "--base-url must start with http:// or https://");
-  if (token_init() != 0) {
-    cli_error("libsodium could not be initialised");
-    return EXIT_RUNTIME;
-  }
-  char err[1024];
   store *s;
-  if (store_open(&s, pos[0], err, sizeof err) != 0) {
-    cli_error("%s", err);
-    return EXIT_RUNTIME;
-  }
-  FILE *out = stdout;
-  if (out_path && !(out = fopen(out_path, "w"))) {
-    store_close(s);
-    cli_error("%s: cannot write", out_path);
-    return EXIT_RUNTIME;
-  }
+  FILE *out;
+  int status = invite_open(&cmd_invite, base, pos[0], out_path, &s, &out);
+  if (status != EXIT_OK)
+    return status;
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
@@ -91,19 +118,11 @@ static int run(int argc, char **argv) {
   invite_options o = {stage, provider, base, remind, today, cli_actor()};
   size_t n = 0;
   int invalid = 0;
+  char err[1024];
   int rc = invite_run(s, &o, out, &n, &invalid, err, sizeof err);
-  store_close(s);
-  if (out_path && fclose(out) != 0 && rc == 0) {
-    /* The links were committed but may not all be in the file: say so. */
-    cli_error("%s: writing failed after the links were made; run again with --remind", out_path);
-    return EXIT_RUNTIME;
-  }
-  if (rc != 0) {
-    if (out_path)
-      remove(out_path);
-    cli_error("%s: %s", pos[0], err);
-    return invalid ? EXIT_INVALID : EXIT_RUNTIME;
-  }
+  status = invite_finish(s, out, out_path, pos[0], rc, invalid, err, "run again with --remind");
+  if (status != EXIT_OK)
+    return status;
   fprintf(stderr, "cleval invite: %zu %s (stage %s)\n", n, remind ? "reminders" : "links", stage);
   return EXIT_OK;
 }

@@ -2,6 +2,9 @@
 #ifndef CLEVAL_COMMANDS_H
 #define CLEVAL_COMMANDS_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "cli.h"
 
 extern const command cmd_init;
@@ -24,6 +27,20 @@ extern const command cmd_forget;
 /* `cleval invite DB --compass ...` (cmd_invite_compass.c): cmd_invite hands
  * its arguments over when they hold --compass; returns the exit status. */
 int invite_compass_cli(const command *cmd, int argc, char **argv);
+/* What both kinds of link share (cmd_invite.c). invite_open checks base
+ * (http:// or https://), readies libsodium, opens the database db and, when
+ * out is not NULL, the output (out_path, or standard output when NULL).
+ * Returns EXIT_OK, or the status to exit with once it has said why.
+ * invite_finish closes them after links were made with result rc (err, and
+ * whether the input was invalid, when rc is not 0): a failed run removes
+ * out_path; a file that could not be written after the links were
+ * committed is said so, with again (how to make the missing links).
+ * Returns the exit status. */
+struct store;
+int invite_open(const command *cmd, const char *base, const char *db, const char *out_path,
+                struct store **s, FILE **out);
+int invite_finish(struct store *s, FILE *out, const char *out_path, const char *db, int rc,
+                  bool invalid, const char *err, const char *again);
 /* The --compass form of `cleval invite`'s usage and help. */
 #define INVITE_COMPASS_USAGE                                                                     \
   "cleval invite DB --compass [--establishment URN] [--revoke URN] [--base-url URL] [-o FILE]"
