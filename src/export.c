@@ -22,19 +22,6 @@
 #include "xalloc.h"
 #include "vocab.h"
 
-enum kind {
-  K_ESTABLISHMENTS,
-  K_LEADERS,
-  K_PROVIDERS,
-  K_ENROLMENTS,
-  K_SELF,
-  K_LONGTERM,
-  K_COMPASS,
-  K_WAVES,
-  K_ALLOCATIONS,
-  K_BURSARIES
-};
-
 enum { CELL_NULL, CELL_TEXT, CELL_NUM };
 
 typedef struct xcell {

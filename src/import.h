@@ -64,8 +64,22 @@ typedef struct import_result {
   bool wide; /* a survey file with one row per response */
 } import_result;
 
-/* The KINDs, NULL-terminated. */
+/* The KINDs, NULL-terminated, and their indexes in it (import and export
+ * both go by them). */
 extern const char *const import_kinds[];
+enum kind {
+  K_ESTABLISHMENTS,
+  K_LEADERS,
+  K_PROVIDERS,
+  K_ENROLMENTS,
+  K_SELF,
+  K_LONGTERM,
+  K_COMPASS,
+  K_WAVES,
+  K_ALLOCATIONS,
+  K_BURSARIES
+};
+
 
 /* Duplicate-submission rules (the import.duplicates setting), NULL-terminated:
  * latest_complete (the latest of the complete submissions, or the latest

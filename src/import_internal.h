@@ -21,20 +21,6 @@
 #include "subreg.h"
 #include "vocab.h"
 
-/* The KINDs, in the order of import_kinds[] and of the table in import.c. */
-enum kind {
-  K_ESTABLISHMENTS,
-  K_LEADERS,
-  K_PROVIDERS,
-  K_ENROLMENTS,
-  K_SELF,
-  K_LONGTERM,
-  K_COMPASS,
-  K_WAVES,
-  K_ALLOCATIONS,
-  K_BURSARIES
-};
-
 /* The duplicate rules, in the order of import_duplicate_rules[]. */
 enum rule { R_LATEST_COMPLETE, R_LATEST, R_EARLIEST, R_MOST_COMPLETE, R_ERROR };
 
