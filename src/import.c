@@ -916,7 +916,13 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   else if (store_setting_get(s, "import.date_order", "dmy", &order, err, errlen) != 0)
     goto done;
   if (strcmp(order, "dmy") != 0 && strcmp(order, "mdy") != 0) {
-    snprintf(err, errlen, "the date order \"%s\" is not dmy or mdy", order);
+    if (opt->date_order)
+      snprintf(err, errlen, "the date order \"%s\" is not dmy or mdy", order);
+    else
+      snprintf(err, errlen,
+               "the import.date_order setting is \"%s\", which is not dmy or mdy (or give "
+               "--date-order)",
+               order);
     free(order);
     goto done;
   }
