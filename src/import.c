@@ -91,10 +91,56 @@ void imp_progress_tick(importer *im) {
 /* ---------------------------------------------------------------------- */
 /* Database helpers. */
 
+/* The statement sql names itself by: its words up to the table it reads or
+ * writes ("INSERT INTO responses", "UPDATE responses", "DELETE FROM
+ * answers", "SELECT FROM leaders"). */
+static void statement_head(const char *sql, char *out, size_t size) {
+  out[0] = '\0';
+  if (!sql)
+    return;
+  const char *from = strncmp(sql, "SELECT", 6) == 0 ? strstr(sql, " FROM ") : NULL;
+  size_t n = 0;
+  if (from) {
+    n = (size_t)snprintf(out, size, "SELECT FROM ");
+    sql = from + 6;
+  }
+  const char *stop = strpbrk(sql, "(");
+  const char *end = sql + strlen(sql);
+  if (stop)
+    end = stop;
+  static const char *const words[] = {" VALUES", " SET ", " WHERE ", " ORDER ", " ON ", " JOIN "};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+    const char *w = strstr(sql, words[i]);
+    if (w && w < end)
+      end = w;
+  }
+  while (end > sql && end[-1] == ' ')
+    end--;
+  for (const char *p = sql; p < end && n + 1 < size; p++)
+    out[n++] = *p;
+  out[n < size ? n : size - 1] = '\0';
+}
+
+void imp_db_fail(importer *im, const char *sql, const char *what) {
+  char head[80];
+  statement_head(sql, head, sizeof head);
+  snprintf(im->err, im->errlen, "%s: %s%s%s%s: %s", im->name, what, head[0] ? " (" : "", head,
+           head[0] ? ")" : "", sqlite3_errmsg(im->db));
+  im->failed = true;
+}
+
+void imp_name_error(importer *im) {
+  size_t n = strlen(im->name);
+  if (strncmp(im->err, im->name, n) == 0 && im->err[n] == ':')
+    return;
+  char *msg = xstrdup(im->err);
+  snprintf(im->err, im->errlen, "%s: %s", im->name, msg);
+  free(msg);
+}
+
 sqlite3_stmt *imp_stmt(importer *im, int id, const char *sql) {
   if (!im->st[id] && sqlite3_prepare_v2(im->db, sql, -1, &im->st[id], NULL) != SQLITE_OK) {
-    store_fail(im->db, "preparing a statement", im->err, im->errlen);
-    im->failed = true;
+    imp_db_fail(im, sql, "preparing a statement");
     return NULL;
   }
   sqlite3_reset(im->st[id]);
@@ -109,8 +155,7 @@ bool imp_run(importer *im, sqlite3_stmt *st, const char *what) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    store_fail(im->db, what, im->err, im->errlen);
-    im->failed = true;
+    imp_db_fail(im, sqlite3_sql(st), what);
     return false;
   }
   return true;
@@ -125,8 +170,7 @@ int imp_query(importer *im, sqlite3_stmt *st) {
     return 1;
   if (rc == SQLITE_DONE)
     return 0;
-  store_fail(im->db, "reading the database", im->err, im->errlen);
-  im->failed = true;
+  imp_db_fail(im, sqlite3_sql(st), "reading the database");
   return -1;
 }
 

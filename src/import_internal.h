@@ -126,6 +126,11 @@ typedef struct spool_rec {
   uint16_t item;
   uint16_t opt;
 } spool_rec;
+/* The largest submission id, item index and option index a spool record
+ * holds; imp_spool_put refuses more. */
+#define SPOOL_MAX_SUB UINT32_MAX
+#define SPOOL_MAX_ITEM UINT16_MAX
+#define SPOOL_MAX_OPT UINT16_MAX
 #define SPOOL_BUF 8192
 #define ANSWER_BATCH 100
 
@@ -337,6 +342,10 @@ void imp_enrolment_wrote(importer *im, sqlite3_int64 wave, sqlite3_int64 provide
 void imp_row_survey(importer *im);
 int imp_resolve_self(importer *im);
 int imp_resolve_longterm(importer *im);
+/* Spools one answer (submission sub, item index item, option index opt)
+ * for pass 2; false with im->failed and a message when one of them is out
+ * of the record's range or the temporary file cannot be written. */
+bool imp_spool_put(importer *im, int64_t sub, int item, int opt);
 /* Pass 2 of a survey: responses, answers from the spool, scores. */
 int imp_write_responses(importer *im);
 int imp_write_answers(importer *im);
@@ -437,6 +446,11 @@ bool imp_first_key(importer *im, const char *key, size_t len, int i, const char 
 /* ---------------------------------------------------------------------- */
 /* The database (import.c). */
 
+/* Records a failure of the database (im->failed, im->err): "FILE: what
+ * (the statement's first three words): SQLite's message". sql may be NULL. */
+void imp_db_fail(importer *im, const char *sql, const char *what);
+/* Puts the file's name before im->err's message, unless it is there. */
+void imp_name_error(importer *im);
 /* Statement slot id of the database, prepared from sql the first time,
  * reset and cleared; NULL (im->failed, im->err) on a failure. */
 sqlite3_stmt *imp_stmt(importer *im, int id, const char *sql);

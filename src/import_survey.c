@@ -85,16 +85,8 @@ static void add_answer(importer *im, int k, int opt, int col, const char *colnam
   }
   s->bits[k >> 6] |= bit;
   s->dirty = true;
-  if (im->spool) {
-    im->spool_buf[im->spool_n++] = (spool_rec){(uint32_t)s->id, (uint16_t)k, (uint16_t)opt};
-    if (im->spool_n == SPOOL_BUF) {
-      if (fwrite(im->spool_buf, sizeof *im->spool_buf, SPOOL_BUF, im->spool) != SPOOL_BUF) {
-        snprintf(im->err, im->errlen, "writing a temporary file failed: %s", strerror(errno));
-        im->failed = true;
-      }
-      im->spool_n = 0;
-    }
-  }
+  if (im->spool && !imp_spool_put(im, s->id, k, opt))
+    return;
   s->nanswers++;
   s->fp += answer_print(k, opt);
   const citem *ci = &im->cat.items[k];
@@ -103,6 +95,30 @@ static void add_answer(importer *im, int k, int opt, int col, const char *colnam
     s->cnt[ci->area]++;
     s->nknow++;
   }
+}
+
+bool imp_spool_put(importer *im, int64_t sub, int item, int opt) {
+  if (sub < 1 || (uint64_t)sub > SPOOL_MAX_SUB || item < 0 || item > SPOOL_MAX_ITEM || opt < 0 ||
+      opt > SPOOL_MAX_OPT) {
+    snprintf(im->err, im->errlen,
+             "%s: more than the import can hold: submission %lld, item %d, option %d (at most "
+             "%lu submissions, %u items and %u options a scale)",
+             im->name, (long long)sub, item, opt, (unsigned long)SPOOL_MAX_SUB,
+             (unsigned)SPOOL_MAX_ITEM + 1, (unsigned)SPOOL_MAX_OPT + 1);
+    im->failed = true;
+    return false;
+  }
+  im->spool_buf[im->spool_n++] = (spool_rec){(uint32_t)sub, (uint16_t)item, (uint16_t)opt};
+  if (im->spool_n == SPOOL_BUF) {
+    im->spool_n = 0;
+    if (fwrite(im->spool_buf, sizeof *im->spool_buf, SPOOL_BUF, im->spool) != SPOOL_BUF) {
+      snprintf(im->err, im->errlen, "%s: writing a temporary file failed: %s", im->name,
+               strerror(errno));
+      im->failed = true;
+      return false;
+    }
+  }
+  return true;
 }
 
 /* Whether item k may be answered by this submission; a problem when not. */
@@ -732,7 +748,7 @@ int imp_write_responses(importer *im) {
   if (subreg_begin(im->reg, SUBREG_WRITES, im->err, im->errlen) != 0)
     return -1;
   submission *sub = &im->walk;
-  int step;
+  int step = 0;
   while (!im->failed && (step = subreg_next(im->reg, sub, im->err, im->errlen)) == 1) {
     int stage = sub->stage, role = sub->role;
     const char *name = strbuf_str(&sub->name);
@@ -778,8 +794,10 @@ int imp_write_responses(importer *im) {
         break;
     }
   }
-  if (step < 0)
+  if (step < 0) {
     im->failed = true;
+    imp_name_error(im);
+  }
   return im->failed ? -1 : 0;
 }
 
@@ -803,8 +821,7 @@ static bool step_answers(importer *im, sqlite3_stmt *w) {
   int rc = sqlite3_step(w);
   sqlite3_reset(w);
   if (rc != SQLITE_DONE) {
-    store_fail(im->db, "writing answers", im->err, im->errlen);
-    im->failed = true;
+    imp_db_fail(im, sqlite3_sql(w), "writing answers");
     return false;
   }
   return true;
@@ -825,8 +842,8 @@ int imp_write_answers(importer *im) {
                                "INSERT INTO answers (response_id, item_id, value, code)"
                                " VALUES (?1, ?2, ?3, ?4)");
   if (rc != SQLITE_OK || !one) {
-    store_fail(im->db, "writing answers", im->err, im->errlen);
-    im->failed = true;
+    if (!im->failed)
+      imp_db_fail(im, "INSERT OR FAIL INTO answers", "preparing a statement");
     return -1;
   }
   if (fflush(im->spool) != 0 || fseek(im->spool, 0, SEEK_SET) != 0) {
@@ -907,8 +924,10 @@ int imp_write_scores(importer *im) {
   if (rc == 0 && step < 0)
     rc = -1;
   score_writer_free(w);
-  if (rc != 0)
+  if (rc != 0) {
     im->failed = true;
+    imp_name_error(im);
+  }
   return rc;
 }
 
