@@ -49,8 +49,9 @@ const command cmd_import = {
     "the places taken or allocated, nor a wave's dates leave out a completion.\n\n"
     "Dates: ISO 8601 (a time may follow after T or a space; a zone is stored\n"
     "as UTC) or DD/MM/YYYY [hh:mm[:ss]] (--date-order mdy: month first).\n"
-    "FILE.sav (by its name): an SPSS file, read through ReadStat; value labels\n"
-    "stand for the answers they name; problems name the case and variable.\n"
+    "An SPSS file (FILE.sav, or any FILE or - that begins as SPSS files do) is\n"
+    "read through ReadStat; value labels stand for the answers they name;\n"
+    "problems name the case and variable. FILE - is standard input (<stdin>).\n"
     "Headers match in any case; an item column may be named by its question\n"
     "text. Answers may be codes or labels ('cleval instruments --scales'),\n"
     "enumerations as the report words them (Level 7, Pre, Yes). Every problem is\n"
@@ -177,7 +178,8 @@ static int run(int argc, char **argv) {
     for (size_t i = 0; i < res.nproblems; i++)
       cli_error("%s", res.problems[i]);
     if (res.problems_total > res.nproblems)
-      cli_error("%s: %zu more problems not shown (%zu in all)", pos[2],
+      cli_error("%s: %zu more problems not shown (%zu in all)",
+                strcmp(pos[2], "-") == 0 ? "<stdin>" : pos[2],
                 res.problems_total - res.nproblems, res.problems_total);
     fprintf(stderr, "cleval: %s", res.summary);
     status = EXIT_INVALID;

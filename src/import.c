@@ -744,14 +744,84 @@ static void tap_bytes(const char *data, size_t len, void *ctx) {
   }
 }
 
-static int open_reader(importer *im, const char *path, input_tap *tap) {
-  csvin_close(im->r);
-  im->r = NULL;
-  if (csvin_open(&im->r, path, im->err, im->errlen) != 0)
+/* Reads the rest of f after the n bytes of prefix already read from it,
+ * into *data (*len bytes, xmalloc'ed). 0, or -1 with a message. */
+static int read_all(importer *im, FILE *f, const unsigned char *prefix, size_t n,
+                    unsigned char **data, size_t *len) {
+  size_t cap = n + 65536;
+  unsigned char *d = xmalloc(cap);
+  memcpy(d, prefix, n);
+  for (;;) {
+    if (n + 65536 > cap)
+      d = xgrow(d, &cap, n + 65536, 1);
+    size_t got = fread(d + n, 1, cap - n, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  if (ferror(f)) {
+    snprintf(im->err, im->errlen, "%s: read error: %s", im->name, strerror(errno));
+    free(d);
     return -1;
-  im->name = csvin_name(im->r);
-  csvin_set_tap(im->r, tap_bytes, tap);
+  }
+  *data = d;
+  *len = n;
   return 0;
+}
+
+/* Opens the input, path or "-" (standard input): an SPSS file when its name
+ * ends in .sav or it begins with SPSS's "$FL2" ("$FL3": compressed), read
+ * whole and hashed into sha256; otherwise CSV, streamed through the tap
+ * (which hashes it). Only the first byte is read to tell them apart unless
+ * it is '$'; a CSV input that begins with '$' goes back to its start, or,
+ * when it cannot (a pipe), is read into memory. */
+static int open_input(importer *im, const char *path, input_tap *tap, char sha256[65]) {
+  bool is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    snprintf(im->err, im->errlen, "%s: cannot open: %s", im->name, strerror(errno));
+    return -1;
+  }
+  unsigned char magic[4];
+  size_t nmagic = 0;
+  long start = -1;
+  im->sav = imp_is_sav(path);
+  if (!im->sav) {
+    start = ftell(f);
+    int c = getc(f);
+    if (c == '$') {
+      magic[nmagic++] = '$';
+      nmagic += fread(magic + 1, 1, 3, f);
+      im->sav = nmagic == 4 && (memcmp(magic, "$FL2", 4) == 0 || memcmp(magic, "$FL3", 4) == 0);
+    } else if (c != EOF) {
+      ungetc(c, f);
+    }
+  }
+  int rc = 0;
+  if (im->sav) {
+    unsigned char *data;
+    size_t len;
+    rc = read_all(im, f, magic, nmagic, &data, &len);
+    if (rc == 0)
+      imp_sav_load(im, data, len, sha256);
+  } else if (nmagic && (start < 0 || fseek(f, start, SEEK_SET) != 0)) {
+    clearerr(f);
+    unsigned char *data;
+    size_t len;
+    rc = read_all(im, f, magic, nmagic, &data, &len);
+    if (rc == 0) {
+      im->inbuf = (char *)data;
+      rc = csvin_open_mem(&im->r, im->name, im->inbuf, len, im->err, im->errlen);
+    }
+  } else {
+    rc = csvin_open_stream(&im->r, f, im->name, !is_stdin, im->err, im->errlen);
+    f = NULL; /* the reader has it (and closes it unless it is stdin) */
+  }
+  if (f && !is_stdin)
+    fclose(f);
+  if (rc == 0 && im->r)
+    csvin_set_tap(im->r, tap_bytes, tap);
+  return rc;
 }
 
 /* Opens the copy of the input for the second pass. */
@@ -889,6 +959,7 @@ static void importer_free(importer *im) {
     fclose(im->spool);
   free(im->spool_buf);
   sqlite3_finalize(im->batch);
+  free(im->inbuf);
 }
 
 static int sql(sqlite3 *db, const char *text, char *err, size_t errlen) {
@@ -929,7 +1000,8 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   im.errlen = errlen;
   im.k = &kinds[k];
   im.spec = kinds[k].cols;
-  im.name = path;
+  /* The input as every message and the summary name it. */
+  im.name = strcmp(path, "-") == 0 ? "<stdin>" : path;
   for (int i = 0; i < MAXSPEC; i++)
     im.col[i] = -1;
 
@@ -1001,8 +1073,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   subreg_sub_init(&im.cur, im.reg);
   subreg_sub_init(&im.proto, im.reg);
   subreg_sub_init(&im.walk, im.reg);
-  im.sav = imp_is_sav(path);
-  if (im.sav ? imp_sav_load(&im, path, res->sha256) != 0 : open_reader(&im, path, &tap) != 0)
+  if (open_input(&im, path, &tap, res->sha256) != 0)
     goto done;
 
   bool survey = kinds[k].survey;
@@ -1085,7 +1156,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
       goto done;
     }
     if (res->problems_total || im.rows != res->rows_read) {
-      snprintf(err, errlen, "%s: the file changed while it was being imported", path);
+      snprintf(err, errlen, "%s: the file changed while it was being imported", im.name);
       goto done;
     }
   }
@@ -1093,7 +1164,7 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   strbuf_printf(&detail,
                 "kind=%s file=%s sha256=%s rows=%zu added=%zu updated=%zu unchanged=%zu"
                 " discarded=%zu",
-                im.kind_name, path, res->sha256, res->rows_read, res->added, res->updated,
+                im.kind_name, im.name, res->sha256, res->rows_read, res->added, res->updated,
                 res->unchanged, res->discarded);
   if (opt->map)
     strbuf_printf(&detail, " map=%s map_sha256=%s", opt->map, im.map_sha256);
@@ -1127,7 +1198,7 @@ done:
     sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   res->wide = im.wide;
   if (rc >= 0)
-    make_summary(&im, path, rc == 1);
+    make_summary(&im, im.name, rc == 1);
   importer_free(&im);
   if (tap.copy)
     fclose(tap.copy);

@@ -216,7 +216,8 @@ struct importer {
   bool failed; /* a runtime failure; err holds it */
 
   csvin *r;
-  const char *name; /* the file name in messages */
+  char *inbuf;      /* the input read into memory, when csvin reads from there */
+  const char *name; /* the input in messages: its path, or <stdin> for - */
   /* The current row, whatever read it: ncols fields and where it is (a
    * line of a CSV file; a case of an SPSS file when sav). */
   const char **rowf;
@@ -309,12 +310,13 @@ int imp_header(importer *im, size_t n, const char *const *names, const size_t *l
  * from line (an SPSS case: its number + 1). */
 void imp_process_row(importer *im, size_t n, char *const *f, const size_t *len, long line);
 
-/* SPSS .sav files (import_sav.c): whether path names one; reading it whole
- * (its SHA-256 into sha256): 0 or -1 with im->err; a pass over its cases
- * (the header from its variables in pass 1): 0, 1 with problems, -1. */
+/* SPSS .sav files (import_sav.c): whether path names one; taking the file
+ * read whole (data, len bytes, xmalloc'ed; im owns it from then on) and
+ * hashing it into sha256; a pass over its cases (the header from its
+ * variables in pass 1): 0, 1 with problems, -1. */
 typedef struct imp_sav imp_sav;
 bool imp_is_sav(const char *path);
-int imp_sav_load(importer *im, const char *path, char sha256[65]);
+void imp_sav_load(importer *im, unsigned char *data, size_t len, char sha256[65]);
 int imp_sav_pass(importer *im);
 void imp_sav_free(imp_sav *sv);
 

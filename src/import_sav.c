@@ -298,35 +298,13 @@ static void on_error(const char *msg, void *ctx) {
 
 /* ---------------------------------------------------------------------- */
 
-int imp_sav_load(importer *im, const char *path, char sha256[65]) {
-  bool is_stdin = strcmp(path, "-") == 0;
-  FILE *f = is_stdin ? stdin : fopen(path, "rb");
-  if (!f) {
-    snprintf(im->err, im->errlen, "%s: cannot open: %s", path, strerror(errno));
-    return -1;
-  }
+void imp_sav_load(importer *im, unsigned char *data, size_t len, char sha256[65]) {
   imp_sav *sv = im->sv = xcalloc(1, sizeof *sv);
-  size_t cap = 0;
-  for (;;) {
-    if (sv->len + 65536 > cap)
-      sv->data = xgrow(sv->data, &cap, sv->len + 65536, 1);
-    size_t n = fread(sv->data + sv->len, 1, cap - sv->len, f);
-    sv->len += n;
-    if (n == 0)
-      break;
-  }
-  bool bad = ferror(f);
-  int e = errno;
-  if (!is_stdin)
-    fclose(f);
-  if (bad) {
-    snprintf(im->err, im->errlen, "%s: read error: %s", path, strerror(e));
-    return -1;
-  }
+  sv->data = data;
+  sv->len = len;
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, sv->data, sv->len);
   sodium_bin2hex(sha256, 65, digest, sizeof digest);
-  return 0;
 }
 
 int imp_sav_pass(importer *im) {
