@@ -199,10 +199,8 @@ static void test_spool_range(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_response_insert_fails),
-      cmocka_unit_test(test_response_update_fails),
-      cmocka_unit_test(test_answer_insert_fails),
-      cmocka_unit_test(test_score_insert_fails),
+      cmocka_unit_test(test_response_insert_fails), cmocka_unit_test(test_response_update_fails),
+      cmocka_unit_test(test_answer_insert_fails),   cmocka_unit_test(test_score_insert_fails),
       cmocka_unit_test(test_spool_range),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
