@@ -98,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int mode = fixed_mode >= 0 ? fixed_mode : data[0] / 16 % 3;
   data++;
   size--;
-  import_options opt = {.actor = "fuzz", .dry_run = true, .quiet = true, .ignore_unknown = size % 2 == 1};
+  import_options opt = {
+      .actor = "fuzz", .dry_run = true, .quiet = true, .ignore_unknown = size % 2 == 1};
   const char *path = csv;
   if (mode == 1) {
     path = sav;

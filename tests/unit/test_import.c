@@ -17,6 +17,7 @@
 #endif
 
 static instrument_bank *bank;
+static const import_options topt = {.actor = "test", .quiet = true};
 
 static int setup(void **state) {
   (void)state;
@@ -45,7 +46,7 @@ static char *programme_db(const char *dir, bool pre, store **out) {
   char err[512], *path = malloc(strlen(dir) + 16);
   sprintf(path, "%s/test.db", dir);
   int from, current;
-  assert_int_equal(store_init(path, bank, &from, &current, err, sizeof err), 0);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
   assert_int_equal(store_open(out, path, err, sizeof err), 0);
   const char *files[][2] = {{"establishments", "establishments.csv"},
                             {"leaders", "leaders.csv"},
@@ -54,7 +55,7 @@ static char *programme_db(const char *dir, bool pre, store **out) {
     char file[512];
     snprintf(file, sizeof file, "%s/programme/%s", TESTDATA, files[i][1]);
     import_result res;
-    int rc = import_file(*out, files[i][0], file, NULL, &res, err, sizeof err);
+    int rc = import_file(*out, files[i][0], file, &topt, &res, err, sizeof err);
     if (rc != 0)
       fail_msg("import %s: %d %s", file, rc, err);
     import_result_free(&res);
@@ -78,7 +79,7 @@ static void write_fails(const char *trigger, const char *file, bool pre, const c
   char err[512] = "", name[512];
   snprintf(name, sizeof name, "%s/programme/%s", TESTDATA, file);
   import_result res;
-  int rc = import_file(s, "self-assessment", name, NULL, &res, err, sizeof err);
+  int rc = import_file(s, "self-assessment", name, &topt, &res, err, sizeof err);
   assert_int_equal(rc, -1);
   if (!strstr(err, name) || !strstr(err, want) || !strstr(err, "boom"))
     fail_msg("the message names neither the file nor \"%s\": %s", want, err);
@@ -126,7 +127,7 @@ static void test_response_update_fails(void **state) {
                                "CL0001,pre,2019-09-02T09:00:00,school_lead_01,1\n");
   long long answers = count(s, "SELECT count(*) FROM answers");
   import_result res;
-  assert_int_equal(import_file(s, "self-assessment", file, NULL, &res, err, sizeof err), -1);
+  assert_int_equal(import_file(s, "self-assessment", file, &topt, &res, err, sizeof err), -1);
   if (!strstr(err, file) || !strstr(err, "writing a response (UPDATE responses)"))
     fail_msg("message: %s", err);
   import_result_free(&res);
