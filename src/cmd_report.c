@@ -80,7 +80,7 @@ static int run(int argc, char **argv) {
     return crc == -2 ? EXIT_RUNTIME : EXIT_INVALID; /* unreadable, or not valid */
   }
   store *s;
-  if (store_open_readonly(&s, pos[0], err, sizeof err) != 0) {
+  if (store_open_checking(&s, pos[0], err, sizeof err) != 0) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }

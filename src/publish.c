@@ -26,14 +26,23 @@ int publish_report(store *s, const report_config *cfg, const char *outdir, repor
     strftime(c.date, sizeof c.date, "%Y-%m-%d", &tm);
   }
   dataset *ds = NULL;
-  if (dataset_load(s, &ds, err, errlen) != 0)
+  /* A database opened with store_open_checking is being checked meanwhile:
+   * a damaged one is said to be so, before any other failure and before
+   * anything is written. */
+  if (dataset_load(s, &ds, err, errlen) != 0) {
+    store_checked(s, err, errlen);
     return -1;
+  }
   /* Nothing to evaluate: neither knowledge (level 2) nor benchmarks
    * (level 4) can be reported. */
   size_t matched = 0;
   for (size_t i = 0; i < ds->nleaders; i++)
     matched += ds->leaders[i].match == DS_MATCHED;
   if (matched == 0 && ds->nreturns == 0) {
+    if (store_checked(s, err, errlen) != 0) {
+      dataset_free(ds);
+      return -1;
+    }
     snprintf(err, errlen,
              "nothing to report: no Careers Leader has both a pre- and a post-training "
              "self-assessment (import them with `cleval import DB self-assessment FILE`) and "
@@ -46,6 +55,10 @@ int publish_report(store *s, const report_config *cfg, const char *outdir, repor
   }
   report_doc *doc = analysis_run(ds, &c);
   dataset_free(ds);
+  if (store_checked(s, err, errlen) != 0) {
+    report_doc_free(doc);
+    return -1;
+  }
   int rc = report_write(doc, outdir, err, errlen);
   if (rc == 0 && out)
     *out = doc;

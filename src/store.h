@@ -37,6 +37,16 @@ int store_open(store **out, const char *path, char *err, size_t errlen);
 /* Opens read-only (for reports and exports). */
 int store_open_readonly(store **out, const char *path, char *err, size_t errlen);
 
+/* As store_open_readonly, but PRAGMA quick_check runs on a connection and
+ * a thread of its own while the caller reads (cleval report); the caller
+ * must call store_checked before it trusts or writes anything it read. */
+int store_open_checking(store **out, const char *path, char *err, size_t errlen);
+
+/* Waits for the check store_open_checking started: 0 when the database is
+ * sound (or was checked when opened), -1 with the reason in err (damaged,
+ * unreadable) as opening it would have said. */
+int store_checked(store *s, char *err, size_t errlen);
+
 /* Checks, read-only, that path is a sound cleval database (its application
  * id, a schema version from 1 to the latest, PRAGMA quick_check), for
  * backups and restores. *version gets its schema version. Returns 0, or -1
