@@ -511,15 +511,28 @@ static const char css[] =
     "ol.items{padding-left:1.5rem}\nol.items li{margin:.35rem 0}\n"
     ".item-area{font-weight:600}\n.item-id{color:var(--muted);font-size:.8rem}\n"
     "dl.glossary dt{font-weight:600;margin-top:.5rem}\ndl.glossary dd{margin:0 0 0 1rem}\n"
-    "footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}\n"
+    "footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}\n";
+
+/* The print stylesheet (A4; the page furniture is put_page_css's). */
+static const char css_print[] =
     "@media print{body{font-size:10pt}.page{max-width:none;padding:0}.skip-link{display:none}"
     ".title-page,.toc{break-after:page}.chapter{break-before:page}"
     "figure{margin:1rem 0;padding-top:.5rem}"
     ".figure-body.with-chart,.chart-wrap,.tests,.note,.finding{break-inside:avoid}"
     "figure>h3,.finding{break-after:avoid}.table-wrap{break-before:avoid}"
-    ".figure-body.with-chart{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}"
     ".table-wrap,.chart-wrap{overflow:visible}"
-    "table{font-size:9pt}th,td{padding:2px 3px}thead th{overflow-wrap:anywhere}"
+    /* A figure stays with its table's first rows: a title never split
+     * across pages, a chart beside its table (a grid row kept whole) or
+     * above it (blocks, the table not broken from the chart); small
+     * multiples two abreast, so that they leave room for the first rows. */
+    "h2,h3{break-inside:avoid}"
+    ".figure-body.with-chart{grid-template-columns:minmax(0,1fr) fit-content(50%)}"
+    ".figure-body:not(.with-chart){display:block}.figure-body:not(.with-chart)>*+*{margin-top:1rem}"
+    ".figure-body.print-side{display:grid;grid-template-columns:minmax(0,1fr) fit-content(50%);"
+    "break-inside:avoid}.figure-body.print-side>*+*{margin-top:0}"
+    ".panels{grid-template-columns:repeat(2,minmax(0,1fr))}"
+    "table{font-size:9pt}th,td{padding:2px 3px}thead th{overflow-wrap:normal;word-break:normal}"
+    "table.many thead th{font-size:7.5pt}table.many th,table.many td{padding:2px}"
     "svg.chart{max-width:24rem;min-width:0}"
     "details.role{border:0;padding:0}details.role>*{display:block}"
     "a{color:inherit;text-decoration:none}"
@@ -620,7 +633,10 @@ static void render_table_grid(strbuf *b, const report_table *t) {
   /* A scrolling box that keyboard users can reach and screen readers name. */
   strbuf_puts(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
   strbuf_put_html(b, t->title);
-  strbuf_puts(b, " (table)\"><table>\n<thead><tr>");
+  /* A table of many columns may print its headings smaller (print CSS):
+   * they break only at spaces, so their longest words set its width. */
+  strbuf_puts(b, t->ncols >= 10 ? " (table)\"><table class=\"many\">\n<thead><tr>"
+                                : " (table)\"><table>\n<thead><tr>");
   for (size_t c = 0; c < t->ncols; c++) {
     /* Numeric columns align right: judged by their first non-empty cell. */
     int num = 0;
@@ -677,8 +693,15 @@ static void render_figure(strbuf *b, const report_table *t) {
     strbuf_put_html(b, t->finding);
     strbuf_puts(b, "</p>\n");
   }
-  strbuf_puts(b, chart && !table_is_wide(t) && t->chart.panel_col < 0 ? "<div class=\"figure-body with-chart\">\n"
-                                            : "<div class=\"figure-body\">\n");
+  /* On screen a wide table goes under its chart; in print (half an A4
+   * page is narrower than half a screen but the type smaller) one of six
+   * columns still fits beside it (print-side). */
+  if (chart && t->chart.panel_col < 0 && !table_is_wide(t))
+    strbuf_puts(b, "<div class=\"figure-body with-chart\">\n");
+  else if (chart && t->chart.panel_col < 0 && t->ncols <= 6)
+    strbuf_puts(b, "<div class=\"figure-body print-side\">\n");
+  else
+    strbuf_puts(b, "<div class=\"figure-body\">\n");
   if (chart)
     render_chart(b, t);
   render_table_grid(b, t);
@@ -975,6 +998,7 @@ void report_html(const report_doc *doc, strbuf *b) {
   strbuf_put_html(b, doc->title);
   strbuf_puts(b, "</title>\n<style>\n");
   strbuf_puts(b, css);
+  strbuf_puts(b, css_print);
   put_page_css(b, doc->title);
   strbuf_puts(b, "</style>\n</head>\n<body>\n<a class=\"skip-link\" href=\"#ch-contents\">Skip "
                  "to the contents</a>\n<div class=\"page\">\n");

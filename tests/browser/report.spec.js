@@ -242,11 +242,101 @@ async function main() {
     fs.writeFileSync(path.join(shotDir, 'report.pdf'), pdf);
     ok(pages > breaks.length, `prints to PDF (${pages} A4 pages for ${breaks.length} chapters)`);
 
+    // Print at A4's printable width (210 - 2 x 14 mm = 688 px at 96 px/in):
+    // no table heading word split across lines (they break at spaces only),
+    // no table wider than its place, and each figure's title, chart and its
+    // table's first row on one printed page. The page of each is read from
+    // the PDF: a marker (out of the flow, so the layout is the report's) is
+    // put in each, and pdftotext says on which page it is.
+    await printChecks(browser);
+
     ok(errors.length === 0, 'no console errors', errors.join('\n'));
     await context.close();
   } finally {
     await browser.close();
   }
+}
+
+async function printChecks(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 688, height: 994 } });
+  const page = await ctx.newPage();
+  await page.goto('file://' + path.join(reportDir, 'report.html'), { waitUntil: 'load' });
+  await page.emulateMedia({ media: 'print' });
+  const lay = await page.evaluate(() => {
+    const out = { split: [], wide: [], heads: 0 };
+    for (const th of document.querySelectorAll('thead th')) {
+      out.heads += 1;
+      const id = th.closest('figure, section').id;
+      const walk = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+      for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        for (const m of node.data.matchAll(/\S+/g)) {
+          const r = document.createRange();
+          r.setStart(node, m.index);
+          r.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...r.getClientRects()].filter((x) => x.width > 0)
+            .map((x) => Math.round(x.top)));
+          if (lines.size > 1) out.split.push(`${id}: "${m[0]}" on ${lines.size} lines`);
+        }
+      }
+    }
+    for (const wrap of document.querySelectorAll('.table-wrap')) {
+      const t = wrap.querySelector('table');
+      if (!t) continue;
+      const r = t.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+      if (r.width > w.width + 1 || r.right > document.documentElement.clientWidth + 1)
+        out.wide.push(`${wrap.closest('figure, section').id}: ${Math.round(r.width)}px in ${Math.round(w.width)}px`);
+    }
+    return out;
+  });
+  ok(lay.heads > 0 && lay.split.length === 0,
+    `printed, no table heading word is split across lines (${lay.heads} headings)`, lay.split.join('\n'));
+  ok(lay.wide.length === 0, 'printed, no table is wider than its place on the page', lay.wide.join('\n'));
+  const figs = await page.evaluate(() => {
+    const ids = [];
+    document.querySelectorAll('figure').forEach((f, i) => {
+      const row = f.querySelector('tbody tr');
+      const chart = f.querySelector('.chart-wrap, .panels');
+      const title = f.querySelector(':scope > h3');
+      if (!row || !title) return;
+      const mark = (el, what) => {
+        const s = document.createElement('span');
+        s.textContent = `QQ${what}X${i}QQ`;
+        s.style.cssText = 'position:absolute;font-size:4px;color:#fff';
+        el.prepend(s);
+      };
+      mark(title, 'T');
+      if (chart) mark(chart, 'C');
+      mark(row.firstElementChild, 'R');
+      ids[i] = f.id;
+    });
+    return ids;
+  });
+  const pdf = await page.pdf({ format: 'A4' });
+  await ctx.close();
+  let text;
+  try {
+    text = require('child_process').execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString();
+  } catch (e) {
+    ok(false, 'pdftotext reads the printed report (poppler-utils)', e.message);
+    return;
+  }
+  const at = {};
+  text.split('\f').forEach((pg, i) => {
+    for (const m of pg.matchAll(/QQ([TCR])X(\d+)QQ/g)) (at[m[2]] = at[m[2]] || {})[m[1]] = i + 1;
+  });
+  const apart = [];
+  let n = 0;
+  figs.forEach((id, i) => {
+    if (!id) return;
+    n += 1;
+    const w = at[i] || {};
+    if (!w.T || !w.R) apart.push(`${id}: a marker not found in the PDF`);
+    else if (w.T !== w.R || (w.C && w.C !== w.R))
+      apart.push(`${id}: title on page ${w.T}${w.C ? `, chart on ${w.C}` : ''}, first row on ${w.R}`);
+  });
+  ok(n > 0 && apart.length === 0,
+    `printed, each figure's title and chart are on the page of its table's first row (${n} figures)`,
+    apart.join('\n'));
 }
 
 main().then(() => process.exit(failed ? 1 : 0), (e) => {
