@@ -875,7 +875,32 @@ static void key_messages(report_doc *d, const findings_context *a) {
                            pct[np - 1], pct[0], np, practice_topic(a, idx[0]), pct[0],
                            practice_topic(a, idx[np - 1]), pct[np - 1],
                            practice_topic(a, idx[np - 2]), pct[np - 2]);
-  else
+  if (np >= 2) {
+    /* The practices whose share is withheld (a part below the small-cell
+     * threshold, or withheld beside one), named so that a reader does not
+     * take the ones shown for all ten. */
+    strbuf w = STRBUF_INIT;
+    int nw = 0;
+    for (int f = 6; f <= 15; f++) {
+      char id[16];
+      snprintf(id, sizeof id, "fig%d", f);
+      const report_table *t = report_doc_table(d, id);
+      int shown = 0;
+      for (int i = 0; i < np; i++)
+        shown |= idx[i] == f - 6;
+      if (!t || t->nrows < 5 || shown || report_table_cell(t, 4, 0)->kind != CELL_TEXT)
+        continue;
+      strbuf_printf(&w, "%s%s", nw++ ? "; " : "", practice_topic(a, f - 6));
+    }
+    if (nw)
+      report_doc_key_message(d,
+                             "Practice (Kirkpatrick level 3): for %d more practice%s (%s) the share "
+                             "is withheld: too few Careers "
+                             "Leaders gave one of the answers to show it without giving them away.",
+                             nw, nw == 1 ? "" : "s", strbuf_str(&w));
+    strbuf_free(&w);
+  }
+  if (np < 2)
     report_doc_key_message(d, "Practice (Kirkpatrick level 3): too few Careers Leaders answered "
                               "the long-term survey to say how their practice changed.");
   t = report_doc_table(d, "support");
