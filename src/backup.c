@@ -10,29 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store.h"
+#include "tempfile.h"
 #include "xalloc.h"
 
 /* How long a backup waits, in all, for locks held by other connections. */
 #define WAIT_MS 30000
 #define PAUSE_MS 20
 
-/* A new empty temporary file beside path ("PATH.tmp-XXXXXX"), its name in
+/* A new empty temporary file beside path ("PATH.tmp-PID-XXXXXX"), its name in
  * *tmp (caller frees). Returns 0 or -1 with a message. */
 static int make_temp(const char *path, char **tmp, char *err, size_t errlen) {
-  size_t n = strlen(path) + 16;
-  *tmp = xmalloc(n);
-  snprintf(*tmp, n, "%s.tmp-XXXXXX", path);
-  int fd = mkstemp(*tmp);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create a temporary file beside it: %s", path,
-             strerror(errno));
-    free(*tmp);
-    *tmp = NULL;
+  tempfile_clean(path, time(NULL)); /* what killed runs left */
+  int fd = tempfile_open(path, tmp, err, errlen);
+  if (fd < 0)
     return -1;
-  }
   close(fd);
   return 0;
 }

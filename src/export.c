@@ -14,11 +14,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "import.h"
 #include "instrument.h"
 #include "score.h"
+#include "tempfile.h"
 #include "xalloc.h"
 #include "vocab.h"
 
@@ -688,11 +690,11 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
    * entry; only after COMMIT is the file renamed into place or copied
    * out. A failure at any step leaves no file. */
   if (to_file) {
-    size_t len = strlen(path) + 16;
-    tmp = xmalloc(len);
-    snprintf(tmp, len, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    tempfile_clean(path, time(NULL)); /* what killed exports left */
+    int fd = tempfile_open(path, &tmp, err, errlen);
+    if (fd < 0)
+      goto cleanup;
+    out = fdopen(fd, "wb");
     if (!out && fd >= 0)
       close(fd);
   } else {

@@ -12,10 +12,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "instrument.h"
 #include "strbuf.h"
+#include "tempfile.h"
 #include "xalloc.h"
 
 #define APPLICATION_ID 0x636C6576 /* "clev" */
@@ -552,18 +554,14 @@ int store_init_version(const char *path, const instrument_bank *bank, const char
   sqlite3 *db = NULL;
   /* A new database is made in a temporary file beside path and linked
    * into place when complete: an interrupted init leaves no half-made
-   * database at path (only PATH.tmp-XXXXXX, which nothing reads). */
+   * database at path (only PATH.tmp-PID-XXXXXX, which nothing reads and
+   * the next init removes: tempfile_clean). */
   char *tmp = NULL;
+  tempfile_clean(path, time(NULL)); /* what killed inits left */
   if (!existed) {
-    size_t n = strlen(path) + 16;
-    tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-      snprintf(err, errlen, "%s: cannot create it: %s", path, strerror(errno));
-      free(tmp);
+    int fd = tempfile_open(path, &tmp, err, errlen);
+    if (fd < 0)
       return -1;
-    }
     close(fd);
   }
   if (connect(&db, tmp ? tmp : path, SQLITE_OPEN_READWRITE, err, errlen) != 0) {
