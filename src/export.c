@@ -706,12 +706,8 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
     goto cleanup;
   }
   /* One transaction, so that both .sav walks see the same data. */
-  if (store_begin(s, err, errlen) != 0) {
-    char why[512];
-    snprintf(why, sizeof why, "%s", err);
-    snprintf(err, errlen, "%s: cannot start the export: %s", store_path(s), why);
-    goto cleanup;
-  }
+  if (store_begin(s, err, errlen) != 0)
+    goto cleanup; /* the message names the database */
   in_txn = true;
   if ((opt->format == EXPORT_SAV ? write_sav(&x, kind, out, &n, err, errlen)
                                  : write_text(&x, out, &n, err, errlen)) != 0) {
@@ -741,8 +737,7 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
   if (store_commit(s, err, errlen) != 0) {
     char why[512];
     snprintf(why, sizeof why, "%s", err);
-    snprintf(err, errlen, "%s: cannot record the export in the audit log: %s", store_path(s),
-             why);
+    snprintf(err, errlen, "cannot record the export in the audit log: %s", why);
     goto cleanup;
   }
   if (to_file) {

@@ -24,6 +24,29 @@
 /* How long a command waits for another one's lock before it gives up. */
 #define BUSY_TIMEOUT_MS 30000
 
+/* How long a connection waits for another program's lock: BUSY_TIMEOUT_MS,
+ * or CLEVAL_BUSY_TIMEOUT_MS from the environment (1 to 3,600,000; for
+ * tests, which cannot wait 30 s). */
+static int busy_timeout_ms(void) {
+  const char *e = getenv("CLEVAL_BUSY_TIMEOUT_MS");
+  if (e && *e) {
+    char *end;
+    long v = strtol(e, &end, 10);
+    if (*end == '\0' && v >= 1 && v <= 3600000)
+      return (int)v;
+  }
+  return BUSY_TIMEOUT_MS;
+}
+
+/* "PATH: the database is locked by another program ..." into err. */
+static int locked(const char *path, char *err, size_t errlen) {
+  snprintf(err, errlen,
+           "%s: the database is locked by another program (still locked after %g s); try "
+           "again when it has finished",
+           path, busy_timeout_ms() / 1000.0);
+  return -1;
+}
+
 /* PRAGMA quick_check of a database, run on a connection and a thread of
  * its own while the store's connection reads (store_open_checking). */
 typedef struct sound_check {
@@ -331,8 +354,43 @@ static const char *const *const migrations[] = {migration1, migration2, migratio
 
 int store_schema_latest(void) { return LATEST; }
 
+/* The file of db's main database as the user would name it: relative to
+ * the working directory when it lies below it (SQLite keeps the absolute
+ * path), "" for none (in memory). Caller frees. */
+static char *db_file_name(sqlite3 *db) {
+  const char *f = db ? sqlite3_db_filename(db, "main") : NULL;
+  if (!f || !*f)
+    return xstrdup("");
+  char cwd[4096];
+  size_t n;
+  if (getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 && strncmp(f, cwd, n) == 0 &&
+      f[n] == '/')
+    return xstrdup(f + n + 1);
+  return xstrdup(f);
+}
+
+/* Whether what already names db's file (a path, or the file a temporary
+ * database stands in for): its last component begins the file's. */
+static bool names_file(const char *what, const char *file) {
+  if (!strchr(what, '/') && !strchr(what, '.'))
+    return false;
+  const char *w = strrchr(what, '/'), *f = strrchr(file, '/');
+  w = w ? w + 1 : what;
+  f = f ? f + 1 : file;
+  return *w && strncmp(f, w, strlen(w)) == 0;
+}
+
 int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen) {
-  snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+  const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
+  char *file = db_file_name(db);
+  int code = db ? sqlite3_errcode(db) & 0xff : 0;
+  if (*file && (code == SQLITE_BUSY || code == SQLITE_LOCKED))
+    locked(file, err, errlen);
+  else if (*file && !names_file(what, file))
+    snprintf(err, errlen, "%s: %s: %s", file, what, msg);
+  else
+    snprintf(err, errlen, "%s: %s", what, msg);
+  free(file);
   return -1;
 }
 
@@ -362,10 +420,7 @@ static int describe(sqlite3 *db, int rc, const char *path, char *err, size_t err
     break;
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
-    snprintf(err, errlen,
-             "%s: the database is locked by another program (still locked after %d s); "
-             "try again when it has finished",
-             path, BUSY_TIMEOUT_MS / 1000);
+    locked(path, err, errlen);
     break;
   case SQLITE_READONLY:
     snprintf(err, errlen, "%s: the database cannot be written (%s%s%s)", path,
@@ -393,7 +448,7 @@ static int connect(sqlite3 **db, const char *path, int flags, char *err, size_t 
     *db = NULL;
     return -1;
   }
-  sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_timeout(*db, busy_timeout_ms());
   sqlite3_extended_result_codes(*db, 1);
   if (exec(*db, "PRAGMA foreign_keys = ON", err, errlen) != 0) {
     sqlite3_close(*db);
@@ -828,11 +883,19 @@ sqlite3 *store_db(store *s) { return s->db; }
 const char *store_path(const store *s) { return s->path; }
 
 int store_begin(store *s, char *err, size_t errlen) {
-  return exec(s->db, "BEGIN IMMEDIATE", err, errlen);
+  if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    int code = sqlite3_errcode(s->db) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+      return locked(s->path, err, errlen);
+    snprintf(err, errlen, "cannot start a transaction on %s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
+  }
+  return 0;
 }
 
 int store_commit(store *s, char *err, size_t errlen) {
-  if (exec(s->db, "COMMIT", err, errlen) != 0) {
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot commit to %s: %s", s->path, sqlite3_errmsg(s->db));
     store_rollback(s);
     return -1;
   }

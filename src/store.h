@@ -59,7 +59,10 @@ sqlite3 *store_db(store *s);
 const char *store_path(const store *s);
 
 /* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1 with
- * the SQLite message in err. store_rollback never fails visibly. */
+ * a message naming the database file and SQLite's reason in err (a lock
+ * held by another program past the busy timeout, 30 s or
+ * CLEVAL_BUSY_TIMEOUT_MS, is said to be one). store_rollback never fails
+ * visibly. */
 int store_begin(store *s, char *err, size_t errlen);
 int store_commit(store *s, char *err, size_t errlen);
 void store_rollback(store *s);
@@ -88,7 +91,10 @@ int store_setting_get(store *s, const char *key, const char *def, char **out, ch
  * move to store_setting_get (import.c). Caller frees. */
 char *store_setting(store *s, const char *key, const char *def);
 
-/* Writes "%s: %s" of what and sqlite3_errmsg into err; returns -1. */
+/* Writes "FILE: what: SQLite's message" into err (FILE db's database, as
+ * given when below the working directory; left out when what already
+ * names it), or for a lock still held after the busy timeout "FILE: the
+ * database is locked by another program ..."; returns -1. */
 int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen);
 
 /* The instruments installed in the database, parsed from their stored
