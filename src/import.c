@@ -313,7 +313,7 @@ static bool map_target_known(importer *im, const char *name) {
   for (size_t i = 0; im->spec[i].name; i++)
     if (!im->spec[i].hidden && strcasecmp(im->spec[i].name, name) == 0)
       return true;
-  return im->k->items >= 0 && catalog_match_header(&im->cat, name, im->k->items) >= 0;
+  return im->k->items >= 0 && catalog_match_header(&im->cat, name, im->k->items, NULL) >= 0;
 }
 
 /* Reads the --map file: rows of two fields, a header as the data file has
@@ -502,8 +502,22 @@ int imp_header(importer *im, size_t n, const char *const *names, const size_t *l
     im->itemcol[c] = -1;
     if (im->speccol[c])
       continue;
+    int twice = -1;
     if (im->wide || (!im->k->survey && im->k->items >= 0))
-      im->itemcol[c] = catalog_match_header(&im->cat, im->cols[c], im->k->items);
+      im->itemcol[c] = catalog_match_header(&im->cat, im->cols[c], im->k->items, &twice);
+    if (twice >= 0) {
+      /* Which of the two items the column holds cannot be known. */
+      char showbuf[64];
+      imp_problem(im, 1, (int)c + 1,
+                  "column %s is the question text of two items, %s and %s (worded alike); name "
+                  "the column by its item id, or rename it with --map",
+                  SHOW(im->cols[c]), im->cat.items[im->itemcol[c]].it->id,
+                  im->cat.items[twice].it->id);
+      im->itemcol[c] = -1;
+      im->speccol[c] = true; /* reported: not an unknown column too */
+      bad = 1;
+      continue;
+    }
     im->bytext[c] =
         im->itemcol[c] >= 0 && strcasecmp(im->cols[c], im->cat.items[im->itemcol[c]].it->id) != 0;
     if (im->itemcol[c] >= 0)

@@ -146,9 +146,11 @@ void catalog_free(catalog *c) {
   if (c->hdr_ids) {
     smap_free(c->hdr_ids);
     smap_free(c->hdr_texts);
+    smap_free(c->hdr_twice);
   }
   free(c->hdr_ids);
   free(c->hdr_texts);
+  free(c->hdr_twice);
   memset(c, 0, sizeof *c);
 }
 
@@ -231,6 +233,23 @@ static bool fits(const citem *ci, int ins) {
   return ci->ins == ins || (ins == INS_SELF && ci->ins == INS_REFLECTIVE);
 }
 
+/* Maps the folded text to item i, unless an earlier item has it: a text
+ * worded alike for another role stays with the first item (the row's
+ * leader picks the role's own, catalog_for_role); one worded alike twice
+ * for the same role and instrument names two items, recorded in
+ * hdr_twice. */
+static void put_text(catalog *c, const strbuf *text, size_t i) {
+  if (!text->len)
+    return;
+  bool added;
+  size_t *v = smap_put(c->hdr_texts, strbuf_str(text), text->len, i, &added);
+  if (added || *v == i)
+    return;
+  const citem *a = &c->items[*v], *b = &c->items[i];
+  if (a->role == b->role && a->in == b->in)
+    smap_put(c->hdr_twice, strbuf_str(text), text->len, i, &added);
+}
+
 /* The maps catalog_match_header looks in, built once for the kind ins:
  * item ids in lower case, and folded question texts (with and without the
  * stem) of the items that fit ins; each name maps to the first item in
@@ -241,9 +260,11 @@ static void build_header_maps(catalog *c, int ins) {
   if (c->hdr_ids) {
     smap_free(c->hdr_ids);
     smap_free(c->hdr_texts);
+    smap_free(c->hdr_twice);
   } else {
     c->hdr_ids = xcalloc(1, sizeof *c->hdr_ids);
     c->hdr_texts = xcalloc(1, sizeof *c->hdr_texts);
+    c->hdr_twice = xcalloc(1, sizeof *c->hdr_twice);
   }
   c->hdr_ins = ins;
   strbuf text = STRBUF_INIT, both = STRBUF_INIT;
@@ -257,21 +278,21 @@ static void build_header_maps(catalog *c, int ins) {
     if (!fits(ci, ins) || !ci->it->text)
       continue;
     imp_fold(ci->it->text, &text);
-    if (text.len)
-      smap_put(c->hdr_texts, strbuf_str(&text), text.len, i, &added);
+    put_text(c, &text, i);
     if (ci->in->stem) {
       strbuf_reset(&both);
       strbuf_printf(&both, "%s %s", ci->in->stem, ci->it->text);
       imp_fold(strbuf_str(&both), &text);
-      if (text.len)
-        smap_put(c->hdr_texts, strbuf_str(&text), text.len, i, &added);
+      put_text(c, &text, i);
     }
   }
   strbuf_free(&text);
   strbuf_free(&both);
 }
 
-int catalog_match_header(catalog *c, const char *name, int ins) {
+int catalog_match_header(catalog *c, const char *name, int ins, int *twice) {
+  if (twice)
+    *twice = -1;
   int k = catalog_find(c, name, strlen(name));
   if (k >= 0)
     return k;
@@ -285,6 +306,9 @@ int catalog_match_header(catalog *c, const char *name, int ins) {
     imp_fold(name, &want);
     v = want.len ? smap_get(c->hdr_texts, strbuf_str(&want), want.len) : NULL;
     found = v ? (int)*v : -1;
+    v = found >= 0 && twice ? smap_get(c->hdr_twice, strbuf_str(&want), want.len) : NULL;
+    if (v)
+      *twice = (int)*v;
   }
   strbuf_free(&want);
   return found;

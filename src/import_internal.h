@@ -61,6 +61,7 @@ typedef struct catalog {
   /* Built by catalog_match_header for the kind hdr_ins: lower-case ids and
    * folded question texts -> index in items. */
   struct smap *hdr_ids, *hdr_texts;
+  struct smap *hdr_twice; /* texts worded alike for two items of one role -> the second */
   int hdr_ins;
 } catalog;
 
@@ -73,8 +74,10 @@ int catalog_find(const catalog *c, const char *key, size_t len);
 /* The item a header names: its id (any case), or its question text as the
  * instrument words it (with or without the instrument's stem, compared
  * folded, see imp_fold), among the items of instruments of kind ins (and the
- * reflective items with INS_SELF); -1 when none. */
-int catalog_match_header(catalog *c, const char *name, int ins);
+ * reflective items with INS_SELF); -1 when none. When the text is that of
+ * two items of one role (an instrument may word two items alike), *twice
+ * (unless twice is NULL) is the second, else -1. */
+int catalog_match_header(catalog *c, const char *name, int ins, int *twice);
 
 /* Header names seen so far, compared as strcasecmp does, in time linear in
  * their number. */

@@ -76,21 +76,25 @@ with open("qualtrics-map.csv", "w", newline="") as f:
 # (b) Microsoft Forms: ID, times, email and name, then one column a
 # question, headed by its text (a text worded alike for two roles is one
 # question; a text worded alike twice in one role, oper_mgmt_08 and
-# oper_coord_05, cannot be told apart by its text, so its second item keeps
-# its id); labels in their own case; dd/mm/yyyy hh:mm dates.
+# oper_coord_05, cannot be told apart by its text, which cleval refuses, so
+# those two are headed by their ids); labels in their own case; dd/mm/yyyy
+# hh:mm dates.
+role = {i["item_id"]: i["role"] for i in items}
+twice = {(text[i], role[i]) for n, i in enumerate(ids)
+         if any(text[j] == text[i] and role[j] == role[i] for j in ids[:n])}
 cols, seen = [], {}
 for i in ids:
     t = text[i]
-    if t in seen:
-        if items[ids.index(seen[t])]["role"] != items[ids.index(i)]["role"]:
-            continue
+    if (t, role[i]) in twice:
         cols.append((i, i))
+        continue
+    if t in seen:
         continue
     seen[t] = i
     stem = items[ids.index(i)]["instrument"] == "self-assessment" and len(cols) % 2 == 0
     cols.append((i, ("I know how to " + t[0].lower() + t[1:]) if stem else t))
 def forms_value(ans, i):
-    for j in [i] + [k for k in ids if k != i and text[k] == text[i]]:
+    for j in [i] + [k for k in ids if text[k] == text[i] and role[k] != role[i]]:
         if j in ans:
             return labels[int(ans[j])].upper() if int(ans[j]) == 5 else labels[int(ans[j])]
     return ""
