@@ -3,9 +3,10 @@
  * a pipe), hashed, and parsed from there; each case becomes a row of text
  * cells given to the KIND's row function, as a CSV row would be:
  *   - a variable's name is its column's header;
- *   - a numeric value with a value label gives the label (when the label
- *     is no answer of an item's scale, the number is kept: a scale's codes
- *     are accepted too), otherwise the number (integers without a point);
+ *   - a numeric value with a value label gives the label; for an item,
+ *     the code of the answer the label names (when it names none, the
+ *     number is kept: a scale's codes are accepted too); otherwise the
+ *     number (integers without a point);
  *   - date and time formats (DATE, ADATE, EDATE, SDATE, DATETIME ...) give
  *     ISO 8601 text; system- and user-missing values an empty cell;
  *   - string values lose SPSS's trailing spaces.
@@ -28,12 +29,17 @@ typedef struct sav_label {
   double num;  /* numeric key */
   char *str;   /* string key (NULL for numeric) */
   char *label;
+  /* The last item scale the label was looked up in, and the option it
+   * names there (-1: none); most variables with one set share a scale. */
+  const instrument_scale *scale;
+  int opt;
 } sav_label;
 
 typedef struct sav_var {
   char *name;
   char *labels; /* the value-label set's name, or NULL */
   int date;     /* 0 none, 1 date, 2 date and time */
+  size_t lab_first, lab_n; /* its set's labels in the sorted labels */
 } sav_var;
 
 struct imp_sav {
@@ -151,20 +157,47 @@ static int date_kind(const char *format) {
   return 0;
 }
 
-static const char *find_label(const imp_sav *sv, const sav_var *v, readstat_value_t value) {
-  if (!v->labels)
-    return NULL;
+static sav_label *find_label(imp_sav *sv, const sav_var *v, readstat_value_t value) {
   bool str = readstat_value_type(value) == READSTAT_TYPE_STRING;
   const char *s = str ? readstat_string_value(value) : NULL;
   double x = str ? 0 : readstat_double_value(value);
-  for (size_t i = 0; i < sv->nlabels; i++) {
-    const sav_label *l = &sv->labels[i];
-    if (strcmp(l->set, v->labels) != 0)
-      continue;
+  for (size_t i = v->lab_first; i < v->lab_first + v->lab_n; i++) {
+    sav_label *l = &sv->labels[i];
     if (str ? l->str && s && strcmp(l->str, s) == 0 : !l->str && l->num == x)
-      return l->label;
+      return l;
   }
   return NULL;
+}
+
+static int label_order(const void *a, const void *b) {
+  const sav_label *x = a, *y = b;
+  return strcmp(x->set, y->set);
+}
+
+/* Sorts the labels by set and gives each variable its set's range, so
+ * that a value's label is looked up among its set's few (time linear in
+ * the variables and labels, whatever their number). */
+static void index_labels(imp_sav *sv) {
+  if (sv->nlabels)
+    qsort(sv->labels, sv->nlabels, sizeof *sv->labels, label_order);
+  for (size_t i = 0; i < sv->nvars; i++) {
+    sav_var *v = &sv->vars[i];
+    v->lab_first = v->lab_n = 0;
+    if (!v->labels)
+      continue;
+    size_t lo = 0, hi = sv->nlabels; /* the first label whose set is >= v's */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(sv->labels[mid].set, v->labels) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    v->lab_first = lo;
+    while (lo < sv->nlabels && strcmp(sv->labels[lo].set, v->labels) == 0)
+      lo++;
+    v->lab_n = lo - v->lab_first;
+  }
 }
 
 static void set_cell(imp_sav *sv, size_t c, const char *s, size_t n) {
@@ -213,6 +246,8 @@ static int on_value_label(const char *val_labels, readstat_value_t value, const 
     l->num = readstat_double_value(value);
   }
   l->label = xstrdup(label ? label : "");
+  l->scale = NULL;
+  l->opt = -1;
   return READSTAT_HANDLER_OK;
 }
 
@@ -223,6 +258,7 @@ static int sav_header(importer *im) {
     imp_problem(im, 1, 1, "the SPSS file has no variables");
     return 1;
   }
+  index_labels(sv);
   const char **names = xmalloc(sv->nvars * sizeof *names);
   size_t *lens = xmalloc(sv->nvars * sizeof *lens);
   for (size_t i = 0; i < sv->nvars; i++) {
@@ -263,11 +299,19 @@ static int on_value(int obs, readstat_variable_t *variable, readstat_value_t val
     set_cell(sv, c, s ? s : "", n);
   } else {
     double x = readstat_double_value(value);
-    const char *label = find_label(sv, v, value);
-    /* An item's answer: the label when the scale knows it, else the code. */
+    sav_label *l = find_label(sv, v, value);
+    const char *label = l ? l->label : NULL;
+    /* An item's answer: the option the label names (as its code), or,
+     * when it names none, the number itself. */
     int k = im->itemcol ? im->itemcol[c] : -1;
-    if (label && k >= 0 && imp_scale_option(im->cat.items[k].it->scale, label) < 0)
-      label = NULL;
+    if (l && k >= 0) {
+      const instrument_scale *sc = im->cat.items[k].it->scale;
+      if (l->scale != sc) {
+        l->scale = sc;
+        l->opt = imp_scale_option(sc, l->label);
+      }
+      label = l->opt >= 0 ? sc->options[l->opt].code : NULL;
+    }
     if (label) {
       set_cell(sv, c, label, strlen(label));
     } else {
