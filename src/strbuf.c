@@ -60,8 +60,30 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* The bidirectional embedding, override and isolate controls, U+202A to
+ * U+202E (E2 80 AA-AE) and U+2066 to U+2069 (E2 81 A6-A9): in a name or
+ * an answer they would reverse or reorder the text around it on the page
+ * (a name that reads as another, a figure that reads backwards). The code
+ * point when s starts with one, else 0. */
+static unsigned bidi_control(const unsigned char *s) {
+  if (s[0] != 0xE2)
+    return 0;
+  if (s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE)
+    return 0x2000u + (s[2] - 0x80u);
+  if (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)
+    return 0x2040u + (s[2] - 0x80u);
+  return 0;
+}
+
 void strbuf_put_html(strbuf *b, const char *s) {
   for (; *s; s++) {
+    unsigned cp = bidi_control((const unsigned char *)s);
+    if (cp) {
+      /* shown as its code, visibly, never obeyed */
+      strbuf_printf(b, "[U+%04X]", cp);
+      s += 2;
+      continue;
+    }
     switch (*s) {
     case '&': strbuf_puts(b, "&amp;"); break;
     case '<': strbuf_puts(b, "&lt;"); break;

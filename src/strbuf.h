@@ -25,7 +25,10 @@ void strbuf_puts(strbuf *b, const char *s);
 void strbuf_putc(strbuf *b, char c);
 void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
-/* Text escaped for HTML element content and attribute values. */
+/* Text escaped for HTML element content and attribute values: & < > " '
+ * as entities, and every bidirectional embedding, override or isolate
+ * control (U+202A-U+202E, U+2066-U+2069) shown as its code, "[U+202E]",
+ * so that user text can never reorder what a page shows around it. */
 void strbuf_put_html(strbuf *b, const char *s);
 /* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF.
  * A field beginning with =, +, -, @, a tab or a carriage return that is not

@@ -47,11 +47,50 @@ static void test_csv_numbers_left_alone(void **state) {
     expect_csv(numbers[i], numbers[i]);
 }
 
+static void expect_html(const char *text, const char *want) {
+  strbuf b = STRBUF_INIT;
+  strbuf_put_html(&b, text);
+  if (strcmp(strbuf_str(&b), want) != 0)
+    fail_msg("strbuf_put_html(\"%s\") wrote [%s], want [%s]", text, strbuf_str(&b), want);
+  strbuf_free(&b);
+}
+
+static void test_html_hostile_text(void **state) {
+  (void)state;
+  expect_html("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+  expect_html("\"><img src=x onerror=alert(1)>",
+              "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+  expect_html("O'Brien & Sons", "O&#39;Brien &amp; Sons");
+  /* Bidi controls (issue 20): RLO, LRE..RLO, LRI..PDI shown as codes. */
+  expect_html("Ann \xE2\x80\xAEnamhcaB", "Ann [U+202E]namhcaB");
+  expect_html("\xE2\x80\xAA\xE2\x80\xAB\xE2\x80\xAC\xE2\x80\xAD",
+              "[U+202A][U+202B][U+202C][U+202D]");
+  expect_html("a\xE2\x81\xA6" "b\xE2\x81\xA7" "c\xE2\x81\xA8" "d\xE2\x81\xA9" "e",
+              "a[U+2066]b[U+2067]c[U+2068]d[U+2069]e");
+  /* Their neighbours, and right-to-left text itself, pass unchanged:
+   * U+2028 (E2 80 A8), U+202F (E2 80 AF), U+2065, a Hebrew name. */
+  expect_html("\xE2\x80\xA8\xE2\x80\xAF\xE2\x81\xA5", "\xE2\x80\xA8\xE2\x80\xAF\xE2\x81\xA5");
+  expect_html("\xD7\xA9\xD7\xA8\xD7\x94", "\xD7\xA9\xD7\xA8\xD7\x94");
+  /* 100 KB of hostile text: every < escaped, nothing lost. */
+  size_t n = 6 * 17067; /* 100 KB */
+  char *big = malloc(n + 1);
+  for (size_t i = 0; i < n; i++)
+    big[i] = "<a\"'&>"[i % 6];
+  big[n] = '\0';
+  strbuf b = STRBUF_INIT;
+  strbuf_put_html(&b, big);
+  assert_null(strpbrk(strbuf_str(&b), "<>\"'"));
+  assert_int_equal(b.len, n / 6 * (4 + 1 + 6 + 5 + 5 + 4));
+  strbuf_free(&b);
+  free(big);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_quoting),
       cmocka_unit_test(test_csv_formulas_made_text),
       cmocka_unit_test(test_csv_numbers_left_alone),
+      cmocka_unit_test(test_html_hostile_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
