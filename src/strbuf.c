@@ -75,6 +75,21 @@ static unsigned bidi_control(const unsigned char *s) {
   return 0;
 }
 
+void strbuf_trim_partial_utf8(char *s) {
+  size_t n = strlen(s), i = n;
+  /* back over up to three continuation bytes to the lead byte */
+  while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+    i--;
+  if (i == 0)
+    return;
+  unsigned char lead = (unsigned char)s[i - 1];
+  size_t need = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3
+              : (lead & 0xF8) == 0xF0                  ? 4
+                                                       : 0;
+  if (need > n - i + 1)
+    s[i - 1] = '\0';
+}
+
 void strbuf_put_html(strbuf *b, const char *s) {
   for (; *s; s++) {
     unsigned cp = bidi_control((const unsigned char *)s);

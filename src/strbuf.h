@@ -30,6 +30,10 @@ void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
  * control (U+202A-U+202E, U+2066-U+2069) shown as its code, "[U+202E]",
  * so that user text can never reorder what a page shows around it. */
 void strbuf_put_html(strbuf *b, const char *s);
+/* Cuts from s (NUL-terminated UTF-8, as snprintf left it in a fixed
+ * buffer) a last character whose bytes were cut short, so that a name
+ * truncated to a buffer's size never ends in half a character. */
+void strbuf_trim_partial_utf8(char *s);
 /* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF.
  * A field beginning with =, +, -, @, a tab or a carriage return that is not
  * a plain number (-1.5, +2e3) gets a leading single quote, so that no

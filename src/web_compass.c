@@ -17,6 +17,7 @@
 #include "config.h"
 #include "svg.h"
 #include "web_app.h"
+#include "strbuf.h"
 #include "web_page.h"
 #include "xalloc.h"
 
@@ -271,6 +272,7 @@ typedef struct ret {
 static void copy_col(char *out, size_t len, sqlite3_stmt *st, int col) {
   const char *v = (const char *)sqlite3_column_text(st, col);
   snprintf(out, len, "%s", v ? v : "");
+  strbuf_trim_partial_utf8(out); /* cut at a character, never inside one */
 }
 
 /* Looks an establishment up by id (urn NULL) or by urn: 1 found, 0 not,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "web_app.h"
+#include "strbuf.h"
 #include "web_page.h"
 
 static bool is_staff(const web_request *req) {
@@ -73,6 +74,7 @@ void web_responses_summary(web_request *req, web_response *res) {
     char href[128], label[256];
     snprintf(href, sizeof href, "/responses/%s", key);
     snprintf(label, sizeof label, "%s (%s)", (const char *)sqlite3_column_text(st, 1), key);
+    strbuf_trim_partial_utf8(label);
     web_page_link(b, href, label);
     web_page_markup(b, "</th>");
     web_page_cell(b, "td", NULL, stage);
@@ -131,6 +133,7 @@ void web_responses_outstanding(web_request *req, web_response *res) {
   }
   char title[256];
   snprintf(title, sizeof title, "Not yet answered: %s", (const char *)sqlite3_column_text(st, 0));
+  strbuf_trim_partial_utf8(title);
   sqlite3_finalize(st);
   if (sqlite3_prepare_v2(
           db,

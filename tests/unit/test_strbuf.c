@@ -85,12 +85,43 @@ static void test_html_hostile_text(void **state) {
   free(big);
 }
 
+static void test_trim_partial_utf8(void **state) {
+  (void)state;
+  /* "Zoë" (o, e-diaeresis C3 AB) and a 4-byte emoji (F0 9F 98 80) cut by
+   * a 256-byte buffer at every point: never half a character. */
+  char name[300], buf[256];
+  memset(name, 'a', 253);
+  strcpy(name + 253, "\xC3\xAB\xF0\x9F\x98\x80");
+  /* snprintf into len bytes keeps len - 1: want[len - 250] after the trim */
+  static const size_t want[] = {249, 250, 251, 252, 253, 253, 255};
+  for (size_t len = 250; len <= 256; len++) {
+    memcpy(buf, name, len - 1); /* as snprintf(buf, len, "%s", name) */
+    buf[len - 1] = '\0';
+    strbuf_trim_partial_utf8(buf);
+    assert_int_equal(strlen(buf), want[len - 250]);
+  }
+  assert_memory_equal(buf + 253, "\xC3\xAB", 2);
+  char e[] = "x\xF0\x9F\x98"; /* three of four bytes */
+  strbuf_trim_partial_utf8(e);
+  assert_string_equal(e, "x");
+  char whole[] = "x\xF0\x9F\x98\x80";
+  strbuf_trim_partial_utf8(whole);
+  assert_int_equal(strlen(whole), 5);
+  char c2[] = "ab\xC3";
+  strbuf_trim_partial_utf8(c2);
+  assert_string_equal(c2, "ab");
+  char empty[] = "";
+  strbuf_trim_partial_utf8(empty);
+  assert_string_equal(empty, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_quoting),
       cmocka_unit_test(test_csv_formulas_made_text),
       cmocka_unit_test(test_csv_numbers_left_alone),
       cmocka_unit_test(test_html_hostile_text),
+      cmocka_unit_test(test_trim_partial_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
