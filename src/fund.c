@@ -114,19 +114,19 @@ struct fund_enrolments {
 };
 
 static const char *const enrolment_sql[NQ] = {
-    "SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
-    " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
-    " w.wave IS NOT NULL, w.opens, w.closes, w.places"
-    " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
-    " JOIN providers p ON p.id = e.provider_id"
-    " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1",
-    "SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
-    " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
-    " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1",
+    ("SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
+     " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
+     " w.wave IS NOT NULL, w.opens, w.closes, w.places"
+     " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+     " JOIN providers p ON p.id = e.provider_id"
+     " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1"),
+    ("SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
+     " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
+     " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1"),
     "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
     "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2",
-    "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
-    " AND status <> 'withdrawn'"};
+    ("SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
+     " AND status <> 'withdrawn'")};
 
 fund_enrolments *fund_enrolments_new(sqlite3 *db) {
   fund_enrolments *f = xcalloc(1, sizeof *f);
