@@ -882,16 +882,17 @@ static void make_summary(importer *im, const char *path, bool invalid) {
   import_result *res = im->res;
   strbuf b = STRBUF_INIT;
   if (invalid) {
-    strbuf_printf(&b, "%s: %zu problem%s in %zu rows; nothing was written\n", path,
-                  res->problems_total, res->problems_total == 1 ? "" : "s", res->rows_read);
+    strbuf_printf(&b, "%s: %zu problem%s in %zu row%s; nothing was written\n", path,
+                  res->problems_total, res->problems_total == 1 ? "" : "s", res->rows_read,
+                  res->rows_read == 1 ? "" : "s");
     im->res->summary = strbuf_detach(&b);
     return;
   }
-  strbuf_printf(&b, "%s: %s%s, %zu rows", path, im->kind_name,
+  strbuf_printf(&b, "%s: %s%s, %zu row%s", path, im->kind_name,
                 im->k->survey
                     ? (im->wide ? " (wide: one response per row)" : " (long: one answer per row)")
                     : "",
-                res->rows_read);
+                res->rows_read, res->rows_read == 1 ? "" : "s");
   if (res->dry_run)
     strbuf_printf(&b,
                   "; dry run, nothing written: %s: would add %zu, would update %zu, "
@@ -901,7 +902,8 @@ static void make_summary(importer *im, const char *path, bool invalid) {
     strbuf_printf(&b, "; %s: %zu added, %zu updated, %zu unchanged", im->k->noun, res->added,
                   res->updated, res->unchanged);
   if (im->k->survey)
-    strbuf_printf(&b, " (%zu answers %s)", res->answers, res->dry_run ? "to write" : "written");
+    strbuf_printf(&b, " (%zu answer%s %s)", res->answers, res->answers == 1 ? "" : "s",
+                  res->dry_run ? "to write" : "written");
   strbuf_putc(&b, '\n');
   if (im->extra_header_rows)
     strbuf_printf(&b, "%zu more header row%s skipped (a Qualtrics export: %s)\n",
