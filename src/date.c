@@ -66,71 +66,6 @@ static int digits_at(const char *s, int n) {
   return v;
 }
 
-int date_parse_when(const char *s, bool allow_time, int64_t *when) {
-  if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-    return 1;
-  int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
-  if (y < 0 || m < 0 || d < 0)
-    return 1;
-  if (!date_valid(y, m, d))
-    return 2;
-  int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
-  const char *p = s + 10;
-  if (*p) {
-    if (!allow_time || (*p != 'T' && *p != ' '))
-      return 1;
-    p++;
-    int hh = digits_at(p, 2), mm = p[2] == ':' ? digits_at(p + 3, 2) : -1, ss = 0;
-    if (hh < 0 || mm < 0)
-      return 1;
-    p += 5;
-    int frac = 0;
-    if (*p == ':') {
-      ss = digits_at(p + 1, 2);
-      if (ss < 0)
-        return 1;
-      p += 3;
-      if (*p == '.' || *p == ',') {
-        p++;
-        size_t n = strspn(p, "0123456789");
-        if (!n)
-          return 1;
-        for (size_t k = 0; k < 3; k++)
-          frac = frac * 10 + (k < n ? p[k] - '0' : 0);
-        p += n;
-      }
-    }
-    if (hh > 23 || mm > 59 || ss > 59)
-      return 2;
-    int64_t offset = 0;
-    if (*p == 'Z') {
-      p++;
-    } else if (*p == '+' || *p == '-') {
-      int sign = *p == '-' ? -1 : 1;
-      int oh = digits_at(p + 1, 2), om;
-      if (oh < 0)
-        return 1;
-      if (p[3] == ':') {
-        om = digits_at(p + 4, 2);
-        p += 6;
-      } else {
-        om = digits_at(p + 3, 2);
-        p += 5;
-      }
-      if (om < 0)
-        return 1;
-      if (oh > 14 || om > 59)
-        return 2;
-      offset = sign * ((int64_t)oh * 60 + om) * 60000;
-    }
-    if (*p)
-      return 1;
-    ms += ((int64_t)hh * 3600 + mm * 60 + ss) * 1000 + frac - offset;
-  }
-  *when = ms;
-  return 0;
-}
-
 /* Reads a number of 1 to max digits at *p, advancing it; -1 when none. */
 static int number_at(const char **p, int max) {
   int v = 0, n = 0;
@@ -209,6 +144,36 @@ static int time_at(const char *p, bool zone, int64_t *ms, int *hms, bool *plain)
   return 0;
 }
 
+/* ISO 8601 at s: YYYY-MM-DD, then when allow_time a T or space and a time
+ * (time_at, with a zone). 0, 1 (shape), 2 (no such date or time). */
+static int iso_at(const char *s, bool allow_time, int64_t *when, bool *plain, bool *has_time) {
+  if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+    return 1;
+  int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
+  if (y < 0 || m < 0 || d < 0)
+    return 1;
+  if (!date_valid(y, m, d))
+    return 2;
+  int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
+  const char *p = s + 10;
+  *has_time = *p != '\0';
+  if (*p) {
+    if (!allow_time || (*p != 'T' && *p != ' '))
+      return 1;
+    int hms[3];
+    int rc = time_at(p + 1, true, &ms, hms, plain);
+    if (rc)
+      return rc;
+  }
+  *when = ms;
+  return 0;
+}
+
+int date_parse_when(const char *s, bool allow_time, int64_t *when) {
+  bool plain = true, has_time;
+  return iso_at(s, allow_time, when, &plain, &has_time);
+}
+
 /* The ISO text of ms (UTC): a date, or a date and time to the second. */
 static void format_ms(int64_t ms, bool time, char *iso) {
   int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
@@ -229,27 +194,11 @@ int date_read(const char *s, bool allow_time, int order, int64_t *when, char *is
     note[0] = '\0';
   const char *slash = strchr(s, '/');
   if (!slash) {
-    /* ISO 8601, the time with one or two digits for the hour. */
-    if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-      return 1;
-    int y = digits_at(s, 4), m = digits_at(s + 5, 2), d = digits_at(s + 8, 2);
-    if (y < 0 || m < 0 || d < 0)
-      return 1;
-    if (!date_valid(y, m, d))
-      return 2;
-    int64_t ms = (int64_t)date_days(y, m, d) * 86400000;
-    const char *p = s + 10;
-    int hms[3] = {0, 0, 0};
-    if (*p) {
-      if (!allow_time || (*p != 'T' && *p != ' '))
-        return 1;
-      int rc = time_at(p + 1, true, &ms, hms, plain);
-      if (rc)
-        return rc;
-    }
-    *when = ms;
-    format_ms(ms, *p != '\0', iso);
-    return 0;
+    bool has_time;
+    int rc = iso_at(s, allow_time, when, plain, &has_time);
+    if (rc == 0)
+      format_ms(*when, has_time, iso);
+    return rc;
   }
   /* D/M/YYYY or M/D/YYYY, with an optional H[H]:MM[:SS] (no zone). */
   const char *p = s, *a0 = p;
