@@ -26,20 +26,14 @@ static int establishment_id(sqlite3 *db, const char *urn, sqlite3_int64 *id, cha
 
 static int revoke_live(sqlite3 *db, sqlite3_int64 est, const char *now, size_t *n, char *err,
                        size_t errlen) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db,
-                         "UPDATE compass_links SET revoked_at = ?2"
-                         " WHERE establishment_id = ?1 AND revoked_at IS NULL",
-                         -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "revoking a Compass link", err, errlen);
-  sqlite3_bind_int64(st, 1, est);
-  sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE)
-    return store_fail(db, "revoking a Compass link", err, errlen);
+  long long changed;
+  if (store_step_id(db, "revoking a Compass link",
+                    "UPDATE compass_links SET revoked_at = ?2"
+                    " WHERE establishment_id = ?1 AND revoked_at IS NULL",
+                    est, now, &changed, err, errlen) != 0)
+    return -1;
   if (n)
-    *n = (size_t)sqlite3_changes(db);
+    *n = (size_t)changed;
   return 0;
 }
 

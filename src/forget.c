@@ -6,34 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Runs sql with ?1 bound to id; *changes gets the rows it changed. */
-static int run(sqlite3 *db, const char *sql, sqlite3_int64 id, long long *changes, char *err,
+/* One statement of forget's transaction, ?1 the leader's row id. */
+static int run(sqlite3 *db, const char *sql, sqlite3_int64 id, long long *out, char *err,
                size_t errlen) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "forget", err, errlen);
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE)
-    return store_fail(db, "forget", err, errlen);
-  if (changes)
-    *changes = sqlite3_changes(db);
-  return 0;
-}
-
-static int count(sqlite3 *db, const char *sql, sqlite3_int64 id, long long *out, char *err,
-                 size_t errlen) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "forget", err, errlen);
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW)
-    return store_fail(db, "forget", err, errlen);
-  return 0;
+  return store_step_id(db, "forget", sql, id, NULL, out, err, errlen);
 }
 
 int forget_leader(store *s, const char *leader_key, const char *actor, forget_counts *out,
@@ -72,13 +48,13 @@ int forget_leader(store *s, const char *leader_key, const char *actor, forget_co
   char hex[sizeof raw * 2 + 1], key[64];
   sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
   snprintf(key, sizeof key, "erased-%s", hex);
-  if (count(db,
+  if (run(db,
             "SELECT count(*) FROM answers WHERE response_id IN"
             " (SELECT id FROM responses WHERE leader_id = ?1)",
             id, &out->answers, err, errlen) != 0 ||
-      count(db, "SELECT count(*) FROM enrolments WHERE leader_id = ?1", id, &out->enrolments, err,
+      run(db, "SELECT count(*) FROM enrolments WHERE leader_id = ?1", id, &out->enrolments, err,
             errlen) != 0 ||
-      count(db,
+      run(db,
             "SELECT count(*) FROM bursary_claims WHERE enrolment_id IN"
             " (SELECT id FROM enrolments WHERE leader_id = ?1)",
             id, &out->bursaries, err, errlen) != 0 ||
@@ -98,21 +74,11 @@ int forget_leader(store *s, const char *leader_key, const char *actor, forget_co
       /* web_sessions go with their users (ON DELETE CASCADE). */
       run(db, "DELETE FROM users WHERE leader_id = ?1", id, &out->accounts, err, errlen) != 0)
     goto fail;
-  if (sqlite3_prepare_v2(db,
-                         "UPDATE leaders SET leader_key = ?2, months_in_role = NULL,"
-                         " contact_consent = 0 WHERE id = ?1",
-                         -1, &st, NULL) != SQLITE_OK) {
-    store_fail(db, "forget", err, errlen);
+  if (store_step_id(db, "forget",
+                    "UPDATE leaders SET leader_key = ?2, months_in_role = NULL,"
+                    " contact_consent = 0 WHERE id = ?1",
+                    id, key, NULL, err, errlen) != 0)
     goto fail;
-  }
-  sqlite3_bind_int64(st, 1, id);
-  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    store_fail(db, "forget", err, errlen);
-    goto fail;
-  }
   char n[8][24];
   long long v[8] = {out->personal,    out->responses, out->answers,    out->tokens,
                     out->invitations, out->accounts,  out->enrolments, out->bursaries};

@@ -394,6 +394,24 @@ int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen) {
   return -1;
 }
 
+int store_step_id(sqlite3 *db, const char *what, const char *sql, sqlite3_int64 id,
+                  const char *text, long long *out, char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return store_fail(db, what, err, errlen);
+  sqlite3_bind_int64(st, 1, id);
+  if (text)
+    sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  long long v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : sqlite3_changes(db);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return store_fail(db, what, err, errlen);
+  if (out)
+    *out = v;
+  return 0;
+}
+
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
   char *msg = NULL;
   if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {

@@ -97,6 +97,13 @@ char *store_setting(store *s, const char *key, const char *def);
  * database is locked by another program ..."; returns -1. */
 int store_fail(sqlite3 *db, const char *what, char *err, size_t errlen);
 
+/* Runs one statement of sql with ?1 bound to id and, when text is not NULL,
+ * ?2 to text. When it returns a row, *out (if not NULL) gets its first
+ * column (a count); when it is done, the rows it changed. 0, or -1 with
+ * store_fail's message under what. */
+int store_step_id(sqlite3 *db, const char *what, const char *sql, sqlite3_int64 id,
+                  const char *text, long long *out, char *err, size_t errlen);
+
 /* The instruments installed in the database, parsed from their stored
  * definitions (ordered by key), and when ids is not NULL their
  * instruments.id values in the same order (caller frees *ids with free()).
