@@ -125,6 +125,26 @@ static int open_db(sqlite3 **db, const char *path, int flags, char *err, size_t 
   return 0;
 }
 
+/* Closes *dest and, when *tmp names a temporary file, renames it onto path
+ * durably and frees it. what: the finished file, for the message. */
+static int finish(sqlite3 **dest, char **tmp, const char *path, const char *what, char *err,
+                  size_t errlen) {
+  if (sqlite3_close(*dest) != SQLITE_OK)
+    return store_fail(*dest, path, err, errlen);
+  *dest = NULL;
+  if (!*tmp)
+    return 0;
+  if (rename(*tmp, path) != 0) {
+    snprintf(err, errlen, "%s: cannot rename the %s into place: %s", path, what,
+             strerror(errno));
+    return -1;
+  }
+  sync_dir(path);
+  free(*tmp);
+  *tmp = NULL;
+  return 0;
+}
+
 int backup_make(const char *db_path, const char *file, bool force, const char *actor, char *err, size_t errlen) {
   struct stat st;
   if (!force && lstat(file, &st) == 0) {
@@ -155,19 +175,8 @@ int backup_make(const char *db_path, const char *file, bool force, const char *a
       exec(dest, "PRAGMA journal_mode = DELETE", file, err, errlen) != 0 ||
       quick_check(dest, file, err, errlen) != 0)
     goto cleanup;
-  if (sqlite3_close(dest) != SQLITE_OK) {
-    store_fail(dest, file, err, errlen);
+  if (finish(&dest, &tmp, file, "finished backup", err, errlen) != 0)
     goto cleanup;
-  }
-  dest = NULL;
-  if (rename(tmp, file) != 0) {
-    snprintf(err, errlen, "%s: cannot rename the finished backup into place: %s", file,
-             strerror(errno));
-    goto cleanup;
-  }
-  sync_dir(file);
-  free(tmp);
-  tmp = NULL;
   rc = 0;
 cleanup:
   if (dest)
@@ -243,21 +252,8 @@ int backup_restore(const char *file, const char *db_path, bool force, const char
     sqlite3_exec(dest, "ROLLBACK", NULL, NULL, NULL);
     goto cleanup;
   }
-  if (sqlite3_close(dest) != SQLITE_OK) {
-    store_fail(dest, db_path, err, errlen);
+  if (finish(&dest, &tmp, db_path, "restored database", err, errlen) != 0)
     goto cleanup;
-  }
-  dest = NULL;
-  if (tmp) {
-    if (rename(tmp, db_path) != 0) {
-      snprintf(err, errlen, "%s: cannot rename the restored database into place: %s", db_path,
-               strerror(errno));
-      goto cleanup;
-    }
-    sync_dir(db_path);
-    free(tmp);
-    tmp = NULL;
-  }
   rc = 0;
 cleanup:
   if (dest)
