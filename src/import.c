@@ -35,6 +35,7 @@
  * transaction. */
 #include "import.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -209,9 +210,21 @@ void imp_count(importer *im, int action) {
 /* ---------------------------------------------------------------------- */
 /* The header. */
 
+/* Whether header h names column name: case folded, and a space or hyphen
+ * standing for an underscore ("Leader ID", "months-in-role"), as
+ * spreadsheets' users write them. */
+static bool names_column(const char *h, const char *name) {
+  for (; *h && *name; h++, name++) {
+    int a = *h == ' ' || *h == '-' ? '_' : tolower((unsigned char)*h);
+    if (a != tolower((unsigned char)*name))
+      return false;
+  }
+  return !*h && !*name;
+}
+
 static int header_index(const importer *im, const char *name) {
   for (size_t i = 0; i < im->ncols; i++)
-    if (strcasecmp(im->cols[i], name) == 0)
+    if (names_column(im->cols[i], name))
       return (int)i;
   return -1;
 }
@@ -495,6 +508,7 @@ int imp_header(importer *im, size_t n, const char *const *names, const size_t *l
   size_t nitems = 0;
   /* Which columns are the KIND's own (the rest may be items). */
   im->speccol = xcalloc(im->ncols, sizeof *im->speccol);
+  im->unnamed = xcalloc(im->ncols ? im->ncols : 1, sizeof *im->unnamed);
   for (size_t i = 0; im->spec[i].name; i++)
     if (im->col[i] >= 0)
       im->speccol[im->col[i]] = true;
@@ -550,8 +564,10 @@ int imp_header(importer *im, size_t n, const char *const *names, const size_t *l
   for (size_t c = 0; c < im->ncols; c++) {
     char showbuf[64];
     if (!*im->cols[c]) {
-      imp_problem(im, 1, (int)c + 1, "column %zu has no name", c + 1);
-      bad = 1;
+      /* Spreadsheets save formatted empty columns with no header: kept
+       * out of the way, refused only if a row holds a value there. */
+      im->unnamed[c] = true;
+      im->nunnamed++;
       continue;
     }
     long first = imp_nameset_add(seen, im->cols[c], c);
@@ -610,11 +626,16 @@ static bool check_row_shape(importer *im, size_t n, char *const *f, const size_t
   bool ok = true;
   if (n != im->ncols) {
     if (im->pass == 1) {
-      if (n < im->ncols)
+      if (n < im->ncols && *im->cols[n])
         imp_problem(im, imp_line(im), (int)n + 1,
                     "%s: the row has %zu fields but the header has %zu (is a comma missing, or a "
                     "quote not closed?)",
                     im->cols[n], n, im->ncols);
+      else if (n < im->ncols)
+        imp_problem(im, imp_line(im), (int)n + 1,
+                    "the row has %zu fields but the header has %zu (is a comma missing, or a "
+                    "quote not closed?)",
+                    n, im->ncols);
       else
         imp_problem(im, imp_line(im), (int)im->ncols + 1,
                     "the row has %zu fields but the header has %zu (is a value with a comma not "
@@ -629,6 +650,17 @@ static bool check_row_shape(importer *im, size_t n, char *const *f, const size_t
         imp_problem(im, imp_line(im), (int)c + 1, "%s: the value contains a NUL byte", im->cols[c]);
       ok = false;
     }
+  for (size_t c = 0; im->nunnamed && c < n; c++)
+    if (im->unnamed[c] && !imp_empty(f[c])) {
+      if (im->pass == 1) {
+        char showbuf[64];
+        imp_problem(im, imp_line(im), (int)c + 1,
+                    "column %zu has no name in the header but holds %s here; name it in the "
+                    "header (or delete the column)",
+                    c + 1, SHOW(f[c]));
+      }
+      ok = false;
+    }
   return ok;
 }
 
@@ -639,6 +671,15 @@ void imp_process_row(importer *im, size_t n, char *const *f, const size_t *len, 
     im->res->rows_read = im->rows;
   imp_progress_tick(im);
   im->rowline = line;
+  /* A spreadsheet saves rows it once formatted as rows of empty cells. */
+  size_t c = 0;
+  while (c < n && !*f[c])
+    c++;
+  if (c == n && n == im->ncols) {
+    if (im->pass == 1)
+      im->res->empty_rows++;
+    return;
+  }
   if (check_row_shape(im, n, f, len)) {
     im->rowf = (const char **)f;
     im->k->row(im);
@@ -912,6 +953,12 @@ static void make_summary(importer *im, const char *path, bool invalid) {
   if (im->nmapped)
     strbuf_printf(&b, "%zu column%s renamed by --map %s\n", im->nmapped,
                   im->nmapped == 1 ? "" : "s", im->opt->map);
+  if (res->empty_rows)
+    strbuf_printf(&b, "%zu empty row%s skipped (every cell empty)\n", res->empty_rows,
+                  res->empty_rows == 1 ? "" : "s");
+  if (im->nunnamed)
+    strbuf_printf(&b, "%zu empty column%s with no name ignored\n", im->nunnamed,
+                  im->nunnamed == 1 ? "" : "s");
   if (im->nignored) {
     strbuf_printf(&b, "%zu unknown column%s ignored (--ignore-unknown):", im->nignored,
                   im->nignored == 1 ? "" : "s");
@@ -947,6 +994,7 @@ static void importer_free(importer *im) {
   free(im->cols);
   free(im->itemcol);
   free(im->speccol);
+  free(im->unnamed);
   free(im->rowbuf);
   free(im->rowlen);
   drop_held(im);

@@ -47,6 +47,7 @@ typedef struct import_options {
 
 typedef struct import_result {
   size_t rows_read; /* data rows (the header excluded) */
+  size_t empty_rows; /* of them, rows with every cell empty: skipped */
   /* Records compared with the database: establishments, leaders, providers,
    * enrolments, Compass returns, or survey responses (submissions). With
    * dry_run, what would be added or updated. */

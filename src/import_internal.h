@@ -265,6 +265,8 @@ struct importer {
   bool has_items;
   const char **ignored; /* unknown columns ignored (names in cols) */
   size_t nignored, ignored_cap;
+  bool *unnamed;        /* column has an empty header (ignored while its cells are empty) */
+  size_t nunnamed;
 
   catalog cat;
   int rule;

@@ -91,7 +91,7 @@ CASES = [
     ("an empty required value", 'establishments', [],
      E_HEAD + E_ROW.replace('100003', ''), "2:1", "urn: empty; a value is required", ""),
     ("a column with no name", 'establishments', [],
-     E_HEAD.rstrip('\n') + ",\n" + E_ROW.rstrip('\n') + ",x\n", "1:8", "column 8 has no name",
+     E_HEAD.rstrip('\n') + ",\n" + E_ROW.rstrip('\n') + ",x\n", "2:8", "column 8 has no name",
      ""),
     ("a 10 MB field", 'establishments', [], None, "2:2", "bytes", ""),
     ("a leader at an establishment that does not exist", 'leaders', ['est'],
