@@ -110,6 +110,18 @@ static int time_at(const char *p, bool zone, int64_t *ms, int *hms, bool *plain)
       p += n;
     }
   }
+  /* A 12-hour clock, as US-style exports write it ("1:05:31 PM"); only
+   * after a slashed date (no zone). */
+  if (!zone && (*p == ' ' || *p == 'A' || *p == 'a' || *p == 'P' || *p == 'p')) {
+    const char *q = *p == ' ' ? p + 1 : p;
+    bool pm = *q == 'P' || *q == 'p';
+    if ((*q != 'A' && *q != 'a' && !pm) || (q[1] != 'M' && q[1] != 'm') || q[2])
+      return 1;
+    if (hh < 1 || hh > 12)
+      return 2;
+    hh = hh % 12 + (pm ? 12 : 0);
+    p = q + 2;
+  }
   if (hh > 23 || mm > 59 || ss > 59)
     return 2;
   int64_t offset = 0;
@@ -249,4 +261,32 @@ int date_read(const char *s, bool allow_time, int order, int64_t *when, char *is
   *when = ms;
   format_ms(ms, has_time, iso);
   return 0;
+}
+
+void date_hint(const char *s, char *hint, size_t len) {
+  hint[0] = '\0';
+  size_t n = strspn(s, "0123456789");
+  /* Excel writes a date cell formatted as a number as its serial day
+   * (1 = 1900-01-01, counting Lotus's 29 February 1900). */
+  if (n == 5 && !s[n]) {
+    int serial = digits_at(s, 5);
+    if (serial >= 20000 && serial <= 80000) {
+      char iso[16];
+      date_format(date_days(1899, 12, 30) + serial, iso);
+      snprintf(hint, len,
+               "; it looks like a spreadsheet's day number (%s): format the column as a date "
+               "before saving",
+               iso);
+    }
+    return;
+  }
+  /* D/M/YY: a short date format dropped the century. */
+  const char *p = s;
+  if (number_at(&p, 2) >= 0 && *p == '/' && (p++, number_at(&p, 2) >= 0) && *p == '/') {
+    const char *y0 = ++p;
+    if (number_at(&p, 4) >= 0 && p - y0 == 2 && (!*p || *p == ' '))
+      snprintf(hint, len,
+               "; the year has two digits: write it in full (a spreadsheet's date format "
+               "dd/mm/yyyy)");
+  }
 }

@@ -32,7 +32,7 @@ enum { DATE_DMY, DATE_MDY };
 /* Reads a date (with allow_time, a date and time) as survey platforms and
  * spreadsheets write it: ISO 8601 (YYYY-MM-DD, then T or a space, H[H]:MM,
  * optional :SS[.f], optional Z or +hh[:mm] / -hh[:mm], normalised to UTC),
- * or D/M/YYYY [H[H]:MM[:SS]] with day and month in the given order
+ * or D/M/YYYY [H[H]:MM[:SS][ AM|PM]] with day and month in the given order
  * (DATE_DMY, DATE_MDY; one or two digits each). On success returns 0 with
  * *when (ms since 1970 UTC), iso (DATE_ISO_MAX bytes: YYYY-MM-DD, or
  * YYYY-MM-DDThh:mm:ss in UTC) and *plain (true when s is ISO already as
@@ -42,5 +42,9 @@ enum { DATE_DMY, DATE_MDY };
  * and 4 note (if not NULL) says both readings. */
 int date_read(const char *s, bool allow_time, int order, int64_t *when, char *iso, bool *plain,
               char *note, size_t notelen);
+
+/* A hint for a text date_read refused, beginning "; " (else ""): an Excel
+ * serial day number, or a year of two digits. */
+void date_hint(const char *s, char *hint, size_t len);
 
 #endif

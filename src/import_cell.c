@@ -337,11 +337,14 @@ bool imp_date(importer *im, int i, bool allow_time, bool allow_empty, bool *empt
   char note[256];
   int rc = date_read(s, allow_time, im->date_order, when, im->datetext[i], &im->dateplain[i], note,
                      sizeof note);
-  if (rc == 1)
-    imp_fproblem(im, i, "%s is not a date (expected %s)", SHOW(s),
+  if (rc == 1) {
+    char hint[160];
+    date_hint(s, hint, sizeof hint);
+    imp_fproblem(im, i, "%s is not a date (expected %s)%s", SHOW(s),
                  allow_time ? "YYYY-MM-DD or YYYY-MM-DDThh:mm:ss, or DD/MM/YYYY [hh:mm[:ss]]"
-                            : "YYYY-MM-DD or DD/MM/YYYY");
-  else if (rc == 2)
+                            : "YYYY-MM-DD or DD/MM/YYYY",
+                 hint);
+  } else if (rc == 2)
     imp_fproblem(im, i, "%s is not a real date%s", SHOW(s), allow_time ? " and time" : "");
   else if (rc == 3)
     imp_fproblem(im, i, "%s is not a date: %s (--date-order %s if the file writes dates so)",

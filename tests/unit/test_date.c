@@ -107,11 +107,54 @@ static void test_read(void **state) {
   assert_int_equal(date_read("01.09.2019", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
 }
 
+/* A 12-hour clock after a slashed date, as US-style exports write it. */
+static void test_read_twelve_hour(void **state) {
+  (void)state;
+  int64_t ms;
+  char iso[DATE_ISO_MAX];
+  bool plain;
+  assert_int_equal(date_read("09/23/2019 01:05:31 PM", true, DATE_MDY, &ms, iso, &plain, NULL, 0),
+                   0);
+  assert_string_equal(iso, "2019-09-23T13:05:31");
+  assert_int_equal(date_read("23/09/2019 1:05pm", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 0);
+  assert_string_equal(iso, "2019-09-23T13:05:00");
+  assert_int_equal(date_read("23/09/2019 12:05 AM", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 0);
+  assert_string_equal(iso, "2019-09-23T00:05:00");
+  assert_int_equal(date_read("23/09/2019 12:05 PM", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 0);
+  assert_string_equal(iso, "2019-09-23T12:05:00");
+  assert_int_equal(date_read("23/09/2019 13:05 PM", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 2);
+  assert_int_equal(date_read("23/09/2019 0:05 AM", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 2);
+  assert_int_equal(date_read("23/09/2019 1:05 PMX", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
+  assert_int_equal(date_read("23/09/2019 1:05 ", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
+  /* Not after an ISO date: there a space is no part of the time. */
+  assert_int_equal(date_read("2019-09-23 1:05 PM", true, DATE_DMY, &ms, iso, &plain, NULL, 0), 1);
+}
+
+/* Hints for what spreadsheets write instead of a date. 43731 is Excel's
+ * serial day for 2019-09-23 (=DATE(2019,9,23) in Excel or LibreOffice). */
+static void test_hint(void **state) {
+  (void)state;
+  char hint[160];
+  date_hint("43731", hint, sizeof hint);
+  assert_non_null(strstr(hint, "day number (2019-09-23)"));
+  date_hint("23/09/19", hint, sizeof hint);
+  assert_non_null(strstr(hint, "two digits"));
+  date_hint("9/23/19 1:05", hint, sizeof hint);
+  assert_non_null(strstr(hint, "two digits"));
+  date_hint("12345", hint, sizeof hint); /* 1933: not a plausible serial here */
+  assert_string_equal(hint, "");
+  date_hint("437310", hint, sizeof hint);
+  assert_string_equal(hint, "");
+  date_hint("23/09/2019x", hint, sizeof hint);
+  assert_string_equal(hint, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_leap_years), cmocka_unit_test(test_parse),
       cmocka_unit_test(test_parse_when),       cmocka_unit_test(test_read),
-      cmocka_unit_test(test_days_round_trip),
+      cmocka_unit_test(test_days_round_trip), cmocka_unit_test(test_read_twelve_hour),
+      cmocka_unit_test(test_hint),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
