@@ -308,8 +308,31 @@ bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, boo
     imp_fproblem(im, i, "%s is not 1 or 0 (Yes or No)", SHOW(s));
     return false;
   }
-  if (!parse_decimal(s, out) || (integer && (strchr(s, '.') || fabs(*out) > 1e15))) {
-    imp_fproblem(im, i, "%s is not %s", SHOW(s), integer ? "a whole number" : "a number");
+  /* Spreadsheets write a percentage column's cells with their sign
+   * ("12.5%": 12.5 on the 0-100 scale) and whole numbers as "8.0". */
+  bool percent = !integer && lo == 0 && hi == 100;
+  size_t n = strlen(s);
+  bool read;
+  if (percent && n > 1 && s[n - 1] == '%') {
+    char num[64];
+    size_t k = n - 1;
+    while (k && s[k - 1] == ' ')
+      k--;
+    read = k < sizeof num && (memcpy(num, s, k), num[k] = '\0', parse_decimal(num, out));
+  } else {
+    read = parse_decimal(s, out);
+  }
+  if (!read || (integer && (*out != floor(*out) || fabs(*out) > 1e15))) {
+    char dot[64];
+    double v;
+    bool comma = !read && n < sizeof dot && strchr(s, ',');
+    if (comma) {
+      memcpy(dot, s, n + 1);
+      *strchr(dot, ',') = '.';
+      comma = parse_decimal(dot, &v);
+    }
+    imp_fproblem(im, i, "%s is not %s%s", SHOW(s), integer ? "a whole number" : "a number",
+                 comma ? " (a decimal comma? write a point: cleval reads 12.5, not 12,5)" : "");
     return false;
   }
   if (*out < lo || *out > hi) {
