@@ -387,19 +387,23 @@ static int load_map(importer *im, const char *path) {
       imp_add_problem(im, msg);
       bad = 1;
     } else {
+      /* A header listed again renames its next occurrence in the file
+       * (Forms exports repeat a question's text). */
       long first = imp_nameset_add(im->map, strbuf_str(&key), im->nmap);
+      im->map_to = xgrow(im->map_to, &im->map_cap, im->nmap + 1, sizeof *im->map_to);
+      im->map_lines = xrealloc(im->map_lines, im->map_cap * sizeof *im->map_lines);
+      im->map_next = xrealloc(im->map_next, im->map_cap * sizeof *im->map_next);
+      im->map_from = xrealloc(im->map_from, im->map_cap * sizeof *im->map_from);
       if (first >= 0) {
-        snprintf(msg, sizeof msg, "%s:%ld:1: %s is renamed twice (first on line %ld)",
-                 csvin_name(r), line, SHOW(csvin_field(r, 0)), im->map_lines[first]);
-        imp_add_problem(im, msg);
-        bad = 1;
-      } else {
-        im->map_to = xgrow(im->map_to, &im->map_cap, im->nmap + 1, sizeof *im->map_to);
-        im->map_lines = xrealloc(im->map_lines, im->map_cap * sizeof *im->map_lines);
-        im->map_to[im->nmap] = t;
-        im->map_lines[im->nmap++] = line;
-        t = NULL;
+        while (im->map_next[first] >= 0)
+          first = im->map_next[first];
+        im->map_next[first] = (long)im->nmap;
       }
+      im->map_to[im->nmap] = t;
+      im->map_lines[im->nmap] = line;
+      im->map_from[im->nmap] = xstrdup(csvin_field(r, 0));
+      im->map_next[im->nmap++] = -1;
+      t = NULL;
     }
     free(t);
   }
@@ -459,21 +463,38 @@ int imp_header(importer *im, size_t n, const char *const *names, const size_t *l
       len--;
     im->cols[i] = xstrndup(f, len);
   }
+  int bad = 0;
   /* --map renames the headers it lists. */
   if (im->map) {
     strbuf folded = STRBUF_INIT;
+    im->map_used = xcalloc(im->nmap ? im->nmap : 1, sizeof *im->map_used);
     for (size_t i = 0; i < im->ncols; i++) {
       imp_fold(im->cols[i], &folded);
       long m = imp_nameset_find(im->map, strbuf_str(&folded));
+      while (m >= 0 && im->map_used[m])
+        m = im->map_next[m];
       if (m >= 0) {
+        im->map_used[m] = true;
         free(im->cols[i]);
         im->cols[i] = xstrdup(im->map_to[m]);
         im->nmapped++;
       }
     }
     strbuf_free(&folded);
+    /* A header listed n times is meant to be in the file n times. */
+    for (size_t m = 0; m < im->nmap; m++)
+      for (long n = im->map_next[m]; n >= 0 && im->map_used[m]; n = im->map_next[n])
+        if (!im->map_used[n]) {
+          char msg[512], showbuf[64];
+          snprintf(msg, sizeof msg,
+                   "%s:%ld:1: %s is renamed again (first on line %ld), but the file has fewer "
+                   "columns so headed",
+                   im->opt->map, im->map_lines[n], SHOW(im->map_from[n]), im->map_lines[m]);
+          imp_add_problem(im, msg);
+          im->map_used[n] = true; /* said once */
+          bad = 1;
+        }
   }
-  int bad = 0;
   /* A file separated by something other than commas reads as one column. */
   if (im->ncols == 1) {
     const char *h = im->cols[0];
@@ -1007,10 +1028,15 @@ static void importer_free(importer *im) {
   free(im->row_items);
   free(im->row_met);
   imp_nameset_free(im->map);
-  for (size_t i = 0; i < im->nmap; i++)
+  for (size_t i = 0; i < im->nmap; i++) {
     free(im->map_to[i]);
+    free(im->map_from[i]);
+  }
+  free(im->map_from);
   free(im->map_to);
   free(im->map_lines);
+  free(im->map_next);
+  free(im->map_used);
   catalog_free(&im->cat);
   subreg_sub_free(&im->cur);
   subreg_sub_free(&im->proto);

@@ -235,8 +235,10 @@ struct importer {
   size_t extra_header_rows;
   /* --map: sources (folded) -> index in map_to; the columns renamed. */
   imp_nameset *map;
-  char **map_to;
+  char **map_to, **map_from; /* targets; sources as the map writes them */
   long *map_lines; /* where each was in the map file */
+  long *map_next;  /* the next row renaming the same header (its next occurrence), or -1 */
+  bool *map_used;
   size_t nmap, map_cap, nmapped;
   char map_sha256[65];
   char **held;
