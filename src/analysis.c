@@ -609,6 +609,30 @@ static void fig3(analysis *a) {
     put_text(t, r, "band", a->bands[b]);
     agree_row(a, t, r, k[b], n[b]);
   }
+  /* Differencing across tables (issue 14): this figure counts every post
+   * respondent, fig2 only the matched leaders, so a band's n here minus an
+   * n fig2 shows for the same band counts the others (the post-only
+   * leaders, withheld in the attrition table when fewer than small_cell).
+   * A difference of 1 to small_cell - 1 withholds the band here; the
+   * complement below then keeps it from the title's N. */
+  const report_table *t2 = report_doc_table(a->doc, "fig2");
+  int differenced = 0;
+  for (int b = 0; b < a->nbands && t2; b++) {
+    if (hidden(a, n[b]))
+      continue;
+    for (size_t r2 = 0; r2 < t2->nrows; r2++) {
+      const cell *bc = at(t2, r2, "band"), *nc = at(t2, r2, "n");
+      if (bc->kind != CELL_TEXT || strcmp(bc->text, a->bands[b]) != 0 || nc->kind != CELL_INT ||
+          nc->mark != MARK_NONE)
+        continue;
+      long long d = (long long)n[b] - nc->i;
+      if (d > 0 && hidden_count(a, (size_t)d)) {
+        report_table_suppress_row(t, (size_t)b, col(t, "n"), MARK_SECONDARY, a->cfg->small_cell);
+        differenced = 1;
+        break;
+      }
+    }
+  }
   complement(a, t, NULL, NULL, 0); /* the bands add up to the title's N */
   size_t banded = 0;
   for (int b = 0; b < a->nbands; b++)
@@ -618,11 +642,32 @@ static void fig3(analysis *a) {
   table_n(a, t, banded);
   chart(t, CHART_BAR, "band", NULL, (const char *const[]){"agree_pct"}, 1, "ci_low", "ci_high",
         "Time in role", "Agree or strongly agree (%)", 100);
-  report_table_add_note(t,
-                        "N is the %zu post survey respondents who answered the item and gave "
-                        "their time in role; %zu answered it in all, and the %zu who gave no "
-                        "time in role are in no band. %g %% Wilson intervals.",
-                        banded, total, total - banded, conf_pct(a));
+  if (differenced)
+    report_table_add_note(t,
+                          "A time in role may read \"withheld\" because fewer than %d of its "
+                          "respondents are beyond the matched Careers Leaders the figure before "
+                          "shows in that band: subtracting one from the other would give them.",
+                          a->cfg->small_cell);
+  /* Those who gave no time in role form a band of their own in the notes
+   * (fig2's and this one's): the same difference applies to it. */
+  size_t unknown2 = 0;
+  for (size_t i = 0; i < a->nmatched; i++)
+    unknown2 += a->ds->leaders[a->matched[i]].months_in_role < 0;
+  size_t unknown3 = total - banded;
+  if (unknown3 > unknown2 && hidden_count(a, unknown3 - unknown2))
+    report_table_add_note(t,
+                          "N is the %zu post survey respondents who answered the item and gave "
+                          "their time in role; those who answered it without a time in role are "
+                          "in no band (how many is withheld: with the figure before, it would "
+                          "give fewer than %d respondents beyond the matched Careers Leaders). "
+                          "%g %% Wilson intervals.",
+                          banded, a->cfg->small_cell, conf_pct(a));
+  else
+    report_table_add_note(t,
+                          "N is the %zu post survey respondents who answered the item and gave "
+                          "their time in role; %zu answered it in all, and the %zu who gave no "
+                          "time in role are in no band. %g %% Wilson intervals.",
+                          banded, total, unknown3, conf_pct(a));
 }
 
 static void providers(analysis *a) {
@@ -1143,8 +1188,21 @@ static void did(analysis *a) {
     }
   }
   /* Without establishments both in and out of a hub the hub terms cannot
-   * be estimated: the model drops them. */
-  size_t k = hubs == 3 ? 6 : 4;
+   * be estimated: the model drops them. Nor are they estimated when a
+   * group of fig19 (training by hub) is withheld for its size (issue 14):
+   * with them, the estimates and the groups fig18 and fig19 show would
+   * give the withheld group's mean benchmarks by the model's normal
+   * equations; without them the estimates follow from fig18's means
+   * alone. */
+  size_t g19[2][2] = {{0, 0}, {0, 0}};
+  for (size_t i = 0; i < a->nunits; i++)
+    if (compass_compared(&a->units[i]))
+      g19[a->units[i].group == COMPASS_TRAINED][a->units[i].hub != 0]++;
+  int small19 = 0;
+  for (int g = 0; g < 2; g++)
+    for (int h = 0; h < 2; h++)
+      small19 |= hidden_count(a, g19[g][h]);
+  size_t k = hubs == 3 && !small19 ? 6 : 4;
   if (k == 4)
     for (size_t r = 0; r < rows; r++)
       memmove(X + r * 4, X + r * 6, 4 * sizeof *X);
@@ -1204,7 +1262,14 @@ static void did(analysis *a) {
         "standard errors are cluster-robust (they allow for the two returns of "
         "an establishment being related), with t on %zu degrees of freedom.",
         n, k == 6 ? ", in a hub and in a hub \xC3\x97 post" : "", fit.n_clusters - 1);
-    if (k == 4)
+    if (k == 4 && hubs == 3)
+      report_table_add_note(t,
+                            "The hub terms are left out: a group of the figure before has %s "
+                            "establishments, and with them the estimates would let its figures "
+                            "be worked out. The estimate does not allow for Careers Hub "
+                            "membership.",
+                            a->fewer);
+    else if (k == 4)
       report_table_add_note(t,
                             "The hub terms are left out: every establishment compared is %s "
                             "a hub.",
@@ -1239,6 +1304,10 @@ static void fig20_21(analysis *a) {
   report_table *t21 =
       TABLE(a, "fig21", "Each benchmark fully achieved, baseline and post", SECTION_LEVEL4, c21);
   const dataset *ds = a->ds;
+  /* Per group, per benchmark: how many fully achieved it at baseline and
+   * post, for the within-group rule below. */
+  long long counts[2][2][DS_NBENCHMARKS];
+  size_t rows[2][DS_NBENCHMARKS], ngroup[2] = {0, 0};
   for (int b = 0; b < DS_NBENCHMARKS; b++)
     for (int g = 0; g < 2; g++) {
       size_t n = 0, kb = 0, kp = 0;
@@ -1252,6 +1321,10 @@ static void fig20_21(analysis *a) {
       }
       const char *name = g == 0 ? "trained" : "untrained";
       size_t r20 = report_table_add_row(t20), r21 = report_table_add_row(t21);
+      rows[g][b] = r20; /* the same row in both */
+      ngroup[g] = n;
+      counts[g][0][b] = (long long)kb;
+      counts[g][1][b] = (long long)kp;
       put_int(t20, r20, "benchmark", b + 1);
       put_int(t21, r21, "benchmark", b + 1);
       put_text(t20, r20, "group", name);
@@ -1273,6 +1346,51 @@ static void fig20_21(analysis *a) {
         put_num(t20, r20, "ci_high", 100 * pr.ci_high);
       }
     }
+  /* Within a group shown (issue 14): a benchmark fully achieved, or not,
+   * by 1 to small_cell - 1 establishments has its percentage withheld (in
+   * fig20 its interval too, which gives the count as well). The eight
+   * counts of a group add up to n times fig18's mean benchmarks achieved,
+   * so one withheld benchmark takes the shown one of fewest achieving it
+   * with it (a group's counts at baseline and at post alike). */
+  int within = 0;
+  for (int g = 0; g < 2; g++) {
+    if (hidden(a, ngroup[g]))
+      continue;
+    for (int when = 0; when < 2; when++) {
+      unsigned char withheld[DS_NBENCHMARKS];
+      long long sizes[DS_NBENCHMARKS];
+      for (int b = 0; b < DS_NBENCHMARKS; b++) {
+        long long k = counts[g][when][b];
+        withheld[b] =
+            (unsigned char)(hidden_count(a, (size_t)k) || hidden_count(a, ngroup[g] - (size_t)k));
+        sizes[b] = k;
+      }
+      long pick = report_table_pick_complement(sizes, withheld, DS_NBENCHMARKS);
+      if (pick == -2) /* every other benchmark shown at 0: any one will do */
+        for (int b = 0; b < DS_NBENCHMARKS && pick < 0; b++)
+          if (!withheld[b])
+            pick = b;
+      for (int b = 0; b < DS_NBENCHMARKS; b++) {
+        if (!withheld[b] && b != pick)
+          continue;
+        cell_mark m = withheld[b] ? MARK_SUPPRESSED : MARK_SECONDARY;
+        size_t r = rows[g][b];
+        within = 1;
+        report_table_suppress(t21, r, col(t21, when ? "post_pct" : "baseline_pct"), m,
+                              a->cfg->small_cell);
+        if (when) {
+          report_table_suppress(t20, r, col(t20, "post_pct"), m, a->cfg->small_cell);
+          report_table_suppress(t20, r, col(t20, "ci_low"), m, a->cfg->small_cell);
+          report_table_suppress(t20, r, col(t20, "ci_high"), m, a->cfg->small_cell);
+        }
+      }
+    }
+  }
+  for (int i = 0; i < 2 && within; i++)
+    report_table_add_note(i ? t21 : t20,
+                          "A benchmark fully achieved, or not, by fewer than %d establishments "
+                          "of a group reads \"%s\" in place of its percentage.",
+                          a->cfg->small_cell, a->fewer);
   size_t groups[2] = {a->cc.kept[0], a->cc.kept[1]};
   parts_n(a, t20, groups, 2);
   t21->n = t20->n;

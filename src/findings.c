@@ -550,6 +550,43 @@ static void f_did(report_table *t, double conf) {
   finish(t, &b);
 }
 
+/* put_withheld for fig20/21, whose rows are a benchmark of a group: a
+ * group withheld for its size, or within a group shown a benchmark
+ * fully achieved (or not) by too few establishments, or one withheld
+ * beside it so that the group's mean (fig18) does not give it away. */
+static void put_withheld_benchmarks(strbuf *b, const report_table *t) {
+  int cn = report_table_find_column(t, "n");
+  size_t groups = 0, within = 0, second = 0;
+  for (size_t r = 0; cn >= 0 && r < t->nrows; r++) {
+    if (report_table_cell(t, r, (size_t)cn)->mark == MARK_SUPPRESSED) {
+      groups++;
+      continue;
+    }
+    int small = 0, sec = 0;
+    for (size_t c = (size_t)cn + 1; c < t->ncols; c++) {
+      cell_mark m = report_table_cell(t, r, c)->mark;
+      small |= m == MARK_SUPPRESSED;
+      sec |= m == MARK_SECONDARY;
+    }
+    within += small;
+    second += !small && sec;
+  }
+  if (groups)
+    strbuf_printf(b, "%s%zu row%s of groups with fewer than %d establishments %s withheld and "
+                     "not compared.",
+                  b->len ? " " : "", groups, groups == 1 ? "" : "s", t->small_cell,
+                  groups == 1 ? "is" : "are");
+  if (within)
+    strbuf_printf(b, "%s%zu benchmark%s of a group %s a percentage withheld: fully achieved, or "
+                     "not, by fewer than %d establishments.",
+                  b->len ? " " : "", within, within == 1 ? "" : "s",
+                  within == 1 ? "has" : "have", t->small_cell);
+  if (second)
+    strbuf_printf(b, "%s%zu more %s withheld so that a withheld one cannot be worked out from "
+                     "the group's mean number of benchmarks achieved.",
+                  b->len ? " " : "", second, second == 1 ? "is" : "are");
+}
+
 static void f_fig20_21(report_table *t, int change) {
   strbuf b = STRBUF_INIT;
   size_t hi = 0, lo = 0, shown = 0;
@@ -593,7 +630,7 @@ static void f_fig20_21(report_table *t, int change) {
       strbuf_puts(&b, " %).");
     }
   }
-  put_withheld(&b, t);
+  put_withheld_benchmarks(&b, t);
   finish(t, &b);
 }
 

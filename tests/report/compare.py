@@ -25,6 +25,9 @@ Rules (docs/analysis.md, tests/report/expected.py):
   HTML says "fewer than 5" and never gives a small group's n.
 - tables/ID.csv exists, its header is the columns and its rows are the
   report.json rows (empty = null), and report.html has an element id="ID".
+- Every cell report.json's "suppressed" record lists shows no number in
+  report.html's table (it reads "fewer than 5", "none", "withheld" or
+  nothing) nor in tables.xlsx's sheet: one suppression in every output.
 """
 import csv
 import json
@@ -181,6 +184,87 @@ def check_csv_html(outdir, rep, tid, html):
     return probs
 
 
+WITHHELD_TEXT = {'', SUPPRESSED, 'none', 'withheld', '\u2013'}
+
+
+def html_rows(html, tid):
+    """The body rows of report.html#tid's table as lists of cell texts."""
+    m = re.search(r'<figure id="%s"' % re.escape(tid), html)
+    if not m:
+        return None
+    fig = html[m.start():html.find('</figure>', m.start())]
+    b = fig.find('<tbody>')
+    if b < 0:
+        return None
+    body = fig[b:fig.find('</tbody>', b)]
+    return [[re.sub(r'<[^>]+>', '', c).strip() for c in
+             re.findall(r'<t[dh][^>]*>(.*?)</t[dh]>', tr, re.S)]
+            for tr in re.findall(r'<tr>(.*?)</tr>', body, re.S)]
+
+
+def xlsx_sheets(outdir):
+    """tables.xlsx as {sheet name: {row: {column: value}}} (numbers as
+    floats, text as str), or None without it."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+    path = os.path.join(outdir, 'tables.xlsx')
+    if not os.path.exists(path):
+        return None
+    z = zipfile.ZipFile(path)
+    ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+    shared = [''.join(t.itertext()) for t in
+              ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns)]
+    wb = ET.fromstring(z.read('xl/workbook.xml'))
+    out = {}
+    for i, sh in enumerate(wb.find('m:sheets', ns)):
+        rows = {}
+        x = ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % (i + 1)))
+        for c in x.iter('{%s}c' % ns['m']):
+            col, row = re.match(r'([A-Z]+)(\d+)', c.get('r')).groups()
+            v = c.find('m:v', ns)
+            val = None if v is None else shared[int(v.text)] if c.get('t') == 's' else float(v.text)
+            k = 0
+            for ch in col:
+                k = 26 * k + ord(ch) - 64
+            rows.setdefault(int(row), {})[k - 1] = val
+        out[sh.get('name')] = rows
+    return out
+
+
+def check_withheld_everywhere(rep, tid, html, sheets):
+    """Every cell report.json records as withheld shows no number in
+    report.html's table (it reads "fewer than 5", "none", "withheld" or
+    nothing) nor in tables.xlsx's sheet (text or empty)."""
+    t = rep.get(tid)
+    if not isinstance(t, dict) or not t.get('suppressed'):
+        return []
+    cols, rows = t['columns'], t['rows']
+    marked = [(x['row'], cols.index(c)) for x in t['suppressed'] for c in x['columns']]
+    probs = []
+    hr = html_rows(html, tid)
+    if hr is None or len(hr) != len(rows):
+        probs.append('report.html#%s: %s body rows, report.json %d' % (
+            tid, 'no' if hr is None else len(hr), len(rows)))
+    else:
+        for r, c in marked:
+            if c < len(hr[r]) and hr[r][c] not in WITHHELD_TEXT:
+                probs.append('report.html#%s row %d %s: %r, withheld in report.json' % (
+                    tid, r + 1, cols[c], hr[r][c]))
+    if sheets is not None:
+        s = sheets.get(tid)
+        if s is None:
+            probs.append('tables.xlsx has no sheet %s' % tid)
+        else:
+            hrow = min((k for k, v in s.items() if k > 1 and len(v) == len(cols) and
+                        all(isinstance(x, str) for x in v.values())), default=None)
+            for r, c in marked:
+                got = s.get(hrow + 1 + r, {}).get(c) if hrow else None
+                if isinstance(got, float):
+                    probs.append('tables.xlsx %s row %d %s: %r, withheld in report.json' % (
+                        tid, r + 1, cols[c], got))
+    return probs
+
+
 def tap(ok, what, probs):
     print('%s - %s' % ('ok' if ok else 'not ok', what))
     for p in probs[:12]:
@@ -219,6 +303,7 @@ def full(outdir, expected_path):
     html = read_text(os.path.join(outdir, 'report.html'))
     tap(html is not None, 'report.html exists', [])
     html = html or ''
+    sheets = xlsx_sheets(outdir)
     for tid, exp in expected.items():
         if tid.startswith('_'):
             continue
@@ -226,6 +311,9 @@ def full(outdir, expected_path):
         tap(not probs, '%s: report.json rows' % tid, probs)
         probs = check_csv_html(outdir, rep, tid, html)
         tap(not probs, '%s: tables/%s.csv and report.html#%s' % (tid, tid, tid), probs)
+        probs = check_withheld_everywhere(rep, tid, html, sheets)
+        tap(not probs, '%s: withheld cells withheld in report.html and tables.xlsx too' % tid,
+            probs)
     probs = check_conclusions(rep)
     tap(not probs, 'conclusions: wording agrees with the intervals of fig2 and fig19', probs)
 
@@ -360,19 +448,30 @@ def write_fake(expected, outdir, edit=None):
             for r in t['rows']:
                 w.writerow(['' if c is None else '%.17g' % c if isinstance(c, float) else c
                             for c in r])
-        html.append('<section id="%s"></section>' % tid)
+        marks = {(x[0], c): x[1] for x in t.get('suppressed', [])
+                 for c in (x[2] if len(x) > 2 else
+                           t['columns'][k if x[1] in ('small', 'secondary') else k + 1:])}
+        text = {'small': SUPPRESSED, 'secondary': 'withheld', 'empty': 'none'}
+        body = ''.join('<tr>%s</tr>' % ''.join(
+            '<td>%s</td>' % (text[marks[(i, c)]] if (i, c) in marks else '' if v is None else v)
+            for c, v in zip(t['columns'], r)) for i, r in enumerate(t['rows']))
+        html.append('<figure id="%s"><table><tbody>%s</tbody></table></figure>' % (tid, body))
     rep['_meta'] = {'conclusions': []}
     for tid, first, last, col, mark in CONCLUSION_CHECKS:
         parts = conclusion_parts(rep, tid, first, last, col)
         if parts:
             rep['_meta']['conclusions'].append('x %s %s y %s (%s).' % (mark, parts[0], parts[1],
                                                                       parts[2]))
+    html = '\n'.join(html)
     if edit:
-        edit(rep)
+        if getattr(edit, 'html', False):
+            html = edit(html)
+        else:
+            edit(rep)
     with open(os.path.join(outdir, 'report.json'), 'w') as f:
         json.dump(rep, f)
     with open(os.path.join(outdir, 'report.html'), 'w') as f:
-        f.write('\n'.join(html))
+        f.write(html)
 
 
 def selftest(expected_path):
@@ -416,6 +515,13 @@ def selftest(expected_path):
              .replace('do not overlap', 'overlap, so the difference may be chance')
              .replace('@', 'do not overlap') if 'Careers Hub' in c else c for c in rep['_meta']['conclusions']]),
          'conclusions: wording agrees with the intervals of fig2 and fig19')]
+    def html_leak(html):  # fig3's first withheld cell printed as a number
+        i = html.index('<figure id="fig3"')
+        j = html.index('<td>%s</td>' % SUPPRESSED, i)
+        return html[:j] + '<td>3</td>' + html[j + len('<td>%s</td>' % SUPPRESSED):]
+    html_leak.html = True
+    plants.append(('a withheld n printed in report.html', html_leak,
+                   'fig3: withheld cells withheld in report.html and tables.xlsx too'))
     probs = []
     with tempfile.TemporaryDirectory() as tmp:
         cases = [('a faithful report', None, None)] + plants

@@ -66,6 +66,42 @@ if [ -f "$tmp/expected.json" ]; then
   relay "$tmp/.cmp"
 fi
 
+# The tiny programme (tests/data/tiny: 18 Careers Leaders, a post-only
+# group of 2, a group of 2 special schools, no comparison establishments),
+# as it is and with 7 comparison establishments, 2 of them in a hub: every
+# table against expected.py, which applies the small-cell rule on its own
+# (differencing across tables included: A19-A21).
+tiny() { # name, number of comparison establishments, how many in a hub
+  d=$tmp/$1
+  mkdir -p "$d/data"
+  cp "$here/../data/tiny/"*.csv "$d/data/"
+  i=0
+  while [ "$i" -lt "$2" ]; do
+    hub=
+    [ "$i" -lt "$3" ] && hub="Tees Valley"
+    printf '3001%02d,Comparison %02d,mainstream,North East,%s,20.0,\n' "$i" "$i" "$hub" \
+      >>"$d/data/establishments.csv"
+    printf '3001%02d,2018-05-01,%d,0,0,50,0,50,0,100\n' "$i" $((i % 3 / 2 * 100)) \
+      >>"$d/data/compass.csv"
+    printf '3001%02d,2020-10-01,100,%d,0,50,0,100,0,100\n' "$i" $((i % 2 * 100)) \
+      >>"$d/data/compass.csv"
+    i=$((i + 1))
+  done
+  check "$1: expected.py" "$PY" "$here/expected.py" "$d/data" "$d/expected.json" --any-data
+  check "$1: cleval init" "$CLEVAL" init "$d/p.db"
+  for kind in establishments leaders providers enrolments self-assessment long-term compass; do
+    "$CLEVAL" import --quiet "$d/p.db" "$kind" "$d/data/$kind.csv" >/dev/null 2>"$tmp/.err" ||
+      { tap "not ok" "$1: cleval import $kind"; sed 's/^/#   /' "$tmp/.err"; }
+  done
+  check "$1: cleval report" "$CLEVAL" report "$d/p.db" -o "$d/out"
+  "$PY" "$here/compare.py" "$d/out" "$d/expected.json" >"$tmp/.cmp" 2>&1 ||
+    echo "not ok - compare.py failed" >>"$tmp/.cmp"
+  sed "s/^\(\(not \)\?ok - \)/\1$1: /" "$tmp/.cmp" >"$tmp/.cmp2"
+  relay "$tmp/.cmp2"
+}
+tiny tiny 0 0
+tiny tiny+7 7 2
+
 # Nothing to evaluate (establishments and leaders only): exit 3, what is
 # missing and the imports that supply it, nothing written.
 check "empty: cleval init" "$CLEVAL" init "$tmp/empty.db"

@@ -520,6 +520,18 @@ static void test_did(void **state) {
       {0.25, 0.6149186938124417, -1.330698825309123, 1.830698825309123, 0.7011502010467583}};
   const size_t mixed[6] = {0, DS_NONE, DS_NONE, 0, DS_NONE, DS_NONE};
   ds = did_panel(mixed);
+  /* Groups of 1 in fig19 (trained and untrained in a hub) are withheld
+   * with small_cell 3, and then the hub terms are left out (issue 14: with
+   * them the estimates would give those groups' means): the four terms of
+   * the model without hubs, the note saying why. */
+  d = run(ds, &cfg);
+  t = table_of(d, "did");
+  check_did(t, four, 4);
+  assert_true(has_note(t, "The hub terms are left out: a group of the figure before has fewer "
+                          "than 3 establishments"));
+  report_doc_free(d);
+  /* Nothing withheld (small_cell 1): all six terms. */
+  cfg.small_cell = 1;
   d = run(ds, &cfg);
   t = table_of(d, "did");
   check_did(t, six, 6);
