@@ -991,11 +991,11 @@ static void support(analysis *a) {
 static void fig5(analysis *a) {
   size_t k[5], item = dataset_item(a->ds, "post_actions");
   size_t n = count_answers(a, item, DS_SELF_ASSESSMENT, 1, NULL, 5, k);
-  report_table *t = distribution(a, "fig5",
-                                 item_text(a->ds, item,
-                                           "The training helped me identify actions to improve my "
-                                           "practice"),
-                                 AGREE, k, 5, n);
+  char title[512]; /* quoted, as the seed report and figures 6-15 quote a question */
+  snprintf(title, sizeof title, "\"%s\"",
+           item_text(a->ds, item,
+                     "The training helped me identify actions to improve my practice"));
+  report_table *t = distribution(a, "fig5", title, AGREE, k, 5, n);
   report_table_add_note(t, "Post survey respondents.");
 }
 
@@ -1006,15 +1006,18 @@ static void fig16_17(analysis *a) {
   size_t k16[5], k17[5];
   size_t item = dataset_item(ds, "post_faster");
   size_t n16 = count_answers(a, item, DS_SELF_ASSESSMENT, 1, NULL, 5, k16);
-  report_table *t16 =
-      distribution(a, "fig16", item_text(ds, item, "Faster progress towards the benchmarks"), AGREE,
-                   k16, 5, n16);
+  /* The same question at two times, titled as the seed report does: the
+   * question quoted, then when it was asked. */
+  char title[512];
+  snprintf(title, sizeof title, "\"%s\": the post survey, at the end of the training",
+           item_text(ds, item, "Faster progress towards the benchmarks"));
+  report_table *t16 = distribution(a, "fig16", title, AGREE, k16, 5, n16);
   report_table_add_note(t16, "Post survey respondents, at the end of the training.");
   item = dataset_item(ds, "lt_faster");
   size_t n17 = count_answers(a, item, DS_LONG_TERM, 0, NULL, 5, k17);
-  report_table *t17 = distribution(
-      a, "fig17", item_text(ds, item, "Faster progress towards the benchmarks, months later"),
-      AGREE, k17, 5, n17);
+  snprintf(title, sizeof title, "\"%s\": the long-term survey, some months after the training",
+           item_text(ds, item, "Faster progress towards the benchmarks"));
+  report_table *t17 = distribution(a, "fig17", title, AGREE, k17, 5, n17);
   report_table_add_note(t17, "Long-term survey respondents, some months after the training.");
   size_t small = (size_t)a->cfg->small_cell;
   if (n16 < small || n17 < small || n16 == 0 || n17 == 0)
@@ -1090,8 +1093,8 @@ static void parts_n(const analysis *a, report_table *t, const size_t *parts, siz
 
 static void fig18_19(analysis *a) {
   report_table *t = TABLE(a, "fig18",
-                          "Gatsby Benchmarks fully achieved: trained and comparison "
-                          "establishments",
+                          "Average number of Gatsby Benchmarks fully achieved at baseline and "
+                          "post: trained and comparison establishments",
                           SECTION_LEVEL4, BM_COLS);
   size_t g18[2];
   g18[0] = bm_row(a, t, "trained", 1, -1);
@@ -1103,6 +1106,12 @@ static void fig18_19(analysis *a) {
                         "Establishments with a baseline and a post Compass return; change is "
                         "post minus baseline with its %g %% confidence interval.",
                         conf_pct(a));
+  report_table_add_note(t,
+                        "Baseline: the latest return on or before %s (for a trained "
+                        "establishment without one, its earliest before the training began). "
+                        "Post: the latest from %s to %s, and for a trained establishment after "
+                        "the training was completed.",
+                        a->cfg->baseline_cutoff, a->cfg->post_from, a->cfg->post_to);
   /* Welch t of the change, trained against untrained. */
   size_t nt = 0, nu = 0;
   double *xt = xmalloc((a->nunits + 1) * sizeof *xt), *xu = xmalloc((a->nunits + 1) * sizeof *xu);
@@ -1128,7 +1137,9 @@ static void fig18_19(analysis *a) {
   free(xt);
   free(xu);
 
-  t = TABLE(a, "fig19", "Gatsby Benchmarks fully achieved, by training and hub membership",
+  t = TABLE(a, "fig19",
+            "Average number of Gatsby Benchmarks fully achieved at baseline and post, by "
+            "training and hub membership",
             SECTION_LEVEL4, BM_COLS);
   size_t g19[4];
   g19[0] = bm_row(a, t, "trained_hub", 1, 1);
@@ -1300,9 +1311,15 @@ static void fig20_21(analysis *a) {
                                {"baseline_pct", "Baseline (%)", 1},
                                {"post_pct", "Post (%)", 1}};
   report_table *t20 =
-      TABLE(a, "fig20", "Each benchmark fully achieved at the post return", SECTION_LEVEL4, c20);
+      TABLE(a, "fig20",
+            "Percentage of establishments fully achieving each Gatsby Benchmark at the post "
+            "return",
+            SECTION_LEVEL4, c20);
   report_table *t21 =
-      TABLE(a, "fig21", "Each benchmark fully achieved, baseline and post", SECTION_LEVEL4, c21);
+      TABLE(a, "fig21",
+            "Percentage of establishments fully achieving each Gatsby Benchmark at baseline "
+            "and post",
+            SECTION_LEVEL4, c21);
   const dataset *ds = a->ds;
   /* Per group, per benchmark: how many fully achieved it at baseline and
    * post, for the within-group rule below. */
@@ -1502,7 +1519,8 @@ static void samples(analysis *a) {
                         "in the fund's ledger). Long-term: "
                         "those who agreed to be contacted and completed at least six months "
                         "before the survey opened%s%s%s. Compass: establishments with a "
-                        "baseline and a post return.",
+                        "baseline and a post return (in and out of a Careers Hub: the n of "
+                        "Figure 19; both groups together: the N of Figure 18).",
                         first_lt[0] ? " (" : "", first_lt[0] ? first_lt : "",
                         first_lt[0] ? ")" : "");
 }

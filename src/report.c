@@ -50,7 +50,7 @@ static const chapter chapters[SECTION_NSECTIONS] = {
                         "Level 3 of the Kirkpatrick model: confidence and practice 6 to 24 "
                         "months after the training, from the anonymous long-term impact "
                         "survey, and the reflective questions of the post-training survey."},
-    [SECTION_LEVEL4] = {"ch-results", "Did the training improve careers programmes?",
+    [SECTION_LEVEL4] = {"ch-results", "Did the training impact careers programmes?",
                         "Level 4 of the Kirkpatrick model: Gatsby Benchmarks fully achieved in "
                         "establishments' Compass returns at baseline and after the training, "
                         "for establishments with and without a trained Careers Leader, in and "
@@ -1008,8 +1008,11 @@ void report_html(const report_doc *doc, strbuf *b) {
   for (int s = SECTION_SAMPLES; s <= SECTION_LEVEL4; s++)
     render_chapter(b, doc, (report_section)s, s + 1);
 
-  strbuf_puts(b, "<section class=\"chapter\" id=\"ch-conclusions\">\n<h2><span "
-                 "class=\"chapter-number\">5 |</span> Conclusions</h2>\n");
+  /* The chapter after the last level's (the seed's 6 | Conclusion). */
+  strbuf_printf(b,
+                "<section class=\"chapter\" id=\"ch-conclusions\">\n<h2><span "
+                "class=\"chapter-number\">%d |</span> Conclusions</h2>\n",
+                SECTION_LEVEL4 + 2);
   if (doc->nconclusions == 0)
     strbuf_puts(b, "<p class=\"empty\">No conclusions were generated.</p>\n");
   for (size_t i = 0; i < doc->nconclusions; i++) {
