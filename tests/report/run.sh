@@ -101,6 +101,23 @@ tiny() { # name, number of comparison establishments, how many in a hub
 }
 tiny tiny 0 0
 tiny tiny+7 7 2
+# ... and the data still exercise the rules against differencing: fig3's
+# over-5-years band (10 post respondents, 8 matched) withheld, benchmarks
+# achieved or not by 1 to 4 withheld with a complement, the hub terms left
+# out beside fig19's comparison group of 2 in a hub.
+check "tiny: A19 and A20 exercised" "$PY" -c '
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert [x[1] for x in e["fig3"]["suppressed"]][-1] == "secondary", e["fig3"]
+assert any(len(x) > 2 and x[1] == "small" for x in e["fig20"]["suppressed"]), e["fig20"]
+' "$tmp/tiny/expected.json"
+check "tiny+7: A20 complement and A21 exercised" "$PY" -c '
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert any(len(x) > 2 and x[1] == "secondary" for x in e["fig21"]["suppressed"]), e["fig21"]
+assert [r[0] for r in e["did"]["rows"]] == ["intercept", "trained", "post", "trained_x_post"]
+assert any(x[1] == "small" for x in e["fig19"]["suppressed"]), e["fig19"]
+' "$tmp/tiny+7/expected.json"
 
 # Nothing to evaluate (establishments and leaders only): exit 3, what is
 # missing and the imports that supply it, nothing written.
