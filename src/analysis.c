@@ -928,6 +928,7 @@ static void practice(analysis *a) {
     char id[16], title[512];
     snprintf(id, sizeof id, "fig%d", fig++);
     snprintf(title, sizeof title, "\"%s\"", ds->items[i].text);
+    strbuf_trim_partial_utf8(title);
     report_table *t = distribution(a, id, title, labels, k, 4, n);
     size_t r = report_table_add_row(t);
     put_text(t, r, "answer", "supported");
@@ -971,6 +972,7 @@ static void support(analysis *a) {
     const char *text = ds->items[i].text, *colon = strstr(text, ": ");
     char label[512]; /* "Further support wanted: evaluating ..." -> "Evaluating ..." */
     snprintf(label, sizeof label, "%s", colon ? colon + 2 : text);
+    strbuf_trim_partial_utf8(label);
     label[0] = (char)toupper((unsigned char)label[0]);
     report_table_label(t, ds->items[i].key + 11, label);
     put_int(t, r, "n", (long long)n);
@@ -1954,6 +1956,7 @@ static void methods(analysis *a) {
     size_t len = strlen(bands);
     snprintf(bands + len, sizeof bands - len, "%s%s", b ? "; " : "", a->bands[b]);
   }
+  strbuf_trim_partial_utf8(bands);
   report_doc_method(d, "Time in role bands at the pre survey: %s.", bands);
 }
 

@@ -44,6 +44,7 @@ static const char *lab(const report_table *t, size_t r, const char *name, char *
     snprintf(buf, n, "%s", report_table_display(t, x->text));
   else if (x->kind == CELL_INT)
     snprintf(buf, n, "%s %lld", t->headings[c] ? t->headings[c] : t->columns[c], x->i);
+  strbuf_trim_partial_utf8(buf); /* a long name is cut at a whole character */
   return buf;
 }
 
@@ -197,7 +198,7 @@ static void f_groups(report_table *t, double conf, const char *group_col, const 
       continue;
     lab(t, r, group_col, g, sizeof g);
     if (!shown)
-      snprintf(first_group, sizeof first_group, "%s", g);
+      snprintf(first_group, sizeof first_group, "%s", g); /* g is whole characters */
     else if (strcmp(g, first_group) != 0)
       groups = 2;
     if (!shown || d > val(t, best, value_col))
@@ -957,6 +958,8 @@ static void key_messages(report_doc *d, const findings_context *a) {
     char t1[256], t2[256];
     snprintf(t1, sizeof t1, "%s", report_table_display(t, at(t, top, "topic")->text));
     snprintf(t2, sizeof t2, "%s", report_table_display(t, at(t, second, "topic")->text));
+    strbuf_trim_partial_utf8(t1);
+    strbuf_trim_partial_utf8(t2);
     t1[0] = (char)tolower((unsigned char)t1[0]);
     t2[0] = (char)tolower((unsigned char)t2[0]);
     report_doc_key_message(d,
@@ -1072,6 +1075,7 @@ static void conclusions(report_doc *d, const findings_context *a) {
     char group[128], withheld[160] = "";
     snprintf(group, sizeof group, "%s",
              report_table_display(t, at(t, (size_t)best, "group")->text));
+    strbuf_trim_partial_utf8(group);
     group[0] = (char)tolower((unsigned char)group[0]);
     if (hidden_groups)
       snprintf(withheld, sizeof withheld,

@@ -1471,8 +1471,15 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
   out->n = m;
   out->groups = g;
   out->dropped = dropped;
-  out->ss_between = ldexp(b, 2 * sc); /* inf past the largest double */
+  /* Squared in the scaled units; back in y's units where they fit. */
+  out->ss_between = ldexp(b, 2 * sc);
   out->ss_within = ldexp(w, 2 * sc);
+  if (!isfinite(out->ss_between) || !isfinite(out->ss_within) || out->ss_within < DBL_MIN ||
+      (b > 0 && out->ss_between < DBL_MIN)) {
+    out->ss_between = b;
+    out->ss_within = w;
+    out->ss_exp = 2 * sc;
+  }
   out->df1 = (double)(g - 1);
   out->df2 = (double)(m - g);
   out->f = (b / out->df1) / (w / out->df2);

@@ -231,7 +231,13 @@ int stats_wilson(double k, double n, double level, stats_prop *out, char *err, s
 
 typedef struct stats_anova {
   size_t n, groups, dropped;
-  double ss_between, ss_within; /* infinite when past the largest double */
+  /* The sums of squares: ss_between * 2^ss_exp is the sum in y's units
+   * squared. ss_exp is 0 unless those sums would pass the largest double
+   * or fall below the smallest normal one (y beyond about 1e154 or below
+   * 1e-154): then they are kept in the units the test worked in (y times
+   * 2^-e, ss_exp = 2e) instead of becoming inf or 0. */
+  double ss_between, ss_within;
+  int ss_exp;
   double f, df1, df2, p;
   double eta_squared; /* ss_between / (ss_between + ss_within) */
 } stats_anova;

@@ -3,6 +3,8 @@
  * width, withheld groups (small or secondary) never compared or summed. */
 #include "testutil.h"
 
+#include <stdbool.h>
+
 #include "findings.h"
 #include "report_doc.h"
 
@@ -163,12 +165,53 @@ static void test_withheld_answer_not_summed(void **state) {
   report_doc_free(d);
 }
 
+/* True when s is well-formed UTF-8 (no character cut short, no stray
+ * continuation byte). */
+static bool utf8_ok(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    size_t k = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
+                             : (*p & 0xf8) == 0xf0 ? 3 : 9;
+    if (k == 9)
+      return false;
+    p++;
+    for (size_t i = 0; i < k; i++, p++)
+      if ((*p & 0xc0) != 0x80)
+        return false;
+  }
+  return true;
+}
+
+/* A group's name longer than the sentence's buffers (a provider of 200
+ * two-byte letters, 400 bytes; the buffers hold 160) is cut at a whole
+ * character: the finding stays valid UTF-8 (it ended in half an 'é'). */
+static void test_long_names_cut_whole(void **state) {
+  (void)state;
+  char name[512] = "";
+  for (int i = 0; i < 200; i++)
+    strcat(name, "\xc3\xa9");
+  for (int odd = 0; odd < 2; odd++) {
+    char g[520];
+    snprintf(g, sizeof g, "%s%s", odd ? "x" : "", name); /* the cut falls on either byte */
+    report_doc *d = report_doc_new("t");
+    report_table *t = add(d, "table1", GROUPS, 6);
+    group_row(t, g, 12.0, 9.0, 15.0);
+    group_row(t, "mainstream", 2.0, 0.0, 4.0);
+    const char *f = finding(d, "table1");
+    has(f, "the largest change was among ");
+    if (!utf8_ok(f))
+      fail_msg("not UTF-8: \"%s\"", f);
+    report_doc_free(d);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_significance_after_holm),
       cmocka_unit_test(test_intervals),
       cmocka_unit_test(test_withheld_groups_never_compared),
       cmocka_unit_test(test_withheld_answer_not_summed),
+      cmocka_unit_test(test_long_names_cut_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

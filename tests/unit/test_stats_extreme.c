@@ -181,8 +181,24 @@ static void test_anova_scaled(void **state) {
      * 0.0159099583256229 */
     assert_near(r.f, 4.846087862380136, 1e-12);
     assert_near(r.p, 0.0159099583256229, 1e-10);
-    if (scales[s] == 1e300)
-      assert_true(isinf(r.ss_between)); /* 3.77e600: documented */
+    /* The sums of squares, never inf or 0 (at 1e300 they were inf, 3.77e600;
+     * at 1e-300 0): in the data's units when they fit (ss_exp 0), else
+     * scaled by 2^-ss_exp. Back at scale 1 they are numpy's, on w:
+     *   m = w.mean(); sum(len(x)*(x.mean()-m)**2 for x in g)  3.766340000000002
+     *   sum(((x-x.mean())**2).sum() for x in g)              10.492090000000001
+     * with g = w[:10], w[10:20], w[20:]. */
+    assert_true(isfinite(r.ss_between) && r.ss_between > 0);
+    assert_true(isfinite(r.ss_within) && r.ss_within > 0);
+    assert_true(r.ss_exp % 2 == 0);
+    int h = r.ss_exp / 2;
+    assert_near(ldexp(ldexp(r.ss_between, h) / scales[s], h) / scales[s], 3.766340000000002,
+                1e-12);
+    assert_near(ldexp(ldexp(r.ss_within, h) / scales[s], h) / scales[s], 10.492090000000001,
+                1e-12);
+    if (scales[s] == 1)
+      assert_int_equal(r.ss_exp, 0);
+    else
+      assert_int_not_equal(r.ss_exp, 0); /* 1e+-200 squared is past a double too */
   }
 }
 
