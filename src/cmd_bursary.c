@@ -82,20 +82,24 @@ static int run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   int status = EXIT_RUNTIME;
+  /* Messages from the store name the database already. */
   if (store_begin(s, err, sizeof err) != 0) {
-    cli_error("%s: %s", pos[0], err);
+    cli_error("%s", err);
     goto done;
   }
   int rc = fund_bursary_step(s, leader, (int)wave, (fund_step)step, date, cli_actor(), err,
                              sizeof err);
   if (rc != FUND_STEP_DONE) {
     store_rollback(s);
-    cli_error("%s: %s", pos[0], err);
+    if (rc < 0)
+      cli_error("%s", err);
+    else /* a refusal: the ledger's own words, about this database */
+      cli_error("%s: %s", pos[0], err);
     status = rc < 0 ? EXIT_RUNTIME : EXIT_INVALID;
     goto done;
   }
   if (store_commit(s, err, sizeof err) != 0) {
-    cli_error("%s: %s", pos[0], err);
+    cli_error("%s", err);
     goto done;
   }
   static const char *const done_words[] = {"claimed", "approved", "paid"};
