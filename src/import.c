@@ -44,12 +44,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csvin.h"
 #include "fund.h"
 #include "import_internal.h"
 #include "strbuf.h"
+#include "tempfile.h"
 #include "xalloc.h"
 
 const char *const import_kinds[] = {"establishments",  "leaders",   "providers", "enrolments",
@@ -919,18 +921,21 @@ static int reopen_copy(importer *im, input_tap *tap) {
 }
 
 /* Writes the discarded duplicates, one a line, to a temporary file next to
- * path (its name in *tmp), to be renamed to path once the import commits. */
+ * path ("PATH.tmp-PID-XXXXXX", its name in *tmp), to be renamed to path
+ * once the import commits; first removes those that killed imports left
+ * (tempfile_clean). */
 static int write_discards(const char *path, const import_result *res, char **tmp, char *err,
                           size_t errlen) {
-  strbuf name = STRBUF_INIT;
-  strbuf_printf(&name, "%s.tmp-%ld", path, (long)getpid());
-  FILE *f = fopen(strbuf_str(&name), "w");
+  tempfile_clean(path, time(NULL));
+  int fd = tempfile_open(path, tmp, err, errlen);
+  if (fd < 0)
+    return -1;
+  FILE *f = fdopen(fd, "w");
   if (!f) {
-    snprintf(err, errlen, "%s: cannot write: %s", strbuf_str(&name), strerror(errno));
-    strbuf_free(&name);
+    snprintf(err, errlen, "%s: cannot write: %s", *tmp, strerror(errno));
+    close(fd);
     return -1;
   }
-  *tmp = strbuf_detach(&name);
   for (size_t i = 0; i < res->ndiscards; i++)
     fprintf(f, "%s\n", res->discards[i]);
   if (ferror(f) | (fclose(f) != 0)) {

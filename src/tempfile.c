@@ -33,24 +33,53 @@ int tempfile_open(const char *path, char **name, char *err, size_t errlen) {
   return fd;
 }
 
-/* If s is "PID-XXXXXX" with an optional SQLite suffix, the PID; else 0. */
-static long parse_rest(const char *s) {
-  if (!isdigit((unsigned char)*s))
-    return 0;
-  char *end;
-  errno = 0;
-  long pid = strtol(s, &end, 10);
-  if (errno || pid <= 0 || *end != '-')
-    return 0;
-  end++;
-  for (int i = 0; i < 6; i++, end++)
-    if (!isalnum((unsigned char)*end))
-      return 0;
-  static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
-  for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
-    if (strcmp(end, sfx[i]) == 0)
-      return pid;
-  return 0;
+static const char *const sqlite_sfx[] = {"", "-journal", "-wal", "-shm"};
+
+/* Whether s is one of SQLite's suffixes ("" among them). */
+static bool is_sfx(const char *s) {
+  for (size_t i = 0; i < sizeof sqlite_sfx / sizeof sqlite_sfx[0]; i++)
+    if (strcmp(s, sqlite_sfx[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Whether s begins with six letters or digits (mkstemp's XXXXXX). */
+static bool six(const char *s) {
+  for (int i = 0; i < 6; i++)
+    if (!isalnum((unsigned char)s[i]))
+      return false;
+  return true;
+}
+
+/* What follows "BASE.tmp-" in a temporary file's name. */
+typedef enum { NOT_OURS, WITH_PID, LEGACY } temp_kind;
+
+/* The kind of the name's rest s, and the PID in it (WITH_PID):
+ *   "PID-XXXXXX" and a SQLite suffix: tempfile_open's, WITH_PID;
+ *   "PID": an import's --discards of earlier versions, WITH_PID;
+ *   "XXXXXX" and a SQLite suffix: earlier versions' mkstemp, LEGACY (no
+ *   PID tells whether its run has gone); six digits alone are read both
+ *   ways and must pass both rules. */
+static temp_kind parse_rest(const char *s, long *pid, bool *also_legacy) {
+  *pid = 0;
+  *also_legacy = false;
+  if (isdigit((unsigned char)*s)) {
+    char *end;
+    errno = 0;
+    long p = strtol(s, &end, 10);
+    if (!errno && p > 0 && end[0] == '-' && six(end + 1) && is_sfx(end + 7)) {
+      *pid = p;
+      return WITH_PID;
+    }
+    if (!errno && p > 0 && *end == '\0') {
+      *pid = p;
+      *also_legacy = strlen(s) == 6;
+      return WITH_PID;
+    }
+  }
+  if (six(s) && is_sfx(s + 6))
+    return LEGACY;
+  return NOT_OURS;
 }
 
 /* Whether the process pid is gone (kill(0) finds none; one of another
@@ -80,12 +109,18 @@ size_t tempfile_clean(const char *path, time_t before) {
     const char *nm = e->d_name;
     if (strncmp(nm, base, blen) != 0 || strncmp(nm + blen, ".tmp-", 5) != 0)
       continue;
-    long pid = parse_rest(nm + blen + 5);
-    if (!pid)
+    long pid;
+    bool also_legacy;
+    temp_kind kind = parse_rest(nm + blen + 5, &pid, &also_legacy);
+    if (kind == NOT_OURS)
       continue;
     struct stat st;
     if (fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_uid != geteuid() || !(st.st_mtime < before) || !process_gone(pid))
+        st.st_uid != geteuid() || !(st.st_mtime < before))
+      continue;
+    if (kind == WITH_PID && !process_gone(pid))
+      continue;
+    if ((kind == LEGACY || also_legacy) && !(st.st_mtime < before - TEMPFILE_LEGACY_AGE))
       continue;
     if (unlinkat(dfd, nm, 0) == 0)
       removed++;
