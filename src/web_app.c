@@ -363,6 +363,30 @@ void web_app_fail(web_request *req, web_response *res, const char *what) {
                   "saw it saved before; please try again in a moment.");
 }
 
+void web_app_fail_unsaved(web_request *req, web_response *res, const char *what) {
+  web_app_fail(req, res, what); /* logs it */
+  web_response_clear(res);
+  web_response_init(res);
+  res->status = 503;
+  res->content_type = "text/html; charset=utf-8";
+  web_response_header(res, "Retry-After", "120");
+  web_page_begin(res, req, "Your answers were not saved");
+  strbuf *b = &res->body;
+  web_page_para(b, NULL,
+                "The server could not store your answers just now. Nothing of what you sent "
+                "was stored, and your answers are kept on this page.");
+  web_page_para(b, NULL,
+                "Please send them again in a few minutes with the button below. If it fails "
+                "again, tell the person who sent you the link.");
+  web_page_form_begin(b, req, req->path);
+  for (size_t i = 0; i < req->form.n; i++)
+    if (strcmp(req->form.fields[i].name, "csrf") != 0)
+      web_page_hidden(b, req->form.fields[i].name, req->form.fields[i].value);
+  web_page_button(b, NULL, NULL, "Send my answers again", NULL);
+  web_page_form_end(b);
+  web_page_end(res);
+}
+
 const instrument_bank *web_app_bank(const web_app *app) { return app->bank; }
 const score_settings *web_app_score(const web_app *app) { return &app->score; }
 const unsigned char *web_app_key(const web_app *app) { return app->key; }

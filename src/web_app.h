@@ -53,6 +53,14 @@ sqlite3_stmt *web_app_stmt(web_request *req, const char *sql, char *err, size_t 
 /* Fills res with a 500 page and logs what (never shown to the visitor). */
 void web_app_fail(web_request *req, web_response *res, const char *what);
 
+/* For a POST whose answers could not be stored (a full disk, a lock, any
+ * failed write; the handler has rolled back, so nothing of it was
+ * stored): fills res with a 503 page (Retry-After) saying so, that holds
+ * the posted answers in a form to send again to the same address (every
+ * field of req->form as a hidden input, escaped; the csrf value anew), and
+ * logs what (never shown). */
+void web_app_fail_unsaved(web_request *req, web_response *res, const char *what);
+
 /* What handlers need from the application. */
 const instrument_bank *web_app_bank(const web_app *app);
 const score_settings *web_app_score(const web_app *app);

@@ -837,7 +837,7 @@ void web_compass_submit(web_request *req, web_response *res) {
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
   sqlite3_int64 id;
   if (web_app_begin(req, err, sizeof err) != 0) {
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   char detail[96];
@@ -845,11 +845,11 @@ void web_compass_submit(web_request *req, web_response *res) {
   if (compass_return_store(req->db, e.id, when, &sh, met, &id, err, sizeof err) != 0 ||
       store_audit(req->db, "compass link", "compass return", detail, err, sizeof err) != 0) {
     web_app_rollback(req);
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   if (web_app_commit(req, err, sizeof err) != 0) {
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   web_compass_changed();

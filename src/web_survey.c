@@ -608,11 +608,11 @@ static void submit(web_request *req, web_response *res, survey *sv) {
       page_gone(req, res, sv);
       return;
     }
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   if (web_app_commit(req, err, sizeof err) != 0) {
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   if (strcmp(sv->stage, "post") == 0) {
@@ -631,7 +631,7 @@ void web_survey_post(web_request *req, web_response *res) {
     return;
   char err[512];
   if (web_app_begin(req, err, sizeof err) != 0) {
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   /* Read inside the write transaction: a double click's second request
@@ -641,7 +641,7 @@ void web_survey_post(web_request *req, web_response *res) {
   if (found <= 0) {
     web_app_rollback(req);
     if (found < 0)
-      web_app_fail(req, res, err);
+      web_app_fail_unsaved(req, res, err);
     else
       unknown_link(req, res);
     return;
@@ -669,11 +669,11 @@ void web_survey_post(web_request *req, web_response *res) {
   }
   if (save_drafts(req, &sv, changed, err, sizeof err) != 0) {
     web_app_rollback(req);
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   if (web_app_commit(req, err, sizeof err) != 0) {
-    web_app_fail(req, res, err);
+    web_app_fail_unsaved(req, res, err);
     return;
   }
   char loc[128];

@@ -4,6 +4,9 @@
  * and set by environment variables:
  *   FAULT_ENOSPC_AFTER=N  writes to regular files fail with ENOSPC once N
  *                         bytes have been written to them (a full disk)
+ *   FAULT_ENOSPC_WHILE=F  writes to regular files fail with ENOSPC while the
+ *                         file F exists (a disk that fills and is freed:
+ *                         the test creates and removes F)
  *   FAULT_KILL_AT_SYNC=N  the process kills itself (SIGKILL) at its Nth
  *                         fsync/fdatasync, i.e. in the middle of a commit
  * Pipes and terminals are never affected, so messages still get out. */
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 static long long budget = -2; /* -2: not read yet; -1: no limit */
+static const char *full_while; /* FAULT_ENOSPC_WHILE */
 static long kill_at = -2;
 static long syncs;
 
@@ -26,6 +30,9 @@ static void setup(void) {
     return;
   const char *b = getenv("FAULT_ENOSPC_AFTER"), *k = getenv("FAULT_KILL_AT_SYNC");
   budget = b && *b ? atoll(b) : -1;
+  full_while = getenv("FAULT_ENOSPC_WHILE");
+  if (full_while && !*full_while)
+    full_while = NULL;
   kill_at = k && *k ? atol(k) : -1;
 }
 
@@ -37,6 +44,9 @@ static int regular(int fd) {
 /* How many of n bytes may be written to fd: n, or fewer (0 means fail). */
 static size_t allowed(int fd, size_t n) {
   setup();
+  struct stat st;
+  if (full_while && regular(fd) && stat(full_while, &st) == 0)
+    return 0;
   if (budget < 0 || !regular(fd))
     return n;
   if ((long long)n <= budget) {
