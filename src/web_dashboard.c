@@ -529,7 +529,7 @@ static void render_programme(analysis_cache *c) {
   for (size_t i = 0; i < c->ncounts; i++) {
     strbuf href = STRBUF_INIT;
     strbuf_puts(&href, "/providers/");
-    strbuf_puts(&href, c->counts[i].key);
+    web_page_put_segment(&href, c->counts[i].key);
     web_page_markup(b, "<li>");
     web_page_link(b, strbuf_str(&href), c->counts[i].name);
     web_page_markup(b, "</li>");
@@ -553,7 +553,7 @@ void web_dashboard_page(web_request *req, web_response *res) {
     if (req->user.provider_key) {
       strbuf loc = STRBUF_INIT;
       strbuf_puts(&loc, "/providers/");
-      strbuf_puts(&loc, req->user.provider_key);
+      web_page_put_segment(&loc, req->user.provider_key);
       web_response_redirect(res, strbuf_str(&loc));
       strbuf_free(&loc);
     } else {

@@ -94,6 +94,16 @@ void web_page_para(strbuf *b, const char *cls, const char *text) {
   strbuf_puts(b, "</p>\n");
 }
 
+void web_page_put_segment(strbuf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        *p == '-' || *p == '.' || *p == '_' || *p == '~')
+      strbuf_putc(b, (char)*p);
+    else
+      strbuf_printf(b, "%%%02X", *p);
+  }
+}
+
 void web_page_link(strbuf *b, const char *href, const char *text) {
   strbuf_puts(b, "<a href=\"");
   strbuf_put_html(b, href);

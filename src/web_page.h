@@ -38,6 +38,11 @@ void web_page_heading(strbuf *b, int level, const char *id, const char *text);
 void web_page_para(strbuf *b, const char *cls, const char *text);
 /* <a href="href">text</a>. */
 void web_page_link(strbuf *b, const char *href, const char *text);
+/* Appends s to b as one segment of a URL's path: every byte but letters,
+ * digits and '-', '.', '_', '~' as %XX (an id holding '?', '#', a space or
+ * a right-to-left override still leads to its page; the server decodes
+ * it). */
+void web_page_put_segment(strbuf *b, const char *s);
 /* <form method="post" action="action" ...> with the hidden csrf field. */
 void web_page_form_begin(strbuf *b, const web_request *req, const char *action);
 void web_page_form_end(strbuf *b);

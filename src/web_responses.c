@@ -71,11 +71,14 @@ void web_responses_summary(web_request *req, web_response *res) {
     const char *stage = (const char *)sqlite3_column_text(st, 2);
     long long invited = sqlite3_column_int64(st, 3), answered = sqlite3_column_int64(st, 4);
     web_page_markup(b, "<tr><th scope=\"row\">");
-    char href[128], label[256];
-    snprintf(href, sizeof href, "/responses/%s", key);
+    char label[256];
+    strbuf href = STRBUF_INIT;
+    strbuf_puts(&href, "/responses/");
+    web_page_put_segment(&href, key);
     snprintf(label, sizeof label, "%s (%s)", (const char *)sqlite3_column_text(st, 1), key);
     strbuf_trim_partial_utf8(label);
-    web_page_link(b, href, label);
+    web_page_link(b, strbuf_str(&href), label);
+    strbuf_free(&href);
     web_page_markup(b, "</th>");
     web_page_cell(b, "td", NULL, stage);
     num_cell(b, invited);

@@ -2,9 +2,37 @@
 #include "xlsx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xlsxwriter.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* Excel's limit on a cell's text, in characters (libxlsxwriter refuses a
+ * longer string, and the whole workbook with it). */
+#define CELL_MAX 32767
+
+/* worksheet_write_string, with a text past CELL_MAX characters (a 100 KB
+ * name) cut at a whole UTF-8 character and ended with an ellipsis. */
+static lxw_error put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+                          lxw_format *f) {
+  size_t chars = 0, i = 0, keep = 0;
+  for (; s[i]; i++)
+    if (((unsigned char)s[i] & 0xc0) != 0x80 && ++chars == CELL_MAX)
+      keep = i; /* where character CELL_MAX begins */
+  if (chars <= CELL_MAX)
+    return worksheet_write_string(ws, row, col, s, f);
+  i = keep;
+  /* s[i] begins character CELL_MAX: keep the CELL_MAX - 1 before it */
+  char *cut = xmalloc(i + 4);
+  memcpy(cut, s, i);
+  memcpy(cut + i, "\xe2\x80\xa6", 4); /* U+2026 */
+  lxw_error e = worksheet_write_string(ws, row, col, cut, f);
+  free(cut);
+  return e;
+}
 
 /* The cell's text as the HTML shows a withheld one, or NULL. */
 static const char *mark_text(const report_table *t, size_t r, size_t c, char *buf, size_t n) {
@@ -30,15 +58,16 @@ static lxw_error write_table(lxw_workbook *wb, lxw_worksheet *ws, const report_t
     snprintf(title, sizeof title, "%s (N = %lld)", t->title, t->n);
   else
     snprintf(title, sizeof title, "%s", t->title);
+  strbuf_trim_partial_utf8(title);
   lxw_row_t row = 0;
-  if ((e = worksheet_write_string(ws, row++, 0, title, bold)))
+  if ((e = put_text(ws, row++, 0, title, bold)))
     return e;
-  if (t->finding && (e = worksheet_write_string(ws, row++, 0, t->finding, NULL)))
+  if (t->finding && (e = put_text(ws, row++, 0, t->finding, NULL)))
     return e;
   row++;
   for (size_t c = 0; c < t->ncols; c++) {
     const char *h = t->headings[c] ? t->headings[c] : t->columns[c];
-    if ((e = worksheet_write_string(ws, row, (lxw_col_t)c, h, head)))
+    if ((e = put_text(ws, row, (lxw_col_t)c, h, head)))
       return e;
     worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, c == 0 ? 28 : 12, NULL);
   }
@@ -50,20 +79,20 @@ static lxw_error write_table(lxw_workbook *wb, lxw_worksheet *ws, const report_t
       const char *m = mark_text(t, r, c, buf, sizeof buf);
       int d = t->digits[c] < 0 ? 0 : t->digits[c] > 4 ? 4 : t->digits[c];
       if (m)
-        e = *m ? worksheet_write_string(ws, row, (lxw_col_t)c, m, NULL) : LXW_NO_ERROR;
+        e = *m ? put_text(ws, row, (lxw_col_t)c, m, NULL) : LXW_NO_ERROR;
       else if (x->kind == CELL_NUMBER)
         e = worksheet_write_number(ws, row, (lxw_col_t)c, x->num, digits[d]);
       else if (x->kind == CELL_INT)
         e = worksheet_write_number(ws, row, (lxw_col_t)c, (double)x->i, NULL);
       else if (x->kind == CELL_TEXT)
-        e = worksheet_write_string(ws, row, (lxw_col_t)c, report_table_display(t, x->text),
+        e = put_text(ws, row, (lxw_col_t)c, report_table_display(t, x->text),
                                    NULL);
       if (e)
         return e;
     }
   row++;
   for (size_t i = 0; i < t->nnotes; i++)
-    if ((e = worksheet_write_string(ws, row++, 0, t->notes[i], NULL)))
+    if ((e = put_text(ws, row++, 0, t->notes[i], NULL)))
       return e;
   (void)wb;
   return e;
