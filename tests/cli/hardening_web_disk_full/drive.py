@@ -8,6 +8,8 @@ import sqlite3
 import sys
 
 port, mode = int(sys.argv[1]), sys.argv[2]
+HOSTILE = '"><script>alert(1)</script>\u202e'
+ESCAPED = "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;[U+202E]"
 items = [l.split(",") for l in open("items.csv").read().splitlines()[1:]]
 sa = [i[3] for i in items if i[0] == "self-assessment" and i[1] == "school"]
 c14 = [i[3] for i in items if i[0] == "compass-2014" and i[1] == "school"]
@@ -81,7 +83,9 @@ csrf = re.search(r'name="csrf" value="([^"]*)"', page).group(1)
 
 sent = {
     "/s/" + survey: [("go", "submit")] + [(k, str(n % 5 + 1)) for n, k in enumerate(sa)],
-    "/compass/%s/new" % compass: [(k, str(n % 2)) for n, k in enumerate(c14)] + [("submit", "1")],
+    # with a field Compass ignores, of hostile text: shown back escaped
+    "/compass/%s/new" % compass: [(k, str(n % 2)) for n, k in enumerate(c14)] + [("submit", "1")]
+    + [(HOSTILE, HOSTILE)],
 }
 stored_sql = {
     "/s/" + survey: "SELECT count(*) FROM answers",
@@ -95,12 +99,17 @@ for path, fields in sent.items():
     r, page = request("POST", path, enc([("csrf", csrf)] + fields))
     print("%s on a full disk: %d, Retry-After %s" % (what, r.status, r.getheader("Retry-After")))
     print("  says not saved:", "Your answers were not saved" in page)
+    print("  no raw markup:", "<script>" not in page and "\u202e" not in page)
     p = Form()
     p.feed(page)
     form = [f for f in p.forms if f[0] == path]
-    kept = form and sorted(x for x in form[0][1] if x[0] != "csrf") == sorted(fields)
+    # (the hostile field's override comes back as its code, never obeyed)
+    kept = form and (sorted(x for x in form[0][1] if x[0] != "csrf" and x[0][0] != '"')
+                     == sorted(x for x in fields if x[0] != HOSTILE))
     print("  a form to send again to the same address holds every answer:", bool(kept))
     resend[path] = form[0][1] if form else []
+    if resend[path] and path.startswith("/compass/"):
+        print("  the ignored hostile field escaped:", ESCAPED in page)
     print("  nothing stored:", db(stored_sql[path]) == before[path])
 print("responses, drafts, used links:", db("SELECT count(*) FROM responses"),
       db("SELECT count(*) FROM survey_drafts"),
