@@ -85,8 +85,7 @@ static lxw_error write_table(lxw_workbook *wb, lxw_worksheet *ws, const report_t
       else if (x->kind == CELL_INT)
         e = worksheet_write_number(ws, row, (lxw_col_t)c, (double)x->i, NULL);
       else if (x->kind == CELL_TEXT)
-        e = put_text(ws, row, (lxw_col_t)c, report_table_display(t, x->text),
-                                   NULL);
+        e = put_text(ws, row, (lxw_col_t)c, report_table_display(t, x->text), NULL);
       if (e)
         return e;
     }

@@ -170,8 +170,11 @@ static void test_withheld_answer_not_summed(void **state) {
 static bool utf8_ok(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
-    size_t k = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
-                             : (*p & 0xf8) == 0xf0 ? 3 : 9;
+    size_t k = *p < 0x80             ? 0
+               : (*p & 0xe0) == 0xc0 ? 1
+               : (*p & 0xf0) == 0xe0 ? 2
+               : (*p & 0xf8) == 0xf0 ? 3
+                                     : 9;
     if (k == 9)
       return false;
     p++;

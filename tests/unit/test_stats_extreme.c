@@ -191,10 +191,8 @@ static void test_anova_scaled(void **state) {
     assert_true(isfinite(r.ss_within) && r.ss_within > 0);
     assert_true(r.ss_exp % 2 == 0);
     int h = r.ss_exp / 2;
-    assert_near(ldexp(ldexp(r.ss_between, h) / scales[s], h) / scales[s], 3.766340000000002,
-                1e-12);
-    assert_near(ldexp(ldexp(r.ss_within, h) / scales[s], h) / scales[s], 10.492090000000001,
-                1e-12);
+    assert_near(ldexp(ldexp(r.ss_between, h) / scales[s], h) / scales[s], 3.766340000000002, 1e-12);
+    assert_near(ldexp(ldexp(r.ss_within, h) / scales[s], h) / scales[s], 10.492090000000001, 1e-12);
     if (scales[s] == 1)
       assert_int_equal(r.ss_exp, 0);
     else
