@@ -538,18 +538,33 @@ static const char css_print[] =
     "a{color:inherit;text-decoration:none}"
     ".key-messages{background:none}h2,h3{break-after:avoid}tr{break-inside:avoid}}\n";
 
+/* s inside a CSS string: everything but letters, digits, spaces and other
+ * characters than ASCII escaped. */
+static void put_css_chars(strbuf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    /* a bidirectional control (U+202A-U+202E, U+2066-U+2069) is shown as
+     * its code, as strbuf_put_html shows it, never obeyed */
+    if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+                         (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+      char code[16];
+      snprintf(code, sizeof code, "[U+%04X]",
+               0x2000u + (p[1] == 0x80 ? 0u : 0x40u) + (unsigned)(p[2] - 0x80));
+      put_css_chars(b, code);
+      p += 2;
+    } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+               (*p >= '0' && *p <= '9') || *p == ' ' || *p >= 0x80) {
+      strbuf_putc(b, (char)*p);
+    } else {
+      strbuf_printf(b, "\\%02x ", *p);
+    }
+  }
+}
+
 /* The page furniture of print: the title top left, page numbers bottom
- * right. The title goes into a CSS string with everything but letters,
- * digits and spaces escaped. */
+ * right. */
 static void put_page_css(strbuf *b, const char *title) {
   strbuf_puts(b, "@page{size:A4;margin:16mm 14mm 18mm;@top-left{content:\"");
-  for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-        *p == ' ' || *p >= 0x80)
-      strbuf_putc(b, (char)*p);
-    else
-      strbuf_printf(b, "\\%02x ", *p);
-  }
+  put_css_chars(b, title);
   strbuf_puts(b, "\";font-size:8pt;color:#4a4a4a}@bottom-right{content:\"Page \" counter(page) "
                  "\" of \" counter(pages);font-size:8pt;color:#4a4a4a}}\n");
 }

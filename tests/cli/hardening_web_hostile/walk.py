@@ -42,6 +42,8 @@ def check(name, page):
             shown.add(m.group(1))
         elif rest.startswith(quote(h, safe="")[:3]):
             shown.add(m.group(1) + "(link)")  # percent-encoded in an address
+        elif rest.startswith("\\3c script"):
+            shown.add(m.group(1) + "(css)")  # in a CSS string (print's page title)
         elif rest.startswith(h[:4]):
             unescaped.add(m.group(1))
         else:
