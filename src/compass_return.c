@@ -61,19 +61,16 @@ int compass_return_store(store *s, sqlite3_int64 establishment_id, const char *s
                          const compass_sheet *sheet, const int *met, sqlite3_int64 *return_id,
                          char *err, size_t errlen) {
   sqlite3 *db = store_db(s);
-  sqlite3_stmt *ret = NULL, *bm = NULL, *ans = NULL;
+  sqlite3_stmt *ret = NULL, *ans = NULL;
   int rc = -1;
   double pct[COMPASS_NBENCHMARKS];
   compass_sheet_score(sheet, met, pct);
   if (sqlite3_prepare_v2(db,
                          "INSERT INTO compass_returns (establishment_id, submitted_at,"
-                         " instrument_id) SELECT ?1, ?2, id FROM instruments WHERE key = ?3"
-                         " RETURNING id",
+                         " instrument_id, bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8)"
+                         " SELECT ?1, ?2, id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
+                         " FROM instruments WHERE key = ?3 RETURNING id",
                          -1, &ret, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "INSERT INTO compass_benchmarks (return_id, benchmark, pct)"
-                         " VALUES (?1, ?2, ?3)",
-                         -1, &bm, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db,
                          "INSERT INTO compass_answers (return_id, item_id, met)"
                          " SELECT ?1, id, ?3 FROM items WHERE item_key = ?2",
@@ -84,6 +81,8 @@ int compass_return_store(store *s, sqlite3_int64 establishment_id, const char *s
   sqlite3_bind_int64(ret, 1, establishment_id);
   sqlite3_bind_text(ret, 2, submitted_at, -1, SQLITE_STATIC);
   sqlite3_bind_text(ret, 3, sheet->in->key, -1, SQLITE_STATIC);
+  for (int b = 0; b < COMPASS_NBENCHMARKS; b++)
+    sqlite3_bind_double(ret, 4 + b, pct[b]);
   int step = sqlite3_step(ret);
   if (step != SQLITE_ROW) {
     if (step == SQLITE_DONE)
@@ -96,16 +95,6 @@ int compass_return_store(store *s, sqlite3_int64 establishment_id, const char *s
   if (sqlite3_step(ret) != SQLITE_DONE) {
     store_fail(db, "storing a Compass return", err, errlen);
     goto cleanup;
-  }
-  for (int b = 0; b < COMPASS_NBENCHMARKS; b++) {
-    sqlite3_reset(bm);
-    sqlite3_bind_int64(bm, 1, id);
-    sqlite3_bind_int(bm, 2, b + 1);
-    sqlite3_bind_double(bm, 3, pct[b]);
-    if (sqlite3_step(bm) != SQLITE_DONE) {
-      store_fail(db, "storing a Compass return", err, errlen);
-      goto cleanup;
-    }
   }
   for (size_t i = 0; i < sheet->nitems; i++) {
     if (met[i] != 0 && met[i] != 1) {
@@ -129,7 +118,6 @@ int compass_return_store(store *s, sqlite3_int64 establishment_id, const char *s
   rc = 0;
 cleanup:
   sqlite3_finalize(ret);
-  sqlite3_finalize(bm);
   sqlite3_finalize(ans);
   return rc;
 }

@@ -2,7 +2,7 @@
  * criteria of an establishment's variant of the Compass instrument, each
  * benchmark's percentage from the criteria met, and storing the return
  * with its benchmarks and answers in the rows `cleval import DB compass`
- * writes for the same return (compass_returns, compass_benchmarks,
+ * writes for the same return (compass_returns with its percentages bm1-bm8,
  * compass_answers). */
 #ifndef CLEVAL_COMPASS_RETURN_H
 #define CLEVAL_COMPASS_RETURN_H

@@ -116,6 +116,7 @@ typedef struct loader {
   unsigned char buf[16384]; /* hashed in chunks: most values are a few bytes */
   size_t nbuf;
   colval row[MAXCOLS];
+  int nhash; /* columns of a row hashed as read (the rest by the caller); -1: all */
   idmap hubs, establishments, leaders, providers, responses, items, returns;
   char *err;
   size_t errlen;
@@ -151,6 +152,22 @@ static size_t put_varint(unsigned char *out, unsigned long long v) {
   return k;
 }
 
+/* Reads columns from..n-1 of the current row into ld->row as numbers or
+ * NULLs, without hashing them (the Compass percentages, hashed later in
+ * the order of the table they had before schema version 9). */
+static void read_unhashed(loader *ld, sqlite3_stmt *st, int from, int n) {
+  for (int i = from; i < n; i++) {
+    colval *c = &ld->row[i];
+    c->type = sqlite3_column_type(st, i);
+    c->t = NULL;
+    c->n = 0;
+    if (c->type == SQLITE_FLOAT)
+      c->d = sqlite3_column_double(st, i);
+    else if (c->type == SQLITE_INTEGER)
+      c->i = sqlite3_column_int64(st, i);
+  }
+}
+
 /* Reads every column of the current row into ld->row, hashing each in a
  * self-delimiting form: a type tag, then the value: an integer as its
  * zigzag varint, a real as its 64 bits (least significant byte first), text
@@ -160,6 +177,10 @@ static size_t put_varint(unsigned char *out, unsigned long long v) {
 static void read_row(loader *ld, sqlite3_stmt *st) {
   int n = sqlite3_column_count(st); /* at most MAXCOLS: prepare checks */
   for (int i = 0; i < n; i++) {
+    if (i == ld->nhash) { /* the rest is read, and hashed by the caller */
+      read_unhashed(ld, st, i, n);
+      break;
+    }
     colval *c = &ld->row[i];
     unsigned char head[11];
     size_t hn = 1;
@@ -685,10 +706,34 @@ static int load_answers(loader *ld, dataset *ds) {
   return r;
 }
 
+/* One benchmark row of the fingerprint, as the query of compass_benchmarks
+ * (return_id, benchmark, pct) hashed it before schema version 9: read_row's
+ * encoding of an integer, an integer and a real. */
+static void hash_benchmark(loader *ld, sqlite3_int64 id, int b, double pct) {
+  unsigned char row[32];
+  size_t k = 0;
+  unsigned long long u = (unsigned long long)id, bits;
+  row[k++] = 'I';
+  k += put_varint(row + k, (u << 1) ^ (id < 0 ? ~0ULL : 0ULL));
+  row[k++] = 'I';
+  row[k++] = (unsigned char)(2 * b); /* zigzag of 1..8 */
+  row[k++] = 'R';
+  memcpy(&bits, &pct, sizeof bits);
+  for (int j = 0; j < 8; j++)
+    row[k++] = (unsigned char)(bits >> (8 * j));
+  hash_bytes(ld, row, k);
+}
+
+/* The Compass returns, each with its eight percentages (compass_returns'
+ * bm1-bm8, NULL: not recorded). The fingerprint is the one the same data
+ * had when the percentages were rows of their own table: the returns'
+ * id, establishment and date, then every recorded percentage in the order
+ * of (return id, benchmark), so a migrated database keeps its fingerprint. */
 static int load_returns(loader *ld, dataset *ds) {
   sqlite3_stmt *st;
   if (prepare(ld, "compass_returns",
-              "SELECT r.id, r.establishment_id, r.submitted_at FROM compass_returns r"
+              "SELECT r.id, r.establishment_id, r.submitted_at, r.bm1, r.bm2, r.bm3, r.bm4,"
+              " r.bm5, r.bm6, r.bm7, r.bm8 FROM compass_returns r"
               " JOIN establishments e ON e.id = r.establishment_id"
               " ORDER BY e.urn, r.submitted_at, r.id",
               &st) != 0)
@@ -696,47 +741,53 @@ static int load_returns(loader *ld, dataset *ds) {
   size_t cap = 0;
   int r;
   size_t rows = 0;
+  ld->nhash = 3;
   while ((r = step(ld, "compass_returns", st, &rows)) == 1) {
     ds->returns = xgrow(ds->returns, &cap, ds->nreturns + 1, sizeof *ds->returns);
     ds_return *c = &ds->returns[ds->nreturns++];
     idmap_put(&ld->returns, int_col(ld, st, 0), ds->nreturns - 1);
     date_col(c->submitted, ld, st, 2);
-    for (int b = 0; b < DS_NBENCHMARKS; b++)
-      c->pct[b] = NAN;
+    for (int b = 0; b < DS_NBENCHMARKS && r == 1; b++) {
+      const colval *v = &ld->row[3 + b];
+      if (v->type == SQLITE_FLOAT)
+        c->pct[b] = v->d;
+      else if (v->type == SQLITE_NULL)
+        c->pct[b] = NAN;
+      else /* REAL affinity and the check allow only a real or NULL */
+        r = fail(ld, "compass_returns.bm%d: unexpected value", b + 1);
+    }
     int ok;
     c->establishment =
         need_col(ld, st, 1, &ld->establishments, "compass_returns.establishment_id", &ok);
-    if (!ok) {
+    if (!ok)
       r = -1;
+    if (r != 1)
       break;
-    }
   }
+  ld->nhash = -1;
   sqlite3_finalize(st);
   idmap_sort(&ld->returns);
   if (r != 0)
     return r;
-  if (prepare(ld, "compass_benchmarks",
-              "SELECT return_id, benchmark, pct FROM compass_benchmarks"
-              " ORDER BY return_id, benchmark",
-              &st) != 0)
-    return -1;
+  /* The percentages in return id order: the direct table runs by id, the
+   * sorted entries are. */
+  const idmap *m = &ld->returns;
+  size_t n = m->dense ? m->ndense : m->n;
   rows = 0;
-  while ((r = step(ld, "compass_benchmarks", st, &rows)) == 1) {
-    int ok;
-    size_t ret = need_col(ld, st, 0, &ld->returns, "compass_benchmarks.return_id", &ok);
-    int b = (int)int_col(ld, st, 1);
-    if (!ok) {
-      r = -1;
-      break;
-    }
-    if (b < 1 || b > DS_NBENCHMARKS) {
-      r = fail(ld, "compass_benchmarks.benchmark: unexpected value %d", b);
-      break;
-    }
-    ds->returns[ret].pct[b - 1] = real_col(ld, st, 2);
+  for (size_t k = 0; k < n; k++) {
+    sqlite3_int64 id = m->dense ? (sqlite3_int64)k : m->e[k].id;
+    size_t idx = m->dense ? m->dense[k] : m->e[k].idx;
+    if (idx == DS_NONE)
+      continue;
+    const double *pct = ds->returns[idx].pct;
+    for (int b = 0; b < DS_NBENCHMARKS; b++)
+      if (!isnan(pct[b])) {
+        hash_benchmark(ld, id, b + 1, pct[b]);
+        rows++;
+      }
   }
-  sqlite3_finalize(st);
-  return r;
+  hash_end(ld, rows);
+  return 0;
 }
 
 /* The fund's ledger (fund.c), its counts added to the fingerprint. */
@@ -827,6 +878,7 @@ int dataset_load(store *s, dataset **out, char *err, size_t errlen) {
   ld->db = store_db(s);
   ld->err = err;
   ld->errlen = errlen;
+  ld->nhash = -1;
   crypto_generichash_init(&ld->hash, NULL, 0, DS_DIGEST_BYTES);
   dataset *ds = xcalloc(1, sizeof *ds);
   int own_txn = sqlite3_get_autocommit(ld->db);

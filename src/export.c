@@ -338,12 +338,11 @@ static int setup(xsrc *x, char *err, size_t errlen) {
                                      err, errlen) != 0)
       return -1;
     if (prepare(x, &x->main,
-                "SELECT c.id, e.urn, c.submitted_at, i.key FROM compass_returns c"
+                "SELECT c.id, e.urn, c.submitted_at, i.key, c.bm1, c.bm2, c.bm3, c.bm4, c.bm5,"
+                " c.bm6, c.bm7, c.bm8 FROM compass_returns c"
                 " JOIN establishments e ON e.id = c.establishment_id"
                 " LEFT JOIN instruments i ON i.id = c.instrument_id"
                 " ORDER BY e.urn, c.submitted_at",
-                err, errlen) != 0 ||
-        prepare(x, &x->sub1, "SELECT benchmark, pct FROM compass_benchmarks WHERE return_id = ?1",
                 err, errlen) != 0 ||
         prepare(x, &x->sub2, "SELECT item_id, met, NULL FROM compass_answers WHERE return_id = ?1",
                 err, errlen) != 0)
@@ -417,16 +416,9 @@ static int src_next(xsrc *x, char *err, size_t errlen) {
   sqlite3_int64 id = sqlite3_column_int64(x->main, 0);
   for (size_t i = 0; i < x->nbase; i++)
     cell_from(&x->cells[i], x->main, (int)i + 1);
-  if (x->kind == K_COMPASS) {
-    sqlite3_reset(x->sub1);
-    sqlite3_bind_int64(x->sub1, 1, id);
-    while ((step = sqlite3_step(x->sub1)) == SQLITE_ROW) {
-      int b = sqlite3_column_int(x->sub1, 0);
-      if (b >= 1 && b <= 8)
-        cell_from(&x->cells[x->bm_col + (size_t)b - 1], x->sub1, 1);
-    }
-    if (step != SQLITE_DONE)
-      return store_fail(x->db, "export", err, errlen);
+  if (x->kind == K_COMPASS) { /* bm1-bm8 are main's columns 4-11 */
+    for (int b = 0; b < 8; b++)
+      cell_from(&x->cells[x->bm_col + (size_t)b], x->main, 4 + b);
     if (x->instrument_col >= 0)
       cell_from(&x->cells[x->instrument_col], x->main, 3);
     if (x->max_item >= 0 && fill_answers(x, x->sub2, id, err, errlen) != 0)

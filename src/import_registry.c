@@ -566,9 +566,12 @@ void imp_row_compass(importer *im) {
   }
   if (!ok || im->failed)
     return;
-  sqlite3_stmt *q = imp_stmt(im, Q_RET_GET,
-                             "SELECT id, instrument_id FROM compass_returns"
-                             " WHERE establishment_id = ?1 AND submitted_at = ?2");
+  /* The return as stored, with its eight percentages (compass_returns'
+   * bm1-bm8 since schema version 9). */
+  sqlite3_stmt *q =
+      imp_stmt(im, Q_RET_GET,
+               "SELECT id, instrument_id, bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8"
+               " FROM compass_returns WHERE establishment_id = ?1 AND submitted_at = ?2");
   if (!q)
     return;
   sqlite3_bind_int64(q, 1, est);
@@ -578,34 +581,22 @@ void imp_row_compass(importer *im) {
     return;
   sqlite3_int64 ret = found ? sqlite3_column_int64(q, 0) : 0;
   sqlite3_int64 old_ins = found ? sqlite3_column_int64(q, 1) : 0;
+  bool same_pct = found != 0;
+  for (int b = 0; b < 8 && found; b++)
+    if (sqlite3_column_type(q, 2 + b) == SQLITE_NULL || sqlite3_column_double(q, 2 + b) != pct[b])
+      same_pct = false;
   sqlite3_reset(q);
   bool determined = ins_id != 0 || ins != NULL; /* else keep what is there */
   int action = ACT_ADD;
   if (found) {
-    bool same = !determined || old_ins == ins_id;
-    q = imp_stmt(im, Q_RET_BMS,
-                 "SELECT benchmark, pct FROM compass_benchmarks WHERE return_id = ?1");
-    if (!q)
-      return;
-    sqlite3_bind_int64(q, 1, ret);
-    int n = 0, rc;
-    while ((rc = imp_query(im, q)) == 1) {
-      int b = sqlite3_column_int(q, 0);
-      n++;
-      if (b < 1 || b > 8 || sqlite3_column_double(q, 1) != pct[b - 1])
-        same = false;
-    }
-    sqlite3_reset(q);
-    if (rc < 0)
-      return;
-    same = same && n == 8;
+    bool same = same_pct && (!determined || old_ins == ins_id);
     if (im->has_items && same) {
       q = imp_stmt(im, Q_RET_ANSWERS,
                    "SELECT item_id, met FROM compass_answers WHERE return_id = ?1");
       if (!q)
         return;
       sqlite3_bind_int64(q, 1, ret);
-      int m = 0;
+      int m = 0, rc;
       while ((rc = imp_query(im, q)) == 1) {
         sqlite3_int64 id = sqlite3_column_int64(q, 0);
         int v = sqlite3_column_int(q, 1), hit = 0;
@@ -625,57 +616,47 @@ void imp_row_compass(importer *im) {
   imp_count(im, action);
   if (im->pass != 2 || action == ACT_SAME)
     return;
+  /* One row a return: its eight percentages are columns. */
+  sqlite3_stmt *w;
   if (!found) {
-    sqlite3_stmt *w = imp_stmt(im, Q_RET_ADD,
-                               "INSERT INTO compass_returns (establishment_id, submitted_at,"
-                               " instrument_id) VALUES (?1, ?2, ?3)");
+    w = imp_stmt(im, Q_RET_ADD,
+                 "INSERT INTO compass_returns (establishment_id, submitted_at, instrument_id,"
+                 " bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     if (!w)
       return;
     sqlite3_bind_int64(w, 1, est);
     sqlite3_bind_text(w, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
     if (ins_id)
       sqlite3_bind_int64(w, 3, ins_id);
-    if (!imp_run(im, w, "writing a Compass return"))
-      return;
-    ret = sqlite3_last_insert_rowid(im->db);
+    else
+      sqlite3_bind_null(w, 3);
   } else {
-    sqlite3_stmt *w =
-        imp_stmt(im, Q_RET_SET, "UPDATE compass_returns SET instrument_id = ?2 WHERE id = ?1");
+    w = imp_stmt(im, Q_RET_SET,
+                 "UPDATE compass_returns SET instrument_id = ?3, bm1 = ?4, bm2 = ?5, bm3 = ?6,"
+                 " bm4 = ?7, bm5 = ?8, bm6 = ?9, bm7 = ?10, bm8 = ?11 WHERE id = ?1");
     if (!w)
       return;
     sqlite3_bind_int64(w, 1, ret);
     if (determined ? ins_id != 0 : old_ins != 0)
-      sqlite3_bind_int64(w, 2, determined ? ins_id : old_ins);
-    sqlite3_stmt *d = imp_stmt(im, Q_BM_DEL, "DELETE FROM compass_benchmarks WHERE return_id = ?1");
-    if (!imp_run(im, w, "writing a Compass return") || !d)
+      sqlite3_bind_int64(w, 3, determined ? ins_id : old_ins);
+    else
+      sqlite3_bind_null(w, 3);
+  }
+  for (int b = 0; b < 8; b++)
+    sqlite3_bind_double(w, 4 + b, pct[b]);
+  if (!imp_run(im, w, "writing a Compass return"))
+    return;
+  if (!found)
+    ret = sqlite3_last_insert_rowid(im->db);
+  else if (im->has_items) {
+    sqlite3_stmt *d = imp_stmt(im, Q_CA_DEL, "DELETE FROM compass_answers WHERE return_id = ?1");
+    if (!d)
       return;
     sqlite3_bind_int64(d, 1, ret);
     if (!imp_run(im, d, "writing a Compass return"))
       return;
-    if (im->has_items) {
-      d = imp_stmt(im, Q_CA_DEL, "DELETE FROM compass_answers WHERE return_id = ?1");
-      if (!d)
-        return;
-      sqlite3_bind_int64(d, 1, ret);
-      if (!imp_run(im, d, "writing a Compass return"))
-        return;
-    }
   }
-  /* The eight benchmarks in one statement. OR FAIL: a multi-row INSERT
-   * that may abort needs a statement journal for every execution; a
-   * failure here fails the import, whose transaction is rolled back
-   * whole, so nothing of the statement is kept either way. */
-  sqlite3_stmt *w = imp_stmt(im, Q_BM_ADD,
-                             "INSERT OR FAIL INTO compass_benchmarks (return_id, benchmark, pct)"
-                             " VALUES (?1, 1, ?2), (?1, 2, ?3), (?1, 3, ?4), (?1, 4, ?5),"
-                             " (?1, 5, ?6), (?1, 6, ?7), (?1, 7, ?8), (?1, 8, ?9)");
-  if (!w)
-    return;
-  sqlite3_bind_int64(w, 1, ret);
-  for (int b = 0; b < 8; b++)
-    sqlite3_bind_double(w, b + 2, pct[b]);
-  if (!imp_run(im, w, "writing a Compass return"))
-    return;
   for (int j = 0; j < nmet; j++) {
     sqlite3_stmt *w = imp_stmt(im, Q_CA_ADD,
                                "INSERT INTO compass_answers (return_id, item_id, met)"

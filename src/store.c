@@ -344,12 +344,32 @@ static const char *const migration8[] = {
     "  WHERE key = 'import.duplicates' AND value = 'latest_complete';\n",
     NULL};
 
+/* 9: a Compass return's eight benchmark percentages become columns bm1-bm8
+ * of compass_returns (NULL: not recorded), moved from compass_benchmarks,
+ * which goes: one b-tree row a return instead of nine (issue 19: the
+ * benchmark rows were the largest share of the Compass import and of the
+ * report's loading). The columns keep compass_benchmarks' check; the move
+ * runs in the migration's one transaction. */
+#define BM_COL(n)                                                                                  \
+  "ALTER TABLE compass_returns ADD COLUMN bm" #n " REAL CHECK (bm" #n " BETWEEN 0 AND 100);\n"
+#define BM_PCT(n) "max(CASE benchmark WHEN " #n " THEN pct END)"
+static const char *const migration9[] = {
+    BM_COL(1), BM_COL(2), BM_COL(3), BM_COL(4), BM_COL(5), BM_COL(6), BM_COL(7), BM_COL(8),
+    "UPDATE compass_returns SET (bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8) =\n"
+    "  (SELECT " BM_PCT(1) ", " BM_PCT(2) ", " BM_PCT(3) ", " BM_PCT(4) ",\n"
+    "          " BM_PCT(5) ", " BM_PCT(6) ", " BM_PCT(7) ", " BM_PCT(8) "\n"
+    "   FROM compass_benchmarks WHERE return_id = compass_returns.id);\n",
+    "DROP TABLE compass_benchmarks;\n",
+    NULL};
+#undef BM_COL
+#undef BM_PCT
+
 /* Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
 static const char *const *const migrations[] = {migration1, migration2, migration3,
                                                  migration4, migration5, migration6,
-                                                 migration7, migration8};
+                                                 migration7, migration8, migration9};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }

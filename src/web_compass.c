@@ -125,10 +125,12 @@ static averages_data *build(store *s, char *err, size_t errlen) {
   d->national = xcalloc(ny, sizeof *d->national);
   d->hub = xcalloc(ny * (size_t)d->nhubs, sizeof *d->hub);
   if (sqlite3_prepare_v2(db,
-                         "SELECT r.establishment_id, e.hub_id, r.submitted_at, b.benchmark, b.pct"
+                         "SELECT r.establishment_id, e.hub_id, r.submitted_at, r.bm1, r.bm2,"
+                         " r.bm3, r.bm4, r.bm5, r.bm6, r.bm7, r.bm8"
                          " FROM compass_returns r JOIN establishments e"
                          " ON e.id = r.establishment_id"
-                         " JOIN compass_benchmarks b ON b.return_id = r.id"
+                         " WHERE coalesce(r.bm1, r.bm2, r.bm3, r.bm4, r.bm5, r.bm6, r.bm7,"
+                         " r.bm8) IS NOT NULL"
                          " ORDER BY r.establishment_id, r.submitted_at",
                          -1, &st, NULL) != SQLITE_OK)
     goto fail;
@@ -136,28 +138,23 @@ static averages_data *build(store *s, char *err, size_t errlen) {
   sqlite3_int64 est = -1, hub = 0;
   int year = 0;
   double pct[NB];
-  char when[40] = "";
   bool have = false;
   int step;
-  /* Each establishment counts once a year: its latest return of the year. */
+  /* Each establishment counts once a year: its latest return of the year
+   * (one row a return, its percentages bm1-bm8; one with none recorded is
+   * left out). */
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
     sqlite3_int64 e = sqlite3_column_int64(st, 0);
-    const char *w = (const char *)sqlite3_column_text(st, 2);
-    if (e != est || strcmp(w, when) != 0) { /* a new return */
-      int y = academic_year(w);
-      if (have && (e != est || y != year))
-        add_return(d, hub, year, pct, full);
-      est = e;
-      year = y;
-      hub = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 1);
-      snprintf(when, sizeof when, "%s", w);
-      for (int b = 0; b < NB; b++)
-        pct[b] = NAN;
-      have = true;
-    }
-    int b = sqlite3_column_int(st, 3);
-    if (b >= 1 && b <= NB)
-      pct[b - 1] = sqlite3_column_double(st, 4);
+    int y = academic_year((const char *)sqlite3_column_text(st, 2));
+    if (have && (e != est || y != year))
+      add_return(d, hub, year, pct, full);
+    est = e;
+    year = y;
+    hub = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 1);
+    for (int b = 0; b < NB; b++)
+      pct[b] =
+          sqlite3_column_type(st, 3 + b) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3 + b);
+    have = true;
   }
   if (step != SQLITE_DONE)
     goto fail;
@@ -319,30 +316,24 @@ static int returns_get(store *s, sqlite3_int64 est, ret **out, size_t *n, char *
   *out = NULL;
   *n = 0;
   if (sqlite3_prepare_v2(db,
-                         "SELECT r.id, r.submitted_at, b.benchmark, b.pct FROM compass_returns r"
-                         " LEFT JOIN compass_benchmarks b ON b.return_id = r.id"
+                         "SELECT r.submitted_at, r.bm1, r.bm2, r.bm3, r.bm4, r.bm5, r.bm6, r.bm7,"
+                         " r.bm8 FROM compass_returns r"
                          " WHERE r.establishment_id = ?1 ORDER BY r.submitted_at, r.id",
                          -1, &st, NULL) != SQLITE_OK)
     return store_fail(db, "reading Compass returns", err, errlen);
   sqlite3_bind_int64(st, 1, est);
-  sqlite3_int64 last = -1;
   size_t cap = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (sqlite3_column_int64(st, 0) != last) {
-      last = sqlite3_column_int64(st, 0);
-      if (*n == cap) {
-        cap = cap ? 2 * cap : 8;
-        *out = xrealloc(*out, cap * sizeof **out);
-      }
-      ret *r = &(*out)[(*n)++];
-      copy_col(r->when, sizeof r->when, st, 1);
-      for (int b = 0; b < NB; b++)
-        r->pct[b] = NAN;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) { /* one row a return */
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 8;
+      *out = xrealloc(*out, cap * sizeof **out);
     }
-    int b = sqlite3_column_int(st, 2);
-    if (b >= 1 && b <= NB)
-      (*out)[*n - 1].pct[b - 1] = sqlite3_column_double(st, 3);
+    ret *r = &(*out)[(*n)++];
+    copy_col(r->when, sizeof r->when, st, 0);
+    for (int b = 0; b < NB; b++)
+      r->pct[b] =
+          sqlite3_column_type(st, 1 + b) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1 + b);
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {

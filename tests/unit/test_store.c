@@ -70,9 +70,16 @@ static void test_init_creates_schema(void **state) {
                                  "'establishments','leaders','leader_personal','providers',"
                                  "'enrolments','bursary_claims','instruments','items',"
                                  "'responses','answers','area_scores','compass_returns',"
-                                 "'compass_benchmarks','compass_answers','users','audit_log',"
+                                 "'compass_answers','users','audit_log',"
                                  "'settings','survey_tokens')"),
-                   19);
+                   18);
+  /* Since version 9 a return's percentages are its columns bm1-bm8. */
+  assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"
+                                 " WHERE name = 'compass_benchmarks'"),
+                   0);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('compass_returns')"
+                                 " WHERE name GLOB 'bm[1-8]' AND type = 'REAL'"),
+                   8);
   /* Every built-in item is installed. */
   long long items = 0;
   for (size_t i = 0; i < bank->n; i++)
@@ -413,6 +420,73 @@ static void test_migration6_checks_as_or_chains(void **state) {
   test_rmdir(dir);
 }
 
+/* Migration 9 moves a version-8 database's benchmark rows into
+ * compass_returns' columns bm1-bm8 (a benchmark without a row: NULL),
+ * drops compass_benchmarks, and the columns refuse what the rows did. */
+static void test_migration9_benchmarks_as_columns(void **state) {
+  (void)state;
+  char *dir = test_tmpdir(), *path = db_path(dir, "v8.db"), err[512];
+  int from, current;
+  assert_int_equal(store_init_version(path, bank, "test", 8, &from, &current, err, sizeof err), 0);
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw,
+                                "PRAGMA foreign_keys = ON;"
+                                "INSERT INTO establishments (urn, name, type, region)"
+                                " VALUES ('1', 'A', 'mainstream', 'London');"
+                                "INSERT INTO compass_returns (id, establishment_id, submitted_at)"
+                                " VALUES (7, 1, '2019-01-01'), (9, 1, '2020-01-01'),"
+                                " (12, 1, '2021-01-01');"
+                                "INSERT INTO compass_benchmarks (return_id, benchmark, pct) VALUES"
+                                " (7, 1, 0), (7, 2, 12.5), (7, 3, 33.3), (7, 4, 100),"
+                                " (7, 5, 50), (7, 6, 66.7), (7, 7, 0.1), (7, 8, 99.9),"
+                                " (9, 2, 25), (9, 8, 33.300000000000004);"
+                                "INSERT INTO compass_answers (return_id, item_id, met)"
+                                " SELECT 7, id, 1 FROM items WHERE benchmark = 1 LIMIT 1",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(raw);
+  assert_int_equal(store_init(path, bank, "test", &from, &current, err, sizeof err), 0);
+  assert_int_equal(from, 8);
+  store *s;
+  assert_int_equal(store_open(&s, path, err, sizeof err), 0);
+  sqlite3 *db = store_db(s);
+  assert_int_equal(query_int(db, "PRAGMA user_version"), 9);
+  assert_int_equal(
+      query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'compass_benchmarks'"), 0);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM compass_returns"), 3);
+  /* Every value moved exactly (compared as doubles, not as text). */
+  assert_int_equal(query_int(db, "SELECT count(*) FROM compass_returns WHERE id = 7"
+                                 " AND bm1 = 0 AND bm2 = 12.5 AND bm3 = 33.3 AND bm4 = 100"
+                                 " AND bm5 = 50 AND bm6 = 66.7 AND bm7 = 0.1 AND bm8 = 99.9"),
+                   1);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM compass_returns WHERE id = 9"
+                                 " AND bm2 = 25 AND bm8 = 33.300000000000004 AND bm8 <> 33.3"
+                                 " AND coalesce(bm1, bm3, bm4, bm5, bm6, bm7) IS NULL"),
+                   1);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM compass_returns WHERE id = 12 AND"
+                                 " coalesce(bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8) IS NULL"),
+                   1);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM compass_answers WHERE return_id = 7"), 1);
+  assert_string_equal(query_text_ok(db, "PRAGMA integrity_check"), "ok");
+  assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  assert_int_equal(sqlite3_exec(db, "UPDATE compass_returns SET bm3 = 100.5 WHERE id = 7", NULL,
+                                NULL, NULL),
+                   SQLITE_CONSTRAINT_CHECK);
+  assert_int_equal(sqlite3_exec(db, "UPDATE compass_returns SET bm8 = -0.1 WHERE id = 9", NULL,
+                                NULL, NULL),
+                   SQLITE_CONSTRAINT_CHECK);
+  assert_int_equal(
+      sqlite3_exec(db, "UPDATE compass_returns SET bm8 = 100 WHERE id = 9", NULL, NULL, NULL),
+      SQLITE_OK);
+  assert_int_equal(query_int(db, "SELECT count(*) FROM audit_log WHERE action = 'migrate'"
+                                 " AND detail = 'schema version 8 -> 9'"),
+                   1);
+  store_close(s);
+  free(path);
+  test_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_init_creates_schema),     cmocka_unit_test(test_migrates_older_version),
@@ -420,6 +494,7 @@ int main(void) {
       cmocka_unit_test(test_audit_log_append_only),   cmocka_unit_test(test_foreign_keys_enforced),
       cmocka_unit_test(test_setting_errors_reported), cmocka_unit_test(test_audit_log_unforgeable),
       cmocka_unit_test(test_migration6_checks_as_or_chains),
+      cmocka_unit_test(test_migration9_benchmarks_as_columns),
       cmocka_unit_test(test_init_leaves_nothing_on_failure),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

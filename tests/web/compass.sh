@@ -95,9 +95,9 @@ if "$cleval" import "$W/imported.db" compass "$W/same.csv" >"$W/import.log" 2>&1
 else
   fail "the same answers import with cleval import"; sed 's/^/# /' "$W/import.log"
 fi
-cmp_sql="SELECT e.urn, r.submitted_at, b.benchmark, b.pct FROM compass_returns r
-  JOIN establishments e ON e.id = r.establishment_id JOIN compass_benchmarks b ON b.return_id = r.id
-  WHERE r.submitted_at LIKE '%T%Z' ORDER BY 1, 2, 3"
+cmp_sql="SELECT e.urn, r.submitted_at, r.bm1, r.bm2, r.bm3, r.bm4, r.bm5, r.bm6, r.bm7, r.bm8
+  FROM compass_returns r JOIN establishments e ON e.id = r.establishment_id
+  WHERE r.submitted_at LIKE '%T%Z' ORDER BY 1, 2"
 ans_sql="SELECT e.urn, i.item_key, a.met FROM compass_answers a JOIN compass_returns r ON r.id = a.return_id
   JOIN establishments e ON e.id = r.establishment_id JOIN items i ON i.id = a.item_id
   WHERE r.submitted_at LIKE '%T%Z' ORDER BY 1, 2"
