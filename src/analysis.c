@@ -779,10 +779,11 @@ static size_t count_answers(const analysis *a, size_t item, ds_survey survey, in
     if (!x)
       continue;
     if (codes) {
-      if (!x->code)
+      const char *code = dataset_answer_code(ds, x);
+      if (!code)
         continue;
       for (size_t c = 0; c < ncodes; c++)
-        if (strcmp(x->code, codes[c]) == 0) {
+        if (strcmp(code, codes[c]) == 0) {
           k[c]++;
           n++;
           break;
@@ -1335,8 +1336,8 @@ static void fig20_21(analysis *a) {
         if (!compass_compared(u) || (u->group == COMPASS_TRAINED) != (g == 0))
           continue;
         n++;
-        kb += ds->returns[u->baseline].pct[b] >= a->cfg->fully_achieved;
-        kp += ds->returns[u->post].pct[b] >= a->cfg->fully_achieved;
+        kb += dataset_return_pct(ds, u->baseline, b) >= a->cfg->fully_achieved;
+        kp += dataset_return_pct(ds, u->post, b) >= a->cfg->fully_achieved;
       }
       const char *name = g == 0 ? "trained" : "untrained";
       size_t r20 = report_table_add_row(t20), r21 = report_table_add_row(t21);

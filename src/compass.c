@@ -10,7 +10,7 @@
 int compass_achieved(const dataset *ds, size_t r, const report_config *cfg) {
   int k = 0;
   for (int b = 0; b < DS_NBENCHMARKS; b++)
-    if (ds->returns[r].pct[b] >= cfg->fully_achieved) /* false for NAN */
+    if (dataset_return_pct(ds, r, b) >= cfg->fully_achieved) /* false for NAN */
       k++;
   return k;
 }

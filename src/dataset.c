@@ -118,6 +118,8 @@ typedef struct loader {
   colval row[MAXCOLS];
   int nhash; /* columns of a row hashed as read (the rest by the caller); -1: all */
   idmap hubs, establishments, leaders, providers, responses, items, returns;
+  uint32_t *code_slot; /* open addressing over ds->codes: 1 + index, 0 empty */
+  size_t code_cap;     /* a power of two, over twice ds->ncodes */
   char *err;
   size_t errlen;
 } loader;
@@ -260,7 +262,8 @@ static int step(loader *ld, const char *what, sqlite3_stmt *st, size_t *rows) {
     return 1;
   }
   if (rc == SQLITE_DONE) {
-    hash_end(ld, *rows);
+    if (ld->nhash != 0) /* a query hashed by its caller ends there too */
+      hash_end(ld, *rows);
     return 0;
   }
   return store_fail(ld->db, what, ld->err, ld->errlen);
@@ -636,6 +639,49 @@ static int load_area_scores(loader *ld, dataset *ds) {
   return r;
 }
 
+static uint64_t code_hash(const unsigned char *p, size_t n) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ p[i]) * 1099511628211ULL;
+  return h;
+}
+
+static void add_code(dataset *ds, const unsigned char *p, size_t n) {
+  char *c = xmalloc(n + 1);
+  memcpy(c, p, n);
+  c[n] = '\0';
+  ds->codes = xrealloc(ds->codes, (ds->ncodes + 1) * sizeof *ds->codes);
+  ds->codes[ds->ncodes++] = c;
+}
+
+/* The code field for an answer's code p (n bytes), interned in ds->codes
+ * through the loader's hash table: one copy of each code, however many
+ * answers carry it. */
+static uint32_t intern_code(loader *ld, dataset *ds, const unsigned char *p, size_t n) {
+  if (2 * (ds->ncodes + 1) > ld->code_cap) { /* grow and rehash */
+    size_t cap = ld->code_cap ? 2 * ld->code_cap : 64;
+    uint32_t *slot = xcalloc(cap, sizeof *slot);
+    for (size_t i = 0; i < ds->ncodes; i++) {
+      size_t k = code_hash((const unsigned char *)ds->codes[i], strlen(ds->codes[i])) & (cap - 1);
+      while (slot[k])
+        k = (k + 1) & (cap - 1);
+      slot[k] = (uint32_t)(i + 1);
+    }
+    free(ld->code_slot);
+    ld->code_slot = slot;
+    ld->code_cap = cap;
+  }
+  size_t k = code_hash(p, n) & (ld->code_cap - 1);
+  for (; ld->code_slot[k]; k = (k + 1) & (ld->code_cap - 1)) {
+    const char *c = ds->codes[ld->code_slot[k] - 1];
+    if (strlen(c) == n && memcmp(c, p, n) == 0)
+      return ld->code_slot[k];
+  }
+  add_code(ds, p, n);
+  ld->code_slot[k] = (uint32_t)ds->ncodes;
+  return (uint32_t)ds->ncodes;
+}
+
 static int cmp_answer(const void *a, const void *b) {
   size_t x = ((const ds_answer *)a)->item, y = ((const ds_answer *)b)->item;
   return (x > y) - (x < y);
@@ -671,9 +717,13 @@ static int load_answers(loader *ld, dataset *ds) {
       break;
     }
     flat = xgrow(flat, &cap, n + 1, sizeof *flat);
-    flat[n].item = item;
+    flat[n].item = (uint32_t)item;
     flat[n].value = real_col(ld, st, 2);
-    flat[n].code = dup_col_or_null(ld, st, 3);
+    flat[n].code = 0;
+    if (!is_null(ld, 3)) {
+      const char *t = col_text(ld, st, 3); /* text as stored, or a number as text */
+      flat[n].code = intern_code(ld, ds, (const unsigned char *)t, strlen(t));
+    }
     if (p->nanswers++ == 0)
       start[resp] = n;
     n++;
@@ -695,9 +745,6 @@ static int load_answers(loader *ld, dataset *ds) {
         }
     }
   } else {
-    /* Nothing handed out yet: the codes are only in flat. */
-    for (size_t k = 0; k < n; k++)
-      free(flat[k].code);
     for (size_t i = 0; i < ds->nresponses; i++)
       ds->responses[i].nanswers = 0;
     free(flat);
@@ -725,15 +772,17 @@ static void hash_benchmark(loader *ld, sqlite3_int64 id, int b, double pct) {
 }
 
 /* The Compass returns, each with its eight percentages (compass_returns'
- * bm1-bm8, NULL: not recorded). The fingerprint is the one the same data
- * had when the percentages were rows of their own table: the returns'
- * id, establishment and date, then every recorded percentage in the order
- * of (return id, benchmark), so a migrated database keeps its fingerprint. */
+ * bm1-bm8, NULL: not recorded), in two queries: the returns in (URN, date)
+ * order from the (establishment_id, submitted_at) index alone, then the
+ * percentages in id order, a scan of the table (not a lookup per return).
+ * The fingerprint is the one the same data had when the percentages were
+ * rows of their own table: the first query's rows, then every recorded
+ * percentage in (return id, benchmark) order, so that a migrated database
+ * keeps its fingerprint. */
 static int load_returns(loader *ld, dataset *ds) {
   sqlite3_stmt *st;
   if (prepare(ld, "compass_returns",
-              "SELECT r.id, r.establishment_id, r.submitted_at, r.bm1, r.bm2, r.bm3, r.bm4,"
-              " r.bm5, r.bm6, r.bm7, r.bm8 FROM compass_returns r"
+              "SELECT r.id, r.establishment_id, r.submitted_at FROM compass_returns r"
               " JOIN establishments e ON e.id = r.establishment_id"
               " ORDER BY e.urn, r.submitted_at, r.id",
               &st) != 0)
@@ -741,52 +790,64 @@ static int load_returns(loader *ld, dataset *ds) {
   size_t cap = 0;
   int r;
   size_t rows = 0;
-  ld->nhash = 3;
   while ((r = step(ld, "compass_returns", st, &rows)) == 1) {
     ds->returns = xgrow(ds->returns, &cap, ds->nreturns + 1, sizeof *ds->returns);
     ds_return *c = &ds->returns[ds->nreturns++];
     idmap_put(&ld->returns, int_col(ld, st, 0), ds->nreturns - 1);
     date_col(c->submitted, ld, st, 2);
-    for (int b = 0; b < DS_NBENCHMARKS && r == 1; b++) {
-      const colval *v = &ld->row[3 + b];
-      if (v->type == SQLITE_FLOAT)
-        c->pct[b] = v->d;
-      else if (v->type == SQLITE_NULL)
-        c->pct[b] = NAN;
-      else /* REAL affinity and the check allow only a real or NULL */
-        r = fail(ld, "compass_returns.bm%d: unexpected value", b + 1);
-    }
+    for (int b = 0; b < DS_NBENCHMARKS; b++)
+      c->pct10[b] = DS_PCT_NONE;
     int ok;
-    c->establishment =
-        need_col(ld, st, 1, &ld->establishments, "compass_returns.establishment_id", &ok);
-    if (!ok)
+    size_t est = need_col(ld, st, 1, &ld->establishments, "compass_returns.establishment_id", &ok);
+    if (!ok) {
       r = -1;
+      break;
+    }
+    c->establishment = (uint32_t)est;
+  }
+  sqlite3_finalize(st);
+  idmap_sort(&ld->returns);
+  if (r != 0)
+    return r;
+  if (prepare(ld, "compass_returns",
+              "SELECT id, bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8 FROM compass_returns ORDER BY id",
+              &st) != 0)
+    return -1;
+  ld->nhash = 0; /* hashed here, as compass_benchmarks' rows */
+  size_t nbm = 0;
+  rows = 0;
+  while ((r = step(ld, "compass_returns", st, &rows)) == 1) {
+    sqlite3_int64 id = int_col(ld, st, 0);
+    size_t idx = idmap_get(&ld->returns, id);
+    if (idx == DS_NONE) {
+      r = fail(ld, "compass_returns: return %lld was not read with its establishment",
+               (long long)id);
+      break;
+    }
+    for (int b = 0; b < DS_NBENCHMARKS && r == 1; b++) {
+      const colval *v = &ld->row[1 + b];
+      if (v->type == SQLITE_FLOAT) {
+        dataset_return_set_pct(ds, idx, b, v->d);
+        hash_benchmark(ld, id, b + 1, v->d);
+        nbm++;
+      } else if (v->type != SQLITE_NULL) { /* REAL affinity and the check allow no other */
+        r = fail(ld, "compass_returns.bm%d: unexpected value", b + 1);
+      }
+    }
     if (r != 1)
       break;
   }
   ld->nhash = -1;
   sqlite3_finalize(st);
-  idmap_sort(&ld->returns);
   if (r != 0)
     return r;
-  /* The percentages in return id order: the direct table runs by id, the
-   * sorted entries are. */
-  const idmap *m = &ld->returns;
-  size_t n = m->dense ? m->ndense : m->n;
-  rows = 0;
-  for (size_t k = 0; k < n; k++) {
-    sqlite3_int64 id = m->dense ? (sqlite3_int64)k : m->e[k].id;
-    size_t idx = m->dense ? m->dense[k] : m->e[k].idx;
-    if (idx == DS_NONE)
-      continue;
-    const double *pct = ds->returns[idx].pct;
-    for (int b = 0; b < DS_NBENCHMARKS; b++)
-      if (!isnan(pct[b])) {
-        hash_benchmark(ld, id, b + 1, pct[b]);
-        rows++;
-      }
-  }
-  hash_end(ld, rows);
+  hash_end(ld, nbm);
+  if (rows != ds->nreturns)
+    return fail(ld, "compass_returns: %zu returns, of which %zu with their establishment", rows,
+                ds->nreturns);
+  /* Nothing refers to a return by its id after this. */
+  idmap_clear(&ld->returns);
+  memset(&ld->returns, 0, sizeof ld->returns);
   return 0;
 }
 
@@ -919,6 +980,7 @@ cleanup:
   idmap_clear(&ld->responses);
   idmap_clear(&ld->items);
   idmap_clear(&ld->returns);
+  free(ld->code_slot);
   free(ld);
   return rc;
 }
@@ -946,13 +1008,13 @@ void dataset_free(dataset *ds) {
   }
   free(ds->providers);
   free(ds->enrolments);
-  for (size_t i = 0; i < ds->nresponses; i++) {
-    for (size_t k = 0; k < ds->responses[i].nanswers; k++)
-      free(ds->responses[i].answers[k].code);
-    if (!ds->answer_block)
-      free(ds->responses[i].answers);
-  }
+  for (size_t i = 0; i < ds->nresponses && !ds->answer_block; i++)
+    free(ds->responses[i].answers);
   free(ds->answer_block);
+  for (size_t i = 0; i < ds->ncodes; i++)
+    free(ds->codes[i]);
+  free(ds->codes);
+  free(ds->return_pct);
   free(ds->responses);
   for (size_t i = 0; i < ds->nitems; i++) {
     free(ds->items[i].key);
@@ -987,4 +1049,50 @@ const ds_answer *dataset_answer(const dataset *ds, size_t r, size_t item) {
       hi = mid;
   }
   return lo < p->nanswers && p->answers[lo].item == item ? &p->answers[lo] : NULL;
+}
+
+const char *dataset_answer_code(const dataset *ds, const ds_answer *a) {
+  return a->code ? ds->codes[a->code - 1] : NULL;
+}
+
+uint32_t dataset_code(dataset *ds, const char *code, size_t len) {
+  for (size_t i = 0; i < ds->ncodes; i++)
+    if (strlen(ds->codes[i]) == len && memcmp(ds->codes[i], code, len) == 0)
+      return (uint32_t)(i + 1);
+  add_code(ds, (const unsigned char *)code, len);
+  return (uint32_t)ds->ncodes;
+}
+
+/* pct as tenths, when a whole number of them gives back its very bits. */
+static uint16_t pct_tenths(double pct) {
+  if (isnan(pct))
+    return DS_PCT_NONE;
+  if (!(pct >= 0 && pct <= 100))
+    return DS_PCT_EXACT;
+  double t = floor(pct * 10 + 0.5), back = t / 10;
+  return memcmp(&back, &pct, sizeof pct) == 0 ? (uint16_t)t : DS_PCT_EXACT;
+}
+
+double dataset_return_pct(const dataset *ds, size_t r, int b) {
+  if (r < ds->nreturn_pct)
+    return ds->return_pct[r * DS_NBENCHMARKS + (size_t)b];
+  uint16_t t = ds->returns[r].pct10[b];
+  return t == DS_PCT_NONE ? NAN : t / 10.0; /* DS_PCT_EXACT is only below nreturn_pct */
+}
+
+void dataset_return_set_pct(dataset *ds, size_t r, int b, double pct) {
+  uint16_t t = pct_tenths(pct);
+  if (t == DS_PCT_EXACT && r >= ds->nreturn_pct) { /* every return so far as doubles */
+    size_t n = ds->nreturns;
+    ds->return_pct = xrealloc(ds->return_pct, n * DS_NBENCHMARKS * sizeof *ds->return_pct);
+    for (size_t i = ds->nreturn_pct; i < n; i++)
+      for (int k = 0; k < DS_NBENCHMARKS; k++) {
+        uint16_t v = ds->returns[i].pct10[k];
+        ds->return_pct[i * DS_NBENCHMARKS + (size_t)k] = v == DS_PCT_NONE ? NAN : v / 10.0;
+      }
+    ds->nreturn_pct = n;
+  }
+  ds->returns[r].pct10[b] = t;
+  if (r < ds->nreturn_pct)
+    ds->return_pct[r * DS_NBENCHMARKS + (size_t)b] = pct;
 }

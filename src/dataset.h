@@ -6,6 +6,7 @@
 #define CLEVAL_DATASET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store.h"
 #include "vocab.h"
@@ -38,7 +39,11 @@ typedef enum ds_status {
   DS_WITHDRAWN = VOCAB_WITHDRAWN
 } ds_status;
 
-typedef enum ds_stage { DS_PRE = VOCAB_PRE, DS_POST = VOCAB_POST, DS_FOLLOWUP = VOCAB_FOLLOWUP } ds_stage;
+typedef enum ds_stage {
+  DS_PRE = VOCAB_PRE,
+  DS_POST = VOCAB_POST,
+  DS_FOLLOWUP = VOCAB_FOLLOWUP
+} ds_stage;
 
 typedef enum ds_survey { DS_SELF_ASSESSMENT, DS_LONG_TERM } ds_survey;
 
@@ -84,10 +89,11 @@ typedef struct ds_enrolment {
   ds_status status;
 } ds_enrolment;
 
-typedef struct ds_answer {
-  size_t item;  /* index into items */
-  double value; /* likert and binary answers; NAN for categorical ones */
-  char *code;   /* categorical answers' code; NULL for numeric ones */
+typedef struct ds_answer { /* 16 bytes: 5.2 M of them at scale 100 */
+  double value;            /* likert and binary answers; NAN for categorical ones */
+  uint32_t item;           /* index into items */
+  uint32_t code;           /* a categorical answer's code: 1 + its index into the
+                            * dataset's codes (dataset_answer_code); 0 for numeric ones */
 } ds_answer;
 
 typedef struct ds_response {
@@ -112,10 +118,16 @@ typedef struct ds_item {
   char *text;
 } ds_item;
 
-typedef struct ds_return { /* a Compass return */
-  size_t establishment;
+/* A benchmark's percentage in a ds_return: tenths of a percent (0-1000,
+ * the one decimal Compass returns carry), or one of these. */
+#define DS_PCT_NONE 0xFFFF  /* not recorded */
+#define DS_PCT_EXACT 0xFFFE /* not a whole number of tenths: the dataset's return_pct holds it */
+
+typedef struct ds_return { /* a Compass return: 32 bytes, 1.9 M of them at scale 100 */
+  uint32_t establishment;  /* index into establishments */
   char submitted[11];
-  double pct[DS_NBENCHMARKS]; /* NAN for a benchmark not recorded */
+  uint16_t pct10[DS_NBENCHMARKS]; /* read with dataset_return_pct, set with
+                                   * dataset_return_set_pct */
 } ds_return;
 
 struct fund_ledger;
@@ -138,6 +150,12 @@ typedef struct dataset {
   size_t nitems;
   ds_return *returns; /* ordered by establishment, then date */
   size_t nreturns;
+  /* Every percentage of returns 0 .. nreturn_pct - 1 as a double, made only
+   * when some percentage is not a whole number of tenths; NULL otherwise. */
+  double *return_pct;
+  size_t nreturn_pct;
+  char **codes; /* the categorical answers' codes, each once */
+  size_t ncodes;
   char *score_method; /* setting score.method */
   double score_min_answered;
   /* The data's fingerprint: BLAKE2b-256 (libsodium's crypto_generichash)
@@ -160,5 +178,19 @@ size_t dataset_item(const dataset *ds, const char *key);
 
 /* The answer of response r to item i, or NULL. */
 const ds_answer *dataset_answer(const dataset *ds, size_t r, size_t item);
+
+/* The code of categorical answer a (the dataset's string), NULL for a
+ * numeric answer. */
+const char *dataset_answer_code(const dataset *ds, const ds_answer *a);
+
+/* Interns code among ds's codes: the value for a ds_answer's code field. */
+uint32_t dataset_code(dataset *ds, const char *code, size_t len);
+
+/* The percentage of benchmark b (0-7) in return r; NAN when not recorded. */
+double dataset_return_pct(const dataset *ds, size_t r, int b);
+
+/* Sets it (NAN: not recorded); r < ds->nreturns. Any double is kept exactly:
+ * one that is not a whole number of tenths makes ds->return_pct. */
+void dataset_return_set_pct(dataset *ds, size_t r, int b, double pct);
 
 #endif

@@ -121,10 +121,10 @@ static void add_completed(dataset *ds, size_t leader, const char *start, const c
 static void add_return(dataset *ds, size_t est, const char *date, int achieved) {
   ds_return *r;
   PUSH(r, ds->returns, ds->nreturns);
-  r->establishment = est;
+  r->establishment = (uint32_t)est;
   snprintf(r->submitted, sizeof r->submitted, "%s", date);
   for (int b = 0; b < DS_NBENCHMARKS; b++)
-    r->pct[b] = b < achieved ? 100 : 60;
+    dataset_return_set_pct(ds, ds->nreturns - 1, b, b < achieved ? 100 : 60);
 }
 
 /* ---- reading the report -------------------------------------------------- */

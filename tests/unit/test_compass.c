@@ -65,11 +65,12 @@ static void add_enrolment(dataset *ds, size_t est, const char *start, const char
 static size_t add_return(dataset *ds, size_t est, const char *date, int full, double rest) {
   ds->returns = xrealloc(ds->returns, (ds->nreturns + 1) * sizeof *ds->returns);
   ds_return *r = &ds->returns[ds->nreturns];
-  r->establishment = est;
+  r->establishment = (uint32_t)est;
   snprintf(r->submitted, sizeof r->submitted, "%s", date);
+  ds->nreturns++;
   for (int b = 0; b < DS_NBENCHMARKS; b++)
-    r->pct[b] = b < full ? 100 : rest;
-  return ds->nreturns++;
+    dataset_return_set_pct(ds, ds->nreturns - 1, b, b < full ? 100 : rest);
+  return ds->nreturns - 1;
 }
 
 /* The baseline is the latest return on or before the cut-off (the cut-off day

@@ -244,8 +244,12 @@ static void test_programme(void **state) {
   assert_int_equal(dataset_item(ds, "no_such_item"), DS_NONE);
   const ds_answer *a = dataset_answer(ds, 24, conf);
   assert_non_null(a);
-  assert_non_null(a->code);
-  assert_string_equal(a->code, "very");
+  assert_non_null(dataset_answer_code(ds, a));
+  assert_string_equal(dataset_answer_code(ds, a), "very");
+  /* Each code is held once, however many answers carry it. */
+  for (size_t i = 0; i < ds->ncodes; i++)
+    for (size_t j = i + 1; j < ds->ncodes; j++)
+      assert_string_not_equal(ds->codes[i], ds->codes[j]);
   assert_true(isnan(a->value));
   assert_null(dataset_answer(ds, L1->pre, conf));
   size_t lead1 = dataset_item(ds, "school_lead_01");
@@ -253,7 +257,7 @@ static void test_programme(void **state) {
   assert_string_equal(ds->items[lead1].role, "school");
   const ds_answer *a1 = dataset_answer(ds, L1->pre, lead1);
   assert_non_null(a1);
-  assert_null(a1->code);
+  assert_null(dataset_answer_code(ds, a1));
   assert_close(a1->value, 4, 0);
   assert_null(dataset_answer(ds, ds->nresponses, lead1));
   size_t bm = dataset_item(ds, "c14_school_bm1_1");
@@ -265,8 +269,9 @@ static void test_programme(void **state) {
   assert_string_equal(ds->establishments[r0->establishment].urn, "100101");
   assert_string_equal(r0->submitted, "2018-07-02");
   assert_string_equal(r1->submitted, "2020-11-02");
-  assert_close(r0->pct[2], 33.3, 1e-12);
-  assert_close(r1->pct[7], 100, 1e-12);
+  assert_true(dataset_return_pct(ds, 0, 2) == 33.3); /* exactly the stored double */
+  assert_true(dataset_return_pct(ds, 1, 7) == 100);
+  assert_null(ds->return_pct); /* every percentage a whole number of tenths */
 
   assert_string_equal(ds->score_method, "percent");
   assert_close(ds->score_min_answered, 0.5, 0);
@@ -308,9 +313,9 @@ static void test_fingerprint(void **state) {
                  "  WHERE e.urn = '100101' AND r.submitted_at LIKE '2018-07-02%')");
   b = load(path);
   assert_string_not_equal(sha_fsm, b->digest);
-  assert_true(isnan(b->returns[0].pct[7]));
-  assert_close(b->returns[0].pct[6], 50, 1e-12);
-  assert_close(b->returns[1].pct[7], 100, 1e-12);
+  assert_true(isnan(dataset_return_pct(b, 0, 7)));
+  assert_close(dataset_return_pct(b, 0, 6), 50, 1e-12);
+  assert_close(dataset_return_pct(b, 1, 7), 100, 1e-12);
   char sha_bm[65];
   strcpy(sha_bm, b->digest);
   dataset_free(b);
@@ -325,7 +330,12 @@ static void test_fingerprint(void **state) {
   exec_sql(path, "UPDATE compass_returns SET bm3 = 33.300000000000004 WHERE bm3 = 33.3");
   b = load(path);
   assert_string_not_equal(sha_bm, b->digest);
-  assert_true(b->returns[0].pct[2] != 33.3);
+  /* Not a whole number of tenths: kept exactly, beside the others. */
+  assert_true(dataset_return_pct(b, 0, 2) == 33.300000000000004);
+  assert_non_null(b->return_pct);
+  assert_close(dataset_return_pct(b, 0, 6), 50, 0);
+  assert_close(dataset_return_pct(b, 1, 7), 100, 0);
+  assert_true(isnan(dataset_return_pct(b, 0, 7)));
   dataset_free(b);
 
   /* NULLs: fsm_pct unknown, an area score without a value. */
