@@ -559,10 +559,19 @@ void imp_row_compass(importer *im) {
     met[nmet++] = (int)ci->it->scale->options[opt].value;
   }
   if (ok) {
-    strbuf key = STRBUF_INIT;
-    strbuf_printf(&key, "%lld\x1f%s", (long long)est, imp_date_text(im, C_WHEN));
-    ok = imp_first_key(im, key.data, key.len, C_WHEN, "this urn and submitted_at");
-    strbuf_free(&key);
+    /* The key: the establishment's id as 8 bytes, most significant first,
+     * then the date as stored. Rows come by establishment, whose ids
+     * follow the file's order, so the register's b-tree grows at its end
+     * (a decimal id put 10 before 9 and sent each insert elsewhere). */
+    const char *when_text = imp_date_text(im, C_WHEN);
+    size_t wn = strlen(when_text);
+    char kbuf[8 + 64], *key = wn <= 64 ? kbuf : xmalloc(8 + wn);
+    for (int k = 0; k < 8; k++)
+      key[k] = (char)(unsigned char)((uint64_t)est >> (56 - 8 * k));
+    memcpy(key + 8, when_text, wn);
+    ok = imp_first_key(im, key, 8 + wn, C_WHEN, "this urn and submitted_at");
+    if (key != kbuf)
+      free(key);
   }
   if (!ok || im->failed)
     return;
