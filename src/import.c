@@ -1031,6 +1031,7 @@ static void importer_free(importer *im) {
   free(im->bytext);
   free(im->ignored);
   free(im->row_items);
+  free(im->ret_found);
   free(im->row_met);
   imp_nameset_free(im->map);
   for (size_t i = 0; i < im->nmap; i++) {

@@ -261,6 +261,10 @@ struct importer {
   bool near_built;
   bool *speccol;            /* column is one of the KIND's own (spec) columns */
   int *row_items, *row_met; /* a Compass row's criteria (ncols each) */
+  /* Compass: a bit per row (by im->rows), set when pass 1 found the row's
+   * return in the database; pass 2 looks up only those. */
+  unsigned char *ret_found;
+  size_t ret_found_cap;
   bool has_items;
   const char **ignored; /* unknown columns ignored (names in cols) */
   size_t nignored, ignored_cap;

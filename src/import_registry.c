@@ -583,11 +583,27 @@ void imp_row_compass(importer *im) {
                " FROM compass_returns WHERE establishment_id = ?1 AND submitted_at = ?2");
   if (!q)
     return;
-  sqlite3_bind_int64(q, 1, est);
-  sqlite3_bind_text(q, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  if (found < 0)
-    return;
+  /* Pass 2 finds what pass 1 found: the file holds each key once and
+   * nothing else writes meanwhile. A row whose return pass 1 did not find
+   * is added without looking again. */
+  size_t bit = im->rows, byte = bit / 8;
+  unsigned char mask = (unsigned char)(1u << (bit % 8));
+  int found = 0;
+  if (im->pass == 1 || (byte < im->ret_found_cap && (im->ret_found[byte] & mask))) {
+    sqlite3_bind_int64(q, 1, est);
+    sqlite3_bind_text(q, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
+    found = imp_query(im, q);
+    if (found < 0)
+      return;
+  }
+  if (im->pass == 1 && found) {
+    if (byte >= im->ret_found_cap) {
+      size_t cap = im->ret_found_cap;
+      im->ret_found = xgrow(im->ret_found, &im->ret_found_cap, byte + 1, 1);
+      memset(im->ret_found + cap, 0, im->ret_found_cap - cap);
+    }
+    im->ret_found[byte] |= mask;
+  }
   sqlite3_int64 ret = found ? sqlite3_column_int64(q, 0) : 0;
   sqlite3_int64 old_ins = found ? sqlite3_column_int64(q, 1) : 0;
   bool same_pct = found != 0;
