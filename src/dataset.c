@@ -1055,14 +1055,6 @@ const char *dataset_answer_code(const dataset *ds, const ds_answer *a) {
   return a->code ? ds->codes[a->code - 1] : NULL;
 }
 
-uint32_t dataset_code(dataset *ds, const char *code, size_t len) {
-  for (size_t i = 0; i < ds->ncodes; i++)
-    if (strlen(ds->codes[i]) == len && memcmp(ds->codes[i], code, len) == 0)
-      return (uint32_t)(i + 1);
-  add_code(ds, (const unsigned char *)code, len);
-  return (uint32_t)ds->ncodes;
-}
-
 /* pct as tenths, when a whole number of them gives back its very bits. */
 static uint16_t pct_tenths(double pct) {
   if (isnan(pct))

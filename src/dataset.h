@@ -183,9 +183,6 @@ const ds_answer *dataset_answer(const dataset *ds, size_t r, size_t item);
  * numeric answer. */
 const char *dataset_answer_code(const dataset *ds, const ds_answer *a);
 
-/* Interns code among ds's codes: the value for a ds_answer's code field. */
-uint32_t dataset_code(dataset *ds, const char *code, size_t len);
-
 /* The percentage of benchmark b (0-7) in return r; NAN when not recorded. */
 double dataset_return_pct(const dataset *ds, size_t r, int b);
 

@@ -11,6 +11,7 @@
 #include "import.h"
 #include "instrument.h"
 #include "store.h"
+#include "xalloc.h"
 
 #ifndef TESTDATA
 #define TESTDATA "tests/data"
@@ -481,11 +482,43 @@ static void test_names(void **state) {
   assert_string_equal(vocab_name(VOCAB_STAGE, DS_FOLLOWUP), "followup");
 }
 
+/* Percentages set by hand: whole tenths in the records; one that is not
+ * makes every percentage a double, returns added later included; NAN is
+ * not recorded. */
+static void test_return_pct(void **state) {
+  (void)state;
+  dataset *ds = xcalloc(1, sizeof *ds);
+  ds->returns = xcalloc(4, sizeof *ds->returns);
+  ds->nreturns = 2;
+  for (int b = 0; b < DS_NBENCHMARKS; b++) {
+    dataset_return_set_pct(ds, 0, b, 12.5 * b);
+    dataset_return_set_pct(ds, 1, b, b == 3 ? NAN : 66.7);
+  }
+  assert_null(ds->return_pct);
+  assert_int_equal(ds->returns[0].pct10[7], 875);
+  assert_int_equal(ds->returns[1].pct10[3], DS_PCT_NONE);
+  dataset_return_set_pct(ds, 1, 5, 66.66666666666667);
+  assert_non_null(ds->return_pct);
+  ds->nreturns = 3;
+  for (int b = 0; b < DS_NBENCHMARKS; b++)
+    dataset_return_set_pct(ds, 2, b, b == 0 ? 0.05 : 100);
+  for (int b = 0; b < DS_NBENCHMARKS; b++) {
+    assert_true(dataset_return_pct(ds, 0, b) == 12.5 * b);
+    if (b == 3)
+      assert_true(isnan(dataset_return_pct(ds, 1, b)));
+    else
+      assert_true(dataset_return_pct(ds, 1, b) == (b == 5 ? 66.66666666666667 : 66.7));
+    assert_true(dataset_return_pct(ds, 2, b) == (b == 0 ? 0.05 : 100));
+  }
+  dataset_free(ds);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_programme), cmocka_unit_test(test_fingerprint),
-      cmocka_unit_test(test_empty),     cmocka_unit_test(test_broken),
-      cmocka_unit_test(test_names),     cmocka_unit_test(test_offset_dates),
+      cmocka_unit_test(test_programme),  cmocka_unit_test(test_fingerprint),
+      cmocka_unit_test(test_empty),      cmocka_unit_test(test_broken),
+      cmocka_unit_test(test_names),      cmocka_unit_test(test_offset_dates),
+      cmocka_unit_test(test_return_pct),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
