@@ -239,7 +239,7 @@ static void no_analysis(web_request *req, web_response *res, bool preparing, con
 /* ---------------------------------------------------------------------- */
 /* Tables built here from counts, drawn by the report's renderer. */
 
-/* The report's small-cell rule (analysis.c): a group of 0 is empty, one
+/* The report's small-cell rule (analysis_cells.c): a group of 0 is empty, one
  * of 1 to small_cell - 1 is withheld; within a group shown, a count of 1
  * to small_cell - 1 is withheld (0 is shown). Withheld cells are marked
  * (report_table_suppress), so the report's renderer prints them as in the
