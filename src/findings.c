@@ -76,7 +76,6 @@ static size_t rows_marked(const report_table *t, cell_mark why) {
   return k;
 }
 
-
 static void put_num(strbuf *b, double x, int digits) {
   char buf[64];
   numfmt_fixed(buf, sizeof buf, x, digits);
@@ -171,12 +170,14 @@ static void f_fig1(report_table *t, double conf) {
       strbuf_puts(&b, " points)");
     }
     if (sig == tested)
-      strbuf_printf(&b, ". %s statistically significant after Holm correction for the %d "
-                        "areas.",
+      strbuf_printf(&b,
+                    ". %s statistically significant after Holm correction for the %d "
+                    "areas.",
                     tested == 1 ? "The change is" : "Every change is", tested);
     else
-      strbuf_printf(&b, ". %d of the %d changes %s statistically significant after Holm "
-                        "correction; the others may be chance.",
+      strbuf_printf(&b,
+                    ". %d of the %d changes %s statistically significant after Holm "
+                    "correction; the others may be chance.",
                     sig, tested, sig == 1 ? "is" : "are");
   }
   put_withheld(&b, t);
@@ -247,8 +248,9 @@ static void f_groups(report_table *t, double conf, const char *group_col, const 
     for (size_t r = 0; r < t->nrows; r++)
       wide += val(t, r, "ci_high") - val(t, r, "ci_low") > WIDE_POINTS;
     if (wide)
-      strbuf_printf(&b, " %zu of the estimates shown have an interval wider than %g points, "
-                        "so they are imprecise.",
+      strbuf_printf(&b,
+                    " %zu of the estimates shown have an interval wider than %g points, "
+                    "so they are imprecise.",
                     wide, WIDE_POINTS);
   }
   /* One-way comparisons across the groups, where the table has them. */
@@ -263,10 +265,11 @@ static void f_groups(report_table *t, double conf, const char *group_col, const 
       }
     }
   if (anovas)
-    strbuf_printf(&b, sig ? " The providers' mean changes differ significantly in %s (one-way "
-                            "ANOVA, not corrected for several areas)."
-                          : " The providers' mean changes do not differ significantly in any "
-                            "area (one-way ANOVA)%s.",
+    strbuf_printf(&b,
+                  sig ? " The providers' mean changes differ significantly in %s (one-way "
+                        "ANOVA, not corrected for several areas)."
+                      : " The providers' mean changes do not differ significantly in any "
+                        "area (one-way ANOVA)%s.",
                   sig ? strbuf_str(&which) : "");
   strbuf_free(&which);
   put_withheld(&b, t);
@@ -333,26 +336,27 @@ static double pct_of(const report_table *t, const char *const *codes, size_t nco
   return any ? s : NAN;
 }
 
-static void f_agreement(report_table *t) {
-  static const char *const agree[] = {"agree", "strongly agree"};
-  static const char *const strongly[] = {"strongly agree"};
-  static const char *const disagree[] = {"disagree", "strongly disagree"};
+/* A distribution's sentence from three shares of it (NAN: not there or
+ * withheld): "M % <main> (S % <sub>)<sep>O % <other>.", what is there of it,
+ * then what is withheld; when none is there, why. */
+static void f_shares(report_table *t, double main, const char *main_words, double sub,
+                     const char *sub_words, const char *sep, double other,
+                     const char *other_words) {
   strbuf b = STRBUF_INIT;
-  double a = pct_of(t, agree, 2), s = pct_of(t, strongly, 1), d = pct_of(t, disagree, 2);
-  if (!isnan(a) || !isnan(d)) {
-    if (!isnan(a)) {
-      put_num(&b, a, 0);
-      strbuf_puts(&b, " % agreed or strongly agreed");
-      if (!isnan(s)) {
+  if (!isnan(main) || !isnan(other)) {
+    if (!isnan(main)) {
+      put_num(&b, main, 0);
+      strbuf_printf(&b, " %% %s", main_words);
+      if (!isnan(sub)) {
         strbuf_puts(&b, " (");
-        put_num(&b, s, 0);
-        strbuf_puts(&b, " % strongly)");
+        put_num(&b, sub, 0);
+        strbuf_printf(&b, " %% %s)", sub_words);
       }
     }
-    if (!isnan(d)) {
-      strbuf_puts(&b, isnan(a) ? "" : " and ");
-      put_num(&b, d, 0);
-      strbuf_puts(&b, " % disagreed");
+    if (!isnan(other)) {
+      strbuf_puts(&b, isnan(main) ? "" : sep);
+      put_num(&b, other, 0);
+      strbuf_printf(&b, " %% %s", other_words);
     }
     strbuf_puts(&b, ".");
     put_withheld(&b, t);
@@ -365,36 +369,21 @@ static void f_agreement(report_table *t) {
   finish(t, &b);
 }
 
+static void f_agreement(report_table *t) {
+  static const char *const agree[] = {"agree", "strongly agree"};
+  static const char *const strongly[] = {"strongly agree"};
+  static const char *const disagree[] = {"disagree", "strongly disagree"};
+  f_shares(t, pct_of(t, agree, 2), "agreed or strongly agreed", pct_of(t, strongly, 1), "strongly",
+           " and ", pct_of(t, disagree, 2), "disagreed");
+}
+
 static void f_practice(report_table *t) {
   static const char *const sup[] = {"supported"};
   static const char *const notdone[] = {"not_done"};
   static const char *const direct[] = {"direct"};
-  strbuf b = STRBUF_INIT;
-  double s = pct_of(t, sup, 1), nd = pct_of(t, notdone, 1), dr = pct_of(t, direct, 1);
-  if (!isnan(s) || !isnan(nd)) {
-    if (!isnan(s)) {
-      put_num(&b, s, 0);
-      strbuf_puts(&b, " % said the training led them to do this or to improve it");
-      if (!isnan(dr)) {
-        strbuf_puts(&b, " (");
-        put_num(&b, dr, 0);
-        strbuf_puts(&b, " % did it as a direct result)");
-      }
-    }
-    if (!isnan(nd)) {
-      strbuf_puts(&b, isnan(s) ? "" : "; ");
-      put_num(&b, nd, 0);
-      strbuf_puts(&b, " % had not done it");
-    }
-    strbuf_puts(&b, ".");
-    put_withheld(&b, t);
-  } else if (t->n < 0) {
-    strbuf_printf(&b, "Fewer than %d people answered, so the answers are not shown.",
-                  t->small_cell);
-  } else {
-    put_withheld(&b, t);
-  }
-  finish(t, &b);
+  f_shares(t, pct_of(t, sup, 1), "said the training led them to do this or to improve it",
+           pct_of(t, direct, 1), "did it as a direct result", "; ", pct_of(t, notdone, 1),
+           "had not done it");
 }
 
 static void f_fig4(report_table *t) {
@@ -454,7 +443,8 @@ static void f_support(report_table *t) {
   }
   if (k) {
     char g[256];
-    strbuf_printf(&b, "The support most wanted was %s (", lab_lower(t, order[0], "topic", g, sizeof g));
+    strbuf_printf(&b, "The support most wanted was %s (",
+                  lab_lower(t, order[0], "topic", g, sizeof g));
     put_num(&b, val(t, order[0], "pct"), 0);
     strbuf_puts(&b, " %)");
     for (size_t i = 1; i < k; i++) {
@@ -482,8 +472,8 @@ static void f_fig18(report_table *t) {
     for (size_t i = 0; i < t->ntests; i++)
       if (strcmp(t->tests[i].name, "welch-t") == 0) {
         strbuf_puts(&b, t->tests[i].p < 0.05 ? "; the difference is statistically significant ("
-                                            : "; the difference is not statistically "
-                                              "significant (");
+                                             : "; the difference is not statistically "
+                                               "significant (");
         put_p(&b, t->tests[i].p);
         strbuf_puts(&b, ")");
       }
@@ -545,8 +535,9 @@ static void f_did(report_table *t, double conf) {
     put_ci(&b, conf, val(t, r, "ci_low"), val(t, r, "ci_high"), 2);
     strbuf_puts(&b, ", ");
     put_p(&b, p);
-    strbuf_puts(&b, p < 0.05 ? ": statistically significant." : ": too uncertain to rule out "
-                                                                "no effect.");
+    strbuf_puts(&b, p < 0.05 ? ": statistically significant."
+                             : ": too uncertain to rule out "
+                               "no effect.");
   }
   finish(t, &b);
 }
@@ -573,18 +564,21 @@ static void put_withheld_benchmarks(strbuf *b, const report_table *t) {
     second += !small && sec;
   }
   if (groups)
-    strbuf_printf(b, "%s%zu row%s of groups with fewer than %d establishments %s withheld and "
-                     "not compared.",
+    strbuf_printf(b,
+                  "%s%zu row%s of groups with fewer than %d establishments %s withheld and "
+                  "not compared.",
                   b->len ? " " : "", groups, groups == 1 ? "" : "s", t->small_cell,
                   groups == 1 ? "is" : "are");
   if (within)
-    strbuf_printf(b, "%s%zu benchmark%s of a group %s a percentage withheld: fully achieved, or "
-                     "not, by fewer than %d establishments.",
-                  b->len ? " " : "", within, within == 1 ? "" : "s",
-                  within == 1 ? "has" : "have", t->small_cell);
+    strbuf_printf(b,
+                  "%s%zu benchmark%s of a group %s a percentage withheld: fully achieved, or "
+                  "not, by fewer than %d establishments.",
+                  b->len ? " " : "", within, within == 1 ? "" : "s", within == 1 ? "has" : "have",
+                  t->small_cell);
   if (second)
-    strbuf_printf(b, "%s%zu more %s withheld so that a withheld one cannot be worked out from "
-                     "the group's mean number of benchmarks achieved.",
+    strbuf_printf(b,
+                  "%s%zu more %s withheld so that a withheld one cannot be worked out from "
+                  "the group's mean number of benchmarks achieved.",
                   b->len ? " " : "", second, second == 1 ? "is" : "are");
 }
 
@@ -622,8 +616,9 @@ static void f_fig20_21(report_table *t, int change) {
       put_signed(&b, vl, 0);
       strbuf_puts(&b, " percentage points).");
     } else {
-      strbuf_printf(&b, "At the post return, trained establishments most often fully achieved "
-                        "%s (",
+      strbuf_printf(&b,
+                    "At the post return, trained establishments most often fully achieved "
+                    "%s (",
                     bh);
       put_num(&b, vh, 0);
       strbuf_printf(&b, " %%) and least often %s (", bl);
@@ -666,8 +661,9 @@ static void f_attrition(report_table *t) {
     strbuf_puts(&b, "The matched and post-only respondents are not compared: one group is too "
                     "small or empty.");
   else if (k)
-    strbuf_printf(&b, "Matched and post-only respondents differ in %s, so the matched sample "
-                      "may not represent everyone who answered after the training.",
+    strbuf_printf(&b,
+                  "Matched and post-only respondents differ in %s, so the matched sample "
+                  "may not represent everyone who answered after the training.",
                   strbuf_str(&sig));
   else {
     /* Only what was tested: a characteristic with a level withheld has
@@ -712,8 +708,9 @@ static void f_alpha(report_table *t) {
     put_num(&b, lo, 2);
     strbuf_puts(&b, " to ");
     put_num(&b, hi, 2);
-    strbuf_printf(&b, "; %d of the %d areas shown fall below 0.7, the usual mark of a "
-                      "reliable scale.",
+    strbuf_printf(&b,
+                  "; %d of the %d areas shown fall below 0.7, the usual mark of a "
+                  "reliable scale.",
                   weak, shown);
   }
   put_withheld(&b, t);
@@ -873,7 +870,8 @@ static void key_messages(report_doc *d, const findings_context *a) {
         (const char *[]){"", "one", "two", "three", "four"}[tested], vocab_name(VOCAB_AREA, best),
         val(t, (size_t)best, "pre_mean"), val(t, (size_t)best, "post_mean"),
         val(t, (size_t)best, "mean_diff"), conf_pct(a), val(t, (size_t)best, "ci_low"),
-        val(t, (size_t)best, "ci_high"), p, vocab_name(VOCAB_AREA, worst), val(t, (size_t)worst, "mean_diff"));
+        val(t, (size_t)best, "ci_high"), p, vocab_name(VOCAB_AREA, worst),
+        val(t, (size_t)worst, "mean_diff"));
     if (sig == tested)
       report_doc_key_message(d, "Every rise is statistically significant after correction for "
                                 "testing four areas.");
@@ -931,11 +929,12 @@ static void key_messages(report_doc *d, const findings_context *a) {
       strbuf_printf(&w, "%s%s", nw++ ? "; " : "", practice_topic(a, f - 6));
     }
     if (nw)
-      report_doc_key_message(d,
-                             "Practice (Kirkpatrick level 3): for %d more practice%s (%s) the share "
-                             "is withheld: too few Careers "
-                             "Leaders gave one of the answers to show it without giving them away.",
-                             nw, nw == 1 ? "" : "s", strbuf_str(&w));
+      report_doc_key_message(
+          d,
+          "Practice (Kirkpatrick level 3): for %d more practice%s (%s) the share "
+          "is withheld: too few Careers "
+          "Leaders gave one of the answers to show it without giving them away.",
+          nw, nw == 1 ? "" : "s", strbuf_str(&w));
     strbuf_free(&w);
   }
   if (np < 2)
@@ -1041,12 +1040,12 @@ static void conclusions(report_doc *d, const findings_context *a) {
     sig += val(t, (size_t)ar, "p_holm") < 0.05 && diff > 0;
   }
   if (tested && sig == tested)
-    report_doc_conclusion(d,
-                          "Knowledge (level 2): the training was followed by a statistically "
-                          "significant rise in self-assessed knowledge in %s area%s compared.",
-                          tested == 1 ? "the one" : (const char *[]){"", "", "both", "all three",
-                                                                     "all four"}[tested],
-                          tested == 1 ? "" : "s");
+    report_doc_conclusion(
+        d,
+        "Knowledge (level 2): the training was followed by a statistically "
+        "significant rise in self-assessed knowledge in %s area%s compared.",
+        tested == 1 ? "the one" : (const char *[]){"", "", "both", "all three", "all four"}[tested],
+        tested == 1 ? "" : "s");
   else if (tested)
     report_doc_conclusion(d,
                           "Knowledge (level 2): the training was followed by a statistically "
@@ -1097,8 +1096,7 @@ static void conclusions(report_doc *d, const findings_context *a) {
                             "%s (%+.1f points, %g %% CI %.1f to %.1f)%s.",
                             group, bd, conf_pct(a), val(t, (size_t)best, "ci_low"),
                             val(t, (size_t)best, "ci_high"), withheld);
-  }
-  else if (hidden_groups)
+  } else if (hidden_groups)
     report_doc_conclusion(d,
                           "Knowledge (level 2): no type of establishment can be shown on its own "
                           "(%d group%s too small, or withheld so that a small one cannot be "
@@ -1111,8 +1109,7 @@ static void conclusions(report_doc *d, const findings_context *a) {
     report_doc_conclusion(d,
                           "Knowledge (level 2): Careers Leaders %s in the role gained %s in "
                           "leadership knowledge (%+.1f points) than those %s (%+.1f points)%s.",
-                          a->first_band, first > last ? "more" : "less", first,
-                          a->last_band, last,
+                          a->first_band, first > last ? "more" : "less", first, a->last_band, last,
                           overlap_words(val(t, 0, "ci_low"), val(t, 0, "ci_high"),
                                         val(t, lr, "ci_low"), val(t, lr, "ci_high")));
   /* Level 3. */
