@@ -409,7 +409,8 @@ void web_app_handle(web_app *app, web_request *req, web_response *res) {
   char buf[1024];
   bool known = false;
   const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
-  const web_route *route = web_routes_match(method, req->path, req, buf, sizeof buf, &known);
+  const web_route *route = web_routes_match(method, req->raw_path ? req->raw_path : req->path,
+                                            req->raw_path != NULL, req, buf, sizeof buf, &known);
   if (!route) {
     if (known) {
       web_page_simple(res, req, 405, "Method not allowed",

@@ -22,6 +22,7 @@ struct web_app;
 typedef struct web_request {
   const char *method;                   /* "GET", "HEAD", "POST", ... */
   const char *path;                     /* "/s/abc", without the query */
+  const char *raw_path;                 /* as sent, percent-encoded, or NULL */
   const char *params[WEB_MAX_PARAMS];   /* the path's '*' segments, in order */
   size_t nparams;
   web_form query;                       /* the query string's fields */

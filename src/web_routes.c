@@ -2,6 +2,7 @@
  * Every page of the server is a row of web_routes[]. */
 #include "web_routes.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "web_app.h"
@@ -81,9 +82,23 @@ const web_route web_routes[] = {
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 
+/* The byte of the escape "%XX" at s, or -1 when s holds none (a '%' not
+ * followed by two hex digits) or it is NUL. */
+static int escaped_byte(const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  const char *hi, *lo;
+  if (s[0] != '%' || !s[1] || !s[2] || !(hi = strchr(hex, tolower((unsigned char)s[1]))) ||
+      !(lo = strchr(hex, tolower((unsigned char)s[2]))))
+    return -1;
+  int b = (int)((hi - hex) * 16 + (lo - hex));
+  return b ? b : -1;
+}
+
 /* Matches pattern against path; the '*' segments are copied into buf and
- * pointed at from req->params. */
-static bool match(const char *pattern, const char *path, web_request *req, char *buf,
+ * pointed at from req->params. An encoded path is split at its '/' first
+ * and each part decoded after, so that "%2F" inside an id stays in its
+ * segment. */
+static bool match(const char *pattern, const char *path, bool encoded, web_request *req, char *buf,
                   size_t bufsize) {
   size_t used = 0;
   size_t np = 0;
@@ -94,20 +109,37 @@ static bool match(const char *pattern, const char *path, web_request *req, char 
       size_t len = end ? (size_t)(end - s) : strlen(s);
       if (len == 0 || np >= WEB_MAX_PARAMS || used + len + 1 > bufsize)
         return false;
-      memcpy(buf + used, s, len);
-      buf[used + len] = '\0';
+      char *out = buf + used;
+      size_t k = 0;
+      for (size_t i = 0; i < len; i++) {
+        int b = (unsigned char)s[i];
+        if (encoded && b == '%') {
+          if ((b = escaped_byte(s + i)) < 0)
+            return false;
+          i += 2;
+        }
+        out[k++] = (char)b;
+      }
+      out[k] = '\0';
       if (req)
-        req->params[np] = buf + used;
+        req->params[np] = out;
       np++;
-      used += len + 1;
+      used += k + 1;
       s += len;
       p++;
       continue;
     }
-    if (*p != *s)
+    int c = (unsigned char)*s;
+    size_t step = 1;
+    if (encoded && c == '%') { /* a letter sent escaped; never a separator */
+      if ((c = escaped_byte(s)) < 0 || c == '/')
+        return false;
+      step = 3;
+    }
+    if (*p != c)
       return false;
     p++;
-    s++;
+    s += step;
   }
   if (*p || *s)
     return false;
@@ -116,15 +148,15 @@ static bool match(const char *pattern, const char *path, web_request *req, char 
   return true;
 }
 
-const web_route *web_routes_match(const char *method, const char *path, web_request *req,
-                                  char *buf, size_t bufsize, bool *path_known) {
+const web_route *web_routes_match(const char *method, const char *path, bool encoded,
+                                  web_request *req, char *buf, size_t bufsize, bool *path_known) {
   *path_known = false;
   for (size_t i = 0; i < web_nroutes; i++) {
-    if (!match(web_routes[i].pattern, path, NULL, buf, bufsize))
+    if (!match(web_routes[i].pattern, path, encoded, NULL, buf, bufsize))
       continue;
     *path_known = true;
     if (strcmp(web_routes[i].method, method) == 0) {
-      match(web_routes[i].pattern, path, req, buf, bufsize);
+      match(web_routes[i].pattern, path, encoded, req, buf, bufsize);
       return &web_routes[i];
     }
   }
@@ -139,12 +171,9 @@ bool web_routes_allowed(const web_route *route, const web_request *req) {
   const char *role = req->user.role;
   bool staff = strcmp(role, "admin") == 0 || strcmp(role, "analyst") == 0;
   switch (route->access) {
-  case WEB_SIGNED_IN:
-    return true;
-  case WEB_STAFF:
-    return staff;
-  case WEB_ADMIN:
-    return strcmp(role, "admin") == 0;
+  case WEB_SIGNED_IN: return true;
+  case WEB_STAFF: return staff;
+  case WEB_ADMIN: return strcmp(role, "admin") == 0;
   case WEB_OWN_PROVIDER:
     if (staff)
       return true;
@@ -152,26 +181,19 @@ bool web_routes_allowed(const web_route *route, const web_request *req) {
            strcmp(req->user.provider_key, req->params[0]) == 0;
   case WEB_PROVIDER_SEES:
     return staff || (strcmp(role, "provider") == 0 && web_compass_provider_sees(req));
-  case WEB_ANYONE:
-    return true;
+  case WEB_ANYONE: return true;
   }
   return false;
 }
 
 const char *web_access_name(web_access a) {
   switch (a) {
-  case WEB_ANYONE:
-    return "anyone";
-  case WEB_SIGNED_IN:
-    return "signed-in";
-  case WEB_STAFF:
-    return "staff";
-  case WEB_ADMIN:
-    return "admin";
-  case WEB_OWN_PROVIDER:
-    return "own-provider";
-  case WEB_PROVIDER_SEES:
-    return "provider-sees";
+  case WEB_ANYONE: return "anyone";
+  case WEB_SIGNED_IN: return "signed-in";
+  case WEB_STAFF: return "staff";
+  case WEB_ADMIN: return "admin";
+  case WEB_OWN_PROVIDER: return "own-provider";
+  case WEB_PROVIDER_SEES: return "provider-sees";
   }
   return "?";
 }

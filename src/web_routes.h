@@ -13,12 +13,12 @@
 #include "web_request.h"
 
 typedef enum web_access {
-  WEB_ANYONE,       /* no sign-in needed (survey links, login, health) */
-  WEB_SIGNED_IN,    /* any signed-in user */
-  WEB_STAFF,        /* admin or analyst */
-  WEB_ADMIN,        /* admin only */
-  WEB_OWN_PROVIDER, /* admin, analyst, or the provider whose key is the
-                       route's first parameter */
+  WEB_ANYONE,        /* no sign-in needed (survey links, login, health) */
+  WEB_SIGNED_IN,     /* any signed-in user */
+  WEB_STAFF,         /* admin or analyst */
+  WEB_ADMIN,         /* admin only */
+  WEB_OWN_PROVIDER,  /* admin, analyst, or the provider whose key is the
+                        route's first parameter */
   WEB_PROVIDER_SEES, /* admin, analyst, or a provider with a leader enrolled
                         at the establishment whose URN is the route's first
                         parameter */
@@ -39,9 +39,11 @@ extern const size_t web_nroutes;
 /* The route for method and path, with the '*' segments put in req->params
  * (pointing into a copy kept in buf, bufsize bytes). NULL when none;
  * *path_known then says whether another method has the path (405, not
- * 404). */
-const web_route *web_routes_match(const char *method, const char *path, web_request *req,
-                                  char *buf, size_t bufsize, bool *path_known);
+ * 404). encoded: path is as sent, its segments percent-encoded (decoded
+ * into the params after the split; an escape that is not one, or a NUL,
+ * matches nothing). */
+const web_route *web_routes_match(const char *method, const char *path, bool encoded,
+                                  web_request *req, char *buf, size_t bufsize, bool *path_known);
 
 /* Whether the user of req (signed in or not) may use route with req's
  * params. */

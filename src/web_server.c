@@ -47,6 +47,8 @@ typedef struct upload {
   bool bad_query;  /* a query argument refused (web_form_add_arg) */
   web_form *query; /* where add_arg puts them */
   time_t start;    /* when its headers were in */
+  bool begun;      /* on_request has seen it */
+  char *raw_path;  /* the path as sent, before MHD decoded it (uri_seen) */
 } upload;
 
 static enum MHD_Result reply(struct MHD_Connection *c, web_response *res) {
@@ -106,11 +108,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   (void)version;
   web_server *s = cls;
   upload *up = *con_cls;
-  if (!up) {
+  if (!up) { /* uri_seen made none (it always should) */
     up = xcalloc(1, sizeof *up);
     strbuf_init(&up->body);
-    up->start = time(NULL);
     *con_cls = up;
+  }
+  if (!up->begun) {
+    up->begun = true;
+    up->start = time(NULL);
     const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (len && strtoull(len, NULL, 10) > WEB_SERVER_MAX_BODY)
       up->refused = 413;
@@ -147,6 +152,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   req.method = method;
   req.path = url;
+  req.raw_path = up->raw_path;
   req.client = client;
   req.cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
   enum MHD_Result rc;
@@ -184,6 +190,21 @@ done:
   return rc;
 }
 
+/* Keeps the path as the client sent it (MHD hands on_request the decoded
+ * one, where an id's "%2F" has become a separator): the returned upload is
+ * the request's *con_cls. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c) {
+  (void)cls;
+  (void)c;
+  upload *up = xcalloc(1, sizeof *up);
+  strbuf_init(&up->body);
+  size_t n = strcspn(uri, "?");
+  up->raw_path = xmalloc(n + 1);
+  memcpy(up->raw_path, uri, n);
+  up->raw_path[n] = '\0';
+  return up;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
   (void)cls;
@@ -192,6 +213,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   upload *up = *con_cls;
   if (up) {
     strbuf_free(&up->body);
+    free(up->raw_path);
     free(up);
     *con_cls = NULL;
   }
@@ -226,12 +248,12 @@ int web_server_start(web_server **out, web_app *app, const char *bind, int port,
   s->timeout = limits->timeout;
   if (threads < 1)
     threads = 1;
-  s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-                          (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s,
-                          MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout,
-                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_address,
-                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+  s->d = MHD_start_daemon(
+      flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen,
+      (void *)s, MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      limits->per_address, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
   if (!s->d) {
     snprintf(err, errlen, "could not listen on %s port %d (in use, or not allowed)", bind, port);
     free(s);
