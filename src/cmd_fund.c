@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "fund.h"
+#include "jsonout.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -158,39 +159,43 @@ static void render_csv(const fund_ledger *l, strbuf *b) {
 }
 
 static void render_json(const fund_ledger *l, strbuf *b) {
-  strbuf_puts(b, "{\"waves\": [");
+  json_t *waves = json_array(), *providers = json_array();
   for (size_t i = 0; i < l->nwaves; i++) {
     const fund_wave *w = &l->waves[i];
-    strbuf_printf(b, "%s\n  {\"wave\": %d, \"places\": ", i ? "," : "", w->wave);
-    if (w->in_fund)
-      strbuf_printf(b, "%lld", w->places);
-    else
-      strbuf_puts(b, "null");
-    strbuf_printf(b,
-                  ", \"allocated\": %lld, \"taken\": %lld, \"completed\": %lld, \"withdrawn\": "
-                  "%lld, \"hub_taken\": %lld, \"hub_share\": ",
-                  w->allocated, w->taken, w->completed, w->withdrawn, w->hub_taken);
-    strbuf_put_number(b, w->hub_share);
-    strbuf_puts(b, ", \"hub_target\": ");
-    strbuf_put_number(b, w->hub_target);
-    strbuf_printf(b, ", \"claimed_pence\": %lld, \"approved_pence\": %lld, \"paid_pence\": %lld}",
-                  w->claimed_pence, w->approved_pence, w->paid_pence);
+    json_t *o = json_object();
+    jsonout_set(o, "wave", json_integer(w->wave));
+    jsonout_set(o, "places", w->in_fund ? json_integer(w->places) : json_null());
+    jsonout_set(o, "allocated", json_integer(w->allocated));
+    jsonout_set(o, "taken", json_integer(w->taken));
+    jsonout_set(o, "completed", json_integer(w->completed));
+    jsonout_set(o, "withdrawn", json_integer(w->withdrawn));
+    jsonout_set(o, "hub_taken", json_integer(w->hub_taken));
+    jsonout_set(o, "hub_share", jsonout_real(w->hub_share));
+    jsonout_set(o, "hub_target", jsonout_real(w->hub_target));
+    jsonout_set(o, "claimed_pence", json_integer(w->claimed_pence));
+    jsonout_set(o, "approved_pence", json_integer(w->approved_pence));
+    jsonout_set(o, "paid_pence", json_integer(w->paid_pence));
+    json_array_append_new(waves, o);
   }
-  strbuf_puts(b, l->nwaves ? "\n],\n\"providers\": [" : "],\n\"providers\": [");
   for (size_t j = 0; j < l->nproviders; j++) {
     const fund_provider *p = &l->providers[j];
-    strbuf_printf(b, "%s\n  {\"wave\": %d, \"provider_id\": ", j ? "," : "", p->wave);
-    strbuf_put_json(b, p->provider_key);
-    strbuf_puts(b, ", \"accreditation\": ");
-    strbuf_put_json(b, p->accreditation);
-    strbuf_printf(b,
-                  ", \"allocated\": %lld, \"taken\": %lld, \"completed\": %lld, \"withdrawn\": "
-                  "%lld, \"completion_rate\": ",
-                  p->allocated, p->taken, p->completed, p->withdrawn);
-    strbuf_put_number(b, p->completion_rate);
-    strbuf_putc(b, '}');
+    json_t *o = json_object();
+    jsonout_set(o, "wave", json_integer(p->wave));
+    jsonout_set(o, "provider_id", jsonout_string(p->provider_key));
+    jsonout_set(o, "accreditation", jsonout_string(p->accreditation));
+    jsonout_set(o, "allocated", json_integer(p->allocated));
+    jsonout_set(o, "taken", json_integer(p->taken));
+    jsonout_set(o, "completed", json_integer(p->completed));
+    jsonout_set(o, "withdrawn", json_integer(p->withdrawn));
+    jsonout_set(o, "completion_rate", jsonout_real(p->completion_rate));
+    json_array_append_new(providers, o);
   }
-  strbuf_puts(b, l->nproviders ? "\n]}\n" : "]}\n");
+  json_t *root = json_object();
+  jsonout_set(root, "waves", waves);
+  jsonout_set(root, "providers", providers);
+  jsonout_put(b, root, JSONOUT_FILE);
+  strbuf_putc(b, '\n');
+  json_decref(root);
 }
 
 static int run(int argc, char **argv) {

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "export.h"
+#include "jsonout.h"
 #include "score.h"
 #include "store.h"
 #include "strbuf.h"
@@ -30,22 +31,6 @@ const command cmd_scores = {
     run,
 };
 
-static void put_field(strbuf *b, bool json, const char *name, const char *text, bool first) {
-  if (json) {
-    strbuf_puts(b, first ? "{" : ", ");
-    strbuf_put_json(b, name);
-    strbuf_puts(b, ": ");
-    if (text)
-      strbuf_put_json(b, text);
-    else
-      strbuf_puts(b, "null");
-  } else {
-    if (!first)
-      strbuf_putc(b, ',');
-    strbuf_put_csv(b, text ? text : "");
-  }
-}
-
 static int print_scores(store *s, bool json, strbuf *b) {
   char err[1024];
   score_row *rows;
@@ -54,38 +39,37 @@ static int print_scores(store *s, bool json, strbuf *b) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }
-  if (json) {
-    strbuf_putc(b, '[');
-  } else {
+  if (!json) {
     strbuf_puts(b, "leader_id,stage,role");
     for (int a = 0; a < SCORE_NAREAS; a++)
       strbuf_printf(b, ",%s", vocab_name(VOCAB_AREA, a));
     strbuf_putc(b, '\n');
   }
   for (size_t i = 0; i < n; i++) {
-    if (json)
-      strbuf_puts(b, i ? ",\n  " : "\n  ");
-    put_field(b, json, "leader_id", rows[i].leader_key, true);
-    put_field(b, json, "stage", rows[i].stage, false);
-    put_field(b, json, "role", rows[i].role, false);
+    if (json) {
+      json_t *o = json_object();
+      jsonout_set(o, "leader_id", jsonout_string(rows[i].leader_key));
+      jsonout_set(o, "stage", jsonout_string(rows[i].stage));
+      jsonout_set(o, "role", jsonout_string(rows[i].role));
+      for (int a = 0; a < SCORE_NAREAS; a++)
+        jsonout_set(o, vocab_name(VOCAB_AREA, a), jsonout_real(rows[i].score[a]));
+      jsonout_item(b, i, o);
+      continue;
+    }
+    strbuf_put_csv(b, rows[i].leader_key);
+    strbuf_putc(b, ',');
+    strbuf_put_csv(b, rows[i].stage);
+    strbuf_putc(b, ',');
+    strbuf_put_csv(b, rows[i].role ? rows[i].role : "");
     for (int a = 0; a < SCORE_NAREAS; a++) {
-      bool null = isnan(rows[i].score[a]);
-      if (json) {
-        strbuf_puts(b, ", ");
-        strbuf_put_json(b, vocab_name(VOCAB_AREA, a));
-        strbuf_puts(b, ": ");
-        if (null)
-          strbuf_puts(b, "null");
-      } else {
-        strbuf_putc(b, ',');
-      }
-      if (!null)
+      strbuf_putc(b, ',');
+      if (!isnan(rows[i].score[a]))
         export_put_number(b, rows[i].score[a]);
     }
-    strbuf_puts(b, json ? "}" : "\n");
+    strbuf_putc(b, '\n');
   }
   if (json)
-    strbuf_puts(b, n ? "\n]\n" : "]\n");
+    jsonout_end_items(b, n);
   score_rows_free(rows, n);
   return EXIT_OK;
 }
@@ -98,21 +82,28 @@ static int print_matching(store *s, bool json, strbuf *b) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }
-  if (json)
-    strbuf_putc(b, '[');
-  else
+  static const char *const names[4] = {"leader_id", "status", "pre_role", "post_role"};
+  if (!json)
     strbuf_puts(b, "leader_id,status,pre_role,post_role\n");
   for (size_t i = 0; i < n; i++) {
-    if (json)
-      strbuf_puts(b, i ? ",\n  " : "\n  ");
-    put_field(b, json, "leader_id", m[i].leader_key, true);
-    put_field(b, json, "status", score_match_status_name(m[i].status), false);
-    put_field(b, json, "pre_role", m[i].pre_role, false);
-    put_field(b, json, "post_role", m[i].post_role, false);
-    strbuf_puts(b, json ? "}" : "\n");
+    const char *text[4] = {m[i].leader_key, score_match_status_name(m[i].status), m[i].pre_role,
+                           m[i].post_role};
+    if (json) {
+      json_t *o = json_object();
+      for (int k = 0; k < 4; k++)
+        jsonout_set(o, names[k], jsonout_string(text[k]));
+      jsonout_item(b, i, o);
+      continue;
+    }
+    for (int k = 0; k < 4; k++) {
+      if (k)
+        strbuf_putc(b, ',');
+      strbuf_put_csv(b, text[k] ? text[k] : "");
+    }
+    strbuf_putc(b, '\n');
   }
   if (json)
-    strbuf_puts(b, n ? "\n]\n" : "]\n");
+    jsonout_end_items(b, n);
   score_match_free(m, n);
   return EXIT_OK;
 }

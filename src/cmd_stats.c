@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "columns.h"
 #include "csvin.h"
+#include "jsonout.h"
 #include "numfmt.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -152,52 +153,47 @@ static void put_estimate_ci(strbuf *b, const char *label, double est, double lo,
   strbuf_printf(b, "%s %.*f [%.*f, %.*f]", label, d, est, d, lo, d, hi);
 }
 
-/* JSON object building: json_key writes the separator and the key. */
+/* A test's --json object, made through jansson as its keys come and
+ * written on one line by json_end. */
 typedef struct jout {
   strbuf *b;
-  bool first;
+  json_t *o; /* made by the first key */
 } jout;
 
-static void json_key(jout *j, const char *key) {
-  strbuf_puts(j->b, j->first ? "{" : ", ");
-  j->first = false;
-  strbuf_put_json(j->b, key);
-  strbuf_puts(j->b, ": ");
+static void json_put(jout *j, const char *key, json_t *v) {
+  if (!j->o)
+    j->o = json_object();
+  jsonout_set(j->o, key, v);
 }
 
-static void json_num(jout *j, const char *key, double v) {
-  json_key(j, key);
-  strbuf_put_number(j->b, v);
-}
+static void json_num(jout *j, const char *key, double v) { json_put(j, key, jsonout_real(v)); }
 
 static void json_size(jout *j, const char *key, size_t v) {
-  json_key(j, key);
-  strbuf_printf(j->b, "%zu", v);
+  json_put(j, key, json_integer((json_int_t)v));
 }
 
-static void json_bool(jout *j, const char *key, bool v) {
-  json_key(j, key);
-  strbuf_puts(j->b, v ? "true" : "false");
-}
+static void json_bool(jout *j, const char *key, bool v) { json_put(j, key, json_boolean(v)); }
 
 static void json_str(jout *j, const char *key, const char *v) {
-  json_key(j, key);
-  strbuf_put_json(j->b, v);
+  json_put(j, key, jsonout_string(v));
 }
 
-/* An array of n numbers; NaN entries print as null. */
+/* An array of n numbers; NaN entries are null. */
 static void json_arr(jout *j, const char *key, const double *v, size_t n) {
-  json_key(j, key);
-  strbuf_putc(j->b, '[');
-  for (size_t i = 0; i < n; i++) {
-    if (i)
-      strbuf_puts(j->b, ", ");
-    strbuf_put_number(j->b, v[i]);
-  }
-  strbuf_putc(j->b, ']');
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(a, jsonout_real(v[i]));
+  json_put(j, key, a);
 }
 
-static void json_end(jout *j) { strbuf_puts(j->b, j->first ? "{}\n" : "}\n"); }
+static void json_end(jout *j) {
+  if (!j->o)
+    j->o = json_object();
+  jsonout_put(j->b, j->o, JSONOUT_LINE);
+  strbuf_putc(j->b, '\n');
+  json_decref(j->o);
+  j->o = NULL;
+}
 
 /* "2 pairs dropped (missing values)"; nothing when none were. */
 static void put_dropped(strbuf *b, size_t dropped, const char *one, const char *many) {
@@ -227,7 +223,7 @@ static int stats_failed(ctx *c) {
 }
 
 static int do_paired(ctx *c, columns *t, bool wilcoxon) {
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (!wilcoxon) {
     /* The sums of y - x, taken as the file was read (columns.sums): no
      * row kept. */
@@ -310,7 +306,7 @@ static int do_paired(ctx *c, columns *t, bool wilcoxon) {
 static int do_twosample(ctx *c, columns *t, int kind) {
   const double *x = t->col[0], *y = t->col[1];
   size_t n = t->nrows;
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (kind == 2) {
     stats_ranksum r;
     if (stats_mann_whitney(x, n, y, n, &r, c->err, sizeof c->err) != 0)
@@ -399,16 +395,14 @@ static int do_ols(ctx *c, columns *t) {
   free(X);
   if (rc != 0)
     return stats_failed(c);
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
-    json_key(&j, "terms");
-    strbuf_puts(c->out, "[\"(Intercept)\"");
-    for (size_t i = 0; i < k; i++) {
-      strbuf_puts(c->out, ", ");
-      strbuf_put_json(c->out, t->names[i + 1]);
-    }
-    strbuf_putc(c->out, ']');
+    json_t *terms = json_array();
+    json_array_append_new(terms, json_string("(Intercept)"));
+    for (size_t i = 0; i < k; i++)
+      json_array_append_new(terms, jsonout_string(t->names[i + 1]));
+    json_put(&j, "terms", terms);
     json_arr(&j, "coef", r.coef, p);
     json_arr(&j, "se", r.se, p);
     json_arr(&j, "se_hc1", r.se_hc1, p);
@@ -455,7 +449,7 @@ static int do_did(ctx *c, columns *t) {
   free(unit);
   if (rc != 0)
     return stats_failed(c);
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
     json_num(&j, "estimate", r.estimate);
@@ -504,7 +498,7 @@ static int do_anova(ctx *c, columns *t) {
   free(g);
   if (rc != 0)
     return stats_failed(c);
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
     json_num(&j, "f", r.f);
@@ -537,7 +531,7 @@ static int do_alpha(ctx *c, columns *t) {
   free(items);
   if (rc != 0)
     return stats_failed(c);
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
     json_num(&j, "alpha", r.alpha);
@@ -576,7 +570,7 @@ static int do_padjust(ctx *c, columns *t) {
     bh[i] = miss ? NAN : b[k];
     k += !miss;
   }
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
     json_arr(&j, "holm", holm, n);
@@ -626,7 +620,7 @@ static int do_prop(ctx *c, columns *t) {
     lo[i] = r.ci_low;
     hi[i] = r.ci_high;
   }
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
     json_arr(&j, "k", t->col[0], n);
@@ -696,7 +690,7 @@ static int do_chisq(ctx *c, csvin *r) {
     status = stats_failed(c);
     goto cleanup;
   }
-  jout j = {c->out, true};
+  jout j = {c->out, NULL};
   if (c->json) {
     json_str(&j, "test", c->test);
     json_num(&j, "statistic", s.statistic);

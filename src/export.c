@@ -19,10 +19,11 @@
 
 #include "import.h"
 #include "instrument.h"
+#include "jsonout.h"
 #include "score.h"
 #include "tempfile.h"
-#include "xalloc.h"
 #include "vocab.h"
+#include "xalloc.h"
 
 enum { CELL_NULL, CELL_TEXT, CELL_NUM };
 
@@ -471,9 +472,7 @@ static int flush(strbuf *b, FILE *out, bool force) {
 static int write_text(xsrc *x, FILE *out, size_t *rows, char *err, size_t errlen) {
   bool json = x->opt.format == EXPORT_JSON;
   strbuf b = STRBUF_INIT;
-  if (json) {
-    strbuf_putc(&b, '[');
-  } else {
+  if (!json) {
     for (size_t i = 0; i < x->ncols; i++) {
       if (i)
         strbuf_putc(&b, ',');
@@ -484,22 +483,19 @@ static int write_text(xsrc *x, FILE *out, size_t *rows, char *err, size_t errlen
   int rc;
   size_t n = 0;
   while ((rc = src_next(x, err, errlen)) == 1) {
-    if (json)
-      strbuf_puts(&b, n ? ",\n  {" : "\n  {");
-    for (size_t i = 0; i < x->ncols; i++) {
-      const xcell *c = &x->cells[i];
-      if (json) {
-        if (i)
-          strbuf_puts(&b, ", ");
-        strbuf_put_json(&b, x->cols[i].name);
-        strbuf_puts(&b, ": ");
-        if (c->kind == CELL_NUM)
-          export_put_number(&b, c->num);
-        else if (c->kind == CELL_TEXT)
-          strbuf_put_json(&b, c->text);
-        else
-          strbuf_puts(&b, "null");
-      } else {
+    if (json) {
+      json_t *o = json_object();
+      for (size_t i = 0; i < x->ncols; i++) {
+        const xcell *c = &x->cells[i];
+        jsonout_set(o, x->cols[i].name,
+                    c->kind == CELL_NUM    ? jsonout_real(c->num)
+                    : c->kind == CELL_TEXT ? jsonout_string(c->text)
+                                           : json_null());
+      }
+      jsonout_item(&b, n, o);
+    } else {
+      for (size_t i = 0; i < x->ncols; i++) {
+        const xcell *c = &x->cells[i];
         if (i)
           strbuf_putc(&b, ',');
         if (c->kind == CELL_NUM)
@@ -507,8 +503,8 @@ static int write_text(xsrc *x, FILE *out, size_t *rows, char *err, size_t errlen
         else if (c->kind == CELL_TEXT)
           strbuf_put_csv(&b, c->text);
       }
+      strbuf_putc(&b, '\n');
     }
-    strbuf_puts(&b, json ? "}" : "\n");
     n++;
     if (flush(&b, out, false) != 0) {
       rc = -2;
@@ -516,7 +512,7 @@ static int write_text(xsrc *x, FILE *out, size_t *rows, char *err, size_t errlen
     }
   }
   if (rc == 0 && json)
-    strbuf_puts(&b, n ? "\n]\n" : "]\n");
+    jsonout_end_items(&b, n);
   if (rc == 0 && flush(&b, out, true) != 0)
     rc = -2;
   strbuf_free(&b);
@@ -718,10 +714,12 @@ int export_kind(store *s, const char *kind, const export_options *opt, const cha
   static const char *const formats[] = {"csv", "json", "sav"};
   strbuf detail = STRBUF_INIT;
   strbuf_printf(&detail, "kind=%s format=%s file=%s rows=%zu personal=%s", kind,
-                formats[opt->format], opt->file ? opt->file : to_file ? path : "-", n,
-                k == K_LEADERS && opt->include_personal ? "yes" : "no");
-  int arc = store_audit(s, opt->actor, "export",
-                        strbuf_str(&detail), err, errlen);
+                formats[opt->format],
+                opt->file ? opt->file
+                : to_file ? path
+                          : "-",
+                n, k == K_LEADERS && opt->include_personal ? "yes" : "no");
+  int arc = store_audit(s, opt->actor, "export", strbuf_str(&detail), err, errlen);
   strbuf_free(&detail);
   if (arc != 0)
     goto cleanup;

@@ -18,6 +18,7 @@
 
 #include "dirs.h"
 #include "fund.h"
+#include "jsonout.h"
 #include "numfmt.h"
 #include "strbuf.h"
 #include "svg.h"
@@ -100,8 +101,7 @@ static int is_code_column(const char *name) {
 
 /* What a withheld cell says: "fewer than 5" or "none" in the first marked
  * cell of its row, nothing in the others. */
-static void put_mark_html(strbuf *b, const report_table *t, size_t row, size_t col,
-                          const cell *x) {
+static void put_mark_html(strbuf *b, const report_table *t, size_t row, size_t col, const cell *x) {
   for (size_t c = 0; c < col; c++)
     if (report_table_cell(t, row, c)->mark != MARK_NONE)
       return;
@@ -119,8 +119,7 @@ static bool is_pence_column(const char *name) {
   return n > 6 && strcmp(name + n - 6, "_pence") == 0;
 }
 
-static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t col,
-                          const cell *x) {
+static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t col, const cell *x) {
   int digits = t->digits[col];
   char buf[64];
   if (x->mark != MARK_NONE) {
@@ -137,8 +136,7 @@ static void put_cell_html(strbuf *b, const report_table *t, size_t row, size_t c
       if (x->i % 100 == 0 && n > 3 && strcmp(buf + n - 3, ".00") == 0)
         buf[n - 3] = '\0';
       strbuf_put_html(b, buf);
-    }
-    else if (is_code_column(t->columns[col]))
+    } else if (is_code_column(t->columns[col]))
       strbuf_printf(b, "%lld", x->i);
     else
       put_grouped(b, x->i);
@@ -551,8 +549,8 @@ static void put_css_chars(strbuf *b, const char *s) {
                0x2000u + (p[1] == 0x80 ? 0u : 0x40u) + (unsigned)(p[2] - 0x80));
       put_css_chars(b, code);
       p += 2;
-    } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-               (*p >= '0' && *p <= '9') || *p == ' ' || *p >= 0x80) {
+    } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               *p == ' ' || *p >= 0x80) {
       strbuf_putc(b, (char)*p);
     } else {
       strbuf_printf(b, "\\%02x ", *p);
@@ -982,7 +980,8 @@ static void render_question_bank(strbuf *b, const report_doc *doc) {
       strbuf_puts(b, ": ");
       strbuf_put_html(b, role_words(role));
     }
-    strbuf_printf(b, " (%zu item%s)</summary>\n<ol class=\"items\">\n", j - i, j - i == 1 ? "" : "s");
+    strbuf_printf(b, " (%zu item%s)</summary>\n<ol class=\"items\">\n", j - i,
+                  j - i == 1 ? "" : "s");
     for (size_t k = i; k < j; k++) {
       const char *area = doc->question_bank[5 * k + 2], *id = doc->question_bank[5 * k + 3],
                  *text = doc->question_bank[5 * k + 4];
@@ -1066,156 +1065,125 @@ void report_html(const report_doc *doc, strbuf *b) {
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void json_cell(strbuf *b, const cell *x) {
+static json_t *json_cell(const cell *x) {
   switch (x->kind) {
-  case CELL_NULL: strbuf_puts(b, "null"); break;
-  case CELL_NUMBER: strbuf_put_number(b, x->num); break;
-  case CELL_INT: strbuf_printf(b, "%lld", x->i); break;
-  case CELL_TEXT: strbuf_put_json(b, x->text); break;
+  case CELL_NUMBER: return jsonout_real(x->num);
+  case CELL_INT: return json_integer(x->i);
+  case CELL_TEXT: return jsonout_string(x->text);
+  case CELL_NULL: break;
   }
-}
-
-static void json_strings(strbuf *b, char **items, size_t n) {
-  strbuf_putc(b, '[');
-  for (size_t i = 0; i < n; i++) {
-    if (i)
-      strbuf_puts(b, ", ");
-    strbuf_put_json(b, items[i]);
-  }
-  strbuf_putc(b, ']');
+  return json_null();
 }
 
 static const char *const section_names[SECTION_NSECTIONS] = {"samples", "delivery", "level2",
                                                              "level3",  "level4",   "appendix"};
 
-static void json_table(strbuf *b, const report_table *t) {
-  strbuf_puts(b, "{\n    \"title\": ");
-  strbuf_put_json(b, t->title);
-  strbuf_printf(b, ",\n    \"section\": \"%s\",\n    \"columns\": ", section_names[section_of(t)]);
-  json_strings(b, t->columns, t->ncols);
-  strbuf_puts(b, ",\n    \"rows\": [");
-  for (size_t r = 0; r < t->nrows; r++) {
-    strbuf_puts(b, r ? ",\n      [" : "\n      [");
-    for (size_t c = 0; c < t->ncols; c++) {
-      if (c)
-        strbuf_puts(b, ", ");
-      json_cell(b, report_table_cell(t, r, c));
-    }
-    strbuf_putc(b, ']');
-  }
-  strbuf_puts(b, t->nrows ? "\n    ]" : "]");
-  if (t->n >= 0)
-    strbuf_printf(b, ",\n    \"n\": %lld", t->n);
-  strbuf_puts(b, ",\n    \"tests\": [");
-  for (size_t i = 0; i < t->ntests; i++) {
-    const table_test *x = &t->tests[i];
-    strbuf_puts(b, i ? ",\n      {\"label\": " : "\n      {\"label\": ");
-    strbuf_put_json(b, x->label);
-    strbuf_puts(b, ", \"name\": ");
-    strbuf_put_json(b, x->name);
-    strbuf_puts(b, ", \"statistic\": ");
-    strbuf_put_number(b, x->statistic);
-    strbuf_puts(b, ", \"df\": ");
-    strbuf_put_number(b, x->df);
-    if (isfinite(x->df2)) { /* F tests only: the key is absent elsewhere */
-      strbuf_puts(b, ", \"df2\": ");
-      strbuf_put_number(b, x->df2);
-    }
-    strbuf_puts(b, ", \"p\": ");
-    strbuf_put_number(b, x->p);
-    strbuf_puts(b, ", \"p_adjusted\": ");
-    strbuf_put_number(b, x->p_adjusted);
-    strbuf_puts(b, ", \"effect\": ");
-    strbuf_put_number(b, x->effect);
-    strbuf_puts(b, ", \"effect_name\": ");
-    if (x->effect_name)
-      strbuf_put_json(b, x->effect_name);
-    else
-      strbuf_puts(b, "null");
-    strbuf_putc(b, '}');
-  }
-  strbuf_puts(b, t->ntests ? "\n    ]" : "]");
-  strbuf_puts(b, ",\n    \"notes\": ");
-  json_strings(b, t->notes, t->nnotes);
-  strbuf_puts(b, ",\n    \"finding\": ");
-  if (t->finding)
-    strbuf_put_json(b, t->finding);
-  else
-    strbuf_puts(b, "null");
-  /* The cells withheld: row by row, the columns and why ("small": a group
-   * below the threshold, "empty": a group of none), then in a record of its
-   * own the row's cells withheld as "secondary": so that a small group
-   * cannot be found by subtraction from a total. */
-  strbuf_puts(b, ",\n    \"suppressed\": [");
-  int any = 0;
+static json_t *json_test(const table_test *x) {
+  json_t *o = json_object();
+  jsonout_set(o, "label", jsonout_string(x->label));
+  jsonout_set(o, "name", jsonout_string(x->name));
+  jsonout_set(o, "statistic", jsonout_real(x->statistic));
+  jsonout_set(o, "df", jsonout_real(x->df));
+  if (isfinite(x->df2)) /* F tests only: the key is absent elsewhere */
+    jsonout_set(o, "df2", jsonout_real(x->df2));
+  jsonout_set(o, "p", jsonout_real(x->p));
+  jsonout_set(o, "p_adjusted", jsonout_real(x->p_adjusted));
+  jsonout_set(o, "effect", jsonout_real(x->effect));
+  jsonout_set(o, "effect_name", jsonout_string(x->effect_name));
+  return o;
+}
+
+/* The cells withheld: row by row, the columns and why ("small": a group
+ * below the threshold, "empty": a group of none), then in a record of its
+ * own the row's cells withheld as "secondary": so that a small group
+ * cannot be found by subtraction from a total. */
+static json_t *json_suppressed(const report_table *t) {
+  json_t *a = json_array();
   for (size_t r = 0; r < t->nrows; r++) {
     for (int secondary = 0; secondary < 2; secondary++) {
       cell_mark why = MARK_NONE;
-      int k = 0;
+      json_t *cols = json_array();
       for (size_t c = 0; c < t->ncols; c++) {
         const cell *x = report_table_cell(t, r, c);
         if (x->mark == MARK_NONE || (x->mark == MARK_SECONDARY) != secondary)
           continue;
         if (why == MARK_NONE || x->mark == MARK_SUPPRESSED)
           why = x->mark;
-        if (k++ == 0)
-          strbuf_printf(b, "%s\n      {\"row\": %zu, \"columns\": [", any++ ? "," : "", r);
-        else
-          strbuf_puts(b, ", ");
-        strbuf_put_json(b, t->columns[c]);
+        json_array_append_new(cols, jsonout_string(t->columns[c]));
       }
-      if (k > 0)
-        strbuf_printf(b, "], \"reason\": \"%s\"}",
-                      why == MARK_EMPTY       ? "empty"
-                      : why == MARK_SECONDARY ? "secondary"
-                                              : "small");
+      if (json_array_size(cols) == 0) {
+        json_decref(cols);
+        continue;
+      }
+      json_t *o = json_object();
+      jsonout_set(o, "row", json_integer((json_int_t)r));
+      jsonout_set(o, "columns", cols);
+      jsonout_set(o, "reason",
+                  json_string(why == MARK_EMPTY       ? "empty"
+                              : why == MARK_SECONDARY ? "secondary"
+                                                      : "small"));
+      json_array_append_new(a, o);
     }
   }
-  strbuf_puts(b, any ? "\n    ]" : "]");
+  return a;
+}
+
+static json_t *json_table(const report_table *t) {
+  json_t *o = json_object();
+  jsonout_set(o, "title", jsonout_string(t->title));
+  jsonout_set(o, "section", json_string(section_names[section_of(t)]));
+  jsonout_set(o, "columns", jsonout_strings(t->columns, t->ncols));
+  json_t *rows = json_array();
+  for (size_t r = 0; r < t->nrows; r++) {
+    json_t *row = json_array();
+    for (size_t c = 0; c < t->ncols; c++)
+      json_array_append_new(row, json_cell(report_table_cell(t, r, c)));
+    json_array_append_new(rows, row);
+  }
+  jsonout_set(o, "rows", rows);
+  if (t->n >= 0)
+    jsonout_set(o, "n", json_integer(t->n));
+  json_t *tests = json_array();
+  for (size_t i = 0; i < t->ntests; i++)
+    json_array_append_new(tests, json_test(&t->tests[i]));
+  jsonout_set(o, "tests", tests);
+  jsonout_set(o, "notes", jsonout_strings(t->notes, t->nnotes));
+  jsonout_set(o, "finding", jsonout_string(t->finding));
+  jsonout_set(o, "suppressed", json_suppressed(t));
   if (t->small_cell > 0)
-    strbuf_printf(b, ",\n    \"small_cell\": %d", t->small_cell);
+    jsonout_set(o, "small_cell", json_integer(t->small_cell));
   /* Which chart report.html draws for it (the browser test checks it). */
-  static const char *const kinds[] = {"null", "\"bar\"", "\"grouped\"", "\"stacked\""};
-  strbuf_printf(b, ",\n    \"chart\": %s", chart_valid(t) ? kinds[t->chart.kind] : "null");
-  strbuf_puts(b, "\n  }");
+  static const char *const kinds[] = {NULL, "bar", "grouped", "stacked"};
+  jsonout_set(o, "chart", jsonout_string(chart_valid(t) ? kinds[t->chart.kind] : NULL));
+  return o;
 }
 
 void report_json(const report_doc *doc, strbuf *b) {
-  strbuf_puts(b, "{\n");
-  for (size_t i = 0; i < doc->ntables; i++) {
-    strbuf_puts(b, "  ");
-    strbuf_put_json(b, doc->tables[i]->id);
-    strbuf_puts(b, ": ");
-    json_table(b, doc->tables[i]);
-    strbuf_puts(b, ",\n");
-  }
-  strbuf_puts(b, "  \"_meta\": {\n    \"title\": ");
-  strbuf_put_json(b, doc->title);
-  strbuf_puts(b, ",\n    \"key_messages\": ");
-  json_strings(b, doc->key_messages, doc->nkey_messages);
-  strbuf_puts(b, ",\n    \"conclusions\": ");
-  json_strings(b, doc->conclusions, doc->nconclusions);
-  strbuf_puts(b, ",\n    \"methods\": ");
-  json_strings(b, doc->methods, doc->nmethods);
-  strbuf_puts(b, ",\n    \"provenance\": {");
-  for (size_t i = 0; i < doc->nprovenance; i++) {
-    strbuf_puts(b, i ? ",\n      " : "\n      ");
-    strbuf_put_json(b, doc->provenance[2 * i]);
-    strbuf_puts(b, ": ");
-    strbuf_put_json(b, doc->provenance[2 * i + 1]);
-  }
-  strbuf_puts(b, doc->nprovenance ? "\n    }" : "}");
-  strbuf_puts(b, ",\n    \"question_bank\": [");
+  json_t *root = json_object();
+  for (size_t i = 0; i < doc->ntables; i++)
+    jsonout_set(root, doc->tables[i]->id, json_table(doc->tables[i]));
+  json_t *meta = json_object();
+  jsonout_set(meta, "title", jsonout_string(doc->title));
+  jsonout_set(meta, "key_messages", jsonout_strings(doc->key_messages, doc->nkey_messages));
+  jsonout_set(meta, "conclusions", jsonout_strings(doc->conclusions, doc->nconclusions));
+  jsonout_set(meta, "methods", jsonout_strings(doc->methods, doc->nmethods));
+  json_t *prov = json_object();
+  for (size_t i = 0; i < doc->nprovenance; i++)
+    jsonout_set(prov, doc->provenance[2 * i], jsonout_string(doc->provenance[2 * i + 1]));
+  jsonout_set(meta, "provenance", prov);
   static const char *const keys[5] = {"instrument", "role", "area", "item_id", "text"};
+  json_t *bank = json_array();
   for (size_t i = 0; i < doc->nquestions; i++) {
-    strbuf_puts(b, i ? ",\n      {" : "\n      {");
-    for (int k = 0; k < 5; k++) {
-      strbuf_printf(b, "%s\"%s\": ", k ? ", " : "", keys[k]);
-      strbuf_put_json(b, doc->question_bank[5 * i + (size_t)k]);
-    }
-    strbuf_putc(b, '}');
+    json_t *q = json_object();
+    for (int k = 0; k < 5; k++)
+      jsonout_set(q, keys[k], jsonout_string(doc->question_bank[5 * i + (size_t)k]));
+    json_array_append_new(bank, q);
   }
-  strbuf_puts(b, doc->nquestions ? "\n    ]\n  }\n}\n" : "]\n  }\n}\n");
+  jsonout_set(meta, "question_bank", bank);
+  jsonout_set(root, "_meta", meta);
+  jsonout_put(b, root, JSONOUT_FILE);
+  strbuf_putc(b, '\n');
+  json_decref(root);
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
@@ -1366,8 +1334,8 @@ static bool has_marker(const char *dir) {
   strbuf p = STRBUF_INIT;
   strbuf_printf(&p, "%s/" TMP_MARK, dir);
   bool ok = false;
-  int fd = is_regular(strbuf_str(&p)) ? open(strbuf_str(&p), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-                                       : -1;
+  int fd =
+      is_regular(strbuf_str(&p)) ? open(strbuf_str(&p), O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
   if (fd >= 0) {
     char buf[sizeof TMP_MARK_TEXT + 1];
     ssize_t n = read(fd, buf, sizeof buf);
@@ -1619,8 +1587,8 @@ int report_write(const report_doc *doc, const char *outdir, char *err, size_t er
     strbuf_printf(&path, "%s/%s", outdir, name[i]);
     char *shown = strbuf_detach(&path);
     strbuf_printf(&path, "%s/%s", strbuf_str(&tmp), name[i]);
-    int w = write_new_file(strbuf_str(&path), shown, strbuf_str(&text[i]), text[i].len, err,
-                           errlen);
+    int w =
+        write_new_file(strbuf_str(&path), shown, strbuf_str(&text[i]), text[i].len, err, errlen);
     free(shown);
     if (w != 0)
       goto cleanup;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "instrument.h"
+#include "jsonout.h"
 #include "strbuf.h"
 #include "tempfile.h"
 #include "xalloc.h"
@@ -269,8 +270,7 @@ static const char *const migration5[] = {
     "  establishment_id INTEGER NOT NULL REFERENCES establishments(id),\n"
     "  created_at TEXT NOT NULL,\n"
     "  revoked_at TEXT);\n",
-    "CREATE INDEX compass_links_establishment ON compass_links(establishment_id);\n",
-    NULL};
+    "CREATE INDEX compass_links_establishment ON compass_links(establishment_id);\n", NULL};
 
 /* 6: the same CHECK constraints, written as OR chains instead of IN lists.
  * SQLite evaluates `x IN (three or more constants)` by building a temporary
@@ -281,8 +281,8 @@ static const char *const migration5[] = {
  * way to change a CHECK constraint (the rows already satisfy it, so
  * nothing else changes); store_init_version then bumps schema_version so
  * that every connection reads the new schema. */
-#define CHECK_OR(table, from, to)                                                                 \
-  "UPDATE sqlite_master SET sql = replace(sql, '" from "', '" to "')"                             \
+#define CHECK_OR(table, from, to)                                                                  \
+  "UPDATE sqlite_master SET sql = replace(sql, '" from "', '" to "')"                              \
   " WHERE type = 'table' AND name = '" table "';\n"
 static const char *const migration6[] = {
     "PRAGMA writable_schema = ON;\n",
@@ -354,11 +354,20 @@ static const char *const migration8[] = {
   "ALTER TABLE compass_returns ADD COLUMN bm" #n " REAL CHECK (bm" #n " BETWEEN 0 AND 100);\n"
 #define BM_PCT(n) "max(CASE benchmark WHEN " #n " THEN pct END)"
 static const char *const migration9[] = {
-    BM_COL(1), BM_COL(2), BM_COL(3), BM_COL(4), BM_COL(5), BM_COL(6), BM_COL(7), BM_COL(8),
+    BM_COL(1),
+    BM_COL(2),
+    BM_COL(3),
+    BM_COL(4),
+    BM_COL(5),
+    BM_COL(6),
+    BM_COL(7),
+    BM_COL(8),
     "UPDATE compass_returns SET (bm1, bm2, bm3, bm4, bm5, bm6, bm7, bm8) =\n"
-    "  (SELECT " BM_PCT(1) ", " BM_PCT(2) ", " BM_PCT(3) ", " BM_PCT(4) ",\n"
-    "          " BM_PCT(5) ", " BM_PCT(6) ", " BM_PCT(7) ", " BM_PCT(8) "\n"
-    "   FROM compass_benchmarks WHERE return_id = compass_returns.id);\n",
+    "  (SELECT " BM_PCT(1) ", " BM_PCT(2) ", " BM_PCT(3) ", " BM_PCT(
+        4) ",\n"
+           "          " BM_PCT(5) ", " BM_PCT(6) ", " BM_PCT(7) ", " BM_PCT(
+               8) "\n"
+                  "   FROM compass_benchmarks WHERE return_id = compass_returns.id);\n",
     "DROP TABLE compass_benchmarks;\n",
     NULL};
 #undef BM_COL
@@ -368,8 +377,8 @@ static const char *const migration9[] = {
  * i + 1, one statement per string. Published migrations never change; new
  * ones are appended. */
 static const char *const *const migrations[] = {migration1, migration2, migration3,
-                                                 migration4, migration5, migration6,
-                                                 migration7, migration8, migration9};
+                                                migration4, migration5, migration6,
+                                                migration7, migration8, migration9};
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
 
 int store_schema_latest(void) { return LATEST; }
@@ -383,8 +392,7 @@ static char *db_file_name(sqlite3 *db) {
     return xstrdup("");
   char cwd[4096];
   size_t n;
-  if (getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 && strncmp(f, cwd, n) == 0 &&
-      f[n] == '/')
+  if (getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 && strncmp(f, cwd, n) == 0 && f[n] == '/')
     return xstrdup(f + n + 1);
   return xstrdup(f);
 }
@@ -457,9 +465,7 @@ static int describe(sqlite3 *db, int rc, const char *path, char *err, size_t err
              path, db ? sqlite3_errmsg(db) : "corrupt");
     break;
   case SQLITE_BUSY:
-  case SQLITE_LOCKED:
-    locked(path, err, errlen);
-    break;
+  case SQLITE_LOCKED: locked(path, err, errlen); break;
   case SQLITE_READONLY:
     snprintf(err, errlen, "%s: the database cannot be written (%s%s%s)", path,
              db ? sqlite3_errmsg(db) : "read-only", sys ? ": " : "", sys ? strerror(sys) : "");
@@ -471,8 +477,7 @@ static int describe(sqlite3 *db, int rc, const char *path, char *err, size_t err
     snprintf(err, errlen, "%s: cannot use the database (%s%s%s)", path,
              db ? sqlite3_errmsg(db) : "cannot open", sys ? ": " : "", sys ? strerror(sys) : "");
     break;
-  default:
-    snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+  default: snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
   }
   return -1;
 }
@@ -632,14 +637,13 @@ cleanup:
   return rc;
 }
 
-int store_init(const char *path, const instrument_bank *bank, const char *actor,
-               int *from_version, int *was_current, char *err, size_t errlen) {
+int store_init(const char *path, const instrument_bank *bank, const char *actor, int *from_version,
+               int *was_current, char *err, size_t errlen) {
   return store_init_version(path, bank, actor, LATEST, from_version, was_current, err, errlen);
 }
 
-int store_init_version(const char *path, const instrument_bank *bank, const char *actor,
-                       int target, int *from_version, int *was_current, char *err,
-                       size_t errlen) {
+int store_init_version(const char *path, const instrument_bank *bank, const char *actor, int target,
+                       int *from_version, int *was_current, char *err, size_t errlen) {
   *from_version = 0;
   *was_current = 0;
   off_t size = 0;
@@ -727,8 +731,7 @@ int store_init_version(const char *path, const instrument_bank *bank, const char
   if (tmp) {
     /* link() refuses to replace a file made at path meanwhile. */
     if (link(tmp, path) != 0 && (errno != EPERM || rename(tmp, path) != 0)) {
-      snprintf(err, errlen, "%s: cannot put the new database in place: %s", path,
-               strerror(errno));
+      snprintf(err, errlen, "%s: cannot put the new database in place: %s", path, strerror(errno));
       goto fail;
     }
     remove(tmp);
@@ -992,18 +995,14 @@ int store_audit(store *s, const char *actor, const char *action, const char *det
   return rc;
 }
 
-int store_audit_db(sqlite3 *db, const char *actor, const char *action,
-                   const char *const *fields, char *err, size_t errlen) {
+int store_audit_db(sqlite3 *db, const char *actor, const char *action, const char *const *fields,
+                   char *err, size_t errlen) {
+  json_t *o = json_object();
+  for (size_t i = 0; fields && fields[i] && fields[i + 1]; i += 2)
+    jsonout_set(o, fields[i], jsonout_string(fields[i + 1]));
   strbuf b = STRBUF_INIT;
-  strbuf_putc(&b, '{');
-  for (size_t i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
-    if (i)
-      strbuf_putc(&b, ',');
-    strbuf_put_json(&b, fields[i]);
-    strbuf_putc(&b, ':');
-    strbuf_put_json(&b, fields[i + 1]);
-  }
-  strbuf_putc(&b, '}');
+  jsonout_put(&b, o, JSON_COMPACT);
+  json_decref(o);
   /* JSON has escaped every control character below 0x20: one line. */
   int rc = audit_insert(db, actor, action, strbuf_str(&b), err, errlen);
   strbuf_free(&b);

@@ -151,25 +151,6 @@ void strbuf_put_csv(strbuf *b, const char *s) {
     strbuf_putc(b, '"');
 }
 
-void strbuf_put_json(strbuf *b, const char *s) {
-  strbuf_putc(b, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-    case '"': strbuf_puts(b, "\\\""); break;
-    case '\\': strbuf_puts(b, "\\\\"); break;
-    case '\n': strbuf_puts(b, "\\n"); break;
-    case '\r': strbuf_puts(b, "\\r"); break;
-    case '\t': strbuf_puts(b, "\\t"); break;
-    default:
-      if (*p < 0x20)
-        strbuf_printf(b, "\\u%04x", *p);
-      else
-        strbuf_putc(b, (char)*p);
-    }
-  }
-  strbuf_putc(b, '"');
-}
-
 void strbuf_put_number(strbuf *b, double x) {
   if (!isfinite(x))
     strbuf_puts(b, "null");

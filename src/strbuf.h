@@ -1,6 +1,6 @@
 /* A growable byte buffer for building text (HTML, SVG, CSV, JSON, SQL
  * messages). Escaping happens at the point of writing: strbuf_put_html,
- * strbuf_put_csv, strbuf_put_json. */
+ * strbuf_put_csv (JSON is jsonout's, through jansson). */
 #ifndef CLEVAL_STRBUF_H
 #define CLEVAL_STRBUF_H
 
@@ -40,9 +40,7 @@ void strbuf_trim_partial_utf8(char *s);
  * spreadsheet runs it as a formula (OWASP, CSV injection): such a field
  * does not read back as it was written. */
 void strbuf_put_csv(strbuf *b, const char *s);
-/* A JSON string literal with its quotes. */
-void strbuf_put_json(strbuf *b, const char *s);
-/* A double as JSON: %.17g, or null when not finite. */
+/* A double as report tables write it: %.17g, or null when not finite. */
 void strbuf_put_number(strbuf *b, double x);
 /* The contents as a C string ("" when empty); owned by the buffer. */
 const char *strbuf_str(const strbuf *b);

@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 
 #include "report.h"
-#include "strbuf.h"
 #include "report_doc.h"
+#include "strbuf.h"
 
 /* ---- A sample document --------------------------------------------------- */
 
@@ -627,8 +627,16 @@ static void test_html_numbers_and_tests(void **state) {
   find(html, "<li>c, one-way ANOVA: F = 2.10, df = 11, p = .100</li>");
   find(html, "<li>c2, one-way ANOVA: F(11, 422) = 1.20, p = .288</li>");
   char *json = json_of(d);
-  find(json, "\"statistic\": 1.2, \"df\": 11, \"df2\": 422, ");
+  json_t *root = json_loads(json, 0, NULL),
+         *tests = json_object_get(json_object_get(root, "x"), "tests");
+  assert_int_equal(json_array_size(tests), 7);
+  json_t *c2 = json_array_get(tests, 3);
+  assert_string_equal(json_string_value(json_object_get(c2, "label")), "c2");
+  assert_true(json_number_value(json_object_get(c2, "statistic")) == 1.2);
+  assert_true(json_number_value(json_object_get(c2, "df")) == 11);
+  assert_true(json_number_value(json_object_get(c2, "df2")) == 422);
   assert_int_equal(count(json, "\"df2\""), 1); /* only where there is one */
+  json_decref(root);
   free(json);
   find(html, "<li>d, Mann\xE2\x80\x93Whitney test: W = 10.00, p = .001</li>");
   find(html, "<li>custom: p = .500</li>");
