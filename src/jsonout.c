@@ -77,7 +77,7 @@ static int put(const char *buffer, size_t size, void *data) {
 }
 
 void jsonout_put(strbuf *b, const json_t *v, size_t flags) {
-  if (json_dump_callback(v, put, b, flags) != 0)
+  if (json_dump_callback(v, put, b, flags | JSON_ENCODE_ANY) != 0)
     abort(); /* every string is UTF-8 (jsonout_string): only memory can fail */
 }
 
