@@ -7,7 +7,9 @@
 # bench/peer/report.R (R, sandwich), which read the same CSV files. Before
 # any time is printed, each peer's fig1, table1, fig18, fig19, fig21 and DiD
 # are checked against the report.json of the measured cleval run
-# (bench/peer/compare.py, 1e-9 relative). Then, per step: median wall and
+# (bench/peer/compare.py: 1e-9 relative, a p value beside its statistic t
+# 2e-9 (1 + t^2), its far tail's conditioning; the script's rules are
+# self-tested first). Then, per step: median wall and
 # CPU time and the largest peak memory (GNU time), rows per second, the
 # peer / cleval ratios, the targets, and how each step grows with scale.
 #
@@ -27,6 +29,11 @@ for x in /usr/bin/time /usr/bin/Rscript "$PY"; do
   [ -x "$x" ] || { echo "bench/peers.sh: $x is missing (tools/deps.sh bench installs it)" >&2; exit 1; }
 done
 mkdir -p "$D"
+# The referee first: it must still accept the known agreements and refuse
+# real differences (a p off by 1e-6, a coefficient off by 1e-8).
+"$PY" bench/peer/compare.py --self-test >"$D/compare_self_test.txt" ||
+  { cat "$D/compare_self_test.txt"; echo "bench/peers.sh: compare.py's self-test failed" >&2; exit 1; }
+sed -n '$p' "$D/compare_self_test.txt"
 "$C" instruments >"$D/items.csv"
 KINDS="establishments leaders providers enrolments self-assessment long-term compass"
 
