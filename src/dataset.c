@@ -118,6 +118,8 @@ typedef struct loader {
   colval row[MAXCOLS];
   int nhash; /* columns of a row hashed as read (the rest by the caller); -1: all */
   idmap hubs, establishments, leaders, providers, responses, items, returns;
+  fund_entry *fund; /* the enrolments as the fund's ledger counts them */
+  size_t nfund;
   uint32_t *code_slot; /* open addressing over ds->codes: 1 + index, 0 empty */
   size_t code_cap;     /* a power of two, over twice ds->ncodes */
   char *err;
@@ -496,17 +498,22 @@ static int load_providers(loader *ld, dataset *ds) {
   return r;
 }
 
+/* The enrolments, and each as the fund's ledger counts it (ld->fund: its
+ * id, provider id, and whether its establishment was in a hub when it
+ * started, by the dates read: the ledger reads no enrolment again). The
+ * ids are read but not hashed: the fingerprint is the one before. */
 static int load_enrolments(loader *ld, dataset *ds) {
   sqlite3_stmt *st;
   if (prepare(ld, "enrolments",
               "SELECT e.leader_id, e.provider_id, e.wave, e.start_date, e.completion_date,"
-              " e.status FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+              " e.status, e.id FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
               " ORDER BY l.leader_key, e.start_date, e.id",
               &st) != 0)
     return -1;
-  size_t cap = 0;
+  size_t cap = 0, fcap = 0;
   int r;
   size_t rows = 0;
+  ld->nhash = 6; /* e.id is not hashed */
   while ((r = step(ld, "enrolments", st, &rows)) == 1) {
     ds->enrolments = xgrow(ds->enrolments, &cap, ds->nenrolments + 1, sizeof *ds->enrolments);
     ds_enrolment *e = &ds->enrolments[ds->nenrolments++];
@@ -531,7 +538,18 @@ static int load_enrolments(loader *ld, dataset *ds) {
       break;
     }
     e->status = (ds_status)status;
+    const ds_establishment *x = &ds->establishments[ds->leaders[e->leader].establishment];
+    ld->fund = xgrow(ld->fund, &fcap, ld->nfund + 1, sizeof *ld->fund);
+    fund_entry *f = &ld->fund[ld->nfund++];
+    f->id = int_col(ld, st, 6);
+    f->provider_id = int_col(ld, st, 1);
+    f->wave = e->wave;
+    f->status = status == DS_WITHDRAWN ? FUND_WITHDRAWN
+                : status == DS_COMPLETED ? FUND_COMPLETED
+                                         : FUND_ENROLLED;
+    f->hub = x->hub != DS_NONE && (!x->hub_joined[0] || strcmp(x->hub_joined, e->start_date) <= 0);
   }
+  ld->nhash = -1;
   sqlite3_finalize(st);
   return r;
 }
@@ -851,9 +869,13 @@ static int load_returns(loader *ld, dataset *ds) {
   return 0;
 }
 
-/* The fund's ledger (fund.c), its counts added to the fingerprint. */
+/* The fund's ledger (fund.c) from the enrolments read, its counts added
+ * to the fingerprint. Its waves' hub places compare the dataset's dates
+ * (a date with a UTC offset moved to UTC, as everywhere in the report);
+ * `cleval fund` compares the stored text's first ten characters: the
+ * same for every date an import or form writes (a plain YYYY-MM-DD). */
 static int load_fund(loader *ld, dataset *ds) {
-  if (fund_ledger_load(ld->db, 0, &ds->fund, ld->err, ld->errlen) != 0)
+  if (fund_ledger_tally(ld->db, ld->fund, ld->nfund, 0, &ds->fund, ld->err, ld->errlen) != 0)
     return -1;
   const fund_ledger *l = ds->fund;
   for (size_t i = 0; i < l->nwaves; i++) {
@@ -980,6 +1002,7 @@ cleanup:
   idmap_clear(&ld->responses);
   idmap_clear(&ld->items);
   idmap_clear(&ld->returns);
+  free(ld->fund);
   free(ld->code_slot);
   free(ld);
   return rc;

@@ -550,138 +550,358 @@ int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step
 
 /* ---- The ledger --------------------------------------------------------- */
 
-static fund_wave *find_wave(fund_ledger *l, int wave) {
-  for (size_t i = 0; i < l->nwaves; i++)
-    if (l->waves[i].wave == wave)
-      return &l->waves[i];
-  return NULL;
-}
-
 static double share(long long part, long long whole) {
   return whole > 0 ? 100.0 * (double)part / (double)whole : NAN;
 }
 
-int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t errlen) {
-  *out = NULL;
-  fund_ledger *l = xcalloc(1, sizeof *l);
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+static int cmp_wave(const void *a, const void *b) {
+  int x = ((const fund_wave *)a)->wave, y = ((const fund_wave *)b)->wave;
+  return (x > y) - (x < y);
+}
+
+/* An enrolment's id and wave, sorted by id: a claim's wave. */
+typedef struct id_wave {
+  sqlite3_int64 id;
+  int wave;
+} id_wave;
+
+static int cmp_id_wave(const void *a, const void *b) {
+  sqlite3_int64 x = ((const id_wave *)a)->id, y = ((const id_wave *)b)->id;
+  return (x > y) - (x < y);
+}
+
+/* A provider of the providers table, and its places in each wave
+ * (the ledger's nwaves of them). */
+typedef struct ledger_provider {
+  sqlite3_int64 id;
+  char *key, *name, *accreditation;
+  long long *allocated, *taken, *completed, *withdrawn;
+  unsigned char *seen; /* the (wave, provider) pair is in allocations or enrolments */
+} ledger_provider;
+
+static int cmp_provider_id(const void *a, const void *b) {
+  sqlite3_int64 x = ((const ledger_provider *)a)->id, y = ((const ledger_provider *)b)->id;
+  return (x > y) - (x < y);
+}
+
+static int cmp_provider_key(const void *a, const void *b) {
+  const ledger_provider *x = *(const ledger_provider *const *)a;
+  const ledger_provider *y = *(const ledger_provider *const *)b;
+  return strcmp(x->key, y->key);
+}
+
+/* The index of wave in l's waves (ascending), or -1. */
+static long wave_index(const fund_ledger *l, int wave) {
+  size_t lo = 0, hi = l->nwaves;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (l->waves[mid].wave < wave)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < l->nwaves && l->waves[lo].wave == wave ? (long)lo : -1;
+}
+
+static ledger_provider *find_provider(ledger_provider *p, size_t n, sqlite3_int64 id) {
+  ledger_provider key = {.id = id};
+  return n ? bsearch(&key, p, n, sizeof *p, cmp_provider_id) : NULL;
+}
+
+/* The waves: those of the waves table and of the entries (only wave
+ * `only` when > 0), ascending, with the waves table's columns. */
+static int tally_waves(sqlite3 *db, const fund_entry *e, size_t n, int only, fund_ledger *l,
+                       char *err, size_t errlen) {
+  int *ids = xmalloc((n + 1) * sizeof *ids);
+  size_t nid = 0;
+  for (size_t i = 0; i < n; i++)
+    if (only <= 0 || e[i].wave == only)
+      ids[nid++] = e[i].wave;
   sqlite3_stmt *st = NULL;
-  size_t cap = 0;
   if (prepare(db,
-              "SELECT k.wave, w.wave IS NOT NULL, w.opens, w.closes, w.places, w.hub_target_pct,"
-              " w.bursary_pence,"
-              " (SELECT coalesce(sum(a.places), 0) FROM allocations a WHERE a.wave = k.wave)"
-              " FROM (SELECT wave FROM waves UNION SELECT wave FROM enrolments) k"
-              " LEFT JOIN waves w ON w.wave = k.wave"
-              " WHERE ?1 <= 0 OR k.wave = ?1 ORDER BY k.wave",
-              &st, err, errlen) != 0)
-    goto fail;
+              "SELECT wave, opens, closes, places, hub_target_pct, bursary_pence FROM waves"
+              " WHERE ?1 <= 0 OR wave = ?1 ORDER BY wave",
+              &st, err, errlen) != 0) {
+    free(ids);
+    return -1;
+  }
   sqlite3_bind_int(st, 1, only);
+  size_t cap = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     l->waves = xgrow(l->waves, &cap, l->nwaves + 1, sizeof *l->waves);
     fund_wave *w = &l->waves[l->nwaves++];
     memset(w, 0, sizeof *w);
     w->wave = sqlite3_column_int(st, 0);
-    w->in_fund = sqlite3_column_int(st, 1) != 0;
-    column_text(st, 2, w->opens, sizeof w->opens);
-    column_text(st, 3, w->closes, sizeof w->closes);
-    w->places = sqlite3_column_int64(st, 4);
-    w->hub_target = w->in_fund ? sqlite3_column_double(st, 5) : NAN;
-    w->bursary_pence = sqlite3_column_int64(st, 6);
-    w->allocated = sqlite3_column_int64(st, 7);
+    w->in_fund = true;
+    column_text(st, 1, w->opens, sizeof w->opens);
+    column_text(st, 2, w->closes, sizeof w->closes);
+    w->places = sqlite3_column_int64(st, 3);
+    w->hub_target = sqlite3_column_double(st, 4);
+    w->bursary_pence = sqlite3_column_int64(st, 5);
   }
   sqlite3_finalize(st);
-  st = NULL;
   if (rc != SQLITE_DONE) {
-    store_fail(db, "reading the fund's waves", err, errlen);
-    goto fail;
+    free(ids);
+    return store_fail(db, "reading the fund's waves", err, errlen);
   }
-
-  /* Places, completions and bursaries by wave. */
-  if (prepare(
-          db,
-          "SELECT e.wave, coalesce(sum(e.status <> 'withdrawn'), 0),"
-          " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0),"
-          " coalesce(sum(e.status <> 'withdrawn' AND s.hub_id IS NOT NULL"
-          "   AND (s.hub_joined IS NULL"
-          "        OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10))), 0),"
-          " coalesce(sum(b.amount_pence), 0),"
-          " coalesce(sum(CASE WHEN b.status IN ('approved', 'paid') THEN b.amount_pence END), 0),"
-          " coalesce(sum(CASE WHEN b.status = 'paid' THEN b.amount_pence END), 0),"
-          " count(b.id), coalesce(sum(b.status IN ('approved', 'paid')), 0),"
-          " coalesce(sum(b.status = 'paid'), 0)"
-          " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
-          " JOIN establishments s ON s.id = l.establishment_id"
-          " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
-          " WHERE ?1 <= 0 OR e.wave = ?1 GROUP BY e.wave",
-          &st, err, errlen) != 0)
-    goto fail;
-  sqlite3_bind_int(st, 1, only);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    fund_wave *w = find_wave(l, sqlite3_column_int(st, 0));
-    if (!w)
+  /* The entries' waves not in the table, outside the fund. */
+  if (nid > 1)
+    qsort(ids, nid, sizeof *ids, cmp_int);
+  size_t in_table = l->nwaves;
+  for (size_t i = 0; i < nid; i++) {
+    if (i > 0 && ids[i] == ids[i - 1])
       continue;
-    w->taken = sqlite3_column_int64(st, 1);
-    w->completed = sqlite3_column_int64(st, 2);
-    w->withdrawn = sqlite3_column_int64(st, 3);
-    w->hub_taken = sqlite3_column_int64(st, 4);
-    w->claimed_pence = sqlite3_column_int64(st, 5);
-    w->approved_pence = sqlite3_column_int64(st, 6);
-    w->paid_pence = sqlite3_column_int64(st, 7);
-    w->claims = sqlite3_column_int64(st, 8);
-    w->approvals = sqlite3_column_int64(st, 9);
-    w->payments = sqlite3_column_int64(st, 10);
+    size_t lo = 0, hi = in_table; /* the table's waves are ascending */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (l->waves[mid].wave < ids[i])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < in_table && l->waves[lo].wave == ids[i])
+      continue;
+    l->waves = xgrow(l->waves, &cap, l->nwaves + 1, sizeof *l->waves);
+    fund_wave *w = &l->waves[l->nwaves++];
+    memset(w, 0, sizeof *w);
+    w->wave = ids[i];
+    w->hub_target = NAN;
+  }
+  free(ids);
+  if (l->nwaves > in_table)
+    qsort(l->waves, l->nwaves, sizeof *l->waves, cmp_wave);
+  return 0;
+}
+
+/* The bursary claims of the entries, added to their waves. */
+static int tally_claims(sqlite3 *db, const fund_entry *e, size_t n, fund_ledger *l, char *err,
+                        size_t errlen) {
+  id_wave *ids = xmalloc((n + 1) * sizeof *ids);
+  size_t nid = 0;
+  for (size_t i = 0; i < n; i++)
+    if (e[i].hub >= 0 && wave_index(l, e[i].wave) >= 0) {
+      ids[nid].id = e[i].id;
+      ids[nid++].wave = e[i].wave;
+    }
+  if (nid > 1)
+    qsort(ids, nid, sizeof *ids, cmp_id_wave);
+  sqlite3_stmt *st = NULL;
+  if (prepare(db, "SELECT enrolment_id, amount_pence, status FROM bursary_claims", &st, err,
+              errlen) != 0) {
+    free(ids);
+    return -1;
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    id_wave key = {sqlite3_column_int64(st, 0), 0};
+    const id_wave *hit = nid ? bsearch(&key, ids, nid, sizeof *ids, cmp_id_wave) : NULL;
+    if (!hit)
+      continue; /* not one of the enrolments counted (or another wave's) */
+    fund_wave *w = &l->waves[wave_index(l, hit->wave)];
+    long long pence = sqlite3_column_int64(st, 1);
+    const char *status = (const char *)sqlite3_column_text(st, 2);
+    bool approved = status && (strcmp(status, "approved") == 0 || strcmp(status, "paid") == 0);
+    bool paid = status && strcmp(status, "paid") == 0;
+    w->claims++;
+    w->claimed_pence += pence;
+    w->approvals += approved;
+    w->approved_pence += approved ? pence : 0;
+    w->payments += paid;
+    w->paid_pence += paid ? pence : 0;
+  }
+  sqlite3_finalize(st);
+  free(ids);
+  return rc == SQLITE_DONE ? 0 : store_fail(db, "reading the bursaries", err, errlen);
+}
+
+/* The providers' rows: every (wave, provider) pair of allocations or the
+ * entries whose provider is in the providers table, by wave, then key. */
+static int tally_providers(sqlite3 *db, const fund_entry *e, size_t n, fund_ledger *l, char *err,
+                           size_t errlen) {
+  ledger_provider *p = NULL;
+  size_t np = 0, cap = 0, nw = l->nwaves;
+  sqlite3_stmt *st = NULL;
+  int r = -1, rc;
+  if (prepare(db, "SELECT id, provider_key, name, accreditation FROM providers ORDER BY id", &st,
+              err, errlen) != 0)
+    goto done;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    p = xgrow(p, &cap, np + 1, sizeof *p);
+    ledger_provider *q = &p[np++];
+    q->id = sqlite3_column_int64(st, 0);
+    q->key = xstrdup((const char *)sqlite3_column_text(st, 1));
+    q->name = xstrdup((const char *)sqlite3_column_text(st, 2));
+    q->accreditation = xstrdup((const char *)sqlite3_column_text(st, 3));
+    q->allocated = xcalloc(nw + 1, sizeof *q->allocated);
+    q->taken = xcalloc(nw + 1, sizeof *q->taken);
+    q->completed = xcalloc(nw + 1, sizeof *q->completed);
+    q->withdrawn = xcalloc(nw + 1, sizeof *q->withdrawn);
+    q->seen = xcalloc(nw + 1, 1);
   }
   sqlite3_finalize(st);
   st = NULL;
   if (rc != SQLITE_DONE) {
-    store_fail(db, "reading the fund's places", err, errlen);
+    store_fail(db, "reading the providers", err, errlen);
+    goto done;
+  }
+  if (prepare(db, "SELECT wave, provider_id, places FROM allocations", &st, err, errlen) != 0)
+    goto done;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    long w = wave_index(l, sqlite3_column_int(st, 0));
+    ledger_provider *q = find_provider(p, np, sqlite3_column_int64(st, 1));
+    if (w < 0 || !q)
+      continue; /* another wave (only), or a provider that is not there */
+    q->allocated[w] = sqlite3_column_int64(st, 2);
+    q->seen[w] = 1;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc != SQLITE_DONE) {
+    store_fail(db, "reading the allocations", err, errlen);
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    long w = wave_index(l, e[i].wave);
+    ledger_provider *q = w < 0 ? NULL : find_provider(p, np, e[i].provider_id);
+    if (!q)
+      continue;
+    q->seen[w] = 1;
+    q->taken[w] += e[i].status != FUND_WITHDRAWN;
+    q->completed[w] += e[i].status == FUND_COMPLETED;
+    q->withdrawn[w] += e[i].status == FUND_WITHDRAWN;
+  }
+  ledger_provider **by_key = xmalloc((np + 1) * sizeof *by_key);
+  for (size_t k = 0; k < np; k++)
+    by_key[k] = &p[k];
+  if (np > 1)
+    qsort(by_key, np, sizeof *by_key, cmp_provider_key);
+  cap = 0;
+  for (size_t w = 0; w < nw; w++)
+    for (size_t k = 0; k < np; k++) {
+      ledger_provider *q = by_key[k];
+      if (!q->seen[w])
+        continue;
+      l->providers = xgrow(l->providers, &cap, l->nproviders + 1, sizeof *l->providers);
+      fund_provider *f = &l->providers[l->nproviders++];
+      f->wave = l->waves[w].wave;
+      f->provider_key = xstrdup(q->key);
+      f->name = xstrdup(q->name);
+      f->accreditation = xstrdup(q->accreditation);
+      f->allocated = q->allocated[w];
+      f->taken = q->taken[w];
+      f->completed = q->completed[w];
+      f->withdrawn = q->withdrawn[w];
+      f->completion_rate = share(f->completed, f->taken + f->withdrawn);
+    }
+  free(by_key);
+  r = 0;
+done:
+  sqlite3_finalize(st);
+  for (size_t k = 0; k < np; k++) {
+    free(p[k].key);
+    free(p[k].name);
+    free(p[k].accreditation);
+    free(p[k].allocated);
+    free(p[k].taken);
+    free(p[k].completed);
+    free(p[k].withdrawn);
+    free(p[k].seen);
+  }
+  free(p);
+  return r;
+}
+
+int fund_ledger_tally(sqlite3 *db, const fund_entry *entries, size_t n, int only,
+                      fund_ledger **out, char *err, size_t errlen) {
+  *out = NULL;
+  fund_ledger *l = xcalloc(1, sizeof *l);
+  if (tally_waves(db, entries, n, only, l, err, errlen) != 0)
     goto fail;
+  /* Each wave's allocations together (the pairs' rows come below). */
+  sqlite3_stmt *st = NULL;
+  if (prepare(db, "SELECT wave, places FROM allocations", &st, err, errlen) != 0)
+    goto fail;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    long w = wave_index(l, sqlite3_column_int(st, 0));
+    if (w >= 0)
+      l->waves[w].allocated += sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    store_fail(db, "reading the allocations", err, errlen);
+    goto fail;
+  }
+  /* Places and completions by wave: the enrolments whose leader and
+   * establishment are there. */
+  for (size_t i = 0; i < n; i++) {
+    const fund_entry *e = &entries[i];
+    long w = e->hub >= 0 ? wave_index(l, e->wave) : -1;
+    if (w < 0)
+      continue;
+    fund_wave *x = &l->waves[w];
+    x->taken += e->status != FUND_WITHDRAWN;
+    x->completed += e->status == FUND_COMPLETED;
+    x->withdrawn += e->status == FUND_WITHDRAWN;
+    x->hub_taken += e->status != FUND_WITHDRAWN && e->hub > 0;
   }
   for (size_t i = 0; i < l->nwaves; i++)
     l->waves[i].hub_share = share(l->waves[i].hub_taken, l->waves[i].taken);
-
-  /* Providers by wave. */
-  cap = 0;
-  if (prepare(db,
-              "SELECT k.wave, p.provider_key, p.name, p.accreditation, coalesce(a.places, 0),"
-              " coalesce(sum(e.status <> 'withdrawn'), 0),"
-              " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0)"
-              " FROM (SELECT wave, provider_id FROM allocations"
-              "       UNION SELECT wave, provider_id FROM enrolments) k"
-              " JOIN providers p ON p.id = k.provider_id"
-              " LEFT JOIN allocations a ON a.wave = k.wave AND a.provider_id = k.provider_id"
-              " LEFT JOIN enrolments e ON e.wave = k.wave AND e.provider_id = k.provider_id"
-              " WHERE ?1 <= 0 OR k.wave = ?1"
-              " GROUP BY k.wave, k.provider_id ORDER BY k.wave, p.provider_key",
-              &st, err, errlen) != 0)
+  if (tally_claims(db, entries, n, l, err, errlen) != 0 ||
+      tally_providers(db, entries, n, l, err, errlen) != 0)
     goto fail;
-  sqlite3_bind_int(st, 1, only);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    l->providers = xgrow(l->providers, &cap, l->nproviders + 1, sizeof *l->providers);
-    fund_provider *p = &l->providers[l->nproviders++];
-    p->wave = sqlite3_column_int(st, 0);
-    p->provider_key = xstrdup((const char *)sqlite3_column_text(st, 1));
-    p->name = xstrdup((const char *)sqlite3_column_text(st, 2));
-    p->accreditation = xstrdup((const char *)sqlite3_column_text(st, 3));
-    p->allocated = sqlite3_column_int64(st, 4);
-    p->taken = sqlite3_column_int64(st, 5);
-    p->completed = sqlite3_column_int64(st, 6);
-    p->withdrawn = sqlite3_column_int64(st, 7);
-    p->completion_rate = share(p->completed, p->taken + p->withdrawn);
-  }
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc != SQLITE_DONE) {
-    store_fail(db, "reading the providers' places", err, errlen);
-    goto fail;
-  }
   *out = l;
   return 0;
 fail:
-  sqlite3_finalize(st);
   fund_ledger_free(l);
   return -1;
+}
+
+int fund_entry_status(const char *status) {
+  return !status                             ? FUND_ENROLLED
+         : strcmp(status, "withdrawn") == 0 ? FUND_WITHDRAWN
+         : strcmp(status, "completed") == 0 ? FUND_COMPLETED
+                                            : FUND_ENROLLED;
+}
+
+int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t errlen) {
+  *out = NULL;
+  sqlite3_stmt *st = NULL;
+  if (prepare(db,
+              "SELECT e.id, e.provider_id, e.wave, e.status,"
+              " CASE WHEN s.id IS NULL THEN -1"
+              "  WHEN s.hub_id IS NOT NULL AND (s.hub_joined IS NULL"
+              "   OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10)) THEN 1"
+              "  ELSE 0 END"
+              " FROM enrolments e LEFT JOIN leaders l ON l.id = e.leader_id"
+              " LEFT JOIN establishments s ON s.id = l.establishment_id"
+              " WHERE ?1 <= 0 OR e.wave = ?1",
+              &st, err, errlen) != 0)
+    return -1;
+  sqlite3_bind_int(st, 1, only);
+  fund_entry *e = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    e = xgrow(e, &cap, n + 1, sizeof *e);
+    e[n].id = sqlite3_column_int64(st, 0);
+    e[n].provider_id = sqlite3_column_int64(st, 1);
+    e[n].wave = sqlite3_column_int(st, 2);
+    e[n].status = fund_entry_status((const char *)sqlite3_column_text(st, 3));
+    e[n].hub = sqlite3_column_int(st, 4);
+    n++;
+  }
+  sqlite3_finalize(st);
+  int r = rc == SQLITE_DONE ? fund_ledger_tally(db, e, n, only, out, err, errlen)
+                            : store_fail(db, "reading the enrolments", err, errlen);
+  free(e);
+  return r;
 }
 
 void fund_ledger_free(fund_ledger *l) {

@@ -135,9 +135,42 @@ typedef struct fund_ledger {
 
 /* Reads the ledger: every wave in the fund or with enrolments, and every
  * provider with an allocation or enrolments in it (only wave `only` when
- * it is > 0). Returns 0 and *out (free with fund_ledger_free), or -1 with
- * a message. */
+ * it is > 0). A wave's places, completions and bursaries count the
+ * enrolments whose leader and establishment are there; a provider's count
+ * them all. Returns 0 and *out (free with fund_ledger_free), or -1 with a
+ * message. It is fund_ledger_tally on the enrolments as one query reads
+ * them. */
 int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t errlen);
+
+/* An enrolment's status as the ledger counts it. */
+enum { FUND_ENROLLED, FUND_COMPLETED, FUND_WITHDRAWN };
+
+/* One enrolment as the ledger counts it (fund_ledger_tally). */
+typedef struct fund_entry {
+  sqlite3_int64 id;          /* enrolments.id */
+  sqlite3_int64 provider_id; /* enrolments.provider_id */
+  int wave;
+  int status; /* FUND_ENROLLED, FUND_COMPLETED or FUND_WITHDRAWN */
+  /* 1: its leader's establishment was in a hub on its start date (it
+   * joined on or before that day, or has no joining date); 0: not; -1:
+   * its leader or establishment is not there (it counts for its provider
+   * only). */
+  int hub;
+} fund_entry;
+
+/* enrolments.status as FUND_ENROLLED, FUND_COMPLETED, FUND_WITHDRAWN (any
+ * other text, or NULL, as FUND_ENROLLED: it holds a place). */
+int fund_entry_status(const char *status);
+
+/* The ledger fund_ledger_load reads, from the enrolments a caller has
+ * already read (entries: every row of the enrolments table, n of them, in
+ * any order, or only those of wave `only` when it is > 0): the waves,
+ * allocations, providers and bursary claims are read from db, by scans
+ * (no join, no lookup per row), and everything counted in memory. The
+ * dataset gives its own enrolments, so that the report reads none twice.
+ * Returns 0 and *out (free with fund_ledger_free), or -1 with a message. */
+int fund_ledger_tally(sqlite3 *db, const fund_entry *entries, size_t n, int only,
+                      fund_ledger **out, char *err, size_t errlen);
 void fund_ledger_free(fund_ledger *l);
 
 /* Whether the wave's hub share falls short of its target (false when

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "dataset.h"
 #include "fund.h"
 #include "instrument.h"
 #include "store.h"
@@ -327,6 +328,162 @@ static void test_ledger(void **state) {
   fund_ledger_free(NULL);
 }
 
+/* The ledger as the grouped SQL join computed it before it was counted in
+ * memory (fund.c until 2026-12-03), the referee of fund_ledger_load and of
+ * the dataset's ledger: every wave's and provider's row compared. */
+static void expect_sql_ledger(sqlite3 *db, int only, const fund_ledger *l) {
+  static const char *const sql[] = {
+      "SELECT k.wave, w.wave IS NOT NULL, w.opens, w.closes, w.places, w.hub_target_pct,"
+      " w.bursary_pence,"
+      " (SELECT coalesce(sum(a.places), 0) FROM allocations a WHERE a.wave = k.wave)"
+      " FROM (SELECT wave FROM waves UNION SELECT wave FROM enrolments) k"
+      " LEFT JOIN waves w ON w.wave = k.wave"
+      " WHERE ?1 <= 0 OR k.wave = ?1 ORDER BY k.wave",
+      "SELECT e.wave, coalesce(sum(e.status <> 'withdrawn'), 0),"
+      " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0),"
+      " coalesce(sum(e.status <> 'withdrawn' AND s.hub_id IS NOT NULL"
+      "   AND (s.hub_joined IS NULL"
+      "        OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10))), 0),"
+      " coalesce(sum(b.amount_pence), 0),"
+      " coalesce(sum(CASE WHEN b.status IN ('approved', 'paid') THEN b.amount_pence END), 0),"
+      " coalesce(sum(CASE WHEN b.status = 'paid' THEN b.amount_pence END), 0),"
+      " count(b.id), coalesce(sum(b.status IN ('approved', 'paid')), 0),"
+      " coalesce(sum(b.status = 'paid'), 0)"
+      " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+      " JOIN establishments s ON s.id = l.establishment_id"
+      " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+      " WHERE ?1 <= 0 OR e.wave = ?1 GROUP BY e.wave",
+      "SELECT k.wave, p.provider_key, p.name, p.accreditation, coalesce(a.places, 0),"
+      " coalesce(sum(e.status <> 'withdrawn'), 0),"
+      " coalesce(sum(e.status = 'completed'), 0), coalesce(sum(e.status = 'withdrawn'), 0)"
+      " FROM (SELECT wave, provider_id FROM allocations"
+      "       UNION SELECT wave, provider_id FROM enrolments) k"
+      " JOIN providers p ON p.id = k.provider_id"
+      " LEFT JOIN allocations a ON a.wave = k.wave AND a.provider_id = k.provider_id"
+      " LEFT JOIN enrolments e ON e.wave = k.wave AND e.provider_id = k.provider_id"
+      " WHERE ?1 <= 0 OR k.wave = ?1"
+      " GROUP BY k.wave, k.provider_id ORDER BY k.wave, p.provider_key"};
+  sqlite3_stmt *st;
+  size_t i = 0;
+  assert_int_equal(sqlite3_prepare_v2(db, sql[0], -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_int(st, 1, only);
+  for (; sqlite3_step(st) == SQLITE_ROW; i++) {
+    assert_true(i < l->nwaves);
+    const fund_wave *w = &l->waves[i];
+    assert_int_equal(w->wave, sqlite3_column_int(st, 0));
+    assert_int_equal(w->in_fund, sqlite3_column_int(st, 1));
+    const unsigned char *opens = sqlite3_column_text(st, 2), *closes = sqlite3_column_text(st, 3);
+    assert_string_equal(w->opens, opens ? (const char *)opens : "");
+    assert_string_equal(w->closes, closes ? (const char *)closes : "");
+    assert_int_equal(w->places, sqlite3_column_int64(st, 4));
+    if (w->in_fund)
+      assert_true(w->hub_target == sqlite3_column_double(st, 5));
+    else
+      assert_true(isnan(w->hub_target));
+    assert_int_equal(w->bursary_pence, sqlite3_column_int64(st, 6));
+    assert_int_equal(w->allocated, sqlite3_column_int64(st, 7));
+  }
+  sqlite3_finalize(st);
+  assert_int_equal(i, l->nwaves);
+  assert_int_equal(sqlite3_prepare_v2(db, sql[1], -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_int(st, 1, only);
+  size_t rows = 0;
+  for (; sqlite3_step(st) == SQLITE_ROW; rows++) {
+    const fund_wave *w = NULL;
+    for (i = 0; i < l->nwaves; i++)
+      if (l->waves[i].wave == sqlite3_column_int(st, 0))
+        w = &l->waves[i];
+    assert_non_null(w);
+    long long v[] = {w->taken,          w->completed,      w->withdrawn,  w->hub_taken,
+                     w->claimed_pence,  w->approved_pence, w->paid_pence, w->claims,
+                     w->approvals,      w->payments};
+    for (int c = 0; c < 10; c++)
+      assert_int_equal(v[c], sqlite3_column_int64(st, 1 + c));
+    if (w->taken)
+      assert_true(w->hub_share == 100.0 * (double)w->hub_taken / (double)w->taken);
+  }
+  sqlite3_finalize(st);
+  for (i = 0; i < l->nwaves; i++) /* a wave without enrolments counts none */
+    if (!l->waves[i].taken && !l->waves[i].withdrawn)
+      assert_int_equal(l->waves[i].claims, 0);
+  assert_true(rows <= l->nwaves);
+  assert_int_equal(sqlite3_prepare_v2(db, sql[2], -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_int(st, 1, only);
+  for (i = 0; sqlite3_step(st) == SQLITE_ROW; i++) {
+    assert_true(i < l->nproviders);
+    const fund_provider *p = &l->providers[i];
+    assert_int_equal(p->wave, sqlite3_column_int(st, 0));
+    assert_string_equal(p->provider_key, (const char *)sqlite3_column_text(st, 1));
+    assert_string_equal(p->name, (const char *)sqlite3_column_text(st, 2));
+    assert_string_equal(p->accreditation, (const char *)sqlite3_column_text(st, 3));
+    assert_int_equal(p->allocated, sqlite3_column_int64(st, 4));
+    assert_int_equal(p->taken, sqlite3_column_int64(st, 5));
+    assert_int_equal(p->completed, sqlite3_column_int64(st, 6));
+    assert_int_equal(p->withdrawn, sqlite3_column_int64(st, 7));
+  }
+  sqlite3_finalize(st);
+  assert_int_equal(i, l->nproviders);
+}
+
+/* The ledger counted in memory (fund_ledger_load, and the dataset's from
+ * its own enrolments) equals the grouped SQL join's, on data that reaches
+ * every case: a hub member throughout (no joining date) and one that
+ * joined on the very day an enrolment started, a claim approved and one
+ * paid, a claim of a withdrawn leader's other wave, waves in the fund
+ * without enrolments and enrolments in waves outside it (3 and 5, out of
+ * order), a provider allocated places it never took, provider keys in
+ * another order than their ids, and the ids of enrolments not in the
+ * order of the dataset's (by leader key). */
+static void test_ledger_counted_as_sql(void **state) {
+  fixture *f = *state;
+  char msg[512];
+  exec_ok(f->db, "INSERT INTO hubs (id, name) VALUES (2, 'South');"
+                 "INSERT INTO establishments (id, urn, name, type, region, hub_id, hub_joined)"
+                 " VALUES (3, 'T', 'Throughout', 'special', 'South West', 2, NULL),"
+                 "        (4, 'D', 'Same day', 'ap', 'South West', 2, '2018-09-01');"
+                 "INSERT INTO leaders (id, leader_key, establishment_id, role) VALUES"
+                 " (7, 'A7', 3, 'school'), (8, 'B8', 4, 'school'), (9, 'Z9', 4, 'school');"
+                 "INSERT INTO providers (id, provider_key, name, accreditation) VALUES"
+                 " (3, 'P0', 'Zeroth', 'level7'), (4, 'P9', 'Ninth', 'none');"
+                 "INSERT INTO waves VALUES (4, '2021-01-01', '2021-12-31', 10, 50.5, 75000);"
+                 "INSERT INTO allocations VALUES (1, 3, 1), (4, 4, 6);");
+  enrol(f, 9, 3, 5, "2022-01-10", NULL, "enrolled");
+  enrol(f, 1, 1, 1, "2019-02-01", "2019-09-01", "completed");
+  enrol(f, 2, 1, 1, "2018-09-01", NULL, "enrolled");
+  enrol(f, 3, 2, 1, "2018-09-01", NULL, "withdrawn");
+  enrol(f, 7, 3, 1, "2018-05-01", "2019-01-15", "completed");
+  enrol(f, 8, 2, 1, "2018-09-01", "2019-03-01", "completed");
+  enrol(f, 3, 2, 3, "2020-01-01", "2020-06-01", "completed");
+  enrol(f, 5, 1, 3, "2020-09-01", NULL, "enrolled");
+  enrol(f, 6, 3, 3, "2020-02-01", NULL, "withdrawn");
+  assert_int_equal(step(f, "L1", 1, FUND_CLAIM, "2019-09-02", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L1", 1, FUND_APPROVE, "2019-09-03", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "A7", 1, FUND_CLAIM, "2019-01-16", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "A7", 1, FUND_APPROVE, "2019-01-17", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "A7", 1, FUND_PAY, "2019-01-18", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "B8", 1, FUND_CLAIM, "2019-03-02", msg), FUND_STEP_DONE);
+  assert_int_equal(step(f, "L3", 3, FUND_CLAIM, "2020-06-02", msg), FUND_STEP_DONE);
+  for (int only = 0; only <= 5; only++) {
+    fund_ledger *l;
+    assert_int_equal(fund_ledger_load(f->db, only, &l, msg, sizeof msg), 0);
+    expect_sql_ledger(f->db, only, l);
+    if (only == 0) { /* the cases are there */
+      assert_int_equal(l->nwaves, 4);
+      assert_int_equal(l->waves[0].hub_taken, 3); /* L1, A7 (throughout), B8 (same day) */
+      assert_int_equal(l->waves[0].claims, 3);
+      assert_int_equal(l->waves[2].wave, 4);
+      assert_int_equal(l->waves[2].taken, 0);
+      assert_int_equal(l->waves[1].claims, 1);
+      assert_string_equal(l->providers[0].provider_key, "P0");
+    }
+    fund_ledger_free(l);
+  }
+  dataset *ds;
+  assert_int_equal(dataset_load(f->s, &ds, msg, sizeof msg), 0);
+  expect_sql_ledger(f->db, 0, ds->fund);
+  dataset_free(ds);
+}
+
 static void test_pounds(void **state) {
   (void)state;
   char buf[40];
@@ -349,6 +506,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_wave_and_allocation_checks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bursary_steps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ledger_counted_as_sql, setup, teardown),
       cmocka_unit_test(test_pounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
