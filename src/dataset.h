@@ -165,6 +165,10 @@ typedef struct dataset {
    * answers point into it); NULL when each response owns its answers
    * (datasets built by hand). */
   ds_answer *answer_block;
+  /* dataset_load's store of the establishments' and leaders' strings
+   * (urn, name, region, key), packed together; NULL when each is an
+   * allocation of its own (datasets built by hand). */
+  struct ds_strings *strings;
 } dataset;
 
 /* Reads the store. Returns 0, or -1 with a message (a database error, a

@@ -151,6 +151,13 @@ static void test_programme(void **state) {
   assert_string_equal(e2->hub_joined, "2019-01-15");
   assert_string_equal(ds->establishments[0].hub_joined, "");
   assert_close(e2->fsm_pct, 9.7, 1e-12);
+  /* Strings packed in the dataset's store, each region held once: 100101
+   * and 100102 are both in the North West, 100104 in the North East. */
+  assert_non_null(ds->strings);
+  assert_string_equal(ds->establishments[0].region, "North West");
+  assert_ptr_equal(ds->establishments[0].region, e2->region);
+  assert_string_equal(ds->establishments[3].region, "North East");
+  assert_string_equal(ds->establishments[3].name, "The \"Bridge\" Pupil Referral Unit");
 
   /* A leader's establishment and its type. */
   size_t l9 = leader(ds, "CL0009");
