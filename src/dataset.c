@@ -117,7 +117,7 @@ typedef struct colval {
  * scale 100). Without the thread (it could not start) each buffer is
  * hashed when full, by the loader. */
 #define HASH_NBUF 4
-#define HASH_BUF 65536
+#define HASH_BUF (1 << 20) /* large: each hand-over wakes the thread, a system call */
 
 typedef struct hasher {
   crypto_generichash_state state; /* the thread's, until it is joined */
@@ -939,7 +939,11 @@ static int load_answers(loader *ld, dataset *ds) {
  * (return_id, benchmark, pct) hashed it before schema version 9: read_row's
  * encoding of an integer, an integer and a real. */
 static void hash_benchmark(loader *ld, sqlite3_int64 id, int b, double pct) {
-  unsigned char row[32];
+  if (HASH_BUF - ld->nbuf < 32) { /* the row is written straight into the buffer */
+    ld->buf = hasher_hand_over(&ld->hash, ld->nbuf);
+    ld->nbuf = 0;
+  }
+  unsigned char *row = ld->buf + ld->nbuf;
   size_t k = 0;
   unsigned long long u = (unsigned long long)id, bits;
   row[k++] = 'I';
@@ -950,7 +954,7 @@ static void hash_benchmark(loader *ld, sqlite3_int64 id, int b, double pct) {
   memcpy(&bits, &pct, sizeof bits);
   for (int j = 0; j < 8; j++)
     row[k++] = (unsigned char)(bits >> (8 * j));
-  hash_bytes(ld, row, k);
+  ld->nbuf += k;
 }
 
 /* The Compass returns, each with its eight percentages (compass_returns'
@@ -1246,21 +1250,36 @@ const char *dataset_answer_code(const dataset *ds, const ds_answer *a) {
   return a->code ? ds->codes[a->code - 1] : NULL;
 }
 
+/* k / 10 for k = 0 .. 1000, each as the division gives it (a constant
+ * expression, evaluated as at run time): no division per value read. */
+#define TENTH(k) (k) / 10.0
+#define TENTHS1(k)                                                                                \
+  TENTH(k), TENTH(k + 1), TENTH(k + 2), TENTH(k + 3), TENTH(k + 4), TENTH(k + 5), TENTH(k + 6), \
+      TENTH(k + 7), TENTH(k + 8), TENTH(k + 9)
+#define TENTHS10(k)                                                                               \
+  TENTHS1(k), TENTHS1(k + 10), TENTHS1(k + 20), TENTHS1(k + 30), TENTHS1(k + 40),                 \
+      TENTHS1(k + 50), TENTHS1(k + 60), TENTHS1(k + 70), TENTHS1(k + 80), TENTHS1(k + 90)
+#define TENTHS100(k)                                                                              \
+  TENTHS10(k), TENTHS10(k + 100), TENTHS10(k + 200), TENTHS10(k + 300), TENTHS10(k + 400),        \
+      TENTHS10(k + 500), TENTHS10(k + 600), TENTHS10(k + 700), TENTHS10(k + 800),                 \
+      TENTHS10(k + 900)
+static const double tenths[1001] = {TENTHS100(0), TENTH(1000)};
+
 /* pct as tenths, when a whole number of them gives back its very bits. */
 static uint16_t pct_tenths(double pct) {
   if (isnan(pct))
     return DS_PCT_NONE;
   if (!(pct >= 0 && pct <= 100))
     return DS_PCT_EXACT;
-  double t = floor(pct * 10 + 0.5), back = t / 10;
-  return memcmp(&back, &pct, sizeof pct) == 0 ? (uint16_t)t : DS_PCT_EXACT;
+  int t = (int)(pct * 10 + 0.5); /* floor: the value is positive */
+  return memcmp(&tenths[t], &pct, sizeof pct) == 0 ? (uint16_t)t : DS_PCT_EXACT;
 }
 
 double dataset_return_pct(const dataset *ds, size_t r, int b) {
   if (r < ds->nreturn_pct)
     return ds->return_pct[r * DS_NBENCHMARKS + (size_t)b];
   uint16_t t = ds->returns[r].pct10[b];
-  return t == DS_PCT_NONE ? NAN : t / 10.0; /* DS_PCT_EXACT is only below nreturn_pct */
+  return t == DS_PCT_NONE ? NAN : tenths[t]; /* DS_PCT_EXACT is only below nreturn_pct */
 }
 
 void dataset_return_set_pct(dataset *ds, size_t r, int b, double pct) {
