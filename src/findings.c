@@ -386,24 +386,43 @@ static void f_practice(report_table *t) {
            "had not done it");
 }
 
-static void f_fig4(report_table *t) {
-  strbuf b = STRBUF_INIT;
-  size_t hi = 0, lo = 0, shown = 0;
-  double vh = 0, vl = 0;
+/* The rows of t with the highest and the lowest value (value(t, r, arg);
+ * NAN leaves row r out), in *hi and *lo with their values; returns how
+ * many rows have a value. */
+typedef double row_value(const report_table *t, size_t r, int arg);
+static size_t extremes(const report_table *t, row_value *value, int arg, size_t *hi, double *vh,
+                       size_t *lo, double *vl) {
+  size_t shown = 0;
+  *hi = *lo = 0;
+  *vh = *vl = 0;
   for (size_t r = 0; r < t->nrows; r++) {
-    double v = val(t, r, "very_pct") + val(t, r, "quite_pct");
+    double v = value(t, r, arg);
     if (isnan(v))
       continue;
-    if (!shown || v > vh) {
-      hi = r;
-      vh = v;
+    if (!shown || v > *vh) {
+      *hi = r;
+      *vh = v;
     }
-    if (!shown || v < vl) {
-      lo = r;
-      vl = v;
+    if (!shown || v < *vl) {
+      *lo = r;
+      *vl = v;
     }
     shown++;
   }
+  return shown;
+}
+
+/* Very or quite confident (%). */
+static double confident(const report_table *t, size_t r, int arg) {
+  (void)arg;
+  return val(t, r, "very_pct") + val(t, r, "quite_pct");
+}
+
+static void f_fig4(report_table *t) {
+  strbuf b = STRBUF_INIT;
+  size_t hi, lo;
+  double vh, vl;
+  size_t shown = extremes(t, confident, 0, &hi, &vh, &lo, &vl);
   if (shown) {
     char a[64], a2[64];
     strbuf_printf(&b, "Months after the training, confidence was highest in %s (",
@@ -582,27 +601,20 @@ static void put_withheld_benchmarks(strbuf *b, const report_table *t) {
                   b->len ? " " : "", second, second == 1 ? "is" : "are");
 }
 
+/* A trained group's post % (change: its rise from the baseline); NAN for
+ * the other groups. */
+static double trained_pct(const report_table *t, size_t r, int change) {
+  const cell *g = report_table_cell(t, r, (size_t)report_table_find_column(t, "group"));
+  if (!g || g->kind != CELL_TEXT || strcmp(g->text, "trained") != 0)
+    return NAN;
+  return change ? val(t, r, "post_pct") - val(t, r, "baseline_pct") : val(t, r, "post_pct");
+}
+
 static void f_fig20_21(report_table *t, int change) {
   strbuf b = STRBUF_INIT;
-  size_t hi = 0, lo = 0, shown = 0;
-  double vh = 0, vl = 0;
-  for (size_t r = 0; r < t->nrows; r++) {
-    const cell *g = report_table_cell(t, r, (size_t)report_table_find_column(t, "group"));
-    if (!g || g->kind != CELL_TEXT || strcmp(g->text, "trained") != 0)
-      continue;
-    double v = change ? val(t, r, "post_pct") - val(t, r, "baseline_pct") : val(t, r, "post_pct");
-    if (isnan(v))
-      continue;
-    if (!shown || v > vh) {
-      hi = r;
-      vh = v;
-    }
-    if (!shown || v < vl) {
-      lo = r;
-      vl = v;
-    }
-    shown++;
-  }
+  size_t hi, lo;
+  double vh, vl;
+  size_t shown = extremes(t, trained_pct, change, &hi, &vh, &lo, &vl);
   if (shown > 1) {
     char bh[48], bl[48];
     lab(t, hi, "benchmark", bh, sizeof bh);
