@@ -223,17 +223,24 @@ static analysis_cache *cache_get(web_request *req, bool *preparing, char *err, s
   return c;
 }
 
-/* The page for a request that found no analysis: 503 while the first is
- * being prepared, 500 when it could not be. */
-static void no_analysis(web_request *req, web_response *res, bool preparing, const char *err) {
+/* The current analysis for a page (cache_get); when there is none, the
+ * page says why instead (res set): 503 while the first is being prepared,
+ * 500 when it could not be. */
+static analysis_cache *cache_for(web_request *req, web_response *res) {
+  char err[512];
+  bool preparing;
+  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
+  if (c)
+    return c;
   if (!preparing) {
     web_app_fail(req, res, err);
-    return;
+    return NULL;
   }
   web_page_simple(res, req, 503, "Being prepared",
                   "The figures behind this page are being prepared. Reload the page in a "
                   "minute.");
   web_response_header(res, "Retry-After", "30");
+  return NULL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -561,13 +568,9 @@ void web_dashboard_page(web_request *req, web_response *res) {
     }
     return;
   }
-  char err[512];
-  bool preparing;
-  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
-  if (!c) {
-    no_analysis(req, res, preparing, err);
+  analysis_cache *c = cache_for(req, res);
+  if (!c)
     return;
-  }
   web_page_begin(res, req, "Programme dashboard");
   strbuf_puts(&res->body, c->programme);
   web_page_end(res);
@@ -575,13 +578,9 @@ void web_dashboard_page(web_request *req, web_response *res) {
 }
 
 void web_dashboard_provider(web_request *req, web_response *res) {
-  char err[512];
-  bool preparing;
-  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
-  if (!c) {
-    no_analysis(req, res, preparing, err);
+  analysis_cache *c = cache_for(req, res);
+  if (!c)
     return;
-  }
   const pcount *p = NULL;
   for (size_t i = 0; i < c->ncounts; i++)
     if (strcmp(c->counts[i].key, req->params[0]) == 0)
@@ -643,13 +642,9 @@ static void attachment(web_response *res, const char *name) {
 static const char *const formats[] = {"csv", "json", "sav", NULL};
 
 void web_dashboard_downloads(web_request *req, web_response *res) {
-  char err[512];
-  bool preparing;
-  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
-  if (!c) {
-    no_analysis(req, res, preparing, err);
+  analysis_cache *c = cache_for(req, res);
+  if (!c)
     return;
-  }
   web_page_begin(res, req, "Downloads");
   strbuf *b = &res->body;
   web_page_para(b, NULL, "Every download is recorded in the audit log with your name.");
@@ -694,13 +689,9 @@ void web_dashboard_downloads(web_request *req, web_response *res) {
 }
 
 static void report_file(web_request *req, web_response *res, bool html) {
-  char err[512];
-  bool preparing;
-  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
-  if (!c) {
-    no_analysis(req, res, preparing, err);
+  analysis_cache *c = cache_for(req, res);
+  if (!c)
     return;
-  }
   const char *name = html ? "report.html" : "report.json";
   if (audit(req, res, name)) {
     if (html)
@@ -719,13 +710,9 @@ void web_dashboard_report_json(web_request *req, web_response *res) {
 }
 
 void web_dashboard_table_csv(web_request *req, web_response *res) {
-  char err[512];
-  bool preparing;
-  analysis_cache *c = cache_get(req, &preparing, err, sizeof err);
-  if (!c) {
-    no_analysis(req, res, preparing, err);
+  analysis_cache *c = cache_for(req, res);
+  if (!c)
     return;
-  }
   const report_table *t = report_doc_table(c->doc, req->params[0]);
   if (!t) {
     web_page_simple(res, req, 404, "Table not found", "The report has no table with this id.");
