@@ -281,9 +281,7 @@ static void read_row(loader *ld, sqlite3_stmt *st) {
     c->t = NULL;
     c->n = 0;
     switch (c->type) {
-    case SQLITE_NULL:
-      head[0] = 'N';
-      break;
+    case SQLITE_NULL: head[0] = 'N'; break;
     case SQLITE_INTEGER: {
       c->i = sqlite3_column_int64(st, i);
       unsigned long long u = (unsigned long long)c->i;
@@ -401,23 +399,7 @@ static char *dup_col_or_null(loader *ld, sqlite3_stmt *st, int i) {
  * date is compared with the windows' UTC dates as every other one is; one
  * in UTC or without a zone is its first 10 characters. */
 static void date_col(char out[11], loader *ld, sqlite3_stmt *st, int i) {
-  const char *t = col_text(ld, st, i);
-  size_t n = strlen(t);
-  if (n > 10 && strpbrk(t + 10, "+-")) {
-    int64_t when;
-    if (date_parse_when(t, true, &when) == 0) {
-      int64_t day = when / 86400000 - (when % 86400000 < 0);
-      char buf[16];
-      date_format((int)day, buf);
-      memcpy(out, buf, 10);
-      out[10] = '\0';
-      return;
-    }
-  }
-  if (n > 10)
-    n = 10;
-  memcpy(out, t, n);
-  out[n] = '\0';
+  date_utc_day(col_text(ld, st, i), out);
 }
 
 static double real_col(const loader *ld, sqlite3_stmt *st, int i) {
@@ -708,10 +690,10 @@ static int load_enrolments(loader *ld, dataset *ds) {
     f->id = int_col(ld, st, 6);
     f->provider_id = int_col(ld, st, 1);
     f->wave = e->wave;
-    f->status = status == DS_WITHDRAWN ? FUND_WITHDRAWN
+    f->status = status == DS_WITHDRAWN   ? FUND_WITHDRAWN
                 : status == DS_COMPLETED ? FUND_COMPLETED
                                          : FUND_ENROLLED;
-    f->hub = x->hub != DS_NONE && (!x->hub_joined[0] || strcmp(x->hub_joined, e->start_date) <= 0);
+    f->hub = fund_hub_on_start(1, x->hub != DS_NONE, x->hub_joined, e->start_date);
   }
   ld->nhash = -1;
   sqlite3_finalize(st);
@@ -775,8 +757,7 @@ static int load_responses(loader *ld, dataset *ds) {
       p->score[a] = NAN;
     date_col(p->submitted, ld, st, 5);
     int survey = enum_col(ld, st, 1, survey_names, COUNT(survey_names), "responses.survey");
-    int stage =
-        survey < 0 ? -1 : enum_col(ld, st, 2, VOCAB(VOCAB_STAGE), "responses.stage");
+    int stage = survey < 0 ? -1 : enum_col(ld, st, 2, VOCAB(VOCAB_STAGE), "responses.stage");
     int ok = 0;
     if (stage >= 0)
       p->leader = ref_col(ld, st, 3, &ld->leaders, "responses.leader_id", &ok);
@@ -1253,15 +1234,15 @@ const char *dataset_answer_code(const dataset *ds, const ds_answer *a) {
 /* k / 10 for k = 0 .. 1000, each as the division gives it (a constant
  * expression, evaluated as at run time): no division per value read. */
 #define TENTH(k) (k) / 10.0
-#define TENTHS1(k)                                                                                \
-  TENTH(k), TENTH(k + 1), TENTH(k + 2), TENTH(k + 3), TENTH(k + 4), TENTH(k + 5), TENTH(k + 6), \
+#define TENTHS1(k)                                                                                 \
+  TENTH(k), TENTH(k + 1), TENTH(k + 2), TENTH(k + 3), TENTH(k + 4), TENTH(k + 5), TENTH(k + 6),    \
       TENTH(k + 7), TENTH(k + 8), TENTH(k + 9)
-#define TENTHS10(k)                                                                               \
-  TENTHS1(k), TENTHS1(k + 10), TENTHS1(k + 20), TENTHS1(k + 30), TENTHS1(k + 40),                 \
-      TENTHS1(k + 50), TENTHS1(k + 60), TENTHS1(k + 70), TENTHS1(k + 80), TENTHS1(k + 90)
-#define TENTHS100(k)                                                                              \
-  TENTHS10(k), TENTHS10(k + 100), TENTHS10(k + 200), TENTHS10(k + 300), TENTHS10(k + 400),        \
-      TENTHS10(k + 500), TENTHS10(k + 600), TENTHS10(k + 700), TENTHS10(k + 800),                 \
+#define TENTHS10(k)                                                                                \
+  TENTHS1(k), TENTHS1(k + 10), TENTHS1(k + 20), TENTHS1(k + 30), TENTHS1(k + 40), TENTHS1(k + 50), \
+      TENTHS1(k + 60), TENTHS1(k + 70), TENTHS1(k + 80), TENTHS1(k + 90)
+#define TENTHS100(k)                                                                               \
+  TENTHS10(k), TENTHS10(k + 100), TENTHS10(k + 200), TENTHS10(k + 300), TENTHS10(k + 400),         \
+      TENTHS10(k + 500), TENTHS10(k + 600), TENTHS10(k + 700), TENTHS10(k + 800),                  \
       TENTHS10(k + 900)
 static const double tenths[1001] = {TENTHS100(0), TENTH(1000)};
 

@@ -290,3 +290,20 @@ void date_hint(const char *s, char *hint, size_t len) {
                "dd/mm/yyyy)");
   }
 }
+
+void date_utc_day(const char *stored, char out[11]) {
+  size_t n = strlen(stored);
+  int64_t when;
+  if (n > 10 && strpbrk(stored + 10, "+-") && date_parse_when(stored, true, &when) == 0) {
+    int64_t day = when / 86400000 - (when % 86400000 < 0);
+    char buf[16];
+    date_format((int)day, buf);
+    memcpy(out, buf, 10);
+    out[10] = '\0';
+    return;
+  }
+  if (n > 10)
+    n = 10;
+  memcpy(out, stored, n);
+  out[n] = '\0';
+}

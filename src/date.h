@@ -25,6 +25,13 @@ bool date_parse(const char *s, int *year, int *month, int *day);
  * when the text has the wrong shape, 2 when it names no real date or time. */
 int date_parse_when(const char *s, bool allow_time, int64_t *when);
 
+/* The UTC date (YYYY-MM-DD) of a stored date or time into out: a time
+ * with an offset is moved to UTC first (23:30-02:00 is the next day);
+ * anything else is its first ten characters. Every rule that compares
+ * stored dates by day (a return's window, a hub joined by a start date)
+ * reads them through this. */
+void date_utc_day(const char *stored, char out[11]);
+
 /* The order of day and month in a date written with slashes. */
 enum { DATE_DMY, DATE_MDY };
 #define DATE_ISO_MAX 32

@@ -817,8 +817,8 @@ done:
   return r;
 }
 
-int fund_ledger_tally(sqlite3 *db, const fund_entry *entries, size_t n, int only,
-                      fund_ledger **out, char *err, size_t errlen) {
+int fund_ledger_tally(sqlite3 *db, const fund_entry *entries, size_t n, int only, fund_ledger **out,
+                      char *err, size_t errlen) {
   *out = NULL;
   fund_ledger *l = xcalloc(1, sizeof *l);
   if (tally_waves(db, entries, n, only, l, err, errlen) != 0)
@@ -864,21 +864,31 @@ fail:
 }
 
 int fund_entry_status(const char *status) {
-  return !status                             ? FUND_ENROLLED
+  return !status                            ? FUND_ENROLLED
          : strcmp(status, "withdrawn") == 0 ? FUND_WITHDRAWN
          : strcmp(status, "completed") == 0 ? FUND_COMPLETED
                                             : FUND_ENROLLED;
+}
+
+int fund_hub_on_start(int known, int in_hub, const char *joined, const char *start) {
+  if (!known)
+    return -1;
+  if (!in_hub)
+    return 0;
+  if (!joined || !joined[0])
+    return 1;
+  char j[11], d[11];
+  date_utc_day(joined, j);
+  date_utc_day(start ? start : "", d);
+  return strcmp(j, d) <= 0;
 }
 
 int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t errlen) {
   *out = NULL;
   sqlite3_stmt *st = NULL;
   if (prepare(db,
-              "SELECT e.id, e.provider_id, e.wave, e.status,"
-              " CASE WHEN s.id IS NULL THEN -1"
-              "  WHEN s.hub_id IS NOT NULL AND (s.hub_joined IS NULL"
-              "   OR substr(s.hub_joined, 1, 10) <= substr(e.start_date, 1, 10)) THEN 1"
-              "  ELSE 0 END"
+              "SELECT e.id, e.provider_id, e.wave, e.status, s.id IS NOT NULL,"
+              " s.hub_id IS NOT NULL, s.hub_joined, e.start_date"
               " FROM enrolments e LEFT JOIN leaders l ON l.id = e.leader_id"
               " LEFT JOIN establishments s ON s.id = l.establishment_id"
               " WHERE ?1 <= 0 OR e.wave = ?1",
@@ -894,7 +904,9 @@ int fund_ledger_load(sqlite3 *db, int only, fund_ledger **out, char *err, size_t
     e[n].provider_id = sqlite3_column_int64(st, 1);
     e[n].wave = sqlite3_column_int(st, 2);
     e[n].status = fund_entry_status((const char *)sqlite3_column_text(st, 3));
-    e[n].hub = sqlite3_column_int(st, 4);
+    e[n].hub = fund_hub_on_start(sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+                                 (const char *)sqlite3_column_text(st, 6),
+                                 (const char *)sqlite3_column_text(st, 7));
     n++;
   }
   sqlite3_finalize(st);

@@ -158,6 +158,12 @@ typedef struct fund_entry {
   int hub;
 } fund_entry;
 
+/* fund_entry.hub: -1 when the leader's establishment is not known, 1 when
+ * it is in a hub that it joined (joined; NULL or "": always) on or before
+ * the enrolment's start, 0 otherwise; both dates compared as UTC days
+ * (date_utc_day), as the report's dataset compares them. */
+int fund_hub_on_start(int known, int in_hub, const char *joined, const char *start);
+
 /* enrolments.status as FUND_ENROLLED, FUND_COMPLETED, FUND_WITHDRAWN (any
  * other text, or NULL, as FUND_ENROLLED: it holds a place). */
 int fund_entry_status(const char *status);
@@ -169,8 +175,8 @@ int fund_entry_status(const char *status);
  * (no join, no lookup per row), and everything counted in memory. The
  * dataset gives its own enrolments, so that the report reads none twice.
  * Returns 0 and *out (free with fund_ledger_free), or -1 with a message. */
-int fund_ledger_tally(sqlite3 *db, const fund_entry *entries, size_t n, int only,
-                      fund_ledger **out, char *err, size_t errlen);
+int fund_ledger_tally(sqlite3 *db, const fund_entry *entries, size_t n, int only, fund_ledger **out,
+                      char *err, size_t errlen);
 void fund_ledger_free(fund_ledger *l);
 
 /* Whether the wave's hub share falls short of its target (false when

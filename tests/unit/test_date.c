@@ -149,11 +149,37 @@ static void test_hint(void **state) {
   assert_string_equal(hint, "");
 }
 
+/* The UTC day of a stored date or time: an offset moves it, a plain date
+ * or a time without an offset is its first ten characters. */
+static void test_utc_day(void **state) {
+  (void)state;
+  static const char *const cases[][2] = {
+      {"2019-01-01", "2019-01-01"},
+      {"2019-01-01T23:30:00", "2019-01-01"},
+      {"2019-01-01T23:30:00Z", "2019-01-01"},
+      {"2019-01-01T23:30:00-02:00", "2019-01-02"},
+      {"2019-01-02T01:00:00+02:00", "2019-01-01"},
+      {"2020-12-31T23:00:00-01:00", "2021-01-01"},
+      {"1969-12-31T23:00:00-02:00", "1970-01-01"},
+      {"", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char out[11];
+    date_utc_day(cases[i][0], out);
+    if (strcmp(out, cases[i][1]) != 0)
+      fail_msg("date_utc_day(\"%s\") = %s, want %s", cases[i][0], out, cases[i][1]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_valid_leap_years), cmocka_unit_test(test_parse),
-      cmocka_unit_test(test_parse_when),       cmocka_unit_test(test_read),
-      cmocka_unit_test(test_days_round_trip), cmocka_unit_test(test_read_twelve_hour),
+      cmocka_unit_test(test_utc_day),
+      cmocka_unit_test(test_valid_leap_years),
+      cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_parse_when),
+      cmocka_unit_test(test_read),
+      cmocka_unit_test(test_days_round_trip),
+      cmocka_unit_test(test_read_twelve_hour),
       cmocka_unit_test(test_hint),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

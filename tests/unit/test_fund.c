@@ -394,9 +394,8 @@ static void expect_sql_ledger(sqlite3 *db, int only, const fund_ledger *l) {
       if (l->waves[i].wave == sqlite3_column_int(st, 0))
         w = &l->waves[i];
     assert_non_null(w);
-    long long v[] = {w->taken,          w->completed,      w->withdrawn,  w->hub_taken,
-                     w->claimed_pence,  w->approved_pence, w->paid_pence, w->claims,
-                     w->approvals,      w->payments};
+    long long v[] = {w->taken,          w->completed,  w->withdrawn, w->hub_taken, w->claimed_pence,
+                     w->approved_pence, w->paid_pence, w->claims,    w->approvals, w->payments};
     for (int c = 0; c < 10; c++)
       assert_int_equal(v[c], sqlite3_column_int64(st, 1 + c));
     if (w->taken)
@@ -484,6 +483,42 @@ static void test_ledger_counted_as_sql(void **state) {
   dataset_free(ds);
 }
 
+/* A hub joined at a time with an offset counts from its UTC day, in
+ * `cleval fund` (fund_ledger_load) and the report's ledger (the dataset's)
+ * alike: joined 2019-01-01T23:30-02:00 is 2019-01-02 UTC, after a start on
+ * 2019-01-01 (not in the hub); joined 2019-01-02T01:00+02:00 is 2019-01-01
+ * UTC, the same day (in it). fund_ledger_load compared the first ten
+ * characters and counted the opposite of the report in both cases. */
+static void test_ledger_hub_joined_with_offset(void **state) {
+  fixture *f = *state;
+  char msg[512];
+  exec_ok(f->db, "INSERT INTO establishments (id, urn, name, type, region, hub_id, hub_joined)"
+                 " VALUES (5, 'O', 'Offset', 'mainstream', 'North East', 1,"
+                 "         '2019-01-02T01:00:00+02:00');"
+                 "UPDATE establishments SET hub_joined = '2019-01-01T23:30:00-02:00' WHERE id = 1;"
+                 "INSERT INTO leaders (id, leader_key, establishment_id, role) VALUES"
+                 " (10, 'O10', 5, 'school');");
+  static const char *const starts[2][2] = {{"1", "2019-01-01"},   /* establishment 1: not yet */
+                                           {"10", "2019-01-01"}}; /* 5: joined that day */
+  for (int k = 0; k < 2; k++) {
+    enrol(f, atoi(starts[k][0]), 1, 1, starts[k][1], NULL, "enrolled");
+    fund_ledger *l;
+    assert_int_equal(fund_ledger_load(f->db, 0, &l, msg, sizeof msg), 0);
+    assert_int_equal(l->waves[0].taken, k + 1);
+    assert_int_equal(l->waves[0].hub_taken, k);
+    dataset *ds;
+    assert_int_equal(dataset_load(f->s, &ds, msg, sizeof msg), 0);
+    assert_int_equal(ds->fund->waves[0].hub_taken, k);
+    dataset_free(ds);
+    fund_ledger_free(l);
+  }
+  assert_int_equal(fund_hub_on_start(0, 1, NULL, "2019-01-01"), -1);
+  assert_int_equal(fund_hub_on_start(1, 0, NULL, "2019-01-01"), 0);
+  assert_int_equal(fund_hub_on_start(1, 1, NULL, "2019-01-01"), 1);
+  assert_int_equal(fund_hub_on_start(1, 1, "2019-01-01", "2019-01-01"), 1);
+  assert_int_equal(fund_hub_on_start(1, 1, "2019-01-02", "2019-01-01"), 0);
+}
+
 static void test_pounds(void **state) {
   (void)state;
   char buf[40];
@@ -507,6 +542,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bursary_steps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ledger_counted_as_sql, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ledger_hub_joined_with_offset, setup, teardown),
       cmocka_unit_test(test_pounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
