@@ -1,8 +1,8 @@
 /* The fund's KINDs: waves, allocations and bursaries. Each row is checked
- * as it is written against the ledger's rules (fund.c); these KINDs, and
- * enrolments, rehearse their writes in the checking pass (rolled back), so
- * that a rule counts the file's earlier rows too and every refusal is a
- * problem naming its line. */
+ * as it is written against the ledger's rules (fund.c); these KINDs
+ * rehearse their writes in the checking pass (rolled back), so that a rule
+ * counts the file's earlier rows too and every refusal is a problem naming
+ * its line. Enrolments are checked in memory instead (fund_enrolments). */
 #include <stdio.h>
 #include <string.h>
 
@@ -226,26 +226,13 @@ void imp_row_bursary(importer *im) {
   imp_count(im, rc == FUND_STEP_ALREADY ? ACT_SAME : status == FUND_CLAIM ? ACT_ADD : ACT_UPDATE);
 }
 
-/* The checker of this pass's enrolments: its counts are forgotten when a
- * new pass starts (the rehearsal's writes were rolled back). */
-static fund_enrolments *enrolments_checker(importer *im) {
+void imp_check_enrolment(importer *im, const fund_enrolment *e, const fund_place *others,
+                         size_t nothers, int col_leader, int col_provider, int col_wave,
+                         int col_completion) {
   if (!im->fund)
     im->fund = fund_enrolments_new(im->db);
-  else if (im->fund_pass != im->pass)
-    fund_enrolments_forget(im->fund);
-  im->fund_pass = im->pass;
-  return im->fund;
-}
-
-void imp_enrolment_wrote(importer *im, sqlite3_int64 wave, sqlite3_int64 provider, bool held,
-                         bool holds) {
-  fund_enrolments_wrote(enrolments_checker(im), wave, provider, held, holds);
-}
-
-void imp_check_enrolment(importer *im, sqlite3_int64 id, int col_leader, int col_provider,
-                         int col_wave, int col_completion) {
   char msg[512];
-  int rc = fund_enrolments_check(enrolments_checker(im), id, msg, sizeof msg);
+  int rc = fund_enrolments_add(im->fund, e, others, nothers, msg, sizeof msg);
   if (rc < 0) {
     fund_failure(im, msg);
     return;

@@ -13,6 +13,7 @@
 
 #include "csvin.h"
 #include "date.h"
+#include "fund.h"
 #include "import.h"
 #include "instrument.h"
 #include "score.h"
@@ -189,6 +190,14 @@ enum stmt_id {
 
 typedef struct importer importer;
 
+/* What the checking pass found for an enrolment row. */
+typedef struct enrol_rec {
+  sqlite3_int64 leader, provider, id; /* id: the stored enrolment, or 0 */
+  unsigned char action;               /* ACT_* */
+  bool claimed;                       /* it has a bursary claim */
+  bool found;                         /* the row was checked and may be written */
+} enrol_rec;
+
 /* One KIND: how its file is read and what it writes (the table is in
  * import.c; see the comment at its top). */
 typedef struct import_kind {
@@ -305,10 +314,18 @@ struct importer {
   /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
   sqlite3_stmt *batch;
   size_t batch_n;
-  /* The fund's checks of the enrolments written (fund.c), with the places
-   * taken kept in memory during a pass (fund_pass: the pass they count). */
-  struct fund_enrolments *fund;
-  int fund_pass;
+  /* Enrolments: the fund's checks in memory (fund.c); what the checking
+   * pass found for each row (by im->rows - 1), so that the writing pass
+   * looks nothing up again; the stored enrolments of a row's leader in its
+   * wave. */
+  fund_enrolments *fund;
+  struct enrol_rec *enrol;
+  size_t enrol_cap;
+  fund_place *others;
+  size_t others_cap;
+  /* Providers' ids by key, as imp_key_id found them. */
+  struct imp_key_cache *prov_cache;
+  size_t nprov_cache, prov_cache_cap;
 };
 
 /* Takes the header (n names as read, not trimmed) and checks it against the
@@ -340,15 +357,13 @@ void imp_row_compass(importer *im);
 void imp_row_wave(importer *im);
 void imp_row_allocation(importer *im);
 void imp_row_bursary(importer *im);
-/* Checks enrolment id, just written, against the fund's rules; a refusal
- * is a problem on the column the rule concerns (the spec indices given). */
-void imp_check_enrolment(importer *im, sqlite3_int64 id, int col_leader, int col_provider,
-                         int col_wave, int col_completion);
-/* An enrolment of provider in wave was just written: it held a place
- * before (it existed, not withdrawn), it holds one now. Called for every
- * enrolment written, before imp_check_enrolment. */
-void imp_enrolment_wrote(importer *im, sqlite3_int64 wave, sqlite3_int64 provider, bool held,
-                         bool holds);
+/* Checks an enrolment row in the checking pass against the fund's rules,
+ * in memory (fund_enrolments_add: e as the row leaves it, others the
+ * stored enrolments of its leader in its wave); a refusal is a problem on
+ * the column the rule concerns (the spec indices given). */
+void imp_check_enrolment(importer *im, const fund_enrolment *e, const fund_place *others,
+                         size_t nothers, int col_leader, int col_provider, int col_wave,
+                         int col_completion);
 void imp_row_survey(importer *im);
 int imp_resolve_self(importer *im);
 int imp_resolve_longterm(importer *im);
@@ -468,6 +483,16 @@ sqlite3_stmt *imp_stmt(importer *im, int id, const char *sql);
 bool imp_run(importer *im, sqlite3_stmt *st, const char *what);
 /* Steps a query: 1 a row, 0 none, -1 failure. */
 int imp_query(importer *im, sqlite3_stmt *st);
+/* The id of the leader (IMP_LEADERS, by leader_key) or provider
+ * (IMP_PROVIDERS, by provider_key) with this key, or 0 with a problem on
+ * spec column i ("no provider has the id X (import providers first)") or a
+ * failure (im->failed). Providers are remembered once found. */
+enum { IMP_LEADERS, IMP_PROVIDERS };
+typedef struct imp_key_cache {
+  char *key;
+  sqlite3_int64 id;
+} imp_key_cache;
+sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key);
 /* Binds s, or NULL when it is empty. */
 void imp_bind_opt_text(sqlite3_stmt *st, int i, const char *s);
 /* Whether column c of a row equals s (NULL and "" are the same). */

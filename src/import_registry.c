@@ -325,23 +325,21 @@ void imp_row_provider(importer *im) {
   imp_run(im, w, "writing a provider");
 }
 
-/* The id of a leader or provider by its key; a problem when none. */
-static sqlite3_int64 lookup_key(importer *im, int qid, const char *sql, int i, const char *key,
-                                const char *what, const char *kind) {
-  sqlite3_stmt *q = imp_stmt(im, qid, sql);
-  if (!q)
-    return 0;
-  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  sqlite3_int64 id = found == 1 ? sqlite3_column_int64(q, 0) : 0;
-  sqlite3_reset(q);
-  if (found == 0) {
-    char showbuf[64];
-    imp_fproblem(im, i, "no %s has the id %s (import %s first)", what, SHOW(key), kind);
+/* The record of this row for the writing pass (pass 1 fills it). */
+static enrol_rec *enrol_record(importer *im) {
+  size_t i = im->rows - 1;
+  if (i >= im->enrol_cap) {
+    size_t cap = im->enrol_cap;
+    im->enrol = xgrow(im->enrol, &im->enrol_cap, i + 1, sizeof *im->enrol);
+    memset(im->enrol + cap, 0, (im->enrol_cap - cap) * sizeof *im->enrol);
   }
-  return id;
+  return &im->enrol[i];
 }
 
+/* Pass 1 looks up a row's leader, provider and enrolment and checks the
+ * fund's rules in memory (nothing is written); pass 2 writes what pass 1
+ * found, looking nothing up again (one transaction: nothing else writes
+ * meanwhile, and the file holds each enrolment once). */
 void imp_row_enrolment(importer *im) {
   const char *lkey, *pkey, *bursary = imp_cell(im, N_BURSARY);
   double wave;
@@ -349,12 +347,17 @@ void imp_row_enrolment(importer *im) {
   int64_t start = 0, done = 0, claim = 0;
   int status;
   sqlite3_int64 leader = 0, provider = 0;
+  enrol_rec *rec = enrol_record(im);
+  if (im->pass == 2 && !rec->found) {
+    snprintf(im->err, im->errlen, "%s:%ld: the row was not checked before it was written",
+             im->name, imp_line(im));
+    im->failed = true;
+    return;
+  }
   if (imp_required(im, N_LEADER, &lkey))
-    leader = lookup_key(im, Q_LEADER_ID, "SELECT id FROM leaders WHERE leader_key = ?1", N_LEADER,
-                        lkey, "Careers Leader", "leaders");
+    leader = im->pass == 2 ? rec->leader : imp_key_id(im, IMP_LEADERS, N_LEADER, lkey);
   if (imp_required(im, N_PROVIDER, &pkey))
-    provider = lookup_key(im, Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1",
-                          N_PROVIDER, pkey, "provider", "providers");
+    provider = im->pass == 2 ? rec->provider : imp_key_id(im, IMP_PROVIDERS, N_PROVIDER, pkey);
   bool ok = leader && provider;
   bool wave_ok = imp_number(im, N_WAVE, 1, 1e15, false, &wave_empty, &wave, true);
   ok &= wave_ok;
@@ -399,40 +402,74 @@ void imp_row_enrolment(importer *im) {
       ok = false;
     }
   }
-  if (ok) {
-    char key[64];
-    int n = snprintf(key, sizeof key, "%lld/%lld/%lld", (long long)leader, (long long)provider,
-                     (long long)wave);
-    ok = imp_first_key(im, key, (size_t)n, N_WAVE, "this leader_id, provider_id and wave");
+  if (ok && im->pass == 1) {
+    /* The register's key: the three ids as 8 bytes each, no formatting. */
+    char key[24];
+    uint64_t ids[3] = {(uint64_t)leader, (uint64_t)provider, (uint64_t)wave};
+    for (int k = 0; k < 24; k++)
+      key[k] = (char)(unsigned char)(ids[k / 8] >> (56 - 8 * (k % 8)));
+    ok = imp_first_key(im, key, sizeof key, N_WAVE, "this leader_id, provider_id and wave");
   }
   if (!ok || im->failed)
     return;
-  sqlite3_stmt *q =
-      imp_stmt(im, Q_ENROL_GET,
-               "SELECT e.id, e.start_date, e.completion_date, e.status, b.claimed_date"
-               " FROM enrolments e LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
-               " WHERE e.leader_id = ?1 AND e.provider_id = ?2 AND e.wave = ?3");
-  if (!q)
+  sqlite3_int64 id;
+  int action;
+  bool claimed;
+  if (im->pass == 1) {
+    /* The leader's enrolments in the wave, this one among them (by its
+     * provider) or not: one statement for the comparison and the rule
+     * that a leader holds one place in a wave. */
+    sqlite3_stmt *q =
+        imp_stmt(im, Q_ENROL_GET,
+                 "SELECT e.id, e.provider_id, e.start_date, e.completion_date, e.status,"
+                 " b.claimed_date"
+                 " FROM enrolments e LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+                 " WHERE e.leader_id = ?1 AND e.wave = ?2 ORDER BY e.id");
+    if (!q)
+      return;
+    sqlite3_bind_int64(q, 1, leader);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)wave);
+    size_t nothers = 0;
+    int rc;
+    bool held = false;
+    id = 0;
+    claimed = false;
+    action = ACT_ADD;
+    while ((rc = imp_query(im, q)) == 1) {
+      bool holds = !imp_same_text(q, 4, statuses[ST_WITHDRAWN]);
+      if (sqlite3_column_int64(q, 1) != provider) {
+        im->others = xgrow(im->others, &im->others_cap, nothers + 1, sizeof *im->others);
+        im->others[nothers++] =
+            (fund_place){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), holds};
+        continue;
+      }
+      id = sqlite3_column_int64(q, 0);
+      claimed = sqlite3_column_type(q, 5) != SQLITE_NULL;
+      held = holds;
+      action = imp_same_text(q, 2, start_s) && imp_same_text(q, 3, done_s) &&
+                       imp_same_text(q, 4, statuses[status]) &&
+                       (!bursary || imp_same_text(q, 5, bursary))
+                   ? ACT_SAME
+                   : ACT_UPDATE;
+    }
+    sqlite3_reset(q);
+    if (rc < 0)
+      return;
+    imp_count(im, action);
+    *rec = (enrol_rec){leader, provider, id, (unsigned char)action, claimed, true};
+    if (action == ACT_SAME)
+      return;
+    /* The fund's rules, counted with this row and the rows before it. */
+    fund_enrolment e = {id,     leader, provider, (sqlite3_int64)wave,         lkey,
+                        pkey,   start_s, done_s,  held, status != ST_WITHDRAWN};
+    imp_check_enrolment(im, &e, im->others, nothers, N_LEADER, N_PROVIDER, N_WAVE,
+                        N_COMPLETION);
     return;
-  sqlite3_bind_int64(q, 1, leader);
-  sqlite3_bind_int64(q, 2, provider);
-  sqlite3_bind_int64(q, 3, (sqlite3_int64)wave);
-  int found = imp_query(im, q);
-  if (found < 0)
-    return;
-  int action = ACT_ADD;
-  sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
-  bool claimed = found && sqlite3_column_type(q, 4) != SQLITE_NULL;
-  bool held = found && !imp_same_text(q, 3, statuses[ST_WITHDRAWN]);
-  if (found)
-    action = imp_same_text(q, 1, start_s) && imp_same_text(q, 2, done_s) &&
-                     imp_same_text(q, 3, statuses[status]) &&
-                     (!bursary || imp_same_text(q, 4, bursary))
-                 ? ACT_SAME
-                 : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (!imp_writes(im) || action == ACT_SAME)
+  }
+  id = rec->id;
+  action = rec->action;
+  claimed = rec->claimed;
+  if (action == ACT_SAME)
     return;
   /* INSERT or UPDATE as found above (no upsert, no RETURNING). */
   sqlite3_stmt *w =
@@ -459,7 +496,6 @@ void imp_row_enrolment(importer *im) {
     return;
   if (action == ACT_ADD)
     id = sqlite3_last_insert_rowid(im->db);
-  imp_enrolment_wrote(im, (sqlite3_int64)wave, provider, held, status != ST_WITHDRAWN);
   if (bursary) {
     /* A claim is for the wave's bursary; one approved or paid is never
      * undone by a file (cleval bursary and KIND bursaries take the steps). */
@@ -487,11 +523,8 @@ void imp_row_enrolment(importer *im) {
       sqlite3_bind_text(w, 2, bursary, -1, SQLITE_STATIC);
       sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
     }
-    if (!imp_run(im, w, "writing a bursary claim"))
-      return;
+    imp_run(im, w, "writing a bursary claim");
   }
-  /* The fund's rules, counted with this row written (fund.c). */
-  imp_check_enrolment(im, id, N_LEADER, N_PROVIDER, N_WAVE, N_COMPLETION);
 }
 
 /* ---------------------------------------------------------------------- */
