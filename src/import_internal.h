@@ -450,6 +450,10 @@ int imp_scale_option(const instrument_scale *sc, const char *v);
 /* The label of sc closest to v (a few edits), for "did you mean"; or NULL. */
 const char *imp_scale_near(const instrument_scale *sc, const char *v);
 
+/* A plain decimal number (digits with an optional sign and point) into
+ * *out, as strtod reads it; false when s is not one (or is not finite). */
+bool imp_parse_decimal(const char *s, double *out);
+
 /* Cell validators: each checks spec column i of the current row, records a
  * problem naming the column when it is wrong and returns whether it is
  * right. */
