@@ -216,6 +216,23 @@ sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key) {
   return id;
 }
 
+row_rec *imp_row_rec(importer *im) {
+  size_t i = im->rows - 1;
+  if (i >= im->recs_cap) {
+    size_t cap = im->recs_cap;
+    im->recs = xgrow(im->recs, &im->recs_cap, i + 1, sizeof *im->recs);
+    memset(im->recs + cap, 0, (im->recs_cap - cap) * sizeof *im->recs);
+  }
+  row_rec *r = &im->recs[i];
+  if (im->pass == 2 && !r->found) {
+    snprintf(im->err, im->errlen, "%s:%ld: the row was not checked before it was written",
+             im->name, imp_line(im));
+    im->failed = true;
+    return NULL;
+  }
+  return r;
+}
+
 void imp_bind_opt_text(sqlite3_stmt *st, int i, const char *s) {
   if (imp_empty(s))
     sqlite3_bind_null(st, i);
@@ -1053,8 +1070,9 @@ static void importer_free(importer *im) {
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(im->st[i]);
   fund_enrolments_free(im->fund);
-  free(im->enrol);
+  free(im->recs);
   free(im->others);
+  imp_smap_free(im->hubs);
   for (size_t i = 0; i < im->nprov_cache; i++)
     free(im->prov_cache[i].key);
   free(im->prov_cache);

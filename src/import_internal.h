@@ -80,6 +80,14 @@ int catalog_find(const catalog *c, const char *key, size_t len);
  * (unless twice is NULL) is the second, else -1. */
 int catalog_match_header(catalog *c, const char *name, int ins, int *twice);
 
+/* A hash map from byte strings to numbers (import_catalog.c): get gives
+ * the number's place or NULL; put adds key with val unless it is there
+ * (*added) and gives the place. Free with imp_smap_free (NULL: nothing). */
+struct smap *imp_smap_new(void);
+size_t *imp_smap_get(const struct smap *m, const char *key, size_t len);
+size_t *imp_smap_put(struct smap *m, const char *key, size_t len, size_t val, bool *added);
+void imp_smap_free(struct smap *m);
+
 /* Header names seen so far, compared as strcasecmp does, in time linear in
  * their number. */
 typedef struct imp_nameset imp_nameset;
@@ -190,13 +198,15 @@ enum stmt_id {
 
 typedef struct importer importer;
 
-/* What the checking pass found for an enrolment row. */
-typedef struct enrol_rec {
-  sqlite3_int64 leader, provider, id; /* id: the stored enrolment, or 0 */
-  unsigned char action;               /* ACT_* */
-  bool claimed;                       /* it has a bursary claim */
-  bool found;                         /* the row was checked and may be written */
-} enrol_rec;
+/* What the checking pass found for a row of a registry KIND, so that the
+ * writing pass looks nothing up again (imp_row_rec). */
+typedef struct row_rec {
+  sqlite3_int64 ref1, ref2; /* enrolments: leader, provider; leaders: establishment */
+  sqlite3_int64 id;         /* the stored record the row changes, or 0 */
+  unsigned char action;     /* ACT_* */
+  bool claimed;             /* enrolments: it has a bursary claim */
+  bool found;               /* the row was checked and may be written */
+} row_rec;
 
 /* One KIND: how its file is read and what it writes (the table is in
  * import.c; see the comment at its top). */
@@ -314,13 +324,15 @@ struct importer {
   /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
   sqlite3_stmt *batch;
   size_t batch_n;
-  /* Enrolments: the fund's checks in memory (fund.c); what the checking
-   * pass found for each row (by im->rows - 1), so that the writing pass
-   * looks nothing up again; the stored enrolments of a row's leader in its
-   * wave. */
+  /* Hubs' ids by name, as the establishments' writing pass found or
+   * added them. */
+  struct smap *hubs;
+  /* What the checking pass found for each row (imp_row_rec). */
+  row_rec *recs;
+  size_t recs_cap;
+  /* Enrolments: the fund's checks in memory (fund.c); the stored
+   * enrolments of a row's leader in its wave. */
   fund_enrolments *fund;
-  struct enrol_rec *enrol;
-  size_t enrol_cap;
   fund_place *others;
   size_t others_cap;
   /* Providers' ids by key, as imp_key_id found them. */
@@ -497,6 +509,10 @@ typedef struct imp_key_cache {
   sqlite3_int64 id;
 } imp_key_cache;
 sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key);
+/* The record of the current row (by im->rows): pass 1 fills it for every
+ * row it checks, pass 2 reads it (a failure, im->failed, when pass 1 did
+ * not fill it). Zeroed when new; NULL on a failure. */
+row_rec *imp_row_rec(importer *im);
 /* Binds s, or NULL when it is empty. */
 void imp_bind_opt_text(sqlite3_stmt *st, int i, const char *s);
 /* Whether column c of a row equals s (NULL and "" are the same). */

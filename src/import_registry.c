@@ -55,8 +55,11 @@ const colspec imp_cols_compass[] = {
 enum { C_URN, C_WHEN, C_BM1, C_INSTRUMENT = C_BM1 + 8 };
 
 /* establishments, leaders, providers, enrolments: each row is checked and
- * compared in pass 1, compared again and written (when it differs) in
- * pass 2. */
+ * compared with the database in pass 1 and written (when it differs) in
+ * pass 2; establishments, leaders and enrolments keep what pass 1 found
+ * for each row (imp_row_rec), so that pass 2 looks nothing up again (one
+ * transaction: nothing else writes meanwhile, and the file holds each key
+ * once). */
 
 void imp_row_establishment(importer *im) {
   const char *urn, *name, *region, *hub = imp_cell(im, E_HUB), *joined = imp_cell(im, E_JOINED);
@@ -82,43 +85,63 @@ void imp_row_establishment(importer *im) {
   }
   if (!ok || im->failed)
     return;
-  sqlite3_stmt *q = imp_stmt(im, Q_EST_GET,
-                             "SELECT e.name, e.type, e.region, h.name, e.hub_joined, e.fsm_pct"
-                             " FROM establishments e LEFT JOIN hubs h ON h.id = e.hub_id"
-                             " WHERE e.urn = ?1");
-  if (!q)
+  /* Pass 2 writes what pass 1 found (the row's record). */
+  row_rec *rec = imp_row_rec(im);
+  if (!rec)
     return;
-  sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  if (found < 0)
+  int action = rec->action;
+  if (im->pass == 1) {
+    sqlite3_stmt *q = imp_stmt(im, Q_EST_GET,
+                               "SELECT e.name, e.type, e.region, h.name, e.hub_joined, e.fsm_pct"
+                               " FROM establishments e LEFT JOIN hubs h ON h.id = e.hub_id"
+                               " WHERE e.urn = ?1");
+    if (!q)
+      return;
+    sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
+    int found = imp_query(im, q);
+    if (found < 0)
+      return;
+    action = ACT_ADD;
+    if (found)
+      action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
+                       imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
+                       (!joined || imp_same_text(q, 4, joined)) &&
+                       imp_same_real(q, 5, fsm_empty, fsm)
+                   ? ACT_SAME
+                   : ACT_UPDATE;
+    sqlite3_reset(q);
+    imp_count(im, action);
+    *rec = (row_rec){0, 0, 0, (unsigned char)action, false, true};
     return;
-  int action = ACT_ADD;
-  if (found)
-    action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
-                     imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
-                     (!joined || imp_same_text(q, 4, joined)) && imp_same_real(q, 5, fsm_empty, fsm)
-                 ? ACT_SAME
-                 : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  }
+  if (action == ACT_SAME)
     return;
   sqlite3_int64 hub_id = 0;
   if (!imp_empty(hub)) {
-    sqlite3_stmt *h = imp_stmt(im, Q_HUB_ADD, "INSERT OR IGNORE INTO hubs (name) VALUES (?1)");
-    if (!h)
-      return;
-    sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
-    if (!imp_run(im, h, "adding a hub"))
-      return;
-    h = imp_stmt(im, Q_HUB_GET, "SELECT id FROM hubs WHERE name = ?1");
-    if (!h)
-      return;
-    sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
-    if (imp_query(im, h) != 1)
-      return;
-    hub_id = sqlite3_column_int64(h, 0);
-    sqlite3_reset(h);
+    /* A hub's id, added the first time a row names it, then remembered. */
+    if (!im->hubs)
+      im->hubs = imp_smap_new();
+    size_t *known = imp_smap_get(im->hubs, hub, strlen(hub));
+    if (known) {
+      hub_id = (sqlite3_int64)*known;
+    } else {
+      sqlite3_stmt *h = imp_stmt(im, Q_HUB_ADD, "INSERT OR IGNORE INTO hubs (name) VALUES (?1)");
+      if (!h)
+        return;
+      sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
+      if (!imp_run(im, h, "adding a hub"))
+        return;
+      h = imp_stmt(im, Q_HUB_GET, "SELECT id FROM hubs WHERE name = ?1");
+      if (!h)
+        return;
+      sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
+      if (imp_query(im, h) != 1)
+        return;
+      hub_id = sqlite3_column_int64(h, 0);
+      sqlite3_reset(h);
+      bool added;
+      imp_smap_put(im->hubs, hub, strlen(hub), (size_t)hub_id, &added);
+    }
   }
   /* A plain INSERT or UPDATE, as pass 1 found: an upsert makes SQLite keep
    * a statement journal for every row (issue 19). */
@@ -189,17 +212,23 @@ static bool plausible_email(const char *s) {
          strchr(at + 1, '.');
 }
 
+/* Pass 1 checks the row and looks up its establishment and leader; pass 2
+ * writes what pass 1 found (the row's record), looking up the stored
+ * personal details only for an update that gives them. */
 void imp_row_leader(importer *im) {
   const char *key, *urn, *name = imp_cell(im, L_NAME), *email = imp_cell(im, L_EMAIL);
   int role;
   double months, consent;
   bool months_empty, consent_empty;
   char showbuf[64];
+  row_rec *rec = imp_row_rec(im);
+  if (!rec)
+    return;
   bool ok = imp_required(im, L_ID, &key);
   ok = ok && imp_first_key(im, key, strlen(key), L_ID, "this leader_id");
   sqlite3_int64 est = 0;
   if (imp_required(im, L_URN, &urn))
-    est = establishment(im, L_URN, urn, NULL);
+    est = im->pass == 2 ? rec->ref1 : establishment(im, L_URN, urn, NULL);
   ok &= est != 0;
   ok &= imp_enum(im, L_ROLE, imp_roles, &role);
   ok &= imp_number(im, L_MONTHS, 0, 1e15, true, &months_empty, &months, true);
@@ -208,36 +237,42 @@ void imp_row_leader(importer *im) {
     imp_fproblem(im, L_EMAIL, "%s is not an email address", SHOW(email));
     ok = false;
   }
-  if (!ok || im->failed)
+  if (!ok || im->failed || (im->pass == 2 && rec->action == ACT_SAME))
     return;
-  sqlite3_stmt *q = imp_stmt(im, Q_LEADER_GET,
-                             "SELECT l.id, l.establishment_id, l.role, l.months_in_role,"
-                             " l.contact_consent, p.name, p.email"
-                             " FROM leaders l LEFT JOIN leader_personal p ON p.leader_id = l.id"
-                             " WHERE l.leader_key = ?1");
-  if (!q)
-    return;
-  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  if (found < 0)
-    return;
-  int action = ACT_ADD;
+  int action = im->pass == 2 ? rec->action : ACT_ADD;
+  sqlite3_int64 id = im->pass == 2 ? rec->id : 0;
   char *old_name = NULL, *old_email = NULL;
-  sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
-  if (found) {
-    bool same = sqlite3_column_int64(q, 1) == est && imp_same_text(q, 2, imp_roles[role]) &&
-                imp_same_real(q, 3, months_empty, months) && sqlite3_column_int(q, 4) == consent &&
-                (!name || imp_same_text(q, 5, name)) && (!email || imp_same_text(q, 6, email));
-    action = same ? ACT_SAME : ACT_UPDATE;
-    if (sqlite3_column_text(q, 5))
-      old_name = xstrdup((const char *)sqlite3_column_text(q, 5));
-    if (sqlite3_column_text(q, 6))
-      old_email = xstrdup((const char *)sqlite3_column_text(q, 6));
+  if (im->pass == 1 || (action == ACT_UPDATE && (name || email))) {
+    sqlite3_stmt *q = imp_stmt(im, Q_LEADER_GET,
+                               "SELECT l.id, l.establishment_id, l.role, l.months_in_role,"
+                               " l.contact_consent, p.name, p.email"
+                               " FROM leaders l LEFT JOIN leader_personal p ON p.leader_id = l.id"
+                               " WHERE l.leader_key = ?1");
+    if (!q)
+      return;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int found = imp_query(im, q);
+    if (found < 0)
+      return;
+    id = found ? sqlite3_column_int64(q, 0) : 0;
+    if (found) {
+      bool same = sqlite3_column_int64(q, 1) == est && imp_same_text(q, 2, imp_roles[role]) &&
+                  imp_same_real(q, 3, months_empty, months) &&
+                  sqlite3_column_int(q, 4) == consent && (!name || imp_same_text(q, 5, name)) &&
+                  (!email || imp_same_text(q, 6, email));
+      action = same ? ACT_SAME : ACT_UPDATE;
+      if (sqlite3_column_text(q, 5))
+        old_name = xstrdup((const char *)sqlite3_column_text(q, 5));
+      if (sqlite3_column_text(q, 6))
+        old_email = xstrdup((const char *)sqlite3_column_text(q, 6));
+    }
+    sqlite3_reset(q);
   }
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (im->pass == 1) {
+    imp_count(im, action);
+    *rec = (row_rec){est, 0, id, (unsigned char)action, false, true};
     goto done;
+  }
   /* INSERT or UPDATE as found above; no upsert, no RETURNING (each costs
    * SQLite a statement journal or a temporary table per row). */
   sqlite3_stmt *w =
@@ -325,17 +360,6 @@ void imp_row_provider(importer *im) {
   imp_run(im, w, "writing a provider");
 }
 
-/* The record of this row for the writing pass (pass 1 fills it). */
-static enrol_rec *enrol_record(importer *im) {
-  size_t i = im->rows - 1;
-  if (i >= im->enrol_cap) {
-    size_t cap = im->enrol_cap;
-    im->enrol = xgrow(im->enrol, &im->enrol_cap, i + 1, sizeof *im->enrol);
-    memset(im->enrol + cap, 0, (im->enrol_cap - cap) * sizeof *im->enrol);
-  }
-  return &im->enrol[i];
-}
-
 /* Pass 1 looks up a row's leader, provider and enrolment and checks the
  * fund's rules in memory (nothing is written); pass 2 writes what pass 1
  * found, looking nothing up again (one transaction: nothing else writes
@@ -347,17 +371,13 @@ void imp_row_enrolment(importer *im) {
   int64_t start = 0, done = 0, claim = 0;
   int status;
   sqlite3_int64 leader = 0, provider = 0;
-  enrol_rec *rec = enrol_record(im);
-  if (im->pass == 2 && !rec->found) {
-    snprintf(im->err, im->errlen, "%s:%ld: the row was not checked before it was written",
-             im->name, imp_line(im));
-    im->failed = true;
+  row_rec *rec = imp_row_rec(im);
+  if (!rec)
     return;
-  }
   if (imp_required(im, N_LEADER, &lkey))
-    leader = im->pass == 2 ? rec->leader : imp_key_id(im, IMP_LEADERS, N_LEADER, lkey);
+    leader = im->pass == 2 ? rec->ref1 : imp_key_id(im, IMP_LEADERS, N_LEADER, lkey);
   if (imp_required(im, N_PROVIDER, &pkey))
-    provider = im->pass == 2 ? rec->provider : imp_key_id(im, IMP_PROVIDERS, N_PROVIDER, pkey);
+    provider = im->pass == 2 ? rec->ref2 : imp_key_id(im, IMP_PROVIDERS, N_PROVIDER, pkey);
   bool ok = leader && provider;
   bool wave_ok = imp_number(im, N_WAVE, 1, 1e15, false, &wave_empty, &wave, true);
   ok &= wave_ok;
@@ -456,7 +476,7 @@ void imp_row_enrolment(importer *im) {
     if (rc < 0)
       return;
     imp_count(im, action);
-    *rec = (enrol_rec){leader, provider, id, (unsigned char)action, claimed, true};
+    *rec = (row_rec){leader, provider, id, (unsigned char)action, claimed, true};
     if (action == ACT_SAME)
       return;
     /* The fund's rules, counted with this row and the rows before it. */
