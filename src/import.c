@@ -265,6 +265,13 @@ void imp_count(importer *im, int action) {
     im->res->unchanged++;
 }
 
+bool imp_settle(importer *im, sqlite3_stmt *q, int action) {
+  if (q)
+    sqlite3_reset(q);
+  imp_count(im, action);
+  return imp_writes(im) && action != ACT_SAME;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The header. */
 

@@ -97,9 +97,7 @@ void imp_row_wave(importer *im) {
                      sqlite3_column_int64(q, 4) == (sqlite3_int64)pence
                  ? ACT_SAME
                  : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (!imp_writes(im) || action == ACT_SAME)
+  if (!imp_settle(im, q, action))
     return;
   sqlite3_stmt *w =
       imp_stmt(im, Q_WAVE_PUT,
@@ -132,20 +130,8 @@ void imp_row_allocation(importer *im) {
   const char *pkey;
   sqlite3_int64 provider = 0;
   bool ok = imp_number(im, A_WAVE, 1, 1e6, false, &e1, &wave, true);
-  if (imp_required(im, A_PROVIDER, &pkey)) {
-    sqlite3_stmt *q = imp_stmt(im, Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1");
-    if (!q)
-      return;
-    sqlite3_bind_text(q, 1, pkey, -1, SQLITE_STATIC);
-    int found = imp_query(im, q);
-    provider = found == 1 ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    if (found == 0) {
-      char showbuf[64];
-      imp_fproblem(im, A_PROVIDER, "no provider has the id %s (import providers first)",
-                   SHOW(pkey));
-    }
-  }
+  if (imp_required(im, A_PROVIDER, &pkey))
+    provider = imp_key_id(im, IMP_PROVIDERS, A_PROVIDER, pkey);
   ok &= provider != 0;
   ok &= imp_number(im, A_PLACES, 0, 1e9, false, &e2, &places, true);
   if (ok) {
@@ -167,9 +153,7 @@ void imp_row_allocation(importer *im) {
   int action = !found                                                ? ACT_ADD
                : sqlite3_column_int64(q, 0) == (sqlite3_int64)places ? ACT_SAME
                                                                      : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (!imp_writes(im) || action == ACT_SAME)
+  if (!imp_settle(im, q, action))
     return;
   sqlite3_stmt *w =
       imp_stmt(im, Q_ALLOC_PUT,

@@ -520,5 +520,9 @@ bool imp_same_text(sqlite3_stmt *st, int c, const char *s);
 bool imp_same_real(sqlite3_stmt *st, int c, bool empty, double x);
 /* Counts a record's action (added, updated, unchanged) in pass 1. */
 void imp_count(importer *im, int action);
+/* The end of a row's comparison with the database: resets q (the lookup;
+ * NULL: none), counts action and says whether the row is written now
+ * (imp_writes, and the record is not ACT_SAME). */
+bool imp_settle(importer *im, sqlite3_stmt *q, int action);
 
 #endif

@@ -342,9 +342,7 @@ void imp_row_provider(importer *im) {
                : imp_same_text(q, 0, name) && imp_same_text(q, 1, accreditations[accr])
                    ? ACT_SAME
                    : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (!imp_settle(im, q, action))
     return;
   sqlite3_stmt *w =
       action == ACT_ADD
@@ -691,8 +689,7 @@ void imp_row_compass(importer *im) {
     }
     action = same ? ACT_SAME : ACT_UPDATE;
   }
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (!imp_settle(im, NULL, action))
     return;
   /* One row a return: its eight percentages are columns. */
   sqlite3_stmt *w;
