@@ -193,6 +193,7 @@ enum stmt_id {
   Q_PROV_SET,
   Q_ENROL_SET,
   Q_CLAIM_SET,
+  Q_RET_ANY,
   Q_COUNT
 };
 
@@ -284,6 +285,10 @@ struct importer {
    * return in the database; pass 2 looks up only those. */
   unsigned char *ret_found;
   size_t ret_found_cap;
+  /* Compass, pass 1: the last establishment asked whether it has returns
+   * stored (0: none asked), and the answer. */
+  sqlite3_int64 ret_est;
+  int ret_est_any;
   bool has_items;
   const char **ignored; /* unknown columns ignored (names in cols) */
   size_t nignored, ignored_cap;

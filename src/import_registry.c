@@ -549,6 +549,26 @@ void imp_row_enrolment(importer *im) {
 /* Compass returns: urn, submitted_at, bm1-bm8, optionally the instrument
  * and its criteria (item ids as columns, 0/1). */
 
+/* Whether establishment est has any return stored (1, 0; -1 a failure),
+ * asked once a run of its rows: a file's first import looks up no return
+ * row by row. Pass 1 only (nothing is written meanwhile). */
+static int establishment_has_returns(importer *im, sqlite3_int64 est) {
+  if (im->ret_est == est)
+    return im->ret_est_any;
+  sqlite3_stmt *q = imp_stmt(im, Q_RET_ANY,
+                             "SELECT 1 FROM compass_returns WHERE establishment_id = ?1 LIMIT 1");
+  if (!q)
+    return -1;
+  sqlite3_bind_int64(q, 1, est);
+  int any = imp_query(im, q);
+  sqlite3_reset(q);
+  if (any < 0)
+    return -1;
+  im->ret_est = est;
+  im->ret_est_any = any;
+  return any;
+}
+
 void imp_row_compass(importer *im) {
   const char *urn, *ins = imp_cell(im, C_INSTRUMENT);
   char showbuf[64];
@@ -640,7 +660,10 @@ void imp_row_compass(importer *im) {
   size_t bit = im->rows, byte = bit / 8;
   unsigned char mask = (unsigned char)(1u << (bit % 8));
   int found = 0;
-  if (im->pass == 1 || (byte < im->ret_found_cap && (im->ret_found[byte] & mask))) {
+  int any = im->pass == 1 ? establishment_has_returns(im, est) : 1;
+  if (any < 0)
+    return;
+  if ((im->pass == 1 && any) || (byte < im->ret_found_cap && (im->ret_found[byte] & mask))) {
     sqlite3_bind_int64(q, 1, est);
     sqlite3_bind_text(q, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
     found = imp_query(im, q);
