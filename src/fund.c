@@ -96,37 +96,176 @@ static void column_text(sqlite3_stmt *st, int c, char *buf, size_t size) {
 
 /* ---- Enrolments --------------------------------------------------------- */
 
-/* Places taken (enrolments not withdrawn) in a wave (whole) or from one
- * provider's allocation in it, as an open-addressing table. */
-typedef struct taken_slot {
-  sqlite3_int64 wave, provider;
-  long long taken;
-  unsigned char used, whole;
-} taken_slot;
+/* What the rules look at for one enrolment as it stands (written). */
+typedef struct enrolment_facts {
+  sqlite3_int64 wave;
+  const char *start, *done; /* YYYY-MM-DD; done "" when none */
+  bool withdrawn;
+  const char *leader_key, *provider_key;
+  const char *other; /* the provider of another place its leader holds in the wave, or NULL */
+  bool in_fund;      /* the wave is in the fund: the rest is its */
+  const char *opens, *closes;
+  long long places, taken; /* the wave's places and those taken (this one counted) */
+  bool allocated;          /* the provider has an allocation in the wave */
+  long long alloc, taken_p;
+} enrolment_facts;
 
-enum { Q_ENROLMENT, Q_OTHER_PLACE, Q_WAVE_TAKEN, Q_ALLOCATION, Q_PROVIDER_TAKEN, NQ };
+/* The fund's rules in the order they are checked, for both checkers. */
+static int judge(const enrolment_facts *x, char *msg, size_t msglen) {
+  char n1[32];
+  if (*x->done && strcmp(x->done, x->start) < 0)
+    return say(msg, msglen, FUND_COMPLETION_BEFORE_START,
+               "the completion (%s) is dated before the start (%s)", x->done, x->start);
+  if (*x->done && x->in_fund && (strcmp(x->done, x->opens) < 0 || strcmp(x->done, x->closes) > 0))
+    return say(msg, msglen, FUND_COMPLETION_OUTSIDE_WAVE,
+               "the completion (%s) is outside wave %lld, which runs from %s to %s", x->done,
+               (long long)x->wave, x->opens, x->closes);
+  if (x->withdrawn)
+    return FUND_OK;
+  if (x->other)
+    return say(msg, msglen, FUND_LEADER_HOLDS_PLACE,
+               "Careers Leader %s already holds a place in wave %lld (with provider %s)",
+               x->leader_key, (long long)x->wave, x->other);
+  if (!x->in_fund)
+    return FUND_OK;
+  if (x->taken > x->places)
+    return say(msg, msglen, FUND_WAVE_FULL, "wave %lld is full: all its %s place%s taken",
+               (long long)x->wave, grouped(x->places, n1), x->places == 1 ? " is" : "s are");
+  if (!x->allocated)
+    return say(msg, msglen, FUND_ALLOCATION_USED,
+               "provider %s has no allocation of places in wave %lld", x->provider_key,
+               (long long)x->wave);
+  if (x->taken_p > x->alloc)
+    return say(msg, msglen, FUND_ALLOCATION_USED,
+               "provider %s's allocation for wave %lld is used up: all its %s place%s taken",
+               x->provider_key, (long long)x->wave, grouped(x->alloc, n1),
+               x->alloc == 1 ? " is" : "s are");
+  return FUND_OK;
+}
+
+int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen) {
+  sqlite3_stmt *st;
+  if (prepare(db,
+              "SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
+              " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
+              " w.wave IS NOT NULL, w.opens, w.closes, w.places"
+              " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
+              " JOIN providers p ON p.id = e.provider_id"
+              " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1",
+              &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    if (rc == SQLITE_DONE)
+      say(msg, msglen, 0, "enrolment %lld does not exist", (long long)id);
+    else
+      store_fail(db, "the fund's ledger", msg, msglen);
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_int64 leader = sqlite3_column_int64(st, 0), provider = sqlite3_column_int64(st, 1);
+  char start[16], done[16], status[16], lkey[128], pkey[128], opens[16], closes[16], other[128];
+  enrolment_facts x = {.wave = sqlite3_column_int64(st, 2), .start = start, .done = done,
+                       .leader_key = lkey, .provider_key = pkey, .opens = opens,
+                       .closes = closes};
+  column_text(st, 3, start, sizeof start);
+  column_text(st, 4, done, sizeof done);
+  column_text(st, 5, status, sizeof status);
+  column_text(st, 6, lkey, sizeof lkey);
+  column_text(st, 7, pkey, sizeof pkey);
+  x.in_fund = sqlite3_column_int(st, 8) != 0;
+  column_text(st, 9, opens, sizeof opens);
+  column_text(st, 10, closes, sizeof closes);
+  x.places = sqlite3_column_int64(st, 11);
+  x.withdrawn = strcmp(status, "withdrawn") == 0;
+  sqlite3_finalize(st);
+  if (prepare(db,
+              "SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
+              " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
+              " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1",
+              &st, msg, msglen) != 0)
+    return -1;
+  sqlite3_bind_int64(st, 1, leader);
+  sqlite3_bind_int64(st, 2, x.wave);
+  sqlite3_bind_int64(st, 3, id);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    column_text(st, 0, other, sizeof other);
+    x.other = other;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return store_fail(db, "the fund's ledger", msg, msglen);
+  long long allocated;
+  if (scalar(db, "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
+             &x.taken, msg, msglen, 1, x.wave) != 0 ||
+      scalar(db, "SELECT count(*) FROM allocations WHERE wave = ?1 AND provider_id = ?2",
+             &allocated, msg, msglen, 2, x.wave, provider) != 0 ||
+      scalar(db, "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2", &x.alloc,
+             msg, msglen, 2, x.wave, provider) != 0 ||
+      scalar(db,
+             "SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
+             " AND status <> 'withdrawn'",
+             &x.taken_p, msg, msglen, 2, x.wave, provider) != 0)
+    return -1;
+  x.allocated = allocated != 0;
+  return judge(&x, msg, msglen);
+}
+
+/* The checker of a file's enrolments (fund_enrolments_add). */
+
+/* A wave (provider 0 with whole) or one provider's allocation in it: its
+ * limit (the wave's places, the allocation's) and the places taken, read
+ * from the database the first time a row needs them, then moved by each
+ * row. */
+typedef struct fund_slot {
+  sqlite3_int64 wave, provider;
+  long long limit, taken;
+  bool used, whole;
+  bool limited; /* the wave is in the fund; the provider has an allocation */
+  char opens[11], closes[11];
+} fund_slot;
+
+/* A place of the file's rows: the enrolment of leader with provider in
+ * wave as the file left it; order is its id (or, for a new one, after
+ * every stored id, in the file's order, as SQLite gives new ids). */
+typedef struct file_place {
+  sqlite3_int64 leader, wave, provider, order;
+  bool holds;
+  size_t next; /* the next place of the same leader and wave (index + 1), or 0 */
+} file_place;
+
+/* (leader, wave) -> its first place (index + 1); 0 when the slot is empty. */
+typedef struct place_head {
+  sqlite3_int64 leader, wave;
+  size_t first;
+} place_head;
+
+enum { Q_WAVE, Q_WAVE_TAKEN, Q_ALLOCATION, Q_PROVIDER_TAKEN, Q_PROVIDER_KEY, NQ };
+
+static const char *const enrolment_sql[NQ] = {
+    "SELECT opens, closes, places FROM waves WHERE wave = ?1",
+    "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
+    "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2",
+    ("SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
+     " AND status <> 'withdrawn'"),
+    "SELECT provider_key FROM providers WHERE id = ?1"};
+
+/* New enrolments' order: after every id SQLite can have given. */
+#define NEW_ORDER ((sqlite3_int64)1 << 62)
 
 struct fund_enrolments {
   sqlite3 *db;
   sqlite3_stmt *q[NQ];
-  taken_slot *slots;
+  fund_slot *slots;
   size_t cap, n; /* cap a power of two, or 0 */
+  file_place *places;
+  size_t nplaces, places_cap;
+  place_head *heads;
+  size_t hcap, nheads; /* hcap a power of two, or 0 */
+  sqlite3_int64 added; /* new enrolments so far */
 };
-
-static const char *const enrolment_sql[NQ] = {
-    ("SELECT e.leader_id, e.provider_id, e.wave, substr(e.start_date, 1, 10),"
-     " substr(e.completion_date, 1, 10), e.status, l.leader_key, p.provider_key,"
-     " w.wave IS NOT NULL, w.opens, w.closes, w.places"
-     " FROM enrolments e JOIN leaders l ON l.id = e.leader_id"
-     " JOIN providers p ON p.id = e.provider_id"
-     " LEFT JOIN waves w ON w.wave = e.wave WHERE e.id = ?1"),
-    ("SELECT p.provider_key FROM enrolments e JOIN providers p ON p.id = e.provider_id"
-     " WHERE e.leader_id = ?1 AND e.wave = ?2 AND e.id <> ?3"
-     " AND e.status <> 'withdrawn' ORDER BY e.id LIMIT 1"),
-    "SELECT count(*) FROM enrolments WHERE wave = ?1 AND status <> 'withdrawn'",
-    "SELECT places FROM allocations WHERE wave = ?1 AND provider_id = ?2",
-    ("SELECT count(*) FROM enrolments WHERE wave = ?1 AND provider_id = ?2"
-     " AND status <> 'withdrawn'")};
 
 fund_enrolments *fund_enrolments_new(sqlite3 *db) {
   fund_enrolments *f = xcalloc(1, sizeof *f);
@@ -140,69 +279,43 @@ void fund_enrolments_free(fund_enrolments *f) {
   for (int i = 0; i < NQ; i++)
     sqlite3_finalize(f->q[i]);
   free(f->slots);
+  free(f->places);
+  free(f->heads);
   free(f);
 }
 
-void fund_enrolments_forget(fund_enrolments *f) {
-  if (f->cap)
-    memset(f->slots, 0, f->cap * sizeof *f->slots);
-  f->n = 0;
-}
-
-static size_t slot_hash(sqlite3_int64 wave, sqlite3_int64 provider, bool whole) {
-  uint64_t h = (uint64_t)wave * 0x9E3779B97F4A7C15u;
-  h ^= (uint64_t)provider + 0x632BE59BD9B4E019u + (h << 6) + (h >> 2);
+static size_t pair_hash(sqlite3_int64 a, sqlite3_int64 b, bool whole) {
+  uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15u;
+  h ^= (uint64_t)b + 0x632BE59BD9B4E019u + (h << 6) + (h >> 2);
   h ^= whole ? 0xA5A5A5A5u : 0;
   h *= 0xBF58476D1CE4E5B9u;
   return (size_t)(h ^ (h >> 31));
 }
 
 /* The slot of (wave, provider or the whole wave): found, or the empty one
- * where it would go. */
-static taken_slot *slot_find(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
-                             bool whole) {
-  if (!f->cap)
-    return NULL;
+ * where it would go (the table has room). */
+static fund_slot *slot_find(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
+                            bool whole) {
   if (whole)
     provider = 0;
-  size_t mask = f->cap - 1, i = slot_hash(wave, provider, whole) & mask;
+  size_t mask = f->cap - 1, i = pair_hash(wave, provider, whole) & mask;
   while (f->slots[i].used && !(f->slots[i].wave == wave && f->slots[i].whole == whole &&
-                               (whole || f->slots[i].provider == provider)))
+                               f->slots[i].provider == provider))
     i = (i + 1) & mask;
   return &f->slots[i];
 }
 
-static void slot_put(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider, bool whole,
-                     long long taken) {
-  if (2 * (f->n + 1) > f->cap) {
-    taken_slot *old = f->slots;
-    size_t oldcap = f->cap;
-    f->cap = oldcap ? 2 * oldcap : 64;
-    f->slots = xcalloc(f->cap, sizeof *f->slots);
-    f->n = 0;
-    for (size_t i = 0; i < oldcap; i++)
-      if (old[i].used)
-        slot_put(f, old[i].wave, old[i].provider, old[i].whole, old[i].taken);
-    free(old);
-  }
-  taken_slot *t = slot_find(f, wave, provider, whole);
-  if (!t->used)
-    f->n++;
-  *t = (taken_slot){wave, whole ? 0 : provider, taken, 1, whole};
-}
-
-void fund_enrolments_wrote(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
-                           bool held, bool holds) {
-  if (held == holds)
+static void slots_grow(fund_enrolments *f) {
+  if (2 * (f->n + 1) <= f->cap)
     return;
-  /* Counts not yet read are read from the database when first needed,
-   * with this write in it. */
-  taken_slot *t = slot_find(f, wave, provider, true);
-  if (t && t->used)
-    t->taken += holds ? 1 : -1;
-  t = slot_find(f, wave, provider, false);
-  if (t && t->used)
-    t->taken += holds ? 1 : -1;
+  fund_slot *old = f->slots;
+  size_t oldcap = f->cap;
+  f->cap = oldcap ? 2 * oldcap : 64;
+  f->slots = xcalloc(f->cap, sizeof *f->slots);
+  for (size_t i = 0; i < oldcap; i++)
+    if (old[i].used)
+      *slot_find(f, old[i].wave, old[i].provider, old[i].whole) = old[i];
+  free(old);
 }
 
 static sqlite3_stmt *enrolment_stmt(fund_enrolments *f, int i, char *msg, size_t msglen) {
@@ -213,122 +326,185 @@ static sqlite3_stmt *enrolment_stmt(fund_enrolments *f, int i, char *msg, size_t
   return f->q[i];
 }
 
-/* The places taken in wave (whole) or from provider's allocation in it:
- * counted in the database once, then kept by fund_enrolments_wrote. */
-static int taken_count(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider, bool whole,
-                       long long *out, char *msg, size_t msglen) {
-  taken_slot *t = slot_find(f, wave, provider, whole);
-  if (t && t->used) {
-    *out = t->taken;
-    return 0;
-  }
-  sqlite3_stmt *st = enrolment_stmt(f, whole ? Q_WAVE_TAKEN : Q_PROVIDER_TAKEN, msg, msglen);
+/* Steps st (bound): 1 a row, 0 none, -1 a failure (msg). */
+static int step_row(fund_enrolments *f, sqlite3_stmt *st, char *msg, size_t msglen) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    return 1;
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : store_fail(f->db, "the fund's ledger", msg, msglen);
+}
+
+/* Counts the places taken in wave, or from provider's allocation in it. */
+static int count_taken(fund_enrolments *f, fund_slot *s, char *msg, size_t msglen) {
+  sqlite3_stmt *st = enrolment_stmt(f, s->whole ? Q_WAVE_TAKEN : Q_PROVIDER_TAKEN, msg, msglen);
   if (!st)
     return -1;
-  sqlite3_bind_int64(st, 1, wave);
-  if (!whole)
-    sqlite3_bind_int64(st, 2, provider);
-  int rc = sqlite3_step(st);
-  *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_bind_int64(st, 1, s->wave);
+  if (!s->whole)
+    sqlite3_bind_int64(st, 2, s->provider);
+  int rc = step_row(f, st, msg, msglen);
+  if (rc < 0)
+    return -1;
+  s->taken = rc ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);
-  if (rc != SQLITE_ROW)
-    return store_fail(f->db, "the fund's ledger", msg, msglen);
-  slot_put(f, wave, provider, whole, *out);
   return 0;
 }
 
-int fund_enrolments_check(fund_enrolments *f, sqlite3_int64 id, char *msg, size_t msglen) {
-  sqlite3_stmt *st = enrolment_stmt(f, Q_ENROLMENT, msg, msglen);
+/* The slot of wave (whole) or provider's allocation in it, read from the
+ * database the first time (the places taken only when it is limited). */
+static fund_slot *slot_get(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
+                           bool whole, char *msg, size_t msglen) {
+  slots_grow(f);
+  fund_slot *s = slot_find(f, wave, provider, whole);
+  if (s->used)
+    return s;
+  fund_slot t = {.wave = wave, .provider = whole ? 0 : provider, .used = true, .whole = whole};
+  sqlite3_stmt *st = enrolment_stmt(f, whole ? Q_WAVE : Q_ALLOCATION, msg, msglen);
   if (!st)
-    return -1;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    if (rc == SQLITE_DONE)
-      say(msg, msglen, 0, "enrolment %lld does not exist", (long long)id);
-    else
-      store_fail(f->db, "the fund's ledger", msg, msglen);
-    sqlite3_reset(st);
-    return -1;
-  }
-  sqlite3_int64 leader = sqlite3_column_int64(st, 0), provider = sqlite3_column_int64(st, 1);
-  sqlite3_int64 wave = sqlite3_column_int64(st, 2);
-  char start[16], done[16], status[16], lkey[128], pkey[128], opens[16], closes[16], n1[32];
-  column_text(st, 3, start, sizeof start);
-  column_text(st, 4, done, sizeof done);
-  column_text(st, 5, status, sizeof status);
-  column_text(st, 6, lkey, sizeof lkey);
-  column_text(st, 7, pkey, sizeof pkey);
-  bool in_fund = sqlite3_column_int(st, 8) != 0;
-  column_text(st, 9, opens, sizeof opens);
-  column_text(st, 10, closes, sizeof closes);
-  long long places = sqlite3_column_int64(st, 11);
-  sqlite3_reset(st);
-
-  if (*done && strcmp(done, start) < 0)
-    return say(msg, msglen, FUND_COMPLETION_BEFORE_START,
-               "the completion (%s) is dated before the start (%s)", done, start);
-  if (*done && in_fund && (strcmp(done, opens) < 0 || strcmp(done, closes) > 0))
-    return say(msg, msglen, FUND_COMPLETION_OUTSIDE_WAVE,
-               "the completion (%s) is outside wave %lld, which runs from %s to %s", done,
-               (long long)wave, opens, closes);
-  if (strcmp(status, "withdrawn") == 0)
-    return FUND_OK;
-
-  if (!(st = enrolment_stmt(f, Q_OTHER_PLACE, msg, msglen)))
-    return -1;
-  sqlite3_bind_int64(st, 1, leader);
-  sqlite3_bind_int64(st, 2, wave);
-  sqlite3_bind_int64(st, 3, id);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    char other[128];
-    column_text(st, 0, other, sizeof other);
-    sqlite3_reset(st);
-    return say(msg, msglen, FUND_LEADER_HOLDS_PLACE,
-               "Careers Leader %s already holds a place in wave %lld (with provider %s)", lkey,
-               (long long)wave, other);
-  }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return store_fail(f->db, "the fund's ledger", msg, msglen);
-  if (!in_fund)
-    return FUND_OK;
-
-  long long taken, alloc = 0, taken_p;
-  if (taken_count(f, wave, 0, true, &taken, msg, msglen) != 0)
-    return -1;
-  if (taken > places)
-    return say(msg, msglen, FUND_WAVE_FULL, "wave %lld is full: all its %s place%s taken",
-               (long long)wave, grouped(places, n1), places == 1 ? " is" : "s are");
-  if (!(st = enrolment_stmt(f, Q_ALLOCATION, msg, msglen)))
-    return -1;
+    return NULL;
   sqlite3_bind_int64(st, 1, wave);
-  sqlite3_bind_int64(st, 2, provider);
-  rc = sqlite3_step(st);
-  bool allocated = rc == SQLITE_ROW;
-  if (allocated)
-    alloc = sqlite3_column_int64(st, 0);
+  if (!whole)
+    sqlite3_bind_int64(st, 2, provider);
+  int rc = step_row(f, st, msg, msglen);
+  if (rc < 0)
+    return NULL;
+  t.limited = rc == 1;
+  if (t.limited && whole) {
+    column_text(st, 0, t.opens, sizeof t.opens);
+    column_text(st, 1, t.closes, sizeof t.closes);
+    t.limit = sqlite3_column_int64(st, 2);
+  } else if (t.limited) {
+    t.limit = sqlite3_column_int64(st, 0);
+  }
   sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return store_fail(f->db, "the fund's ledger", msg, msglen);
-  if (!allocated)
-    return say(msg, msglen, FUND_ALLOCATION_USED,
-               "provider %s has no allocation of places in wave %lld", pkey, (long long)wave);
-  if (taken_count(f, wave, provider, false, &taken_p, msg, msglen) != 0)
-    return -1;
-  if (taken_p > alloc)
-    return say(msg, msglen, FUND_ALLOCATION_USED,
-               "provider %s's allocation for wave %lld is used up: all its %s place%s taken", pkey,
-               (long long)wave, grouped(alloc, n1), alloc == 1 ? " is" : "s are");
-  return FUND_OK;
+  /* Places taken count only against a limit. */
+  if (t.limited && count_taken(f, &t, msg, msglen) != 0)
+    return NULL;
+  /* Filled only now that nothing can fail (the statements above do not
+   * touch the table). */
+  *s = t;
+  f->n++;
+  return s;
 }
 
-int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen) {
-  fund_enrolments *f = fund_enrolments_new(db);
-  int rc = fund_enrolments_check(f, id, msg, msglen);
-  fund_enrolments_free(f);
-  return rc;
+static place_head *head_find(fund_enrolments *f, sqlite3_int64 leader, sqlite3_int64 wave) {
+  size_t mask = f->hcap - 1, i = pair_hash(leader, wave, false) & mask;
+  while (f->heads[i].first && !(f->heads[i].leader == leader && f->heads[i].wave == wave))
+    i = (i + 1) & mask;
+  return &f->heads[i];
+}
+
+/* The place of the file's rows for (leader, provider, wave), or NULL;
+ * *head the (leader, wave) head slot (empty when none). */
+static file_place *place_find(fund_enrolments *f, sqlite3_int64 leader, sqlite3_int64 provider,
+                              sqlite3_int64 wave, place_head **head) {
+  if (2 * (f->nheads + 1) > f->hcap) {
+    place_head *old = f->heads;
+    size_t oldcap = f->hcap;
+    f->hcap = oldcap ? 2 * oldcap : 1024;
+    f->heads = xcalloc(f->hcap, sizeof *f->heads);
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].first)
+        *head_find(f, old[i].leader, old[i].wave) = old[i];
+    free(old);
+  }
+  *head = head_find(f, leader, wave);
+  for (size_t i = (*head)->first; i; i = f->places[i - 1].next)
+    if (f->places[i - 1].provider == provider)
+      return &f->places[i - 1];
+  return NULL;
+}
+
+/* The provider of the first place (by id) that the leader of e holds in
+ * e's wave besides e: among the stored ones (others) as the file's rows
+ * left them, and the file's new ones. Its key into buf; NULL when none. */
+static const char *other_place(fund_enrolments *f, const fund_enrolment *e,
+                               const fund_place *others, size_t nothers, char *buf, size_t size,
+                               int *fail, char *msg, size_t msglen) {
+  place_head *head;
+  place_find(f, e->leader, e->provider, e->wave, &head);
+  sqlite3_int64 best = 0, best_provider = 0;
+  for (size_t i = 0; i < nothers; i++) {
+    bool changed = false;
+    for (size_t j = head->first; j && !changed; j = f->places[j - 1].next)
+      changed = f->places[j - 1].provider == others[i].provider;
+    if (!changed && others[i].holds && (!best || others[i].id < best)) {
+      best = others[i].id;
+      best_provider = others[i].provider;
+    }
+  }
+  for (size_t j = head->first; j; j = f->places[j - 1].next) {
+    const file_place *p = &f->places[j - 1];
+    if (p->provider != e->provider && p->holds && (!best || p->order < best)) {
+      best = p->order;
+      best_provider = p->provider;
+    }
+  }
+  if (!best)
+    return NULL;
+  sqlite3_stmt *st = enrolment_stmt(f, Q_PROVIDER_KEY, msg, msglen);
+  if (!st) {
+    *fail = 1;
+    return NULL;
+  }
+  sqlite3_bind_int64(st, 1, best_provider);
+  int rc = step_row(f, st, msg, msglen);
+  if (rc < 0) {
+    *fail = 1;
+    return NULL;
+  }
+  if (rc)
+    column_text(st, 0, buf, size);
+  else
+    snprintf(buf, size, "%lld", (long long)best_provider);
+  sqlite3_reset(st);
+  return buf;
+}
+
+int fund_enrolments_add(fund_enrolments *f, const fund_enrolment *e, const fund_place *others,
+                        size_t nothers, char *msg, size_t msglen) {
+  /* Written first, as the import writes it: a refused row still holds its
+   * place for the rows after it, as it would in the database. */
+  place_head *head;
+  file_place *p = place_find(f, e->leader, e->provider, e->wave, &head);
+  if (!p) {
+    if (!head->first)
+      f->nheads++;
+    f->places = xgrow(f->places, &f->places_cap, f->nplaces + 1, sizeof *f->places);
+    p = &f->places[f->nplaces++];
+    *p = (file_place){e->leader, e->wave, e->provider, e->id ? e->id : NEW_ORDER + f->added++,
+                      e->holds, head->first};
+    *head = (place_head){e->leader, e->wave, f->nplaces};
+  }
+  p->holds = e->holds;
+  fund_slot *w = slot_get(f, e->wave, 0, true, msg, msglen), *a = NULL;
+  if (!w)
+    return -1;
+  if (w->limited && !(a = slot_get(f, e->wave, e->provider, false, msg, msglen)))
+    return -1;
+  w = slot_find(f, e->wave, 0, true); /* the table may have grown */
+  if (e->held != e->holds && w->limited) {
+    w->taken += e->holds ? 1 : -1;
+    a->taken += e->holds ? 1 : -1;
+  }
+  char other[128];
+  int fail = 0;
+  enrolment_facts x = {.wave = e->wave, .start = e->start, .done = e->completion,
+                       .withdrawn = !e->holds, .leader_key = e->leader_key,
+                       .provider_key = e->provider_key, .in_fund = w->limited,
+                       .opens = w->opens, .closes = w->closes, .places = w->limit,
+                       .taken = w->taken, .allocated = a && a->limited, .alloc = a ? a->limit : 0,
+                       .taken_p = a ? a->taken : 0};
+  /* The rules before the other place do not need it. */
+  if (!x.withdrawn && !(*x.done && (strcmp(x.done, x.start) < 0 ||
+                                    (x.in_fund && (strcmp(x.done, x.opens) < 0 ||
+                                                   strcmp(x.done, x.closes) > 0))))) {
+    x.other = other_place(f, e, others, nothers, other, sizeof other, &fail, msg, msglen);
+    if (fail)
+      return -1;
+  }
+  return judge(&x, msg, msglen);
 }
 
 /* ---- Waves and allocations ---------------------------------------------- */

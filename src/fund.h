@@ -41,26 +41,43 @@ typedef enum fund_rule {
  * on a database failure (message in msg). */
 int fund_check_enrolment(sqlite3 *db, sqlite3_int64 id, char *msg, size_t msglen);
 
-/* The same checks for many enrolments written in one transaction (an
- * import): the statements are prepared once, and the places taken in a
- * wave and from a provider's allocation are counted in the database the
- * first time a check needs them and then kept in memory, so that a file's
- * rows are checked in time linear in their number. Every write to
- * enrolments between checks must be told to fund_enrolments_wrote; after a
- * rollback, fund_enrolments_forget. Free with fund_enrolments_free before
- * the connection is closed. */
+/* The same rules for the enrolments of one file, checked in memory as an
+ * import's checking pass reads its rows, before anything is written
+ * (issue 19): each row is taken as if it and the rows before it had been
+ * written, and checked as fund_check_enrolment would then check it. A
+ * wave's dates and places, a provider's allocation and the places taken
+ * in each are read from the database the first time a row needs them and
+ * then moved by the rows; the places the file's rows hold are kept (memory
+ * grows with the file's rows). Free with fund_enrolments_free before the
+ * connection is closed. */
 typedef struct fund_enrolments fund_enrolments;
 fund_enrolments *fund_enrolments_new(sqlite3 *db);
 void fund_enrolments_free(fund_enrolments *f);
-/* An enrolment of provider in wave was written: held says whether it took
- * a place before the write (it existed and was not withdrawn), holds
- * whether it takes one now. */
-void fund_enrolments_wrote(fund_enrolments *f, sqlite3_int64 wave, sqlite3_int64 provider,
-                           bool held, bool holds);
-/* The counts kept are no longer the database's (a rollback). */
-void fund_enrolments_forget(fund_enrolments *f);
-/* fund_check_enrolment through f. */
-int fund_enrolments_check(fund_enrolments *f, sqlite3_int64 id, char *msg, size_t msglen);
+
+/* One row as it would leave its enrolment. */
+typedef struct fund_enrolment {
+  sqlite3_int64 id; /* the stored enrolment it changes, or 0 for a new one */
+  sqlite3_int64 leader, provider, wave;
+  const char *leader_key, *provider_key;
+  const char *start, *completion; /* YYYY-MM-DD as stored; completion "" when none */
+  bool held;  /* the stored enrolment took a place (it was not withdrawn) */
+  bool holds; /* it takes one as the row leaves it (not withdrawn) */
+} fund_enrolment;
+
+/* A stored enrolment of the same leader in the same wave. */
+typedef struct fund_place {
+  sqlite3_int64 id, provider;
+  bool holds; /* not withdrawn */
+} fund_place;
+
+/* Takes row e (counted for the rows after it, refused or not, as a row
+ * written would be) and checks it. others: the stored enrolments of e's
+ * leader in e's wave other than e, as they were before the file (the
+ * rows' changes to them are applied here). A file must not give one
+ * enrolment twice. Returns FUND_OK, the rule broken (> 0, msg) or -1 on a
+ * database failure (msg). */
+int fund_enrolments_add(fund_enrolments *f, const fund_enrolment *e, const fund_place *others,
+                        size_t nothers, char *msg, size_t msglen);
 
 /* Checks wave as it now stands: its places are not fewer than the places
  * taken in it nor than its allocations together, and its dates hold every

@@ -64,7 +64,7 @@ static const import_kind kinds[] = {
      NULL, false},
     {"leaders", "leaders", imp_cols_leaders, -1, false, imp_row_leader, NULL, false},
     {"providers", "providers", imp_cols_providers, -1, false, imp_row_provider, NULL, false},
-    {"enrolments", "enrolments", imp_cols_enrolments, -1, false, imp_row_enrolment, NULL, true},
+    {"enrolments", "enrolments", imp_cols_enrolments, -1, false, imp_row_enrolment, NULL, false},
     {"self-assessment", "responses", imp_cols_self, INS_SELF, true, imp_row_survey,
      imp_resolve_self, false},
     {"long-term", "responses", imp_cols_longterm, INS_LONGTERM, true, imp_row_survey,
@@ -177,6 +177,62 @@ int imp_query(importer *im, sqlite3_stmt *st) {
   return -1;
 }
 
+/* The registry tables looked up by key. */
+static const struct {
+  int qid;
+  const char *sql, *what, *kind;
+} key_tables[] = {
+    [IMP_LEADERS] = {Q_LEADER_ID, "SELECT id FROM leaders WHERE leader_key = ?1", "Careers Leader",
+                     "leaders"},
+    [IMP_PROVIDERS] = {Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1", "provider",
+                       "providers"},
+};
+
+/* Providers remembered by imp_key_id: a programme has a few dozen. */
+#define KEY_CACHE_MAX 256
+
+sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key) {
+  bool cached = table == IMP_PROVIDERS;
+  for (size_t k = 0; cached && k < im->nprov_cache; k++)
+    if (strcmp(im->prov_cache[k].key, key) == 0)
+      return im->prov_cache[k].id;
+  sqlite3_stmt *q = imp_stmt(im, key_tables[table].qid, key_tables[table].sql);
+  if (!q)
+    return 0;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  int found = imp_query(im, q);
+  sqlite3_int64 id = found == 1 ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_reset(q);
+  if (found == 0) {
+    char showbuf[64];
+    imp_fproblem(im, i, "no %s has the id %s (import %s first)", key_tables[table].what,
+                 SHOW(key), key_tables[table].kind);
+  }
+  if (id && cached && im->nprov_cache < KEY_CACHE_MAX) {
+    im->prov_cache = xgrow(im->prov_cache, &im->prov_cache_cap, im->nprov_cache + 1,
+                           sizeof *im->prov_cache);
+    im->prov_cache[im->nprov_cache++] = (imp_key_cache){xstrdup(key), id};
+  }
+  return id;
+}
+
+row_rec *imp_row_rec(importer *im) {
+  size_t i = im->rows - 1;
+  if (i >= im->recs_cap) {
+    size_t cap = im->recs_cap;
+    im->recs = xgrow(im->recs, &im->recs_cap, i + 1, sizeof *im->recs);
+    memset(im->recs + cap, 0, (im->recs_cap - cap) * sizeof *im->recs);
+  }
+  row_rec *r = &im->recs[i];
+  if (im->pass == 2 && !r->found) {
+    snprintf(im->err, im->errlen, "%s:%ld: the row was not checked before it was written",
+             im->name, imp_line(im));
+    im->failed = true;
+    return NULL;
+  }
+  return r;
+}
+
 void imp_bind_opt_text(sqlite3_stmt *st, int i, const char *s) {
   if (imp_empty(s))
     sqlite3_bind_null(st, i);
@@ -207,6 +263,13 @@ void imp_count(importer *im, int action) {
     im->res->updated++;
   else if (action == ACT_SAME)
     im->res->unchanged++;
+}
+
+bool imp_settle(importer *im, sqlite3_stmt *q, int action) {
+  if (q)
+    sqlite3_reset(q);
+  imp_count(im, action);
+  return imp_writes(im) && action != ACT_SAME;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1014,6 +1077,12 @@ static void importer_free(importer *im) {
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(im->st[i]);
   fund_enrolments_free(im->fund);
+  free(im->recs);
+  free(im->others);
+  imp_smap_free(im->hubs);
+  for (size_t i = 0; i < im->nprov_cache; i++)
+    free(im->prov_cache[i].key);
+  free(im->prov_cache);
   csvin_close(im->r);
   for (size_t i = 0; i < im->ncols; i++)
     free(im->cols[i]);
@@ -1189,9 +1258,10 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
     im.spool_buf = xmalloc(SPOOL_BUF * sizeof *im.spool_buf);
   }
 
-  /* Pass 1: check. The fund's KINDs rehearse their writes in a savepoint,
-   * rolled back after the pass, so that the ledger's rules count the rows
-   * before each one (fund.c). */
+  /* Pass 1: check. The fund's KINDs (waves, allocations, bursaries)
+   * rehearse their writes in a savepoint, rolled back after the pass, so
+   * that the ledger's rules count the rows before each one (fund.c);
+   * enrolments are checked in memory (fund_enrolments). */
   im.pass = 1;
   if (!im.sav && read_header(&im) != 0) {
     rc = 1;

@@ -123,6 +123,23 @@ static void smap_free(smap *m) {
   memset(m, 0, sizeof *m);
 }
 
+struct smap *imp_smap_new(void) { return xcalloc(1, sizeof(smap)); }
+
+size_t *imp_smap_get(const struct smap *m, const char *key, size_t len) {
+  return smap_get(m, key, len);
+}
+
+size_t *imp_smap_put(struct smap *m, const char *key, size_t len, size_t val, bool *added) {
+  return smap_put(m, key, len, val, added);
+}
+
+void imp_smap_free(struct smap *m) {
+  if (!m)
+    return;
+  smap_free(m);
+  free(m);
+}
+
 int catalog_instrument_kind(const char *key) {
   if (strcmp(key, "self-assessment") == 0)
     return INS_SELF;

@@ -262,20 +262,40 @@ const char *imp_scale_near(const instrument_scale *sc, const char *v) {
   return best;
 }
 
-/* A plain decimal number: digits with an optional sign and point. */
-static bool parse_decimal(const char *s, double *out) {
+/* Powers of ten a double holds exactly. */
+static const double exact_tens[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+bool imp_parse_decimal(const char *s, double *out) {
   const char *p = s;
+  bool neg = *p == '-';
   if (*p == '+' || *p == '-')
     p++;
-  size_t digits = strspn(p, "0123456789");
-  p += digits;
-  if (*p == '.') {
-    size_t frac = strspn(p + 1, "0123456789");
-    digits += frac;
-    p += 1 + frac;
+  /* The digits as a whole number m and the places after the point k: when
+   * m < 2^53 and k <= 22 both are exact doubles, and m / 10^k, one
+   * correctly rounded division, is the value strtod gives (Clinger's fast
+   * path); else strtod. */
+  uint64_t m = 0;
+  size_t digits = 0, frac = 0;
+  bool exact = true;
+  for (; *p >= '0' && *p <= '9'; p++, digits++) {
+    exact = exact && m < ((uint64_t)1 << 53) / 10;
+    m = m * 10 + (uint64_t)(*p - '0');
   }
-  if (!digits || *p)
+  if (*p == '.') {
+    for (p++; *p >= '0' && *p <= '9'; p++, frac++) {
+      exact = exact && m < ((uint64_t)1 << 53) / 10;
+      m = m * 10 + (uint64_t)(*p - '0');
+    }
+  }
+  if (!(digits + frac) || *p)
     return false;
+  if (exact && frac < sizeof exact_tens / sizeof *exact_tens) {
+    double v = (double)m / exact_tens[frac];
+    *out = neg ? -v : v;
+    return true;
+  }
   *out = strtod(s, NULL);
   return isfinite(*out);
 }
@@ -293,7 +313,7 @@ bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, boo
       imp_fproblem(im, i, "empty; a value is required");
     return allow_empty;
   }
-  if (integer && lo == 0 && hi == 1 && !parse_decimal(s, out)) {
+  if (integer && lo == 0 && hi == 1 && !imp_parse_decimal(s, out)) {
     /* A yes/no column: Yes and No as well as 1 and 0. */
     static const char *const yesno[] = {"no", "yes", NULL};
     static const char *const yn[] = {"n", "y", NULL};
@@ -318,9 +338,9 @@ bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, boo
     size_t k = n - 1;
     while (k && s[k - 1] == ' ')
       k--;
-    read = k < sizeof num && (memcpy(num, s, k), num[k] = '\0', parse_decimal(num, out));
+    read = k < sizeof num && (memcpy(num, s, k), num[k] = '\0', imp_parse_decimal(num, out));
   } else {
-    read = parse_decimal(s, out);
+    read = imp_parse_decimal(s, out);
   }
   if (!read || (integer && (*out != floor(*out) || fabs(*out) > 1e15))) {
     char dot[64];
@@ -329,7 +349,7 @@ bool imp_number(importer *im, int i, double lo, double hi, bool allow_empty, boo
     if (comma) {
       memcpy(dot, s, n + 1);
       *strchr(dot, ',') = '.';
-      comma = parse_decimal(dot, &v);
+      comma = imp_parse_decimal(dot, &v);
     }
     imp_fproblem(im, i, "%s is not %s%s", SHOW(s), integer ? "a whole number" : "a number",
                  comma ? " (a decimal comma? write a point: cleval reads 12.5, not 12,5)" : "");

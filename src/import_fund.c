@@ -1,8 +1,8 @@
 /* The fund's KINDs: waves, allocations and bursaries. Each row is checked
- * as it is written against the ledger's rules (fund.c); these KINDs, and
- * enrolments, rehearse their writes in the checking pass (rolled back), so
- * that a rule counts the file's earlier rows too and every refusal is a
- * problem naming its line. */
+ * as it is written against the ledger's rules (fund.c); these KINDs
+ * rehearse their writes in the checking pass (rolled back), so that a rule
+ * counts the file's earlier rows too and every refusal is a problem naming
+ * its line. Enrolments are checked in memory instead (fund_enrolments). */
 #include <stdio.h>
 #include <string.h>
 
@@ -97,9 +97,7 @@ void imp_row_wave(importer *im) {
                      sqlite3_column_int64(q, 4) == (sqlite3_int64)pence
                  ? ACT_SAME
                  : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (!imp_writes(im) || action == ACT_SAME)
+  if (!imp_settle(im, q, action))
     return;
   sqlite3_stmt *w =
       imp_stmt(im, Q_WAVE_PUT,
@@ -132,20 +130,8 @@ void imp_row_allocation(importer *im) {
   const char *pkey;
   sqlite3_int64 provider = 0;
   bool ok = imp_number(im, A_WAVE, 1, 1e6, false, &e1, &wave, true);
-  if (imp_required(im, A_PROVIDER, &pkey)) {
-    sqlite3_stmt *q = imp_stmt(im, Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1");
-    if (!q)
-      return;
-    sqlite3_bind_text(q, 1, pkey, -1, SQLITE_STATIC);
-    int found = imp_query(im, q);
-    provider = found == 1 ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    if (found == 0) {
-      char showbuf[64];
-      imp_fproblem(im, A_PROVIDER, "no provider has the id %s (import providers first)",
-                   SHOW(pkey));
-    }
-  }
+  if (imp_required(im, A_PROVIDER, &pkey))
+    provider = imp_key_id(im, IMP_PROVIDERS, A_PROVIDER, pkey);
   ok &= provider != 0;
   ok &= imp_number(im, A_PLACES, 0, 1e9, false, &e2, &places, true);
   if (ok) {
@@ -167,9 +153,7 @@ void imp_row_allocation(importer *im) {
   int action = !found                                                ? ACT_ADD
                : sqlite3_column_int64(q, 0) == (sqlite3_int64)places ? ACT_SAME
                                                                      : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (!imp_writes(im) || action == ACT_SAME)
+  if (!imp_settle(im, q, action))
     return;
   sqlite3_stmt *w =
       imp_stmt(im, Q_ALLOC_PUT,
@@ -226,26 +210,13 @@ void imp_row_bursary(importer *im) {
   imp_count(im, rc == FUND_STEP_ALREADY ? ACT_SAME : status == FUND_CLAIM ? ACT_ADD : ACT_UPDATE);
 }
 
-/* The checker of this pass's enrolments: its counts are forgotten when a
- * new pass starts (the rehearsal's writes were rolled back). */
-static fund_enrolments *enrolments_checker(importer *im) {
+void imp_check_enrolment(importer *im, const fund_enrolment *e, const fund_place *others,
+                         size_t nothers, int col_leader, int col_provider, int col_wave,
+                         int col_completion) {
   if (!im->fund)
     im->fund = fund_enrolments_new(im->db);
-  else if (im->fund_pass != im->pass)
-    fund_enrolments_forget(im->fund);
-  im->fund_pass = im->pass;
-  return im->fund;
-}
-
-void imp_enrolment_wrote(importer *im, sqlite3_int64 wave, sqlite3_int64 provider, bool held,
-                         bool holds) {
-  fund_enrolments_wrote(enrolments_checker(im), wave, provider, held, holds);
-}
-
-void imp_check_enrolment(importer *im, sqlite3_int64 id, int col_leader, int col_provider,
-                         int col_wave, int col_completion) {
   char msg[512];
-  int rc = fund_enrolments_check(enrolments_checker(im), id, msg, sizeof msg);
+  int rc = fund_enrolments_add(im->fund, e, others, nothers, msg, sizeof msg);
   if (rc < 0) {
     fund_failure(im, msg);
     return;

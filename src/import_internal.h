@@ -13,6 +13,7 @@
 
 #include "csvin.h"
 #include "date.h"
+#include "fund.h"
 #include "import.h"
 #include "instrument.h"
 #include "score.h"
@@ -78,6 +79,14 @@ int catalog_find(const catalog *c, const char *key, size_t len);
  * two items of one role (an instrument may word two items alike), *twice
  * (unless twice is NULL) is the second, else -1. */
 int catalog_match_header(catalog *c, const char *name, int ins, int *twice);
+
+/* A hash map from byte strings to numbers (import_catalog.c): get gives
+ * the number's place or NULL; put adds key with val unless it is there
+ * (*added) and gives the place. Free with imp_smap_free (NULL: nothing). */
+struct smap *imp_smap_new(void);
+size_t *imp_smap_get(const struct smap *m, const char *key, size_t len);
+size_t *imp_smap_put(struct smap *m, const char *key, size_t len, size_t val, bool *added);
+void imp_smap_free(struct smap *m);
 
 /* Header names seen so far, compared as strcasecmp does, in time linear in
  * their number. */
@@ -184,10 +193,21 @@ enum stmt_id {
   Q_PROV_SET,
   Q_ENROL_SET,
   Q_CLAIM_SET,
+  Q_RET_ANY,
   Q_COUNT
 };
 
 typedef struct importer importer;
+
+/* What the checking pass found for a row of a registry KIND, so that the
+ * writing pass looks nothing up again (imp_row_rec). */
+typedef struct row_rec {
+  sqlite3_int64 ref1, ref2; /* enrolments: leader, provider; leaders: establishment */
+  sqlite3_int64 id;         /* the stored record the row changes, or 0 */
+  unsigned char action;     /* ACT_* */
+  bool claimed;             /* enrolments: it has a bursary claim */
+  bool found;               /* the row was checked and may be written */
+} row_rec;
 
 /* One KIND: how its file is read and what it writes (the table is in
  * import.c; see the comment at its top). */
@@ -265,6 +285,10 @@ struct importer {
    * return in the database; pass 2 looks up only those. */
   unsigned char *ret_found;
   size_t ret_found_cap;
+  /* Compass, pass 1: the last establishment asked whether it has returns
+   * stored (0: none asked), and the answer. */
+  sqlite3_int64 ret_est;
+  int ret_est_any;
   bool has_items;
   const char **ignored; /* unknown columns ignored (names in cols) */
   size_t nignored, ignored_cap;
@@ -305,10 +329,20 @@ struct importer {
   /* Answers waiting to be inserted, ANSWER_BATCH rows per statement. */
   sqlite3_stmt *batch;
   size_t batch_n;
-  /* The fund's checks of the enrolments written (fund.c), with the places
-   * taken kept in memory during a pass (fund_pass: the pass they count). */
-  struct fund_enrolments *fund;
-  int fund_pass;
+  /* Hubs' ids by name, as the establishments' writing pass found or
+   * added them. */
+  struct smap *hubs;
+  /* What the checking pass found for each row (imp_row_rec). */
+  row_rec *recs;
+  size_t recs_cap;
+  /* Enrolments: the fund's checks in memory (fund.c); the stored
+   * enrolments of a row's leader in its wave. */
+  fund_enrolments *fund;
+  fund_place *others;
+  size_t others_cap;
+  /* Providers' ids by key, as imp_key_id found them. */
+  struct imp_key_cache *prov_cache;
+  size_t nprov_cache, prov_cache_cap;
 };
 
 /* Takes the header (n names as read, not trimmed) and checks it against the
@@ -340,15 +374,13 @@ void imp_row_compass(importer *im);
 void imp_row_wave(importer *im);
 void imp_row_allocation(importer *im);
 void imp_row_bursary(importer *im);
-/* Checks enrolment id, just written, against the fund's rules; a refusal
- * is a problem on the column the rule concerns (the spec indices given). */
-void imp_check_enrolment(importer *im, sqlite3_int64 id, int col_leader, int col_provider,
-                         int col_wave, int col_completion);
-/* An enrolment of provider in wave was just written: it held a place
- * before (it existed, not withdrawn), it holds one now. Called for every
- * enrolment written, before imp_check_enrolment. */
-void imp_enrolment_wrote(importer *im, sqlite3_int64 wave, sqlite3_int64 provider, bool held,
-                         bool holds);
+/* Checks an enrolment row in the checking pass against the fund's rules,
+ * in memory (fund_enrolments_add: e as the row leaves it, others the
+ * stored enrolments of its leader in its wave); a refusal is a problem on
+ * the column the rule concerns (the spec indices given). */
+void imp_check_enrolment(importer *im, const fund_enrolment *e, const fund_place *others,
+                         size_t nothers, int col_leader, int col_provider, int col_wave,
+                         int col_completion);
 void imp_row_survey(importer *im);
 int imp_resolve_self(importer *im);
 int imp_resolve_longterm(importer *im);
@@ -435,6 +467,10 @@ int imp_scale_option(const instrument_scale *sc, const char *v);
 /* The label of sc closest to v (a few edits), for "did you mean"; or NULL. */
 const char *imp_scale_near(const instrument_scale *sc, const char *v);
 
+/* A plain decimal number (digits with an optional sign and point) into
+ * *out, as strtod reads it; false when s is not one (or is not finite). */
+bool imp_parse_decimal(const char *s, double *out);
+
 /* Cell validators: each checks spec column i of the current row, records a
  * problem naming the column when it is wrong and returns whether it is
  * right. */
@@ -468,6 +504,20 @@ sqlite3_stmt *imp_stmt(importer *im, int id, const char *sql);
 bool imp_run(importer *im, sqlite3_stmt *st, const char *what);
 /* Steps a query: 1 a row, 0 none, -1 failure. */
 int imp_query(importer *im, sqlite3_stmt *st);
+/* The id of the leader (IMP_LEADERS, by leader_key) or provider
+ * (IMP_PROVIDERS, by provider_key) with this key, or 0 with a problem on
+ * spec column i ("no provider has the id X (import providers first)") or a
+ * failure (im->failed). Providers are remembered once found. */
+enum { IMP_LEADERS, IMP_PROVIDERS };
+typedef struct imp_key_cache {
+  char *key;
+  sqlite3_int64 id;
+} imp_key_cache;
+sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key);
+/* The record of the current row (by im->rows): pass 1 fills it for every
+ * row it checks, pass 2 reads it (a failure, im->failed, when pass 1 did
+ * not fill it). Zeroed when new; NULL on a failure. */
+row_rec *imp_row_rec(importer *im);
 /* Binds s, or NULL when it is empty. */
 void imp_bind_opt_text(sqlite3_stmt *st, int i, const char *s);
 /* Whether column c of a row equals s (NULL and "" are the same). */
@@ -475,5 +525,9 @@ bool imp_same_text(sqlite3_stmt *st, int c, const char *s);
 bool imp_same_real(sqlite3_stmt *st, int c, bool empty, double x);
 /* Counts a record's action (added, updated, unchanged) in pass 1. */
 void imp_count(importer *im, int action);
+/* The end of a row's comparison with the database: resets q (the lookup;
+ * NULL: none), counts action and says whether the row is written now
+ * (imp_writes, and the record is not ACT_SAME). */
+bool imp_settle(importer *im, sqlite3_stmt *q, int action);
 
 #endif

@@ -55,8 +55,11 @@ const colspec imp_cols_compass[] = {
 enum { C_URN, C_WHEN, C_BM1, C_INSTRUMENT = C_BM1 + 8 };
 
 /* establishments, leaders, providers, enrolments: each row is checked and
- * compared in pass 1, compared again and written (when it differs) in
- * pass 2. */
+ * compared with the database in pass 1 and written (when it differs) in
+ * pass 2; establishments, leaders and enrolments keep what pass 1 found
+ * for each row (imp_row_rec), so that pass 2 looks nothing up again (one
+ * transaction: nothing else writes meanwhile, and the file holds each key
+ * once). */
 
 void imp_row_establishment(importer *im) {
   const char *urn, *name, *region, *hub = imp_cell(im, E_HUB), *joined = imp_cell(im, E_JOINED);
@@ -82,43 +85,63 @@ void imp_row_establishment(importer *im) {
   }
   if (!ok || im->failed)
     return;
-  sqlite3_stmt *q = imp_stmt(im, Q_EST_GET,
-                             "SELECT e.name, e.type, e.region, h.name, e.hub_joined, e.fsm_pct"
-                             " FROM establishments e LEFT JOIN hubs h ON h.id = e.hub_id"
-                             " WHERE e.urn = ?1");
-  if (!q)
+  /* Pass 2 writes what pass 1 found (the row's record). */
+  row_rec *rec = imp_row_rec(im);
+  if (!rec)
     return;
-  sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  if (found < 0)
+  int action = rec->action;
+  if (im->pass == 1) {
+    sqlite3_stmt *q = imp_stmt(im, Q_EST_GET,
+                               "SELECT e.name, e.type, e.region, h.name, e.hub_joined, e.fsm_pct"
+                               " FROM establishments e LEFT JOIN hubs h ON h.id = e.hub_id"
+                               " WHERE e.urn = ?1");
+    if (!q)
+      return;
+    sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
+    int found = imp_query(im, q);
+    if (found < 0)
+      return;
+    action = ACT_ADD;
+    if (found)
+      action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
+                       imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
+                       (!joined || imp_same_text(q, 4, joined)) &&
+                       imp_same_real(q, 5, fsm_empty, fsm)
+                   ? ACT_SAME
+                   : ACT_UPDATE;
+    sqlite3_reset(q);
+    imp_count(im, action);
+    *rec = (row_rec){0, 0, 0, (unsigned char)action, false, true};
     return;
-  int action = ACT_ADD;
-  if (found)
-    action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
-                     imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
-                     (!joined || imp_same_text(q, 4, joined)) && imp_same_real(q, 5, fsm_empty, fsm)
-                 ? ACT_SAME
-                 : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  }
+  if (action == ACT_SAME)
     return;
   sqlite3_int64 hub_id = 0;
   if (!imp_empty(hub)) {
-    sqlite3_stmt *h = imp_stmt(im, Q_HUB_ADD, "INSERT OR IGNORE INTO hubs (name) VALUES (?1)");
-    if (!h)
-      return;
-    sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
-    if (!imp_run(im, h, "adding a hub"))
-      return;
-    h = imp_stmt(im, Q_HUB_GET, "SELECT id FROM hubs WHERE name = ?1");
-    if (!h)
-      return;
-    sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
-    if (imp_query(im, h) != 1)
-      return;
-    hub_id = sqlite3_column_int64(h, 0);
-    sqlite3_reset(h);
+    /* A hub's id, added the first time a row names it, then remembered. */
+    if (!im->hubs)
+      im->hubs = imp_smap_new();
+    size_t *known = imp_smap_get(im->hubs, hub, strlen(hub));
+    if (known) {
+      hub_id = (sqlite3_int64)*known;
+    } else {
+      sqlite3_stmt *h = imp_stmt(im, Q_HUB_ADD, "INSERT OR IGNORE INTO hubs (name) VALUES (?1)");
+      if (!h)
+        return;
+      sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
+      if (!imp_run(im, h, "adding a hub"))
+        return;
+      h = imp_stmt(im, Q_HUB_GET, "SELECT id FROM hubs WHERE name = ?1");
+      if (!h)
+        return;
+      sqlite3_bind_text(h, 1, hub, -1, SQLITE_STATIC);
+      if (imp_query(im, h) != 1)
+        return;
+      hub_id = sqlite3_column_int64(h, 0);
+      sqlite3_reset(h);
+      bool added;
+      imp_smap_put(im->hubs, hub, strlen(hub), (size_t)hub_id, &added);
+    }
   }
   /* A plain INSERT or UPDATE, as pass 1 found: an upsert makes SQLite keep
    * a statement journal for every row (issue 19). */
@@ -189,17 +212,23 @@ static bool plausible_email(const char *s) {
          strchr(at + 1, '.');
 }
 
+/* Pass 1 checks the row and looks up its establishment and leader; pass 2
+ * writes what pass 1 found (the row's record), looking up the stored
+ * personal details only for an update that gives them. */
 void imp_row_leader(importer *im) {
   const char *key, *urn, *name = imp_cell(im, L_NAME), *email = imp_cell(im, L_EMAIL);
   int role;
   double months, consent;
   bool months_empty, consent_empty;
   char showbuf[64];
+  row_rec *rec = imp_row_rec(im);
+  if (!rec)
+    return;
   bool ok = imp_required(im, L_ID, &key);
   ok = ok && imp_first_key(im, key, strlen(key), L_ID, "this leader_id");
   sqlite3_int64 est = 0;
   if (imp_required(im, L_URN, &urn))
-    est = establishment(im, L_URN, urn, NULL);
+    est = im->pass == 2 ? rec->ref1 : establishment(im, L_URN, urn, NULL);
   ok &= est != 0;
   ok &= imp_enum(im, L_ROLE, imp_roles, &role);
   ok &= imp_number(im, L_MONTHS, 0, 1e15, true, &months_empty, &months, true);
@@ -208,36 +237,42 @@ void imp_row_leader(importer *im) {
     imp_fproblem(im, L_EMAIL, "%s is not an email address", SHOW(email));
     ok = false;
   }
-  if (!ok || im->failed)
+  if (!ok || im->failed || (im->pass == 2 && rec->action == ACT_SAME))
     return;
-  sqlite3_stmt *q = imp_stmt(im, Q_LEADER_GET,
-                             "SELECT l.id, l.establishment_id, l.role, l.months_in_role,"
-                             " l.contact_consent, p.name, p.email"
-                             " FROM leaders l LEFT JOIN leader_personal p ON p.leader_id = l.id"
-                             " WHERE l.leader_key = ?1");
-  if (!q)
-    return;
-  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  if (found < 0)
-    return;
-  int action = ACT_ADD;
+  int action = im->pass == 2 ? rec->action : ACT_ADD;
+  sqlite3_int64 id = im->pass == 2 ? rec->id : 0;
   char *old_name = NULL, *old_email = NULL;
-  sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
-  if (found) {
-    bool same = sqlite3_column_int64(q, 1) == est && imp_same_text(q, 2, imp_roles[role]) &&
-                imp_same_real(q, 3, months_empty, months) && sqlite3_column_int(q, 4) == consent &&
-                (!name || imp_same_text(q, 5, name)) && (!email || imp_same_text(q, 6, email));
-    action = same ? ACT_SAME : ACT_UPDATE;
-    if (sqlite3_column_text(q, 5))
-      old_name = xstrdup((const char *)sqlite3_column_text(q, 5));
-    if (sqlite3_column_text(q, 6))
-      old_email = xstrdup((const char *)sqlite3_column_text(q, 6));
+  if (im->pass == 1 || (action == ACT_UPDATE && (name || email))) {
+    sqlite3_stmt *q = imp_stmt(im, Q_LEADER_GET,
+                               "SELECT l.id, l.establishment_id, l.role, l.months_in_role,"
+                               " l.contact_consent, p.name, p.email"
+                               " FROM leaders l LEFT JOIN leader_personal p ON p.leader_id = l.id"
+                               " WHERE l.leader_key = ?1");
+    if (!q)
+      return;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int found = imp_query(im, q);
+    if (found < 0)
+      return;
+    id = found ? sqlite3_column_int64(q, 0) : 0;
+    if (found) {
+      bool same = sqlite3_column_int64(q, 1) == est && imp_same_text(q, 2, imp_roles[role]) &&
+                  imp_same_real(q, 3, months_empty, months) &&
+                  sqlite3_column_int(q, 4) == consent && (!name || imp_same_text(q, 5, name)) &&
+                  (!email || imp_same_text(q, 6, email));
+      action = same ? ACT_SAME : ACT_UPDATE;
+      if (sqlite3_column_text(q, 5))
+        old_name = xstrdup((const char *)sqlite3_column_text(q, 5));
+      if (sqlite3_column_text(q, 6))
+        old_email = xstrdup((const char *)sqlite3_column_text(q, 6));
+    }
+    sqlite3_reset(q);
   }
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (im->pass == 1) {
+    imp_count(im, action);
+    *rec = (row_rec){est, 0, id, (unsigned char)action, false, true};
     goto done;
+  }
   /* INSERT or UPDATE as found above; no upsert, no RETURNING (each costs
    * SQLite a statement journal or a temporary table per row). */
   sqlite3_stmt *w =
@@ -307,9 +342,7 @@ void imp_row_provider(importer *im) {
                : imp_same_text(q, 0, name) && imp_same_text(q, 1, accreditations[accr])
                    ? ACT_SAME
                    : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (!imp_settle(im, q, action))
     return;
   sqlite3_stmt *w =
       action == ACT_ADD
@@ -325,23 +358,10 @@ void imp_row_provider(importer *im) {
   imp_run(im, w, "writing a provider");
 }
 
-/* The id of a leader or provider by its key; a problem when none. */
-static sqlite3_int64 lookup_key(importer *im, int qid, const char *sql, int i, const char *key,
-                                const char *what, const char *kind) {
-  sqlite3_stmt *q = imp_stmt(im, qid, sql);
-  if (!q)
-    return 0;
-  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-  int found = imp_query(im, q);
-  sqlite3_int64 id = found == 1 ? sqlite3_column_int64(q, 0) : 0;
-  sqlite3_reset(q);
-  if (found == 0) {
-    char showbuf[64];
-    imp_fproblem(im, i, "no %s has the id %s (import %s first)", what, SHOW(key), kind);
-  }
-  return id;
-}
-
+/* Pass 1 looks up a row's leader, provider and enrolment and checks the
+ * fund's rules in memory (nothing is written); pass 2 writes what pass 1
+ * found, looking nothing up again (one transaction: nothing else writes
+ * meanwhile, and the file holds each enrolment once). */
 void imp_row_enrolment(importer *im) {
   const char *lkey, *pkey, *bursary = imp_cell(im, N_BURSARY);
   double wave;
@@ -349,12 +369,13 @@ void imp_row_enrolment(importer *im) {
   int64_t start = 0, done = 0, claim = 0;
   int status;
   sqlite3_int64 leader = 0, provider = 0;
+  row_rec *rec = imp_row_rec(im);
+  if (!rec)
+    return;
   if (imp_required(im, N_LEADER, &lkey))
-    leader = lookup_key(im, Q_LEADER_ID, "SELECT id FROM leaders WHERE leader_key = ?1", N_LEADER,
-                        lkey, "Careers Leader", "leaders");
+    leader = im->pass == 2 ? rec->ref1 : imp_key_id(im, IMP_LEADERS, N_LEADER, lkey);
   if (imp_required(im, N_PROVIDER, &pkey))
-    provider = lookup_key(im, Q_PROV_ID, "SELECT id FROM providers WHERE provider_key = ?1",
-                          N_PROVIDER, pkey, "provider", "providers");
+    provider = im->pass == 2 ? rec->ref2 : imp_key_id(im, IMP_PROVIDERS, N_PROVIDER, pkey);
   bool ok = leader && provider;
   bool wave_ok = imp_number(im, N_WAVE, 1, 1e15, false, &wave_empty, &wave, true);
   ok &= wave_ok;
@@ -399,40 +420,74 @@ void imp_row_enrolment(importer *im) {
       ok = false;
     }
   }
-  if (ok) {
-    char key[64];
-    int n = snprintf(key, sizeof key, "%lld/%lld/%lld", (long long)leader, (long long)provider,
-                     (long long)wave);
-    ok = imp_first_key(im, key, (size_t)n, N_WAVE, "this leader_id, provider_id and wave");
+  if (ok && im->pass == 1) {
+    /* The register's key: the three ids as 8 bytes each, no formatting. */
+    char key[24];
+    uint64_t ids[3] = {(uint64_t)leader, (uint64_t)provider, (uint64_t)wave};
+    for (int k = 0; k < 24; k++)
+      key[k] = (char)(unsigned char)(ids[k / 8] >> (56 - 8 * (k % 8)));
+    ok = imp_first_key(im, key, sizeof key, N_WAVE, "this leader_id, provider_id and wave");
   }
   if (!ok || im->failed)
     return;
-  sqlite3_stmt *q =
-      imp_stmt(im, Q_ENROL_GET,
-               "SELECT e.id, e.start_date, e.completion_date, e.status, b.claimed_date"
-               " FROM enrolments e LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
-               " WHERE e.leader_id = ?1 AND e.provider_id = ?2 AND e.wave = ?3");
-  if (!q)
+  sqlite3_int64 id;
+  int action;
+  bool claimed;
+  if (im->pass == 1) {
+    /* The leader's enrolments in the wave, this one among them (by its
+     * provider) or not: one statement for the comparison and the rule
+     * that a leader holds one place in a wave. */
+    sqlite3_stmt *q =
+        imp_stmt(im, Q_ENROL_GET,
+                 "SELECT e.id, e.provider_id, e.start_date, e.completion_date, e.status,"
+                 " b.claimed_date"
+                 " FROM enrolments e LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+                 " WHERE e.leader_id = ?1 AND e.wave = ?2 ORDER BY e.id");
+    if (!q)
+      return;
+    sqlite3_bind_int64(q, 1, leader);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)wave);
+    size_t nothers = 0;
+    int rc;
+    bool held = false;
+    id = 0;
+    claimed = false;
+    action = ACT_ADD;
+    while ((rc = imp_query(im, q)) == 1) {
+      bool holds = !imp_same_text(q, 4, statuses[ST_WITHDRAWN]);
+      if (sqlite3_column_int64(q, 1) != provider) {
+        im->others = xgrow(im->others, &im->others_cap, nothers + 1, sizeof *im->others);
+        im->others[nothers++] =
+            (fund_place){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), holds};
+        continue;
+      }
+      id = sqlite3_column_int64(q, 0);
+      claimed = sqlite3_column_type(q, 5) != SQLITE_NULL;
+      held = holds;
+      action = imp_same_text(q, 2, start_s) && imp_same_text(q, 3, done_s) &&
+                       imp_same_text(q, 4, statuses[status]) &&
+                       (!bursary || imp_same_text(q, 5, bursary))
+                   ? ACT_SAME
+                   : ACT_UPDATE;
+    }
+    sqlite3_reset(q);
+    if (rc < 0)
+      return;
+    imp_count(im, action);
+    *rec = (row_rec){leader, provider, id, (unsigned char)action, claimed, true};
+    if (action == ACT_SAME)
+      return;
+    /* The fund's rules, counted with this row and the rows before it. */
+    fund_enrolment e = {id,     leader, provider, (sqlite3_int64)wave,         lkey,
+                        pkey,   start_s, done_s,  held, status != ST_WITHDRAWN};
+    imp_check_enrolment(im, &e, im->others, nothers, N_LEADER, N_PROVIDER, N_WAVE,
+                        N_COMPLETION);
     return;
-  sqlite3_bind_int64(q, 1, leader);
-  sqlite3_bind_int64(q, 2, provider);
-  sqlite3_bind_int64(q, 3, (sqlite3_int64)wave);
-  int found = imp_query(im, q);
-  if (found < 0)
-    return;
-  int action = ACT_ADD;
-  sqlite3_int64 id = found ? sqlite3_column_int64(q, 0) : 0;
-  bool claimed = found && sqlite3_column_type(q, 4) != SQLITE_NULL;
-  bool held = found && !imp_same_text(q, 3, statuses[ST_WITHDRAWN]);
-  if (found)
-    action = imp_same_text(q, 1, start_s) && imp_same_text(q, 2, done_s) &&
-                     imp_same_text(q, 3, statuses[status]) &&
-                     (!bursary || imp_same_text(q, 4, bursary))
-                 ? ACT_SAME
-                 : ACT_UPDATE;
-  sqlite3_reset(q);
-  imp_count(im, action);
-  if (!imp_writes(im) || action == ACT_SAME)
+  }
+  id = rec->id;
+  action = rec->action;
+  claimed = rec->claimed;
+  if (action == ACT_SAME)
     return;
   /* INSERT or UPDATE as found above (no upsert, no RETURNING). */
   sqlite3_stmt *w =
@@ -459,7 +514,6 @@ void imp_row_enrolment(importer *im) {
     return;
   if (action == ACT_ADD)
     id = sqlite3_last_insert_rowid(im->db);
-  imp_enrolment_wrote(im, (sqlite3_int64)wave, provider, held, status != ST_WITHDRAWN);
   if (bursary) {
     /* A claim is for the wave's bursary; one approved or paid is never
      * undone by a file (cleval bursary and KIND bursaries take the steps). */
@@ -487,16 +541,33 @@ void imp_row_enrolment(importer *im) {
       sqlite3_bind_text(w, 2, bursary, -1, SQLITE_STATIC);
       sqlite3_bind_int64(w, 3, (sqlite3_int64)wave);
     }
-    if (!imp_run(im, w, "writing a bursary claim"))
-      return;
+    imp_run(im, w, "writing a bursary claim");
   }
-  /* The fund's rules, counted with this row written (fund.c). */
-  imp_check_enrolment(im, id, N_LEADER, N_PROVIDER, N_WAVE, N_COMPLETION);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Compass returns: urn, submitted_at, bm1-bm8, optionally the instrument
  * and its criteria (item ids as columns, 0/1). */
+
+/* Whether establishment est has any return stored (1, 0; -1 a failure),
+ * asked once a run of its rows: a file's first import looks up no return
+ * row by row. Pass 1 only (nothing is written meanwhile). */
+static int establishment_has_returns(importer *im, sqlite3_int64 est) {
+  if (im->ret_est == est)
+    return im->ret_est_any;
+  sqlite3_stmt *q = imp_stmt(im, Q_RET_ANY,
+                             "SELECT 1 FROM compass_returns WHERE establishment_id = ?1 LIMIT 1");
+  if (!q)
+    return -1;
+  sqlite3_bind_int64(q, 1, est);
+  int any = imp_query(im, q);
+  sqlite3_reset(q);
+  if (any < 0)
+    return -1;
+  im->ret_est = est;
+  im->ret_est_any = any;
+  return any;
+}
 
 void imp_row_compass(importer *im) {
   const char *urn, *ins = imp_cell(im, C_INSTRUMENT);
@@ -589,7 +660,10 @@ void imp_row_compass(importer *im) {
   size_t bit = im->rows, byte = bit / 8;
   unsigned char mask = (unsigned char)(1u << (bit % 8));
   int found = 0;
-  if (im->pass == 1 || (byte < im->ret_found_cap && (im->ret_found[byte] & mask))) {
+  int any = im->pass == 1 ? establishment_has_returns(im, est) : 1;
+  if (any < 0)
+    return;
+  if ((im->pass == 1 && any) || (byte < im->ret_found_cap && (im->ret_found[byte] & mask))) {
     sqlite3_bind_int64(q, 1, est);
     sqlite3_bind_text(q, 2, imp_date_text(im, C_WHEN), -1, SQLITE_STATIC);
     found = imp_query(im, q);
@@ -638,8 +712,7 @@ void imp_row_compass(importer *im) {
     }
     action = same ? ACT_SAME : ACT_UPDATE;
   }
-  imp_count(im, action);
-  if (im->pass != 2 || action == ACT_SAME)
+  if (!imp_settle(im, NULL, action))
     return;
   /* One row a return: its eight percentages are columns. */
   sqlite3_stmt *w;

@@ -1,9 +1,12 @@
-/* The survey register (see subreg.h): two tables in a private in-memory
+/* The survey register (see subreg.h): two tables in a private temporary
  * SQLite database, seen (keys) and sub (submissions), held in one open
- * transaction for the register's whole life. */
+ * transaction for the register's whole life. The keys seen are first kept
+ * in memory (a hash table over an arena of records) up to a budget; the
+ * keys seen after that go to the seen table. */
 #include "subreg.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +26,28 @@ enum {
   RQ_COUNT
 };
 
+/* The keys seen kept in memory by default: about 300,000 keys of 60 bytes. */
+#define SEEN_MEMORY ((size_t)32 << 20)
+
+/* A key seen, in memory: its hash and where its record is in the arena
+ * (offset + 1; 0: the slot is empty). A record is the line (int64_t), the
+ * key's length (uint32_t) and its bytes. */
+typedef struct seen_slot {
+  uint64_t hash;
+  size_t ref;
+} seen_slot;
+
 struct subreg {
   sqlite3 *db;
   sqlite3_stmt *q[RQ_COUNT];
   size_t nwords; /* of a submission's bitset */
   size_t nsubs;
+  seen_slot *seen;   /* cap a power of two, or 0 */
+  size_t seen_cap, seen_n;
+  unsigned char *arena;
+  size_t arena_len, arena_cap;
+  size_t seen_budget; /* bytes of table and arena at most */
+  bool seen_full;     /* keys from now on go to the seen table */
 };
 
 /* The columns subreg_next and subreg_find read, in this order. */
@@ -61,6 +81,7 @@ static int done(subreg *r, sqlite3_stmt *st, char *err, size_t errlen) {
 int subreg_open(subreg **out, size_t nwords, char *err, size_t errlen) {
   subreg *r = xcalloc(1, sizeof *r);
   r->nwords = nwords;
+  r->seen_budget = SEEN_MEMORY;
   *out = NULL;
   if (sqlite3_open_v2("", &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
       sqlite3_exec(r->db,
@@ -92,8 +113,12 @@ void subreg_free(subreg *r) {
   for (int i = 0; i < RQ_COUNT; i++)
     sqlite3_finalize(r->q[i]);
   sqlite3_close(r->db);
+  free(r->seen);
+  free(r->arena);
   free(r);
 }
+
+void subreg_seen_memory(subreg *r, size_t bytes) { r->seen_budget = bytes; }
 
 void subreg_sub_init(subreg_sub *s, const subreg *r) {
   memset(s, 0, sizeof *s);
@@ -112,8 +137,93 @@ void subreg_sub_free(subreg_sub *s) {
   memset(s, 0, sizeof *s);
 }
 
+/* FNV-1a, 64 bits, with a final mix (the low bits index the table). */
+static uint64_t key_hash(const unsigned char *k, size_t len) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ k[i]) * 0x100000001b3u;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  return h ^ (h >> 33);
+}
+
+/* The slot of key in the table: its own, or the empty one where it would
+ * go. */
+static seen_slot *seen_slot_of(const subreg *r, uint64_t h, const void *key, size_t len) {
+  size_t mask = r->seen_cap - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    seen_slot *s = &r->seen[i];
+    if (!s->ref)
+      return s;
+    if (s->hash != h)
+      continue;
+    const unsigned char *rec = r->arena + s->ref - 1;
+    uint32_t n;
+    memcpy(&n, rec + sizeof(int64_t), sizeof n);
+    if (n == len && memcmp(rec + sizeof(int64_t) + sizeof n, key, len) == 0)
+      return s;
+  }
+}
+
+/* Adds key (not in the table) to memory; false when it would pass the
+ * budget (nothing added). */
+static bool seen_remember(subreg *r, uint64_t h, const void *key, size_t len, long line) {
+  size_t rec = sizeof(int64_t) + sizeof(uint32_t) + len;
+  size_t cap = r->seen_cap;
+  if (2 * (r->seen_n + 1) > cap)
+    cap = cap ? 2 * cap : 1024;
+  if (len > UINT32_MAX || cap * sizeof *r->seen + r->arena_len + rec > r->seen_budget)
+    return false;
+  if (cap != r->seen_cap) {
+    seen_slot *old = r->seen;
+    size_t oldcap = r->seen_cap;
+    r->seen = xcalloc(cap, sizeof *r->seen);
+    r->seen_cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].ref) {
+        size_t j = (size_t)old[i].hash & (cap - 1);
+        while (r->seen[j].ref)
+          j = (j + 1) & (cap - 1);
+        r->seen[j] = old[i];
+      }
+    free(old);
+  }
+  if (r->arena_len + rec > r->arena_cap) {
+    size_t want = r->arena_cap ? 2 * r->arena_cap : 65536;
+    while (want < r->arena_len + rec)
+      want *= 2;
+    r->arena = xrealloc(r->arena, want);
+    r->arena_cap = want;
+  }
+  unsigned char *p = r->arena + r->arena_len;
+  int64_t l = line;
+  uint32_t n = (uint32_t)len;
+  memcpy(p, &l, sizeof l);
+  memcpy(p + sizeof l, &n, sizeof n);
+  memcpy(p + sizeof l + sizeof n, key, len);
+  seen_slot *s = seen_slot_of(r, h, key, len);
+  s->hash = h;
+  s->ref = r->arena_len + 1;
+  r->arena_len += rec;
+  r->seen_n++;
+  return true;
+}
+
 int subreg_seen(subreg *r, const void *key, size_t len, long line, long *first, char *err,
                 size_t errlen) {
+  uint64_t h = key_hash(key, len);
+  if (r->seen_n) {
+    seen_slot *s = seen_slot_of(r, h, key, len);
+    if (s->ref) {
+      int64_t l;
+      memcpy(&l, r->arena + s->ref - 1, sizeof l);
+      *first = (long)l;
+      return 0;
+    }
+  }
+  if (!r->seen_full && seen_remember(r, h, key, len, line))
+    return 1;
+  r->seen_full = true;
   sqlite3_stmt *w =
       prep(r, RQ_SEEN_ADD, "INSERT OR IGNORE INTO seen (key, line) VALUES (?1, ?2)", err, errlen);
   if (!w)

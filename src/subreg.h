@@ -44,13 +44,20 @@ typedef struct subreg_sub {
 int subreg_open(subreg **out, size_t nwords, char *err, size_t errlen);
 void subreg_free(subreg *r);
 
+/* How many bytes the keys seen may take in memory (a table and their
+ * records; 32 MB unless set); keys seen once that is reached are kept in
+ * the temporary database. Set it before the first subreg_seen. */
+void subreg_seen_memory(subreg *r, size_t bytes);
+
 /* A zeroed submission with room for the register's bitset; free what it
  * holds with subreg_sub_free(). */
 void subreg_sub_init(subreg_sub *s, const subreg *r);
 void subreg_sub_free(subreg_sub *s);
 
 /* Records key as seen on line. Returns 1 the first time, 0 when it was seen
- * before (*first: the line it was first seen on), -1 on a failure. */
+ * before (*first: the line it was first seen on), -1 on a failure. The
+ * keys are kept in memory up to a budget (subreg_seen_memory), the rest in
+ * the temporary database. */
 int subreg_seen(subreg *r, const void *key, size_t len, long line, long *first, char *err,
                 size_t errlen);
 

@@ -198,11 +198,56 @@ static void test_spool_range(void **state) {
   free(im.spool_buf);
 }
 
+/* imp_parse_decimal reads a number as strtod does, bit for bit, on its
+ * fast path (whole-number digits over a power of ten) and off it (17 and
+ * more digits, 23 and more places, a sign, a lone point), and refuses
+ * what is not a plain decimal. */
+static void test_parse_decimal(void **state) {
+  (void)state;
+  static const char *const fixed[] = {"0", "-0", "+0", "12.5", "100", "0.1", "33.3", ".5", "5.",
+                                      "-12.30", "9007199254740991", "9007199254740993",
+                                      "123456789012345678901234567890", "0.30000000000000004",
+                                      "1.00000000000000000000001", "000000000000000000000012.5"};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+    double got = -1, want = strtod(fixed[i], NULL);
+    assert_true(imp_parse_decimal(fixed[i], &got));
+    assert_memory_equal(&got, &want, sizeof got);
+  }
+  static const char *const bad[] = {"", "-", "+", ".", "1e5", "1,5", " 1", "1 ", "0x10", "inf",
+                                    "nan", "1.2.3", "--1"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    double v;
+    assert_false(imp_parse_decimal(bad[i], &v));
+  }
+  /* Random digits and points, compared with strtod bit for bit. */
+  uint64_t x = 88172645463325252u;
+  for (int n = 0; n < 200000; n++) {
+    char buf[48];
+    size_t len = 0;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    if (x & 1)
+      buf[len++] = (x & 2) ? '-' : '+';
+    size_t ndig = 1 + (x >> 8) % 24, point = (x >> 16) % (ndig + 1);
+    for (size_t d = 0; d < ndig; d++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      if (d == point && (x & 4))
+        buf[len++] = '.';
+      buf[len++] = (char)('0' + (x >> 20) % 10);
+    }
+    buf[len] = '\0';
+    double got = -1, want = strtod(buf, NULL);
+    assert_true(imp_parse_decimal(buf, &got));
+    if (memcmp(&got, &want, sizeof got) != 0)
+      fail_msg("%s: %.17g, strtod %.17g", buf, got, want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_response_insert_fails), cmocka_unit_test(test_response_update_fails),
       cmocka_unit_test(test_answer_insert_fails),   cmocka_unit_test(test_score_insert_fails),
       cmocka_unit_test(test_spool_range),
+      cmocka_unit_test(test_parse_decimal),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,6 +27,35 @@ static void test_seen(void **state) {
   subreg_free(r);
 }
 
+/* Keys past the memory budget go to the temporary database: a key is found
+ * again wherever it is kept, with the line it was first seen on, and the
+ * table's growth (rehashing) loses none. */
+static void test_seen_budget(void **state) {
+  (void)state;
+  for (int budget = 0; budget < 3; budget++) {
+    subreg *r = open_reg(1);
+    /* No memory, room for the table's first 1,024 slots and some keys,
+     * the default. */
+    if (budget < 2)
+      subreg_seen_memory(r, budget == 0 ? 0 : 1024 * 16 + 200 * 20);
+    char err[256], key[32];
+    long first = -1;
+    for (int i = 0; i < 5000; i++) {
+      int n = snprintf(key, sizeof key, "k%d", i);
+      assert_int_equal(subreg_seen(r, key, (size_t)n, 100 + i, &first, err, sizeof err), 1);
+    }
+    for (int i = 4999; i >= 0; i -= 7) {
+      int n = snprintf(key, sizeof key, "k%d", i);
+      first = -1;
+      assert_int_equal(subreg_seen(r, key, (size_t)n, 9, &first, err, sizeof err), 0);
+      assert_int_equal(first, 100 + i);
+    }
+    /* A prefix of keys is another key. */
+    assert_int_equal(subreg_seen(r, "k49", 1, 7, &first, err, sizeof err), 1);
+    subreg_free(r);
+  }
+}
+
 /* A proto for a leader's submission. */
 static void proto_set(subreg_sub *p, const char *name, int64_t leader, int stage, int64_t when,
                       const char *at) {
@@ -172,6 +201,7 @@ static void test_decide_and_walk(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_seen),
+      cmocka_unit_test(test_seen_budget),
       cmocka_unit_test(test_find_and_save),
       cmocka_unit_test(test_decide_and_walk),
   };
