@@ -1,5 +1,6 @@
 /* Import's problems and cell validators (see import_internal.h): every
  * message names the file, line, column and the column's name. */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -291,7 +292,10 @@ bool imp_parse_decimal(const char *s, double *out) {
   }
   if (!(digits + frac) || *p)
     return false;
-  if (exact && frac < sizeof exact_tens / sizeof *exact_tens) {
+  /* Only where a double division rounds once (not with x87's extended
+   * registers, as on 32-bit x86 without SSE: rounded twice, it can miss
+   * strtod's result by an ulp). */
+  if (FLT_EVAL_METHOD == 0 && exact && frac < sizeof exact_tens / sizeof *exact_tens) {
     double v = (double)m / exact_tens[frac];
     *out = neg ? -v : v;
     return true;
