@@ -227,9 +227,11 @@ static void support(analysis *a) {
     label[0] = (char)toupper((unsigned char)label[0]);
     report_table_label(t, ds->items[i].key + 11, label);
     cells_int(t, r, "n", (long long)n);
+    /* Those not selecting it are a count too: with n shown, a percentage
+     * near 100 would give away 1 to small_cell - 1 of them. */
     if (cells_hidden(a, n))
       cells_suppress(a, t, r, n);
-    else if (cells_hidden_count(a, k[0]))
+    else if (cells_hidden_count(a, k[0]) || cells_hidden_count(a, n - k[0]))
       report_table_suppress(t, r, cells_col(t, "pct"), MARK_SUPPRESSED, a->cfg->small_cell);
     else
       cells_num(t, r, "pct", 100.0 * (double)k[0] / (double)n);

@@ -360,6 +360,61 @@ static void test_fig1_table1(void **state) {
 
 /* ---- 3: small cells ------------------------------------------------------ */
 
+/* The support table (further support wanted, long-term survey): a topic's
+ * percentage is withheld when 1 to 4 respondents selected it and also when
+ * 1 to 4 did not (n is shown beside it, so 92 % of 12 gives one away). */
+static void test_support_complement(void **state) {
+  (void)state;
+  dataset *ds = ds_new();
+  static const char *const topics[] = {"evaluate", "lmi", "cpd"};
+  static const int selected[] = {11, 6, 12}; /* of 12 */
+  size_t first = ds->nitems;
+  for (int k = 0; k < 3; k++) {
+    ds_item *it;
+    PUSH(it, ds->items, ds->nitems);
+    char key[48];
+    snprintf(key, sizeof key, "lt_support_%s", topics[k]);
+    it->key = xstrdup(key);
+    it->instrument = xstrdup("long-term");
+    it->position = 11 + k;
+    it->area = -1;
+    it->topic = xstrdup(topics[k]);
+    it->text = xstrdup("Further support wanted: a topic");
+  }
+  for (int r = 0; r < 12; r++) {
+    ds_response *resp;
+    PUSH(resp, ds->responses, ds->nresponses);
+    resp->survey = DS_LONG_TERM;
+    resp->stage = DS_POST;
+    resp->leader = DS_NONE;
+    resp->role = -1;
+    for (int a = 0; a < DS_NAREAS; a++)
+      resp->score[a] = NAN;
+    resp->answers = xcalloc(3, sizeof *resp->answers);
+    resp->nanswers = 3;
+    for (int k = 0; k < 3; k++) {
+      resp->answers[k].item = (uint32_t)(first + (size_t)k);
+      resp->answers[k].value = r < selected[k] ? 1 : 0;
+    }
+  }
+  report_config cfg;
+  config_defaults(&cfg);
+  report_doc *d = run(ds, &cfg);
+  report_table *t = table_of(d, "support");
+  assert_string_equal(text_of(t, 0, "topic"), "evaluate");
+  assert_int_equal(int_of(t, 0, "n"), 12);
+  assert_int_equal(mark_of(t, 0, "pct"), MARK_SUPPRESSED); /* one did not select it */
+  assert_int_equal(cell_of(t, 0, "pct")->kind, CELL_NULL);
+  assert_close(num_of(t, 1, "pct"), 50, 1e-12);
+  assert_close(num_of(t, 2, "pct"), 100, 1e-12); /* none did not: nobody to give away */
+  report_doc_free(d);
+  cfg.small_cell = 1; /* nothing withheld */
+  d = run(ds, &cfg);
+  assert_close(num_of(table_of(d, "support"), 0, "pct"), 1100.0 / 12, 1e-12);
+  report_doc_free(d);
+  dataset_free(ds);
+}
+
 static void test_small_cell(void **state) {
   (void)state;
   dataset *ds = ds_new();
@@ -602,7 +657,7 @@ int main(void) {
    * UBSan that ends the process. */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_empty_with_items), cmocka_unit_test(test_fig1_table1),
-      cmocka_unit_test(test_small_cell),       cmocka_unit_test(test_did),
+      cmocka_unit_test(test_small_cell), cmocka_unit_test(test_support_complement),       cmocka_unit_test(test_did),
       cmocka_unit_test(test_role_bands),       cmocka_unit_test(test_empty),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
