@@ -11,7 +11,8 @@
 # 2e-9 (1 + t^2), its far tail's conditioning; the script's rules are
 # self-tested first). Then, per step: median wall and
 # CPU time and the largest peak memory (GNU time), rows per second, the
-# peer / cleval ratios, the targets, and how each step grows with scale.
+# peer / cleval ratios, the targets, how each step grows with scale, and
+# the floors SQLite itself sets (bench/read_floor.c, bench/import_floor.sql).
 #
 # Usage: sh bench/peers.sh [path/to/cleval]   (from the repository root)
 #   SCALES="1 10 100"  RUNS=5 (rounds at scales below 100)  RUNS100=1
@@ -29,6 +30,8 @@ for x in /usr/bin/time /usr/bin/Rscript "$PY"; do
   [ -x "$x" ] || { echo "bench/peers.sh: $x is missing (tools/deps.sh bench installs it)" >&2; exit 1; }
 done
 mkdir -p "$D"
+floor=$D/read_floor
+${CC:-cc} -std=c11 -O2 -o "$floor" bench/read_floor.c -lsqlite3 || exit 1
 # The referee first: it must still accept the known agreements and refuse
 # real differences (a p off by 1e-6, a coefficient off by 1e-8).
 "$PY" bench/peer/compare.py --self-test >"$D/compare_self_test.txt" ||
@@ -79,7 +82,13 @@ for s in $SCALES; do
       "$PY" bench/peer/compare.py "$p" "$out/$p.json" "$out/report/report.json" >"$out/compare_$p.txt" ||
         { echo "scale $s, run $i:"; cat "$out/compare_$p.txt"; exit 1; }
     done
-    rm -f "$out"/p.db*
+    if [ "$i" -eq "$runs" ]; then # the floors, on the last round's files
+      "$floor" "$out/p.db" >"$dir/read_floor.txt" || exit 1
+      sed "s|@D@|$dir/csv|" bench/import_floor.sql >"$out/import_floor.sql"
+      /usr/bin/time -f '%e %U %S' -o "$dir/import_floor.time" \
+        sqlite3 "$out/floor.db" <"$out/import_floor.sql" || exit 1
+    fi
+    rm -f "$out"/p.db* "$out"/floor.db
     i=$((i + 1))
   done
   echo
@@ -91,6 +100,12 @@ for s in $SCALES; do
   for k in $KINDS; do rows="$rows $k=$(($(wc -l <"$dir/csv/$k.csv") - 1))"; done
   awk -v rows="$rows" -v scale="$s" -v times="$dir/summary.times" -f bench/peers.awk "$res" |
     tee "$dir/summary"
+  # What SQLite alone takes, under the re-analysis and the first analysis:
+  # the report's queries stepped with nothing kept, and the CLI's .import
+  # of the same CSV files into untyped tables without a check or an index.
+  echo "  floors: SQLite stepping the report's queries $(sed -n '$p' "$dir/read_floor.txt" |
+    awk '{ print $4, "s wall,", $7, "s CPU" }'); sqlite3 .import of every file" \
+    "$(awk '{ printf "%.2f s wall, %.2f s CPU", $1, $2 + $3 }' "$dir/import_floor.time")"
 done
 
 echo
