@@ -159,7 +159,7 @@ static int run(int argc, char **argv) {
     return cli_usage(&cmd_import, "unknown date order '%s' (expected dmy or mdy)", order);
   char err[1024];
   store *s;
-  if (store_open(&s, pos[0], err, sizeof err) != 0) {
+  if (store_open_checking_writable(&s, pos[0], err, sizeof err) != 0) {
     cli_error("%s", err);
     return EXIT_RUNTIME;
   }

@@ -1338,6 +1338,10 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   strbuf_free(&detail);
   if (arc != 0)
     goto done;
+  /* The whole-file check (store_open_checking_writable) has run beside the
+   * passes: nothing is committed to a damaged database. */
+  if (store_checked(s, err, errlen) != 0)
+    goto done;
   /* --discards: written in full before the commit, in place after it. */
   if (opt->discards && write_discards(opt->discards, res, &discards_tmp, err, errlen) != 0)
     goto done;
@@ -1352,6 +1356,15 @@ int import_file(store *s, const char *kind, const char *path, const import_optio
   rc = 0;
 
 done:
+  /* A damaged database is said to be so before any other failure (the
+   * file's problems, a dry run's summary), as when it was checked first. */
+  {
+    char why[1024];
+    if (store_checked(s, why, sizeof why) != 0) {
+      snprintf(err, errlen, "%s", why);
+      rc = -1;
+    }
+  }
   if (in_tx) {
     if (outer) {
       sqlite3_exec(im.db, "ROLLBACK TO import", NULL, NULL, NULL);

@@ -42,9 +42,16 @@ int store_open_readonly(store **out, const char *path, char *err, size_t errlen)
  * must call store_checked before it trusts or writes anything it read. */
 int store_open_checking(store **out, const char *path, char *err, size_t errlen);
 
-/* Waits for the check store_open_checking started: 0 when the database is
- * sound (or was checked when opened), -1 with the reason in err (damaged,
- * unreadable) as opening it would have said. */
+/* As store_open, with the check beside the caller as store_open_checking
+ * has it (cleval import): the caller must call store_checked before it
+ * commits anything. In a database not in WAL mode the check runs before
+ * this returns, as store_open's does. */
+int store_open_checking_writable(store **out, const char *path, char *err, size_t errlen);
+
+/* Waits for the check store_open_checking(_writable) started: 0 when the
+ * database is sound (or was checked when opened), -1 with the reason in err
+ * (damaged, unreadable) as opening it would have said; the same answer
+ * every time it is called. */
 int store_checked(store *s, char *err, size_t errlen);
 
 /* Checks, read-only, that path is a sound cleval database (its application
