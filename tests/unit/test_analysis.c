@@ -28,22 +28,26 @@ static dataset *ds_bare(void) {
 
 /* No rows but the ten long-term practice items every store's item bank has
  * (analysis.c reads row 4, "supported", of fig6 ... fig15). */
+/* A long-term survey item "lt_KIND_TOPIC" with this text (its key when NULL). */
+static void add_lt_item(dataset *ds, const char *kind, const char *topic, const char *text) {
+  ds_item *it;
+  PUSH(it, ds->items, ds->nitems);
+  char key[48];
+  snprintf(key, sizeof key, "lt_%s_%s", kind, topic);
+  it->key = xstrdup(key);
+  it->instrument = xstrdup("long-term");
+  it->position = (int)ds->nitems;
+  it->area = -1;
+  it->topic = xstrdup(topic);
+  it->text = xstrdup(text ? text : key);
+}
+
 static dataset *ds_new(void) {
   static const char *const topics[] = {"evaluate",  "strategic", "curriculum", "profile",    "slt",
                                        "governors", "lmi",       "cpd",        "vocational", "plo"};
   dataset *ds = ds_bare();
-  for (int k = 0; k < 10; k++) {
-    ds_item *it;
-    PUSH(it, ds->items, ds->nitems);
-    char key[48];
-    snprintf(key, sizeof key, "lt_practice_%s", topics[k]);
-    it->key = xstrdup(key);
-    it->instrument = xstrdup("long-term");
-    it->position = k + 1;
-    it->area = -1;
-    it->topic = xstrdup(topics[k]);
-    it->text = xstrdup(key);
-  }
+  for (int k = 0; k < 10; k++)
+    add_lt_item(ds, "practice", topics[k], NULL);
   return ds;
 }
 
@@ -369,18 +373,8 @@ static void test_support_complement(void **state) {
   static const char *const topics[] = {"evaluate", "lmi", "cpd"};
   static const int selected[] = {11, 6, 12}; /* of 12 */
   size_t first = ds->nitems;
-  for (int k = 0; k < 3; k++) {
-    ds_item *it;
-    PUSH(it, ds->items, ds->nitems);
-    char key[48];
-    snprintf(key, sizeof key, "lt_support_%s", topics[k]);
-    it->key = xstrdup(key);
-    it->instrument = xstrdup("long-term");
-    it->position = 11 + k;
-    it->area = -1;
-    it->topic = xstrdup(topics[k]);
-    it->text = xstrdup("Further support wanted: a topic");
-  }
+  for (int k = 0; k < 3; k++)
+    add_lt_item(ds, "support", topics[k], "Further support wanted: a topic");
   for (int r = 0; r < 12; r++) {
     ds_response *resp;
     PUSH(resp, ds->responses, ds->nresponses);
