@@ -1077,6 +1077,7 @@ static void importer_free(importer *im) {
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(im->st[i]);
   fund_enrolments_free(im->fund);
+  fund_bursaries_free(im->bursaries);
   free(im->recs);
   free(im->others);
   imp_smap_free(im->hubs);

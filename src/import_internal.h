@@ -338,6 +338,7 @@ struct importer {
   /* Enrolments: the fund's checks in memory (fund.c); the stored
    * enrolments of a row's leader in its wave. */
   fund_enrolments *fund;
+  fund_bursaries *bursaries; /* bursaries: the steps' statements */
   fund_place *others;
   size_t others_cap;
   /* Providers' ids by key, as imp_key_id found them. */
