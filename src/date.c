@@ -21,6 +21,16 @@ int date_days(int y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
+/* Writes v's last n decimal digits at p (zero-padded); returns p + n. A
+ * hand-written %0Nu: snprintf was 7 % of importing enrolments (issue 19). */
+static char *put_digits(char *p, unsigned v, int n) {
+  for (int i = n - 1; i >= 0; i--) {
+    p[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
 void date_format(int z, char *buf) {
   z += 719468;
   int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -32,7 +42,11 @@ void date_format(int z, char *buf) {
   int d = doy - (153 * mp + 2) / 5 + 1;
   int m = mp + (mp < 10 ? 3 : -9);
   y += m <= 2;
-  snprintf(buf, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+  char *p = put_digits(buf, (unsigned)y % 10000u, 4);
+  *p++ = '-';
+  p = put_digits(p, (unsigned)m % 100u, 2);
+  *p++ = '-';
+  *put_digits(p, (unsigned)d % 100u, 2) = '\0';
 }
 
 bool date_parse(const char *s, int *year, int *month, int *day) {
@@ -190,13 +204,16 @@ int date_parse_when(const char *s, bool allow_time, int64_t *when) {
 static void format_ms(int64_t ms, bool time, char *iso) {
   int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
   int64_t rest = ms - days * 86400000;
-  char d[16];
-  date_format((int)days, d);
-  if (!time)
-    snprintf(iso, DATE_ISO_MAX, "%s", d);
-  else
-    snprintf(iso, DATE_ISO_MAX, "%sT%02d:%02d:%02d", d, (int)(rest / 3600000),
-             (int)(rest / 60000 % 60), (int)(rest / 1000 % 60));
+  date_format((int)days, iso);
+  if (time) {
+    char *p = iso + 10;
+    *p++ = 'T';
+    p = put_digits(p, (unsigned)(rest / 3600000), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(rest / 60000 % 60), 2);
+    *p++ = ':';
+    *put_digits(p, (unsigned)(rest / 1000 % 60), 2) = '\0';
+  }
 }
 
 int date_read(const char *s, bool allow_time, int order, int64_t *when, char *iso, bool *plain,

@@ -116,6 +116,16 @@ enum { FUND_STEP_DONE = 0, FUND_STEP_REFUSED = 1, FUND_STEP_ALREADY = 2 };
 int fund_bursary_step(store *s, const char *leader_key, int wave, fund_step step, const char *date,
                       const char *actor, char *msg, size_t msglen);
 
+/* Bursary steps taken one after another on s (an import's rows): the
+ * statements are prepared once. fund_bursaries_step is fund_bursary_step
+ * (the same rules, results and audit entry); fund_bursaries_free(NULL)
+ * does nothing; free it before the store is closed. */
+typedef struct fund_bursaries fund_bursaries;
+fund_bursaries *fund_bursaries_new(store *s);
+void fund_bursaries_free(fund_bursaries *b);
+int fund_bursaries_step(fund_bursaries *b, const char *leader_key, int wave, fund_step step,
+                        const char *date, const char *actor, char *msg, size_t msglen);
+
 /* One wave of the ledger. Shares are percentages (0-100), NAN when
  * undefined (nothing taken, or the wave not in the fund). */
 typedef struct fund_wave {

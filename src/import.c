@@ -216,6 +216,19 @@ sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key) {
   return id;
 }
 
+int imp_none_stored(importer *im, const char *sql) {
+  if (!im->none_stored) {
+    sqlite3_stmt *q = imp_stmt(im, Q_NONE_STORED, sql);
+    int any = q ? imp_query(im, q) : -1;
+    if (q)
+      sqlite3_reset(q);
+    if (any < 0)
+      return -1;
+    im->none_stored = any ? 2 : 1;
+  }
+  return im->none_stored == 1;
+}
+
 row_rec *imp_row_rec(importer *im) {
   size_t i = im->rows - 1;
   if (i >= im->recs_cap) {
@@ -1077,6 +1090,7 @@ static void importer_free(importer *im) {
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(im->st[i]);
   fund_enrolments_free(im->fund);
+  fund_bursaries_free(im->bursaries);
   free(im->recs);
   free(im->others);
   imp_smap_free(im->hubs);

@@ -197,8 +197,10 @@ void imp_row_bursary(importer *im) {
    * which is how it is counted and how a refusal is found. */
   char day[16], msg[512];
   day_text(when, day);
-  int rc = fund_bursary_step(im->s, lkey, (int)wave, (fund_step)status, day, im->opt->actor, msg,
-                             sizeof msg);
+  if (!im->bursaries)
+    im->bursaries = fund_bursaries_new(im->s);
+  int rc = fund_bursaries_step(im->bursaries, lkey, (int)wave, (fund_step)status, day,
+                               im->opt->actor, msg, sizeof msg);
   if (rc < 0) {
     fund_failure(im, msg);
     return;

@@ -194,6 +194,7 @@ enum stmt_id {
   Q_ENROL_SET,
   Q_CLAIM_SET,
   Q_RET_ANY,
+  Q_NONE_STORED,
   Q_COUNT
 };
 
@@ -289,6 +290,9 @@ struct importer {
    * stored (0: none asked), and the answer. */
   sqlite3_int64 ret_est;
   int ret_est_any;
+  /* Establishments, leaders, enrolments: whether their table held no row
+   * when pass 1 began (imp_none_stored; 0 not asked yet, 1 none, 2 some). */
+  int none_stored;
   bool has_items;
   const char **ignored; /* unknown columns ignored (names in cols) */
   size_t nignored, ignored_cap;
@@ -338,6 +342,7 @@ struct importer {
   /* Enrolments: the fund's checks in memory (fund.c); the stored
    * enrolments of a row's leader in its wave. */
   fund_enrolments *fund;
+  fund_bursaries *bursaries; /* bursaries: the steps' statements */
   fund_place *others;
   size_t others_cap;
   /* Providers' ids by key, as imp_key_id found them. */
@@ -514,6 +519,11 @@ typedef struct imp_key_cache {
   sqlite3_int64 id;
 } imp_key_cache;
 sqlite3_int64 imp_key_id(importer *im, int table, int i, const char *key);
+/* Whether the KIND's table (sql: "SELECT 1 FROM TABLE LIMIT 1") held no
+ * row when the import began: 1 (then pass 1, which writes nothing, finds
+ * none of the file's rows stored and looks none up: a first import makes
+ * no lookup per row), 0, or -1 on a failure. Asked once. */
+int imp_none_stored(importer *im, const char *sql);
 /* The record of the current row (by im->rows): pass 1 fills it for every
  * row it checks, pass 2 reads it (a failure, im->failed, when pass 1 did
  * not fill it). Zeroed when new; NULL on a failure. */

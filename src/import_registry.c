@@ -91,25 +91,31 @@ void imp_row_establishment(importer *im) {
     return;
   int action = rec->action;
   if (im->pass == 1) {
-    sqlite3_stmt *q = imp_stmt(im, Q_EST_GET,
-                               "SELECT e.name, e.type, e.region, h.name, e.hub_joined, e.fsm_pct"
-                               " FROM establishments e LEFT JOIN hubs h ON h.id = e.hub_id"
-                               " WHERE e.urn = ?1");
-    if (!q)
-      return;
-    sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
-    int found = imp_query(im, q);
-    if (found < 0)
-      return;
     action = ACT_ADD;
-    if (found)
-      action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
-                       imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
-                       (!joined || imp_same_text(q, 4, joined)) &&
-                       imp_same_real(q, 5, fsm_empty, fsm)
-                   ? ACT_SAME
-                   : ACT_UPDATE;
-    sqlite3_reset(q);
+    int none = imp_none_stored(im, "SELECT 1 FROM establishments LIMIT 1");
+    if (none < 0)
+      return;
+    sqlite3_stmt *q = none ? NULL
+                           : imp_stmt(im, Q_EST_GET,
+                                      "SELECT e.name, e.type, e.region, h.name, e.hub_joined,"
+                                      " e.fsm_pct FROM establishments e"
+                                      " LEFT JOIN hubs h ON h.id = e.hub_id WHERE e.urn = ?1");
+    if (!none) {
+      if (!q)
+        return;
+      sqlite3_bind_text(q, 1, urn, -1, SQLITE_STATIC);
+      int found = imp_query(im, q);
+      if (found < 0)
+        return;
+      if (found)
+        action = imp_same_text(q, 0, name) && imp_same_text(q, 1, est_types[type]) &&
+                         imp_same_text(q, 2, region) && imp_same_text(q, 3, hub) &&
+                         (!joined || imp_same_text(q, 4, joined)) &&
+                         imp_same_real(q, 5, fsm_empty, fsm)
+                     ? ACT_SAME
+                     : ACT_UPDATE;
+      sqlite3_reset(q);
+    }
     imp_count(im, action);
     *rec = (row_rec){0, 0, 0, (unsigned char)action, false, true};
     return;
@@ -242,7 +248,10 @@ void imp_row_leader(importer *im) {
   int action = im->pass == 2 ? rec->action : ACT_ADD;
   sqlite3_int64 id = im->pass == 2 ? rec->id : 0;
   char *old_name = NULL, *old_email = NULL;
-  if (im->pass == 1 || (action == ACT_UPDATE && (name || email))) {
+  int none = im->pass == 1 ? imp_none_stored(im, "SELECT 1 FROM leaders LIMIT 1") : 0;
+  if (none < 0)
+    return;
+  if ((im->pass == 1 && !none) || (im->pass == 2 && action == ACT_UPDATE && (name || email))) {
     sqlite3_stmt *q = imp_stmt(im, Q_LEADER_GET,
                                "SELECT l.id, l.establishment_id, l.role, l.months_in_role,"
                                " l.contact_consent, p.name, p.email"
@@ -437,23 +446,29 @@ void imp_row_enrolment(importer *im) {
     /* The leader's enrolments in the wave, this one among them (by its
      * provider) or not: one statement for the comparison and the rule
      * that a leader holds one place in a wave. */
-    sqlite3_stmt *q =
-        imp_stmt(im, Q_ENROL_GET,
-                 "SELECT e.id, e.provider_id, e.start_date, e.completion_date, e.status,"
-                 " b.claimed_date"
-                 " FROM enrolments e LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
-                 " WHERE e.leader_id = ?1 AND e.wave = ?2 ORDER BY e.id");
-    if (!q)
+    int none = imp_none_stored(im, "SELECT 1 FROM enrolments LIMIT 1");
+    if (none < 0)
       return;
-    sqlite3_bind_int64(q, 1, leader);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)wave);
+    sqlite3_stmt *q = none ? NULL
+                           : imp_stmt(im, Q_ENROL_GET,
+                                      "SELECT e.id, e.provider_id, e.start_date,"
+                                      " e.completion_date, e.status, b.claimed_date"
+                                      " FROM enrolments e"
+                                      " LEFT JOIN bursary_claims b ON b.enrolment_id = e.id"
+                                      " WHERE e.leader_id = ?1 AND e.wave = ?2 ORDER BY e.id");
+    if (!none && !q)
+      return;
+    if (q) {
+      sqlite3_bind_int64(q, 1, leader);
+      sqlite3_bind_int64(q, 2, (sqlite3_int64)wave);
+    }
     size_t nothers = 0;
-    int rc;
+    int rc = 0;
     bool held = false;
     id = 0;
     claimed = false;
     action = ACT_ADD;
-    while ((rc = imp_query(im, q)) == 1) {
+    while (q && (rc = imp_query(im, q)) == 1) {
       bool holds = !imp_same_text(q, 4, statuses[ST_WITHDRAWN]);
       if (sqlite3_column_int64(q, 1) != provider) {
         im->others = xgrow(im->others, &im->others_cap, nothers + 1, sizeof *im->others);
@@ -470,7 +485,8 @@ void imp_row_enrolment(importer *im) {
                    ? ACT_SAME
                    : ACT_UPDATE;
     }
-    sqlite3_reset(q);
+    if (q)
+      sqlite3_reset(q);
     if (rc < 0)
       return;
     imp_count(im, action);

@@ -63,7 +63,8 @@ struct store {
   sqlite3 *db;
   char *path;
   sound_check *check; /* running, until store_checked */
-  char *unsound;      /* what the finished check found, NULL when sound */
+  char *unsound;       /* what the finished check found, NULL when sound */
+  sqlite3_stmt *audit; /* store_audit's INSERT, prepared once */
 };
 
 /* 1: the programme's data. */
@@ -941,6 +942,7 @@ void store_close(store *s) {
     return;
   char ignored[8];
   store_checked(s, ignored, sizeof ignored);
+  sqlite3_finalize(s->audit);
   sqlite3_close(s->db);
   free(s->path);
   free(s->unsound);
@@ -996,29 +998,46 @@ static char *one_line(const char *s) {
   return strbuf_detach(&b);
 }
 
-static int audit_insert(sqlite3 *db, const char *actor, const char *action, const char *detail,
-                        char *err, size_t errlen) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
-                         -1, &st, NULL) != SQLITE_OK)
-    return store_fail(db, "audit log", err, errlen);
+#define AUDIT_INSERT "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)"
+
+/* Runs the audit log's INSERT st for one entry, then resets it. */
+static int audit_run(sqlite3 *db, sqlite3_stmt *st, const char *actor, const char *action,
+                     const char *detail, char *err, size_t errlen) {
   char *a = one_line(actor), *b = one_line(action);
   sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    store_fail(db, "audit log", err, errlen);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
   free(a);
   free(b);
-  if (rc != SQLITE_DONE)
-    return store_fail(db, "audit log", err, errlen);
-  return 0;
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int audit_insert(sqlite3 *db, const char *actor, const char *action, const char *detail,
+                        char *err, size_t errlen) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, AUDIT_INSERT, -1, &st, NULL) != SQLITE_OK)
+    return store_fail(db, "audit log", err, errlen);
+  int rc = audit_run(db, st, actor, action, detail, err, errlen);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* The store's own INSERT is prepared once: a run of bursary steps writes
+ * an entry each, and preparing it (with the log's triggers) cost more than
+ * the step (issue 19). */
 int store_audit(store *s, const char *actor, const char *action, const char *detail, char *err,
                 size_t errlen) {
+  if (!s->audit && sqlite3_prepare_v2(s->db, AUDIT_INSERT, -1, &s->audit, NULL) != SQLITE_OK) {
+    s->audit = NULL;
+    return store_fail(s->db, "audit log", err, errlen);
+  }
   char *d = detail ? one_line(detail) : NULL;
-  int rc = audit_insert(s->db, actor, action, d, err, errlen);
+  int rc = audit_run(s->db, s->audit, actor, action, d, err, errlen);
   free(d);
   return rc;
 }

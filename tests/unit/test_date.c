@@ -44,6 +44,34 @@ static void test_days_round_trip(void **state) {
   }
 }
 
+/* date_format and date_read's ISO text, written digit by digit, are what
+ * snprintf's "%04u-%02u-%02u" and "T%02d:%02d:%02d" wrote: every day from
+ * year 0 to 9999 (and years past 9999 and before 0, which print modulo
+ * 10,000 as before), and times across a day (a second every 7 s). */
+static void test_format_as_printf(void **state) {
+  (void)state;
+  char buf[16], want[48];
+  for (int y = -2; y <= 10001; y++)
+    for (int m = 1; m <= 12; m++)
+      for (int d = 1; d <= 31; d++) {
+        if (!date_valid(y, m, d))
+          continue;
+        date_format(date_days(y, m, d), buf);
+        snprintf(want, sizeof want, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+                 (unsigned)d % 100u);
+        assert_string_equal(buf, want);
+      }
+  char iso[DATE_ISO_MAX], note[256], in[48];
+  bool plain;
+  int64_t ms;
+  for (int t = 0; t < 86400; t += 7) {
+    snprintf(in, sizeof in, "2019-03-01 %d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+    assert_int_equal(date_read(in, true, DATE_DMY, &ms, iso, &plain, note, sizeof note), 0);
+    snprintf(want, sizeof want, "2019-03-01T%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+    assert_string_equal(iso, want);
+  }
+}
+
 /* Dates and times as import reads them: milliseconds since 1970 in UTC. */
 static void test_parse_when(void **state) {
   (void)state;
@@ -179,6 +207,7 @@ int main(void) {
       cmocka_unit_test(test_parse_when),
       cmocka_unit_test(test_read),
       cmocka_unit_test(test_days_round_trip),
+      cmocka_unit_test(test_format_as_printf),
       cmocka_unit_test(test_read_twelve_hour),
       cmocka_unit_test(test_hint),
   };

@@ -14,6 +14,7 @@ typedef struct fixture {
   char *dir;
   store *s;
   sqlite3 *db;
+  fund_bursaries *b; /* steps through it when set (else fund_bursary_step) */
 } fixture;
 
 static void exec_ok(sqlite3 *db, const char *sql) {
@@ -64,6 +65,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
+  fund_bursaries_free(f->b);
   store_close(f->s);
   test_rmdir(f->dir);
   free(f);
@@ -194,6 +196,8 @@ static void test_wave_and_allocation_checks(void **state) {
 
 static int step(fixture *f, const char *leader, int wave, fund_step st, const char *date,
                 char *msg) {
+  if (f->b)
+    return fund_bursaries_step(f->b, leader, wave, st, date, "tester", msg, 512);
   return fund_bursary_step(f->s, leader, wave, st, date, "tester", msg, 512);
 }
 
@@ -256,6 +260,15 @@ static void test_bursary_steps(void **state) {
   assert_int_equal(query_int(f->db, "SELECT amount_pence FROM bursary_claims b JOIN enrolments e"
                                     " ON e.id = b.enrolment_id WHERE e.wave = 2"),
                    100000);
+}
+
+/* The same steps through one fund_bursaries (an import's rows): its
+ * statements, prepared once, give every result, message, amount and audit
+ * entry that fund_bursary_step gives. */
+static void test_bursary_steps_kept(void **state) {
+  fixture *f = *state;
+  f->b = fund_bursaries_new(f->s);
+  test_bursary_steps(state);
 }
 
 static void test_ledger(void **state) {
@@ -540,6 +553,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_allocation_used, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wave_and_allocation_checks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bursary_steps, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bursary_steps_kept, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ledger_counted_as_sql, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ledger_hub_joined_with_offset, setup, teardown),
