@@ -137,6 +137,26 @@ static void fig18_19(analysis *a) {
   report_table_add_note(t, "In a hub: a member of a Careers Hub by the date of the post return.");
 }
 
+/* The DiD's design: row 2 j is the baseline, row 2 j + 1 the post return
+ * of units[unit[j]], clustered by establishment; k is 6 (intercept,
+ * trained, post, trained x post, hub, hub x post) or 4 (no hub terms). */
+typedef struct did_rows {
+  const compass_unit *units;
+  size_t *unit;
+  size_t k;
+} did_rows;
+
+static void did_row(void *ctx, size_t i, double *x, double *y, long *cluster) {
+  const did_rows *d = ctx;
+  const compass_unit *u = &d->units[d->unit[i / 2]];
+  double tr = u->group == COMPASS_TRAINED, hb = u->hub, per = (double)(i % 2);
+  double row[6] = {1, tr, per, tr * per, hb, hb * per};
+  memcpy(x, row, d->k * sizeof *x);
+  *y = i % 2 ? u->achieved_post : u->achieved_baseline;
+  if (cluster)
+    *cluster = (long)d->unit[i / 2];
+}
+
 static void did(analysis *a) {
   static const column cols[] = {
       {"term", "Term", 0},     {"estimate", "Estimate", 3}, {"se_cluster", "SE (cluster)", 3},
@@ -153,23 +173,15 @@ static void did(analysis *a) {
     }
   size_t nun = n - ntr;
   t->n = cells_hidden(a, ntr) || cells_hidden(a, nun) ? -1 : (long long)n;
-  double *X = xmalloc((2 * n + 1) * 6 * sizeof *X), *y = xmalloc((2 * n + 1) * sizeof *y);
-  long *cl = xmalloc((2 * n + 1) * sizeof *cl);
-  size_t rows = 0;
+  /* Two rows per establishment compared (baseline, post), made as the fit
+   * reads them. */
+  did_rows dr = {a->units, xmalloc((n + 1) * sizeof *dr.unit), 6};
   int hubs = 0;
-  for (size_t i = 0; i < a->nunits; i++) {
-    const compass_unit *u = &a->units[i];
-    if (!compass_compared(u))
-      continue;
-    hubs |= 1 << u->hub;
-    for (int per = 0; per < 2; per++) {
-      double tr = u->group == COMPASS_TRAINED, hb = u->hub;
-      double row[6] = {1, tr, per, tr * per, hb, hb * per};
-      memcpy(X + rows * 6, row, sizeof row);
-      y[rows] = per ? u->achieved_post : u->achieved_baseline;
-      cl[rows++] = (long)i;
+  for (size_t i = 0, j = 0; i < a->nunits; i++)
+    if (compass_compared(&a->units[i])) {
+      dr.unit[j++] = i;
+      hubs |= 1 << a->units[i].hub;
     }
-  }
   /* Without establishments both in and out of a hub the hub terms cannot
    * be estimated: the model drops them. Nor are they estimated when a
    * group of fig19 (training by hub) is withheld for its size (issue 14):
@@ -186,9 +198,7 @@ static void did(analysis *a) {
     for (int h = 0; h < 2; h++)
       small19 |= cells_hidden_count(a, g19[g][h]);
   size_t k = hubs == 3 && !small19 ? 6 : 4;
-  if (k == 4)
-    for (size_t r = 0; r < rows; r++)
-      memmove(X + r * 4, X + r * 6, 4 * sizeof *X);
+  dr.k = k;
   stats_ols fit;
   char err[256];
   memset(&fit, 0, sizeof fit);
@@ -218,7 +228,8 @@ static void did(analysis *a) {
              "with %zu establishments there is only one cluster per group: cluster-robust "
              "standard errors need more",
              n);
-  if (!why[0] && stats_ols_fit(X, y, rows, k, cl, a->cfg->confidence, &fit, err, sizeof err) != 0)
+  if (!why[0] && stats_ols_fit_rows(did_row, &dr, 2 * n, k, true, a->cfg->confidence, &fit, err,
+                                    sizeof err) != 0)
     snprintf(why, sizeof why,
              "the model cannot be estimated from these establishments (too few, or too alike "
              "in training and hub membership, to tell the effects apart)");
@@ -261,9 +272,7 @@ static void did(analysis *a) {
     report_table_add_note(t, "No difference-in-differences estimate: %s.", why);
   }
   stats_ols_clear(&fit);
-  free(X);
-  free(y);
-  free(cl);
+  free(dr.unit);
 }
 
 /* The Gatsby Benchmarks, for readers of tables that number them. */

@@ -823,7 +823,16 @@ cleanup:
   return rc;
 }
 
-/* ---- regression ---- */
+/* ---- regression ----
+ *
+ * Least squares without holding the design: the rows, read through a row
+ * function as often as needed, are rotated one at a time into a triangular
+ * factor [R z] of p rows (Givens rotations: X = QR and z = Q'y), so the
+ * memory is p^2 whatever the number of rows. The rank test and the solve are
+ * a pivoted QR of the p x p factor with unit-length columns (the same R as
+ * a pivoted QR of the whole design), one step of iterative refinement
+ * brings the coefficients to rounding level, and the residuals, robust and
+ * cluster-robust sums come from a last pass over the rows. */
 
 typedef struct idrow {
   long id;
@@ -875,98 +884,162 @@ static double residual(const double *xr, double yi, const double *b, size_t p) {
   return compsum_value(&e);
 }
 
-/* One step of iterative refinement of the least-squares solution b
- * (corrected seminormal equations): the gradient X'(y - Xb), which is zero
- * at the exact solution, is computed accurately (above, and compensated
- * sums of exact products), and b moves by (X'X)^-1 X'(y - Xb). The QR's
- * Householder sums over hundreds of thousands of rows leave b about 1e-11
- * of the largest coefficient off (a DiD's small interaction term 7e-10 of
- * itself at scale 100, issue 19); one step takes it to rounding level. The
- * residuals (res, in original units) are recomputed from the refined b. */
-static void refine(const double *X, const double *y, const size_t *rows, size_t m, size_t p,
-                   const double *ainv, double *coef, gsl_vector *res) {
-  compsum *g = (compsum *)xcalloc(p, sizeof *g);
-  for (size_t r = 0; r < m; r++) {
-    const double *xr = X + rows[r] * p;
-    double e = residual(xr, y[rows[r]], coef, p);
-    for (size_t j = 0; j < p; j++) {
-      double t = xr[j] * e;
-      compsum_add(&g[j], t);
-      compsum_add(&g[j], fma(xr[j], e, -t));
-    }
+/* The design as the fit reads it: each value of column j times 2^-e[j] and
+ * y times 2^-e[p] (see top_exp), so that the fit works near 1. */
+typedef struct design {
+  stats_ols_row_fn row;
+  void *ctx;
+  size_t p;
+  bool clustered;
+  int *e;    /* p + 1 exponents */
+  double *f; /* 2^-e[j], or 0 where that is not a normal double */
+} design;
+
+/* v times 2^-e, as ldexp(v, -e): a product by a power of two is rounded
+ * once, like ldexp, so the two agree to the bit. */
+static inline double unscale(double v, int e, double f) { return f != 0 ? v * f : ldexp(v, -e); }
+
+/* Row i in the fit's units into x (p values), *y and *cl (0 without
+ * clusters); returns whether the row is used (no value missing). */
+static bool design_row(const design *d, size_t i, double *x, double *y, long *cl) {
+  *cl = 0;
+  d->row(d->ctx, i, x, y, d->clustered ? cl : NULL);
+  bool miss = isnan(*y);
+  for (size_t j = 0; j < d->p; j++) {
+    miss = miss || isnan(x[j]);
+    x[j] = unscale(x[j], d->e[j], d->f[j]);
   }
-  double *d = (double *)xcalloc(p, sizeof *d);
-  for (size_t i = 0; i < p; i++) {
-    compsum di = {0, 0};
-    for (size_t j = 0; j < p; j++)
-      compsum_add(&di, ainv[i * p + j] * compsum_value(&g[j]));
-    d[i] = compsum_value(&di);
-  }
-  for (size_t j = 0; j < p; j++)
-    coef[j] += d[j];
-  for (size_t r = 0; r < m; r++)
-    gsl_vector_set(res, r, residual(X + rows[r] * p, y[rows[r]], coef, p));
-  free(d);
-  free(g);
+  *y = unscale(*y, d->e[d->p], d->f[d->p]);
+  return !miss;
 }
 
-/* stats_ols_fit on data whose magnitudes are near 1 (see below). */
-static int ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
-                   double level, stats_ols *out, char *err, size_t errlen) {
-  gsl_quiet();
-  memset(out, 0, sizeof *out);
-  if (check_level(level, err, errlen) < 0)
-    return -1;
-  if (p == 0) {
-    seterr(err, errlen, "no coefficients to estimate");
-    return -1;
+/* Rotates the row a (p values of x, then y) into the p x (p + 1) upper
+ * triangular [R z] by Givens rotations; a is overwritten. */
+static void givens_add(double *R, size_t p, double *a) {
+  size_t w = p + 1;
+  for (size_t j = 0; j < p; j++) {
+    if (a[j] == 0)
+      continue;
+    double *r = R + j * w;
+    double h = sqrt(r[j] * r[j] + a[j] * a[j]);
+    if (!(h > 0x1p-480 && h < 0x1p480)) /* the squares may have under- or overflowed */
+      h = hypot(r[j], a[j]);
+    double c = r[j] / h, s = a[j] / h;
+    r[j] = h;
+    for (size_t k = j + 1; k < w; k++) {
+      double t = r[k];
+      r[k] = c * t + s * a[k];
+      a[k] = c * a[k] - s * t;
+    }
   }
-  int rc = -1;
-  size_t *rows = (size_t *)xmalloc((n ? n : 1) * sizeof *rows);
-  gsl_matrix *qr = NULL;
-  gsl_vector *tau = NULL, *norm = NULL, *yv = NULL, *b = NULL, *res = NULL;
-  gsl_permutation *perm = NULL;
-  double *scale = NULL, *ainv = NULL, *meat = NULL, *v = NULL, *score = NULL, *coef = NULL;
-  idrow *ids = NULL;
-  size_t m = 0, dropped = 0;
+}
+
+/* The n rows' first pass: which are used (m of them, the rest dropped for
+ * a missing value), the exponents of the design (d->e, d->f), whether the
+ * cluster ids of the rows used never decrease (*sorted). Fails on an
+ * infinite value in a row otherwise used. */
+static int ols_scan(design *d, size_t n, size_t *m, size_t *dropped, bool *sorted, double *x,
+                    char *err, size_t errlen) {
+  size_t p = d->p;
+  double *top = (double *)xcalloc(p + 1, sizeof *top);
+  size_t bad = 0; /* 1 + the first row with an infinity */
+  long last = 0;
+  *m = *dropped = 0;
+  *sorted = true;
   for (size_t i = 0; i < n; i++) {
-    bool miss = isnan(y[i]), inf = isinf(y[i]);
+    double y;
+    long cl = 0;
+    d->row(d->ctx, i, x, &y, d->clustered ? &cl : NULL);
+    bool miss = isnan(y), inf = isinf(y);
+    if (isfinite(y))
+      top[p] = fmax(top[p], fabs(y));
     for (size_t j = 0; j < p; j++) {
-      miss = miss || isnan(X[i * p + j]);
-      inf = inf || isinf(X[i * p + j]);
+      miss = miss || isnan(x[j]);
+      inf = inf || isinf(x[j]);
+      if (isfinite(x[j]))
+        top[j] = fmax(top[j], fabs(x[j]));
     }
     if (miss) {
-      dropped++;
+      (*dropped)++;
       continue;
     }
-    if (inf) {
-      seterr(err, errlen, "row %zu holds an infinite value", i + 1);
-      goto cleanup;
+    if (inf && !bad)
+      bad = i + 1;
+    if (*m > 0 && cl < last)
+      *sorted = false;
+    last = cl;
+    (*m)++;
+  }
+  for (size_t j = 0; j <= p; j++) {
+    d->e[j] = top[j] > 0 ? ilogb(top[j]) : 0;
+    d->f[j] = d->e[j] >= -1022 && d->e[j] <= 1022 ? ldexp(1, -d->e[j]) : 0;
+  }
+  free(top);
+  if (bad) {
+    seterr(err, errlen, "row %zu holds an infinite value", bad);
+    return -1;
+  }
+  return 0;
+}
+
+/* The model on the design d of n rows (m used), in d's units; see
+ * stats_ols_fit_rows. */
+static int ols_fit(const design *d, size_t n, size_t m, size_t dropped, bool sorted,
+                   double level, stats_ols *out, char *err, size_t errlen) {
+  size_t p = d->p, w = p + 1;
+  int rc = -1;
+  gsl_matrix *qr = gsl_matrix_calloc(p, p);
+  gsl_vector *tau = gsl_vector_alloc(p), *norm = gsl_vector_alloc(p);
+  gsl_vector *z = gsl_vector_alloc(p), *b = gsl_vector_alloc(p);
+  gsl_permutation *perm = gsl_permutation_alloc(p);
+  double *R = (double *)xcalloc(p * w, sizeof *R);
+  double *x = (double *)xcalloc(w, sizeof *x), *first = (double *)xcalloc(p, sizeof *first);
+  double *scale = (double *)xcalloc(p, sizeof *scale);
+  double *ainv = (double *)xcalloc(p * p, sizeof *ainv), *coef = (double *)xcalloc(p, sizeof *coef);
+  double *meat = (double *)xcalloc(p * p, sizeof *meat), *v = (double *)xcalloc(p * p, sizeof *v);
+  double *cmeat = (double *)xcalloc(p * p, sizeof *cmeat), *score = (double *)xcalloc(p, sizeof *score);
+  bool *same = (bool *)xcalloc(p, sizeof *same);
+  compsum *g = (compsum *)xcalloc(p, sizeof *g);
+  idrow *ids = NULL;
+  double y;
+  long cl;
+
+  /* The factor, and what y and the columns need later. */
+  compsum ys = {0, 0}, y2 = {0, 0};
+  bool seen = false;
+  for (size_t i = 0; i < n; i++) {
+    if (!design_row(d, i, x, &y, &cl))
+      continue;
+    if (!seen) {
+      memcpy(first, x, p * sizeof *x);
+      for (size_t j = 0; j < p; j++)
+        same[j] = true;
+      seen = true;
     }
-    rows[m++] = i;
+    for (size_t j = 0; j < p; j++)
+      same[j] = same[j] && x[j] == first[j];
+    compsum_add(&ys, y);
+    compsum_add(&y2, y * y);
+    x[p] = y;
+    givens_add(R, p, x);
   }
-  if (m < p + 1) {
-    seterr(err, errlen, "fewer observations (%zu) than coefficients + 1 (%zu)", m, p + 1);
-    goto cleanup;
-  }
-  /* Scale each column to unit length, so the rank test is scale free. */
-  scale = (double *)xcalloc(p, sizeof *scale);
-  qr = gsl_matrix_alloc(m, p);
+  /* Each column to unit length (its norm is its norm in R), so the rank
+   * test is scale free. */
   for (size_t j = 0; j < p; j++) {
     double s = 0;
-    for (size_t r = 0; r < m; r++)
-      s = hypot(s, X[rows[r] * p + j]);
+    for (size_t i = 0; i <= j; i++)
+      s = hypot(s, R[i * w + j]);
     if (s == 0) {
       seterr(err, errlen, "design matrix is singular (column %zu is all zero)", j + 1);
       goto cleanup;
     }
     scale[j] = s;
-    for (size_t r = 0; r < m; r++)
-      gsl_matrix_set(qr, r, j, X[rows[r] * p + j] / s);
   }
-  tau = gsl_vector_alloc(p);
-  norm = gsl_vector_alloc(p);
-  perm = gsl_permutation_alloc(p);
+  for (size_t i = 0; i < p; i++) {
+    for (size_t j = i; j < p; j++)
+      gsl_matrix_set(qr, i, j, R[i * w + j] / scale[j]);
+    gsl_vector_set(z, i, R[i * w + p]);
+  }
   int signum;
   if (gsl_linalg_QRPT_decomp(qr, tau, perm, &signum, norm) != GSL_SUCCESS) {
     seterr(err, errlen, "QR decomposition failed");
@@ -979,18 +1052,12 @@ static int ols_fit(const double *X, const double *y, size_t n, size_t p, const l
              "the others)");
       goto cleanup;
     }
-  yv = gsl_vector_alloc(m);
-  for (size_t r = 0; r < m; r++)
-    gsl_vector_set(yv, r, y[rows[r]]);
-  b = gsl_vector_alloc(p);
-  res = gsl_vector_alloc(m);
-  if (gsl_linalg_QRPT_lssolve(qr, tau, perm, yv, b, res) != GSL_SUCCESS) {
+  if (gsl_linalg_QRPT_solve(qr, tau, perm, z, b) != GSL_SUCCESS) {
     seterr(err, errlen, "least squares solve failed");
     goto cleanup;
   }
   /* (X'X)^-1 from R: (P' Xs' Xs P)^-1 = R^-1 R^-T, then undo pivoting and
    * scaling. */
-  ainv = (double *)xcalloc(p * p, sizeof *ainv);
   {
     double *ri = (double *)xcalloc(p * p, sizeof *ri);
     for (size_t i = p; i-- > 0;) { /* invert upper triangular R */
@@ -1012,50 +1079,117 @@ static int ols_fit(const double *X, const double *y, size_t n, size_t p, const l
       }
     free(ri);
   }
-  coef = (double *)xcalloc(p, sizeof *coef);
   for (size_t j = 0; j < p; j++)
     coef[j] = gsl_vector_get(b, j) / scale[j];
-  refine(X, y, rows, m, p, ainv, coef, res);
 
-  compsum rss = {0, 0};
-  for (size_t r = 0; r < m; r++) {
-    double e = gsl_vector_get(res, r);
-    compsum_add(&rss, e * e);
+  /* One step of iterative refinement (corrected seminormal equations): the
+   * gradient X'(y - Xb), zero at the exact solution, is computed
+   * accurately (residual() and compensated sums of exact products), and b
+   * moves by (X'X)^-1 X'(y - Xb). Rotations and Householder sums over
+   * hundreds of thousands of rows leave b about 1e-11 of the largest
+   * coefficient off (a DiD's small interaction term 7e-10 of itself at
+   * scale 100, issue 19); one step takes it to rounding level. */
+  for (size_t i = 0; i < n; i++) {
+    if (!design_row(d, i, x, &y, &cl))
+      continue;
+    double e = residual(x, y, coef, p);
+    for (size_t j = 0; j < p; j++) {
+      double t = x[j] * e;
+      compsum_add(&g[j], t);
+      compsum_add(&g[j], fma(x[j], e, -t));
+    }
   }
+  {
+    double *dc = (double *)xcalloc(p, sizeof *dc);
+    for (size_t i = 0; i < p; i++) {
+      compsum di = {0, 0};
+      for (size_t j = 0; j < p; j++)
+        compsum_add(&di, ainv[i * p + j] * compsum_value(&g[j]));
+      dc[i] = compsum_value(&di);
+    }
+    for (size_t j = 0; j < p; j++)
+      coef[j] += dc[j];
+    free(dc);
+  }
+
+  /* The residuals of the refined b: their sums of squares, HC1's
+   * sum e_i^2 x_i x_i', and each cluster's score sum x_i e_i (rows of a
+   * cluster in a run when the ids never decrease, else sorted below). */
+  bool icpt = false;
+  for (size_t j = 0; j < p; j++)
+    icpt = icpt || same[j]; /* a constant column: R-squared is centred */
   double dm = (double)m, dp = (double)p;
+  double ybar = icpt ? compsum_value(&ys) / dm : 0;
+  compsum rss = {0, 0}, tss = {0, 0};
+  size_t ngroups = 0, k = 0;
+  long cur = 0;
+  if (d->clustered && !sorted)
+    ids = (idrow *)xmalloc(m * sizeof *ids);
+  for (size_t i = 0; i < n; i++) {
+    if (!design_row(d, i, x, &y, &cl))
+      continue;
+    double e = residual(x, y, coef, p);
+    compsum_add(&rss, e * e);
+    compsum_add(&tss, (y - ybar) * (y - ybar));
+    double e2 = e * e;
+    for (size_t a = 0; a < p; a++)
+      for (size_t c = 0; c < p; c++)
+        meat[a * p + c] += e2 * x[a] * x[c];
+    if (!d->clustered)
+      continue;
+    if (!sorted) {
+      ids[k].id = cl;
+      ids[k++].row = i;
+      continue;
+    }
+    if (ngroups == 0 || cl != cur) {
+      if (ngroups > 0)
+        for (size_t a = 0; a < p; a++)
+          for (size_t c = 0; c < p; c++)
+            cmeat[a * p + c] += score[a] * score[c];
+      memset(score, 0, p * sizeof *score);
+      cur = cl;
+      ngroups++;
+    }
+    for (size_t j = 0; j < p; j++)
+      score[j] += x[j] * e;
+  }
+  if (d->clustered && !sorted) {
+    qsort(ids, m, sizeof *ids, cmp_idrow);
+    for (size_t s = 0; s < m; ngroups++) {
+      memset(score, 0, p * sizeof *score);
+      size_t t = s;
+      for (; t < m && ids[t].id == ids[s].id; t++) {
+        design_row(d, ids[t].row, x, &y, &cl);
+        double e = residual(x, y, coef, p);
+        for (size_t j = 0; j < p; j++)
+          score[j] += x[j] * e;
+      }
+      for (size_t a = 0; a < p; a++)
+        for (size_t c = 0; c < p; c++)
+          cmeat[a * p + c] += score[a] * score[c];
+      s = t;
+    }
+  } else if (ngroups > 0) {
+    for (size_t a = 0; a < p; a++)
+      for (size_t c = 0; c < p; c++)
+        cmeat[a * p + c] += score[a] * score[c];
+  }
+
   double df = dm - dp;
   double sigma2 = compsum_value(&rss) / df;
-  compsum y2 = {0, 0};
-  for (size_t r = 0; r < m; r++)
-    compsum_add(&y2, y[rows[r]] * y[rows[r]]);
   /* residuals at rounding level (1e-12 of the size of y): an exact fit */
   if (!(sqrt(sigma2) > 1e-12 * sqrt(compsum_value(&y2) / dm))) {
     seterr(err, errlen, "the model fits exactly (zero residual variance)");
     goto cleanup;
   }
-  /* R-squared, centred when a column is constant (an intercept). */
-  bool icpt = false;
-  for (size_t j = 0; j < p && !icpt; j++) {
-    double first = X[rows[0] * p + j];
-    bool same = true;
-    for (size_t r = 1; r < m && same; r++)
-      same = X[rows[r] * p + j] == first;
-    icpt = same;
-  }
-  compsum ys = {0, 0};
-  for (size_t r = 0; r < m; r++)
-    compsum_add(&ys, y[rows[r]]);
-  double ybar = icpt ? compsum_value(&ys) / dm : 0;
-  compsum tss = {0, 0};
-  for (size_t r = 0; r < m; r++)
-    compsum_add(&tss, (y[rows[r]] - ybar) * (y[rows[r]] - ybar));
   if (!(compsum_value(&tss) > 0)) {
     seterr(err, errlen, "y is constant (zero variance)");
     goto cleanup;
   }
 
   /* One block for every array of the result. */
-  size_t narr = cluster ? 12 : 7;
+  size_t narr = d->clustered ? 12 : 7;
   double *blk = (double *)xcalloc(narr * p, sizeof *blk);
   memcpy(blk, coef, p * sizeof *coef);
   out->coef = blk;
@@ -1082,60 +1216,25 @@ static int ols_fit(const double *X, const double *y, size_t n, size_t p, const l
     out->ci_high[j] = out->coef[j] + q * out->se[j];
   }
   /* HC1: (X'X)^-1 [sum e_i^2 x_i x_i'] (X'X)^-1 n / (n - p). */
-  meat = (double *)xcalloc(p * p, sizeof *meat);
-  v = (double *)xcalloc(p * p, sizeof *v);
-  for (size_t r = 0; r < m; r++) {
-    const double *xr = X + rows[r] * p;
-    double e2 = gsl_vector_get(res, r) * gsl_vector_get(res, r);
-    for (size_t i = 0; i < p; i++)
-      for (size_t j = 0; j < p; j++)
-        meat[i * p + j] += e2 * xr[i] * xr[j];
-  }
   sandwich(ainv, meat, p, v);
   for (size_t j = 0; j < p; j++)
     out->se_hc1[j] = sqrt(fmax(0, v[j * p + j] * dm / df));
 
-  if (cluster) {
+  if (d->clustered) {
     out->se_cluster = blk + 7 * p;
     out->t_cluster = blk + 8 * p;
     out->p_cluster = blk + 9 * p;
     out->ci_low_cluster = blk + 10 * p;
     out->ci_high_cluster = blk + 11 * p;
-    ids = (idrow *)xmalloc(m * sizeof *ids);
-    for (size_t r = 0; r < m; r++) {
-      ids[r].id = cluster[rows[r]];
-      ids[r].row = r;
-    }
-    qsort(ids, m, sizeof *ids, cmp_idrow);
-    memset(meat, 0, p * p * sizeof *meat);
-    score = (double *)xcalloc(p, sizeof *score);
-    size_t g = 0;
-    for (size_t s = 0; s < m;) {
-      size_t e = s;
-      memset(score, 0, p * sizeof *score);
-      while (e < m && ids[e].id == ids[s].id) {
-        size_t r = ids[e].row;
-        const double *xr = X + rows[r] * p;
-        double res_r = gsl_vector_get(res, r);
-        for (size_t j = 0; j < p; j++)
-          score[j] += xr[j] * res_r;
-        e++;
-      }
-      for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j < p; j++)
-          meat[i * p + j] += score[i] * score[j];
-      g++;
-      s = e;
-    }
-    if (g < 2) {
-      seterr(err, errlen, "fewer than 2 clusters (%zu)", g);
+    if (ngroups < 2) {
+      seterr(err, errlen, "fewer than 2 clusters (%zu)", ngroups);
       stats_ols_clear(out);
       goto cleanup;
     }
-    double dg = (double)g;
+    double dg = (double)ngroups;
     double adj = dg / (dg - 1) * (dm - 1) / df;
-    sandwich(ainv, meat, p, v);
-    out->n_clusters = g;
+    sandwich(ainv, cmeat, p, v);
+    out->n_clusters = ngroups;
     out->df_cluster = dg - 1;
     double qc = stats_t_crit(dg - 1, level);
     for (size_t j = 0; j < p; j++) {
@@ -1160,62 +1259,73 @@ static int ols_fit(const double *X, const double *y, size_t n, size_t p, const l
     }
   rc = 0;
 cleanup:
-  free(coef);
-  free(score);
   free(ids);
+  free(g);
+  free(same);
+  free(score);
+  free(cmeat);
   free(v);
   free(meat);
+  free(coef);
   free(ainv);
   free(scale);
-  gsl_vector_free(res);
-  gsl_vector_free(b);
-  gsl_vector_free(yv);
+  free(first);
+  free(x);
+  free(R);
   gsl_permutation_free(perm);
+  gsl_vector_free(b);
+  gsl_vector_free(z);
   gsl_vector_free(norm);
   gsl_vector_free(tau);
   gsl_matrix_free(qr);
-  free(rows);
   return rc;
 }
 
-/* Each column of X in units of 2^ex[j] and y in units of 2^ey (see
+/* Each column of X in units of 2^e[j] and y in units of 2^e[p] (see
  * top_exp); the coefficient of column j and its standard errors and
- * interval are then in units of 2^(ey - ex[j]), sigma in units of 2^ey,
+ * interval are then in units of 2^(e[p] - e[j]), sigma in units of 2^e[p],
  * and the rest (t, p, R-squared) needs no scaling back. */
-int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
-                  double level, stats_ols *out, char *err, size_t errlen) {
-  int ey = top_exp(y, n);
-  int *ex = (int *)xcalloc(p ? p : 1, sizeof *ex);
-  double *col = (double *)xmalloc((n ? n : 1) * sizeof *col);
-  double *xs = (double *)xmalloc((n * p > 0 ? n * p : 1) * sizeof *xs);
-  double *ys = (double *)xmalloc((n ? n : 1) * sizeof *ys);
-  for (size_t j = 0; j < p; j++) {
-    for (size_t i = 0; i < n; i++)
-      col[i] = X[i * p + j];
-    ex[j] = top_exp(col, n);
-    for (size_t i = 0; i < n; i++)
-      xs[i * p + j] = ldexp(X[i * p + j], -ex[j]);
+int stats_ols_fit_rows(stats_ols_row_fn row, void *ctx, size_t n, size_t p, bool clustered,
+                       double level, stats_ols *out, char *err, size_t errlen) {
+  gsl_quiet();
+  memset(out, 0, sizeof *out);
+  if (check_level(level, err, errlen) < 0)
+    return -1;
+  if (p == 0) {
+    seterr(err, errlen, "no coefficients to estimate");
+    return -1;
   }
-  for (size_t i = 0; i < n; i++)
-    ys[i] = ldexp(y[i], -ey);
-  int rc = ols_fit(xs, ys, n, p, cluster, level, out, err, errlen);
+  design d = {.row = row, .ctx = ctx, .p = p, .clustered = clustered};
+  d.e = (int *)xcalloc(p + 1, sizeof *d.e);
+  d.f = (double *)xcalloc(p + 1, sizeof *d.f);
+  double *x = (double *)xcalloc(p, sizeof *x);
+  size_t m, dropped;
+  bool sorted;
+  int rc = ols_scan(&d, n, &m, &dropped, &sorted, x, err, errlen);
+  if (rc == 0 && m < p + 1) {
+    seterr(err, errlen, "fewer observations (%zu) than coefficients + 1 (%zu)", m, p + 1);
+    rc = -1;
+  }
+  if (rc == 0)
+    rc = ols_fit(&d, n, m, dropped, sorted, level, out, err, errlen);
   if (rc == 0) {
+    int ey = d.e[p];
     out->sigma = ldexp(out->sigma, ey);
     bool ok = isfinite(out->sigma);
     for (size_t j = 0; j < p; j++) {
-      int d = ey - ex[j];
-      double *v[] = {&out->coef[j],
-                     &out->se[j],
-                     &out->se_hc1[j],
-                     &out->ci_low[j],
-                     &out->ci_high[j],
-                     cluster ? &out->se_cluster[j] : NULL,
-                     cluster ? &out->ci_low_cluster[j] : NULL,
-                     cluster ? &out->ci_high_cluster[j] : NULL};
-      for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-        if (v[k]) {
-          *v[k] = ldexp(*v[k], d);
-          ok = ok && isfinite(*v[k]);
+      int dx = ey - d.e[j];
+      double *vs[] = {&out->coef[j],
+                      &out->se[j],
+                      &out->se_hc1[j],
+                      &out->ci_low[j],
+                      &out->ci_high[j],
+                      clustered ? &out->se_cluster[j] : NULL,
+                      clustered ? &out->ci_low_cluster[j] : NULL,
+                      clustered ? &out->ci_high_cluster[j] : NULL};
+      for (size_t k = 0; k < sizeof vs / sizeof vs[0]; k++)
+        if (vs[k]) {
+          *vs[k] = ldexp(*vs[k], dx);
+          ok = ok && isfinite(*vs[k]);
         }
     }
     if (!ok) {
@@ -1224,34 +1334,64 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
       rc = -1;
     }
   }
-  free(ys);
-  free(xs);
-  free(col);
-  free(ex);
+  free(x);
+  free(d.f);
+  free(d.e);
   return rc;
+}
+
+/* The rows of stats_ols_fit's arrays. */
+typedef struct ols_arrays {
+  const double *X, *y;
+  const long *cluster;
+  size_t p;
+} ols_arrays;
+
+static void ols_array_row(void *ctx, size_t i, double *x, double *y, long *cluster) {
+  const ols_arrays *a = (const ols_arrays *)ctx;
+  memcpy(x, a->X + i * a->p, a->p * sizeof *x);
+  *y = a->y[i];
+  if (cluster)
+    *cluster = a->cluster[i];
+}
+
+int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const long *cluster,
+                  double level, stats_ols *out, char *err, size_t errlen) {
+  ols_arrays a = {X, y, cluster, p};
+  return stats_ols_fit_rows(ols_array_row, &a, n, p, cluster != NULL, level, out, err, errlen);
+}
+
+/* The rows of stats_did_fit: intercept, treated, post, treated x post. */
+typedef struct did_arrays {
+  const long *unit;
+  const double *treated, *post, *y;
+} did_arrays;
+
+static void did_array_row(void *ctx, size_t i, double *x, double *y, long *cluster) {
+  const did_arrays *a = (const did_arrays *)ctx;
+  x[0] = 1;
+  x[1] = a->treated[i];
+  x[2] = a->post[i];
+  x[3] = a->treated[i] * a->post[i];
+  *y = a->y[i];
+  if (cluster)
+    *cluster = a->unit[i];
 }
 
 int stats_did_fit(const long *unit, const double *treated, const double *post, const double *y,
                   size_t n, double level, stats_did *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  double *X = (double *)xmalloc((n ? n : 1) * 4 * sizeof *X);
   for (size_t i = 0; i < n; i++) {
     double tr = treated[i], po = post[i];
     if ((!isnan(tr) && tr != 0 && tr != 1) || (!isnan(po) && po != 0 && po != 1)) {
       seterr(err, errlen, "row %zu: %s must be 0 or 1", i + 1,
              (!isnan(tr) && tr != 0 && tr != 1) ? "treated" : "post");
-      free(X);
       return -1;
     }
-    X[i * 4 + 0] = 1;
-    X[i * 4 + 1] = tr;
-    X[i * 4 + 2] = po;
-    X[i * 4 + 3] = tr * po;
   }
+  did_arrays a = {unit, treated, post, y};
   stats_ols r;
-  int rc = stats_ols_fit(X, y, n, 4, unit, level, &r, err, errlen);
-  free(X);
-  if (rc < 0)
+  if (stats_ols_fit_rows(did_array_row, &a, n, 4, true, level, &r, err, errlen) < 0)
     return -1;
   out->n = r.n;
   out->dropped = r.dropped;

@@ -186,6 +186,22 @@ int stats_ols_fit(const double *X, const double *y, size_t n, size_t p, const lo
 /* Frees the arrays inside r and zeroes it (not r itself); NULL is a no-op. */
 void stats_ols_clear(stats_ols *r);
 
+/* Row i (0 <= i < n) of a design given on demand: its p values into x, its
+ * y into *y and, when cluster is not NULL, its cluster id into *cluster.
+ * Called several times for each row, in any order: the same row must give
+ * the same values each time. */
+typedef void (*stats_ols_row_fn)(void *ctx, size_t i, double *x, double *y, long *cluster);
+
+/* stats_ols_fit on n rows that row(ctx, i, ...) gives as they are needed,
+ * so the design is never held: the same results (stats_ols_fit is this
+ * function reading its arrays). clustered asks for the cluster-robust
+ * errors, row giving the ids. The fit reads the rows in order three or
+ * four times; memory is O(p^2), plus 16 bytes a row when the cluster ids
+ * of the rows used ever decrease (they are then sorted). Fails as
+ * stats_ols_fit; on success the caller releases out with stats_ols_clear. */
+int stats_ols_fit_rows(stats_ols_row_fn row, void *ctx, size_t n, size_t p, bool clustered,
+                       double level, stats_ols *out, char *err, size_t errlen);
+
 typedef struct stats_did {
   size_t n, dropped, n_clusters;
   double estimate;                                     /* the treated x post coefficient */

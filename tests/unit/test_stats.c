@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_multifit.h>
+
 #include "stats.h"
 
 #define NA NAN
@@ -724,6 +726,145 @@ static void test_ols_refined_large(void **state) {
   free(cl);
 }
 
+/* Rows given one at a time (stats_ols_fit_rows): the panel above in a
+ * shuffled order, so the cluster ids come unsorted and the fit sorts them;
+ * R's values (test_ols_cluster_all_terms) do not depend on the order. */
+typedef struct panel_rows {
+  const double *X, *y;
+  const long *u;
+  size_t p;
+  size_t calls;
+} panel_rows;
+
+static void panel_row(void *ctx, size_t i, double *x, double *y, long *cluster) {
+  panel_rows *r = ctx;
+  size_t k = (i * 37) % 80; /* 37 is prime to 80: every row once */
+  memcpy(x, r->X + k * r->p, r->p * sizeof *x);
+  *y = r->y[k];
+  if (cluster)
+    *cluster = r->u[k];
+  r->calls++;
+}
+
+static void test_ols_rows_shuffled(void **state) {
+  (void)state;
+  long u[80];
+  double tr[80], po[80], y[80], X[80 * 4];
+  did_panel(u, tr, po, y);
+  for (size_t i = 0; i < 80; i++) {
+    X[i * 4] = 1;
+    X[i * 4 + 1] = tr[i];
+    X[i * 4 + 2] = po[i];
+    X[i * 4 + 3] = tr[i] * po[i];
+  }
+  panel_rows pr = {X, y, u, 4, 0};
+  stats_ols r;
+  assert_int_equal(stats_ols_fit_rows(panel_row, &pr, 80, 4, true, 0.95, &r, err, sizeof err), 0);
+  assert_true(pr.calls >= 3 * 80); /* read again, never held */
+  /* as test_ols_cluster_all_terms and test_did_cluster */
+  const double se[] = {0.26321753507086793, 0.38535097471016427, 0.23971565357222588,
+                       0.37097885248259782};
+  assert_int_equal(r.n, 80);
+  assert_int_equal(r.n_clusters, 20);
+  assert_rel(r.coef[3], 2.8624999999999972, 1e-12);
+  assert_rel(r.se[3], 0.42842776196486448, 1e-11);
+  for (size_t j = 0; j < 4; j++)
+    assert_rel(r.se_cluster[j], se[j], 1e-11);
+  assert_rel(r.p_cluster[3], 2.8544239278013586e-07, 1e-8);
+  stats_ols_clear(&r);
+  /* without clusters: the row function is not asked for ids */
+  assert_int_equal(stats_ols_fit_rows(panel_row, &pr, 80, 4, false, 0.95, &r, err, sizeof err),
+                   0);
+  assert_null(r.se_cluster);
+  assert_rel(r.se[3], 0.42842776196486448, 1e-11);
+  stats_ols_clear(&r);
+}
+
+/* 3,000 random rows of five columns (an intercept and four predictors on
+ * different scales), clusters of one to six rows: the rotations' fit
+ * against GSL's SVD least squares (gsl_multifit_linear, another method)
+ * and the sandwich worked out here from GSL's coefficients, term by term;
+ * then a column that is the sum of two others, exactly: singular, with the
+ * same message as stats_ols_fit gives. */
+static uint32_t lcg(uint32_t *s) {
+  *s = *s * 1103515245u + 12345u;
+  return *s >> 8;
+}
+
+static void test_ols_rows_random(void **state) {
+  (void)state;
+  const size_t n = 3000, p = 5;
+  double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
+  long *cl = malloc(n * sizeof *cl);
+  uint32_t s = 2024;
+  long id = 0;
+  for (size_t i = 0; i < n; i++) {
+    double *x = X + i * p;
+    x[0] = 1;
+    x[1] = (double)(lcg(&s) % 1000) / 100;
+    x[2] = (double)(lcg(&s) % 2);
+    x[3] = 1e4 + (double)(lcg(&s) % 5000);
+    x[4] = (double)(lcg(&s) % 997) * 1e-3;
+    y[i] = 3 + 0.5 * x[1] - 2 * x[2] + 1e-4 * x[3] + 7 * x[4] + (double)(lcg(&s) % 1000) / 250;
+    if (lcg(&s) % 4 == 0)
+      id++;
+    cl[i] = id;
+  }
+  stats_ols r;
+  assert_int_equal(stats_ols_fit(X, y, n, p, cl, 0.95, &r, err, sizeof err), 0);
+
+  gsl_matrix_view Xv = gsl_matrix_view_array(X, n, p);
+  gsl_vector_view yv = gsl_vector_view_array(y, n);
+  gsl_vector *c = gsl_vector_alloc(p);
+  gsl_matrix *cov = gsl_matrix_alloc(p, p);
+  gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, p);
+  double chisq;
+  assert_int_equal(gsl_multifit_linear(&Xv.matrix, &yv.vector, c, cov, &chisq, w), 0);
+  double s2 = chisq / (double)(n - p);
+  /* A = (X'X)^-1 = cov / s2; meat = sum over clusters of (X_g' e_g)(X_g' e_g)' */
+  double meat[25] = {0}, score[5] = {0}, v[25] = {0};
+  for (size_t i = 0; i < n; i++) {
+    double e = y[i];
+    for (size_t j = 0; j < p; j++)
+      e -= X[i * p + j] * gsl_vector_get(c, j);
+    for (size_t j = 0; j < p; j++)
+      score[j] += X[i * p + j] * e;
+    if (i + 1 == n || cl[i + 1] != cl[i]) {
+      for (size_t a = 0; a < p; a++)
+        for (size_t b = 0; b < p; b++)
+          meat[a * p + b] += score[a] * score[b];
+      memset(score, 0, sizeof score);
+    }
+  }
+  for (size_t a = 0; a < p; a++)
+    for (size_t b = 0; b < p; b++)
+      for (size_t k = 0; k < p; k++)
+        for (size_t l = 0; l < p; l++)
+          v[a * p + b] += gsl_matrix_get(cov, a, k) / s2 * meat[k * p + l] *
+                          gsl_matrix_get(cov, l, b) / s2;
+  double g = (double)(id + 1), adj = g / (g - 1) * (double)(n - 1) / (double)(n - p);
+  assert_int_equal(r.n_clusters, (size_t)(id + 1));
+  for (size_t j = 0; j < p; j++) {
+    assert_rel(r.coef[j], gsl_vector_get(c, j), 1e-10);
+    assert_rel(r.se[j], sqrt(gsl_matrix_get(cov, j, j)), 1e-10);
+    assert_rel(r.se_cluster[j], sqrt(v[j * p + j] * adj), 1e-9);
+  }
+  stats_ols_clear(&r);
+
+  /* column 4 = column 2 + column 3 exactly (integers): rank deficient */
+  for (size_t i = 0; i < n; i++)
+    X[i * p + 4] = X[i * p + 2] + X[i * p + 3];
+  assert_int_equal(stats_ols_fit(X, y, n, p, cl, 0.95, &r, err, sizeof err), -1);
+  assert_string_equal(err, "design matrix is singular (a predictor is constant or a linear "
+                           "combination of the others)");
+  gsl_multifit_linear_free(w);
+  gsl_matrix_free(cov);
+  gsl_vector_free(c);
+  free(X);
+  free(y);
+  free(cl);
+}
+
 static void test_ols_errors(void **state) {
   (void)state;
   stats_ols r;
@@ -890,6 +1031,8 @@ int main(void) {
       cmocka_unit_test(test_did_cluster),
       cmocka_unit_test(test_ols_cluster_all_terms),
       cmocka_unit_test(test_ols_refined_large),
+      cmocka_unit_test(test_ols_rows_shuffled),
+      cmocka_unit_test(test_ols_rows_random),
       cmocka_unit_test(test_ols_errors),
       cmocka_unit_test(test_alpha),
       cmocka_unit_test(test_p_adjust),
