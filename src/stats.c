@@ -74,6 +74,14 @@ static int top_exp(const double *x, size_t n) {
   return top > 0 ? ilogb(top) : 0;
 }
 
+/* 2^-e when that is a normal double, else 0: the f of unscale. */
+static double pow2_neg(int e) { return e >= -1022 && e <= 1022 ? ldexp(1, -e) : 0; }
+
+/* v times 2^-e, as ldexp(v, -e) but without a library call per value when
+ * f = pow2_neg(e) is not 0: a product by a power of two is rounded once,
+ * like ldexp, so the two agree to the bit. */
+static inline double unscale(double v, int e, double f) { return f != 0 ? v * f : ldexp(v, -e); }
+
 /* Whether every one of the n values is finite. */
 static bool all_finite(const double *v, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -306,6 +314,7 @@ static int moments(const double *x, size_t n, int e, const char *name, size_t *u
                    size_t *dropped, double *mean, double *var, char *err, size_t errlen) {
   compsum sum = {0, 0};
   size_t m = 0;
+  double f = pow2_neg(e);
   for (size_t i = 0; i < n; i++) {
     if (isnan(x[i])) {
       (*dropped)++;
@@ -315,7 +324,7 @@ static int moments(const double *x, size_t n, int e, const char *name, size_t *u
       seterr(err, errlen, "%s value %zu is infinite", name, i + 1);
       return -1;
     }
-    compsum_add(&sum, ldexp(x[i], -e));
+    compsum_add(&sum, unscale(x[i], e, f));
     m++;
   }
   *used = m;
@@ -328,7 +337,7 @@ static int moments(const double *x, size_t n, int e, const char *name, size_t *u
   for (size_t i = 0; i < n; i++) {
     if (isnan(x[i]))
       continue;
-    double d = ldexp(x[i], -e) - mu;
+    double d = unscale(x[i], e, f) - mu;
     compsum_add(&ss, d * d);
     compsum_add(&s1, d);
   }
@@ -895,10 +904,6 @@ typedef struct design {
   double *f; /* 2^-e[j], or 0 where that is not a normal double */
 } design;
 
-/* v times 2^-e, as ldexp(v, -e): a product by a power of two is rounded
- * once, like ldexp, so the two agree to the bit. */
-static inline double unscale(double v, int e, double f) { return f != 0 ? v * f : ldexp(v, -e); }
-
 /* Row i in the fit's units into x (p values), *y and *cl (0 without
  * clusters); returns whether the row is used (no value missing). */
 static bool design_row(const design *d, size_t i, double *x, double *y, long *cl) {
@@ -972,7 +977,7 @@ static int ols_scan(design *d, size_t n, size_t *m, size_t *dropped, bool *sorte
   }
   for (size_t j = 0; j <= p; j++) {
     d->e[j] = top[j] > 0 ? ilogb(top[j]) : 0;
-    d->f[j] = d->e[j] >= -1022 && d->e[j] <= 1022 ? ldexp(1, -d->e[j]) : 0;
+    d->f[j] = pow2_neg(d->e[j]);
   }
   free(top);
   if (bad) {
@@ -1426,6 +1431,7 @@ int stats_cronbach_alpha(const double *items, size_t n, size_t k, stats_alpha *o
   int rc = -1;
   size_t m = 0;
   int e = top_exp(items, n * k); /* every item in units of 2^e: see top_exp */
+  double f = pow2_neg(e);
   for (size_t i = 0; i < n; i++) {
     bool miss = false;
     double s = 0;
@@ -1436,7 +1442,7 @@ int stats_cronbach_alpha(const double *items, size_t n, size_t k, stats_alpha *o
         goto cleanup;
       }
       miss = miss || isnan(v);
-      s += ldexp(v, -e);
+      s += unscale(v, e, f);
     }
     if (!miss) {
       tot[m] = s;
