@@ -304,25 +304,25 @@ static void fig20_21(analysis *a) {
   const dataset *ds = a->ds;
   /* Per group, per benchmark: how many fully achieved it at baseline and
    * post, for the within-group rule below. */
-  long long counts[2][2][DS_NBENCHMARKS];
+  long long counts[2][2][DS_NBENCHMARKS] = {{{0}}};
   size_t rows[2][DS_NBENCHMARKS], ngroup[2] = {0, 0};
+  for (size_t i = 0; i < a->nunits; i++) { /* one pass: every group and benchmark */
+    const compass_unit *u = &a->units[i];
+    if (!compass_compared(u))
+      continue;
+    int g = u->group == COMPASS_TRAINED ? 0 : 1;
+    ngroup[g]++;
+    for (int b = 0; b < DS_NBENCHMARKS; b++) {
+      counts[g][0][b] += dataset_return_pct(ds, u->baseline, b) >= a->cfg->fully_achieved;
+      counts[g][1][b] += dataset_return_pct(ds, u->post, b) >= a->cfg->fully_achieved;
+    }
+  }
   for (int b = 0; b < DS_NBENCHMARKS; b++)
     for (int g = 0; g < 2; g++) {
-      size_t n = 0, kb = 0, kp = 0;
-      for (size_t i = 0; i < a->nunits; i++) {
-        const compass_unit *u = &a->units[i];
-        if (!compass_compared(u) || (u->group == COMPASS_TRAINED) != (g == 0))
-          continue;
-        n++;
-        kb += dataset_return_pct(ds, u->baseline, b) >= a->cfg->fully_achieved;
-        kp += dataset_return_pct(ds, u->post, b) >= a->cfg->fully_achieved;
-      }
+      size_t n = ngroup[g], kb = (size_t)counts[g][0][b], kp = (size_t)counts[g][1][b];
       const char *name = g == 0 ? "trained" : "untrained";
       size_t r20 = report_table_add_row(t20), r21 = report_table_add_row(t21);
       rows[g][b] = r20; /* the same row in both */
-      ngroup[g] = n;
-      counts[g][0][b] = (long long)kb;
-      counts[g][1][b] = (long long)kp;
       cells_int(t20, r20, "benchmark", b + 1);
       cells_int(t21, r21, "benchmark", b + 1);
       cells_text(t20, r20, "group", name);
