@@ -989,8 +989,8 @@ static int ols_scan(design *d, size_t n, size_t *m, size_t *dropped, bool *sorte
 
 /* The model on the design d of n rows (m used), in d's units; see
  * stats_ols_fit_rows. */
-static int ols_fit(const design *d, size_t n, size_t m, size_t dropped, bool sorted,
-                   double level, stats_ols *out, char *err, size_t errlen) {
+static int ols_fit(const design *d, size_t n, size_t m, size_t dropped, bool sorted, double level,
+                   stats_ols *out, char *err, size_t errlen) {
   size_t p = d->p, w = p + 1;
   int rc = -1;
   gsl_matrix *qr = gsl_matrix_calloc(p, p);
@@ -1002,7 +1002,8 @@ static int ols_fit(const design *d, size_t n, size_t m, size_t dropped, bool sor
   double *scale = (double *)xcalloc(p, sizeof *scale);
   double *ainv = (double *)xcalloc(p * p, sizeof *ainv), *coef = (double *)xcalloc(p, sizeof *coef);
   double *meat = (double *)xcalloc(p * p, sizeof *meat), *v = (double *)xcalloc(p * p, sizeof *v);
-  double *cmeat = (double *)xcalloc(p * p, sizeof *cmeat), *score = (double *)xcalloc(p, sizeof *score);
+  double *cmeat = (double *)xcalloc(p * p, sizeof *cmeat),
+         *score = (double *)xcalloc(p, sizeof *score);
   bool *same = (bool *)xcalloc(p, sizeof *same);
   compsum *g = (compsum *)xcalloc(p, sizeof *g);
   idrow *ids = NULL;

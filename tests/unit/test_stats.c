@@ -773,8 +773,7 @@ static void test_ols_rows_shuffled(void **state) {
   assert_rel(r.p_cluster[3], 2.8544239278013586e-07, 1e-8);
   stats_ols_clear(&r);
   /* without clusters: the row function is not asked for ids */
-  assert_int_equal(stats_ols_fit_rows(panel_row, &pr, 80, 4, false, 0.95, &r, err, sizeof err),
-                   0);
+  assert_int_equal(stats_ols_fit_rows(panel_row, &pr, 80, 4, false, 0.95, &r, err, sizeof err), 0);
   assert_null(r.se_cluster);
   assert_rel(r.se[3], 0.42842776196486448, 1e-11);
   stats_ols_clear(&r);
@@ -840,8 +839,8 @@ static void test_ols_rows_random(void **state) {
     for (size_t b = 0; b < p; b++)
       for (size_t k = 0; k < p; k++)
         for (size_t l = 0; l < p; l++)
-          v[a * p + b] += gsl_matrix_get(cov, a, k) / s2 * meat[k * p + l] *
-                          gsl_matrix_get(cov, l, b) / s2;
+          v[a * p + b] +=
+              gsl_matrix_get(cov, a, k) / s2 * meat[k * p + l] * gsl_matrix_get(cov, l, b) / s2;
   double g = (double)(id + 1), adj = g / (g - 1) * (double)(n - 1) / (double)(n - p);
   assert_int_equal(r.n_clusters, (size_t)(id + 1));
   for (size_t j = 0; j < p; j++) {
