@@ -61,7 +61,7 @@ static void gsl_quiet(void) {
  * be so (TOO_BIG), never returned as inf. */
 
 #define TOO_BIG                                                                                    \
-  "a result is beyond the largest number a double holds (the values are too large, or too far "   \
+  "a result is beyond the largest number a double holds (the values are too large, or too far "    \
   "apart in magnitude)"
 
 /* The binary exponent of the largest finite |x[i]| (NaN and infinities
@@ -412,8 +412,8 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
   out->ci_low = ldexp(diff - q * se, e);
   out->ci_high = ldexp(diff + q * se, e);
   out->hedges_g = diff / sqrt(pooled) * (1 - 3 / (4 * (dx + dy) - 9));
-  const double got[] = {out->mean_x, out->mean_y, out->mean_diff, out->se, out->ci_low,
-                        out->ci_high, mx > 1 ? out->sd_x : 0, my > 1 ? out->sd_y : 0};
+  const double got[] = {out->mean_x, out->mean_y,  out->mean_diff,         out->se,
+                        out->ci_low, out->ci_high, mx > 1 ? out->sd_x : 0, my > 1 ? out->sd_y : 0};
   if (!all_finite(got, sizeof got / sizeof got[0])) {
     memset(out, 0, sizeof *out);
     seterr(err, errlen, TOO_BIG);
@@ -835,13 +835,12 @@ cleanup:
 /* ---- regression ----
  *
  * Least squares without holding the design: the rows, read through a row
- * function as often as needed, are rotated one at a time into a triangular
- * factor [R z] of p rows (Givens rotations: X = QR and z = Q'y), so the
- * memory is p^2 whatever the number of rows. The rank test and the solve are
- * a pivoted QR of the p x p factor with unit-length columns (the same R as
- * a pivoted QR of the whole design), one step of iterative refinement
- * brings the coefficients to rounding level, and the residuals, robust and
- * cluster-robust sums come from a last pass over the rows. */
+ * function as often as needed, are folded a block at a time into a
+ * triangular factor [R z] of p rows (Householder reflections: X = QR and
+ * z = Q'y), so the memory is p^2 and a block whatever the number of rows. The rank test and the
+ * solve are a pivoted QR of the p x p factor with unit-length columns (the same R as a pivoted QR
+ * of the whole design), one step of iterative refinement brings the coefficients to rounding level,
+ * and the residuals, robust and cluster-robust sums come from a last pass over the rows. */
 
 typedef struct idrow {
   long id;
@@ -918,23 +917,42 @@ static bool design_row(const design *d, size_t i, double *x, double *y, long *cl
   return !miss;
 }
 
-/* Rotates the row a (p values of x, then y) into the p x (p + 1) upper
- * triangular [R z] by Givens rotations; a is overwritten. */
-static void givens_add(double *R, size_t p, double *a) {
+/* Rows are gathered in blocks of BLOCK_ROWS, column by column (28 KB for
+ * six coefficients), and each block folded into the factor at once. */
+#define BLOCK_ROWS 512
+
+/* Folds the nb rows of the block B (column-major: column k of x at
+ * B + k BLOCK_ROWS, y as column p) into the p x (p + 1) upper triangular
+ * [R z] (row-major) by Householder reflections: the QR of R stacked on
+ * the block, each reflection taking column j of the block into R's
+ * diagonal. B is overwritten. */
+static void fold_block(double *R, size_t p, double *B, size_t nb) {
   size_t w = p + 1;
   for (size_t j = 0; j < p; j++) {
-    if (a[j] == 0)
+    double *bj = B + j * BLOCK_ROWS, ss = 0, xn = 0;
+    for (size_t i = 0; i < nb; i++)
+      ss += bj[i] * bj[i];
+    if (ss > 0x1p-900 && ss < 0x1p900)
+      xn = sqrt(ss);
+    else /* the squares may have under- or overflowed */
+      for (size_t i = 0; i < nb; i++)
+        xn = hypot(xn, bj[i]);
+    if (xn == 0)
       continue;
-    double *r = R + j * w;
-    double h = sqrt(r[j] * r[j] + a[j] * a[j]);
-    if (!(h > 0x1p-480 && h < 0x1p480)) /* the squares may have under- or overflowed */
-      h = hypot(r[j], a[j]);
-    double c = r[j] / h, s = a[j] / h;
-    r[j] = h;
+    double *rj = R + j * w, alpha = rj[j];
+    double beta = alpha >= 0 ? -hypot(alpha, xn) : hypot(alpha, xn);
+    double tau = (beta - alpha) / beta, f = 1 / (alpha - beta); /* |alpha - beta| >= xn */
+    for (size_t i = 0; i < nb; i++)
+      bj[i] *= f; /* the reflection's vector is 1 (R's row j), then bj */
+    rj[j] = beta;
     for (size_t k = j + 1; k < w; k++) {
-      double t = r[k];
-      r[k] = c * t + s * a[k];
-      a[k] = c * a[k] - s * t;
+      double *bk = B + k * BLOCK_ROWS, dot = rj[k];
+      for (size_t i = 0; i < nb; i++)
+        dot += bj[i] * bk[i];
+      dot *= tau;
+      rj[k] -= dot;
+      for (size_t i = 0; i < nb; i++)
+        bk[i] -= dot * bj[i];
     }
   }
 }
@@ -998,6 +1016,8 @@ static int ols_fit(const design *d, size_t n, size_t m, size_t dropped, bool sor
   gsl_vector *z = gsl_vector_alloc(p), *b = gsl_vector_alloc(p);
   gsl_permutation *perm = gsl_permutation_alloc(p);
   double *R = (double *)xcalloc(p * w, sizeof *R);
+  double *rows = (double *)xmalloc(w * BLOCK_ROWS * sizeof *rows);
+  size_t nb = 0;
   double *x = (double *)xcalloc(w, sizeof *x), *first = (double *)xcalloc(p, sizeof *first);
   double *scale = (double *)xcalloc(p, sizeof *scale);
   double *ainv = (double *)xcalloc(p * p, sizeof *ainv), *coef = (double *)xcalloc(p, sizeof *coef);
@@ -1026,9 +1046,15 @@ static int ols_fit(const design *d, size_t n, size_t m, size_t dropped, bool sor
       same[j] = same[j] && x[j] == first[j];
     compsum_add(&ys, y);
     compsum_add(&y2, y * y);
-    x[p] = y;
-    givens_add(R, p, x);
+    for (size_t j = 0; j < p; j++)
+      rows[j * BLOCK_ROWS + nb] = x[j];
+    rows[p * BLOCK_ROWS + nb] = y;
+    if (++nb == BLOCK_ROWS) {
+      fold_block(R, p, rows, nb);
+      nb = 0;
+    }
   }
+  fold_block(R, p, rows, nb);
   /* Each column to unit length (its norm is its norm in R), so the rank
    * test is scale free. */
   for (size_t j = 0; j < p; j++) {
@@ -1277,6 +1303,7 @@ cleanup:
   free(scale);
   free(first);
   free(x);
+  free(rows);
   free(R);
   gsl_permutation_free(perm);
   gsl_vector_free(b);
