@@ -195,10 +195,11 @@ typedef void (*stats_ols_row_fn)(void *ctx, size_t i, double *x, double *y, long
 /* stats_ols_fit on n rows that row(ctx, i, ...) gives as they are needed,
  * so the design is never held: the same results (stats_ols_fit is this
  * function reading its arrays). clustered asks for the cluster-robust
- * errors, row giving the ids. The fit reads the rows in order three or
- * four times; memory is O(p^2), plus 16 bytes a row when the cluster ids
- * of the rows used ever decrease (they are then sorted). Fails as
- * stats_ols_fit; on success the caller releases out with stats_ols_clear. */
+ * errors, row giving the ids. The fit reads the rows in order four times
+ * (and once more in cluster order when the cluster ids of the rows used
+ * ever decrease: it then sorts them, 16 bytes a row); otherwise its memory
+ * is O(p^2) and a block of 512 rows. Fails as stats_ols_fit; on success
+ * the caller releases out with stats_ols_clear. */
 int stats_ols_fit_rows(stats_ols_row_fn row, void *ctx, size_t n, size_t p, bool clustered,
                        double level, stats_ols *out, char *err, size_t errlen);
 
