@@ -61,7 +61,7 @@ static void gsl_quiet(void) {
  * be so (TOO_BIG), never returned as inf. */
 
 #define TOO_BIG                                                                                    \
-  "a result is beyond the largest number a double holds (the values are too large, or too far "    \
+  "a result is beyond the largest number a double holds (the values are too large, or too far "   \
   "apart in magnitude)"
 
 /* The binary exponent of the largest finite |x[i]| (NaN and infinities
@@ -412,8 +412,8 @@ static int two_sample(const double *x, size_t nx, const double *y, size_t ny, do
   out->ci_low = ldexp(diff - q * se, e);
   out->ci_high = ldexp(diff + q * se, e);
   out->hedges_g = diff / sqrt(pooled) * (1 - 3 / (4 * (dx + dy) - 9));
-  const double got[] = {out->mean_x, out->mean_y,  out->mean_diff,         out->se,
-                        out->ci_low, out->ci_high, mx > 1 ? out->sd_x : 0, my > 1 ? out->sd_y : 0};
+  const double got[] = {out->mean_x, out->mean_y, out->mean_diff, out->se, out->ci_low,
+                        out->ci_high, mx > 1 ? out->sd_x : 0, my > 1 ? out->sd_y : 0};
   if (!all_finite(got, sizeof got / sizeof got[0])) {
     memset(out, 0, sizeof *out);
     seterr(err, errlen, TOO_BIG);
@@ -837,10 +837,12 @@ cleanup:
  * Least squares without holding the design: the rows, read through a row
  * function as often as needed, are folded a block at a time into a
  * triangular factor [R z] of p rows (Householder reflections: X = QR and
- * z = Q'y), so the memory is p^2 and a block whatever the number of rows. The rank test and the
- * solve are a pivoted QR of the p x p factor with unit-length columns (the same R as a pivoted QR
- * of the whole design), one step of iterative refinement brings the coefficients to rounding level,
- * and the residuals, robust and cluster-robust sums come from a last pass over the rows. */
+ * z = Q'y), so the memory is p^2 and a block whatever the number of rows.
+ * The rank test and the solve are a pivoted QR of the p x p factor with
+ * unit-length columns (the same R as a pivoted QR of the whole design),
+ * one step of iterative refinement brings the coefficients to rounding
+ * level, and the residuals, robust and cluster-robust sums come from a
+ * last pass over the rows. */
 
 typedef struct idrow {
   long id;
