@@ -353,6 +353,17 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
     if (*cur == DS_NONE || strcmp(x->start_date, ds->enrolments[*cur].start_date) < 0)
       *cur = e;
   }
+  /* Each survey's responses, for the chapters that count one survey's
+   * answers item by item (a pass over every response each time before). */
+  size_t nlong = 0;
+  for (size_t r = 0; r < ds->nresponses; r++)
+    nlong += ds->responses[r].survey == DS_LONG_TERM;
+  a.by_survey[0] = xmalloc((ds->nresponses - nlong + 1) * sizeof *a.by_survey[0]);
+  a.by_survey[1] = xmalloc((nlong + 1) * sizeof *a.by_survey[1]);
+  for (size_t r = 0; r < ds->nresponses; r++) {
+    int sv = ds->responses[r].survey == DS_LONG_TERM;
+    a.by_survey[sv][a.nby_survey[sv]++] = r;
+  }
   compass_units(ds, cfg, &a.units, &a.nunits, &a.cc);
 
   analysis_samples(&a);
@@ -383,5 +394,7 @@ report_doc *analysis_run(const dataset *ds, const report_config *cfg) {
   free(a.post);
   free(a.sizes);
   free(a.units);
+  free(a.by_survey[0]);
+  free(a.by_survey[1]);
   return a.doc;
 }

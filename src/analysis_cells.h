@@ -33,7 +33,9 @@ typedef struct analysis {
   compass_unit *units;
   size_t nunits;
   compass_counts cc;
-  double *pre, *post;        /* scratch, nleaders each */
+  double *pre, *post;   /* scratch, nleaders each */
+  size_t *by_survey[2]; /* the responses of each ds_survey, in order */
+  size_t nby_survey[2];
   const report_table *sized; /* the table whose group sizes sizes[] holds */
   long long *sizes;          /* per row of it: the group's n, withheld or not */
   size_t nsizes;

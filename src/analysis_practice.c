@@ -21,9 +21,11 @@ static size_t count_answers(const analysis *a, size_t item, ds_survey survey, in
   memset(k, 0, ncodes * sizeof *k);
   if (item == DS_NONE)
     return 0;
-  for (size_t r = 0; r < ds->nresponses; r++) {
+  int sv = survey == DS_LONG_TERM;
+  for (size_t q = 0; q < a->nby_survey[sv]; q++) { /* that survey's responses alone */
+    size_t r = a->by_survey[sv][q];
     const ds_response *resp = &ds->responses[r];
-    if (resp->survey != survey || (post_only && resp->stage != DS_POST))
+    if (post_only && resp->stage != DS_POST)
       continue;
     const ds_answer *x = dataset_answer(ds, r, item);
     if (!x)
