@@ -1594,6 +1594,7 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
   size_t m = 0, dropped = 0;
   compsum all = {0, 0};
   int sc = top_exp(y, n); /* y in units of 2^sc: see top_exp */
+  double fs = pow2_neg(sc);
   for (size_t i = 0; i < n; i++) {
     if (isnan(y[i])) {
       dropped++;
@@ -1605,7 +1606,7 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
     }
     ids[m].id = group[i];
     ids[m++].row = i;
-    compsum_add(&all, ldexp(y[i], -sc));
+    compsum_add(&all, unscale(y[i], sc, fs));
   }
   qsort(ids, m, sizeof *ids, cmp_idrow);
   size_t g = 0;
@@ -1629,11 +1630,11 @@ int stats_anova_oneway(const double *y, const long *group, size_t n, stats_anova
     size_t e = s;
     compsum gs = {0, 0};
     while (e < m && ids[e].id == ids[s].id)
-      compsum_add(&gs, ldexp(y[ids[e++].row], -sc));
+      compsum_add(&gs, unscale(y[ids[e++].row], sc, fs));
     double cnt = (double)(e - s);
     double gm = compsum_value(&gs) / cnt;
     for (size_t r = s; r < e; r++) {
-      double d = ldexp(y[ids[r].row], -sc) - gm;
+      double d = unscale(y[ids[r].row], sc, fs) - gm;
       compsum_add(&ssw, d * d);
     }
     compsum_add(&ssb, cnt * (gm - grand) * (gm - grand));

@@ -1005,6 +1005,37 @@ static void test_anova(void **state) {
   assert_non_null(strstr(err, "no variance within groups"));
 }
 
+/* Many groups (100) and few (5), their ids in no order and negative: as
+ * R, on 2,000 values.
+ * i <- 0:1999; y <- ((i * 37) %% 101) / 7 + (i %% 100) / 13
+ * a <- anova(lm(y ~ factor((i * 7919) %% 100)))
+ * f(a$`F value`[1], a$Df, a$`Pr(>F)`[1], a$`Sum Sq`)
+ * and the same with factor(((i * 7919) %% 5) - 2). */
+static void test_anova_groups(void **state) {
+  (void)state;
+  double y[2000];
+  long g100[2000], g5[2000];
+  for (long i = 0; i < 2000; i++) {
+    y[i] = (double)((i * 37) % 101) / 7 + (double)(i % 100) / 13;
+    g100[i] = (i * 7919) % 100;
+    g5[i] = (i * 7919) % 5 - 2;
+  }
+  stats_anova r;
+  assert_int_equal(stats_anova_oneway(y, g100, 2000, &r, err, sizeof err), 0);
+  assert_int_equal(r.groups, 100);
+  assert_rel(r.f, 5.8315735445524171, 1e-11);
+  assert_rel(r.df2, 1900, 0);
+  assert_rel(r.p, 8.9816323187216789e-58, 1e-9);
+  assert_rel(r.ss_between, 10488.164911182306, 1e-12);
+  assert_rel(r.ss_within, 34516.929591836662, 1e-12);
+  assert_int_equal(stats_anova_oneway(y, g5, 2000, &r, err, sizeof err), 0);
+  assert_int_equal(r.groups, 5);
+  assert_rel(r.f, 0.22503153415518234, 1e-11);
+  assert_rel(r.p, 0.92450714402553669, 1e-10);
+  assert_rel(r.ss_between, 20.296737954352089, 1e-11);
+  assert_rel(r.ss_within, 44984.797765064599, 1e-12);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_paired_sleep),
@@ -1037,6 +1068,7 @@ int main(void) {
       cmocka_unit_test(test_p_adjust),
       cmocka_unit_test(test_wilson),
       cmocka_unit_test(test_anova),
+      cmocka_unit_test(test_anova_groups),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
