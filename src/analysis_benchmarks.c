@@ -3,6 +3,7 @@
  * difference-in-differences model (docs/analysis.md). */
 #include "analysis_cells.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,27 @@ static void did_row(void *ctx, size_t i, double *x, double *y, long *cluster) {
     *cluster = (long)d->unit[i / 2];
 }
 
+/* Whether every establishment of each cell of the design (training, and
+ * hub when k is 6) has the same baseline and the same post benchmarks:
+ * then the model fits the rows exactly and leaves no residual from which
+ * to estimate a standard error. */
+static bool did_exact(const did_rows *d, size_t n) {
+  double first[2][2][2];
+  bool seen[2][2][2] = {{{false}}};
+  for (size_t i = 0; i < 2 * n; i++) {
+    double x[6], y;
+    did_row((void *)d, i, x, &y, NULL);
+    int tr = x[1] != 0, per = x[2] != 0, hb = d->k == 6 && x[4] != 0;
+    if (!seen[tr][hb][per]) {
+      seen[tr][hb][per] = true;
+      first[tr][hb][per] = y;
+    } else if (first[tr][hb][per] != y) {
+      return false;
+    }
+  }
+  return true;
+}
+
 static void did(analysis *a) {
   static const column cols[] = {
       {"term", "Term", 0},     {"estimate", "Estimate", 3}, {"se_cluster", "SE (cluster)", 3},
@@ -229,10 +251,19 @@ static void did(analysis *a) {
              "standard errors need more",
              n);
   if (!why[0] && stats_ols_fit_rows(did_row, &dr, 2 * n, k, true, a->cfg->confidence, &fit, err,
-                                    sizeof err) != 0)
-    snprintf(why, sizeof why,
-             "the model cannot be estimated from these establishments (too few, or too alike "
-             "in training and hub membership, to tell the effects apart)");
+                                    sizeof err) != 0) {
+    if (did_exact(&dr, n))
+      snprintf(why, sizeof why,
+               "every establishment achieved the same number of benchmarks as the others of "
+               "its group (trained or comparison%s) at baseline, and again at post, so the "
+               "model fits them exactly and leaves no variation from which to estimate its "
+               "uncertainty; the change in each group is in figure %s",
+               k == 6 ? ", in a hub or not" : "", k == 6 ? "19" : "18");
+    else
+      snprintf(why, sizeof why,
+               "the model cannot be estimated from these establishments (too few, or too "
+               "alike in training and hub membership, to tell the effects apart)");
+  }
   if (!why[0]) {
     for (size_t j = 0; j < k; j++) {
       size_t r = report_table_add_row(t);

@@ -244,7 +244,7 @@ static void check_empty(dataset *ds) {
   assert_int_equal(cell_of(t, 0, "pct")->kind, CELL_NULL);
   assert_int_equal(table_of(d, "did")->nrows, 0);
   assert_true(has_note(table_of(d, "did"), "no establishment has both a baseline and a post "
-                                          "Compass return"));
+                                           "Compass return"));
   assert_true(has_line(d->key_messages, d->nkey_messages, "cannot be compared: fewer than 5"));
   assert_true(has_line(d->conclusions, d->nconclusions, "too thin"));
   report_doc_free(d);
@@ -467,8 +467,9 @@ static void test_small_cell(void **state) {
  *   untrained 2->3, 4->4, 3->5: changes 1, 0, 2, mean 1
  * DiD = 8/3 - 1 = 5/3; intercept = untrained baseline mean 3; trained = 2 - 3
  * = -1; post = untrained change 1. hub_of[i] is each one's hub (DS_NONE: none). */
-static dataset *did_panel(const size_t hub_of[6]) {
-  static const int base[6] = {2, 3, 1, 2, 4, 3}, post[6] = {5, 5, 4, 3, 4, 5};
+/* Six establishments, the first three trained, with these benchmarks
+ * achieved at baseline (2018) and post (2020). */
+static dataset *did_panel_of(const size_t hub_of[6], const int base[6], const int post[6]) {
   dataset *ds = ds_new();
   char **hub;
   PUSH(hub, ds->hubs, ds->nhubs); /* hub 0 */
@@ -484,6 +485,11 @@ static dataset *did_panel(const size_t hub_of[6]) {
     add_return(ds, i, "2020-06-01", post[i]);
   }
   return ds;
+}
+
+static dataset *did_panel(const size_t hub_of[6]) {
+  static const int base[6] = {2, 3, 1, 2, 4, 3}, post[6] = {5, 5, 4, 3, 4, 5};
+  return did_panel_of(hub_of, base, post);
 }
 
 /* Cluster-robust (HC1) values from NumPy, /usr/bin/python3: X rows per
@@ -587,6 +593,27 @@ static void test_did(void **state) {
   assert_false(has_note(t, "hub terms are left out"));
   report_doc_free(d);
   dataset_free(ds);
+
+  /* Every trained establishment 2 -> 5, every comparison one 3 -> 4: the
+   * model fits exactly (an effect of 3 - 1 = 2 with no residual), so no
+   * standard error or test, and the note says why rather than that the
+   * model cannot be estimated. */
+  static const int same_base[6] = {2, 2, 2, 3, 3, 3}, same_post[6] = {5, 5, 5, 4, 4, 4};
+  ds = did_panel_of(none, same_base, same_post);
+  cfg.small_cell = 3;
+  d = run(ds, &cfg);
+  t = table_of(d, "did");
+  assert_int_equal(t->nrows, 0);
+  assert_int_equal(t->ntests, 0);
+  assert_true(has_note(t, "every establishment achieved the same number of benchmarks as the "
+                          "others of its group (trained or comparison) at baseline, and again "
+                          "at post"));
+  assert_true(has_note(t, "the change in each group is in figure 18"));
+  assert_false(has_note(t, "cannot be estimated"));
+  f18 = table_of(d, "fig18");
+  assert_close(num_of(f18, 0, "change") - num_of(f18, 1, "change"), 2, 1e-12);
+  report_doc_free(d);
+  dataset_free(ds);
 }
 
 /* ---- 5: time-in-role bands ----------------------------------------------- */
@@ -650,9 +677,13 @@ int main(void) {
   /* test_empty last: it crashes in analysis.c (see its comment), and under
    * UBSan that ends the process. */
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_empty_with_items), cmocka_unit_test(test_fig1_table1),
-      cmocka_unit_test(test_small_cell), cmocka_unit_test(test_support_complement),       cmocka_unit_test(test_did),
-      cmocka_unit_test(test_role_bands),       cmocka_unit_test(test_empty),
+      cmocka_unit_test(test_empty_with_items),
+      cmocka_unit_test(test_fig1_table1),
+      cmocka_unit_test(test_small_cell),
+      cmocka_unit_test(test_support_complement),
+      cmocka_unit_test(test_did),
+      cmocka_unit_test(test_role_bands),
+      cmocka_unit_test(test_empty),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
