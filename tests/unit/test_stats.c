@@ -646,10 +646,9 @@ static void test_did_cluster(void **state) {
   assert_rel(r.ci_high, 3.6389676619228668, 1e-10);
 }
 
-static void test_ols_cluster_all_terms(void **state) {
-  (void)state;
-  long u[80];
-  double tr[80], po[80], y[80], X[80 * 4];
+/* The panel as the DiD's design: rows [1, treated, post, treated x post]. */
+static void did_design(long u[80], double y[80], double X[80 * 4]) {
+  double tr[80], po[80];
   did_panel(u, tr, po, y);
   for (size_t i = 0; i < 80; i++) {
     X[i * 4] = 1;
@@ -657,6 +656,13 @@ static void test_ols_cluster_all_terms(void **state) {
     X[i * 4 + 2] = po[i];
     X[i * 4 + 3] = tr[i] * po[i];
   }
+}
+
+static void test_ols_cluster_all_terms(void **state) {
+  (void)state;
+  long u[80];
+  double y[80], X[80 * 4];
+  did_design(u, y, X);
   stats_ols r;
   assert_int_equal(stats_ols_fit(X, y, 80, 4, u, 0.95, &r, err, sizeof err), 0);
   /* f(se) with se <- sqrt(diag(vcovCL(m, cluster=~u, type="HC1"))) as above */
@@ -749,14 +755,8 @@ static void panel_row(void *ctx, size_t i, double *x, double *y, long *cluster) 
 static void test_ols_rows_shuffled(void **state) {
   (void)state;
   long u[80];
-  double tr[80], po[80], y[80], X[80 * 4];
-  did_panel(u, tr, po, y);
-  for (size_t i = 0; i < 80; i++) {
-    X[i * 4] = 1;
-    X[i * 4 + 1] = tr[i];
-    X[i * 4 + 2] = po[i];
-    X[i * 4 + 3] = tr[i] * po[i];
-  }
+  double y[80], X[80 * 4];
+  did_design(u, y, X);
   panel_rows pr = {X, y, u, 4, 0};
   stats_ols r;
   assert_int_equal(stats_ols_fit_rows(panel_row, &pr, 80, 4, true, 0.95, &r, err, sizeof err), 0);
