@@ -4,6 +4,7 @@
 #include "columns.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -82,6 +83,11 @@ static int parse_cell_general(const char *s, size_t len, double *out) {
  * anything else: false). */
 static bool plain_number(const char *s, size_t len, double *out) {
   const unsigned char *u = (const unsigned char *)s;
+  /* Only where a double division rounds once: with x87's extended
+   * registers (32-bit x86 without SSE, FLT_EVAL_METHOD 2) it is rounded
+   * twice and can miss strtod's result by an ulp (as import_cell.c). */
+  if (FLT_EVAL_METHOD != 0)
+    return false;
   if (len - 1 >= 19) /* 1 to 19 bytes: m cannot overflow */
     return false;
   size_t neg = u[0] == '-', dot = 0, nf = 0;
