@@ -64,9 +64,15 @@ until grep -q "listening on" "$work/serve.err" 2>/dev/null; do
   sleep 0.05
 done
 url=$(sed -n 's/^cleval serve: listening on \(http:[^ ]*\)$/\1/p' "$work/serve.err")
+# Bounded: once (session 6) the spec waited forever on a page, holding up
+# make check; a run takes 30 to 45 s, so ten minutes means it is stuck.
 NODE_PATH="$nodedir/node_modules" CHROMIUM="$chromium" \
-  node "$here/survey.spec.js" "$url" "$db" "$work" "$top/build/screenshots"
+  timeout -k 10 600 node "$here/survey.spec.js" "$url" "$db" "$work" "$top/build/screenshots"
 rc=$?
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+  echo "not ok - survey.spec.js did not finish within 600 s (stopped); the server said:"
+  quote <"$work/serve.err"
+fi
 kill -TERM "$pid"
 wait "$pid"
 st=$?
